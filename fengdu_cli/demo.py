@@ -1,0 +1,68 @@
+"""``fengdu demo``: run the month on a sample data folder (made first when missing)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from fengdu_cli import dates
+from fengdu_cli.ingest import ingest
+from fengdu_cli.io.columns import FOLDERS
+from fengdu_cli.io.reports import write_return_lists
+from fengdu_cli.validate import Checked
+
+DEMO_KINDS = ("roster", "employment", "insurance", "workshops", "businesses")
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    """The checked inputs per kind and every file written."""
+
+    data: Path
+    checked: dict[str, Checked]
+    written: tuple[Path, ...]
+
+    def summary(self) -> dict:
+        """Per kind: the validate summary without the problem list."""
+        return {
+            "data": str(self.data),
+            "kinds": {
+                kind: {k: v for k, v in c.summary().items() if k != "problems"}
+                for kind, c in self.checked.items()
+            },
+            "written": [str(p) for p in self.written],
+        }
+
+
+def sample_as_of(data: Path) -> dt.date:
+    """The last day of the sample's month (from planted.json), else today."""
+    manifest = Path(data) / "planted.json"
+    if manifest.exists():
+        month = json.loads(manifest.read_text(encoding="utf-8")).get("month")
+        if month:
+            return dates.last_day(int(month))
+    return dt.date.today()
+
+
+def run_demo(data: Path, out: Path, *, lang: str = "zh") -> DemoResult:
+    """Make the sample month in ``data`` if it is missing, then ingest every kind into ``out``."""
+    data, out = Path(data), Path(out)
+    if not data.exists() or not any(data.iterdir()):
+        from fengdu_cli.sample import make_sample
+
+        make_sample(data)
+    on = sample_as_of(data)
+    checked: dict[str, Checked] = {}
+    written: list[Path] = []
+    for kind in DEMO_KINDS:
+        folder = data / FOLDERS[kind]
+        if not folder.exists():
+            continue
+        result = ingest([folder], kind, out, on=on, lang=lang)
+        checked[kind] = result.checked
+        written.extend(result.written)
+    if "roster" in checked:
+        written.extend(write_return_lists(checked["roster"], out / "退回清单", lang))
+    return DemoResult(data, checked, tuple(written))

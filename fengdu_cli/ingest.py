@@ -1,0 +1,87 @@
+"""``ingest``: the checked rows of one kind as one clean, consolidated table.
+
+For rosters this is the county roster of all townships: canonical columns in a fixed
+order, values normalised, ID-derived facts (sex, birth date, age, where the ID was
+issued) added, and the file / sheet / row each person came from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from fengdu_cli import idcard
+from fengdu_cli.io.columns import ALIASES
+from fengdu_cli.io.reports import write_clean, write_problem_report
+from fengdu_cli.validate import Checked, check_paths
+
+REGION_ZH = {"county": "丰都县", "chongqing": "重庆市其他区县", "known": "市外", "unknown": "未知"}
+
+
+@dataclass(frozen=True)
+class Ingested:
+    """What ``ingest`` read and wrote."""
+
+    checked: Checked
+    clean: pd.DataFrame
+    written: tuple[Path, ...]
+
+    def summary(self) -> dict:
+        """The validate summary plus the files written."""
+        return {
+            **self.checked.summary(),
+            "rows_written": len(self.clean),
+            "written": [str(p) for p in self.written],
+        }
+
+
+def clean_table(checked: Checked, on: dt.date) -> pd.DataFrame:
+    """The valid rows in canonical column order, with derived and provenance columns."""
+    valid = checked.valid
+    canonical = [c for c in ALIASES[checked.kind] if c in valid]
+    extras = [c for c in valid.columns if not c.startswith("_") and c not in canonical]
+    table = valid[canonical + extras].copy()
+    if "category_detail" in table and "category" in table:
+        table.insert(
+            table.columns.get_loc("category") + 1, "category_detail", table.pop("category_detail")
+        )
+    if "id_number" in table and checked.kind == "roster":
+        ids = table["id_number"].astype(str)
+        at = table.columns.get_loc("id_number") + 1
+        table.insert(at, "sex", ids.map(idcard.sex))
+        table.insert(
+            at + 1, "birth_date", pd.to_datetime(ids.map(idcard.birth_date), errors="coerce")
+        )
+        table.insert(at + 2, "age", ids.map(lambda i: idcard.age_on(i, on)).astype("Int64"))
+        table.insert(at + 3, "id_region", ids.map(lambda i: REGION_ZH[idcard.region_class(i)]))
+    table["source_file"] = valid["_file"].map(lambda f: Path(f).name)
+    table["source_sheet"] = valid["_sheet"]
+    table["source_row"] = valid["_row"].astype(int)
+    return table.reset_index(drop=True)
+
+
+def ingest(
+    paths: Iterable[Path | str],
+    kind: str,
+    out: Path,
+    *,
+    on: dt.date | None = None,
+    lang: str = "zh",
+) -> Ingested:
+    """Check ``paths`` and write ``<kind>-clean.xlsx/.csv`` and ``<kind>-problems.xlsx``.
+
+    When a file cannot be read nothing is written: a consolidated table missing a
+    township's file must not look complete.
+    """
+    on = on or dt.date.today()
+    checked = check_paths(paths, kind, on=on, lang=lang)
+    if checked.unreadable:
+        raise checked.unreadable[0].error()
+    clean = clean_table(checked, on)
+    xlsx, csv = write_clean(clean, kind, Path(out), lang)
+    report = write_problem_report(checked, Path(out) / f"{kind}-problems.xlsx", lang)
+    return Ingested(checked, clean, (xlsx, csv, report))

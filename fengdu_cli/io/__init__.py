@@ -1,0 +1,1 @@
+"""Reading and writing files: the only modules that touch the file system."""

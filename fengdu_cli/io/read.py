@@ -1,0 +1,498 @@
+"""Any file a township or system sends → raw grids → one raw frame per kind.
+
+One code path for every kind and format:
+
+1. :func:`read_grids` opens a file by what its bytes are (not by its name) and returns
+   each sheet as a grid of cells exactly as stored (numbers stay numbers, so an ID typed
+   as a number can be told apart), with merged ranges filled from their top-left cell.
+2. :func:`locate_header` finds the header row (or two-row merged header) by matching
+   the kind's header aliases, and :func:`sheet_frame` turns the rows below it into
+   person rows, telling apart blank, subtotal, footer and repeated-header rows.
+
+Every row keeps ``_file``, ``_sheet`` and ``_row`` (the row number Excel shows), which
+every message names.  Readers: python-calamine for .xlsx/.xls (fast, keeps cell
+types and merged ranges); pandas' C parser for CSV after the encoding is detected.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import python_calamine as calamine
+
+from fengdu_cli.errors import InputError
+from fengdu_cli.io.columns import (
+    ALIASES,
+    clean_header,
+    display_name,
+    required_columns,
+    resolve_header,
+)
+from fengdu_cli.messages import text
+
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".txt")
+HEADER_SCAN_ROWS = 30
+SUBTOTAL_WORDS = frozenset({"合计", "小计", "总计", "共计", "累计"})
+FOOTER_PREFIXES = (
+    "填表人", "填报人", "审核人", "审核", "填报日期", "填表日期", "制表", "负责人",
+    "单位负责人", "分管领导", "统计人", "经办人", "填报单位", "说明：", "注：", "备注：",
+)  # fmt: skip
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
+
+
+@dataclass(frozen=True)
+class Grid:
+    """One sheet as stored: ``cells[i, j]`` is Excel row i+1, column j+1 ('' when empty)."""
+
+    file: Path
+    sheet: str
+    cells: np.ndarray
+
+    @property
+    def label(self) -> str:
+        """How messages name this sheet: the file name, plus the sheet for workbooks."""
+        return f"{self.file.name}（{self.sheet}）" if self.sheet else self.file.name
+
+
+@dataclass(frozen=True)
+class Header:
+    """Where a sheet's header is and what each column means."""
+
+    first_row: int  # 0-based index of the first header row
+    last_row: int  # 0-based index of the last header row (== first_row for one-row headers)
+    columns: tuple[str, ...]  # canonical name or kept header text, one per grid column
+    texts: tuple[str, ...]  # the header text as typed, one per grid column
+    canonical: frozenset[str]
+    title: str  # text above the header (title rows), for township inference
+
+
+@dataclass(frozen=True)
+class SheetRead:
+    """The person rows of one sheet, plus what was not a person row and why."""
+
+    grid: Grid
+    header: Header | None
+    frame: pd.DataFrame  # person rows: canonical + extra columns, _file/_sheet/_row/_title
+    skipped: pd.DataFrame  # non-blank rows that are not person rows: _file/_sheet/_row/reason/text
+    content_rows: int = 0  # non-empty rows of a sheet with no header
+
+
+@dataclass(frozen=True)
+class FileRead:
+    """Everything read from one file."""
+
+    path: Path
+    sheets: tuple[SheetRead, ...] = field(default_factory=tuple)
+
+
+# ---------------------------------------------------------------- files → grids
+
+
+def find_files(paths: Iterable[Path]) -> list[Path]:
+    """Expand folders into their spreadsheet files (name order); check every path exists."""
+    found: list[Path] = []
+    for path in paths:
+        path = Path(path)
+        if not path.exists():
+            raise InputError("path_missing", path=str(path))
+        if path.is_dir():
+            files = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in SUFFIXES
+                and not p.name.startswith(("~$", "."))
+            )
+            if not files:
+                raise InputError("folder_empty", path=str(path))
+            found.extend(files)
+        else:
+            found.append(path)
+    return found
+
+
+def read_grids(path: Path) -> list[Grid]:
+    """Every sheet of ``path`` as a grid, whatever the file really is.
+
+    Raises :class:`InputError` (exit 3) naming the file for an empty file, a PDF, an
+    encrypted, truncated or corrupt workbook, or binary junk.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError("file_corrupt", path=str(path), detail=exc.strerror or "") from exc
+    if not data.strip():
+        raise InputError("file_empty", path=str(path))
+    if data.startswith(b"%PDF"):
+        raise InputError("file_pdf", path=str(path))
+    if data.startswith(_OLE_MAGIC):
+        if _ENCRYPTION_STREAM in data:
+            raise InputError("file_encrypted", path=str(path))
+        return _read_workbook(path, data)
+    if data.startswith(b"PK\x03\x04"):
+        _check_zip(path, data)
+        return _read_workbook(path, data)
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        raise InputError("file_corrupt", path=str(path), detail="不是 Excel 文件格式")
+    return [_read_csv(path, data)]
+
+
+def _check_zip(path: Path, data: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            bad = archive.testzip()
+    except (zipfile.BadZipFile, EOFError, ValueError) as exc:
+        raise InputError("file_corrupt", path=str(path), detail="压缩包不完整") from exc
+    if bad is not None:
+        raise InputError("file_corrupt", path=str(path), detail=f"内部文件 {bad} 已损坏")
+
+
+def _read_workbook(path: Path, data: bytes) -> list[Grid]:
+    try:
+        book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        grids = []
+        for meta in book.sheets_metadata:
+            if meta.typ != calamine.SheetTypeEnum.WorkSheet:
+                continue
+            sheet = book.get_sheet_by_name(meta.name)
+            rows = sheet.to_python(skip_empty_area=False)
+            cells = _to_array(rows)
+            _fill_merged(cells, sheet.merged_cell_ranges or [])
+            grids.append(Grid(path, meta.name, cells))
+    except calamine.PasswordError as exc:
+        raise InputError("file_encrypted", path=str(path)) from exc
+    except calamine.CalamineError as exc:
+        raise InputError("file_corrupt", path=str(path), detail=_short(exc)) from exc
+    except (ValueError, OSError) as exc:  # calamine reports some damage as plain errors
+        raise InputError("file_corrupt", path=str(path), detail=_short(exc)) from exc
+    return grids
+
+
+def _short(exc: Exception) -> str:
+    return str(exc).splitlines()[0][:80] if str(exc) else type(exc).__name__
+
+
+def _to_array(rows: list[list[object]]) -> np.ndarray:
+    width = max((len(r) for r in rows), default=0)
+    cells = np.empty((len(rows), width), dtype=object)
+    cells[:] = ""
+    for i, row in enumerate(rows):
+        cells[i, : len(row)] = row
+    return cells
+
+
+def _fill_merged(cells: np.ndarray, ranges: list[tuple[tuple[int, int], tuple[int, int]]]) -> None:
+    """Copy each merged range's top-left value into all its cells (readers leave them empty)."""
+    height, width = cells.shape
+    for (r0, c0), (r1, c1) in ranges:
+        if r0 >= height or c0 >= width:
+            continue
+        cells[r0 : r1 + 1, c0 : c1 + 1] = cells[r0, c0]
+
+
+def _decode(path: Path, data: bytes) -> str:
+    sample = data[:65536]
+    if b"\x00" in sample:
+        raise InputError("file_binary", path=str(path))
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _looks_binary(text):
+            raise InputError("file_binary", path=str(path))
+        return text
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise InputError("file_encoding", path=str(path))
+    text = str(best)
+    if _looks_binary(text):
+        raise InputError("file_binary", path=str(path))
+    return text
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:20000]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n")
+    return controls > max(2, len(sample) // 200)
+
+
+def _read_csv(path: Path, data: bytes) -> Grid:
+    text = _decode(path, data)
+    first_lines = "\n".join(text.splitlines()[:50])
+    delimiter = "\t" if first_lines.count("\t") > first_lines.count(",") else ","
+    width = max((line.count(delimiter) for line in text.splitlines()), default=0) + 1
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            header=None,
+            names=list(range(width)),
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            sep=delimiter,
+            quoting=csv.QUOTE_MINIMAL,
+            engine="c",
+        )
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise InputError("file_corrupt", path=str(path), detail=_short(exc)) from exc
+    cells = frame.to_numpy(dtype=object)
+    return Grid(path, "", cells)
+
+
+# ---------------------------------------------------------------- grid → header
+
+
+def _row_columns(kind: str, row: np.ndarray) -> list[str | None]:
+    return [resolve_header(kind, v) if isinstance(v, str) else None for v in row]
+
+
+def _distinct(cols: Iterable[str | None]) -> set[str]:
+    return {c for c in cols if c}
+
+
+def _combine(kind: str, upper: np.ndarray, lower: np.ndarray) -> list[str | None]:
+    """Resolve a two-row header column by column: the lower text, upper+lower (务工情况 +
+    地点 → 务工地点), then upper."""
+    out: list[str | None] = []
+    for top, bottom in zip(upper, lower, strict=True):
+        top_s = clean_header(top) if isinstance(top, str) else ""
+        bottom_s = clean_header(bottom) if isinstance(bottom, str) else ""
+        resolved = None
+        stem = re.sub(r"(情况|信息|状况)$", "", top_s)
+        for candidate in (bottom_s, top_s + bottom_s, stem + bottom_s, top_s):
+            if candidate:
+                resolved = resolve_header(kind, candidate)
+                if resolved:
+                    break
+        out.append(resolved)
+    return out
+
+
+def locate_header(grid: Grid, kind: str) -> Header | None:
+    """Find the header of ``grid`` for ``kind``: the row (or pair of rows) naming the most
+    known columns within the first rows; None when no row names at least two."""
+    cells = grid.cells
+    scan = min(HEADER_SCAN_ROWS, cells.shape[0])
+    best_row, best = -1, set()
+    for i in range(scan):
+        found = _distinct(_row_columns(kind, cells[i]))
+        if len(found) > len(best):
+            best_row, best = i, found
+    if len(best) < 2:
+        return None
+    first, last, resolved = best_row, best_row, _row_columns(kind, cells[best_row])
+    for upper, lower in ((best_row - 1, best_row), (best_row, best_row + 1)):
+        if upper < 0 or lower >= cells.shape[0]:
+            continue
+        combined = _combine(kind, cells[upper], cells[lower])
+        if len(_distinct(combined)) > len(_distinct(resolved)):
+            first, last, resolved = upper, lower, combined
+    header_rows = cells[first : last + 1]
+    names = _column_names(header_rows, resolved)
+    texts = tuple(_header_text(header_rows[:, j]) for j in range(cells.shape[1]))
+    above = dict.fromkeys(
+        v.strip() for v in cells[:first].ravel() if isinstance(v, str) and v.strip()
+    )
+    return Header(first, last, tuple(names), texts, frozenset(_distinct(resolved)), " ".join(above))
+
+
+def _header_text(values: np.ndarray) -> str:
+    """The header as the clerk sees it in the file ('基本信息/身份证号码' for two rows)."""
+    parts: list[str] = []
+    for v in values:
+        s = re.sub(r"\s+", "", str(v)) if v is not None else ""
+        if s and s not in parts:
+            parts.append(s)
+    return "/".join(parts)
+
+
+def _column_names(header_rows: np.ndarray, resolved: list[str | None]) -> list[str]:
+    """Canonical names where known; otherwise the header text (kept, never dropped)."""
+    names: list[str] = []
+    seen: set[str] = set()
+    for j, column in enumerate(resolved):
+        if column and column not in seen:
+            name = column
+        else:
+            name = _header_text(header_rows[:, j]) or f"未命名列{column_letter(j)}"
+            while name in seen:
+                name += "_"
+        seen.add(name)
+        names.append(name)
+    return names
+
+
+def column_letter(j: int) -> str:
+    """Excel's letter for 0-based column ``j`` (0 → A, 26 → AA)."""
+    letters = ""
+    j += 1
+    while j:
+        j, rem = divmod(j - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+# ---------------------------------------------------------------- header → rows
+
+
+def _is_empty(values: np.ndarray) -> np.ndarray:
+    """Element-wise: the cell holds nothing (empty or whitespace-only text, None, NaN)."""
+    flat = values.ravel()
+    out = np.fromiter(
+        (
+            v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and v != v)
+            for v in flat
+        ),
+        dtype=bool,
+        count=flat.size,
+    )
+    return out.reshape(values.shape)
+
+
+def _squeeze(v: object) -> str:
+    return re.sub(r"\s+", "", v) if isinstance(v, str) else ""
+
+
+def sheet_frame(grid: Grid, kind: str, header: Header) -> SheetRead:
+    """The person rows below ``header``: a frame of raw cells with their provenance."""
+    body = grid.cells[header.last_row + 1 :]
+    names = list(header.columns)
+    frame = pd.DataFrame(body, columns=names, dtype=object)
+    excel_rows = np.arange(header.last_row + 2, header.last_row + 2 + len(body))
+    empty = _is_empty(body) if body.size else np.zeros(body.shape, dtype=bool)
+    blank = empty.all(axis=1) if body.size else np.ones(len(body), dtype=bool)
+
+    squeezed = frame.map(_squeeze) if len(frame) else frame
+    subtotal = squeezed.isin(SUBTOTAL_WORDS).any(axis=1).to_numpy() if len(frame) else blank
+    first_text = _first_text(squeezed, empty)
+    footer = first_text.str.startswith(FOOTER_PREFIXES).to_numpy() if len(frame) else blank
+    repeat = _repeated_header(frame, kind, header)
+    has_person = _has_person(frame, empty, names)
+
+    reason = np.full(len(frame), "", dtype=object)
+    for mask, key in (
+        (~has_person, "skip_no_person"),
+        (repeat, "skip_header_repeat"),
+        (footer, "skip_footer"),
+        (subtotal, "skip_subtotal"),
+    ):
+        reason[mask] = key
+    reason[blank] = ""
+    person = (reason == "") & ~blank
+
+    # Drop columns that are empty from top to bottom with no header text (trailing commas).
+    keep = [
+        n
+        for j, n in enumerate(names)
+        if not (n.startswith("未命名列") and empty[:, j].all() if body.size else True)
+    ]
+    people = frame.loc[person, keep].copy()
+    people.insert(0, "_row", excel_rows[person])
+    people.insert(0, "_sheet", grid.sheet)
+    people.insert(0, "_file", str(grid.file))
+    people["_title"] = header.title
+    skipped_mask = (reason != "") & ~blank
+    skipped = pd.DataFrame(
+        {
+            "_file": str(grid.file),
+            "_sheet": grid.sheet,
+            "_row": excel_rows[skipped_mask],
+            "reason": reason[skipped_mask],
+            "text": first_text[skipped_mask].to_numpy(),
+        }
+    )
+    return SheetRead(grid, header, people.reset_index(drop=True), skipped)
+
+
+def _first_text(squeezed: pd.DataFrame, empty: np.ndarray) -> pd.Series:
+    if not len(squeezed):
+        return pd.Series([], dtype=object)
+    values = squeezed.to_numpy(dtype=object)
+    idx = np.argmax(~empty, axis=1)  # 0 for an all-empty row
+    firsts = values[np.arange(len(values)), idx]
+    return pd.Series(firsts, dtype=object).fillna("").astype(str)
+
+
+def _repeated_header(frame: pd.DataFrame, kind: str, header: Header) -> np.ndarray:
+    """Rows that repeat the header (printed tables repeat it on every page)."""
+    hits = np.zeros(len(frame), dtype=int)
+    keys = [c for c in ("id_number", "name") if c in header.canonical]
+    columns = keys if len(keys) == 2 else sorted(header.canonical)
+    for column in columns:
+        values = frame[column]
+        texts = values[values.map(type).eq(str)].astype(str)
+        texts = texts[~texts.str.contains(r"\d", regex=True)]  # header text holds no digits
+        if texts.empty:
+            continue
+        resolved = {t: resolve_header(kind, t) for t in texts.unique()}
+        hits[frame.index.get_indexer(texts.index)] += (texts.map(resolved) == column).to_numpy()
+    return hits >= 2
+
+
+def _has_person(frame: pd.DataFrame, empty: np.ndarray, names: list[str]) -> np.ndarray:
+    keys = [names.index(c) for c in ("name", "id_number") if c in names]
+    if not keys:
+        # kinds keyed by something else (workshops: name of the workshop / credit code)
+        keys = list(range(len(names)))
+    return ~empty[:, keys].all(axis=1) if len(frame) else np.zeros(0, dtype=bool)
+
+
+# ---------------------------------------------------------------- file → frames
+
+
+def read_file(path: Path, kind: str) -> FileRead:
+    """Read one file for ``kind``: every sheet with a header gives person rows.
+
+    A sheet without a recognisable header is kept as a notice (``header`` None); when no
+    sheet of the file has one, or a required column is missing, the file cannot be read.
+    """
+    grids = read_grids(path)
+    sheets: list[SheetRead] = []
+    for grid in grids:
+        header = locate_header(grid, kind)
+        if header is None:
+            content = int((~_is_empty(grid.cells)).any(axis=1).sum()) if grid.cells.size else 0
+            sheets.append(SheetRead(grid, None, pd.DataFrame(), pd.DataFrame(), content))
+            continue
+        _require_columns(grid, kind, header)
+        sheets.append(sheet_frame(grid, kind, header))
+    if not any(s.header is not None for s in sheets):
+        raise InputError(
+            "no_header",
+            path=str(path),
+            kind=kind,
+            kind_zh=text(f"kind_{kind}", "zh"),
+            scan=HEADER_SCAN_ROWS,
+        )
+    return FileRead(Path(path), tuple(sheets))
+
+
+def _require_columns(grid: Grid, kind: str, header: Header) -> None:
+    for column in required_columns(kind):
+        if column not in header.canonical:
+            raise InputError(
+                "missing_column",
+                path=str(grid.file),
+                sheet=grid.sheet or grid.file.name,
+                column=display_name(kind, column),
+                found=_display_found(kind, header.columns),
+            )
+
+
+def _display_found(kind: str, columns: Iterable[str]) -> str:
+    known = ALIASES[kind]
+    return "、".join(display_name(kind, c) if c in known else c for c in columns)

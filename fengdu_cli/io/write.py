@@ -1,0 +1,169 @@
+"""Styled, printable Excel workbooks and Excel-friendly CSV, written atomically.
+
+Every file is written to a temporary name in the target folder and renamed into place
+only when complete, so a crash never leaves a half-written file where a clerk would
+open it.  Workbooks are written with XlsxWriter: header row frozen, filters on, column
+widths fitted, IDs and account numbers as text cells (never numbers).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xlsxwriter
+
+TEXT_HINTS = (
+    "身份证",
+    "号码",
+    "账号",
+    "卡号",
+    "电话",
+    "代码",
+    "编号",
+    "户号",
+    "id_number",
+    "phone",
+)
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; rename it onto ``target`` on success."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix, dir=target.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, target)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+def write_csv(frame: pd.DataFrame, target: Path) -> Path:
+    """UTF-8 with BOM (Excel opens it as Chinese text), atomically."""
+    with atomic_path(target) as tmp:
+        frame.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n")
+    return Path(target)
+
+
+@dataclass
+class Sheet:
+    """One sheet to write: a frame, and which cells to fill red (row, column) positions."""
+
+    name: str
+    frame: pd.DataFrame
+    title: str = ""
+    red_cells: Sequence[tuple[int, int]] = field(default_factory=tuple)
+    widths: dict[int, float] = field(default_factory=dict)
+    text_columns: Sequence[str] = field(default_factory=tuple)
+
+
+def write_workbook(target: Path, sheets: Sequence[Sheet]) -> Path:
+    """Write ``sheets`` to one workbook at ``target`` (atomic)."""
+    with atomic_path(target) as tmp:
+        book = xlsxwriter.Workbook(
+            str(tmp),
+            {"strings_to_numbers": False, "strings_to_formulas": False, "nan_inf_to_errors": True},
+        )
+        formats = _formats(book)
+        for sheet in sheets:
+            _write_sheet(book, formats, sheet)
+        book.close()
+    return Path(target)
+
+
+def _formats(book: xlsxwriter.Workbook) -> dict[str, object]:
+    base = {"font_name": "宋体", "font_size": 11, "valign": "vcenter"}
+    return {
+        "title": book.add_format({**base, "bold": True, "font_size": 14}),
+        "header": book.add_format(
+            {
+                **base,
+                "bold": True,
+                "bg_color": "#DDEBF7",
+                "border": 1,
+                "text_wrap": True,
+                "align": "center",
+            }
+        ),
+        "cell": book.add_format({**base, "border": 1}),
+        "text": book.add_format({**base, "border": 1, "num_format": "@"}),
+        "date": book.add_format({**base, "border": 1, "num_format": "yyyy-mm-dd"}),
+        "red": book.add_format(
+            {**base, "border": 1, "bg_color": "#FFC7CE", "font_color": "#9C0006"}
+        ),
+        "red_text": book.add_format(
+            {**base, "border": 1, "bg_color": "#FFC7CE", "font_color": "#9C0006", "num_format": "@"}
+        ),
+    }
+
+
+def _is_text_column(name: str, forced: Sequence[str]) -> bool:
+    return name in forced or any(h in name for h in TEXT_HINTS)
+
+
+def _write_sheet(book: xlsxwriter.Workbook, formats: dict, sheet: Sheet) -> None:
+    ws = book.add_worksheet(sheet.name[:31])
+    top = 0
+    if sheet.title:
+        ws.write_string(0, 0, sheet.title, formats["title"])
+        top = 1
+    frame = sheet.frame
+    columns = [str(c) for c in frame.columns]
+    for j, name in enumerate(columns):
+        ws.write_string(top, j, name, formats["header"])
+    red = set(sheet.red_cells)
+    text_cols = [_is_text_column(c, sheet.text_columns) for c in columns]
+    values = frame.to_numpy(dtype=object)
+    widths = [_width(c) for c in columns]
+    for i, row in enumerate(values):
+        r = top + 1 + i
+        for j, value in enumerate(row):
+            is_red = (i, j) in red
+            shown = _write_cell(ws, r, j, value, text_cols[j], is_red, formats)
+            widths[j] = max(widths[j], _width(shown))
+    for j, w in enumerate(widths):
+        ws.set_column(j, j, sheet.widths.get(j, min(max(w + 2, 6), 60)))
+    ws.freeze_panes(top + 1, 0)
+    if len(columns):
+        ws.autofilter(top, 0, top + len(values), len(columns) - 1)
+
+
+def _write_cell(ws, r: int, j: int, value: object, as_text: bool, red: bool, formats: dict) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
+        ws.write_blank(r, j, None, formats["red" if red else "cell"])
+        return ""
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if isinstance(value, dt.datetime | dt.date):
+        ws.write_datetime(r, j, value, formats["red" if red else "date"])
+        return "2024-01-01"
+    if isinstance(value, bool | np.bool_):
+        ws.write_string(r, j, "是" if value else "否", formats["red" if red else "cell"])
+        return "是"
+    if isinstance(value, int | float | np.integer | np.floating) and not as_text:
+        ws.write_number(r, j, float(value), formats["red" if red else "cell"])
+        return f"{value}"
+    if isinstance(value, float | np.floating):
+        # a number in a text column (an ID typed as a number): keep it a number, as typed
+        ws.write_number(r, j, float(value), formats["red" if red else "cell"])
+        return "5.00230199001011E+17"
+    shown = str(value)
+    ws.write_string(r, j, shown, formats["red_text" if red else ("text" if as_text else "cell")])
+    return shown
+
+
+def _width(text: str) -> float:
+    """Display width: CJK characters count double."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(text))

@@ -1,0 +1,173 @@
+"""The message catalogue: every sentence a clerk reads, in Chinese (default) and English.
+
+Keys are stable identifiers; templates use ``str.format`` fields.  Keeping them in one
+place lets ``--lang en`` switch everything at once and keeps wording consistent.
+"""
+
+from __future__ import annotations
+
+LANGS = ("zh", "en")
+
+CATALOGUE: dict[str, dict[str, str]] = {
+    # ---- file-level errors (exit 3) ----
+    "path_missing": {
+        "zh": "找不到文件或文件夹：{path}",
+        "en": "No such file or folder: {path}",
+    },
+    "folder_empty": {
+        "zh": "文件夹中没有可读取的表格文件（.xlsx / .xls / .csv）：{path}",
+        "en": "The folder holds no spreadsheet files (.xlsx / .xls / .csv): {path}",
+    },
+    "file_empty": {
+        "zh": "文件是空的（0 字节）：{path}",
+        "en": "The file is empty (0 bytes): {path}",
+    },
+    "file_pdf": {
+        "zh": "文件实际是 PDF，不是 Excel 表格，请索取原始 Excel 文件：{path}",
+        "en": "The file is a PDF, not a spreadsheet; ask for the original Excel file: {path}",
+    },
+    "file_encrypted": {
+        "zh": "文件设置了打开密码，无法读取；请去掉密码后重新保存：{path}",
+        "en": "The workbook is password-protected; remove the password and save it again: {path}",
+    },
+    "file_corrupt": {
+        "zh": "文件已损坏或不完整，无法作为 Excel 打开（{detail}）；请重新索取：{path}",
+        "en": "The file is damaged or incomplete and cannot be opened as Excel ({detail}): {path}",
+    },
+    "file_binary": {
+        "zh": "文件不是文本表格（含二进制内容），无法按 CSV 读取：{path}",
+        "en": "The file is not a text table (binary content); it cannot be read as CSV: {path}",
+    },
+    "file_encoding": {
+        "zh": "无法识别文件的文字编码（不是 UTF-8 也不是 GBK）：{path}",
+        "en": "Cannot tell the file's text encoding (neither UTF-8 nor GBK): {path}",
+    },
+    "file_type": {
+        "zh": "不支持的文件类型 {suffix}，请使用 .xlsx / .xls / .csv：{path}",
+        "en": "Unsupported file type {suffix}; use .xlsx / .xls / .csv: {path}",
+    },
+    "no_header": {
+        "zh": "{path} 中没有找到{kind_zh}表头（前 {scan} 行内没有“姓名”“身份证号码”等列名）",
+        "en": "No {kind} header found in {path} (no column names such as 姓名 / 身份证号码 "
+        "in the first {scan} rows)",
+    },
+    "missing_column": {
+        "zh": "{path}（工作表“{sheet}”）缺少必需的列“{column}”。找到的列有：{found}",
+        "en": "{path} (sheet '{sheet}') lacks the required column '{column}'. "
+        "Columns found: {found}",
+    },
+    "unknown_kind": {
+        "zh": "未知的数据类型 {kind}；可选：{choices}",
+        "en": "Unknown kind {kind}; choose one of: {choices}",
+    },
+    "bad_month": {
+        "zh": "月份格式不对：{value}，应为 YYYY-MM，例如 2024-06",
+        "en": "Bad month {value}; use YYYY-MM, e.g. 2024-06",
+    },
+    "internal": {
+        "zh": "程序内部错误（{error}）。详细信息已写入日志：{log}，请将该文件发给技术人员",
+        "en": "Internal error ({error}). Details are in the log: {log}; send it to the maintainers",
+    },
+    # ---- sheet notices ----
+    "sheet_no_header": {
+        "zh": "工作表“{sheet}”没有可识别的表头，未读取（其中有 {rows} 行有内容）",
+        "en": "Sheet '{sheet}' has no recognisable header and was not read ({rows} non-empty rows)",
+    },
+    # ---- skipped (non-person) rows ----
+    "skip_subtotal": {"zh": "合计/小计行", "en": "subtotal row"},
+    "skip_footer": {"zh": "表尾（填表人、审核人、日期等）", "en": "footer row"},
+    "skip_header_repeat": {"zh": "重复的表头行", "en": "repeated header row"},
+    "skip_no_person": {
+        "zh": "既无姓名也无身份证号码，不是人员行",
+        "en": "neither a name nor an ID number: not a person row",
+    },
+    # ---- row problems (DESIGN §3) ----
+    "id_format": {
+        "zh": "身份证号码格式错误（应为18位，前17位为数字，末位为数字或X），共 {length} 位",
+        "en": "ID number malformed (18 characters: 17 digits then a digit or X); it has {length}",
+    },
+    "id_checksum": {
+        "zh": "身份证号码校验位错误，请核对第7至17位",
+        "en": "ID number check digit is wrong; check digits 7 to 17",
+    },
+    "id_birthdate": {
+        "zh": "身份证号码中的出生日期不存在或不合理（{birth}）",
+        "en": "The birth date inside the ID number is impossible or implausible ({birth})",
+    },
+    "id_precision_lost": {
+        "zh": "身份证号码被Excel存成了数字（显示为 {value}），后几位已丢失",
+        "en": "The ID number was stored by Excel as a number (shown as {value}); "
+        "its last digits are lost",
+    },
+    "id_15_digit": {
+        "zh": "15位旧身份证号码，已按规则升级为18位",
+        "en": "Old 15-digit ID number, upgraded to 18 digits",
+    },
+    "missing_required": {
+        "zh": "缺少必填项“{column_zh}”",
+        "en": "Required field '{column_zh}' is empty",
+    },
+    "duplicate_person": {
+        "zh": "同一身份证号码重复出现，首次出现在 {first}，本行不计入",
+        "en": "The same ID number appears again (first at {first}); this row is not counted",
+    },
+    "unknown_township": {
+        "zh": "乡镇“{value}”不是丰都县的乡镇（街道）",
+        "en": "'{value}' is not a township of Fengdu county",
+    },
+    "unknown_township_empty": {
+        "zh": "乡镇为空，且无法从文件名或标题判断",
+        "en": "Township is empty and cannot be told from the file name or title",
+    },
+    "bad_date": {
+        "zh": "“{column_zh}”不是有效日期：{value}，已按空值处理",
+        "en": "'{column_zh}' is not a valid date: {value}; left empty",
+    },
+    "bad_number": {
+        "zh": "“{column_zh}”不是有效的数值或号码：{value}",
+        "en": "'{column_zh}' is not a valid number: {value}",
+    },
+    "bad_category": {
+        "zh": "“{column_zh}”的值“{value}”不在可选范围内；可选：{choices}",
+        "en": "'{column_zh}' value '{value}' is not one of: {choices}",
+    },
+    # ---- suggestions ----
+    "suggest_check_digit": {
+        "zh": "按前17位计算校验位应为 {expected}；如前17位无误，请将末位改为 {expected}",
+        "en": "The first 17 digits imply check digit {expected}; if they are right, "
+        "the last character should be {expected}",
+    },
+    "suggest_retype_id": {
+        "zh": "请把该列设为“文本”格式后重新录入完整的18位号码",
+        "en": "Format the column as Text and type the full 18-digit number again",
+    },
+    "suggest_upgraded": {
+        "zh": "升级后为 {upgraded}",
+        "en": "upgraded to {upgraded}",
+    },
+    "suggest_township": {
+        "zh": "可选乡镇（街道）见“说明”，例如 {examples}",
+        "en": "Valid townships are listed in the notes, e.g. {examples}",
+    },
+    # ---- severities ----
+    "severity_rejected": {"zh": "退回", "en": "rejected"},
+    "severity_warning": {"zh": "提示（已保留）", "en": "warning (kept)"},
+    # ---- kinds ----
+    "kind_roster": {"zh": "花名册", "en": "roster"},
+    "kind_employment": {"zh": "就业登记", "en": "employment"},
+    "kind_insurance": {"zh": "社保缴费", "en": "insurance"},
+    "kind_workshops": {"zh": "就业帮扶车间", "en": "workshops"},
+    "kind_posts": {"zh": "公益性岗位", "en": "public posts"},
+    "kind_businesses": {"zh": "创业主体", "en": "businesses"},
+    "kind_loans": {"zh": "创业担保贷款", "en": "loans"},
+    "kind_students": {"zh": "学生", "en": "students"},
+    "kind_travel": {"zh": "出行", "en": "travel"},
+    "kind_agencies": {"zh": "人力资源服务机构", "en": "agencies"},
+}
+
+
+def text(key: str, lang: str = "zh", **params: object) -> str:
+    """The catalogue sentence ``key`` in ``lang``, with ``params`` filled in."""
+    entry = CATALOGUE[key]
+    template = entry.get(lang) or entry["zh"]
+    return template.format(**params)

@@ -1,0 +1,336 @@
+"""Column rules per kind as pandera schemas, and their failures as the problem report.
+
+Each rule is a pandera ``Check`` named by its DESIGN §3 problem code, attached to the
+column it is about.  Validation is lazy (every problem of every row at once); pandera's
+failure cases become rows of the problem report: file, sheet, Excel row, column, value
+as typed (IDs masked), code, a sentence a clerk understands, and a suggestion.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+from fengdu_cli import dates, idcard
+from fengdu_cli.io.columns import (
+    DATE_COLUMNS,
+    NUMBER_COLUMNS,
+    SENSITIVE_COLUMNS,
+    display_name,
+    required_columns,
+)
+from fengdu_cli.messages import text
+from fengdu_cli.normalise import (
+    CATEGORIES,
+    CATEGORY_CHOICES,
+    EMPLOYMENT_TYPE,
+    EMPLOYMENT_TYPE_CHOICES,
+    LABOR,
+    LABOR_CHOICES,
+    WORK_STATUS,
+    WORK_STATUS_CHOICES,
+)
+from fengdu_cli.townships import TOWNSHIPS
+
+PROBLEM_CODES = (
+    "id_format", "id_checksum", "id_birthdate", "id_precision_lost", "id_15_digit",
+    "missing_required", "duplicate_person", "unknown_township", "bad_date", "bad_number",
+    "bad_category",
+)  # fmt: skip
+# A row with one of these is rejected: kept in the report, used nowhere else (DESIGN §6).
+REJECT_CODES = frozenset(
+    {"id_format", "id_checksum", "id_birthdate", "id_precision_lost", "missing_required",
+     "duplicate_person"}
+)  # fmt: skip
+
+PROBLEM_COLUMNS = [
+    "file", "sheet", "row", "column", "header", "value", "code", "severity", "message",
+    "suggestion",
+]  # fmt: skip
+
+Predicate = Callable[[pd.DataFrame], pd.Series]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One check: the column it is about, its problem code, and a predicate (True = fine)."""
+
+    column: str
+    code: str
+    passes: Predicate
+
+
+def _not_blank(column: str) -> Predicate:
+    source = f"_raw_{column}"
+
+    def passes(frame: pd.DataFrame) -> pd.Series:
+        values = frame[source] if source in frame else frame[column]
+        return ~values.map(dates.is_blank).astype(bool)
+
+    return passes
+
+
+def _id_is_not(code: str) -> Predicate:
+    return lambda frame: frame["_id_code"].ne(code) | frame["_id_code"].isna()
+
+
+def _first_occurrence(frame: pd.DataFrame) -> pd.Series:
+    ids = frame["id_number"]
+    return ~(ids.ne("") & ids.duplicated(keep="first"))
+
+
+def _allowed(column: str, table: dict[str, str] | dict[str, tuple[str, str]]) -> Predicate:
+    allowed = set(table) | {v if isinstance(v, str) else v[0] for v in table.values()}
+
+    def passes(frame: pd.DataFrame) -> pd.Series:
+        values = frame[column]
+        return values.isin(allowed) | values.eq("")
+
+    return passes
+
+
+def _date_parses(column: str) -> Predicate:
+    def passes(frame: pd.DataFrame) -> pd.Series:
+        raw = frame[f"_raw_{column}"]
+        return ~(frame[column].isna() & ~raw.map(dates.is_blank).astype(bool))
+
+    return passes
+
+
+def _number_parses(column: str) -> Predicate:
+    def passes(frame: pd.DataFrame) -> pd.Series:
+        raw = frame[f"_raw_{column}"]
+        return ~(frame[column].isna() & ~raw.map(dates.is_blank).astype(bool))
+
+    return passes
+
+
+def _phone_ok(frame: pd.DataFrame) -> pd.Series:
+    phone = frame["phone"]
+    return phone.eq("") | phone.str.fullmatch(r"1[3-9]\d{9}|0\d{9,11}|\d{7,8}")
+
+
+def _account_ok(frame: pd.DataFrame) -> pd.Series:
+    account = frame["bank_account"]
+    return account.eq("") | account.str.fullmatch(r"\d{12,25}")
+
+
+def _township_known(frame: pd.DataFrame) -> pd.Series:
+    return frame["township"].isin(TOWNSHIPS)
+
+
+def rules_for(kind: str, frame: pd.DataFrame, *, duplicates: bool) -> list[Rule]:
+    """The rules that apply to ``kind`` given the columns ``frame`` has."""
+    rules: list[Rule] = []
+    if "id_number" in frame:
+        for code in (
+            "id_precision_lost",
+            "id_format",
+            "id_checksum",
+            "id_birthdate",
+            "id_15_digit",
+        ):
+            rules.append(Rule("id_number", code, _id_is_not(code)))
+    for column in required_columns(kind):
+        if column in frame:
+            rules.append(Rule(column, "missing_required", _not_blank(column)))
+    if duplicates and "id_number" in frame:
+        rules.append(Rule("id_number", "duplicate_person", _first_occurrence))
+    if "township" in frame and kind in ("roster", "workshops", "businesses", "posts", "students"):
+        rules.append(Rule("township", "unknown_township", _township_known))
+    for column in DATE_COLUMNS.get(kind, ()):
+        if column in frame:
+            rules.append(Rule(column, "bad_date", _date_parses(column)))
+    if kind == "insurance" and "period" in frame:
+        rules.append(Rule("period", "bad_date", _date_parses("period")))
+    for column in NUMBER_COLUMNS.get(kind, ()):
+        if column in frame:
+            rules.append(Rule(column, "bad_number", _number_parses(column)))
+    if kind == "roster":
+        for column, table in (
+            ("category", CATEGORIES),
+            ("labor_capacity", LABOR),
+            ("work_status", WORK_STATUS),
+        ):
+            if column in frame:
+                rules.append(Rule(column, "bad_category", _allowed(column, table)))
+        if "phone" in frame:
+            rules.append(Rule("phone", "bad_number", _phone_ok))
+        if "bank_account" in frame:
+            rules.append(Rule("bank_account", "bad_number", _account_ok))
+    if kind == "employment" and "employment_type" in frame:
+        rules.append(
+            Rule("employment_type", "bad_category", _allowed("employment_type", EMPLOYMENT_TYPE))
+        )
+    return rules
+
+
+def build_schema(kind: str, frame: pd.DataFrame, *, duplicates: bool) -> pa.DataFrameSchema:
+    """A pandera schema for ``frame``: one named check per rule, on its column."""
+    columns: dict[str, list[pa.Check]] = {}
+    for rule in rules_for(kind, frame, duplicates=duplicates):
+        check = pa.Check(
+            lambda s, rule=rule: rule.passes(frame).reindex(s.index).astype(bool),
+            name=rule.code,
+            error=rule.code,
+            ignore_na=False,
+        )
+        columns.setdefault(rule.column, []).append(check)
+    return pa.DataFrameSchema(
+        {
+            c: pa.Column(object, checks=checks, nullable=True, coerce=False)
+            for c, checks in columns.items()
+        },
+        strict=False,
+        name=kind,
+    )
+
+
+def failures(kind: str, frame: pd.DataFrame, *, duplicates: bool) -> pd.DataFrame:
+    """Validate lazily; one row per failed (row index, column, code)."""
+    schema = build_schema(kind, frame, duplicates=duplicates)
+    checked = frame[[c for c in schema.columns if c in frame]].astype(object)
+    try:
+        schema.validate(checked, lazy=True)
+    except SchemaErrors as exc:
+        cases = exc.failure_cases
+        cases = cases[cases["index"].notna() & cases["check"].isin(PROBLEM_CODES)]
+        return pd.DataFrame(
+            {
+                "index": cases["index"].astype(int).to_numpy(),
+                "column": cases["column"].astype(str).to_numpy(),
+                "code": cases["check"].astype(str).to_numpy(),
+            }
+        ).drop_duplicates()
+    return pd.DataFrame({"index": pd.Series([], dtype=int), "column": [], "code": []})
+
+
+# ---------------------------------------------------------------- the report
+
+
+def display_value(value: object, column: str) -> str:
+    """A cell as the clerk typed it, as text; IDs, phones and accounts masked."""
+    if dates.is_blank(value):
+        return ""
+    if isinstance(value, float):
+        shown = idcard.excel_number_text(value)
+    elif hasattr(value, "strftime"):
+        shown = value.strftime("%Y-%m-%d")
+    else:
+        shown = str(value).strip()
+    return mask_value(shown, column)
+
+
+def mask_value(shown: str, column: str) -> str:
+    """Mask personal identifiers for screens, logs and JSON."""
+    if column not in SENSITIVE_COLUMNS:
+        return shown
+    if column == "id_number":
+        return idcard.mask(shown)
+    if len(shown) > 7:
+        return shown[:3] + "*" * (len(shown) - 7) + shown[-4:]
+    return "*" * max(len(shown) - 2, 0) + shown[-2:]
+
+
+def problem_report(
+    kind: str,
+    frame: pd.DataFrame,
+    cases: pd.DataFrame,
+    headers: dict[tuple[str, str, str], str],
+    lang: str = "zh",
+) -> pd.DataFrame:
+    """Turn failure cases into the problem table (PROBLEM_COLUMNS), in file/row order.
+
+    ``_index`` holds the frame index of the row each problem is about.
+    """
+    if cases.empty:
+        return pd.DataFrame(columns=[*PROBLEM_COLUMNS, "_index"])
+    first_seen = _first_seen(frame) if (cases["code"] == "duplicate_person").any() else {}
+    rows = []
+    for index, column, code in cases.itertuples(index=False):
+        row = frame.loc[index]
+        raw = row.get(f"_raw_{column}", row.get(column))
+        value = display_value(raw, column)
+        message, suggestion = _explain(kind, row, column, code, value, first_seen, lang)
+        rows.append(
+            {
+                "file": _file_name(row["_file"]),
+                "sheet": row["_sheet"],
+                "row": int(row["_row"]),
+                "column": column,
+                "header": headers.get(
+                    (row["_file"], row["_sheet"], column), display_name(kind, column)
+                ),
+                "value": value,
+                "code": code,
+                "severity": "rejected" if code in REJECT_CODES else "warning",
+                "message": message,
+                "suggestion": suggestion,
+                "_index": index,
+            }
+        )
+    report = pd.DataFrame(rows)
+    report = report.sort_values(["_index", "column", "code"], kind="stable")
+    return report.reset_index(drop=True)
+
+
+def _file_name(path: str) -> str:
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def _first_seen(frame: pd.DataFrame) -> dict[str, str]:
+    ids = frame["id_number"]
+    firsts = frame[ids.ne("") & ~ids.duplicated(keep="first") & ids.duplicated(keep=False)]
+    return {
+        id_number: f"{_file_name(file)}{'（' + sheet + '）' if sheet else ''}第{row}行"
+        for id_number, file, sheet, row in firsts[
+            ["id_number", "_file", "_sheet", "_row"]
+        ].to_numpy()
+    }
+
+
+def _explain(
+    kind: str,
+    row: pd.Series,
+    column: str,
+    code: str,
+    value: str,
+    first_seen: dict[str, str],
+    lang: str,
+) -> tuple[str, str]:
+    column_zh = display_name(kind, column)
+    id_number = row.get("id_number", "") or ""
+    suggestion = ""
+    if code == "id_format":
+        message = text(code, lang, length=len(id_number))
+    elif code == "id_checksum":
+        message = text(code, lang)
+        suggestion = text("suggest_check_digit", lang, expected=row.get("_id_expected") or "?")
+    elif code == "id_birthdate":
+        message = text(code, lang, birth=id_number[6:14])
+    elif code == "id_precision_lost":
+        message = text(code, lang, value=value)
+        suggestion = text("suggest_retype_id", lang)
+    elif code == "id_15_digit":
+        message = text(code, lang)
+        suggestion = text("suggest_upgraded", lang, upgraded=idcard.mask(id_number))
+    elif code == "duplicate_person":
+        message = text(code, lang, first=first_seen.get(id_number, "?"))
+    elif code == "unknown_township":
+        message = text(code if value else "unknown_township_empty", lang, value=value)
+        suggestion = text("suggest_township", lang, examples="、".join(TOWNSHIPS[:4]))
+    elif code == "bad_category":
+        choices = {
+            "category": CATEGORY_CHOICES,
+            "labor_capacity": LABOR_CHOICES,
+            "work_status": WORK_STATUS_CHOICES,
+            "employment_type": EMPLOYMENT_TYPE_CHOICES,
+        }.get(column, ())
+        message = text(code, lang, column_zh=column_zh, value=value, choices="、".join(choices))
+    else:
+        message = text(code, lang, column_zh=column_zh, value=value)
+    return message, suggestion
