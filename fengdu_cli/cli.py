@@ -307,6 +307,109 @@ def demo(
     return 0
 
 
+MonthOpt = Annotated[str, typer.Option("--month", "-m", help="月份 YYYY-MM")]
+DataOpt = Annotated[
+    Path, typer.Option("--data", "-d", help="数据文件夹（rosters/ employment/ insurance/ …）")
+]
+DbOpt = Annotated[
+    Path, typer.Option("--db", envvar="FENGDU_DB", help="SQLite 数据库 / database (env FENGDU_DB)")
+]
+
+
+def _month(value: str) -> int:
+    from fengdu_cli.dates import parse_month
+
+    try:
+        return parse_month(value)
+    except ValueError:
+        raise UsageError("bad_month", value=value) from None
+
+
+def render_reconciled(result, console: Console, lang: str) -> None:
+    """Per township: persons, able to work, employed, insured, warnings; then the totals."""
+    from fengdu_cli.io.reconcile_report import summary_frame
+
+    table = summary_frame(result)
+    zh_month = result.summary()["month"]
+    view = Table(title=f"{zh_month} 数据比对" if lang == "zh" else f"{zh_month} reconcile")
+    shown = [
+        "乡镇（街道）",
+        "人数",
+        "有劳动能力",
+        "县内就业",
+        "县外市内就业",
+        "市外就业",
+        "本月参保",
+        "预警合计",
+        "新增预警",
+        "已消除预警",
+    ]
+    for column in shown:
+        view.add_column(column, justify="left" if column == "乡镇（街道）" else "right")
+    for i, row in enumerate(table[shown].itertuples(index=False)):
+        view.add_row(*[str(v) for v in row], style="bold" if i == len(table) - 1 else None)
+    console.print(view)
+    flags = Table(title="预警分类" if lang == "zh" else "Warnings by code")
+    flags.add_column("代码" if lang == "zh" else "code")
+    flags.add_column("数量" if lang == "zh" else "count", justify="right")
+    for code, n in result.flags().items():
+        flags.add_row(code, str(n))
+    console.print(flags)
+    summary = result.summary()
+    rows = summary["rows"]
+    console.print(
+        f"读取 {rows['read']} 行 = 有效 {rows['valid']} + 退回 {rows['rejected']}；"
+        f"人员 {summary['persons']}，匹配就业 {summary['matched']['employment']}，"
+        f"匹配参保 {summary['matched']['insurance']}"
+    )
+    for kind, counts in summary["inputs"].items():
+        console.print(
+            f"  {text(f'kind_{kind}', lang)}：读取 {counts['read']} = 匹配 {counts['matched']} + "
+            f"未匹配 {counts['unmatched']} + 退回 {counts['rejected']}"
+        )
+    if summary["previous_month"]:
+        console.print(
+            f"与 {summary['previous_month']} 比较：新增 {summary['warnings_new']}，"
+            f"持续 {summary['warnings_continuing']}，已消除 {summary['warnings_resolved']}"
+        )
+
+
+@app.command()
+@_guarded
+def reconcile(
+    month: MonthOpt,
+    data: DataOpt,
+    out: OutOpt = Path("out"),
+    db: DbOpt = Path("fengdu.db"),
+    split_by_township: Annotated[
+        bool,
+        typer.Option(
+            "--split-by-township", help="每个乡镇一个预警名单 / one workbook per township"
+        ),
+    ] = False,
+    json_: JsonOpt = False,
+    quiet: QuietOpt = False,
+    lang: LangOpt = "zh",
+    debug: DebugOpt = False,
+) -> int:
+    """每月数据比对：就业、参保与预警。Cross-match roster, employment and insurance; raise warnings."""
+    from fengdu_cli.io.reconcile_report import write_reconcile
+    from fengdu_cli.monthly import reconcile_month
+
+    result = reconcile_month(data, _month(month), db, lang=lang)
+    written = write_reconcile(result, out, split_by_township=split_by_township)
+    if json_:
+        _print_json(result.summary())
+    elif not quiet:
+        console = _console()
+        render_reconciled(result, console, lang)
+        for path in written[:3]:
+            console.print(("已写入：" if lang == "zh" else "Written: ") + str(path))
+        if len(written) > 3:
+            console.print(f"另有 {len(written) - 2} 个乡镇预警名单，位于 {Path(out) / 'townships'}")
+    return 1 if result.has_problems() else 0
+
+
 @app.command()
 def version() -> None:
     """显示版本 / print the version."""

@@ -64,6 +64,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "月份格式不对：{value}，应为 YYYY-MM，例如 2024-06",
         "en": "Bad month {value}; use YYYY-MM, e.g. 2024-06",
     },
+    "locked": {
+        "zh": "另一个 fengdu 正在运行并占用了数据库（锁文件 {path}），请等它结束后再运行",
+        "en": "Another fengdu run holds the database (lock file {path}); try again when it ends",
+    },
     "internal": {
         "zh": "程序内部错误（{error}）。详细信息已写入日志：{log}，请将该文件发给技术人员",
         "en": "Internal error ({error}). Details are in the log: {log}; send it to the maintainers",

@@ -148,6 +148,15 @@ def normalise(raw: pd.DataFrame, kind: str, on: dt.date) -> pd.DataFrame:
         out["_id_expected"] = checked["id_expected_check"]
     if "name" in out:
         out["name"] = texts(out["name"])
+    for column in (
+        "employer_name",
+        "work_region",
+        "business_name",
+        "workshop_name",
+        "insurance_type",
+    ):
+        if column in out:
+            out[column] = texts(out[column])
     for column in ("employer_code", "business_code", "household_id"):
         if column in out:
             out[column] = texts(out[column]).str.upper()

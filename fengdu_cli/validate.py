@@ -48,7 +48,12 @@ class SheetNotice:
     file: str
     sheet: str
     content_rows: int
+    table_rows: int
     message: str
+
+    def may_hold_data(self) -> bool:
+        """Does the sheet look like a table (3+ rows of 3+ filled cells)? Then it needs a look."""
+        return self.table_rows >= 3
 
 
 @dataclass(frozen=True)
@@ -85,7 +90,7 @@ class Checked:
 
     def has_problems(self) -> bool:
         """Were rows rejected, warnings raised, or data sheets left unread? (exit 1)"""
-        return bool(len(self.problems)) or any(n.content_rows for n in self.notices)
+        return bool(len(self.problems)) or any(n.may_hold_data() for n in self.notices)
 
     def summary(self) -> dict:
         """The DESIGN §2 JSON summary of ``validate`` (extra keys allowed)."""
@@ -118,6 +123,7 @@ class Checked:
                     "file": n.file,
                     "sheet": n.sheet,
                     "content_rows": n.content_rows,
+                    "may_hold_data": n.may_hold_data(),
                     "message": n.message,
                 }
                 for n in self.notices
@@ -172,6 +178,7 @@ def check_reads(
             str(s.grid.file),
             s.grid.sheet,
             s.content_rows,
+            s.table_rows,
             text(
                 "sheet_no_header", lang, sheet=s.grid.sheet or s.grid.file.name, rows=s.content_rows
             ),

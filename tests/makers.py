@@ -110,3 +110,57 @@ def person(n: int, **overrides: object) -> list[object]:
     }
     row.update(overrides)
     return [row[h] for h in HEADER]
+
+
+EMPLOYMENT_HEADER = [
+    "身份证号码",
+    "姓名",
+    "用人单位名称",
+    "统一社会信用代码",
+    "就业开始日期",
+    "就业结束日期",
+    "就业形式",
+    "就业地区",
+]
+INSURANCE_HEADER = [
+    "身份证号码",
+    "姓名",
+    "统一社会信用代码",
+    "费款所属期",
+    "险种",
+    "缴费基数",
+    "单位缴费",
+    "个人缴费",
+]
+
+
+def employer(n: int) -> str:
+    return f"91500230MA5U{n:06d}"
+
+
+def month_folder(
+    root: Path,
+    people: list[list[object]],
+    jobs: list[list[object]],
+    contributions: list[tuple[str, str, str, int, str]],
+) -> Path:
+    """A --data folder: rosters/ (xlsx, HEADER rows), employment/ (xlsx), insurance/ (csv).
+
+    ``jobs`` rows follow EMPLOYMENT_HEADER; ``contributions`` are (id, name, employer code,
+    period YYYYMM, insurance type)."""
+    (root / "rosters").mkdir(parents=True, exist_ok=True)
+    (root / "employment").mkdir(exist_ok=True)
+    (root / "insurance").mkdir(exist_ok=True)
+    xlsx(root / "rosters" / "roster.xlsx", [HEADER, *people])
+    xlsx(root / "employment" / "employment.xlsx", [EMPLOYMENT_HEADER, *jobs])
+    lines = [",".join(INSURANCE_HEADER)]
+    lines += [f"{i},{n},{c},{p},{t},4000,640,320" for i, n, c, p, t in contributions]
+    csv_file(root / "insurance" / "insurance.csv", lines)
+    return root
+
+
+def paid(
+    id_number: str, name: str, code: str, months: list[int], kind: str = "企业职工基本养老保险"
+):
+    """Contribution rows for ``months``."""
+    return [(id_number, name, code, m, kind) for m in months]

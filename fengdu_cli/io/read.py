@@ -85,6 +85,7 @@ class SheetRead:
     frame: pd.DataFrame  # person rows: canonical + extra columns, _file/_sheet/_row/_title
     skipped: pd.DataFrame  # non-blank rows that are not person rows: _file/_sheet/_row/reason/text
     content_rows: int = 0  # non-empty rows of a sheet with no header
+    table_rows: int = 0  # of those, rows with 3 or more filled cells: it may hold data
 
 
 @dataclass(frozen=True)
@@ -465,8 +466,9 @@ def read_file(path: Path, kind: str) -> FileRead:
     for grid in grids:
         header = locate_header(grid, kind)
         if header is None:
-            content = int((~_is_empty(grid.cells)).any(axis=1).sum()) if grid.cells.size else 0
-            sheets.append(SheetRead(grid, None, pd.DataFrame(), pd.DataFrame(), content))
+            filled = (~_is_empty(grid.cells)).sum(axis=1) if grid.cells.size else np.zeros(0)
+            content, table = int((filled > 0).sum()), int((filled >= 3).sum())
+            sheets.append(SheetRead(grid, None, pd.DataFrame(), pd.DataFrame(), content, table))
             continue
         _require_columns(grid, kind, header)
         sheets.append(sheet_frame(grid, kind, header))

@@ -69,13 +69,21 @@ class Sheet:
     text_columns: Sequence[str] = field(default_factory=tuple)
 
 
-def write_workbook(target: Path, sheets: Sequence[Sheet]) -> Path:
-    """Write ``sheets`` to one workbook at ``target`` (atomic)."""
+def write_workbook(
+    target: Path, sheets: Sequence[Sheet], *, created: dt.datetime | None = None
+) -> Path:
+    """Write ``sheets`` to one workbook at ``target`` (atomic).
+
+    ``created`` fixes the document's creation time, so that the same inputs give a
+    byte-identical file (re-running a month must not change its outputs).
+    """
     with atomic_path(target) as tmp:
         book = xlsxwriter.Workbook(
             str(tmp),
             {"strings_to_numbers": False, "strings_to_formulas": False, "nan_inf_to_errors": True},
         )
+        if created is not None:
+            book.set_properties({"created": created})
         formats = _formats(book)
         for sheet in sheets:
             _write_sheet(book, formats, sheet)

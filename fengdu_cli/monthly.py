@@ -1,0 +1,270 @@
+"""``reconcile``: one month's cross-match, warnings and snapshot, from a data folder.
+
+read (rosters/, employment/, insurance/) → validate → match → state → warnings →
+compare with the previous stored month → store the snapshot.  Returns a frozen
+:class:`Reconciled`; writing files is :mod:`fengdu_cli.io.reconcile_report`'s job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from fengdu_cli import dates, idcard, ledger
+from fengdu_cli.errors import InputError
+from fengdu_cli.io.columns import FOLDERS
+from fengdu_cli.normalise import LABOR_CAPABLE
+from fengdu_cli.reconcile import Matched, as_of, match, matched_counts, person_state
+from fengdu_cli.validate import Checked, check_paths
+from fengdu_cli.warnings import OUTPUT_COLUMNS, WARNING_CODES, raise_warnings, typo_suggestions
+
+RECONCILE_KINDS = ("roster", "employment", "insurance")
+
+
+@dataclass(frozen=True)
+class Reconciled:
+    """A reconciled month."""
+
+    month: int
+    checked: dict[str, Checked]
+    matched: Matched
+    state: pd.DataFrame  # one row per valid roster person
+    warnings: pd.DataFrame  # OUTPUT_COLUMNS + status (新增 / 持续)
+    resolved: pd.DataFrame  # last stored month's warnings that are gone now
+    previous_month: int | None
+    inputs: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def flags(self) -> dict[str, int]:
+        counts = self.warnings["code"].value_counts()
+        return {code: int(counts.get(code, 0)) for code in WARNING_CODES}
+
+    def rows(self) -> dict[str, int]:
+        """Rows of every input together: read = valid + rejected."""
+        return {
+            "read": sum(c.rows_read for c in self.checked.values()),
+            "valid": sum(c.rows_valid for c in self.checked.values()),
+            "rejected": sum(c.rows_rejected for c in self.checked.values()),
+        }
+
+    def has_problems(self) -> bool:
+        """Warnings raised or rows rejected (exit 1, so cron can alert)."""
+        return bool(len(self.warnings)) or any(c.rows_rejected for c in self.checked.values())
+
+    def summary(self) -> dict:
+        """The DESIGN §2 JSON summary of ``reconcile`` (extra keys allowed)."""
+        status = self.warnings["status"].value_counts() if len(self.warnings) else {}
+        return {
+            "month": dates.month_text(self.month),
+            "persons": len(self.state),
+            "labor_capable": int(self.state["labor_capacity"].isin(LABOR_CAPABLE).sum())
+            if "labor_capacity" in self.state
+            else 0,
+            "matched": matched_counts(self.state),
+            "flags": self.flags(),
+            "rows": self.rows(),
+            "inputs": self.inputs,
+            "previous_month": dates.month_text(self.previous_month)
+            if self.previous_month
+            else None,
+            "warnings_new": int(status.get("新增", 0)) if len(self.warnings) else 0,
+            "warnings_continuing": int(status.get("持续", 0)) if len(self.warnings) else 0,
+            "warnings_resolved": len(self.resolved),
+            "townships": township_table(self).to_dict("records"),
+        }
+
+
+def read_inputs(data: Path, month: int, lang: str = "zh") -> dict[str, Checked]:
+    """Check rosters/, employment/ and insurance/ under ``data``; all three are needed."""
+    on = as_of(month)
+    checked = {}
+    for kind in RECONCILE_KINDS:
+        folder = Path(data) / FOLDERS[kind]
+        if not folder.exists():
+            raise InputError("path_missing", path=str(folder))
+        result = check_paths([folder], kind, on=on, lang=lang)
+        if result.unreadable:
+            raise result.unreadable[0].error()
+        checked[kind] = result
+    return checked
+
+
+def _input_counts(checked: dict[str, Checked], matched: Matched) -> dict[str, dict[str, int]]:
+    """Per input: read = matched + unmatched + rejected (matched: the row is about a roster person
+    who has a record; for employment/insurance: the row's ID is on the roster)."""
+    roster_ids = set(matched.roster["id_number"])
+    with_record = set(matched.jobs["id_number"]) | set(matched.contrib["id_number"])
+    out = {}
+    for kind, result in checked.items():
+        ids = result.valid["id_number"] if "id_number" in result.valid else pd.Series(dtype=object)
+        hit = ids.isin(with_record) if kind == "roster" else ids.isin(roster_ids)
+        out[kind] = {
+            "read": result.rows_read,
+            "matched": int(hit.sum()),
+            "unmatched": int((~hit).sum()),
+            "rejected": result.rows_rejected,
+        }
+    return out
+
+
+def _typo_warnings(checked: dict[str, Checked], state: pd.DataFrame, month: int) -> pd.DataFrame:
+    """possible_id_typo for roster IDs that failed the check digit or found no record."""
+    roster = checked["roster"]
+    failed = roster.rejected
+    bad = pd.DataFrame(columns=OUTPUT_COLUMNS)
+    if len(failed):
+        problems = roster.problems
+        checksum_rows = set(
+            zip(
+                problems.loc[problems["code"] == "id_checksum", "file"],
+                problems.loc[problems["code"] == "id_checksum", "row"],
+                strict=True,
+            )
+        )
+        keep = [
+            (Path(f).name, r) in checksum_rows
+            for f, r in zip(failed["_file"], failed["_row"], strict=True)
+        ]
+        failed = failed[keep]
+        bad = pd.DataFrame(
+            {
+                "township": failed.get("_township", ""),
+                "village": failed.get("village", ""),
+                "household_id": failed.get("household_id", ""),
+                "name": failed.get("name", "").map(lambda v: "".join(str(v).split())),
+                "id_number": failed["id_number"].map(lambda v: idcard.normalise(str(v))),
+            }
+        )
+    lonely = state[(state["jobs"] == 0) & (state["insured_records"] == 0)]
+    unmatched = pd.concat(
+        [bad, lonely.reindex(columns=OUTPUT_COLUMNS[:5])], ignore_index=True
+    ).fillna("")
+    roster_ids = set(state["id_number"])
+    records = []
+    for kind, source in (("employment", "就业登记"), ("insurance", "社保缴费")):
+        valid = checked[kind].valid
+        if "name" not in valid:
+            continue
+        outside = valid[~valid["id_number"].isin(roster_ids)][["id_number", "name"]]
+        records.append(outside.assign(source=source))
+    pool = (
+        pd.concat(records, ignore_index=True)
+        if records
+        else pd.DataFrame(columns=["id_number", "name", "source"])
+    )
+    pool = pool[pool["name"].isin(set(unmatched["name"]))]
+    return typo_suggestions(unmatched, pool, as_of(month))
+
+
+def township_table(result: Reconciled) -> pd.DataFrame:
+    """Per township: persons, able to work, employed by region, insured, warnings by code."""
+    state = result.state
+    capable = state["labor_capacity"].isin(LABOR_CAPABLE) if "labor_capacity" in state else False
+    active = state["active_jobs"] > 0
+    table = pd.DataFrame(
+        {
+            "township": state["township"].fillna("").replace("", "未知乡镇"),
+            "persons": 1,
+            "labor_capable": capable.astype(int) if hasattr(capable, "astype") else 0,
+            "employed_county": (active & state["region"].eq("county")).astype(int),
+            "employed_chongqing": (active & state["region"].eq("chongqing")).astype(int),
+            "employed_outside": (active & state["region"].isin(["outside", "shandong"])).astype(
+                int
+            ),
+            "insured": state["insured_m"].astype(int),
+        }
+    )
+    grouped = table.groupby("township", sort=True).sum()
+    warn = result.warnings.assign(township=result.warnings["township"].replace("", "未知乡镇"))
+    counts = warn.pivot_table(index="township", columns="code", values="id_number", aggfunc="count")
+    for code in WARNING_CODES:
+        grouped[code] = counts.get(code, 0)
+    grouped = grouped.fillna(0)
+    grouped["warnings"] = grouped[list(WARNING_CODES)].sum(axis=1)
+    new = warn[warn["status"] == "新增"].groupby("township").size()
+    gone = (
+        result.resolved.assign(township=result.resolved["township"].replace("", "未知乡镇"))
+        .groupby("township")
+        .size()
+    )
+    grouped["new"] = new
+    grouped["resolved"] = gone
+    grouped = grouped.fillna(0).astype(int).reset_index()
+    return grouped
+
+
+def reconcile_month(
+    data: Path,
+    month: int,
+    db: Path,
+    *,
+    lang: str = "zh",
+) -> Reconciled:
+    """Reconcile ``month`` from ``data`` and store its snapshot in ``db`` (replacing a re-run)."""
+    checked = read_inputs(data, month, lang)
+    matched = match(
+        checked["roster"].valid, checked["employment"].valid, checked["insurance"].valid
+    )
+    state = person_state(matched, month)
+    warnings = pd.concat(
+        [raise_warnings(state, matched, month), _typo_warnings(checked, state, month)],
+        ignore_index=True,
+    )
+    warnings = _sorted(warnings)
+    with ledger.hold_lock(db):
+        conn = ledger.connect(db)
+        try:
+            previous = ledger.previous_month(conn, month)
+            before = (
+                ledger.stored_warnings(conn, previous)
+                if previous
+                else pd.DataFrame(columns=ledger.WARNING_COLUMNS)
+            )
+            warnings = _mark_status(warnings, before)
+            resolved = _resolved(before, warnings)
+            result = Reconciled(
+                month,
+                checked,
+                matched,
+                state,
+                warnings,
+                resolved,
+                previous,
+                _input_counts(checked, matched),
+            )
+            run_id = ledger.start_run(conn, "reconcile", month)
+            summary = result.summary()
+            ledger.replace_month(conn, month, run_id, state, warnings, summary)
+            ledger.finish_run(conn, run_id, summary)
+        finally:
+            conn.close()
+    return result
+
+
+def _sorted(warnings: pd.DataFrame) -> pd.DataFrame:
+    order = {code: i for i, code in enumerate(WARNING_CODES)}
+    keyed = warnings.assign(_order=warnings["code"].map(order))
+    keyed = keyed.sort_values(
+        ["township", "village", "household_id", "name", "_order"], kind="stable"
+    )
+    return keyed.drop(columns="_order").reset_index(drop=True)
+
+
+def _mark_status(warnings: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
+    seen = set(zip(before["id_number"], before["code"], strict=True))
+    status = [
+        ("持续" if (i, c) in seen else "新增")
+        for i, c in zip(warnings["id_number"], warnings["code"], strict=True)
+    ]
+    return warnings.assign(status=status)
+
+
+def _resolved(before: pd.DataFrame, now: pd.DataFrame) -> pd.DataFrame:
+    current = set(zip(now["id_number"], now["code"], strict=True))
+    keep = np.array(
+        [(i, c) not in current for i, c in zip(before["id_number"], before["code"], strict=True)],
+        dtype=bool,
+    )
+    return before[keep].reset_index(drop=True)

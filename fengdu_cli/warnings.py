@@ -1,0 +1,246 @@
+"""The monthly warnings of DESIGN §3, each with a Chinese reason and the dates behind it.
+
+Every rule is a yes/no question over the person-state table of
+:func:`fengdu_cli.reconcile.person_state`; :func:`raise_warnings` asks them all and
+returns one row per (person, code) with ``detail`` saying why, in words a township clerk
+can check on the phone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from fengdu_cli import dates, idcard
+from fengdu_cli.normalise import LABOR_CAPABLE, NOT_WORKING, WORKING
+from fengdu_cli.reconcile import Matched, Window, active_at_end
+
+WARNING_CODES = (
+    "insurance_stopped", "job_ended", "short_tenure", "frequent_change", "no_record",
+    "status_mismatch", "possible_id_typo",
+)  # fmt: skip
+
+WARNING_TITLES = {
+    "insurance_stopped": "社保断缴",
+    "job_ended": "就业终止",
+    "short_tenure": "就业不满3个月",
+    "frequent_change": "频繁更换单位",
+    "no_record": "无就业无参保",
+    "status_mismatch": "填报状态与数据不符",
+    "possible_id_typo": "身份证号码可能录错",
+}
+
+WARNING_MEANINGS = {
+    "insurance_stopped": "上月有社保缴费，本月无缴费",
+    "job_ended": "本月有就业登记终止，且月末无在岗就业",
+    "short_tenure": "月末在岗，但没有一份在岗就业已满3个月",
+    "frequent_change": "近12个月内开始的就业涉及3家及以上不同单位",
+    "no_record": "有劳动能力，月末无在岗就业且本月无社保缴费",
+    "status_mismatch": "花名册填“务工”但无就业无参保，或填“未务工”但有在岗就业",
+    "possible_id_typo": "花名册号码未匹配到记录，而同名人员的记录号码仅差一位或相邻两位颠倒",
+}
+
+OUTPUT_COLUMNS = ["township", "village", "household_id", "name", "id_number", "code", "detail"]
+
+
+def _d(value: object) -> str:
+    return value.strftime("%Y-%m-%d") if hasattr(value, "strftime") and not pd.isna(value) else "?"
+
+
+def is_labor_capable(state: pd.DataFrame) -> pd.Series:
+    return state.get("labor_capacity", pd.Series("", index=state.index)).isin(LABOR_CAPABLE)
+
+
+def has_no_record(state: pd.DataFrame) -> pd.Series:
+    """No active job at the end of m and no contribution in m."""
+    return (state["active_jobs"] == 0) & ~state["insured_m"]
+
+
+def insurance_stopped(state: pd.DataFrame, month: int) -> pd.Series:
+    return state["insured_prev"] & ~state["insured_m"]
+
+
+def raise_warnings(state: pd.DataFrame, matched: Matched, month: int) -> pd.DataFrame:
+    """All warnings at ``month``: OUTPUT_COLUMNS, one row per person and code."""
+    window = Window(month)
+    prev_zh, m_zh = dates.month_zh(dates.add_months(month, -1)), dates.month_zh(month)
+    jobs = matched.jobs
+    parts: list[pd.DataFrame] = []
+
+    def add(mask: pd.Series, code: str, detail: pd.Series | str) -> None:
+        rows = state[mask]
+        if rows.empty:
+            return
+        reasons = (
+            detail[mask] if isinstance(detail, pd.Series) else pd.Series(detail, index=rows.index)
+        )
+        parts.append(rows.assign(code=code, detail=reasons.astype(str)))
+
+    stopped = insurance_stopped(state, month)
+    last_employer = _last_employer(matched, dates.add_months(month, -1))
+    add(
+        stopped,
+        "insurance_stopped",
+        state["id_number"].map(
+            lambda i: f"{prev_zh}有社保缴费（{last_employer.get(i, '')}），{m_zh}无缴费"
+        ),
+    )
+
+    ended = (state["ended_in_m"] > 0) & (state["active_jobs"] == 0)
+    ended_jobs = jobs[jobs["end_date"].between(window.first, window.last)]
+    ended_text = (
+        ended_jobs.groupby("id_number").apply(
+            lambda g: "、".join(
+                f"{n or c}于{_d(e)}结束"
+                for n, c, e in g[["employer_name", "employer_code", "end_date"]].to_numpy()
+            ),
+            include_groups=False,
+        )
+        if len(ended_jobs)
+        else pd.Series(dtype=object)
+    )
+    add(
+        ended,
+        "job_ended",
+        state["id_number"].map(lambda i: ended_text.get(i, "")) + f"，{m_zh}末无在岗就业",
+    )
+
+    short = (state["active_jobs"] > 0) & (state["stable3_jobs"] == 0)
+    add(
+        short,
+        "short_tenure",
+        "自"
+        + state["start_date"].map(_d)
+        + "起在"
+        + state["employer_name"].astype(str)
+        + f"就业，至{m_zh}末不满3个月（需在"
+        + _d(window.first_of(2))
+        + "或之前入职）",
+    )
+
+    frequent = state["employers_12m"] >= 3
+    started = jobs[jobs["start_date"].between(window.first_of(11), window.last)].sort_values(
+        "start_date"
+    )
+    start_text = (
+        started.groupby("id_number").apply(
+            lambda g: "、".join(
+                f"{n or c}（{_d(s)}）"
+                for n, c, s in g[["employer_name", "employer_code", "start_date"]].to_numpy()
+            ),
+            include_groups=False,
+        )
+        if len(started)
+        else pd.Series(dtype=object)
+    )
+    span = f"{dates.month_zh(dates.add_months(month, -11))}至{m_zh}"
+    add(
+        frequent,
+        "frequent_change",
+        f"{span}先后入职"
+        + state["employers_12m"].astype(str)
+        + "家单位："
+        + state["id_number"].map(lambda i: start_text.get(i, "")),
+    )
+
+    capable = is_labor_capable(state)
+    none = has_no_record(state)
+    last_seen = state["last_insured_month"].map(
+        lambda p: dates.month_zh(int(p)) if not pd.isna(p) else "无"
+    )
+    add(
+        capable & none,
+        "no_record",
+        f"有劳动能力，{m_zh}末无在岗就业登记，当月无社保缴费（最近缴费：" + last_seen + "）",
+    )
+
+    status = state.get("work_status", pd.Series("", index=state.index)).fillna("")
+    says_working = status.isin(WORKING)
+    says_not = status.isin(NOT_WORKING)
+    add(
+        says_working & none,
+        "status_mismatch",
+        "花名册填报“" + status + f"”，但{m_zh}末无在岗就业登记，当月无社保缴费",
+    )
+    add(
+        says_not & (state["active_jobs"] > 0),
+        "status_mismatch",
+        "花名册填报“"
+        + status
+        + "”，但在"
+        + state["employer_name"].astype(str)
+        + "就业（"
+        + state["start_date"].map(_d)
+        + "起）",
+    )
+
+    if not parts:
+        return pd.DataFrame(columns=OUTPUT_COLUMNS)
+    out = pd.concat(parts, ignore_index=True)
+    for column in OUTPUT_COLUMNS:
+        if column not in out:
+            out[column] = ""
+    return out[OUTPUT_COLUMNS].fillna("")
+
+
+def _last_employer(matched: Matched, month: int) -> dict[str, str]:
+    contrib = matched.contrib[matched.contrib["period"] == month]
+    names = contrib.get("employer_name", contrib["employer_code"]).fillna("")
+    label = names.where(names.astype(str) != "", contrib["employer_code"])
+    return dict(zip(contrib["id_number"], label.astype(str), strict=False))
+
+
+def typo_suggestions(
+    unmatched: pd.DataFrame,
+    records: pd.DataFrame,
+    on: dt.date,
+) -> pd.DataFrame:
+    """``possible_id_typo``: for roster rows whose ID failed its check digit or found no
+    record, the one employment/insurance ID with the same name that is a single digit or
+    one adjacent swap away.  Suggestions only: nothing is linked.
+
+    ``unmatched``: township, village, household_id, name, id_number (normalised text).
+    ``records``: id_number, name, source ('就业登记' / '社保缴费') of IDs not on the roster.
+    """
+    if unmatched.empty or records.empty:
+        return pd.DataFrame(columns=OUTPUT_COLUMNS)
+    by_name = records.drop_duplicates(["name", "id_number"]).groupby("name")
+    pool = {name: dict(zip(g["id_number"], g["source"], strict=False)) for name, g in by_name}
+    rows = []
+    for rec in unmatched.to_dict("records"):
+        ids = pool.get(rec["name"])
+        if not ids or len(rec["id_number"]) != 18:
+            continue
+        hits = [c for c in idcard.typo_candidates(rec["id_number"], on) if c in ids]
+        if len(hits) != 1:
+            continue
+        hit = hits[0]
+        where = _difference(rec["id_number"], hit)
+        detail = (
+            f"花名册号码未匹配到记录；{ids[hit]}中同名人员号码为 {idcard.mask(hit)}，"
+            f"与花名册{where}，建议核对：可能为 {idcard.mask(hit)}"
+        )
+        rows.append(
+            {
+                **{k: rec.get(k, "") for k in OUTPUT_COLUMNS},
+                "code": "possible_id_typo",
+                "detail": detail,
+            }
+        )
+    return pd.DataFrame(rows, columns=OUTPUT_COLUMNS)
+
+
+def _difference(typed: str, other: str) -> str:
+    diff = [i for i in range(18) if typed[i] != other[i]]
+    if len(diff) == 1:
+        i = diff[0]
+        return f"第{i + 1}位不同（花名册为{typed[i]}，记录为{other[i]}）"
+    if len(diff) == 2:
+        return f"第{diff[0] + 1}、{diff[1] + 1}位前后颠倒"
+    return "号码不同"
+
+
+def active_jobs_at(jobs: pd.DataFrame, month: int) -> pd.DataFrame:
+    """The jobs active at the end of ``month``."""
+    return jobs[active_at_end(jobs, Window(month))]
