@@ -23,14 +23,14 @@ MIN_YEAR, MAX_YEAR = 1900, 2999
 # digits run together ('2021 9 13' → 2021913) become a bad date instead of the year 7435.
 LAST_SERIAL = (datetime.date(MAX_YEAR, 12, 31) - EXCEL_EPOCH).days  # 401768
 
-_TIME_SUFFIX = re.compile(r"(?:\s+|T)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
+_TIME_SUFFIX = re.compile(r"(?:\s+|T)[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?$")
 _SPACES = re.compile(r"\s+")
-_YMD = re.compile(r"(\d{4})([./-])(\d{1,2})\2(\d{1,2})")
-_YMD_ZH = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})[日号]?")
-_YM = re.compile(r"(\d{4})[./-](\d{1,2})")
-_YM_ZH = re.compile(r"(\d{4})年(\d{1,2})月")
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_MONTH_ARG = re.compile(r"(\d{4})[-/]?(\d{2})")
+_YMD = re.compile(r"([0-9]{4})([./-])([0-9]{1,2})\2([0-9]{1,2})")
+_YMD_ZH = re.compile(r"([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})[日号]?")
+_YM = re.compile(r"([0-9]{4})[./-]([0-9]{1,2})")
+_YM_ZH = re.compile(r"([0-9]{4})年([0-9]{1,2})月")
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+_MONTH_ARG = re.compile(r"([0-9]{4})[-/]?([0-9]{2})")
 
 
 def is_blank(value: object) -> bool:
@@ -118,10 +118,10 @@ def _to_date(value: object, allow_serial: bool) -> datetime.date | None:
 def parse_date(value: object) -> datetime.date | None:
     """Read a date cell in any form clerks use; None for blank, unreadable or impossible dates.
 
-    Accepts date objects, Excel serials (61..401768, i.e. up to 2999-12-31; below 61 Excel's
-    1900 leap-year bug makes them ambiguous), yyyymmdd / yyyymm numbers or text, and written forms such as
-    '2021.9.13', '2021/9/13', '2021-09-13 00:00:00', '2021年9月13日', '2021.9', '2021年9月'
-    (a month alone means its first day). Years must be 1900-2999.
+    Accepts date objects; Excel serials 61..401768 (up to 2999-12-31; below 61 Excel's 1900
+    leap-year bug makes them ambiguous); yyyymmdd / yyyymm numbers or text; and written
+    forms such as '2021.9.13', '2021/9/13', '2021-09-13 00:00:00', '2021年9月13日',
+    '2021.9', '2021年9月' (a month alone means its first day). Years must be 1900-2999.
     """
     return _to_date(value, allow_serial=True)
 
