@@ -110,7 +110,7 @@ def test_cell_types_are_kept(tmp_path):
     )
     frame = read_file(path, "roster").sheets[0].frame
     assert isinstance(frame.loc[0, "id_number"], float)
-    assert frame.loc[0, "登记日期"] == dt.date(2021, 9, 13)
+    assert frame.loc[0, "registered_date"] == dt.date(2021, 9, 13)
 
 
 def test_missing_required_column_names_file_and_found_columns(tmp_path):

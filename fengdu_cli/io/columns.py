@@ -59,6 +59,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "employer_name": ("务工单位", "就业单位", "工作单位"),
         "phone": ("联系电话", "电话", "手机号码", "手机号", "联系方式"),
         "bank_account": ("银行账号", "银行卡号", "社保卡号", "账号", "一卡通账号"),
+        "registered_date": ("登记日期", "登记时间", "采集日期", "外出务工时间", "务工开始时间"),
     },
     "employment": {
         "id_number": ID_ALIASES,
@@ -155,6 +156,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 
 # Columns that hold dates, per kind (parsed; bad_date when a value cannot be parsed).
 DATE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "roster": ("registered_date",),
     "employment": ("start_date", "end_date"),
     "workshops": ("recognised_date", "valid_until"),
     "businesses": ("registration_date",),
