@@ -18,7 +18,7 @@ import pandas as pd
 
 from fengdu_cli import dates, idcard
 from fengdu_cli.io.columns import DATE_COLUMNS, NUMBER_COLUMNS
-from fengdu_cli.townships import canonical_township, townships_named_in
+from fengdu_cli.townships import TOWNSHIPS, canonical_township, townships_named_in
 
 # 人员类别: typed value → (category, sub-kind)
 CATEGORIES: dict[str, tuple[str, str]] = {
@@ -211,12 +211,13 @@ def _normalise_township(out: pd.DataFrame) -> None:
     out["_raw_township"] = out["township"]
     clean = texts(out["township"])
     canon = clean.map(lambda s: canonical_township(s) or s).astype(object)
-    empty = clean.eq("")
-    if empty.any():
-        context = out["_file"].map(lambda f: re.split(r"[/\\]", f)[-1]) + " " + out["_title"]
-        inferred = context.map(_only_township)
-        canon = canon.where(~empty, inferred)
+    context = out["_file"].map(lambda f: re.split(r"[/\\]", f)[-1]) + " " + out["_title"]
+    inferred = context.map(_only_township)
+    canon = canon.where(clean.ne(""), inferred)
     out["township"] = canon
+    # the township that sent the file: where its return list goes
+    known = canon.where(canon.isin(TOWNSHIPS), "")
+    out["_sender_township"] = inferred.where(inferred.ne(""), known)
 
 
 def _only_township(text: str) -> str:

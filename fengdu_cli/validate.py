@@ -217,9 +217,9 @@ def check_reads(
     problems = problem_report(kind, normalised, cases, headers, lang)
     bad_index = sorted(set(cases.loc[cases["code"].isin(REJECT_CODES), "index"]))
     rejected = _rejected_rows(raw, bad_index, problems)
-    if len(rejected) and "township" in normalised:
+    if len(rejected) and "_sender_township" in normalised:
         rejected.insert(
-            3, "_township", normalised.loc[bad_index, "township"].to_numpy(dtype=object)
+            3, "_township", normalised.loc[bad_index, "_sender_township"].to_numpy(dtype=object)
         )
     valid = normalised.drop(index=bad_index).reset_index(drop=True) if len(raw) else normalised
     per_file = _per_file([str(r.path) for r in reads], raw, bad_index)

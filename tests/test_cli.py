@@ -254,3 +254,13 @@ def test_python_dash_m():
         [sys.executable, "-m", "fengdu_cli", "--help"], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0 and "validate" in result.stdout
+
+
+def test_return_list_goes_to_the_sending_township(tmp_path):
+    # planted: a row typed with the non-existent township 丰都镇 in 虎威镇's file
+    folder = tmp_path / "rosters"
+    folder.mkdir()
+    xlsx(folder / "虎威镇台账.xlsx", [HEADER, person(1), person(2, 乡镇="丰都镇")])
+    result = run(["validate", str(folder), "--return-dir", str(tmp_path / "r"), "--quiet"])
+    assert result.exit_code == 1
+    assert [p.name for p in (tmp_path / "r").iterdir()] == ["退回清单-虎威镇.xlsx"]

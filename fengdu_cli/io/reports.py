@@ -183,7 +183,9 @@ def _skipped_frame(checked: Checked, lang: str) -> pd.DataFrame:
 
 
 def write_return_lists(checked: Checked, folder: Path, lang: str = "zh") -> list[Path]:
-    """One 退回清单 per township: its rejected rows (to correct) and its warnings (to verify)."""
+    """One 退回清单 per township that sent files: its rejected rows (to correct) and its
+    warnings (to verify).  A row goes to the township its file came from (file name or
+    title), so a row typed with a wrong township still goes back to its sender."""
     rejected = checked.rejected
     townships = (
         rejected["_township"].fillna("").replace("", "未知乡镇")
@@ -207,10 +209,12 @@ def write_return_lists(checked: Checked, folder: Path, lang: str = "zh") -> list
 def _warnings_by_township(checked: Checked) -> dict[str, pd.DataFrame]:
     problems = checked.problems
     warn = problems[problems["severity"] == "warning"]
-    if warn.empty or "township" not in checked.valid:
+    if warn.empty or "_sender_township" not in checked.valid:
         return {}
     valid = checked.valid
-    key = valid[["_file", "_sheet", "_row", "township"]].copy()
+    key = valid[["_file", "_sheet", "_row", "_sender_township"]].rename(
+        columns={"_sender_township": "township"}
+    )
     key["_file"] = key["_file"].map(_file_name)
     merged = warn.merge(
         key, left_on=["file", "sheet", "row"], right_on=["_file", "_sheet", "_row"], how="left"
