@@ -102,6 +102,8 @@ def text_value(value: object) -> str:
 
     Numbers typed into text columns come back without a trailing '.0'.
     """
+    if isinstance(value, str) and value.isascii() and value.isalnum():
+        return value  # the common case: nothing to clean
     if dates.is_blank(value):
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -111,26 +113,33 @@ def text_value(value: object) -> str:
 
 def texts(series: pd.Series) -> pd.Series:
     """:func:`text_value` over a column, once per distinct value."""
-    return _map_unique(series, text_value)
+    return map_unique(series, text_value)
 
 
-def _map_unique(series: pd.Series, func) -> pd.Series:
-    uniques = pd.unique(series.to_numpy(dtype=object))
-    table = {_key(v): func(v) for v in uniques}
-    return pd.Series([table[_key(v)] for v in series.to_numpy(dtype=object)], index=series.index)
+def map_unique(series: pd.Series, func) -> pd.Series:
+    """``func`` over a column, computed once per distinct value (object result).
 
-
-def _key(value: object) -> object:
-    # keep 1 (int), 1.0 (float) and '1' (str) apart; NaN is its own key
-    if isinstance(value, float) and value != value:
-        return ("nan",)
-    return (type(value).__name__, value)
+    Values of different types that pandas hashes alike (1, 1.0, True) are kept apart by
+    re-computing those rows one by one: they are rare and must not share a result.
+    """
+    values = series.to_numpy(dtype=object)
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    results = np.empty(len(uniques), dtype=object)
+    results[:] = [func(u) for u in uniques]
+    out = results[codes] if len(values) else np.empty(0, dtype=object)
+    numeric = np.fromiter(
+        (type(u) in (int, float, bool) for u in uniques), dtype=bool, count=len(uniques)
+    )
+    if numeric.any():
+        rows = np.flatnonzero(numeric[codes])
+        out = out.copy()
+        out[rows] = [func(values[i]) for i in rows]
+    return pd.Series(out, index=series.index, dtype=object)
 
 
 def _lookup(series: pd.Series, table: dict[str, str]) -> pd.Series:
     """Map clean text through ``table``; unknown text is kept as typed (checked later)."""
-    clean = texts(series)
-    return clean.map(lambda s: table.get(s, s)).astype(object)
+    return map_unique(texts(series), lambda s: table.get(s, s))
 
 
 def normalise(raw: pd.DataFrame, kind: str, on: dt.date) -> pd.DataFrame:
@@ -210,9 +219,9 @@ def _normalise_township(out: pd.DataFrame) -> None:
         out["township"] = ""
     out["_raw_township"] = out["township"]
     clean = texts(out["township"])
-    canon = clean.map(lambda s: canonical_township(s) or s).astype(object)
+    canon = map_unique(clean, lambda s: canonical_township(s) or s)
     context = out["_file"].map(lambda f: re.split(r"[/\\]", f)[-1]) + " " + out["_title"]
-    inferred = context.map(_only_township)
+    inferred = map_unique(context, _only_township)
     canon = canon.where(clean.ne(""), inferred)
     out["township"] = canon
     # the township that sent the file: where its return list goes

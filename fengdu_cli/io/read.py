@@ -364,25 +364,56 @@ def _is_empty(values: np.ndarray) -> np.ndarray:
     return out.reshape(values.shape)
 
 
+def _is_empty_fast(values: np.ndarray) -> np.ndarray:
+    """Like :func:`_is_empty`, vectorised; whitespace-only text other than one space or one
+    ideographic space counts as filled (rows it affects are re-checked precisely)."""
+    if not values.size:
+        return np.zeros(values.shape, dtype=bool)
+    return (values == "") | (values == " ") | (values == "\u3000") | pd.isna(values)
+
+
 def _squeeze(v: object) -> str:
-    return re.sub(r"\s+", "", v) if isinstance(v, str) else ""
+    if not isinstance(v, str):
+        return ""
+    return v if v.isalnum() else re.sub(r"\s+", "", v)
+
+
+_SUBTOTAL_FORMS = frozenset(
+    form
+    for word in SUBTOTAL_WORDS
+    for form in (
+        word,
+        *(word[0] + sep + word[1] for sep in (" ", "  ", "\u3000", "\u3000\u3000")),
+        word + "：",
+        word + ":",
+    )
+)
 
 
 def sheet_frame(grid: Grid, kind: str, header: Header) -> SheetRead:
-    """The person rows below ``header``: a frame of raw cells with their provenance."""
+    """The person rows below ``header``: a frame of raw cells with their provenance.
+
+    Vectorised over the whole sheet; only the few rows that are not plainly person rows
+    get a cell-by-cell look.
+    """
     body = grid.cells[header.last_row + 1 :]
     names = list(header.columns)
     frame = pd.DataFrame(body, columns=names, dtype=object)
     excel_rows = np.arange(header.last_row + 2, header.last_row + 2 + len(body))
-    empty = _is_empty(body) if body.size else np.zeros(body.shape, dtype=bool)
-    blank = empty.all(axis=1) if body.size else np.ones(len(body), dtype=bool)
+    empty = _is_empty_fast(body)
+    keys = [names.index(c) for c in ("name", "id_number") if c in names] or list(range(len(names)))
+    if len(body):
+        empty[:, keys] = _is_empty(body[:, keys])  # precise where it decides who is a person
+    has_person = ~empty[:, keys].all(axis=1) if len(body) else np.zeros(0, dtype=bool)
+    unsure = ~has_person & ~empty.all(axis=1) if len(body) else has_person
+    if unsure.any():
+        empty[unsure] = _is_empty(body[unsure])
+    blank = empty.all(axis=1) if len(body) else np.ones(0, dtype=bool)
 
-    squeezed = frame.map(_squeeze) if len(frame) else frame
-    subtotal = squeezed.isin(SUBTOTAL_WORDS).any(axis=1).to_numpy() if len(frame) else blank
-    first_text = _first_text(squeezed, empty)
+    subtotal = frame.isin(_SUBTOTAL_FORMS).any(axis=1).to_numpy() if len(frame) else blank
+    first_text = _first_text(body, empty)
     footer = first_text.str.startswith(FOOTER_PREFIXES).to_numpy() if len(frame) else blank
     repeat = _repeated_header(frame, kind, header)
-    has_person = _has_person(frame, empty, names)
 
     reason = np.full(len(frame), "", dtype=object)
     for mask, key in (
@@ -399,7 +430,7 @@ def sheet_frame(grid: Grid, kind: str, header: Header) -> SheetRead:
     keep = [
         n
         for j, n in enumerate(names)
-        if not (n.startswith("未命名列") and empty[:, j].all() if body.size else True)
+        if not (n.startswith("未命名列") and (empty[:, j].all() if body.size else True))
     ]
     people = frame.loc[person, keep].copy()
     people.insert(0, "_row", excel_rows[person])
@@ -419,13 +450,13 @@ def sheet_frame(grid: Grid, kind: str, header: Header) -> SheetRead:
     return SheetRead(grid, header, people.reset_index(drop=True), skipped)
 
 
-def _first_text(squeezed: pd.DataFrame, empty: np.ndarray) -> pd.Series:
-    if not len(squeezed):
+def _first_text(body: np.ndarray, empty: np.ndarray) -> pd.Series:
+    """Each row's first filled cell as text without spaces (footers start there)."""
+    if not len(body):
         return pd.Series([], dtype=object)
-    values = squeezed.to_numpy(dtype=object)
     idx = np.argmax(~empty, axis=1)  # 0 for an all-empty row
-    firsts = values[np.arange(len(values)), idx]
-    return pd.Series(firsts, dtype=object).fillna("").astype(str)
+    firsts = body[np.arange(len(body)), idx]
+    return pd.Series([_squeeze(v) if isinstance(v, str) else "" for v in firsts], dtype=object)
 
 
 def _repeated_header(frame: pd.DataFrame, kind: str, header: Header) -> np.ndarray:
@@ -442,14 +473,6 @@ def _repeated_header(frame: pd.DataFrame, kind: str, header: Header) -> np.ndarr
         resolved = {t: resolve_header(kind, t) for t in texts.unique()}
         hits[frame.index.get_indexer(texts.index)] += (texts.map(resolved) == column).to_numpy()
     return hits >= 2
-
-
-def _has_person(frame: pd.DataFrame, empty: np.ndarray, names: list[str]) -> np.ndarray:
-    keys = [names.index(c) for c in ("name", "id_number") if c in names]
-    if not keys:
-        # kinds keyed by something else (workshops: name of the workshop / credit code)
-        keys = list(range(len(names)))
-    return ~empty[:, keys].all(axis=1) if len(frame) else np.zeros(0, dtype=bool)
 
 
 # ---------------------------------------------------------------- file → frames
