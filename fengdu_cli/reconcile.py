@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from fengdu_cli import dates
+from fengdu_cli.townships import TOWNSHIPS
 
 REGION_CLASSES = ("county", "chongqing", "outside", "shandong", "unknown")
 REGION_ZH = {
@@ -132,6 +133,11 @@ def _typed_as_is(frame: pd.DataFrame) -> pd.Series:
 def match(roster: pd.DataFrame, employment: pd.DataFrame, insurance: pd.DataFrame) -> Matched:
     """Keep the employment and insurance rows of roster persons, labelled by match key."""
     people = roster.drop_duplicates("id_number").copy()
+    if "_sender_township" in people:
+        # a township typed wrongly is reported under the township that sent the file
+        people["township"] = people["township"].where(
+            people["township"].isin(TOWNSHIPS), people["_sender_township"]
+        )
     people["_as_typed"] = _typed_as_is(people)
     typed = people.set_index("id_number")["_as_typed"]
 
@@ -215,6 +221,9 @@ def person_state(matched: Matched, month: int) -> pd.DataFrame:
     for column in ("match_employment", "match_insurance", "employer_code", "employer_name",
                    "employment_type", "work_region"):  # fmt: skip
         state[column] = state[column].fillna("").astype(object)
+    # what the roster says (e.g. its 务工单位) stays beside what the data says, renamed
+    overlap = [c for c in state.columns if c in people.columns and c != "id_number"]
+    people = people.rename(columns={c: f"roster_{c}" for c in overlap})
     return people.set_index("id_number").join(state).reset_index()
 
 

@@ -180,3 +180,27 @@ def test_details_carry_dates(reconciled):
 )
 def test_region_class(text, region):
     assert region_class(text) == region
+
+
+WARNING_CODES_PLANTED = {
+    "insurance_stopped", "job_ended", "short_tenure", "frequent_change", "no_record",
+    "status_mismatch", "possible_id_typo",
+}  # fmt: skip
+
+
+def test_sample_month_raises_every_planted_warning(tmp_path):
+    """Each hand-made person of sample_data/planted.json gets the warning planted for them,
+    and the edge people (ending on the last day, starting on the 1st of m−2) get none."""
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "sample_data"
+    planted = json.loads((root / "planted.json").read_text(encoding="utf-8"))["planted"]
+    result = reconcile_month(root, M, tmp_path / "f.db")
+    got = set(zip(result.warnings["id_number"], result.warnings["code"], strict=True))
+    scenarios = [p for p in planted if p["kind"] == "scenario"]
+    expected = [(p["value"], p["code"]) for p in scenarios if p["code"] in WARNING_CODES_PLANTED]
+    assert expected and all(e in got for e in expected)
+    for edge in ("edge_job_ends_last_day", "edge_start_first_day_m_minus_2"):
+        person = next(p["value"] for p in scenarios if p["code"] == edge)
+        assert not any(i == person and c in ("job_ended", "short_tenure") for i, c in got)
