@@ -144,6 +144,12 @@ def _write_sheet(book: xlsxwriter.Workbook, formats: dict, sheet: Sheet) -> None
     for j, w in enumerate(widths):
         ws.set_column(j, j, sheet.widths.get(j, min(max(w + 2, 6), 60)))
     ws.freeze_panes(top + 1, 0)
+    # printable as it is: A4 landscape, one page wide, header repeated, page numbers
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(top)
+    ws.set_footer("&C第 &P 页 共 &N 页")
     if len(columns):
         ws.autofilter(top, 0, top + len(values), len(columns) - 1)
 
