@@ -344,8 +344,9 @@ def render_reconciled(result, console: Console, lang: str) -> None:
         "新增预警",
         "已消除预警",
     ]
-    for column in shown:
-        view.add_column(column, justify="left" if column == "乡镇（街道）" else "right")
+    short = ["乡镇", "人数", "能劳动", "县内", "市内县外", "市外", "参保", "预警", "新增", "消除"]
+    for column in short:
+        view.add_column(column, justify="left" if column == "乡镇" else "right", no_wrap=True)
     for i, row in enumerate(table[shown].itertuples(index=False)):
         view.add_row(*[str(v) for v in row], style="bold" if i == len(table) - 1 else None)
     console.print(view)
@@ -403,11 +404,317 @@ def reconcile(
     elif not quiet:
         console = _console()
         render_reconciled(result, console, lang)
-        for path in written[:3]:
+        for path in written[:2]:
             console.print(("已写入：" if lang == "zh" else "Written: ") + str(path))
-        if len(written) > 3:
-            console.print(f"另有 {len(written) - 2} 个乡镇预警名单，位于 {Path(out) / 'townships'}")
+        if len(written) > 2:
+            console.print(f"乡镇预警名单 {len(written) - 2} 个，位于 {Path(out) / 'townships'}")
     return 1 if result.has_problems() else 0
+
+
+PolicyOpt = Annotated[
+    Path | None, typer.Option("--policy", help="政策文件 TOML（默认使用内置政策）/ policy file")
+]
+
+
+def render_subsidy(result, console: Console, lang: str) -> None:
+    """Totals per rule and per township, skipped rules with their reasons, the batch."""
+    from fengdu_cli.money import yuan_text
+
+    table = Table(title=f"{result.summary()['month']} 补贴计算（批次 {result.batch_id}）")
+    table.add_column("补贴项目")
+    table.add_column("代码")
+    table.add_column("人数/户数", justify="right")
+    table.add_column("金额（元）", justify="right")
+    totals, counts = result.totals_fen(), result.counts()
+    for code in result.computed:
+        table.add_row(
+            result.policy.rule(code).name, code, str(counts[code]), yuan_text(totals[code])
+        )
+    table.add_row(
+        "合计", "", str(sum(counts.values())), yuan_text(result.grand_total_fen()), style="bold"
+    )
+    console.print(table)
+    if len(result.lines):
+        by_town = result.lines.groupby("township")["amount_fen"].agg(["size", "sum"])
+        towns = Table(title="按乡镇（街道）")
+        towns.add_column("乡镇（街道）")
+        towns.add_column("笔数", justify="right")
+        towns.add_column("金额（元）", justify="right")
+        for town, row in by_town.iterrows():
+            towns.add_row(
+                str(town) or "未知乡镇", str(int(row["size"])), yuan_text(int(row["sum"]))
+            )
+        console.print(towns)
+    if result.skipped:
+        skipped = Table(title="本月未计算的项目")
+        skipped.add_column("补贴项目")
+        skipped.add_column("原因", overflow="fold")
+        for code, reason in result.skipped.items():
+            skipped.add_row(f"{result.policy.rule(code).name}（{code}）", reason)
+        console.print(skipped)
+    if result.newly_committed:
+        console.print(f"[bold green]已入账：批次 {result.batch_id}，{len(result.lines)} 笔[/]")
+    elif result.committed:
+        console.print(
+            f"本月已于批次 {result.batch_id} 入账，以下为已入账名单（未重复入账）"
+            + (
+                f"；注意：按当前数据重算有 {result.differences} 处不同"
+                if result.differences
+                else ""
+            )
+        )
+    else:
+        console.print("[yellow]试算结果，未入账；确认无误后加 --commit 入账[/]")
+
+
+@app.command()
+@_guarded
+def subsidy(
+    month: MonthOpt,
+    data: DataOpt,
+    out: OutOpt = Path("out"),
+    db: DbOpt = Path("fengdu.db"),
+    policy: PolicyOpt = None,
+    commit: Annotated[
+        bool, typer.Option("--commit", help="把本月名单记入台账 / record the lines in the ledger")
+    ] = False,
+    json_: JsonOpt = False,
+    quiet: QuietOpt = False,
+    lang: LangOpt = "zh",
+    debug: DebugOpt = False,
+) -> int:
+    """计算补贴，生成发放花名册、银行文件和公示名单。Compute the month's subsidy lists."""
+    from fengdu_cli.io.subsidy_files import write_subsidy_files
+    from fengdu_cli.subsidy import compute_subsidies
+
+    result = compute_subsidies(
+        data, _month(month), db, policy_path=policy, commit=commit, lang=lang
+    )
+    written = write_subsidy_files(result, out)
+    if json_:
+        _print_json(result.summary())
+    elif not quiet:
+        console = _console()
+        render_subsidy(result, console, lang)
+        for path in written:
+            console.print(("已写入：" if lang == "zh" else "Written: ") + str(path))
+    rejected = any(c.rows_rejected for c in result.checked.values())
+    return 1 if rejected else 0
+
+
+@app.command()
+@_guarded
+def explain(
+    id_number: Annotated[
+        str, typer.Argument(help="身份证号码或统一社会信用代码 / ID number or credit code")
+    ],
+    month: MonthOpt,
+    data: DataOpt,
+    db: DbOpt = Path("fengdu.db"),
+    policy: PolicyOpt = None,
+    json_: JsonOpt = False,
+    lang: LangOpt = "zh",
+    debug: DebugOpt = False,
+) -> int:
+    """说明某人（或某单位）每项补贴发或不发的原因。Why this person got, or did not get, each subsidy."""
+    from fengdu_cli.explain import explain as run_explain
+
+    result = run_explain(id_number, _month(month), data, db, policy_path=policy, lang=lang)
+    if json_:
+        _print_json(result.to_dict())
+        return 0
+    console = _console()
+    data_ = result.to_dict()
+    person = data_["person"]
+    if person:
+        console.print(
+            f"{person['name']}（{data_['subject']}），{person['township']}{person['village']}，"
+            f"{person['category']}，{person['labor_capacity']}，{person['age']}岁；花名册：{person['roster_row']}"
+        )
+    else:
+        console.print(f"{data_['subject']}：花名册中无此人（或为单位代码）")
+    for rule in data_["rules"]:
+        console.print(
+            f"[bold]{rule['name']}（{rule['code']}）：{rule['outcome_zh']}[/] — {rule['reason']}"
+        )
+        for cond in rule.get("conditions", []):
+            mark = "✓" if cond["ok"] else "✗"
+            console.print(f"    {mark} {cond['condition']}：{cond['value']}")
+        if rule.get("conditions"):
+            console.print(f"    依据：{rule['source']}")
+    return 0
+
+
+policy_app = typer.Typer(help="政策文件：查看与检查 / the policy in force", no_args_is_help=True)
+ledger_app = typer.Typer(
+    help="发放台账：查看、冲销、检查 / the payment ledger", no_args_is_help=True
+)
+app.add_typer(policy_app, name="policy")
+app.add_typer(ledger_app, name="ledger")
+
+
+@policy_app.command("show")
+@_guarded
+def policy_show(
+    month: Annotated[
+        str | None, typer.Option("--month", "-m", help="月份 YYYY-MM（默认本月）")
+    ] = None,
+    policy: PolicyOpt = None,
+    json_: JsonOpt = False,
+    lang: LangOpt = "zh",
+    debug: DebugOpt = False,
+) -> int:
+    """列出每项补贴的状态（有效/已到期/未配置）、金额和依据。"""
+    from fengdu_cli.policy import load_policy, policy_table
+
+    m = _month(month) if month else dt.date.today().year * 100 + dt.date.today().month
+    table = policy_table(load_policy(policy), m)
+    if json_:
+        _print_json(table)
+        return 0
+    view = Table(title=f"{table['month']} 政策（{table['policy']['path']}）")
+    for head in ("代码", "名称", "状态", "金额与条件", "依据"):
+        view.add_column(head, overflow="fold")
+    for rule in table["rules"]:
+        values = "；".join(f"{k}={v}" for k, v in rule["values"].items())
+        view.add_row(rule["code"], rule["name"], rule["status"], values, rule["source"])
+    _console().print(view)
+    return 0
+
+
+@policy_app.command("check")
+@_guarded
+def policy_check(
+    file: Annotated[Path, typer.Argument(help="政策文件 TOML")],
+    json_: JsonOpt = False,
+    lang: LangOpt = "zh",
+    debug: DebugOpt = False,
+) -> int:
+    """检查政策文件：类型、重叠期间、未知项。"""
+    from fengdu_cli.errors import InputError
+    from fengdu_cli.policy import check_policy
+
+    if not file.exists():
+        raise InputError("path_missing", path=str(file))
+    problems = check_policy(file)
+    if json_:
+        _print_json(
+            {"file": str(file), "ok": not problems, "problems": [p.__dict__ for p in problems]}
+        )
+    else:
+        console = _console()
+        if not problems:
+            console.print(f"{file}：政策文件无误")
+        for p in problems:
+            console.print(f"[red]{file}[/] {p.rule or ''} {p.key or ''}：{p.message}")
+    return 1 if problems else 0
+
+
+@ledger_app.command("show")
+@_guarded
+def ledger_show(
+    month: Annotated[
+        str | None, typer.Option("--month", "-m", help="月份 YYYY-MM（默认全部）")
+    ] = None,
+    db: DbOpt = Path("fengdu.db"),
+    json_: JsonOpt = False,
+    lang: LangOpt = "zh",
+    debug: DebugOpt = False,
+) -> int:
+    """已入账的批次和发放记录（含冲销）。"""
+    from fengdu_cli import ledger
+    from fengdu_cli.money import yuan_text
+
+    conn = ledger.connect(db)
+    try:
+        m = _month(month) if month else None
+        batches = ledger.batches(conn)
+        if m:
+            batches = batches[batches["month"] == m]
+        entries = ledger.ledger_entries(conn, m)
+    finally:
+        conn.close()
+    if json_:
+        _print_json(
+            {
+                "batches": batches.to_dict("records"),
+                "entries": len(entries),
+                "total": int(entries["amount_fen"].sum()) / 100 if len(entries) else 0,
+            }
+        )
+        return 0
+    view = Table(title="发放台账")
+    for head in ("批次", "月份", "入账时间", "笔数", "金额（元）", "冲销"):
+        view.add_column(head)
+    for b in batches.itertuples(index=False):
+        void = f"已冲销：{b.void_reason}（{b.voided}）" if isinstance(b.void_reason, str) else ""
+        view.add_row(
+            b.batch_id, str(b.month), b.committed, str(b.lines), yuan_text(int(b.total_fen)), void
+        )
+    console = _console()
+    console.print(view)
+    if len(entries):
+        net = entries.groupby("rule")["amount_fen"].sum()
+        console.print(
+            "净额（发放减冲销）：" + "，".join(f"{r} {yuan_text(int(v))}" for r, v in net.items())
+        )
+    return 0
+
+
+@ledger_app.command("void")
+@_guarded
+def ledger_void(
+    month: MonthOpt,
+    reason: Annotated[str, typer.Option("--reason", help="冲销原因（必填）")],
+    db: DbOpt = Path("fengdu.db"),
+    json_: JsonOpt = False,
+    lang: LangOpt = "zh",
+    debug: DebugOpt = False,
+) -> int:
+    """冲销某月已入账的批次（记录冲销分录，不修改不删除原记录）。"""
+    from fengdu_cli import ledger
+    from fengdu_cli.money import yuan_text
+
+    if not reason.strip():
+        raise UsageError("void_reason")
+    with ledger.hold_lock(db):
+        conn = ledger.connect(db)
+        try:
+            done = ledger.void_month(conn, _month(month), reason.strip())
+        finally:
+            conn.close()
+    if done is None:
+        raise UsageError("nothing_to_void", month=month)
+    batch_id, n, fen = done
+    if json_:
+        _print_json({"batch_id": batch_id, "reversed": n, "amount": fen / 100, "reason": reason})
+    else:
+        _console().print(f"已冲销批次 {batch_id}：{n} 笔，{yuan_text(fen)} 元；原因：{reason}")
+    return 0
+
+
+@ledger_app.command("check")
+@_guarded
+def ledger_check(
+    db: DbOpt = Path("fengdu.db"),
+    json_: JsonOpt = False,
+    lang: LangOpt = "zh",
+    debug: DebugOpt = False,
+) -> int:
+    """检查台账完整性：同一补贴未重复发放、冲销与原记录相符、批次合计一致。"""
+    from fengdu_cli import ledger
+
+    conn = ledger.connect(db)
+    try:
+        problems = ledger.check_ledger(conn)
+    finally:
+        conn.close()
+    if json_:
+        _print_json({"ok": not problems, "problems": problems})
+    else:
+        console = _console()
+        console.print("台账检查通过" if not problems else "\n".join(problems))
+    return 1 if problems else 0
 
 
 @app.command()

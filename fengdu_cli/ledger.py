@@ -22,7 +22,7 @@ import pandas as pd
 from fengdu_cli import __version__
 from fengdu_cli.errors import LockError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 MIGRATIONS: dict[int, str] = {
     1: """
@@ -59,6 +59,55 @@ MIGRATIONS: dict[int, str] = {
         summary TEXT NOT NULL
     );
     """,
+    2: """
+    CREATE TABLE batches (
+        batch_id TEXT PRIMARY KEY,
+        month INTEGER NOT NULL,
+        run_id INTEGER NOT NULL REFERENCES runs(run_id),
+        committed TEXT NOT NULL,
+        policy_sha256 TEXT NOT NULL,
+        inputs TEXT NOT NULL,
+        lines INTEGER NOT NULL,
+        total_fen INTEGER NOT NULL
+    );
+    CREATE TABLE payments (
+        entry_id INTEGER PRIMARY KEY AUTOINCREMENT,
+        batch_id TEXT NOT NULL REFERENCES batches(batch_id),
+        month INTEGER NOT NULL,
+        rule TEXT NOT NULL,
+        key TEXT NOT NULL,
+        payee_type TEXT, payee_id TEXT, payee_name TEXT,
+        township TEXT, village TEXT, household_id TEXT,
+        person_id TEXT, person_name TEXT,
+        amount_fen INTEGER NOT NULL,
+        period TEXT, basis TEXT,
+        entry TEXT NOT NULL DEFAULT 'payment' CHECK (entry IN ('payment', 'reversal')),
+        reverses INTEGER REFERENCES payments(entry_id),
+        reason TEXT,
+        created TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX payments_one_reversal ON payments(reverses) WHERE reverses IS NOT NULL;
+    CREATE INDEX payments_rule_key ON payments(rule, key);
+    CREATE TABLE voids (
+        void_id INTEGER PRIMARY KEY AUTOINCREMENT,
+        batch_id TEXT NOT NULL UNIQUE REFERENCES batches(batch_id),
+        month INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        created TEXT NOT NULL
+    );
+    CREATE TRIGGER payments_append_only_u BEFORE UPDATE ON payments
+        BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+    CREATE TRIGGER payments_append_only_d BEFORE DELETE ON payments
+        BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+    CREATE TRIGGER batches_append_only_u BEFORE UPDATE ON batches
+        BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+    CREATE TRIGGER batches_append_only_d BEFORE DELETE ON batches
+        BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+    CREATE VIEW live_payments AS
+        SELECT p.* FROM payments p
+        WHERE p.entry = 'payment'
+          AND NOT EXISTS (SELECT 1 FROM payments r WHERE r.reverses = p.entry_id);
+    """,
 }
 
 STATE_COLUMNS = [
@@ -89,16 +138,13 @@ def connect(path: Path) -> sqlite3.Connection:
 
 
 def migrate(conn: sqlite3.Connection) -> int:
-    """Apply the migrations the database lacks; return its schema version."""
+    """Apply the migrations the database lacks, each in one transaction; return the version."""
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     for target in sorted(MIGRATIONS):
         if target > version:
-            conn.execute("BEGIN")
-            for statement in MIGRATIONS[target].split(";"):
-                if statement.strip():
-                    conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {target}")
-            conn.execute("COMMIT")
+            conn.executescript(
+                f"BEGIN;\n{MIGRATIONS[target]}\nPRAGMA user_version = {target};\nCOMMIT;"
+            )
             version = target
     return version
 
@@ -200,3 +246,151 @@ def _records(frame: pd.DataFrame, columns: list[str]) -> list[tuple]:
     table = frame.reindex(columns=columns).astype(object)
     table = table.where(table.notna(), None)
     return list(table.itertuples(index=False, name=None))
+
+
+# ---------------------------------------------------------------- the payment ledger
+
+PAYMENT_COLUMNS = [
+    "rule", "key", "payee_type", "payee_id", "payee_name", "township", "village", "household_id",
+    "person_id", "person_name", "amount_fen", "period", "basis",
+]  # fmt: skip
+
+
+def live_payments(conn: sqlite3.Connection) -> pd.DataFrame:
+    """Every committed payment that has not been reversed."""
+    return pd.read_sql_query("SELECT * FROM live_payments ORDER BY entry_id", conn)
+
+
+def live_batch(conn: sqlite3.Connection, month: int) -> str | None:
+    """The committed, not voided batch of ``month``."""
+    row = conn.execute(
+        "SELECT b.batch_id FROM batches b LEFT JOIN voids v ON v.batch_id = b.batch_id "
+        "WHERE b.month = ? AND v.batch_id IS NULL ORDER BY b.committed DESC LIMIT 1",
+        (month,),
+    ).fetchone()
+    return row[0] if row else None
+
+
+def batch_lines(conn: sqlite3.Connection, batch_id: str) -> pd.DataFrame:
+    """The payment lines of a batch, in the order they were committed."""
+    return pd.read_sql_query(
+        f"SELECT batch_id, month, {', '.join(PAYMENT_COLUMNS)} FROM payments "
+        "WHERE batch_id = ? AND entry = 'payment' ORDER BY entry_id",
+        conn,
+        params=(batch_id,),
+    )
+
+
+def commit_batch(
+    conn: sqlite3.Connection,
+    batch_id: str,
+    month: int,
+    run_id: int,
+    lines: pd.DataFrame,
+    policy_sha256: str,
+    inputs: dict,
+) -> None:
+    """Record a month's lines in one transaction.  A (rule, key) already live is refused:
+    a one-time subsidy is never paid twice, whatever the caller computed."""
+    rows = _records(lines, PAYMENT_COLUMNS)
+    created = _now()
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        clash = _live_clash(conn, lines)
+        if clash:
+            raise ValueError(f"already paid: {clash}")
+        conn.execute(
+            "INSERT INTO batches (batch_id, month, run_id, committed, policy_sha256, inputs, lines, total_fen) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (batch_id, month, run_id, created, policy_sha256, json.dumps(inputs, ensure_ascii=False),
+             len(rows), int(lines["amount_fen"].sum()) if len(lines) else 0),
+        )  # fmt: skip
+        conn.executemany(
+            f"INSERT INTO payments (batch_id, month, {', '.join(PAYMENT_COLUMNS)}, created) "
+            f"VALUES (?, ?{', ?' * len(PAYMENT_COLUMNS)}, ?)",
+            [(batch_id, month, *row, created) for row in rows],
+        )
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _live_clash(conn: sqlite3.Connection, lines: pd.DataFrame) -> str | None:
+    keys = set(zip(lines["rule"], lines["key"], strict=True)) if len(lines) else set()
+    for rule, key in conn.execute("SELECT rule, key FROM live_payments"):
+        if (rule, key) in keys:
+            return f"{rule} {key}"
+    return None
+
+
+def void_month(conn: sqlite3.Connection, month: int, reason: str) -> tuple[str, int, int] | None:
+    """Reverse every live payment of ``month``'s batch with ``reason``: new reversal entries,
+    never an edit or a delete.  Returns (batch id, entries reversed, fen reversed)."""
+    batch_id = live_batch(conn, month)
+    if batch_id is None:
+        return None
+    created = _now()
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        live = conn.execute(
+            f"SELECT entry_id, {', '.join(PAYMENT_COLUMNS)} FROM live_payments WHERE batch_id = ?",
+            (batch_id,),
+        ).fetchall()
+        for entry_id, *values in live:
+            record = dict(zip(PAYMENT_COLUMNS, values, strict=True))
+            record["amount_fen"] = -record["amount_fen"]
+            conn.execute(
+                f"INSERT INTO payments (batch_id, month, {', '.join(PAYMENT_COLUMNS)}, entry, reverses, reason, created) "
+                f"VALUES (?, ?{', ?' * len(PAYMENT_COLUMNS)}, 'reversal', ?, ?, ?)",
+                (batch_id, month, *record.values(), entry_id, reason, created),
+            )
+        conn.execute(
+            "INSERT INTO voids (batch_id, month, reason, created) VALUES (?, ?, ?, ?)",
+            (batch_id, month, reason, created),
+        )
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return batch_id, len(live), -sum(v[PAYMENT_COLUMNS.index("amount_fen")] for _, *v in live)
+
+
+def ledger_entries(conn: sqlite3.Connection, month: int | None = None) -> pd.DataFrame:
+    """Every entry (payments and reversals), optionally of one month."""
+    where, params = ("WHERE month = ?", (month,)) if month else ("", ())
+    return pd.read_sql_query(
+        f"SELECT * FROM payments {where} ORDER BY entry_id", conn, params=params
+    )
+
+
+def batches(conn: sqlite3.Connection) -> pd.DataFrame:
+    """Every batch, with its void (if any)."""
+    return pd.read_sql_query(
+        "SELECT b.*, v.reason AS void_reason, v.created AS voided FROM batches b "
+        "LEFT JOIN voids v ON v.batch_id = b.batch_id ORDER BY b.month, b.committed",
+        conn,
+    )
+
+
+def check_ledger(conn: sqlite3.Connection) -> list[str]:
+    """Integrity problems of the ledger (empty when sound)."""
+    problems = []
+    for rule, key, n in conn.execute(
+        "SELECT rule, key, COUNT(*) FROM live_payments GROUP BY rule, key HAVING COUNT(*) > 1"
+    ):
+        problems.append(f"{rule} {key} 有 {n} 笔未冲销的发放")
+    for entry_id, amount, original in conn.execute(
+        "SELECT r.entry_id, r.amount_fen, p.amount_fen FROM payments r "
+        "LEFT JOIN payments p ON p.entry_id = r.reverses WHERE r.entry = 'reversal'"
+    ):
+        if original is None or amount != -original:
+            problems.append(f"冲销记录 {entry_id} 与原发放金额不符")
+    for batch_id, lines, total, n, s in conn.execute(
+        "SELECT b.batch_id, b.lines, b.total_fen, COUNT(p.entry_id), COALESCE(SUM(p.amount_fen), 0) "
+        "FROM batches b LEFT JOIN payments p ON p.batch_id = b.batch_id AND p.entry = 'payment' "
+        "GROUP BY b.batch_id"
+    ):
+        if lines != n or total != s:
+            problems.append(f"批次 {batch_id} 记录 {lines} 行 {total} 分，实有 {n} 行 {s} 分")
+    return problems

@@ -68,6 +68,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "另一个 fengdu 正在运行并占用了数据库（锁文件 {path}），请等它结束后再运行",
         "en": "Another fengdu run holds the database (lock file {path}); try again when it ends",
     },
+    "void_reason": {
+        "zh": '冲销必须写明原因：--reason "…"',
+        "en": 'A void needs a reason: --reason "…"',
+    },
+    "nothing_to_void": {
+        "zh": "{month} 没有已入账且未冲销的批次",
+        "en": "{month} has no committed batch to void",
+    },
     "internal": {
         "zh": "程序内部错误（{error}）。详细信息已写入日志：{log}，请将该文件发给技术人员",
         "en": "Internal error ({error}). Details are in the log: {log}; send it to the maintainers",

@@ -1,0 +1,224 @@
+"""``explain``: why one person (or employer code) got, or did not get, each subsidy.
+
+A trace a clerk can read to a citizen on the phone: for every rule, one outcome —
+paid, capped, not eligible (which condition failed), already paid (when, which batch),
+expired, amount not configured, not computed, data missing — with each condition, the
+fact it was judged on, where that fact came from (file / sheet / row), and the policy
+value and its source.  The JSON form carries the tool version and the hashes of the
+policy and input files, so a payment can be justified years later.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from fengdu_cli import __version__, dates, idcard, ledger
+from fengdu_cli.policy import RULE_CODES, load_policy
+from fengdu_cli.rules import IMPLEMENTED
+from fengdu_cli.rules.base import condition_text
+from fengdu_cli.subsidy import evaluate_rules, file_hashes, load_month
+
+OUTCOMES = {
+    "paid": "本月发放",
+    "to_pay": "符合条件（本月名单，尚未入账）",
+    "capped": "已达上限",
+    "not_eligible": "不符合条件",
+    "already_paid": "已发放过",
+    "expired": "政策已到期",
+    "not_configured": "金额未配置",
+    "not_in_force": "尚未生效",
+    "not_computed": "本工具未计算",
+    "data_missing": "缺少数据",
+    "not_found": "无此人员/单位",
+}
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """The trace for one ID or credit code at one month."""
+
+    subject: str
+    month: int
+    person: dict
+    rules: list[dict] = field(default_factory=list)
+    provenance: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {
+            "subject": idcard.mask(self.subject)
+            if len(self.subject) == 18 and self.subject[:17].isdigit()
+            else self.subject,
+            "month": dates.month_text(self.month),
+            "person": self.person,
+            "rules": self.rules,
+            **self.provenance,
+        }
+
+
+def _skip_outcome(reason: str) -> str:
+    if reason.startswith("政策已于"):
+        return "expired"
+    if reason.startswith("金额未配置"):
+        return "not_configured"
+    if reason.startswith("政策自"):
+        return "not_in_force"
+    if reason.startswith("缺少数据"):
+        return "data_missing"
+    return "not_computed"
+
+
+def _matches(frame: pd.DataFrame, subject: str) -> pd.DataFrame:
+    hit = frame["person_id"].eq(subject) | frame["payee_id"].eq(subject)
+    if "business_code" in frame:
+        hit |= frame["business_code"].eq(subject)
+    return frame[hit]
+
+
+def explain(
+    subject: str,
+    month: int,
+    data: Path,
+    db: Path,
+    *,
+    policy_path: Path | None = None,
+    lang: str = "zh",
+) -> Explanation:
+    """Explain every rule in the policy for ``subject`` (ID number or credit code) at ``month``."""
+    subject = idcard.normalise(subject)
+    if len(subject) == 15 and subject.isdigit():
+        subject = idcard.upgrade_15(subject)
+    policy = load_policy(policy_path)
+    checked, matched, state = load_month(data, month, lang)
+    conn = ledger.connect(db)
+    try:
+        paid = ledger.live_payments(conn)
+        batch = ledger.live_batch(conn, month)
+    finally:
+        conn.close()
+    evaluations, skipped = evaluate_rules(policy, month, checked, matched, state, paid)
+    rules = []
+    for code in RULE_CODES:
+        rule = policy.rule(code)
+        head = {"code": code, "name": rule.name, "source": rule.source}
+        if code in skipped:
+            rules.append(
+                {
+                    **head,
+                    "outcome": _skip_outcome(skipped[code]),
+                    "outcome_zh": OUTCOMES[_skip_outcome(skipped[code])],
+                    "reason": skipped[code],
+                }
+            )
+            continue
+        ev = evaluations[code]
+        rows = _matches(ev.frame, subject)
+        if rows.empty:
+            rules.append(
+                {
+                    **head,
+                    "outcome": "not_found",
+                    "outcome_zh": OUTCOMES["not_found"],
+                    "reason": "不是该项补贴的对象（花名册或主体名单中无此号码）",
+                }
+            )
+            continue
+        for row in rows.to_dict("records"):
+            rules.append({**head, **_rule_trace(code, row, ev.values, batch, paid, month)})
+    person = _person(state, subject, month)
+    provenance = {
+        "tool_version": __version__,
+        "policy": {"path": policy.path, "sha256": policy.sha256},
+        "inputs": file_hashes([f for c in checked.values() for f in c.files]),
+        "sources": _sources(checked, matched, subject),
+    }
+    return Explanation(subject, month, person, rules, provenance)
+
+
+def _rule_trace(
+    code: str, row: dict, values: dict, batch: str | None, paid: pd.DataFrame, month: int
+) -> dict:
+    conditions = [
+        {
+            "condition": condition_text(cond, values),
+            "ok": bool(row.get(f"c_{cond.name}")),
+            "value": str(row.get(f"v_{cond.name}", "")),
+        }
+        for cond in IMPLEMENTED[code].CONDITIONS
+    ]
+    amount = int(row["amount_fen"])
+    if not row["eligible"]:
+        outcome, reason = "not_eligible", f"不满足：{row['failed']}"
+    elif row["paid_before"]:
+        outcome = "already_paid"
+        reason = f"已于{dates.month_text(int(row['paid_month']))}发放（批次 {row['paid_before']}）"
+    elif row["capped"]:
+        outcome = "capped"
+        reason = f"已发放{row.get('months_paid', 0)}个月，达到上限{values.get('max_months')}个月"
+    else:
+        committed = (
+            batch is not None
+            and (
+                (paid["batch_id"] == batch) & (paid["rule"] == code) & (paid["key"] == row["key"])
+            ).any()
+        )
+        outcome = "paid" if committed else "to_pay"
+        reason = f"金额 {amount / 100:.2f} 元" + (f"，批次 {batch}" if committed else "")
+    policy_values = {
+        k: (str(v) if not isinstance(v, list | tuple) else "/".join(map(str, v)))
+        for k, v in values.items()
+    }
+    return {
+        "outcome": outcome,
+        "outcome_zh": OUTCOMES[outcome],
+        "reason": reason,
+        "amount": amount / 100 if outcome in ("paid", "to_pay") else 0,
+        "payee": {"type": row["payee_type"], "id": row["payee_id"], "name": row["payee_name"]},
+        "conditions": conditions,
+        "policy_values": policy_values,
+        "basis": row["basis"] if outcome in ("paid", "to_pay") else "",
+    }
+
+
+def _person(state: pd.DataFrame, subject: str, month: int) -> dict:
+    rows = state[state["id_number"] == subject]
+    if rows.empty:
+        return {}
+    r = rows.iloc[0]
+    return {
+        "name": r.get("name", ""),
+        "township": r.get("township", ""),
+        "village": r.get("village", ""),
+        "category": r.get("category", ""),
+        "labor_capacity": r.get("labor_capacity", ""),
+        "age": None if pd.isna(r.get("age")) else int(r.get("age")),
+        "active_jobs": int(r.get("active_jobs", 0)),
+        "employer": r.get("employer_name", ""),
+        "region": r.get("region", ""),
+        "insured_this_month": bool(r.get("insured_m", False)),
+        "roster_row": f"{Path(str(r.get('_file', ''))).name}（{r.get('_sheet', '')}）第{r.get('_row', '')}行",
+    }
+
+
+def _sources(checked: dict, matched, subject: str) -> dict:
+    """Where each fact came from: roster row, employment rows, insurance months."""
+    out: dict[str, list[str]] = {}
+    for kind, frame in (("roster", checked["roster"].valid), ("employment", matched.jobs)):
+        rows = frame[frame["id_number"] == subject]
+        out[kind] = [
+            f"{Path(str(f)).name}（{s}）第{r}行" if s else f"{Path(str(f)).name} 第{r}行"
+            for f, s, r in rows[["_file", "_sheet", "_row"]].to_numpy()
+        ]
+    contrib = matched.contrib[matched.contrib["id_number"] == subject]
+    out["insurance_months"] = sorted({dates.month_text(int(p)) for p in contrib["period"]})
+    for kind in ("businesses",):
+        if kind in checked:
+            rows = checked[kind].valid
+            rows = rows[(rows["id_number"] == subject) | (rows.get("business_code", "") == subject)]
+            out[kind] = [
+                f"{Path(str(f)).name}（{s}）第{r}行"
+                for f, s, r in rows[["_file", "_sheet", "_row"]].to_numpy()
+            ]
+    return out

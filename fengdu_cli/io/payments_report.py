@@ -1,0 +1,555 @@
+"""The printable payment lists of a month: 发放花名册 (to sign and pay), 公示名单, bank CSV.
+
+A finance office prints these lists, has every payee sign, publishes the 公示 list in the
+villages and pays from the CSV.  So: one sheet per rule with the county's usual title,
+township subtotals, a grand total in figures *and* in capitals (大写), a signature block,
+and a page set-up that prints on A4 landscape one page wide with the header repeated.
+
+Money is integer fen throughout (``fengdu_cli.money``): every subtotal and total is an int
+sum of fen, written once as a number; there are no Excel formulas, so the printed totals
+do not depend on the program that opens the file.  IDs and credit codes are text cells.
+The 公示 list never carries a full resident ID: they are masked with ``idcard.mask``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
+
+from fengdu_cli.idcard import mask
+from fengdu_cli.io.write import atomic_path
+from fengdu_cli.money import capital, fen_array, sum_fen, yuan_texts
+from fengdu_cli.townships import TOWNSHIPS
+
+PAYMENT_CSV_COLUMNS = [
+    "rule", "payee_type", "payee_id", "payee_name", "township",
+    "person_id", "person_name", "amount", "period", "basis",
+]  # fmt: skip
+_REQUIRED = [c for c in PAYMENT_CSV_COLUMNS if c != "amount"] + ["amount_fen"]
+_OPTIONAL_TEXT = ["rule_name", "village", "batch_id"]
+
+NO_LINES = "本月无符合条件人员"
+NO_TOWNSHIP = "（未填乡镇）"
+SIGNATURE = "经办人：　　　　审核人：　　　　负责人：　　　　日期：　　年　月　日"
+MONEY_FORMAT = "#,##0.00"
+COUNT_FORMAT = '"共"0"笔"'
+FONT = "宋体"
+PAD = 3  # characters of room beside the widest value of a column
+_PERSON_PAYEES = frozenset({"person"})
+_ID_LIKE = re.compile(r"[0-9]{15}|[0-9]{17}[0-9X]")
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+_SHEET_MAX = 31
+_TOWN_RANK = {name: i for i, name in enumerate(TOWNSHIPS)}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One printed column: its header, the frame field it shows, and how it is written."""
+
+    title: str
+    field: str  # column of the prepared frame; "" for a column left blank (signatures)
+    kind: str = "text"  # text | id | money | seq | wrap | blank
+    max_width: float = 40
+    min_width: float = 6
+
+
+BASE_COLUMNS = (
+    Column("序号", "_seq", "seq", max_width=6, min_width=5),
+    Column("乡镇（街道）", "township", min_width=10),
+    Column("姓名/单位名称", "payee_name", max_width=36, min_width=10),
+    Column("身份证号码/统一社会信用代码", "payee_id", "id", min_width=20),
+)
+PERSON_COLUMNS = (
+    Column("人员姓名", "person_name", min_width=8),
+    Column("人员身份证号码", "person_id", "id", min_width=20),
+)
+TAIL_COLUMNS = (
+    Column("金额（元）", "amount_fen", "money", min_width=12),
+    Column("发放期间", "period", min_width=9),
+    Column("依据", "basis", "wrap", max_width=30, min_width=12),
+    Column("签字（盖章）", "", "blank", max_width=14, min_width=14),
+)
+
+
+# ---------------------------------------------------------------- public API
+
+
+def write_payments_workbook(
+    lines: pd.DataFrame,
+    target: Path,
+    *,
+    month: int,
+    batch_id: str,
+    rules: Sequence[tuple[str, str]],
+    county: str = "丰都县",
+    created: dt.datetime | None = None,
+) -> Path:
+    """Write the 发放花名册: one sheet per rule of ``rules`` (in that order), atomically.
+
+    ``rules`` lists (code, Chinese name) of every rule computed this month, so a rule
+    nobody qualified for still gets its sheet (saying 本月无符合条件人员) — the signed
+    file shows it was computed.  A line whose rule is not in ``rules`` is an error
+    (ValueError), never silently left out of the list that is paid.
+    """
+    frame = _sorted_for_print(_prepared(lines))
+    _check_rules(frame, rules)
+    period = month_title(month)
+    with atomic_path(target) as tmp:
+        book = _new_book(tmp, created, f"{county}{period}就业帮扶补贴发放花名册")
+        styles = _Styles(book)
+        for (code, name), sheet_name in zip(rules, sheet_names(rules), strict=True):
+            part = frame[frame["rule"].eq(code)]
+            page = _Page(book.add_worksheet(sheet_name), styles, _payment_columns(part))
+            page.title(f"{county}{period}{name}发放花名册")
+            page.subline(f"批次号：{batch_id}", "制表日期：　　　　年　　月　　日")
+            _write_payment_body(page, part)
+            page.finish(header=f"&R批次号：{_escape_hf(batch_id)}")
+        book.close()
+    return Path(target)
+
+
+def write_publicity_workbook(
+    lines: pd.DataFrame,
+    target: Path,
+    *,
+    month: int,
+    rules: Sequence[tuple[str, str]],
+    county: str = "丰都县",
+    created: dt.datetime | None = None,
+) -> Path:
+    """Write the 公示名单 (one sheet), safe to post on a village notice board.
+
+    Resident IDs are masked (500230********1234), also for household payees; codes of
+    employers, workshops and agencies are shown in full (they are public) unless they
+    look like a resident ID.  No phone, bank account or full ID appears anywhere.
+    """
+    frame = _publicity_frame(_prepared(lines), rules)
+    columns = _publicity_columns(frame)
+    with atomic_path(target) as tmp:
+        book = _new_book(tmp, created, f"{county}{month_title(month)}就业帮扶补贴发放公示")
+        page = _Page(book.add_worksheet("公示名单"), _Styles(book), columns)
+        page.title(f"{county}{month_title(month)}就业帮扶补贴发放公示")
+        page.subline(f"公示单位：{county}人力资源和社会保障局", "公示日期：　　　　年　　月　　日")
+        page.header()
+        _write_publicity_body(page, frame)
+        page.blank_rows(1)
+        page.paragraph(
+            f"公示期：自公示之日起5个工作日。如有异议，请向{county}人力资源和社会保障局反映。"
+            "联系电话：＿＿＿＿＿＿＿＿＿＿"
+        )
+        page.paragraph(f"{county}人力资源和社会保障局　　　　年　　月　　日", align="right")
+        page.finish(header="")
+        book.close()
+    return Path(target)
+
+
+def payments_csv(lines: pd.DataFrame) -> pd.DataFrame:
+    """The bank/payment CSV (DESIGN §2 columns, in order), amounts as yuan text '6000.00'.
+
+    Rows stay in the order of ``lines``.  Every column is text, so IDs keep all their
+    digits; the caller writes it with ``io.write.write_csv`` (UTF-8 with BOM).
+    """
+    frame = _prepared(lines)
+    out = frame[[c for c in PAYMENT_CSV_COLUMNS if c != "amount"]].copy()
+    out["amount"] = yuan_texts(frame["amount_fen"])
+    return out[PAYMENT_CSV_COLUMNS].reset_index(drop=True)
+
+
+def month_title(month: int) -> str:
+    """202406 → '2024年6月' (the form a title row uses)."""
+    year, mon = divmod(int(month), 100)
+    if not 1 <= mon <= 12 or year < 1900:
+        raise ValueError(f"month must be YYYYMM, got {month!r}")
+    return f"{year}年{mon}月"
+
+
+def sheet_names(rules: Sequence[tuple[str, str]]) -> list[str]:
+    """Excel-safe, unique sheet names for ``rules``: the Chinese name, ≤31 characters.
+
+    Characters Excel forbids ([]:*?/\\) become '_'; an empty name falls back to the code;
+    a repeated name (after cutting to 31) gets '(2)', '(3)'.  A repeated code is an error.
+    """
+    codes = [code for code, _ in rules]
+    if len(set(codes)) != len(codes):
+        raise ValueError(f"a rule is listed twice: {codes}")
+    used: set[str] = set()
+    names = []
+    for code, name in rules:
+        base = _BAD_SHEET_CHARS.sub("_", str(name).strip() or code).strip("'")[:_SHEET_MAX]
+        candidate, n = base or "sheet", 2
+        while candidate.lower() in used:
+            suffix = f"({n})"
+            candidate, n = base[: _SHEET_MAX - len(suffix)] + suffix, n + 1
+        used.add(candidate.lower())
+        names.append(candidate)
+    return names
+
+
+# ---------------------------------------------------------------- preparing lines
+
+
+def _prepared(lines: pd.DataFrame) -> pd.DataFrame:
+    """``lines`` checked and cleaned: text columns as stripped str ('' for empty), fen as int."""
+    missing = [c for c in _REQUIRED if c not in lines.columns]
+    if missing:
+        raise ValueError(f"payment lines lack columns: {missing}")
+    frame = pd.DataFrame(index=lines.index)
+    for column in [c for c in _REQUIRED if c != "amount_fen"] + _OPTIONAL_TEXT:
+        frame[column] = _text(lines[column]) if column in lines.columns else ""
+    frame["amount_fen"] = fen_array(lines["amount_fen"])
+    return frame
+
+
+def _text(values: pd.Series) -> pd.Series:
+    """Text of a column: None/NaN → '', everything else ``str`` and stripped."""
+    as_object = values.astype(object)
+    return as_object.where(as_object.notna(), "").astype(str).str.strip().astype(object)
+
+
+def _sorted_for_print(frame: pd.DataFrame) -> pd.DataFrame:
+    """Townships in the county's official order (unknown ones after, empty last), then names."""
+    ranked = frame.assign(_rank=_township_rank(frame["township"]))
+    keys = ["_rank", "township", "payee_name", "person_name", "person_id", "payee_id"]
+    return ranked.sort_values(keys, kind="stable").drop(columns="_rank")
+
+
+def _township_rank(township: pd.Series) -> pd.Series:
+    """Official order of the 30 townships; others after them; an empty township last."""
+    rank = township.map(_TOWN_RANK).astype(float).fillna(len(TOWNSHIPS))
+    return rank.where(township.ne(""), len(TOWNSHIPS) + 1)
+
+
+def _check_rules(frame: pd.DataFrame, rules: Sequence[tuple[str, str]]) -> None:
+    """Every line's rule must have a sheet: a payment is never dropped from the list."""
+    unknown = sorted(set(frame["rule"]) - {code for code, _ in rules})
+    if unknown:
+        raise ValueError(f"lines of rules not in `rules` (no sheet to put them on): {unknown}")
+
+
+def _payment_columns(part: pd.DataFrame) -> list[Column]:
+    """Base columns, plus who the payment is for when someone other than a person is paid."""
+    other_payee = ~part["payee_type"].isin(_PERSON_PAYEES)
+    for_someone = part["person_id"].ne("") & (other_payee | part["person_id"].ne(part["payee_id"]))
+    extra = PERSON_COLUMNS if bool(for_someone.any()) else ()
+    return [*BASE_COLUMNS, *extra, *TAIL_COLUMNS]
+
+
+def _publicity_frame(frame: pd.DataFrame, rules: Sequence[tuple[str, str]]) -> pd.DataFrame:
+    """Lines as the public may see them: masked IDs, rule names, sorted by place and name."""
+    order = {code: i for i, (code, _) in enumerate(rules)}
+    names = dict(rules)
+    out = frame.assign(
+        _rank=_township_rank(frame["township"]),
+        _rule_rank=frame["rule"].map(order).astype(float).fillna(len(order)),
+        rule_label=frame["rule"].map(names).fillna(frame["rule_name"]).astype(object),
+        public_id=_public_ids(frame),
+        public_name=_public_names(frame),
+    )
+    out["rule_label"] = out["rule_label"].where(out["rule_label"].ne(""), out["rule"])
+    keys = ["_rank", "township", "village", "public_name", "_rule_rank", "public_id"]
+    return out.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
+def _public_ids(frame: pd.DataFrame) -> pd.Series:
+    """Masked resident IDs; organisation codes in full unless they look like an ID."""
+    person = frame["payee_type"].isin(_PERSON_PAYEES)
+    household = frame["payee_type"].eq("household")
+    household_id = frame["person_id"].where(frame["person_id"].ne(""), frame["payee_id"])
+    shown = frame["payee_id"].where(~household, household_id)
+    id_like = shown.str.upper().str.fullmatch(_ID_LIKE).fillna(False).astype(bool)
+    return shown.where(~(person | household | id_like), shown.map(mask)).astype(object)
+
+
+def _public_names(frame: pd.DataFrame) -> pd.Series:
+    """Payee name; for an employer/workshop/agency line also the person it pays for."""
+    names = frame["payee_name"]
+    person = frame["person_name"]
+    add = ~frame["payee_type"].isin(_PERSON_PAYEES) & person.ne("") & person.ne(names)
+    return names.where(~add, names + "（" + person + "）").astype(object)
+
+
+def _publicity_columns(frame: pd.DataFrame) -> list[Column]:
+    """The 公示 columns; the ID header names credit codes only when some are shown."""
+    codes_shown = bool((~frame["payee_type"].isin({*_PERSON_PAYEES, "household"})).any())
+    id_title = "身份证号码/统一社会信用代码" if codes_shown else "身份证号码"
+    return [
+        Column("序号", "_seq", "seq", max_width=6, min_width=5),
+        Column("乡镇（街道）", "township", min_width=10),
+        Column("村（社区）", "village", min_width=10),
+        Column("姓名/单位名称", "public_name", max_width=40, min_width=10),
+        Column(id_title, "public_id", "id", min_width=20),
+        Column("补贴项目", "rule_label", max_width=30, min_width=12),
+        Column("金额（元）", "amount_fen", "money", min_width=12),
+    ]
+
+
+# ---------------------------------------------------------------- sheet bodies
+
+
+def _write_payment_body(page: _Page, part: pd.DataFrame) -> None:
+    """Header, rows grouped by township with subtotals, grand total, signature line."""
+    page.header()
+    if part.empty:
+        page.note(NO_LINES)
+    seq = 1
+    for township, group in part.groupby("township", sort=False):
+        page.rows(group, first_seq=seq)
+        seq += len(group)
+        page.subtotal(f"{township or NO_TOWNSHIP} 小计", len(group), sum_fen(group["amount_fen"]))
+    page.total(len(part), sum_fen(part["amount_fen"]))
+    page.blank_rows(2)
+    page.paragraph(SIGNATURE)
+
+
+def _write_publicity_body(page: _Page, frame: pd.DataFrame) -> None:
+    """Rows of the 公示 list (or the no-one note) and the total."""
+    if frame.empty:
+        page.note(NO_LINES)
+    page.rows(frame, first_seq=1)
+    page.total(len(frame), sum_fen(frame["amount_fen"]))
+
+
+# ---------------------------------------------------------------- xlsxwriter plumbing
+
+
+def _new_book(path: Path, created: dt.datetime | None, title: str) -> xlsxwriter.Workbook:
+    """A workbook in 宋体 that never turns text into numbers; ``created`` fixes its bytes."""
+    book = xlsxwriter.Workbook(
+        str(path),
+        {
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "default_format_properties": {"font_name": FONT, "font_size": 11},
+        },
+    )
+    properties: dict[str, object] = {"title": title}
+    if created is not None:
+        properties["created"] = created
+    book.set_properties(properties)
+    return book
+
+
+class _Styles:
+    """The cell formats of a printed list (borders draw the grid on paper)."""
+
+    def __init__(self, book: xlsxwriter.Workbook) -> None:
+        base = {"font_name": FONT, "font_size": 11, "valign": "vcenter"}
+        grid = {**base, "border": 1}
+        bold = {**grid, "bold": True}
+
+        def add(**props: object) -> Format:
+            return book.add_format(props)
+
+        self.title = add(**{**base, "font_size": 16}, bold=True, align="center")
+        self.sub_left = add(**base, align="left")
+        self.sub_right = add(**base, align="right")
+        self.header = add(**bold, align="center", text_wrap=True, bg_color="#D9D9D9")
+        self.text = add(**grid, text_wrap=True)  # wraps only past a column's max width
+        self.wrap = add(**grid, text_wrap=True)
+        self.id = add(**grid, num_format="@")
+        self.seq = add(**grid, align="center")
+        self.money = add(**grid, num_format=MONEY_FORMAT)
+        self.sum_text = add(**bold, bg_color="#F2F2F2")
+        self.sum_count = add(**bold, bg_color="#F2F2F2", num_format=COUNT_FORMAT, align="left")
+        self.sum_money = add(**bold, bg_color="#F2F2F2", num_format=MONEY_FORMAT)
+        self.total_text = add(**bold)
+        self.total_count = add(**bold, num_format=COUNT_FORMAT, align="left")
+        self.total_money = add(**bold, num_format=MONEY_FORMAT)
+        self.note = add(**grid, align="center")
+        self.paragraph = add(**base, text_wrap=True, align="left")
+        self.paragraph_right = add(**base, align="right")
+
+    def cell(self, kind: str) -> Format:
+        """The data-cell format of a column kind."""
+        return {"id": self.id, "seq": self.seq, "money": self.money, "wrap": self.wrap}.get(
+            kind, self.text
+        )
+
+
+class _Page:
+    """Writes one printed list top to bottom, keeping the row and the column widths."""
+
+    DATA_HEIGHT = 24  # points: room for a handwritten signature
+    LINE_HEIGHT = 15  # points per wrapped line of 11-point text
+    HEADER_ROWS = 3  # title, batch line, column header — repeated on every page
+
+    def __init__(self, ws: Worksheet, styles: _Styles, columns: Sequence[Column]) -> None:
+        self.ws, self.styles, self.columns = ws, styles, list(columns)
+        self.row = 0
+        self._subline: tuple[int, str, str] | None = None
+        self.last = len(self.columns) - 1
+        self.widths = [c.min_width for c in self.columns]
+        self.money_col = next(i for i, c in enumerate(self.columns) if c.kind == "money")
+
+    def title(self, text: str) -> None:
+        """Row 1: the list's title, merged over all columns."""
+        self._merge(0, self.last, text, self.styles.title)
+        self.ws.set_row(self.row, 30)
+        self.row += 1
+
+    def subline(self, left: str, right: str) -> None:
+        """Row 2: batch id (or publisher) on the left, a date to fill by hand on the right.
+
+        Written by ``finish``, when the column widths are known, so the left text gets
+        just the columns it needs.
+        """
+        self._subline = (self.row, left, right)
+        self.row += 1
+
+    def _write_subline(self, widths: Sequence[float]) -> None:
+        row, left, right = self._subline
+        split, covered = 1, widths[0]
+        while split < self.last and covered < _width(left) + 2:
+            covered += widths[split]
+            split += 1
+        saved, self.row = self.row, row
+        self._merge(0, split - 1, left, self.styles.sub_left)
+        self._merge(split, self.last, right, self.styles.sub_right)
+        self.row = saved
+
+    def _merge(self, first: int, last: int, text: str, fmt: Format) -> None:
+        """Text over columns ``first``..``last`` of the current row (one cell: no merge)."""
+        if first == last:
+            self.ws.write_string(self.row, first, text, fmt)
+        else:
+            self.ws.merge_range(self.row, first, self.row, last, text, fmt)
+
+    def header(self) -> None:
+        """Row 3: the column titles (wrapped, so long titles do not widen the page)."""
+        for j, column in enumerate(self.columns):
+            self.ws.write_string(self.row, j, column.title, self.styles.header)
+        self.ws.set_row(self.row, 32)
+        self.row += 1
+
+    def note(self, text: str) -> None:
+        """A row merged across the table (本月无符合条件人员)."""
+        self._merge(0, self.last, text, self.styles.note)
+        self.ws.set_row(self.row, self.DATA_HEIGHT)
+        self.row += 1
+
+    def rows(self, frame: pd.DataFrame, *, first_seq: int) -> None:
+        """One row per line; per-cell writes because xlsxwriter writes cell by cell."""
+        fields = [c.field for c in self.columns]
+        values = {f: frame[f].tolist() for f in fields if f and f != "_seq"}
+        for i in range(len(frame)):
+            lines = 1
+            for j, (column, field) in enumerate(zip(self.columns, fields, strict=True)):
+                value = first_seq + i if field == "_seq" else values[field][i] if field else ""
+                lines = max(lines, self._cell(j, column, value))
+            self.ws.set_row(self.row, max(self.DATA_HEIGHT, self.LINE_HEIGHT * lines + 4))
+            self.row += 1
+
+    def _cell(self, j: int, column: Column, value: object) -> int:
+        """Write one cell; return how many printed lines its text wraps to."""
+        fmt = self.styles.cell(column.kind)
+        if column.kind == "money":
+            shown = f"{int(value) / 100:,.2f}"
+            self.ws.write_number(self.row, j, int(value) / 100, fmt)
+        elif column.kind == "seq":
+            shown = str(value)
+            self.ws.write_number(self.row, j, int(value), fmt)
+        elif value == "":
+            shown = ""
+            self.ws.write_blank(self.row, j, None, fmt)
+        else:
+            shown = str(value)
+            self.ws.write_string(self.row, j, shown, fmt)
+        self.widths[j] = max(self.widths[j], _width(shown) + PAD)
+        return -(-int(_width(shown)) // int(column.max_width - PAD + 1))
+
+    def subtotal(self, label: str, count: int, fen: int) -> None:
+        """'虎威镇 小计': count of lines and their amount (int sum of fen)."""
+        styles = self.styles
+        self._sum_row(label, count, fen, styles.sum_text, styles.sum_count, styles.sum_money)
+        for j in range(self.money_col + 1, self.last + 1):
+            self.ws.write_blank(self.row, j, None, styles.sum_text)
+        self.row += 1
+
+    def total(self, count: int, fen: int) -> None:
+        """'合计': count, amount, and the amount in capitals across the columns after it."""
+        styles = self.styles
+        self._sum_row("合计", count, fen, styles.total_text, styles.total_count, styles.total_money)
+        words = f"大写：{capital(fen)}"
+        if self.money_col < self.last:
+            self._merge(self.money_col + 1, self.last, words, styles.total_text)
+        self.row += 1
+
+    def _sum_row(
+        self, label: str, count: int, fen: int, text: Format, count_fmt: Format, money: Format
+    ) -> None:
+        """Label in column B, count in C, amount in the money column, borders elsewhere."""
+        for j in range(self.money_col):
+            self.ws.write_blank(self.row, j, None, text)
+        self.ws.write_string(self.row, 1, label, text)
+        self.ws.write_number(self.row, 2, count, count_fmt)
+        self.ws.write_number(self.row, self.money_col, fen / 100, money)
+        self.ws.set_row(self.row, self.DATA_HEIGHT)
+        self.widths[1] = max(self.widths[1], _width(label) + PAD)
+        self.widths[self.money_col] = max(
+            self.widths[self.money_col], _width(f"{fen / 100:,.2f}") + PAD
+        )
+
+    def blank_rows(self, n: int) -> None:
+        """Leave ``n`` empty rows."""
+        self.row += n
+
+    def paragraph(self, text: str, *, align: str = "left") -> None:
+        """A line of text merged over the table's width (signatures, 公示 notice)."""
+        fmt = self.styles.paragraph_right if align == "right" else self.styles.paragraph
+        self._merge(0, self.last, text, fmt)
+        self.ws.set_row(self.row, 30)
+        self.row += 1
+
+    def finish(self, *, header: str) -> None:
+        """Column widths, frozen header, and the print set-up of every list."""
+        widths = [min(w, c.max_width) for c, w in zip(self.columns, self.widths, strict=True)]
+        for j, width in enumerate(widths):
+            self.ws.set_column(j, j, width)
+        if self._subline:
+            self._write_subline(widths)
+        self.ws.freeze_panes(self.HEADER_ROWS, 0)
+        _print_setup(self.ws, header)
+
+
+def _print_setup(ws: Worksheet, header: str) -> None:
+    """A4 landscape, one page wide, title and header rows on every page, page numbers."""
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0, _Page.HEADER_ROWS - 1)
+    ws.center_horizontally()
+    ws.set_margins(left=0.3, right=0.3, top=0.6, bottom=0.6)
+    if header:
+        ws.set_header(header, {"margin": 0.25})
+    ws.set_footer("&C第 &P 页 共 &N 页", {"margin": 0.25})
+
+
+def _escape_hf(text: str) -> str:
+    """Text for an Excel header/footer: '&' starts a code there, so it is doubled."""
+    return text.replace("&", "&&")
+
+
+def _width(text: str) -> float:
+    """Display width of ``text``: CJK and full-width characters count double."""
+    return float(sum(2 if ord(ch) > 0x2E80 else 1 for ch in text))
+
+
+__all__ = [
+    "NO_LINES",
+    "PAYMENT_CSV_COLUMNS",
+    "SIGNATURE",
+    "month_title",
+    "payments_csv",
+    "sheet_names",
+    "write_payments_workbook",
+    "write_publicity_workbook",
+]

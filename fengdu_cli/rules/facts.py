@@ -1,0 +1,74 @@
+"""Facts several rules ask about a person at month m, computed once per column."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from fengdu_cli.normalise import LABOR_CAPABLE
+from fengdu_cli.reconcile import Window, active_at_end, is_outside_county, stable_for
+
+
+def ages(ids: pd.Series, on: dt.date) -> pd.Series:
+    """Completed years on ``on`` from the birth date inside each 18-digit ID."""
+    born = pd.to_datetime(ids.astype(str).str[6:14], format="%Y%m%d", errors="coerce")
+    before_birthday = (born.dt.month > on.month) | (
+        (born.dt.month == on.month) & (born.dt.day > on.day)
+    )
+    age = on.year - born.dt.year - before_birthday.astype(int)
+    return age.astype("Int64")
+
+
+def is_in_categories(state: pd.DataFrame, categories: list[str]) -> pd.Series:
+    """人员类别 among ``categories`` (a sub-kind such as 边缘易致贫户 counts as 监测对象)."""
+    return state["category"].isin(categories) | state.get(
+        "category_detail", pd.Series("", index=state.index)
+    ).isin(categories)
+
+
+def is_able_to_work(state: pd.DataFrame) -> pd.Series:
+    return (
+        state["labor_capacity"].isin(LABOR_CAPABLE)
+        if "labor_capacity" in state
+        else pd.Series(False, index=state.index)
+    )
+
+
+def active_jobs(jobs: pd.DataFrame, window: Window) -> pd.DataFrame:
+    return jobs[active_at_end(jobs, window)]
+
+
+def outside_jobs(
+    jobs: pd.DataFrame, window: Window, *, stable_months: int = 0, regions=None
+) -> pd.DataFrame:
+    """Active jobs outside the county (optionally only ``regions``, stable N months)."""
+    mask = active_at_end(jobs, window) & jobs["region"].map(is_outside_county)
+    if regions is not None:
+        mask &= jobs["region"].isin(regions)
+    if stable_months:
+        mask &= stable_for(jobs, window, stable_months)
+    return jobs[mask]
+
+
+def first_per_person(jobs: pd.DataFrame) -> pd.DataFrame:
+    """One job per person: the earliest start (the longest-standing), indexed by ID."""
+    return (
+        jobs.sort_values(["id_number", "start_date"], kind="stable")
+        .groupby("id_number")
+        .head(1)
+        .set_index("id_number")
+    )
+
+
+def describe_job(job: pd.DataFrame) -> pd.Series:
+    """'单位名（重庆市渝北区，2023-03-01起）' per job row."""
+    start = job["start_date"].dt.strftime("%Y-%m-%d").fillna("?")
+    name = job["employer_name"].where(job["employer_name"].astype(str) != "", job["employer_code"])
+    return name.astype(str) + "（" + job["work_region"].astype(str) + "，" + start + "起）"
+
+
+def lookup(index: pd.Series, table: pd.Series, default: object = np.nan) -> pd.Series:
+    """``table`` (indexed by ID) looked up for each ID in ``index``."""
+    return index.map(table).where(index.isin(table.index), default)

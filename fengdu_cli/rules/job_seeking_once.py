@@ -1,0 +1,35 @@
+"""一次性求职创业补贴 (job_seeking_once) — paid to the person, once ever.
+
+DESIGN §6: 脱贫人口 aged 16+ and able to work, with a job active at m outside the
+county and stable for 3 months; 500 yuan (notice 一(一)2; 十三条 2022).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from fengdu_cli.rules.base import Condition, Context, amount_fen, finish
+from fengdu_cli.rules.outside_work import PERSON_CONDITIONS, job_condition, person_frame
+
+CODE = "job_seeking_once"
+NEEDS: tuple[str, ...] = ()
+CONDITIONS = (
+    *PERSON_CONDITIONS,
+    Condition("stable_outside", "在县外稳定就业满{min_stable_months}个月"),
+)
+
+
+def evaluate(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:
+    out = person_frame(ctx, values)
+    out = job_condition(out, ctx, "stable_outside", stable_months=int(values["min_stable_months"]))
+    out["amount_fen"] = amount_fen(values)
+    out["payee_type"] = "person"
+    out["payee_id"] = out["person_id"]
+    out["payee_name"] = out["person_name"]
+    out["key_base"] = out["person_id"]
+    out["basis"] = (
+        "县外稳定就业满" + str(values["min_stable_months"]) + "个月：" + out["v_stable_outside"]
+    )
+    return finish(out, CONDITIONS, values)

@@ -1,0 +1,54 @@
+"""Shared by travel, job_seeking_once and shandong_stable: 脱贫人口 aged 16+ and able to
+work, with a job active at m outside the county (DESIGN §6)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from fengdu_cli.rules.base import Condition, Context, person_columns
+from fengdu_cli.rules.facts import (
+    ages,
+    describe_job,
+    first_per_person,
+    is_able_to_work,
+    is_in_categories,
+    outside_jobs,
+)
+
+PERSON_CONDITIONS = (
+    Condition("category", "人员类别属于 {categories}"),
+    Condition("age", "月末年满{min_age}周岁"),
+    Condition("able", "有劳动能力"),
+)
+
+
+def person_frame(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:
+    """Candidates with the person conditions filled in."""
+    state = ctx.state
+    out = person_columns(state)
+    age = ages(state["id_number"], ctx.window.last.date())
+    out["c_category"] = is_in_categories(state, list(values["categories"])).to_numpy()
+    out["v_category"] = state["category"].to_numpy()
+    out["c_age"] = (age >= int(values["min_age"])).fillna(False).to_numpy()
+    out["v_age"] = age.astype(str).add("岁").to_numpy()
+    out["c_able"] = is_able_to_work(state).to_numpy()
+    out["v_able"] = (
+        state["labor_capacity"].fillna("").to_numpy() if "labor_capacity" in state else ""
+    )
+    return out
+
+
+def job_condition(
+    out: pd.DataFrame, ctx: Context, name: str, *, stable_months: int = 0, regions=None
+) -> pd.DataFrame:
+    """Add ``c_<name>``/``v_<name>``: an active (stable) job outside the county exists."""
+    jobs = outside_jobs(ctx.matched.jobs, ctx.window, stable_months=stable_months, regions=regions)
+    best = first_per_person(jobs)
+    ids = out["person_id"]
+    out[f"c_{name}"] = ids.isin(best.index).to_numpy()
+    out[f"v_{name}"] = (
+        ids.map(describe_job(best.reset_index()).set_axis(best.index)).fillna("无").to_numpy()
+    )
+    return out

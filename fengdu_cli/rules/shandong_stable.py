@@ -1,0 +1,41 @@
+"""鲁渝劳务协作稳岗补贴 (shandong_stable) — paid to the person, once ever.
+
+DESIGN §6: as job_seeking_once with the job in Shandong; 3000 yuan (notice 一(三);
+丰人社发〔2021〕75号; 十三条 2022).  Both can be paid to one person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from fengdu_cli.rules.base import Condition, Context, amount_fen, finish
+from fengdu_cli.rules.outside_work import PERSON_CONDITIONS, job_condition, person_frame
+
+CODE = "shandong_stable"
+NEEDS: tuple[str, ...] = ()
+CONDITIONS = (
+    *PERSON_CONDITIONS,
+    Condition("stable_shandong", "在山东稳定就业满{min_stable_months}个月"),
+)
+
+
+def evaluate(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:
+    out = person_frame(ctx, values)
+    out = job_condition(
+        out,
+        ctx,
+        "stable_shandong",
+        stable_months=int(values["min_stable_months"]),
+        regions=["shandong"],
+    )
+    out["amount_fen"] = amount_fen(values)
+    out["payee_type"] = "person"
+    out["payee_id"] = out["person_id"]
+    out["payee_name"] = out["person_name"]
+    out["key_base"] = out["person_id"]
+    out["basis"] = (
+        "在山东稳定就业满" + str(values["min_stable_months"]) + "个月：" + out["v_stable_shandong"]
+    )
+    return finish(out, CONDITIONS, values)

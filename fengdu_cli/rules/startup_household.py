@@ -1,0 +1,112 @@
+"""一次性创业补助 (startup_household) — paid to the household, once ever.
+
+DESIGN §6: a business in businesses/ (owner ID, credit code, registration date) whose
+owner is on the roster as 脱贫人口 or 监测对象, registered on or before the first day of
+m−5, with at least 3 people other than the owner insured by the business's credit code
+in 6 or more months up to m; 8000 yuan per household (notice 一(一)2: 正常运营6个月以上，
+带动就业3人以上（不含本人），并为员工缴纳6个月以上城镇职工社会保险).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from fengdu_cli import dates
+from fengdu_cli.rules.base import Condition, Context, amount_fen, finish
+from fengdu_cli.rules.facts import is_in_categories
+
+CODE = "startup_household"
+NEEDS: tuple[str, ...] = ("businesses",)
+CONDITIONS = (
+    Condition("owner", "经营者在花名册中且人员类别属于 {categories}"),
+    Condition("operating", "工商登记不晚于{registered_by}（正常运营满{min_operating_months}个月）"),
+    Condition(
+        "employees", "不含本人至少{min_employees}人由该主体缴纳社保满{min_insured_months}个月"
+    ),
+)
+
+
+def evaluate(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:
+    firms = (
+        ctx.extra["businesses"]
+        .sort_values("registration_date", kind="stable")
+        .reset_index(drop=True)
+    )
+    months = int(values["min_operating_months"])
+    registered_by = pd.Timestamp(dates.first_day(dates.add_months(ctx.month, -(months - 1))))
+    values = {**values, "registered_by": registered_by.strftime("%Y-%m-%d")}
+    state = ctx.state.set_index("id_number")
+    owner = firms["id_number"]
+    on_roster = owner.isin(state.index)
+    people = state.reindex(owner)
+    category_ok = is_in_categories(people.reset_index(), list(values["categories"])).to_numpy()
+
+    ins = ctx.insurance
+    ins = ins[(ins["period"].notna()) & (ins["period"] <= ctx.month)]
+    ins = ins[ins["employer_code"].isin(firms["business_code"])]
+    months_per = (
+        ins.drop_duplicates(["employer_code", "id_number", "period"])
+        .groupby(["employer_code", "id_number"])
+        .size()
+    )
+    long_enough = months_per[months_per >= int(values["min_insured_months"])].reset_index()[
+        ["employer_code", "id_number"]
+    ]
+    staff = long_enough.merge(
+        firms[["business_code", "id_number"]].rename(
+            columns={"business_code": "employer_code", "id_number": "owner"}
+        ),
+        on="employer_code",
+    )
+    staff = staff[staff["id_number"] != staff["owner"]]
+    count = staff.groupby("employer_code")["id_number"].nunique()
+
+    out = pd.DataFrame(
+        {
+            "person_id": owner.to_numpy(),
+            "person_name": people["name"].fillna(firms.get("name", "")).to_numpy(),
+            "township": people["township"].fillna(firms.get("township", "")).fillna("").to_numpy(),
+            "village": people["village"].fillna("").to_numpy() if "village" in people else "",
+            "household_id": people["household_id"].fillna("").to_numpy()
+            if "household_id" in people
+            else "",
+        }
+    )
+    out["c_owner"] = on_roster.to_numpy() & category_ok
+    out["v_owner"] = np.where(on_roster, people["category"].fillna("").to_numpy(), "不在花名册")
+    out["c_operating"] = (firms["registration_date"] <= registered_by).fillna(False).to_numpy()
+    out["v_operating"] = firms["registration_date"].dt.strftime("%Y-%m-%d").fillna("无").to_numpy()
+    employees = firms["business_code"].map(count).fillna(0).astype(int)
+    out["c_employees"] = (employees >= int(values["min_employees"])).to_numpy()
+    out["v_employees"] = employees.astype(str).add("人").to_numpy()
+    out["payee_type"] = "household"
+    out["payee_id"] = out["household_id"]
+    out["payee_name"] = out["person_name"].astype(str) + "户"
+    out["business_code"] = firms["business_code"].to_numpy()
+    out["business_name"] = firms.get("business_name", firms["business_code"]).to_numpy()
+    out["amount_fen"] = amount_fen(values)
+    out["key_base"] = np.where(
+        out["household_id"].astype(str) != "", out["household_id"], "owner:" + out["person_id"]
+    )
+    out["basis"] = (
+        out["business_name"].astype(str)
+        + "（"
+        + out["v_operating"]
+        + "登记），带动"
+        + out["v_employees"]
+        + "参保满"
+        + str(values["min_insured_months"])
+        + "个月"
+    )
+    out = finish(out, CONDITIONS, values)
+    # one per household: a later business of a household already eligible is not paid again
+    earlier = out.groupby("key_base")["eligible"].transform(
+        lambda s: s.shift(fill_value=False).cummax()
+    )
+    dup = out["eligible"] & earlier.astype(bool)
+    out.loc[dup, "eligible"] = False
+    out.loc[dup, "failed"] = "同一户已有一个主体符合条件（每户一次）"
+    return out

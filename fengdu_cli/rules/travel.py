@@ -1,0 +1,40 @@
+"""跨区域交通补助 (travel) — paid to the person, once per calendar year.
+
+DESIGN §6: 脱贫人口 aged 16+ at the end of m and able to work, with a job active at m
+outside the county: 50 yuan when all such jobs are in Chongqing, else 200
+(渝人社〔2022〕281号; notice 一(一)2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from fengdu_cli.rules.base import Condition, Context, amount_fen, finish
+from fengdu_cli.rules.facts import outside_jobs
+from fengdu_cli.rules.outside_work import PERSON_CONDITIONS, job_condition, person_frame
+
+CODE = "travel"
+NEEDS: tuple[str, ...] = ()
+CONDITIONS = (*PERSON_CONDITIONS, Condition("outside_job", "月末在县外务工（有在岗就业）"))
+
+
+def evaluate(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:
+    out = person_frame(ctx, values)
+    out = job_condition(out, ctx, "outside_job")
+    jobs = outside_jobs(ctx.matched.jobs, ctx.window)
+    only_chongqing = jobs.groupby("id_number")["region"].agg(
+        lambda r: bool((r == "chongqing").all())
+    )
+    in_cq = out["person_id"].map(only_chongqing).fillna(True).astype(bool).to_numpy()
+    out["amount_fen"] = np.where(
+        in_cq, amount_fen(values, "amount_chongqing"), amount_fen(values, "amount_outside")
+    )
+    out["payee_type"] = "person"
+    out["payee_id"] = out["person_id"]
+    out["payee_name"] = out["person_name"]
+    out["key_base"] = out["person_id"]
+    out["basis"] = np.where(in_cq, "市内县外务工：", "市外务工：") + out["v_outside_job"]
+    return finish(out, CONDITIONS, values)

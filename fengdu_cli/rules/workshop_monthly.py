@@ -1,0 +1,65 @@
+"""就业帮扶车间带动就业奖补 (workshop_monthly) — paid to the workshop, per person per month.
+
+DESIGN §6: any roster person; a job active at m at a recognised workshop (workshops/
+list), stable for 3 months; 500 yuan for month m; at most 36 paid months per person
+(notice 二(二): 稳定就业3个月以上的，按每名500元/月…最长不超过3年).  The cap counts
+committed months and is applied by the ledger step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from fengdu_cli.reconcile import stable_for
+from fengdu_cli.rules.base import Condition, Context, amount_fen, finish, person_columns
+from fengdu_cli.rules.facts import active_jobs, first_per_person
+
+CODE = "workshop_monthly"
+NEEDS: tuple[str, ...] = ("workshops",)
+CONDITIONS = (
+    Condition("workshop_job", "月末在认定的就业帮扶车间在岗"),
+    Condition("stable", "在该车间稳定就业满{min_stable_months}个月"),
+)
+
+
+def recognised(workshops: pd.DataFrame, ctx: Context) -> pd.DataFrame:
+    """Workshops recognised during month m (by their dates when the list gives them)."""
+    frame = workshops.copy()
+    ok = pd.Series(True, index=frame.index)
+    if "recognised_date" in frame:
+        ok &= frame["recognised_date"].isna() | (frame["recognised_date"] <= ctx.window.last)
+    if "valid_until" in frame:
+        ok &= frame["valid_until"].isna() | (frame["valid_until"] >= ctx.window.first)
+    return frame[ok].drop_duplicates("employer_code")
+
+
+def evaluate(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:
+    state = ctx.state
+    need = int(values["min_stable_months"])
+    shops = recognised(ctx.extra["workshops"], ctx)
+    names = shops.set_index("employer_code")["workshop_name"]
+    jobs = active_jobs(ctx.matched.jobs, ctx.window)
+    jobs = jobs[jobs["employer_code"].isin(names.index)].copy()
+    jobs["stable"] = stable_for(jobs, ctx.window, need)
+    jobs = jobs.sort_values(
+        ["id_number", "stable", "start_date"], ascending=[True, False, True], kind="stable"
+    )
+    best = first_per_person(jobs.drop_duplicates("id_number"))
+
+    ids = state["id_number"]
+    out = person_columns(state)
+    out["c_workshop_job"] = ids.isin(best.index).to_numpy()
+    out["v_workshop_job"] = ids.map(best["employer_code"].map(names)).fillna("无").to_numpy()
+    out["c_stable"] = ids.map(best["stable"]).fillna(False).astype(bool).to_numpy()
+    out["v_stable"] = (
+        ids.map(best["start_date"].dt.strftime("%Y-%m-%d") + "起").fillna("无").to_numpy()
+    )
+    out["payee_type"] = "workshop"
+    out["payee_id"] = ids.map(best["employer_code"]).fillna("").to_numpy()
+    out["payee_name"] = out["payee_id"].map(names).fillna("").to_numpy()
+    out["amount_fen"] = amount_fen(values)
+    out["key_base"] = ids.to_numpy()
+    out["basis"] = "在" + out["payee_name"] + "稳定就业（" + out["v_stable"] + "）"
+    return finish(out, CONDITIONS, values)

@@ -1,0 +1,272 @@
+"""``subsidy``: the month's payment lines from the policy, the reconciled state and the ledger.
+
+For every rule of the policy, in order: say why it is skipped (expired, not yet in
+force, amount not configured, not computed by this tool, data folder missing) or
+evaluate it; then drop what an earlier committed month already paid (one-time and
+once-a-year keys) and what passed a cap (36 months of ``workshop_monthly``).  A month
+that is already committed reproduces its committed list exactly; ``--commit`` records
+a new month's lines in one transaction.  Money is integer fen throughout.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from fengdu_cli import __version__, dates, ledger
+from fengdu_cli.io.columns import FOLDERS
+from fengdu_cli.monthly import read_inputs
+from fengdu_cli.policy import RULE_CODES, Policy, load_policy
+from fengdu_cli.reconcile import Matched, as_of, match, person_state
+from fengdu_cli.rules import IMPLEMENTED
+from fengdu_cli.rules.base import LINE_COLUMNS, Context, period_text
+from fengdu_cli.rules.facts import ages
+from fengdu_cli.validate import Checked, check_paths
+
+EXTRA_KINDS = ("workshops", "businesses", "posts", "loans", "students", "travel", "agencies")
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """One rule's evaluation this month: every candidate row, and the rule's period values."""
+
+    code: str
+    frame: pd.DataFrame  # evaluate() output + key, period, paid_before, capped, outcome
+    values: Mapping[str, object]
+
+
+@dataclass(frozen=True)
+class SubsidyResult:
+    """The month's payment lines and how they came about."""
+
+    month: int
+    policy: Policy
+    lines: pd.DataFrame  # LINE_COLUMNS + rule_name, batch_id
+    computed: tuple[str, ...]  # rules computed this month, in policy order
+    skipped: dict[str, str]
+    batch_id: str
+    committed: bool  # the lines are (now) in the ledger
+    newly_committed: bool  # this run recorded them
+    evaluations: dict[str, Evaluation] = field(default_factory=dict)
+    checked: dict[str, Checked] = field(default_factory=dict)
+    inputs: dict[str, str] = field(default_factory=dict)  # file → sha256
+    differences: int = 0  # committed month re-run: lines that would differ now
+
+    def totals_fen(self) -> dict[str, int]:
+        sums = self.lines.groupby("rule")["amount_fen"].sum() if len(self.lines) else {}
+        return {code: int(sums.get(code, 0)) if len(self.lines) else 0 for code in self.computed}
+
+    def counts(self) -> dict[str, int]:
+        sizes = self.lines.groupby("rule").size() if len(self.lines) else {}
+        return {code: int(sizes.get(code, 0)) if len(self.lines) else 0 for code in self.computed}
+
+    def grand_total_fen(self) -> int:
+        return int(sum(self.totals_fen().values()))
+
+    def summary(self) -> dict:
+        """The DESIGN §2 JSON summary of ``subsidy`` (extra keys allowed)."""
+        return {
+            "month": dates.month_text(self.month),
+            "totals": {code: fen / 100 for code, fen in self.totals_fen().items()},
+            "counts": self.counts(),
+            "grand_total": self.grand_total_fen() / 100,
+            "skipped": dict(self.skipped),
+            "batch_id": self.batch_id,
+            "committed": self.committed,
+            "newly_committed": self.newly_committed,
+            "policy": {"path": self.policy.path, "sha256": self.policy.sha256},
+            "differences_from_committed": self.differences,
+        }
+
+
+def file_hashes(paths: list[str]) -> dict[str, str]:
+    """sha256 of each input file, so a payment can be justified years later."""
+    return {str(p): hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in sorted(paths)}
+
+
+def load_month(
+    data: Path, month: int, lang: str = "zh"
+) -> tuple[dict[str, Checked], Matched, pd.DataFrame]:
+    """Read and check every input folder present; match and compute the person states."""
+    checked = read_inputs(data, month, lang)
+    for kind in EXTRA_KINDS:
+        folder = Path(data) / FOLDERS[kind]
+        if folder.exists() and any(folder.iterdir()):
+            result = check_paths([folder], kind, on=as_of(month), lang=lang)
+            if result.unreadable:
+                raise result.unreadable[0].error()
+            checked[kind] = result
+    matched = match(
+        checked["roster"].valid, checked["employment"].valid, checked["insurance"].valid
+    )
+    state = person_state(matched, month)
+    state["age"] = ages(state["id_number"], as_of(month))
+    return checked, matched, state
+
+
+def skip_reason(
+    policy: Policy, code: str, month: int, checked: Mapping[str, Checked]
+) -> str | None:
+    """Why ``code`` is not computed for ``month``, or None when it is."""
+    rule = policy.rule(code)
+    status = rule.status(month)
+    if status == "已到期":
+        end = max(p.end for p in rule.periods)
+        return f"政策已于{end.isoformat()}到期（{rule.source}），本月不计算"
+    if status == "未生效":
+        start = min(p.start for p in rule.periods)
+        return f"政策自{start.isoformat()}起执行，本月尚未生效"
+    if status == "未配置":
+        return "金额未配置：通知规定另行制定或按规定执行，请在政策文件中填写后再计算"
+    module = IMPLEMENTED.get(code)
+    if module is None:
+        return "本工具尚未实现该项补贴的计算"
+    missing = [kind for kind in module.NEEDS if kind not in checked]
+    if missing:
+        return "缺少数据：" + "、".join(f"{FOLDERS.get(k, k)}/" for k in missing) + " 文件夹"
+    return None
+
+
+def evaluate_rules(
+    policy: Policy,
+    month: int,
+    checked: Mapping[str, Checked],
+    matched: Matched,
+    state: pd.DataFrame,
+    paid: pd.DataFrame,
+) -> tuple[dict[str, Evaluation], dict[str, str]]:
+    """Evaluate every computable rule; the others come back with their skip reason."""
+    ctx = Context(
+        month=month,
+        state=state,
+        matched=matched,
+        insurance=checked["insurance"].valid,
+        extra={k: c.valid for k, c in checked.items() if k in EXTRA_KINDS},
+    )
+    evaluations: dict[str, Evaluation] = {}
+    skipped: dict[str, str] = {}
+    for code in RULE_CODES:
+        reason = skip_reason(policy, code, month, checked)
+        if reason:
+            skipped[code] = reason
+            continue
+        rule = policy.rule(code)
+        values = dict(rule.values_for(dates.last_day(month)).values)
+        frame = IMPLEMENTED[code].evaluate(ctx, values)
+        frame = _against_ledger(frame, code, rule.frequency, month, values, paid)
+        evaluations[code] = Evaluation(code, frame, values)
+    return evaluations, skipped
+
+
+def _against_ledger(
+    frame: pd.DataFrame,
+    code: str,
+    frequency: str,
+    month: int,
+    values: Mapping[str, object],
+    paid: pd.DataFrame,
+) -> pd.DataFrame:
+    """Add key / period and mark what earlier committed months paid or capped."""
+    frame = frame.copy()
+    frame["rule"] = code
+    frame["period"] = period_text(month, frequency)
+    suffix = {"monthly": f"|{month}", "yearly": f"|{month // 100}"}.get(frequency, "")
+    frame["key"] = frame["key_base"].astype(str) + suffix
+    earlier = paid[(paid["rule"] == code) & (paid["month"] != month)]
+    when = earlier.drop_duplicates("key").set_index("key")
+    frame["paid_before"] = frame["key"].map(when["batch_id"]).astype(object).fillna("")
+    frame["paid_month"] = frame["key"].map(when["month"]).fillna(0).astype(int)
+    cap = values.get("max_months")
+    if cap is not None:
+        base = earlier.assign(base=earlier["key"].str.split("|").str[0])
+        used = base[base["month"] < month].groupby("base")["month"].nunique()
+        frame["months_paid"] = frame["key_base"].map(used).fillna(0).astype(int)
+        frame["capped"] = frame["months_paid"] >= int(cap)
+    else:
+        frame["capped"] = False
+    frame["payable"] = frame["eligible"] & frame["paid_before"].eq("") & ~frame["capped"]
+    return frame
+
+
+def lines_of(evaluations: Mapping[str, Evaluation], policy: Policy) -> pd.DataFrame:
+    """The payable rows of every rule as payment lines, in policy order, then township/name."""
+    frames = []
+    for code, ev in evaluations.items():
+        payable = ev.frame[ev.frame["payable"]]
+        if len(payable):
+            frames.append(payable[LINE_COLUMNS].assign(rule_name=policy.rule(code).name))
+    if not frames:
+        return pd.DataFrame(columns=[*LINE_COLUMNS, "rule_name"])
+    lines = pd.concat(frames, ignore_index=True)
+    order = {code: i for i, code in enumerate(RULE_CODES)}
+    lines["_order"] = lines["rule"].map(order)
+    lines = lines.sort_values(["_order", "township", "payee_name", "person_id"], kind="stable")
+    return _plain(lines.drop(columns="_order"))
+
+
+def _plain(lines: pd.DataFrame) -> pd.DataFrame:
+    """Lines with one set of dtypes (text as object, amounts as int), whether freshly
+    computed or read back from the ledger, so both render identically."""
+    out = lines.reset_index(drop=True).astype(object)
+    out["amount_fen"] = out["amount_fen"].astype("int64")
+    return out.where(out.notna(), "")
+
+
+def compute_subsidies(
+    data: Path,
+    month: int,
+    db: Path,
+    *,
+    policy_path: Path | None = None,
+    commit: bool = False,
+    lang: str = "zh",
+) -> SubsidyResult:
+    """Compute ``month``'s payment lines; with ``commit`` record them in the ledger."""
+    policy = load_policy(policy_path)
+    checked, matched, state = load_month(data, month, lang)
+    inputs = file_hashes([f for c in checked.values() for f in c.files])
+    with ledger.hold_lock(db):
+        conn = ledger.connect(db)
+        try:
+            paid = ledger.live_payments(conn)
+            evaluations, skipped = evaluate_rules(policy, month, checked, matched, state, paid)
+            fresh = lines_of(evaluations, policy)
+            computed = tuple(evaluations)
+            existing = ledger.live_batch(conn, month)
+            run_id = ledger.start_run(conn, "subsidy", month)
+            if existing:
+                lines = ledger.batch_lines(conn, existing)
+                lines["rule_name"] = lines["rule"].map(lambda c: policy.rule(c).name)
+                lines = _plain(lines[[*LINE_COLUMNS, "rule_name", "batch_id"]])
+                differences = _difference(lines, fresh)
+                result = SubsidyResult(
+                    month, policy, lines, computed, skipped, existing, True, False,
+                    evaluations, checked, inputs, differences,
+                )  # fmt: skip
+            else:
+                batch_id = f"{dates.month_text(month)}-R{run_id}"
+                if commit:
+                    ledger.commit_batch(conn, batch_id, month, run_id, fresh, policy.sha256, inputs)
+                result = SubsidyResult(
+                    month, policy, fresh.assign(batch_id=batch_id), computed, skipped, batch_id,
+                    commit, commit, evaluations, checked, inputs,
+                )  # fmt: skip
+            ledger.finish_run(conn, run_id, result.summary())
+        finally:
+            conn.close()
+    return result
+
+
+def _difference(committed: pd.DataFrame, fresh: pd.DataFrame) -> int:
+    """How many (rule, key, amount) lines differ between the committed list and today's data."""
+    a = set(zip(committed["rule"], committed["key"], committed["amount_fen"], strict=True))
+    b = set(zip(fresh["rule"], fresh["key"], fresh["amount_fen"], strict=True))
+    return len(a ^ b)
+
+
+def tool_version() -> str:
+    return __version__
