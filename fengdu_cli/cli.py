@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import json
 import os
+import sqlite3
 import sys
 import traceback
 from collections.abc import Callable
@@ -23,7 +24,7 @@ from rich.console import Console
 from rich.table import Table
 
 from fengdu_cli import __version__
-from fengdu_cli.errors import FengduError, UsageError
+from fengdu_cli.errors import FengduError, LockError, UsageError
 from fengdu_cli.io.columns import FOLDERS, KINDS
 from fengdu_cli.messages import text
 from fengdu_cli.validate import Checked
@@ -80,6 +81,12 @@ def _guarded(func: Callable[..., int]) -> Callable[..., None]:
             raise typer.Exit(exc.exit_code) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or kwargs.get("debug"):
+                raise
+            error = LockError("locked", path=str(kwargs.get("db", "fengdu.db")))
+            _console(stderr=True).print(error.message(lang))
+            raise typer.Exit(error.exit_code) from None
         except Exception as exc:
             if kwargs.get("debug"):
                 raise
@@ -533,6 +540,12 @@ def explain(
         )
     else:
         console.print(f"{data_['subject']}：花名册中无此人（或为单位代码）")
+    sources = data_.get("sources", {})
+    if sources.get("employment"):
+        console.print("就业登记：" + "；".join(sources["employment"]))
+    if sources.get("insurance_months"):
+        months = sources["insurance_months"]
+        console.print(f"社保缴费月份：{months[0]} 至 {months[-1]}，共 {len(months)} 个月")
     for rule in data_["rules"]:
         console.print(
             f"[bold]{rule['name']}（{rule['code']}）：{rule['outcome_zh']}[/] — {rule['reason']}"

@@ -149,11 +149,11 @@ def _rule_trace(
         for cond in IMPLEMENTED[code].CONDITIONS
     ]
     amount = int(row["amount_fen"])
-    if not row["eligible"]:
-        outcome, reason = "not_eligible", f"不满足：{row['failed']}"
-    elif row["paid_before"]:
+    if row["paid_before"]:
         outcome = "already_paid"
         reason = f"已于{dates.month_text(int(row['paid_month']))}发放（批次 {row['paid_before']}）"
+    elif not row["eligible"]:
+        outcome, reason = "not_eligible", f"不满足：{row['failed']}"
     elif row["capped"]:
         outcome = "capped"
         reason = f"已发放{row.get('months_paid', 0)}个月，达到上限{values.get('max_months')}个月"

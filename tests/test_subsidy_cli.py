@@ -1,0 +1,219 @@
+"""``fengdu subsidy / explain / policy / ledger`` through the CLI, end to end."""
+
+from __future__ import annotations
+
+import csv
+import json
+from decimal import Decimal
+
+import openpyxl
+from typer.testing import CliRunner
+
+from fengdu_cli.cli import app
+from fengdu_cli.explain import explain
+from tests.test_subsidy import world  # noqa: F401  (fixture)
+
+runner = CliRunner()
+
+
+def run(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def subsidy(root, db, out, month="2024-06", *extra):
+    return run("subsidy", "--month", month, "--data", root, "--db", db, "--out", out, *extra)
+
+
+def csv_rows(path):
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_csv_json_and_workbook_totals_agree(world, tmp_path):  # noqa: F811
+    root, _ = world
+    result = subsidy(root, tmp_path / "f.db", tmp_path / "out", "2024-06", "--json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert {"month", "totals", "counts", "grand_total", "skipped"} <= set(summary)
+    rows = csv_rows(tmp_path / "out" / "payments-2024-06.csv")
+    assert list(rows[0]) == [
+        "rule", "payee_type", "payee_id", "payee_name", "township", "person_id", "person_name",
+        "amount", "period", "basis",
+    ]  # fmt: skip
+    csv_total = sum(Decimal(r["amount"]) for r in rows)
+    assert csv_total == Decimal(str(summary["grand_total"])) == Decimal("19850.00")
+    for code, total in summary["totals"].items():
+        assert sum(Decimal(r["amount"]) for r in rows if r["rule"] == code) == Decimal(str(total))
+        assert summary["counts"][code] == sum(1 for r in rows if r["rule"] == code)
+    book = openpyxl.load_workbook(tmp_path / "out" / "payments-2024-06.xlsx")
+    sheet_totals = []
+    for ws in book:
+        rows_ = list(ws.iter_rows(values_only=True))
+        amount_col = rows_[2].index("金额（元）")
+        total_row = next(r for r in rows_ if r[1] == "合计")
+        sheet_totals.append(Decimal(str(total_row[amount_col])).quantize(Decimal("0.01")))
+    assert sum(sheet_totals) == csv_total
+    publicity = openpyxl.load_workbook(tmp_path / "out" / "publicity-2024-06.xlsx")
+    text = " ".join(
+        str(c) for ws in publicity for row in ws.iter_rows(values_only=True) for c in row if c
+    )
+    for r in rows:
+        if r["person_id"]:
+            assert r["person_id"] not in text
+
+
+def test_commit_rerun_next_month_through_cli(world, tmp_path):  # noqa: F811
+    root, ids = world
+    db = tmp_path / "f.db"
+    first = subsidy(root, db, tmp_path / "a", "2024-06", "--commit")
+    assert first.exit_code == 0 and "已入账" in first.output
+    again = subsidy(root, db, tmp_path / "b", "2024-06", "--commit")
+    assert "未重复入账" in again.output
+    for name in ("payments-2024-06.xlsx", "payments-2024-06.csv", "publicity-2024-06.xlsx"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    july = json.loads(subsidy(root, db, tmp_path / "c", "2024-07", "--commit", "--json").output)
+    assert july["counts"]["hire_once"] == 0 and july["counts"]["workshop_monthly"] == 2
+    once = {"hire_once", "job_seeking_once", "shandong_stable", "startup_household", "travel"}
+    june_paid = {
+        (r["rule"], r["person_id"])
+        for r in csv_rows(tmp_path / "a" / "payments-2024-06.csv")
+        if r["rule"] in once
+    }
+    july_paid = {
+        (r["rule"], r["person_id"])
+        for r in csv_rows(tmp_path / "c" / "payments-2024-07.csv")
+        if r["rule"] in once
+    }
+    assert june_paid and july_paid and not (june_paid & july_paid)
+    # the three who became eligible in July: stable 3 months now, or 16 now
+    assert {p for r, p in july_paid if r == "job_seeking_once"} == {
+        ids["outside_new"],
+        ids["shandong_new"],
+        ids["age15"],
+    }
+    shown = json.loads(run("ledger", "show", "--db", db, "--json").output)
+    assert [b["month"] for b in shown["batches"]] == [202406, 202407]
+    assert json.loads(run("ledger", "check", "--db", db, "--json").output) == {
+        "ok": True,
+        "problems": [],
+    }
+
+
+def test_void_then_pay_again(world, tmp_path):  # noqa: F811
+    root, _ = world
+    db = tmp_path / "f.db"
+    subsidy(root, db, tmp_path / "a", "2024-06", "--commit")
+    assert run("ledger", "void", "--month", "2024-06", "--db", db).exit_code == 2  # no reason
+    voided = run(
+        "ledger", "void", "--month", "2024-06", "--reason", "名单有误", "--db", db, "--json"
+    )
+    assert voided.exit_code == 0
+    assert json.loads(voided.output)["amount"] == -19850.0
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    assert (
+        conn.execute("SELECT COUNT(*) FROM payments WHERE entry = 'reversal'").fetchone()[0] == 12
+    )
+    try:
+        conn.execute("DELETE FROM payments")
+        raise AssertionError("the ledger must refuse deletes")
+    except sqlite3.IntegrityError:
+        conn.rollback()
+    conn.close()
+    # after the void the month can be committed again, as a new batch
+    redo = json.loads(subsidy(root, db, tmp_path / "b", "2024-06", "--commit", "--json").output)
+    assert redo["newly_committed"] and redo["grand_total"] == 19850.0
+    assert json.loads(run("ledger", "check", "--db", db, "--json").output)["ok"]
+
+
+def test_2026_and_policy_extension(world, tmp_path):  # noqa: F811
+    root, _ = world
+    result = json.loads(
+        subsidy(root, tmp_path / "f.db", tmp_path / "o", "2026-01", "--json").output
+    )
+    assert result["grand_total"] == 0 and result["totals"] == {}
+    assert all("到期" in r for r in result["skipped"].values())
+    from importlib.resources import files
+
+    text = files("fengdu_cli").joinpath("data/policy.toml").read_text(encoding="utf-8")
+    extended = tmp_path / "p.toml"
+    extended.write_text(text.replace("2025-12-31", "2026-12-31"), encoding="utf-8")
+    assert run("policy", "check", extended).exit_code == 0
+    result = json.loads(
+        subsidy(
+            root, tmp_path / "g.db", tmp_path / "o", "2026-01", "--json", "--policy", extended
+        ).output
+    )
+    assert result["totals"]["hire_once"] == 0 and "travel" in result["totals"]
+
+
+def test_policy_show_json(tmp_path):
+    data = json.loads(run("policy", "show", "--month", "2024-06", "--json").output)
+    assert data["month"] == "2024-06"
+    by_code = {r["code"]: r for r in data["rules"]}
+    assert len(by_code) == 15
+    assert (
+        by_code["hire_once"]["status"] == "有效"
+        and by_code["hire_once"]["values"]["amount"] == "6000.00"
+    )
+    assert by_code["work_training"]["status"] == "已到期"
+    assert by_code["base_award"]["status"] == "未配置"
+    for rule in data["rules"]:
+        assert {"code", "name", "status", "source", "values"} <= set(rule)
+
+
+def test_policy_check_reports_problems(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[rules.hire_once]\nname = "x"\nsource = "y"\nbogus = 1\n', encoding="utf-8")
+    result = run("policy", "check", bad)
+    assert result.exit_code == 1 and "bogus" in result.output
+
+
+def test_explain_outcomes(world, tmp_path):  # noqa: F811
+    root, ids = world
+    db = tmp_path / "f.db"
+    subsidy(root, db, tmp_path / "a", "2024-06", "--commit")
+    paid = explain(ids["hire12"], 202406, root, db).to_dict()
+    hire = next(r for r in paid["rules"] if r["code"] == "hire_once")
+    assert hire["outcome"] == "paid" and "2024-06-R" in hire["reason"]
+    assert paid["tool_version"] and len(paid["policy"]["sha256"]) == 64 and paid["inputs"]
+    later = explain(ids["hire12"], 202407, root, db).to_dict()
+    assert next(r for r in later["rules"] if r["code"] == "hire_once")["outcome"] == "already_paid"
+    short = explain(ids["hire11"], 202406, root, db).to_dict()
+    rule = next(r for r in short["rules"] if r["code"] == "hire_once")
+    assert rule["outcome"] == "not_eligible"
+    failed = [c for c in rule["conditions"] if not c["ok"]]
+    assert failed[0]["value"] == "11个月" and "12个月" in failed[0]["condition"]
+    assert next(r for r in short["rules"] if r["code"] == "work_training")["outcome"] == "expired"
+    assert (
+        next(r for r in short["rules"] if r["code"] == "base_award")["outcome"] == "not_configured"
+    )
+    assert short["sources"]["employment"] and short["person"]["roster_row"].startswith(
+        "roster.xlsx"
+    )
+
+
+def test_explain_cli_by_credit_code(world, tmp_path):  # noqa: F811
+    root, ids = world
+    from tests.makers import employer
+
+    result = run(
+        "explain",
+        employer(1),
+        "--month",
+        "2024-06",
+        "--data",
+        root,
+        "--db",
+        tmp_path / "f.db",
+        "--json",
+    )
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    hire = [r for r in data["rules"] if r["code"] == "hire_once"]
+    assert hire and hire[0]["outcome"] == "to_pay" and hire[0]["payee"]["id"] == employer(1)
+    text = run(
+        "explain", ids["age16"], "--month", "2024-06", "--data", root, "--db", tmp_path / "f.db"
+    )
+    assert "跨区域交通补助（travel）：符合条件" in text.output and ids["age16"] not in text.output
