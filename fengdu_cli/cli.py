@@ -309,6 +309,10 @@ def demo(
         console = _console()
         for checked in result.checked.values():
             render_checked(checked, console, lang, limit=5)
+        if result.reconciled is not None:
+            render_reconciled(result.reconciled, console, lang)
+        if result.subsidies is not None:
+            render_subsidy(result.subsidies, console, lang)
         for path in result.written:
             console.print(("已写入：" if lang == "zh" else "Written: ") + str(path))
     return 0

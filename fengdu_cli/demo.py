@@ -10,7 +10,11 @@ from pathlib import Path
 from fengdu_cli import dates
 from fengdu_cli.ingest import ingest
 from fengdu_cli.io.columns import FOLDERS
+from fengdu_cli.io.reconcile_report import write_reconcile
 from fengdu_cli.io.reports import write_return_lists
+from fengdu_cli.io.subsidy_files import write_subsidy_files
+from fengdu_cli.monthly import reconcile_month
+from fengdu_cli.subsidy import compute_subsidies
 from fengdu_cli.validate import Checked
 
 DEMO_KINDS = ("roster", "employment", "insurance", "workshops", "businesses")
@@ -18,20 +22,24 @@ DEMO_KINDS = ("roster", "employment", "insurance", "workshops", "businesses")
 
 @dataclass(frozen=True)
 class DemoResult:
-    """The checked inputs per kind and every file written."""
+    """The checked inputs per kind, the month's reconcile and subsidy, every file written."""
 
     data: Path
     checked: dict[str, Checked]
     written: tuple[Path, ...]
+    reconciled: object | None = None
+    subsidies: object | None = None
 
     def summary(self) -> dict:
-        """Per kind: the validate summary without the problem list."""
+        """Per kind: the validate summary without the problem list; then the month."""
         return {
             "data": str(self.data),
             "kinds": {
                 kind: {k: v for k, v in c.summary().items() if k != "problems"}
                 for kind, c in self.checked.items()
             },
+            "reconcile": self.reconciled.summary() if self.reconciled else None,
+            "subsidy": self.subsidies.summary() if self.subsidies else None,
             "written": [str(p) for p in self.written],
         }
 
@@ -47,7 +55,8 @@ def sample_as_of(data: Path) -> dt.date:
 
 
 def run_demo(data: Path, out: Path, *, lang: str = "zh") -> DemoResult:
-    """Make the sample month in ``data`` if it is missing, then ingest every kind into ``out``."""
+    """Make the sample month in ``data`` if it is missing, ingest every kind into ``out``,
+    then reconcile the month and compute its subsidies (a trial: nothing is committed)."""
     data, out = Path(data), Path(out)
     if not data.exists() or not any(data.iterdir()):
         from fengdu_cli.sample import make_sample
@@ -65,4 +74,12 @@ def run_demo(data: Path, out: Path, *, lang: str = "zh") -> DemoResult:
         written.extend(result.written)
     if "roster" in checked:
         written.extend(write_return_lists(checked["roster"], out / "退回清单", lang))
-    return DemoResult(data, checked, tuple(written))
+    reconciled = subsidies = None
+    if all(k in checked for k in ("roster", "employment", "insurance")):
+        month = dates.month_of(on)
+        db = out / "demo.db"  # the demo never touches the real ./fengdu.db
+        reconciled = reconcile_month(data, month, db, lang=lang)
+        written.extend(write_reconcile(reconciled, out, split_by_township=True))
+        subsidies = compute_subsidies(data, month, db, lang=lang)
+        written.extend(write_subsidy_files(subsidies, out))
+    return DemoResult(data, checked, tuple(written), reconciled, subsidies)

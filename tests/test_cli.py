@@ -281,3 +281,25 @@ def test_return_list_goes_to_the_sending_township(tmp_path):
     result = run(["validate", str(folder), "--return-dir", str(tmp_path / "r"), "--quiet"])
     assert result.exit_code == 1
     assert [p.name for p in (tmp_path / "r").iterdir()] == ["退回清单-虎威镇.xlsx"]
+
+
+def test_demo_makes_data_and_runs_the_month(tmp_path):
+    made = run(["demo", "--make-data", str(tmp_path / "sample"), "--json"])
+    assert made.exit_code == 0
+    assert (tmp_path / "sample" / "planted.json").exists()
+    result = run(
+        ["demo", "--data", str(tmp_path / "sample"), "--out", str(tmp_path / "out"), "--json"]
+    )
+    assert result.exit_code == 0
+    summary = json.loads(result.output)
+    assert summary["kinds"]["roster"]["rows_read"] == 283
+    assert summary["reconcile"]["month"] == "2024-06" and summary["subsidy"]["grand_total"] > 0
+    for name in (
+        "roster-clean.xlsx",
+        "reconcile-2024-06.xlsx",
+        "warnings-2024-06.csv",
+        "payments-2024-06.xlsx",
+        "publicity-2024-06.xlsx",
+    ):
+        assert (tmp_path / "out" / name).exists(), name
+    assert (tmp_path / "out" / "demo.db").exists()  # the demo keeps its own database
