@@ -174,6 +174,8 @@ def township_table(result: Reconciled) -> pd.DataFrame:
                 int
             ),
             "insured": state["insured_m"].astype(int),
+            "matched_employment": (state["jobs"] > 0).astype(int),
+            "matched_insurance": (state["insured_records"] > 0).astype(int),
         }
     )
     grouped = table.groupby("township", sort=True).sum()
@@ -191,7 +193,9 @@ def township_table(result: Reconciled) -> pd.DataFrame:
     )
     grouped["new"] = new
     grouped["resolved"] = gone
-    grouped = grouped.fillna(0).astype(int).reset_index()
+    grouped = grouped.fillna(0).astype(int)
+    grouped["change"] = grouped["new"] - grouped["resolved"]  # warnings now minus last month
+    grouped = grouped.reset_index()
     return grouped
 
 

@@ -104,7 +104,12 @@ def consecutive_months(contrib: pd.DataFrame, keys: list[str], month: int) -> pd
     collapsed — and only periods ≤ m.  Indexed by ``keys``; 0 where m itself is missing.
     """
     if contrib.empty:
-        return pd.Series(dtype="int64")
+        index = (
+            pd.MultiIndex.from_arrays([[] for _ in keys], names=keys)
+            if len(keys) > 1
+            else pd.Index([], name=keys[0], dtype=object)
+        )
+        return pd.Series([], index=index, dtype="int64")
     frame = contrib[[*keys, "period"]].drop_duplicates().copy()
     frame["gap"] = _idx(month) - month_index(frame["period"])
     frame = frame.sort_values([*keys, "gap"])

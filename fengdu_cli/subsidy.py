@@ -179,12 +179,12 @@ def _against_ledger(
     earlier = paid[(paid["rule"] == code) & (paid["month"] != month)]
     when = earlier.drop_duplicates("key").set_index("key")
     frame["paid_before"] = frame["key"].map(when["batch_id"]).astype(object).fillna("")
-    frame["paid_month"] = frame["key"].map(when["month"]).fillna(0).astype(int)
+    frame["paid_month"] = frame["key"].map(when["month"]).astype(object).fillna(0).astype(int)
     cap = values.get("max_months")
     if cap is not None:
         base = earlier.assign(base=earlier["key"].str.split("|").str[0])
         used = base[base["month"] < month].groupby("base")["month"].nunique()
-        frame["months_paid"] = frame["key_base"].map(used).fillna(0).astype(int)
+        frame["months_paid"] = frame["key_base"].map(used).astype(object).fillna(0).astype(int)
         frame["capped"] = frame["months_paid"] >= int(cap)
     else:
         frame["capped"] = False

@@ -103,6 +103,9 @@ def test_next_month_marks_new_and_continuing(tmp_path):
         assert status == ("持续" if key in june else "新增")
     assert summary["warnings_resolved"] == len(june - set(july))
     assert summary["warnings_new"] + summary["warnings_continuing"] == len(july)
+    towns = summary["townships"]
+    assert sum(t["change"] for t in towns) == len(july) - len(june)
+    assert sum(t["matched_employment"] for t in towns) == summary["matched"]["employment"]
 
 
 def test_lock_held_exits_4(tmp_path):

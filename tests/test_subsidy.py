@@ -214,7 +214,13 @@ def test_workshop_cap_counts_committed_months(world, tmp_path):
     run = ledger.start_run(conn, "test", None)
     import pandas as pd
 
-    for month in dates.months_range(202106, 202405):  # 36 committed months before June 2024
+    for month in dates.months_range(202107, 202405):  # 35 committed months: one more is paid
+        line = {c: "" for c in ledger.PAYMENT_COLUMNS}
+        line.update(rule="workshop_monthly", key=f"{ids['shop_ok']}|{month}", person_id=ids["shop_ok"], amount_fen=50000)
+        ledger.commit_batch(conn, f"{dates.month_text(month)}-T", month, run, pd.DataFrame([line]), "x", {})
+    assert payees(compute_subsidies(root, M, db), "workshop_monthly") == {ids["shop_ok"]: 50000}
+    conn = ledger.connect(db)
+    for month in [202106]:  # the 36th committed month: the cap is reached
         line = {c: "" for c in ledger.PAYMENT_COLUMNS}
         line.update(
             rule="workshop_monthly",
@@ -264,3 +270,11 @@ def test_sample_month_pays_the_planted_scenarios(tmp_path):
             assert (p["value"], not_paid[p["code"]]) not in paid_rules, p["note"]
     age16 = next(p["value"] for p in planted if p["code"] == "edge_age_16_last_day")
     assert (age16, "travel") in paid_rules
+
+
+def test_work_training_ends_2021_12_31(world, tmp_path):
+    root, _ = world
+    december = compute_subsidies(root, 202112, tmp_path / "a.db")
+    assert december.skipped["work_training"].startswith("缺少数据")  # in force, needs its ledger
+    january = compute_subsidies(root, 202201, tmp_path / "b.db")
+    assert january.skipped["work_training"].startswith("政策已于2021-12-31到期")

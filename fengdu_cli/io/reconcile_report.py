@@ -27,9 +27,12 @@ TOWNSHIP_LABELS = {
     "employed_chongqing": "县外市内就业",
     "employed_outside": "市外就业",
     "insured": "本月参保",
+    "matched_employment": "匹配就业登记",
+    "matched_insurance": "匹配参保记录",
     "warnings": "预警合计",
     "new": "新增预警",
     "resolved": "已消除预警",
+    "change": "较上月增减",
 }
 WARNING_LABELS = {
     "township": "乡镇（街道）",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import numpy as np
 import pandas as pd
 
 from fengdu_cli.normalise import LABOR_CAPABLE
@@ -67,8 +66,3 @@ def describe_job(job: pd.DataFrame) -> pd.Series:
     start = job["start_date"].dt.strftime("%Y-%m-%d").fillna("?")
     name = job["employer_name"].where(job["employer_name"].astype(str) != "", job["employer_code"])
     return name.astype(str) + "（" + job["work_region"].astype(str) + "，" + start + "起）"
-
-
-def lookup(index: pd.Series, table: pd.Series, default: object = np.nan) -> pd.Series:
-    """``table`` (indexed by ID) looked up for each ID in ``index``."""
-    return index.map(table).where(index.isin(table.index), default)

@@ -49,13 +49,13 @@ def evaluate(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:
     out["c_category"] = is_in_categories(state, list(values["categories"])).to_numpy()
     out["v_category"] = state["category"].to_numpy()
     out["c_full_time_job"] = ids.isin(best.index).to_numpy()
-    out["v_full_time_job"] = ids.map(best["employer_name"]).fillna("无").to_numpy()
-    run = ids.map(best["run"]).fillna(0).astype(int)
+    out["v_full_time_job"] = ids.map(best["employer_name"]).astype(object).fillna("无").to_numpy()
+    run = ids.map(best["run"]).astype(object).fillna(0).astype(int)
     out["c_insured"] = (run >= need).to_numpy()
     out["v_insured"] = run.astype(str).add("个月").to_numpy()
     out["payee_type"] = "employer"
-    out["payee_id"] = ids.map(best["employer_code"]).fillna("").to_numpy()
-    out["payee_name"] = ids.map(best["employer_name"]).fillna("").to_numpy()
+    out["payee_id"] = ids.map(best["employer_code"]).astype(object).fillna("").to_numpy()
+    out["payee_name"] = ids.map(best["employer_name"]).astype(object).fillna("").to_numpy()
     out["amount_fen"] = amount_fen(values)
     out["key_base"] = ids.to_numpy()
     out["basis"] = (

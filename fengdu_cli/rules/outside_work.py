@@ -49,6 +49,9 @@ def job_condition(
     ids = out["person_id"]
     out[f"c_{name}"] = ids.isin(best.index).to_numpy()
     out[f"v_{name}"] = (
-        ids.map(describe_job(best.reset_index()).set_axis(best.index)).fillna("无").to_numpy()
+        ids.map(describe_job(best.reset_index()).set_axis(best.index))
+        .astype(object)
+        .fillna("无")
+        .to_numpy()
     )
     return out

@@ -79,7 +79,7 @@ def evaluate(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:
     out["v_owner"] = np.where(on_roster, people["category"].fillna("").to_numpy(), "不在花名册")
     out["c_operating"] = (firms["registration_date"] <= registered_by).fillna(False).to_numpy()
     out["v_operating"] = firms["registration_date"].dt.strftime("%Y-%m-%d").fillna("无").to_numpy()
-    employees = firms["business_code"].map(count).fillna(0).astype(int)
+    employees = firms["business_code"].map(count).astype(object).fillna(0).astype(int)
     out["c_employees"] = (employees >= int(values["min_employees"])).to_numpy()
     out["v_employees"] = employees.astype(str).add("人").to_numpy()
     out["payee_type"] = "household"

@@ -28,7 +28,7 @@ def evaluate(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:
     only_chongqing = jobs.groupby("id_number")["region"].agg(
         lambda r: bool((r == "chongqing").all())
     )
-    in_cq = out["person_id"].map(only_chongqing).fillna(True).astype(bool).to_numpy()
+    in_cq = out["person_id"].map(only_chongqing).astype(object).fillna(True).astype(bool).to_numpy()
     out["amount_fen"] = np.where(
         in_cq, amount_fen(values, "amount_chongqing"), amount_fen(values, "amount_outside")
     )

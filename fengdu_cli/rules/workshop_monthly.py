@@ -51,14 +51,19 @@ def evaluate(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:
     ids = state["id_number"]
     out = person_columns(state)
     out["c_workshop_job"] = ids.isin(best.index).to_numpy()
-    out["v_workshop_job"] = ids.map(best["employer_code"].map(names)).fillna("无").to_numpy()
-    out["c_stable"] = ids.map(best["stable"]).fillna(False).astype(bool).to_numpy()
+    out["v_workshop_job"] = (
+        ids.map(best["employer_code"].map(names)).astype(object).fillna("无").to_numpy()
+    )
+    out["c_stable"] = ids.map(best["stable"]).astype(object).fillna(False).astype(bool).to_numpy()
     out["v_stable"] = (
-        ids.map(best["start_date"].dt.strftime("%Y-%m-%d") + "起").fillna("无").to_numpy()
+        ids.map(best["start_date"].dt.strftime("%Y-%m-%d") + "起")
+        .astype(object)
+        .fillna("无")
+        .to_numpy()
     )
     out["payee_type"] = "workshop"
-    out["payee_id"] = ids.map(best["employer_code"]).fillna("").to_numpy()
-    out["payee_name"] = out["payee_id"].map(names).fillna("").to_numpy()
+    out["payee_id"] = ids.map(best["employer_code"]).astype(object).fillna("").to_numpy()
+    out["payee_name"] = out["payee_id"].map(names).astype(object).fillna("").to_numpy()
     out["amount_fen"] = amount_fen(values)
     out["key_base"] = ids.to_numpy()
     out["basis"] = "在" + out["payee_name"] + "稳定就业（" + out["v_stable"] + "）"
