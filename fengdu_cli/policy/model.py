@@ -27,6 +27,7 @@ from types import MappingProxyType
 from fengdu_cli import dates
 from fengdu_cli.errors import InputError
 from fengdu_cli.messages import CATALOGUE
+from fengdu_cli.money import to_fen
 from fengdu_cli.normalise import CATEGORY_CHOICES, EMPLOYMENT_TYPE_CHOICES
 
 RULE_CODES: tuple[str, ...] = (
@@ -362,15 +363,10 @@ class Policy:
 def yuan_to_fen(amount: Decimal | int) -> int:
     """Yuan → whole fen, exactly; ValueError for more than 2 decimals or a non-finite amount.
 
-    Payment files and the ledger count fen as integers so that sums never drift.
+    Payment files and the ledger count fen as integers so that sums never drift; this is
+    :func:`fengdu_cli.money.to_fen`, named for the policy's values.
     """
-    value = Decimal(amount)
-    if not value.is_finite():
-        raise ValueError(f"not a finite amount: {amount!r}")
-    fen = value * 100
-    if fen != fen.to_integral_value():
-        raise ValueError(f"amount {amount} yuan has more than 2 decimals")
-    return int(fen)
+    return to_fen(amount)
 
 
 def _amount_text(amount: Decimal) -> str:

@@ -11,7 +11,12 @@ from collections.abc import Mapping
 import pandas as pd
 
 from fengdu_cli.rules.base import Condition, Context, amount_fen, finish
-from fengdu_cli.rules.outside_work import PERSON_CONDITIONS, job_condition, person_frame
+from fengdu_cli.rules.outside_work import (
+    PERSON_CONDITIONS,
+    job_condition,
+    paid_to_person,
+    person_frame,
+)
 
 CODE = "job_seeking_once"
 NEEDS: tuple[str, ...] = ()
@@ -24,12 +29,9 @@ CONDITIONS = (
 def evaluate(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:
     out = person_frame(ctx, values)
     out = job_condition(out, ctx, "stable_outside", stable_months=int(values["min_stable_months"]))
-    out["amount_fen"] = amount_fen(values)
-    out["payee_type"] = "person"
-    out["payee_id"] = out["person_id"]
-    out["payee_name"] = out["person_name"]
-    out["key_base"] = out["person_id"]
-    out["basis"] = (
-        "县外稳定就业满" + str(values["min_stable_months"]) + "个月：" + out["v_stable_outside"]
+    out = paid_to_person(
+        out,
+        amount_fen(values),
+        ("县外稳定就业满" + str(values["min_stable_months"]) + "个月：" + out["v_stable_outside"]),
     )
     return finish(out, CONDITIONS, values)

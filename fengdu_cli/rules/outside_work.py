@@ -55,3 +55,15 @@ def job_condition(
         .to_numpy()
     )
     return out
+
+
+def paid_to_person(out: pd.DataFrame, amount, basis) -> pd.DataFrame:
+    """Fill the payee columns of a rule paid to the person themself (amount in fen, one
+    or per row); the ledger key is the person."""
+    out["amount_fen"] = amount
+    out["payee_type"] = "person"
+    out["payee_id"] = out["person_id"]
+    out["payee_name"] = out["person_name"]
+    out["key_base"] = out["person_id"]
+    out["basis"] = basis
+    return out

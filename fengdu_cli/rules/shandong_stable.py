@@ -11,7 +11,12 @@ from collections.abc import Mapping
 import pandas as pd
 
 from fengdu_cli.rules.base import Condition, Context, amount_fen, finish
-from fengdu_cli.rules.outside_work import PERSON_CONDITIONS, job_condition, person_frame
+from fengdu_cli.rules.outside_work import (
+    PERSON_CONDITIONS,
+    job_condition,
+    paid_to_person,
+    person_frame,
+)
 
 CODE = "shandong_stable"
 NEEDS: tuple[str, ...] = ()
@@ -30,12 +35,14 @@ def evaluate(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:
         stable_months=int(values["min_stable_months"]),
         regions=["shandong"],
     )
-    out["amount_fen"] = amount_fen(values)
-    out["payee_type"] = "person"
-    out["payee_id"] = out["person_id"]
-    out["payee_name"] = out["person_name"]
-    out["key_base"] = out["person_id"]
-    out["basis"] = (
-        "在山东稳定就业满" + str(values["min_stable_months"]) + "个月：" + out["v_stable_shandong"]
+    out = paid_to_person(
+        out,
+        amount_fen(values),
+        (
+            "在山东稳定就业满"
+            + str(values["min_stable_months"])
+            + "个月："
+            + out["v_stable_shandong"]
+        ),
     )
     return finish(out, CONDITIONS, values)

@@ -14,7 +14,12 @@ import pandas as pd
 
 from fengdu_cli.rules.base import Condition, Context, amount_fen, finish
 from fengdu_cli.rules.facts import outside_jobs
-from fengdu_cli.rules.outside_work import PERSON_CONDITIONS, job_condition, person_frame
+from fengdu_cli.rules.outside_work import (
+    PERSON_CONDITIONS,
+    job_condition,
+    paid_to_person,
+    person_frame,
+)
 
 CODE = "travel"
 NEEDS: tuple[str, ...] = ()
@@ -29,12 +34,9 @@ def evaluate(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:
         lambda r: bool((r == "chongqing").all())
     )
     in_cq = out["person_id"].map(only_chongqing).astype(object).fillna(True).astype(bool).to_numpy()
-    out["amount_fen"] = np.where(
+    amount = np.where(
         in_cq, amount_fen(values, "amount_chongqing"), amount_fen(values, "amount_outside")
     )
-    out["payee_type"] = "person"
-    out["payee_id"] = out["person_id"]
-    out["payee_name"] = out["person_name"]
-    out["key_base"] = out["person_id"]
-    out["basis"] = np.where(in_cq, "市内县外务工：", "市外务工：") + out["v_outside_job"]
+    basis = np.where(in_cq, "市内县外务工：", "市外务工：") + out["v_outside_job"]
+    out = paid_to_person(out, amount, basis)
     return finish(out, CONDITIONS, values)
