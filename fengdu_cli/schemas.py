@@ -23,6 +23,7 @@ from fengdu_cli.io.columns import (
     display_name,
     required_columns,
 )
+from fengdu_cli.io.read import text_op
 from fengdu_cli.messages import text
 from fengdu_cli.normalise import (
     CATEGORIES,
@@ -64,12 +65,27 @@ class Rule:
     passes: Predicate
 
 
+def blank(values: pd.Series) -> pd.Series:
+    """Vectorised :func:`fengdu_cli.dates.is_blank`: empty, whitespace-only, None or NaN."""
+    column = values.astype(object)
+    stripped = text_op(column, "strip")  # NaN where the cell is not text
+    return column.isna() | stripped.eq("").fillna(False).astype(bool)
+
+
 def _not_blank(column: str) -> Predicate:
-    source = f"_raw_{column}"
+    """Something was typed: the normalised text is not empty (for dates and months, the
+    typed cell is looked at where nothing could be parsed)."""
 
     def passes(frame: pd.DataFrame) -> pd.Series:
-        values = frame[source] if source in frame else frame[column]
-        return ~values.map(dates.is_blank).astype(bool)
+        values = frame[column]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            return ~(values.isna() | values.eq(""))
+        missing = values.isna()
+        ok = pd.Series(True, index=frame.index)
+        if missing.any():
+            source = f"_raw_{column}" if f"_raw_{column}" in frame else column
+            ok[missing] = ~blank(frame.loc[missing, source])
+        return ok
 
     return passes
 
@@ -93,18 +109,15 @@ def _allowed(column: str, table: dict[str, str] | dict[str, tuple[str, str]]) ->
     return passes
 
 
-def _date_parses(column: str) -> Predicate:
+def _parses(column: str) -> Predicate:
+    """The typed value gave a parsed one (a date, a month, a number), or nothing was typed."""
+
     def passes(frame: pd.DataFrame) -> pd.Series:
-        raw = frame[f"_raw_{column}"]
-        return ~(frame[column].isna() & ~raw.map(dates.is_blank).astype(bool))
-
-    return passes
-
-
-def _number_parses(column: str) -> Predicate:
-    def passes(frame: pd.DataFrame) -> pd.Series:
-        raw = frame[f"_raw_{column}"]
-        return ~(frame[column].isna() & ~raw.map(dates.is_blank).astype(bool))
+        missing = frame[column].isna()
+        ok = pd.Series(True, index=frame.index)
+        if missing.any():
+            ok[missing] = blank(frame.loc[missing, f"_raw_{column}"])
+        return ok
 
     return passes
 
@@ -144,12 +157,12 @@ def rules_for(kind: str, frame: pd.DataFrame, *, duplicates: bool) -> list[Rule]
         rules.append(Rule("township", "unknown_township", _township_known))
     for column in DATE_COLUMNS.get(kind, ()):
         if column in frame:
-            rules.append(Rule(column, "bad_date", _date_parses(column)))
+            rules.append(Rule(column, "bad_date", _parses(column)))
     if kind == "insurance" and "period" in frame:
-        rules.append(Rule("period", "bad_date", _date_parses("period")))
+        rules.append(Rule("period", "bad_date", _parses("period")))
     for column in NUMBER_COLUMNS.get(kind, ()):
         if column in frame:
-            rules.append(Rule(column, "bad_number", _number_parses(column)))
+            rules.append(Rule(column, "bad_number", _parses(column)))
     if kind == "roster":
         for column, table in (
             ("category", CATEGORIES),

@@ -209,6 +209,14 @@ def check_reads(
     if duplicates is None:
         duplicates = kind == "roster"
     normalised = normalise(raw, kind, on) if len(raw) else raw
+    if len(raw) and {"name", "id_number"} <= set(normalised.columns):
+        # cells holding only spaces (tabs, full-width spaces): not a person row after all
+        ghost = normalised["name"].eq("") & normalised["id_number"].eq("")
+        if ghost.any():
+            extra = raw.loc[ghost, PROVENANCE].assign(reason=text("skip_no_person", lang), text="")
+            skipped_frame = pd.concat([skipped_frame, extra], ignore_index=True)
+            raw = raw.loc[~ghost].reset_index(drop=True)
+            normalised = normalised.loc[~ghost].reset_index(drop=True)
     cases = (
         failures(kind, normalised, duplicates=duplicates)
         if len(raw)

@@ -191,3 +191,14 @@ def test_row_without_name_or_id_is_listed_not_counted(tmp_path):
     sheet = read_file(path, "roster").sheets[0]
     assert list(sheet.frame["_row"]) == [2]
     assert list(sheet.skipped["reason"]) == ["skip_no_person"]
+
+
+def test_cells_of_spaces_are_not_people(tmp_path):
+    from fengdu_cli.validate import check_paths
+
+    path = xlsx(
+        tmp_path / "t.xlsx", [HEADER, person(1), ["虎威镇", None, None, "  \t", "\u3000\u3000"]]
+    )
+    checked = check_paths([path], "roster")
+    assert checked.rows_read == 1 and checked.rows_rejected == 0
+    assert list(checked.skipped["_row"]) == [3]

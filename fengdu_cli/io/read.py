@@ -233,9 +233,11 @@ def _looks_binary(text: str) -> bool:
 
 def _read_csv(path: Path, data: bytes) -> Grid:
     text = _decode(path, data)
-    first_lines = "\n".join(text.splitlines()[:50])
+    lines = text.splitlines()
+    first_lines = "\n".join(lines[:50])
     delimiter = "\t" if first_lines.count("\t") > first_lines.count(",") else ","
-    width = max((line.count(delimiter) for line in text.splitlines()), default=0) + 1
+    width = max((line.count(delimiter) for line in lines), default=0) + 1
+    del lines
     try:
         frame = pd.read_csv(
             io.StringIO(text),
@@ -364,6 +366,15 @@ def _is_empty(values: np.ndarray) -> np.ndarray:
     return out.reshape(values.shape)
 
 
+def text_op(column: pd.Series, method: str, *args: object) -> pd.Series:
+    """``column.str.<method>(*args)`` for a column of mixed cells: NaN where a cell is not
+    text (pandas refuses the accessor outright when no cell is)."""
+    try:
+        return getattr(column.str, method)(*args)
+    except AttributeError:
+        return pd.Series(np.nan, index=column.index, dtype=object)
+
+
 def _is_empty_fast(values: np.ndarray) -> np.ndarray:
     """Like :func:`_is_empty`, vectorised; whitespace-only text other than one space or one
     ideographic space counts as filled (rows it affects are re-checked precisely)."""
@@ -402,8 +413,6 @@ def sheet_frame(grid: Grid, kind: str, header: Header) -> SheetRead:
     excel_rows = np.arange(header.last_row + 2, header.last_row + 2 + len(body))
     empty = _is_empty_fast(body)
     keys = [names.index(c) for c in ("name", "id_number") if c in names] or list(range(len(names)))
-    if len(body):
-        empty[:, keys] = _is_empty(body[:, keys])  # precise where it decides who is a person
     has_person = ~empty[:, keys].all(axis=1) if len(body) else np.zeros(0, dtype=bool)
     unsure = ~has_person & ~empty.all(axis=1) if len(body) else has_person
     if unsure.any():
@@ -411,8 +420,17 @@ def sheet_frame(grid: Grid, kind: str, header: Header) -> SheetRead:
     blank = empty.all(axis=1) if len(body) else np.ones(0, dtype=bool)
 
     subtotal = frame.isin(_SUBTOTAL_FORMS).any(axis=1).to_numpy() if len(frame) else blank
-    first_text = _first_text(body, empty)
-    footer = first_text.str.startswith(FOOTER_PREFIXES).to_numpy() if len(frame) else blank
+    first_text = pd.Series("", index=range(len(body)), dtype=object)
+    if (~has_person).any():  # the few rows that may be titles, footers or notes
+        first_text[~has_person] = _first_text(body[~has_person], empty[~has_person]).to_numpy()
+    footer = first_text.str.startswith(FOOTER_PREFIXES).to_numpy(copy=True) if len(frame) else blank
+    half = has_person
+    if len(keys) > 1 and len(body):  # a real person has a name and a different ID
+        half = has_person & (empty[:, keys].any(axis=1) | (body[:, keys[0]] == body[:, keys[1]]))
+    for j in keys:  # a footer typed (or merged) into the name or ID column
+        column = text_op(pd.Series(body[half, j], dtype=object), "lstrip")
+        starts = text_op(column, "startswith", FOOTER_PREFIXES).fillna(False).astype(bool)
+        footer[np.flatnonzero(half)[starts.to_numpy()]] = True
     repeat = _repeated_header(frame, kind, header)
 
     reason = np.full(len(frame), "", dtype=object)
@@ -460,18 +478,14 @@ def _first_text(body: np.ndarray, empty: np.ndarray) -> pd.Series:
 
 
 def _repeated_header(frame: pd.DataFrame, kind: str, header: Header) -> np.ndarray:
-    """Rows that repeat the header (printed tables repeat it on every page)."""
+    """Rows that repeat the header (printed tables repeat it on every page): two or more
+    known columns hold their own header text or one of its aliases."""
     hits = np.zeros(len(frame), dtype=int)
-    keys = [c for c in ("id_number", "name") if c in header.canonical]
-    columns = keys if len(keys) == 2 else sorted(header.canonical)
-    for column in columns:
-        values = frame[column]
-        texts = values[values.map(type).eq(str)].astype(str)
-        texts = texts[~texts.str.contains(r"\d", regex=True)]  # header text holds no digits
-        if texts.empty:
-            continue
-        resolved = {t: resolve_header(kind, t) for t in texts.unique()}
-        hits[frame.index.get_indexer(texts.index)] += (texts.map(resolved) == column).to_numpy()
+    typed = dict(zip(header.columns, header.texts, strict=False))
+    for column in sorted(header.canonical):
+        spellings = set(ALIASES[kind].get(column, ())) | set(typed.get(column, "").split("/"))
+        spellings.discard("")
+        hits += frame[column].isin(spellings).to_numpy()
     return hits >= 2
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import os
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -132,15 +133,25 @@ def _write_sheet(book: xlsxwriter.Workbook, formats: dict, sheet: Sheet) -> None
     for j, name in enumerate(columns):
         ws.write_string(top, j, name, formats["header"])
     red = set(sheet.red_cells)
+    red_rows = {i for i, _ in red}
     text_cols = [_is_text_column(c, sheet.text_columns) for c in columns]
+    string_formats = [formats["text"] if t else formats["cell"] for t in text_cols]
     values = frame.to_numpy(dtype=object)
-    widths = [_width(c) for c in columns]
-    for i, row in enumerate(values):
-        r = top + 1 + i
-        for j, value in enumerate(row):
-            is_red = (i, j) in red
-            shown = _write_cell(ws, r, j, value, text_cols[j], is_red, formats)
-            widths[j] = max(widths[j], _width(shown))
+    widths = _widths(columns, values[:WIDTH_SAMPLE])
+    collecting = gc.isenabled()
+    gc.disable()  # millions of short-lived cells: the collector only slows the loop down
+    try:
+        for i, row in enumerate(values):
+            r = top + 1 + i
+            marked = i in red_rows
+            for j, value in enumerate(row):
+                if type(value) is str and not marked:  # the common case, kept cheap
+                    ws.write_string(r, j, value, string_formats[j])
+                else:
+                    _write_cell(ws, r, j, value, text_cols[j], marked and (i, j) in red, formats)
+    finally:
+        if collecting:
+            gc.enable()
     for j, w in enumerate(widths):
         ws.set_column(j, j, sheet.widths.get(j, min(max(w + 2, 6), 60)))
     ws.freeze_panes(top + 1, 0)
@@ -154,28 +165,50 @@ def _write_sheet(book: xlsxwriter.Workbook, formats: dict, sheet: Sheet) -> None
         ws.autofilter(top, 0, top + len(values), len(columns) - 1)
 
 
-def _write_cell(ws, r: int, j: int, value: object, as_text: bool, red: bool, formats: dict) -> str:
+WIDTH_SAMPLE = 2000  # column widths are fitted to the header and the first rows
+
+
+def _widths(columns: list[str], sample: np.ndarray) -> list[float]:
+    """Display width per column: the header and the widest of the first rows."""
+    widths = [_width(c) for c in columns]
+    for j in range(len(columns)):
+        for value in sample[:, j] if len(sample) else ():
+            widths[j] = max(widths[j], _width(_shown(value)))
+    return widths
+
+
+def _shown(value: object) -> str:
+    """Roughly what a cell shows, for fitting its column."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, dt.date):
+        return "2024-01-01"
+    if isinstance(value, float) and abs(value) >= 1e11:
+        return "5.00230199001011E+17"
+    return str(value)
+
+
+def _write_cell(ws, r: int, j: int, value: object, as_text: bool, red: bool, formats: dict) -> None:
     if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
         ws.write_blank(r, j, None, formats["red" if red else "cell"])
-        return ""
+        return
     if isinstance(value, pd.Timestamp):
         value = value.to_pydatetime()
     if isinstance(value, dt.datetime | dt.date):
         ws.write_datetime(r, j, value, formats["red" if red else "date"])
-        return "2024-01-01"
+        return
     if isinstance(value, bool | np.bool_):
         ws.write_string(r, j, "是" if value else "否", formats["red" if red else "cell"])
-        return "是"
+        return
     if isinstance(value, int | float | np.integer | np.floating) and not as_text:
         ws.write_number(r, j, float(value), formats["red" if red else "cell"])
-        return f"{value}"
+        return
     if isinstance(value, float | np.floating):
         # a number in a text column (an ID typed as a number): keep it a number, as typed
         ws.write_number(r, j, float(value), formats["red" if red else "cell"])
-        return "5.00230199001011E+17"
+        return
     shown = str(value)
     ws.write_string(r, j, shown, formats["red_text" if red else ("text" if as_text else "cell")])
-    return shown
 
 
 def _width(text: str) -> float:
