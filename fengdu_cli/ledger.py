@@ -202,10 +202,6 @@ def stored_warnings(conn: sqlite3.Connection, month: int) -> pd.DataFrame:
     )
 
 
-def stored_months(conn: sqlite3.Connection) -> list[int]:
-    return [int(r[0]) for r in conn.execute("SELECT month FROM month_summary ORDER BY month")]
-
-
 def replace_month(
     conn: sqlite3.Connection,
     month: int,

@@ -237,8 +237,3 @@ def _only_township(text: str) -> str:
 def is_labor_capable(labor: pd.Series) -> pd.Series:
     """Able to work (DESIGN §6): 普通劳动力, 技能劳动力 or 弱劳动力/半劳动力."""
     return labor.isin(LABOR_CAPABLE)
-
-
-def blank_mask(series: pd.Series) -> np.ndarray:
-    """True where a cell holds nothing."""
-    return series.map(dates.is_blank).to_numpy(dtype=bool)

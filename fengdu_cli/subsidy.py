@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from fengdu_cli import __version__, dates, ledger
+from fengdu_cli import dates, ledger
 from fengdu_cli.io.columns import FOLDERS
 from fengdu_cli.monthly import read_inputs
 from fengdu_cli.policy import RULE_CODES, Policy, load_policy
@@ -266,7 +266,3 @@ def _difference(committed: pd.DataFrame, fresh: pd.DataFrame) -> int:
     a = set(zip(committed["rule"], committed["key"], committed["amount_fen"], strict=True))
     b = set(zip(fresh["rule"], fresh["key"], fresh["amount_fen"], strict=True))
     return len(a ^ b)
-
-
-def tool_version() -> str:
-    return __version__

@@ -13,8 +13,9 @@ import datetime as dt
 import pandas as pd
 
 from fengdu_cli import dates, idcard
-from fengdu_cli.normalise import LABOR_CAPABLE, NOT_WORKING, WORKING
-from fengdu_cli.reconcile import Matched, Window, active_at_end
+from fengdu_cli.normalise import NOT_WORKING, WORKING
+from fengdu_cli.reconcile import Matched, Window
+from fengdu_cli.rules.facts import is_able_to_work
 
 WARNING_CODES = (
     "insurance_stopped", "job_ended", "short_tenure", "frequent_change", "no_record",
@@ -46,10 +47,6 @@ OUTPUT_COLUMNS = ["township", "village", "household_id", "name", "id_number", "c
 
 def _d(value: object) -> str:
     return value.strftime("%Y-%m-%d") if hasattr(value, "strftime") and not pd.isna(value) else "?"
-
-
-def is_labor_capable(state: pd.DataFrame) -> pd.Series:
-    return state.get("labor_capacity", pd.Series("", index=state.index)).isin(LABOR_CAPABLE)
 
 
 def has_no_record(state: pd.DataFrame) -> pd.Series:
@@ -144,7 +141,7 @@ def raise_warnings(state: pd.DataFrame, matched: Matched, month: int) -> pd.Data
         + state["id_number"].map(lambda i: start_text.get(i, "")),
     )
 
-    capable = is_labor_capable(state)
+    capable = is_able_to_work(state)
     none = has_no_record(state)
     last_seen = state["last_insured_month"].map(
         lambda p: dates.month_zh(int(p)) if not pd.isna(p) else "无"
@@ -239,8 +236,3 @@ def _difference(typed: str, other: str) -> str:
     if len(diff) == 2:
         return f"第{diff[0] + 1}、{diff[1] + 1}位前后颠倒"
     return "号码不同"
-
-
-def active_jobs_at(jobs: pd.DataFrame, month: int) -> pd.DataFrame:
-    """The jobs active at the end of ``month``."""
-    return jobs[active_at_end(jobs, Window(month))]

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
-from fengdu_cli.normalise import LABOR_CAPABLE
+from fengdu_cli.normalise import is_labor_capable
 from fengdu_cli.reconcile import Window, active_at_end, is_outside_county, stable_for
 
 
@@ -28,11 +28,10 @@ def is_in_categories(state: pd.DataFrame, categories: list[str]) -> pd.Series:
 
 
 def is_able_to_work(state: pd.DataFrame) -> pd.Series:
-    return (
-        state["labor_capacity"].isin(LABOR_CAPABLE)
-        if "labor_capacity" in state
-        else pd.Series(False, index=state.index)
-    )
+    """Able to work (DESIGN §6); False where the roster has no 劳动技能 column."""
+    if "labor_capacity" not in state:
+        return pd.Series(False, index=state.index)
+    return is_labor_capable(state["labor_capacity"])
 
 
 def active_jobs(jobs: pd.DataFrame, window: Window) -> pd.DataFrame:
