@@ -734,6 +734,57 @@ def ledger_check(
     return 1 if problems else 0
 
 
+@app.command("run")
+@_guarded
+def run_month(
+    month: MonthOpt,
+    data: DataOpt,
+    out: OutOpt = Path("out"),
+    db: DbOpt = Path("fengdu.db"),
+    policy: PolicyOpt = None,
+    commit: Annotated[
+        bool, typer.Option("--commit", help="补贴名单入账 / record the lines in the ledger")
+    ] = False,
+    json_: JsonOpt = False,
+    quiet: QuietOpt = False,
+    lang: LangOpt = "zh",
+    debug: DebugOpt = False,
+) -> int:
+    """每月一次跑完：校验 → 比对 → 补贴（供定时任务使用）。validate → reconcile → subsidy, for cron."""
+    from fengdu_cli.io.reconcile_report import write_reconcile
+    from fengdu_cli.io.reports import write_problem_report, write_return_lists
+    from fengdu_cli.io.subsidy_files import write_subsidy_files
+    from fengdu_cli.monthly import reconcile_month
+    from fengdu_cli.subsidy import compute_subsidies, read_month
+
+    m = _month(month)
+    checked = read_month(data, m, lang)  # read once, used by both steps
+    reconciled = reconcile_month(data, m, db, lang=lang, checked=checked)
+    roster = reconciled.checked["roster"]
+    label = Path(out)
+    written = [write_problem_report(roster, label / "roster-problems.xlsx", lang)]
+    written += write_return_lists(roster, label / "退回清单", lang)
+    written += write_reconcile(reconciled, out, split_by_township=True)
+    subsidies = compute_subsidies(
+        data, m, db, policy_path=policy, commit=commit, lang=lang, checked=checked
+    )
+    written += write_subsidy_files(subsidies, out)
+    if json_:
+        _print_json(
+            {
+                "reconcile": reconciled.summary(),
+                "subsidy": subsidies.summary(),
+                "written": [str(p) for p in written],
+            }
+        )
+    elif not quiet:
+        console = _console()
+        render_reconciled(reconciled, console, lang)
+        render_subsidy(subsidies, console, lang)
+        console.print(f"已写入 {len(written)} 个文件，位于 {out}")
+    return 1 if reconciled.has_problems() else 0
+
+
 @app.command()
 def version() -> None:
     """显示版本 / print the version."""

@@ -205,9 +205,15 @@ def reconcile_month(
     db: Path,
     *,
     lang: str = "zh",
+    checked: dict[str, Checked] | None = None,
 ) -> Reconciled:
-    """Reconcile ``month`` from ``data`` and store its snapshot in ``db`` (replacing a re-run)."""
-    checked = read_inputs(data, month, lang)
+    """Reconcile ``month`` from ``data`` and store its snapshot in ``db`` (replacing a re-run).
+
+    ``checked`` holds the inputs when the caller has read them already.
+    """
+    if checked is None:
+        checked = read_inputs(data, month, lang)
+    checked = {kind: checked[kind] for kind in RECONCILE_KINDS}
     matched = match(
         checked["roster"].valid, checked["employment"].valid, checked["insurance"].valid
     )

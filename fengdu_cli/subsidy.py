@@ -88,10 +88,9 @@ def file_hashes(paths: list[str]) -> dict[str, str]:
     return {str(p): hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in sorted(paths)}
 
 
-def load_month(
-    data: Path, month: int, lang: str = "zh"
-) -> tuple[dict[str, Checked], Matched, pd.DataFrame]:
-    """Read and check every input folder present; match and compute the person states."""
+def read_month(data: Path, month: int, lang: str = "zh") -> dict[str, Checked]:
+    """Read and check every input folder present (rosters, employment and insurance are
+    required; the others only enable the subsidies that need them)."""
     checked = read_inputs(data, month, lang)
     for kind in EXTRA_KINDS:
         folder = Path(data) / FOLDERS[kind]
@@ -100,6 +99,14 @@ def load_month(
             if result.unreadable:
                 raise result.unreadable[0].error()
             checked[kind] = result
+    return checked
+
+
+def load_month(
+    data: Path, month: int, lang: str = "zh", checked: dict[str, Checked] | None = None
+) -> tuple[dict[str, Checked], Matched, pd.DataFrame]:
+    """The month's checked inputs (read unless given), matches and person states."""
+    checked = checked if checked is not None else read_month(data, month, lang)
     matched = match(
         checked["roster"].valid, checked["employment"].valid, checked["insurance"].valid
     )
@@ -224,10 +231,14 @@ def compute_subsidies(
     policy_path: Path | None = None,
     commit: bool = False,
     lang: str = "zh",
+    checked: dict[str, Checked] | None = None,
 ) -> SubsidyResult:
-    """Compute ``month``'s payment lines; with ``commit`` record them in the ledger."""
+    """Compute ``month``'s payment lines; with ``commit`` record them in the ledger.
+
+    ``checked`` (from :func:`read_month`) spares reading the inputs a second time.
+    """
     policy = load_policy(policy_path)
-    checked, matched, state = load_month(data, month, lang)
+    checked, matched, state = load_month(data, month, lang, checked)
     inputs = file_hashes([f for c in checked.values() for f in c.files])
     with ledger.hold_lock(db):
         conn = ledger.connect(db)

@@ -217,3 +217,34 @@ def test_explain_cli_by_credit_code(world, tmp_path):  # noqa: F811
         "explain", ids["age16"], "--month", "2024-06", "--data", root, "--db", tmp_path / "f.db"
     )
     assert "跨区域交通补助（travel）：符合条件" in text.output and ids["age16"] not in text.output
+
+
+def test_run_does_the_whole_month(world, tmp_path):  # noqa: F811
+    root, _ = world
+    db = tmp_path / "f.db"
+    result = run(
+        "run",
+        "--month",
+        "2024-06",
+        "--data",
+        root,
+        "--db",
+        db,
+        "--out",
+        tmp_path / "out",
+        "--commit",
+        "--json",
+    )
+    assert result.exit_code == 1  # warnings were raised
+    summary = json.loads(result.output)
+    assert summary["reconcile"]["month"] == summary["subsidy"]["month"] == "2024-06"
+    assert summary["subsidy"]["newly_committed"] and summary["subsidy"]["grand_total"] == 19850.0
+    names = {p.name for p in (tmp_path / "out").iterdir()}
+    assert {
+        "roster-problems.xlsx",
+        "reconcile-2024-06.xlsx",
+        "warnings-2024-06.csv",
+        "payments-2024-06.xlsx",
+        "payments-2024-06.csv",
+        "publicity-2024-06.xlsx",
+    } <= names
