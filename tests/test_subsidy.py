@@ -216,8 +216,15 @@ def test_workshop_cap_counts_committed_months(world, tmp_path):
 
     for month in dates.months_range(202107, 202405):  # 35 committed months: one more is paid
         line = {c: "" for c in ledger.PAYMENT_COLUMNS}
-        line.update(rule="workshop_monthly", key=f"{ids['shop_ok']}|{month}", person_id=ids["shop_ok"], amount_fen=50000)
-        ledger.commit_batch(conn, f"{dates.month_text(month)}-T", month, run, pd.DataFrame([line]), "x", {})
+        line.update(
+            rule="workshop_monthly",
+            key=f"{ids['shop_ok']}|{month}",
+            person_id=ids["shop_ok"],
+            amount_fen=50000,
+        )
+        ledger.commit_batch(
+            conn, f"{dates.month_text(month)}-T", month, run, pd.DataFrame([line]), "x", {}
+        )
     assert payees(compute_subsidies(root, M, db), "workshop_monthly") == {ids["shop_ok"]: 50000}
     conn = ledger.connect(db)
     for month in [202106]:  # the 36th committed month: the cap is reached

@@ -248,3 +248,19 @@ def test_run_does_the_whole_month(world, tmp_path):  # noqa: F811
         "payments-2024-06.csv",
         "publicity-2024-06.xlsx",
     } <= names
+
+
+def test_screens_match_golden(world, tmp_path, monkeypatch):  # noqa: F811
+    from tests.snapshot import assert_snapshot
+
+    root, _ = world
+    monkeypatch.chdir(tmp_path)
+    data = root.relative_to(tmp_path)
+    reconciled = run(
+        "reconcile", "--month", "2024-06", "--data", data, "--db", "f.db", "--out", "out"
+    )
+    assert reconciled.exit_code == 1
+    assert_snapshot("reconcile_world.txt", reconciled.output)
+    paid = run("subsidy", "--month", "2024-06", "--data", data, "--db", "f.db", "--out", "out")
+    assert paid.exit_code == 0
+    assert_snapshot("subsidy_world.txt", paid.output)
