@@ -10,7 +10,8 @@ SNAPSHOTS = Path(__file__).parent / "snapshots"
 
 def assert_snapshot(name: str, actual: str) -> None:
     path = SNAPSHOTS / name
-    if os.environ.get("FENGDU_REGEN") == "1" or not path.exists():
+    if os.environ.get("FENGDU_REGEN") == "1":
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(actual, encoding="utf-8")
+    assert path.exists(), f"no golden file {path}: run FENGDU_REGEN=1 make test and review it"
     assert actual == path.read_text(encoding="utf-8"), f"output differs from {path}"
