@@ -593,7 +593,10 @@ def policy_show(
     for head in ("代码", "名称", "状态", "金额与条件", "依据"):
         view.add_column(head, overflow="fold")
     for rule in table["rules"]:
-        values = "；".join(f"{k}={v}" for k, v in rule["values"].items())
+        values = "；".join(
+            f"{k}={'/'.join(map(str, v)) if isinstance(v, list | tuple) else v}"
+            for k, v in rule["values"].items()
+        )
         view.add_row(rule["code"], rule["name"], rule["status"], values, rule["source"])
     _console().print(view)
     return 0
@@ -623,7 +626,7 @@ def policy_check(
         if not problems:
             console.print(f"{file}：政策文件无误")
         for p in problems:
-            console.print(f"[red]{file}[/] {p.rule or ''} {p.key or ''}：{p.message}")
+            console.print(f"{file}：{p.message}", soft_wrap=True, markup=False)
     return 1 if problems else 0
 
 

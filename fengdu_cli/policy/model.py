@@ -152,12 +152,12 @@ POLICY_MESSAGES: dict[str, dict[str, str]] = {
         "en": "'{key}' is missing or is not a table",
     },
     "policy_unknown_meta": {
-        "zh": "meta 中的 中未知的项“{key}”；可用：{choices}",
+        "zh": "meta 中有未知的项“{key}”；可用：{choices}",
         "en": "Unknown item '{key}' in meta; allowed: {choices}",
     },
     "policy_missing_meta": {
-        "zh": "meta 中的 缺少“{key}”",
-        "en": "meta 中的 lacks '{key}'",
+        "zh": "meta 中缺少“{key}”",
+        "en": "meta lacks '{key}'",
     },
     "policy_unknown_rule": {
         "zh": "未知的补贴代码“{rule}”；有效代码：{choices}",
@@ -207,7 +207,7 @@ POLICY_MESSAGES: dict[str, dict[str, str]] = {
         "({other_start} to {other_end}): one day can have one set of values only",
     },
     "policy_after_end": {
-        "zh": "补贴“{rule}”第 {index} 个期间截止 {end}，晚于政策执行期限 meta 中的 period_end = "
+        "zh": "补贴“{rule}”第 {index} 个期间截止 {end}，晚于政策执行期限 meta.period_end = "
         "{period_end}；延期请同时修改 period_end",
         "en": "Period {index} of rule '{rule}' ends {end}, after the policy's period_end "
         "{period_end}; to extend, change period_end too",
