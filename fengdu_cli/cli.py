@@ -645,6 +645,10 @@ def ledger_show(
     from fengdu_cli import ledger
     from fengdu_cli.money import yuan_text
 
+    if not Path(db).exists():
+        from fengdu_cli.errors import InputError
+
+        raise InputError("path_missing", path=str(db))
     conn = ledger.connect(db)
     try:
         m = _month(month) if month else None
@@ -724,6 +728,10 @@ def ledger_check(
     """检查台账完整性：同一补贴未重复发放、冲销与原记录相符、批次合计一致。"""
     from fengdu_cli import ledger
 
+    if not Path(db).exists():
+        from fengdu_cli.errors import InputError
+
+        raise InputError("path_missing", path=str(db))
     conn = ledger.connect(db)
     try:
         problems = ledger.check_ledger(conn)

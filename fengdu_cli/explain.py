@@ -92,12 +92,14 @@ def explain(
         subject = idcard.upgrade_15(subject)
     policy = load_policy(policy_path)
     checked, matched, state = load_month(data, month, lang)
-    conn = ledger.connect(db)
-    try:
-        paid = ledger.live_payments(conn)
-        batch = ledger.live_batch(conn, month)
-    finally:
-        conn.close()
+    paid, batch = pd.DataFrame(columns=["batch_id", "month", "rule", "key"]), None
+    if Path(db).exists():  # no database yet: nothing has been paid (and none is created)
+        conn = ledger.connect(db)
+        try:
+            paid = ledger.live_payments(conn)
+            batch = ledger.live_batch(conn, month)
+        finally:
+            conn.close()
     evaluations, skipped = evaluate_rules(policy, month, checked, matched, state, paid)
     rules = []
     for code in RULE_CODES:
