@@ -201,7 +201,7 @@ def person_state(matched: Matched, month: int) -> pd.DataFrame:
     state["work_region"] = current["work_region"]
     state["region"] = current["region"]
     state["tenure_months"] = tenure_months(current["start_date"], window)
-    state["match_employment"] = jobs.groupby("id_number")["match_key"].agg(_best_key)
+    state["match_employment"] = best_key(jobs)
 
     contrib = matched.contrib[matched.contrib["period"] <= month]
     per_month = contrib.drop_duplicates(["id_number", "period"])
@@ -209,7 +209,7 @@ def person_state(matched: Matched, month: int) -> pd.DataFrame:
     prev = dates.add_months(month, -1)
     state["insured_prev"] = per_month[per_month["period"] == prev].groupby("id_number").size() > 0
     state["last_insured_month"] = per_month.groupby("id_number")["period"].max()
-    state["match_insurance"] = matched.contrib.groupby("id_number")["match_key"].agg(_best_key)
+    state["match_insurance"] = best_key(matched.contrib)
     with_current = contrib.merge(
         current[["employer_code"]].reset_index(), on=["id_number", "employer_code"], how="inner"
     )
@@ -232,8 +232,10 @@ def person_state(matched: Matched, month: int) -> pd.DataFrame:
     return people.set_index("id_number").join(state).reset_index()
 
 
-def _best_key(keys: pd.Series) -> str:
-    return "exact" if (keys == "exact").any() else "repaired"
+def best_key(records: pd.DataFrame) -> pd.Series:
+    """Per person: 'exact' when any record matched exactly, else 'repaired'."""
+    exact = records["match_key"].eq("exact").groupby(records["id_number"]).any()
+    return exact.map({True: "exact", False: "repaired"})
 
 
 def matched_counts(state: pd.DataFrame) -> dict[str, int]:

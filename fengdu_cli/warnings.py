@@ -9,6 +9,7 @@ can check on the phone.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -59,117 +60,92 @@ def insurance_stopped(state: pd.DataFrame, month: int) -> pd.Series:
 
 
 def raise_warnings(state: pd.DataFrame, matched: Matched, month: int) -> pd.DataFrame:
-    """All warnings at ``month``: OUTPUT_COLUMNS, one row per person and code."""
+    """All warnings at ``month``: OUTPUT_COLUMNS, one row per person and code.
+
+    Each reason is worded only for the rows that get the warning.
+    """
     window = Window(month)
     prev_zh, m_zh = dates.month_zh(dates.add_months(month, -1)), dates.month_zh(month)
     jobs = matched.jobs
     parts: list[pd.DataFrame] = []
 
-    def add(mask: pd.Series, code: str, detail: pd.Series | str) -> None:
+    def add(mask: pd.Series, code: str, detail: Callable[[pd.DataFrame], pd.Series]) -> None:
         rows = state[mask]
-        if rows.empty:
-            return
-        reasons = (
-            detail[mask] if isinstance(detail, pd.Series) else pd.Series(detail, index=rows.index)
-        )
-        parts.append(rows.assign(code=code, detail=reasons.astype(str)))
+        if not rows.empty:
+            parts.append(rows.assign(code=code, detail=detail(rows).astype(str)))
 
-    stopped = insurance_stopped(state, month)
+    def by_id(rows: pd.DataFrame, texts: dict[str, str]) -> pd.Series:
+        return rows["id_number"].map(texts).astype(object).fillna("")
+
     last_employer = _last_employer(matched, dates.add_months(month, -1))
     add(
-        stopped,
+        insurance_stopped(state, month),
         "insurance_stopped",
-        state["id_number"].map(
-            lambda i: f"{prev_zh}有社保缴费（{last_employer.get(i, '')}），{m_zh}无缴费"
-        ),
+        lambda r: f"{prev_zh}有社保缴费（" + by_id(r, last_employer) + f"），{m_zh}无缴费",
     )
 
     ended = (state["ended_in_m"] > 0) & (state["active_jobs"] == 0)
     ended_jobs = jobs[jobs["end_date"].between(window.first, window.last)]
-    ended_text = (
-        ended_jobs.groupby("id_number").apply(
-            lambda g: "、".join(
-                f"{n or c}于{_d(e)}结束"
-                for n, c, e in g[["employer_name", "employer_code", "end_date"]].to_numpy()
-            ),
-            include_groups=False,
-        )
-        if len(ended_jobs)
-        else pd.Series(dtype=object)
-    )
-    add(
-        ended,
-        "job_ended",
-        state["id_number"].map(lambda i: ended_text.get(i, "")) + f"，{m_zh}末无在岗就业",
-    )
+    ended_jobs = ended_jobs[ended_jobs["id_number"].isin(state.loc[ended, "id_number"])]
+    ended_text = _job_list(ended_jobs, "end_date", "{name}于{date}结束")
+    add(ended, "job_ended", lambda r: by_id(r, ended_text) + f"，{m_zh}末无在岗就业")
 
-    short = (state["active_jobs"] > 0) & (state["stable3_jobs"] == 0)
     add(
-        short,
+        (state["active_jobs"] > 0) & (state["stable3_jobs"] == 0),
         "short_tenure",
-        "自"
-        + state["start_date"].map(_d)
-        + "起在"
-        + state["employer_name"].astype(str)
-        + f"就业，至{m_zh}末不满3个月（需在"
-        + _d(window.first_of(2))
-        + "或之前入职）",
+        lambda r: (
+            "自"
+            + r["start_date"].map(_d)
+            + "起在"
+            + r["employer_name"].astype(str)
+            + f"就业，至{m_zh}末不满3个月（需在{_d(window.first_of(2))}或之前入职）"
+        ),
     )
 
     frequent = state["employers_12m"] >= 3
-    started = jobs[jobs["start_date"].between(window.first_of(11), window.last)].sort_values(
-        "start_date"
-    )
-    start_text = (
-        started.groupby("id_number").apply(
-            lambda g: "、".join(
-                f"{n or c}（{_d(s)}）"
-                for n, c, s in g[["employer_name", "employer_code", "start_date"]].to_numpy()
-            ),
-            include_groups=False,
-        )
-        if len(started)
-        else pd.Series(dtype=object)
-    )
+    started = jobs[jobs["start_date"].between(window.first_of(11), window.last)]
+    started = started[started["id_number"].isin(state.loc[frequent, "id_number"])]
+    start_text = _job_list(started.sort_values("start_date"), "start_date", "{name}（{date}）")
     span = f"{dates.month_zh(dates.add_months(month, -11))}至{m_zh}"
     add(
         frequent,
         "frequent_change",
-        f"{span}先后入职"
-        + state["employers_12m"].astype(str)
-        + "家单位："
-        + state["id_number"].map(lambda i: start_text.get(i, "")),
+        lambda r: (
+            f"{span}先后入职" + r["employers_12m"].astype(str) + "家单位：" + by_id(r, start_text)
+        ),
     )
 
-    capable = is_able_to_work(state)
     none = has_no_record(state)
-    last_seen = state["last_insured_month"].map(
-        lambda p: dates.month_zh(int(p)) if not pd.isna(p) else "无"
-    )
     add(
-        capable & none,
+        is_able_to_work(state) & none,
         "no_record",
-        f"有劳动能力，{m_zh}末无在岗就业登记，当月无社保缴费（最近缴费：" + last_seen + "）",
+        lambda r: (
+            f"有劳动能力，{m_zh}末无在岗就业登记，当月无社保缴费（最近缴费："
+            + r["last_insured_month"].map(
+                lambda p: dates.month_zh(int(p)) if not pd.isna(p) else "无"
+            )
+            + "）"
+        ),
     )
 
     status = state.get("work_status", pd.Series("", index=state.index)).fillna("")
-    says_working = status.isin(WORKING)
-    says_not = status.isin(NOT_WORKING)
     add(
-        says_working & none,
+        status.isin(WORKING) & none,
         "status_mismatch",
-        "花名册填报“" + status + f"”，但{m_zh}末无在岗就业登记，当月无社保缴费",
+        lambda r: "花名册填报“" + status[r.index] + f"”，但{m_zh}末无在岗就业登记，当月无社保缴费",
     )
     add(
-        says_not & (state["active_jobs"] > 0),
+        status.isin(NOT_WORKING) & (state["active_jobs"] > 0),
         "status_mismatch",
-        "花名册填报“"
-        + status
-        + "”，但在"
-        + state["employer_name"].astype(str)
-        + "就业（"
-        + state["start_date"].map(_d)
-        + "起）",
+        lambda r: (
+            "花名册填报“"
+            + status[r.index]
+            + "”，但在"
+            + r["employer_name"].astype(str)
+            + "就业（"
+            + r["start_date"].map(_d)
+            + "起）"
+        ),
     )
 
     if not parts:
@@ -179,6 +155,20 @@ def raise_warnings(state: pd.DataFrame, matched: Matched, month: int) -> pd.Data
         if column not in out:
             out[column] = ""
     return out[OUTPUT_COLUMNS].fillna("")
+
+
+def _job_list(jobs: pd.DataFrame, date_column: str, template: str) -> dict[str, str]:
+    """Per person: their jobs as '单位（日期）、单位（日期）' (employer name, else credit code)."""
+    if jobs.empty:
+        return {}
+    names = jobs["employer_name"].where(
+        jobs["employer_name"].astype(str) != "", jobs["employer_code"]
+    )
+    items = [
+        template.format(name=n, date=_d(d))
+        for n, d in zip(names.astype(str), jobs[date_column], strict=True)
+    ]
+    return pd.Series(items, index=jobs.index).groupby(jobs["id_number"]).agg("、".join).to_dict()
 
 
 def _last_employer(matched: Matched, month: int) -> dict[str, str]:

@@ -303,3 +303,15 @@ def test_demo_makes_data_and_runs_the_month(tmp_path):
     ):
         assert (tmp_path / "out" / name).exists(), name
     assert (tmp_path / "out" / "demo.db").exists()  # the demo keeps its own database
+
+
+def test_outputs_are_readable_by_others(tmp_path):
+    import os
+    import stat
+
+    folder = small_roster(tmp_path / "rosters")
+    run(["ingest", str(folder), "--out", str(tmp_path / "out"), "--quiet"])
+    mode = os.stat(tmp_path / "out" / "roster-clean.xlsx").st_mode
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(mode) == 0o666 & ~umask

@@ -30,9 +30,7 @@ def evaluate(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:
     out = person_frame(ctx, values)
     out = job_condition(out, ctx, "outside_job")
     jobs = outside_jobs(ctx.matched.jobs, ctx.window)
-    only_chongqing = jobs.groupby("id_number")["region"].agg(
-        lambda r: bool((r == "chongqing").all())
-    )
+    only_chongqing = jobs["region"].eq("chongqing").groupby(jobs["id_number"]).all()
     in_cq = out["person_id"].map(only_chongqing).astype(object).fillna(True).astype(bool).to_numpy()
     amount = np.where(
         in_cq, amount_fen(values, "amount_chongqing"), amount_fen(values, "amount_outside")
