@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
+from fengdu_cli.normalise import WORKING  # the 务工状态 values that mean working
 from fengdu_cli.sample import credit_code
 from fengdu_cli.townships import TOWNSHIPS
 
@@ -78,15 +79,6 @@ CATEGORIES = (
 CATEGORY_P = (0.70, 0.06, 0.04, 0.03, 0.02, 0.15)
 LABOR = ("普通劳动力", "技能劳动力", "弱劳动力或半劳动力", "丧失劳动力", "无劳动力")
 LABOR_P = (0.55, 0.12, 0.15, 0.08, 0.10)
-WORKING = (
-    "县内务工",
-    "县外市内务工",
-    "市外务工",
-    "就业帮扶车间",
-    "公益性岗位",
-    "自主创业",
-    "灵活就业",
-)
 WORKING_P = (0.24, 0.17, 0.28, 0.05, 0.06, 0.05, 0.15)
 CHONGQING = ("重庆市渝北区", "重庆市涪陵区", "重庆市江北区", "重庆市九龙坡区", "重庆市万州区")
 ELSEWHERE = ("广东省东莞市", "浙江省宁波市", "福建省厦门市", "江苏省苏州市", "山东省济南市")

@@ -214,7 +214,7 @@ def test_workshop_cap_counts_committed_months(world, tmp_path):
     run = ledger.start_run(conn, "test", None)
     import pandas as pd
 
-    for month in dates.months_range(202107, 202405):  # 35 committed months: one more is paid
+    def commit_month(month):
         line = {c: "" for c in ledger.PAYMENT_COLUMNS}
         line.update(
             rule="workshop_monthly",
@@ -225,19 +225,12 @@ def test_workshop_cap_counts_committed_months(world, tmp_path):
         ledger.commit_batch(
             conn, f"{dates.month_text(month)}-T", month, run, pd.DataFrame([line]), "x", {}
         )
+
+    for month in dates.months_range(202107, 202405):  # 35 committed months: one more is paid
+        commit_month(month)
     assert payees(compute_subsidies(root, M, db), "workshop_monthly") == {ids["shop_ok"]: 50000}
     conn = ledger.connect(db)
-    for month in [202106]:  # the 36th committed month: the cap is reached
-        line = {c: "" for c in ledger.PAYMENT_COLUMNS}
-        line.update(
-            rule="workshop_monthly",
-            key=f"{ids['shop_ok']}|{month}",
-            person_id=ids["shop_ok"],
-            amount_fen=50000,
-        )
-        ledger.commit_batch(
-            conn, f"{dates.month_text(month)}-T", month, run, pd.DataFrame([line]), "x", {}
-        )
+    commit_month(202106)  # the 36th committed month: the cap is reached
     conn.close()
     result = compute_subsidies(root, M, db)
     assert payees(result, "workshop_monthly") == {}
