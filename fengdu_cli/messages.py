@@ -115,6 +115,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "15位旧身份证号码，已按规则升级为18位",
         "en": "Old 15-digit ID number, upgraded to 18 digits",
     },
+    "id_region": {
+        "zh": "身份证号码前6位（{region}）不是已知的行政区划代码，请核对（已保留）",
+        "en": "The first 6 digits of the ID ({region}) are no known region code; please check (kept)",
+    },
     "missing_required": {
         "zh": "缺少必填项“{column_zh}”",
         "en": "Required field '{column_zh}' is empty",

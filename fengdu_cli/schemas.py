@@ -40,7 +40,7 @@ from fengdu_cli.townships import TOWNSHIPS
 PROBLEM_CODES = (
     "id_format", "id_checksum", "id_birthdate", "id_precision_lost", "id_15_digit",
     "missing_required", "duplicate_person", "unknown_township", "bad_date", "bad_number",
-    "bad_category",
+    "bad_category", "id_region",
 )  # fmt: skip
 # A row with one of these is rejected: kept in the report, used nowhere else (DESIGN §6).
 REJECT_CODES = frozenset(
@@ -92,6 +92,13 @@ def _not_blank(column: str) -> Predicate:
 
 def _id_is_not(code: str) -> Predicate:
     return lambda frame: frame["_id_code"].ne(code) | frame["_id_code"].isna()
+
+
+def _known_region(frame: pd.DataFrame) -> pd.Series:
+    """The first two digits of a well-formed ID name a real province (a warning only)."""
+    ids = frame["id_number"].astype(str)
+    well_formed = frame["_id_code"].isna() | frame["_id_code"].eq("id_15_digit")
+    return ~well_formed | ids.eq("") | ids.str[:2].isin(idcard.PROVINCE_CODES)
 
 
 def _first_occurrence(frame: pd.DataFrame) -> pd.Series:
@@ -148,6 +155,7 @@ def rules_for(kind: str, frame: pd.DataFrame, *, duplicates: bool) -> list[Rule]
             "id_15_digit",
         ):
             rules.append(Rule("id_number", code, _id_is_not(code)))
+        rules.append(Rule("id_number", "id_region", _known_region))
     for column in required_columns(kind):
         if column in frame:
             rules.append(Rule(column, "missing_required", _not_blank(column)))
@@ -331,6 +339,8 @@ def _explain(
     elif code == "id_15_digit":
         message = text(code, lang)
         suggestion = text("suggest_upgraded", lang, upgraded=idcard.mask(id_number))
+    elif code == "id_region":
+        message = text(code, lang, region=id_number[:6])
     elif code == "duplicate_person":
         message = text(code, lang, first=first_seen.get(id_number, "?"))
     elif code == "unknown_township":

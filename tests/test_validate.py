@@ -181,3 +181,16 @@ def test_no_duplicate_check_for_insurance_rows(tmp_path):
         ["身份证号码,姓名,统一社会信用代码,费款所属期,险种,缴费基数,单位缴费,个人缴费", line, line],
     )
     assert check_paths([path], "insurance", on=AS_OF).rows_valid == 2
+
+
+def test_unknown_region_only_warns(tmp_path):
+    # planted: row 3 is a valid ID whose first two digits (99) name no province
+    first17 = "99023019900101001"
+    path = xlsx(
+        tmp_path / "t.xlsx",
+        [HEADER, person(1), person(2, 身份证号码=first17 + check_digit(first17))],
+    )
+    checked = check_paths([path], "roster", on=AS_OF)
+    assert _codes(checked) == {(3, "id_number", "id_region")}
+    assert checked.rows_valid == 2 and checked.problems.iloc[0]["severity"] == "warning"
+    assert "990230" in checked.problems.iloc[0]["message"]

@@ -102,6 +102,7 @@ def _code_title(code: str, lang: str) -> str:
         "bad_date": ("日期无法识别", "bad date"),
         "bad_number": ("数值或号码有误", "bad number"),
         "bad_category": ("取值不在范围内", "value not allowed"),
+        "id_region": ("身份证号码地区代码未知", "unknown ID region"),
     }
     zh, en = titles.get(code, (code, code))
     return en if lang == "en" else zh
