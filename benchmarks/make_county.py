@@ -36,7 +36,15 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
-from fengdu_cli.normalise import WORKING  # the 务工状态 values that mean working
+from fengdu_cli.normalise import (  # the values townships may type
+    CATEGORY_CHOICES as CATEGORIES,
+)
+from fengdu_cli.normalise import (
+    LABOR_CHOICES as LABOR,
+)
+from fengdu_cli.normalise import (
+    WORKING,
+)
 from fengdu_cli.sample import credit_code
 from fengdu_cli.townships import TOWNSHIPS
 
@@ -68,16 +76,7 @@ _GIVEN = list(
 )
 _SYLLABLES = list("长金双大桂湾青新太石鹿白燕银三梨观松岩夜广龙凤马柏竹杨枫茶花碧水河坪坝")
 
-CATEGORIES = (
-    "脱贫人口",
-    "监测对象",
-    "边缘易致贫户",
-    "脱贫不稳定户",
-    "突发严重困难户",
-    "农村低收入人口",
-)
 CATEGORY_P = (0.70, 0.06, 0.04, 0.03, 0.02, 0.15)
-LABOR = ("普通劳动力", "技能劳动力", "弱劳动力或半劳动力", "丧失劳动力", "无劳动力")
 LABOR_P = (0.55, 0.12, 0.15, 0.08, 0.10)
 WORKING_P = (0.24, 0.17, 0.28, 0.05, 0.06, 0.05, 0.15)
 CHONGQING = ("重庆市渝北区", "重庆市涪陵区", "重庆市江北区", "重庆市九龙坡区", "重庆市万州区")

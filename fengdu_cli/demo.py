@@ -78,8 +78,8 @@ def run_demo(data: Path, out: Path, *, lang: str = "zh") -> DemoResult:
     if all(k in checked for k in ("roster", "employment", "insurance")):
         month = dates.month_of(on)
         db = out / "demo.db"  # the demo never touches the real ./fengdu.db
-        reconciled = reconcile_month(data, month, db, lang=lang)
+        reconciled = reconcile_month(data, month, db, lang=lang, checked=checked)
         written.extend(write_reconcile(reconciled, out, split_by_township=True))
-        subsidies = compute_subsidies(data, month, db, lang=lang)
+        subsidies = compute_subsidies(data, month, db, lang=lang, checked=checked)
         written.extend(write_subsidy_files(subsidies, out))
     return DemoResult(data, checked, tuple(written), reconciled, subsidies)

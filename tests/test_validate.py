@@ -8,7 +8,7 @@ import pandas as pd
 
 from fengdu_cli.idcard import check_digit
 from fengdu_cli.validate import check_paths
-from tests.makers import HEADER, csv_file, person, valid_id, wrong_check, xlsx
+from tests.makers import EMPLOYMENT_HEADER, HEADER, csv_file, person, valid_id, wrong_check, xlsx
 
 AS_OF = dt.date(2024, 6, 30)
 
@@ -139,14 +139,7 @@ def test_employment_bad_date_is_kept_empty_and_bad_id_rejected(tmp_path):
     path = xlsx(
         tmp_path / "emp.xlsx",
         [
-            [
-                "身份证号码",
-                "姓名",
-                "用人单位名称",
-                "统一社会信用代码",
-                "就业开始日期",
-                "就业结束日期",
-            ],
+            EMPLOYMENT_HEADER[:6],
             [valid_id(1), "甲", "丰都某厂", "91500230MA5U000001", "2021.9.13", None],
             [valid_id(2), "乙", "丰都某厂", "91500230MA5U000001", "2021年13月1日", "2024-05-31"],
             [wrong_check(valid_id(3)), "丙", "丰都某厂", "91500230MA5U000001", 44452, None],
