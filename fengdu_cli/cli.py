@@ -19,8 +19,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from fengdu_cli import __version__
@@ -54,6 +56,13 @@ AsOfOpt = Annotated[
     typer.Option("--as-of", help="计算年龄的日期 YYYY-MM-DD，默认今天 / date ages are judged on"),
 ]
 OutOpt = Annotated[Path, typer.Option("--out", "-o", help="输出文件夹 / output folder")]
+ColumnsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--columns",
+        help="列识别设置 columns.toml（默认：数据文件夹中的 columns.toml）/ column settings file",
+    ),
+]
 
 
 def _console(stderr: bool = False) -> Console:
@@ -73,10 +82,11 @@ def _guarded(func: Callable[..., int]) -> Callable[..., None]:
                 raise UsageError("unknown_kind", kind=f"--lang {lang}", choices="zh / en")
             code = func(*args, **kwargs)
         except FengduError as exc:
+            message = escape(exc.message(lang))
             _console(stderr=True).print(
-                f"[bold red]错误[/]：{exc.message(lang)}"
+                f"[bold red]错误[/]：{message}"
                 if lang == "zh"
-                else f"[bold red]Error[/]: {exc.message(lang)}"
+                else f"[bold red]Error[/]: {message}"
             )
             raise typer.Exit(exc.exit_code) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
@@ -179,6 +189,7 @@ def render_checked(checked: Checked, console: Console, lang: str, limit: int = 2
             where = Path(rec.file).name + (f"（{rec.sheet}）" if rec.sheet else "")
             first.add_row(where, str(rec.row), rec.header, rec.value, rec.message)
         console.print(first)
+    render_gaps(checked.gaps, checked.problems, console)
     for notice in checked.notices:
         console.print(f"[yellow]{Path(notice.file).name}：{notice.message}[/]")
     for bad in checked.unreadable:
@@ -191,6 +202,16 @@ def render_checked(checked: Checked, console: Console, lang: str, limit: int = 2
             if zh
             else f"Rows not counted as persons (subtotals, footers, repeated headers): {len(checked.skipped)}"
         )
+
+
+def render_gaps(gaps, problems, console: Console) -> None:
+    """Each column a file lacks or holds twice, in red: the persons and codes it leaves unjudged."""
+    if not gaps:
+        return
+    file_level = problems[problems["code"].isin(("missing_column", "ambiguous_column"))]
+    for rec in file_level.itertuples(index=False):
+        where = rec.file + (f"（{rec.sheet}）" if rec.sheet else "")
+        console.print(f"[bold red]{where} 第{rec.row}行表头：{rec.message}[/]", markup=True)
 
 
 def _exit_code(checked: Checked) -> int:
@@ -215,16 +236,19 @@ def validate(
         typer.Option("--return-dir", help="按乡镇写退回清单 / one return list per township"),
     ] = None,
     as_of: AsOfOpt = None,
+    columns: ColumnsOpt = None,
     json_: JsonOpt = False,
     quiet: QuietOpt = False,
     lang: LangOpt = "zh",
     debug: DebugOpt = False,
 ) -> int:
     """读取并校验表格，列出所有问题。Read files, normalise, check; report every problem."""
+    from fengdu_cli.io.columns_toml import columns_for
     from fengdu_cli.io.reports import write_problem_report, write_return_lists
     from fengdu_cli.validate import check_paths
 
-    checked = check_paths(paths, _kind(kind), on=_as_of(as_of), lang=lang)
+    config = columns_for(columns, list(paths))
+    checked = check_paths(paths, _kind(kind), on=_as_of(as_of), lang=lang, columns=config)
     written = []
     if report is not None:
         written.append(write_problem_report(checked, report, lang))
@@ -240,6 +264,140 @@ def validate(
     return _exit_code(checked)
 
 
+@app.command("columns")
+@_guarded
+def columns_command(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="文件或文件夹 / files or folders")
+    ] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind", "-k", help=f"数据类型（默认按文件夹或表头判断）: {' / '.join(KINDS)}"
+        ),
+    ] = None,
+    columns: ColumnsOpt = None,
+    check: Annotated[
+        Path | None, typer.Option("--check", help="检查一个 columns.toml / check a columns.toml")
+    ] = None,
+    json_: JsonOpt = False,
+    lang: LangOpt = "zh",
+    debug: DebugOpt = False,
+) -> int:
+    """每一列被识别成什么、怎样识别的。How each header was recognised (alias / keywords / values)."""
+    from fengdu_cli.io.columns_toml import check_columns, columns_for
+    from fengdu_cli.validate import describe_columns
+
+    if check is not None:
+        problems = check_columns(check)
+        if problems and problems[0].code == "path_missing":
+            from fengdu_cli.errors import InputError
+
+            raise InputError("path_missing", path=str(check))
+        if json_:
+            _print_json(
+                {
+                    "file": str(check),
+                    "ok": not problems,
+                    "problems": [
+                        {"code": p.code, "line": p.line, "message": p.message(lang)}
+                        for p in problems
+                    ],
+                }
+            )
+        else:
+            console = _console()
+            if not problems:
+                console.print(f"{check}：列识别设置无误" if lang == "zh" else f"{check}: OK")
+            for p in problems:
+                console.print(f"{check}：{p.message(lang)}", soft_wrap=True, markup=False)
+        return 1 if problems else 0
+    if not paths:
+        raise UsageError("columns_no_paths")
+    config = columns_for(columns, list(paths))
+    found = describe_columns(paths, _kind(kind) if kind else None, columns=config)
+    if json_:
+        _print_json(
+            {
+                "columns_file": config.path,
+                "kinds": {
+                    k: {
+                        key: c.summary()[key]
+                        for key in ("files", "columns", "missing_columns", "unreadable")
+                    }
+                    for k, c in found.items()
+                },
+            }
+        )
+    else:
+        render_columns(found, _console(), lang, config.path)
+    if any(c.unreadable for c in found.values()):
+        return 3
+    return 1 if any(c.gaps for c in found.values()) else 0
+
+
+def render_columns(
+    found: dict[str, Checked], console: Console, lang: str, toml: str | None
+) -> None:
+    """Per file and sheet: header → column, how, share of values that fit; what is lacking."""
+    from fengdu_cli.io.reports import how_label
+
+    zh = lang == "zh"
+    if toml:
+        console.print(("使用列识别设置：" if zh else "Column settings: ") + toml)
+    for kind, checked in found.items():
+        table_of = (
+            checked.columns.groupby(["file", "sheet"], sort=False) if len(checked.columns) else []
+        )
+        for (file, sheet), rows in table_of:
+            where = file + (f"（{sheet}）" if sheet else "")
+            view = Table(title=f"{where} — {text(f'kind_{kind}', lang)}")
+            for head in (
+                "列/col",
+                "表头/header",
+                "识别为/column",
+                "方式/how",
+                "取值符合/values fit",
+            ):
+                view.add_column(head.split("/")[0 if zh else 1], overflow="fold")
+            for rec in rows.itertuples(index=False):
+                shown = f"{rec.column_zh}（{rec.column}）" if rec.column else "—"
+                share = "" if pd.isna(rec.share) else f"{rec.share:.0%}"
+                style = None if rec.column else "dim"
+                view.add_row(
+                    rec.letter,
+                    rec.header or "（空）",
+                    shown,
+                    how_label(rec.how, lang),
+                    share,
+                    style=style,
+                )
+            console.print(view)
+            for g in checked.gaps:
+                if Path(g.file).name == file and g.sheet == sheet:
+                    column = f"{g.column}（{_display(kind, g.column)}）"
+                    if g.cause == "ambiguous":
+                        console.print(
+                            f"[bold red]  多列可能是 {column}：“{'”“'.join(g.headers)}”[/]"
+                        )
+                    else:
+                        near = f"，最接近的列：“{g.headers[0]}”" if g.headers else ""
+                        console.print(
+                            f"[bold red]  缺少 {column}{near}："
+                            f"{g.persons} 人的 {'、'.join(g.needed_by)} 无法判断[/]"
+                        )
+        for bad in checked.unreadable:
+            _console(stderr=True).print(
+                ("[bold red]错误[/]：" if zh else "[bold red]Error[/]: ") + bad.message
+            )
+
+
+def _display(kind: str, column: str) -> str:
+    from fengdu_cli.io.columns import display_name
+
+    return display_name(kind, column)
+
+
 @app.command()
 @_guarded
 def ingest(
@@ -247,6 +405,7 @@ def ingest(
     kind: KindOpt = "roster",
     out: OutOpt = Path("out"),
     as_of: AsOfOpt = None,
+    columns: ColumnsOpt = None,
     json_: JsonOpt = False,
     quiet: QuietOpt = False,
     lang: LangOpt = "zh",
@@ -254,8 +413,10 @@ def ingest(
 ) -> int:
     """校验后汇总成一张干净的总表。Check, then write the clean consolidated table."""
     from fengdu_cli.ingest import ingest as run_ingest
+    from fengdu_cli.io.columns_toml import columns_for
 
-    result = run_ingest(paths, _kind(kind), out, on=_as_of(as_of), lang=lang)
+    config = columns_for(columns, list(paths))
+    result = run_ingest(paths, _kind(kind), out, on=_as_of(as_of), lang=lang, columns=config)
     if json_:
         _print_json(result.summary())
     elif not quiet:
@@ -384,6 +545,21 @@ def render_reconciled(result, console: Console, lang: str) -> None:
             f"与 {summary['previous_month']} 比较：新增 {summary['warnings_new']}，"
             f"持续 {summary['warnings_continuing']}，已消除 {summary['warnings_resolved']}"
         )
+    render_undetermined(result.checked, result.undetermined_counts(), console, "预警")
+
+
+def render_undetermined(checked, counts: dict[str, int], console: Console, what: str) -> None:
+    """The columns files lacked, and per code how many persons could not be judged (red)."""
+    for kind, c in checked.items():
+        if c.gaps:
+            console.print(f"[bold red]{text(f'kind_{kind}', 'zh')}：[/]")
+            render_gaps(c.gaps, c.problems, console)
+    if counts:
+        console.print(
+            f"[bold red]无法判断（数据缺失或无法识别，未计入{what}，请补齐后重算）："
+            + "，".join(f"{code} {n} 人" for code, n in counts.items())
+            + "，名单见输出文件“无法判断”表[/]"
+        )
 
 
 @app.command()
@@ -399,16 +575,19 @@ def reconcile(
             "--split-by-township", help="每个乡镇一个预警名单 / one workbook per township"
         ),
     ] = False,
+    columns: ColumnsOpt = None,
     json_: JsonOpt = False,
     quiet: QuietOpt = False,
     lang: LangOpt = "zh",
     debug: DebugOpt = False,
 ) -> int:
     """每月数据比对：就业、参保与预警。Cross-match roster, employment and insurance; raise warnings."""
+    from fengdu_cli.io.columns_toml import columns_for
     from fengdu_cli.io.reconcile_report import write_reconcile
     from fengdu_cli.monthly import reconcile_month
 
-    result = reconcile_month(data, _month(month), db, lang=lang)
+    config = columns_for(columns, [data])
+    result = reconcile_month(data, _month(month), db, lang=lang, columns=config)
     written = write_reconcile(result, out, split_by_township=split_by_township)
     if json_:
         _print_json(result.summary())
@@ -463,6 +642,7 @@ def render_subsidy(result, console: Console, lang: str) -> None:
         for code, reason in result.skipped.items():
             skipped.add_row(f"{result.policy.rule(code).name}（{code}）", reason)
         console.print(skipped)
+    render_undetermined(result.checked, result.undetermined_counts(), console, "发放名单")
     if result.newly_committed:
         console.print(f"[bold green]已入账：批次 {result.batch_id}，{len(result.lines)} 笔[/]")
     elif result.committed:
@@ -489,17 +669,20 @@ def subsidy(
     commit: Annotated[
         bool, typer.Option("--commit", help="把本月名单记入台账 / record the lines in the ledger")
     ] = False,
+    columns: ColumnsOpt = None,
     json_: JsonOpt = False,
     quiet: QuietOpt = False,
     lang: LangOpt = "zh",
     debug: DebugOpt = False,
 ) -> int:
     """计算补贴，生成发放花名册、银行文件和公示名单。Compute the month's subsidy lists."""
+    from fengdu_cli.io.columns_toml import columns_for
     from fengdu_cli.io.subsidy_files import write_subsidy_files
     from fengdu_cli.subsidy import compute_subsidies
 
+    config = columns_for(columns, [data])
     result = compute_subsidies(
-        data, _month(month), db, policy_path=policy, commit=commit, lang=lang
+        data, _month(month), db, policy_path=policy, commit=commit, lang=lang, columns=config
     )
     written = write_subsidy_files(result, out)
     if json_:
@@ -509,8 +692,8 @@ def subsidy(
         render_subsidy(result, console, lang)
         for path in written:
             console.print(("已写入：" if lang == "zh" else "Written: ") + str(path))
-    rejected = any(c.rows_rejected for c in result.checked.values())
-    return 1 if rejected else 0
+    rejected = any(c.rows_rejected or c.gaps for c in result.checked.values())
+    return 1 if rejected or len(result.undetermined()) else 0
 
 
 @app.command()
@@ -523,14 +706,19 @@ def explain(
     data: DataOpt,
     db: DbOpt = Path("fengdu.db"),
     policy: PolicyOpt = None,
+    columns: ColumnsOpt = None,
     json_: JsonOpt = False,
     lang: LangOpt = "zh",
     debug: DebugOpt = False,
 ) -> int:
     """说明某人（或某单位）每项补贴发或不发的原因。Why this person got, or did not get, each subsidy."""
     from fengdu_cli.explain import explain as run_explain
+    from fengdu_cli.io.columns_toml import columns_for
 
-    result = run_explain(id_number, _month(month), data, db, policy_path=policy, lang=lang)
+    config = columns_for(columns, [data])
+    result = run_explain(
+        id_number, _month(month), data, db, policy_path=policy, lang=lang, columns=config
+    )
     if json_:
         _print_json(result.to_dict())
         return 0
@@ -555,7 +743,7 @@ def explain(
             f"[bold]{rule['name']}（{rule['code']}）：{rule['outcome_zh']}[/] — {rule['reason']}"
         )
         for cond in rule.get("conditions", []):
-            mark = "✓" if cond["ok"] else "✗"
+            mark = "?" if cond["ok"] is None else ("✓" if cond["ok"] else "✗")
             console.print(f"    {mark} {cond['condition']}：{cond['value']}")
         if rule.get("conditions"):
             console.print(f"    依据：{rule['source']}")
@@ -756,12 +944,14 @@ def run_month(
     commit: Annotated[
         bool, typer.Option("--commit", help="补贴名单入账 / record the lines in the ledger")
     ] = False,
+    columns: ColumnsOpt = None,
     json_: JsonOpt = False,
     quiet: QuietOpt = False,
     lang: LangOpt = "zh",
     debug: DebugOpt = False,
 ) -> int:
     """每月一次跑完：校验 → 比对 → 补贴（供定时任务使用）。validate → reconcile → subsidy, for cron."""
+    from fengdu_cli.io.columns_toml import columns_for
     from fengdu_cli.io.reconcile_report import write_reconcile
     from fengdu_cli.io.reports import write_problem_report, write_return_lists
     from fengdu_cli.io.subsidy_files import write_subsidy_files
@@ -769,7 +959,7 @@ def run_month(
     from fengdu_cli.subsidy import compute_subsidies, read_month
 
     m = _month(month)
-    checked = read_month(data, m, lang)  # read once, used by both steps
+    checked = read_month(data, m, lang, columns_for(columns, [data]))  # read once, used twice
     reconciled = reconcile_month(data, m, db, lang=lang, checked=checked)
     roster = reconciled.checked["roster"]
     label = Path(out)
@@ -793,7 +983,7 @@ def run_month(
         render_reconciled(reconciled, console, lang)
         render_subsidy(subsidies, console, lang)
         console.print(f"已写入 {len(written)} 个文件，位于 {out}")
-    return 1 if reconciled.has_problems() else 0
+    return 1 if reconciled.has_problems() or len(subsidies.undetermined()) else 0
 
 
 @app.command()

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from fengdu_cli import __version__, dates, idcard, ledger
+from fengdu_cli.io.columns_toml import ColumnsConfig
 from fengdu_cli.policy import RULE_CODES, load_policy
 from fengdu_cli.rules import IMPLEMENTED
 from fengdu_cli.rules.base import condition_text
@@ -26,6 +27,7 @@ OUTCOMES = {
     "to_pay": "符合条件（本月名单，尚未入账）",
     "capped": "已达上限",
     "not_eligible": "不符合条件",
+    "undetermined": "无法判断（有条件所需的数据缺失或无法识别，未发放）",
     "already_paid": "已发放过",
     "expired": "政策已到期",
     "not_configured": "金额未配置",
@@ -85,13 +87,14 @@ def explain(
     *,
     policy_path: Path | None = None,
     lang: str = "zh",
+    columns: ColumnsConfig | None = None,
 ) -> Explanation:
     """Explain every rule in the policy for ``subject`` (ID number or credit code) at ``month``."""
     subject = idcard.normalise(subject)
     if len(subject) == 15 and subject.isdigit():
         subject = idcard.upgrade_15(subject)
     policy = load_policy(policy_path)
-    checked, matched, state = load_month(data, month, lang)
+    checked, matched, state = load_month(data, month, lang, columns=columns)
     paid, batch = pd.DataFrame(columns=["batch_id", "month", "rule", "key"]), None
     if Path(db).exists():  # no database yet: nothing has been paid (and none is created)
         conn = ledger.connect(db)
@@ -142,18 +145,22 @@ def explain(
 def _rule_trace(
     code: str, row: dict, values: dict, batch: str | None, paid: pd.DataFrame, month: int
 ) -> dict:
-    conditions = [
-        {
-            "condition": condition_text(cond, values),
-            "ok": bool(row.get(f"c_{cond.name}")),
-            "value": str(row.get(f"v_{cond.name}", "")),
-        }
-        for cond in IMPLEMENTED[code].CONDITIONS
-    ]
+    conditions = []
+    for cond in IMPLEMENTED[code].CONDITIONS:
+        unknown = str(row.get(f"u_{cond.name}", "") or "")
+        conditions.append(
+            {
+                "condition": condition_text(cond, values),
+                "ok": None if unknown else bool(row.get(f"c_{cond.name}")),
+                "value": f"无法判断：{unknown}" if unknown else str(row.get(f"v_{cond.name}", "")),
+            }
+        )
     amount = int(row["amount_fen"])
     if row["paid_before"]:
         outcome = "already_paid"
         reason = f"已于{dates.month_text(int(row['paid_month']))}发放（批次 {row['paid_before']}）"
+    elif row.get("undetermined"):
+        outcome, reason = "undetermined", f"无法判断：{row['unknown']}"
     elif not row["eligible"]:
         outcome, reason = "not_eligible", f"不满足：{row['failed']}"
     elif row["capped"]:

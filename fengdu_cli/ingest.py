@@ -16,6 +16,7 @@ import pandas as pd
 
 from fengdu_cli import idcard
 from fengdu_cli.io.columns import ALIASES
+from fengdu_cli.io.columns_toml import ColumnsConfig
 from fengdu_cli.io.reports import write_clean, write_problem_report
 from fengdu_cli.validate import Checked, check_paths
 
@@ -39,11 +40,19 @@ class Ingested:
         }
 
 
+# Columns normalising adds for the rules, not for the clerk's table.
+DERIVED_INTERNAL = frozenset({"category_facts", "region"})
+
+
 def clean_table(checked: Checked, on: dt.date) -> pd.DataFrame:
     """The valid rows in canonical column order, with derived and provenance columns."""
     valid = checked.valid
     canonical = [c for c in ALIASES[checked.kind] if c in valid]
-    extras = [c for c in valid.columns if not c.startswith("_") and c not in canonical]
+    extras = [
+        c
+        for c in valid.columns
+        if not c.startswith("_") and c not in canonical and c not in DERIVED_INTERNAL
+    ]
     table = valid[canonical + extras].copy()
     if "category_detail" in table and "category" in table:
         table.insert(
@@ -71,6 +80,7 @@ def ingest(
     *,
     on: dt.date | None = None,
     lang: str = "zh",
+    columns: ColumnsConfig | None = None,
 ) -> Ingested:
     """Check ``paths`` and write ``<kind>-clean.xlsx/.csv`` and ``<kind>-problems.xlsx``.
 
@@ -78,7 +88,7 @@ def ingest(
     township's file must not look complete.
     """
     on = on or dt.date.today()
-    checked = check_paths(paths, kind, on=on, lang=lang)
+    checked = check_paths(paths, kind, on=on, lang=lang, columns=columns)
     if checked.unreadable:
         raise checked.unreadable[0].error()
     clean = clean_table(checked, on)

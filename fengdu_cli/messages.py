@@ -51,14 +51,92 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "No {kind} header found in {path} (no column names such as 姓名 / 身份证号码 "
         "in the first {scan} rows)",
     },
-    "missing_column": {
+    "required_column_missing": {
         "zh": "{path}（工作表“{sheet}”）缺少必需的列“{column}”。找到的列有：{found}",
         "en": "{path} (sheet '{sheet}') lacks the required column '{column}'. "
         "Columns found: {found}",
     },
+    "required_column_missing_near": {
+        "zh": "{path}（工作表“{sheet}”）缺少必需的列“{column}”；最接近的列：“{closest}”"
+        "（如确是该列，请在 columns.toml 中指定）。找到的列有：{found}",
+        "en": "{path} (sheet '{sheet}') lacks the required column '{column}'; the closest "
+        "header is '{closest}' (if it is that column, say so in columns.toml). "
+        "Columns found: {found}",
+    },
+    "required_column_ambiguous": {
+        "zh": "{path}（工作表“{sheet}”）有多列都可能是必需的列“{column}”：“{headers}”；"
+        "无法确定用哪一列，请删去多余的列或在 columns.toml 中指定",
+        "en": "{path} (sheet '{sheet}'): several columns may be the required column "
+        "'{column}': '{headers}'; remove the extra ones or name one in columns.toml",
+    },
+    # ---- facts that could not be read (无法判断) ----
+    "gap_no_column": {
+        "zh": "{kind_zh} {file} 缺少“{column_zh}”列",
+        "en": "{kind_zh} {file} has no column '{column_zh}'",
+    },
+    "gap_ambiguous": {
+        "zh": "{kind_zh} {file} 有多列可能是“{column_zh}”，无法确定",
+        "en": "{kind_zh} {file} has several columns that may be '{column_zh}'",
+    },
+    "gap_blank": {
+        "zh": "{kind_zh} {where}“{column_zh}”为空",
+        "en": "{kind_zh} {where}: '{column_zh}' is blank",
+    },
+    "gap_bad_value": {
+        "zh": "{kind_zh} {where}“{column_zh}”填写的“{value}”无法识别",
+        "en": "{kind_zh} {where}: '{column_zh}' value '{value}' is not understood",
+    },
+    # ---- columns.toml ----
+    "columns_invalid": {
+        "zh": "列识别设置文件 {path} 有 {count} 处问题，未使用：\n{problems}",
+        "en": "The column settings file {path} has {count} problem(s) and was not used:\n"
+        "{problems}",
+    },
+    "columns_line": {"zh": "第 {line} 行：", "en": "line {line}: "},
+    "columns_encoding": {
+        "zh": "文件不是 UTF-8 编码，请用记事本“另存为 UTF-8”",
+        "en": "The file is not UTF-8; save it as UTF-8",
+    },
+    "columns_syntax": {
+        "zh": "TOML 格式错误（{detail}）",
+        "en": "TOML syntax error ({detail})",
+    },
+    "columns_bad_kind": {
+        "zh": "未知的数据类型 [{kind}]；可选：{choices}",
+        "en": "Unknown kind [{kind}]; choose one of: {choices}",
+    },
+    "columns_bad_table": {
+        "zh": "[{key}] 应为一个表（含 headers 或 values）",
+        "en": "[{key}] must be a table (with headers or values)",
+    },
+    "columns_bad_part": {
+        "zh": "[{kind}] 下只能有 headers（表头）和 values（取值），不能有 {part}",
+        "en": "[{kind}] may hold only headers and values, not {part}",
+    },
+    "columns_empty_key": {
+        "zh": "[{kind}.headers] 中有空的表头",
+        "en": "[{kind}.headers] has an empty header",
+    },
+    "columns_bad_target": {
+        "zh": '表头“{header}”对应的列不是{kind_zh}的列；可选：{choices}，或写 "" 表示不是数据列',
+        "en": "Header '{header}' is mapped to no column of {kind}; choose one of: {choices}, "
+        'or "" for not a data column',
+    },
+    "columns_bad_value_column": {
+        "zh": "[{kind}.values.{column}]：只能为这些列设置取值写法：{choices}",
+        "en": "[{kind}.values.{column}]: value spellings can be set only for: {choices}",
+    },
+    "columns_bad_value": {
+        "zh": "{column} 的写法“{typed}”对应的“{target}”不是本工具认识的取值",
+        "en": "{column}: '{typed}' is mapped to '{target}', which is not a value the tool knows",
+    },
     "unknown_kind": {
         "zh": "未知的数据类型 {kind}；可选：{choices}",
         "en": "Unknown kind {kind}; choose one of: {choices}",
+    },
+    "columns_no_paths": {
+        "zh": "请给出要查看的文件或文件夹，或用 --check FILE 检查 columns.toml",
+        "en": "Give files or folders to look at, or --check FILE to check a columns.toml",
     },
     "bad_month": {
         "zh": "月份格式不对：{value}，应为 YYYY-MM，例如 2024-06",
@@ -147,7 +225,32 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "“{column_zh}”的值“{value}”不在可选范围内；可选：{choices}",
         "en": "'{column_zh}' value '{value}' is not one of: {choices}",
     },
+    "missing_column": {
+        "zh": "本表没有“{column_zh}”列：{persons} 人的 {codes} 无法判断（列入“无法判断”，不按不符合处理）",
+        "en": "This sheet has no column '{column_zh}': {codes} cannot be judged for its "
+        "{persons} persons (listed as undetermined, not as 'no')",
+    },
+    "missing_column_near": {
+        "zh": "本表没有可确认的“{column_zh}”列（最接近的列“{headers}”未采用）：{persons} 人的 "
+        "{codes} 无法判断（列入“无法判断”，不按不符合处理）",
+        "en": "This sheet has no column that is surely '{column_zh}' (the closest, "
+        "'{headers}', was not used): {codes} cannot be judged for its {persons} persons",
+    },
+    "ambiguous_column_needed": {
+        "zh": "有多列都可能是“{column_zh}”：“{headers}”，无法确定，均未采用：{persons} 人的 "
+        "{codes} 无法判断",
+        "en": "Several columns may be '{column_zh}': '{headers}'; none was used: {codes} "
+        "cannot be judged for {persons} persons",
+    },
+    "ambiguous_column_kept": {
+        "zh": "有多列都可能是“{column_zh}”：“{headers}”；已采用第一列，请确认",
+        "en": "Several columns may be '{column_zh}': '{headers}'; the first was used, please check",
+    },
     # ---- suggestions ----
+    "suggest_columns_toml": {
+        "zh": '在数据文件夹的 columns.toml 中写明，例如 [{kind}.headers] "表头文字" = "{column}"',
+        "en": 'Say which header it is in columns.toml, e.g. [{kind}.headers] "header" = "{column}"',
+    },
     "suggest_check_digit": {
         "zh": "按前17位计算校验位应为 {expected}；如前17位无误，请将末位改为 {expected}",
         "en": "The first 17 digits imply check digit {expected}; if they are right, "

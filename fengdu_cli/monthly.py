@@ -13,13 +13,21 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from fengdu_cli import dates, idcard, ledger
+from fengdu_cli import dates, gaps, idcard, ledger
 from fengdu_cli.errors import InputError
 from fengdu_cli.io.columns import FOLDERS
+from fengdu_cli.io.columns_toml import ColumnsConfig, columns_for
 from fengdu_cli.normalise import LABOR_CAPABLE
 from fengdu_cli.reconcile import Matched, as_of, match, matched_counts, person_state
 from fengdu_cli.validate import Checked, check_paths
-from fengdu_cli.warnings import OUTPUT_COLUMNS, WARNING_CODES, raise_warnings, typo_suggestions
+from fengdu_cli.warnings import (
+    OUTPUT_COLUMNS,
+    UNDETERMINED_COLUMNS,
+    WARNING_CODES,
+    raise_warnings,
+    typo_suggestions,
+    undetermined_warnings,
+)
 
 RECONCILE_KINDS = ("roster", "employment", "insurance")
 
@@ -36,6 +44,10 @@ class Reconciled:
     resolved: pd.DataFrame  # last stored month's warnings that are gone now
     previous_month: int | None
     inputs: dict[str, dict[str, int]] = field(default_factory=dict)
+    # persons a warning could not be judged for (a column missing, a value not understood)
+    undetermined: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=UNDETERMINED_COLUMNS)
+    )
 
     def flags(self) -> dict[str, int]:
         counts = self.warnings["code"].value_counts()
@@ -49,9 +61,21 @@ class Reconciled:
             "rejected": sum(c.rows_rejected for c in self.checked.values()),
         }
 
+    def undetermined_counts(self) -> dict[str, int]:
+        counts = self.undetermined["code"].value_counts()
+        return {code: int(n) for code, n in counts.items()}
+
+    def gaps(self) -> list:
+        """Every column a file lacked or held twice, over all inputs."""
+        return [g for c in self.checked.values() for g in c.gaps]
+
     def has_problems(self) -> bool:
-        """Warnings raised or rows rejected (exit 1, so cron can alert)."""
-        return bool(len(self.warnings)) or any(c.rows_rejected for c in self.checked.values())
+        """Warnings raised, rows rejected, or facts that could not be judged (exit 1)."""
+        return (
+            bool(len(self.warnings))
+            or bool(len(self.undetermined))
+            or any(c.rows_rejected or c.gaps for c in self.checked.values())
+        )
 
     def summary(self) -> dict:
         """The DESIGN §2 JSON summary of ``reconcile`` (extra keys allowed)."""
@@ -62,6 +86,7 @@ class Reconciled:
             "labor_capable": int(self.state["labor_capacity"].isin(LABOR_CAPABLE).sum())
             if "labor_capacity" in self.state
             else 0,
+            "labor_unknown": int(gaps.unknown(self.state, ("roster.labor_capacity",)).sum()),
             "matched": matched_counts(self.state),
             "flags": self.flags(),
             "rows": self.rows(),
@@ -73,18 +98,37 @@ class Reconciled:
             "warnings_continuing": int(status.get("持续", 0)) if len(self.warnings) else 0,
             "warnings_resolved": len(self.resolved),
             "townships": township_table(self).to_dict("records"),
+            "undetermined": self.undetermined_counts(),
+            "missing_columns": [
+                {
+                    "kind": kind,
+                    "file": Path(g.file).name,
+                    "sheet": g.sheet,
+                    "column": g.column,
+                    "cause": g.cause,
+                    "persons": g.persons,
+                    "needed_by": list(g.needed_by),
+                }
+                for kind, c in self.checked.items()
+                for g in c.gaps
+            ],
         }
 
 
-def read_inputs(data: Path, month: int, lang: str = "zh") -> dict[str, Checked]:
-    """Check rosters/, employment/ and insurance/ under ``data``; all three are needed."""
+def read_inputs(
+    data: Path, month: int, lang: str = "zh", columns: ColumnsConfig | None = None
+) -> dict[str, Checked]:
+    """Check rosters/, employment/ and insurance/ under ``data``; all three are needed.
+
+    ``columns``: the clerk's columns.toml (None: ``data/columns.toml`` if present)."""
     on = as_of(month)
+    columns = columns if columns is not None else columns_for(None, [Path(data)])
     checked = {}
     for kind in RECONCILE_KINDS:
         folder = Path(data) / FOLDERS[kind]
         if not folder.exists():
             raise InputError("path_missing", path=str(folder))
-        result = check_paths([folder], kind, on=on, lang=lang)
+        result = check_paths([folder], kind, on=on, lang=lang, columns=columns)
         if result.unreadable:
             raise result.unreadable[0].error()
         checked[kind] = result
@@ -206,13 +250,15 @@ def reconcile_month(
     *,
     lang: str = "zh",
     checked: dict[str, Checked] | None = None,
+    columns: ColumnsConfig | None = None,
 ) -> Reconciled:
     """Reconcile ``month`` from ``data`` and store its snapshot in ``db`` (replacing a re-run).
 
-    ``checked`` holds the inputs when the caller has read them already.
+    ``checked`` holds the inputs when the caller has read them already; ``columns`` is
+    the clerk's columns.toml (None: ``data/columns.toml`` if present).
     """
     if checked is None:
-        checked = read_inputs(data, month, lang)
+        checked = read_inputs(data, month, lang, columns)
     checked = {kind: checked[kind] for kind in RECONCILE_KINDS}
     matched = match(
         checked["roster"].valid, checked["employment"].valid, checked["insurance"].valid
@@ -223,6 +269,7 @@ def reconcile_month(
         ignore_index=True,
     )
     warnings = _sorted(warnings)
+    undetermined = _sorted(undetermined_warnings(state))
     with ledger.hold_lock(db):
         conn = ledger.connect(db)
         try:
@@ -243,6 +290,7 @@ def reconcile_month(
                 resolved,
                 previous,
                 _input_counts(checked, matched),
+                undetermined,
             )
             run_id = ledger.start_run(conn, "reconcile", month)
             summary = result.summary()

@@ -18,47 +18,84 @@ import pandas as pd
 
 from fengdu_cli import dates, idcard
 from fengdu_cli.io.columns import DATE_COLUMNS, NUMBER_COLUMNS
+from fengdu_cli.regions import region_class
 from fengdu_cli.townships import TOWNSHIPS, canonical_township, townships_named_in
 
-# 人员类别: typed value → (category, sub-kind)
-CATEGORIES: dict[str, tuple[str, str]] = {
-    "脱贫人口": ("脱贫人口", ""),
-    "脱贫户": ("脱贫人口", ""),
-    "已脱贫人口": ("脱贫人口", ""),
-    "已脱贫户": ("脱贫人口", ""),
-    "脱贫劳动力": ("脱贫人口", ""),
-    "监测对象": ("监测对象", ""),
-    "防止返贫监测对象": ("监测对象", ""),
-    "监测户": ("监测对象", ""),
-    "边缘易致贫户": ("监测对象", "边缘易致贫户"),
-    "边缘易致贫人口": ("监测对象", "边缘易致贫户"),
-    "脱贫不稳定户": ("监测对象", "脱贫不稳定户"),
-    "脱贫不稳定人口": ("监测对象", "脱贫不稳定户"),
-    "突发严重困难户": ("监测对象", "突发严重困难户"),
-    "农村低收入人口": ("农村低收入人口", ""),
-    "低收入人口": ("农村低收入人口", ""),
+# 人员类别 → facts (DESIGN §6: a category is a set of facts, not one label).  A person can
+# be 脱贫人口 and 监测对象 at once: a 脱贫不稳定户 is a 脱贫户 under monitoring.  The kind of
+# monitoring (边缘易致贫户 / 脱贫不稳定户 / 突发严重困难户) is kept as a fact of its own.
+# A value listing several (脱贫户、监测户; 脱贫户（监测对象）) has the facts of each part.
+TUOPIN, MONITORED, LOW_INCOME = "脱贫人口", "监测对象", "农村低收入人口"
+MONITOR_KINDS = ("边缘易致贫户", "脱贫不稳定户", "突发严重困难户")
+CATEGORY_FACTS: dict[str, tuple[str, ...]] = {
+    "脱贫人口": (TUOPIN,),
+    "脱贫户": (TUOPIN,),
+    "已脱贫人口": (TUOPIN,),
+    "已脱贫户": (TUOPIN,),
+    "脱贫劳动力": (TUOPIN,),
+    "脱贫享受政策户": (TUOPIN,),
+    "脱贫不享受政策户": (TUOPIN,),
+    "建档立卡脱贫户": (TUOPIN,),
+    "建档立卡贫困户": (TUOPIN,),
+    "贫困户": (TUOPIN,),
+    "监测对象": (MONITORED,),
+    "防止返贫监测对象": (MONITORED,),
+    "监测户": (MONITORED,),
+    "监测人口": (MONITORED,),
+    "边缘易致贫户": (MONITORED, "边缘易致贫户"),
+    "边缘易致贫人口": (MONITORED, "边缘易致贫户"),
+    "边缘户": (MONITORED, "边缘易致贫户"),
+    "边缘易致贫": (MONITORED, "边缘易致贫户"),
+    "脱贫不稳定户": (TUOPIN, MONITORED, "脱贫不稳定户"),
+    "脱贫不稳定人口": (TUOPIN, MONITORED, "脱贫不稳定户"),
+    "脱贫不稳定": (TUOPIN, MONITORED, "脱贫不稳定户"),
+    "突发严重困难户": (MONITORED, "突发严重困难户"),
+    "突发严重困难人口": (MONITORED, "突发严重困难户"),
+    "突发困难户": (MONITORED, "突发严重困难户"),
+    "农村低收入人口": (LOW_INCOME,),
+    "低收入人口": (LOW_INCOME,),
+    "农村低收入户": (LOW_INCOME,),
+    "低收入户": (LOW_INCOME,),
+    # known values that name none of the policy's groups
+    "一般户": (),
+    "一般农户": (),
+    "非贫困户": (),
+    "普通农户": (),
 }
-CATEGORY_CHOICES = (
-    "脱贫人口",
-    "监测对象",
-    "边缘易致贫户",
-    "脱贫不稳定户",
-    "突发严重困难户",
-    "农村低收入人口",
-)
+CATEGORY_CHOICES = (TUOPIN, MONITORED, *MONITOR_KINDS, LOW_INCOME)
+# kept for callers that map a typed value to (category, monitor kind)
+CATEGORIES: dict[str, tuple[str, str]] = {
+    k: (
+        "、".join(f for f in v if f not in MONITOR_KINDS),
+        next((f for f in v if f in MONITOR_KINDS), ""),
+    )
+    for k, v in CATEGORY_FACTS.items()
+}
+_CATEGORY_SPLIT = re.compile(r"[、,，/;；+＋|和及与（）()]+")
 
 # 劳动技能: typed value → canonical value
 LABOR: dict[str, str] = {
     "普通劳动力": "普通劳动力",
+    "普通劳力": "普通劳动力",
+    "一般劳动力": "普通劳动力",
     "技能劳动力": "技能劳动力",
+    "技能劳力": "技能劳动力",
+    "技术劳动力": "技能劳动力",
     "弱劳动力或半劳动力": "弱劳动力或半劳动力",
     "弱劳动力/半劳动力": "弱劳动力或半劳动力",
+    "弱劳动力、半劳动力": "弱劳动力或半劳动力",
+    "弱劳动力（半劳动力）": "弱劳动力或半劳动力",
+    "弱劳动力(半劳动力)": "弱劳动力或半劳动力",
     "弱劳动力": "弱劳动力或半劳动力",
     "半劳动力": "弱劳动力或半劳动力",
     "弱劳力": "弱劳动力或半劳动力",
     "半劳力": "弱劳动力或半劳动力",
     "丧失劳动力": "丧失劳动力",
+    "丧失劳动能力": "丧失劳动力",
+    "丧失劳力": "丧失劳动力",
     "无劳动力": "无劳动力",
+    "无劳动能力": "无劳动力",
+    "无劳力": "无劳动力",
 }
 LABOR_CAPABLE = frozenset({"普通劳动力", "技能劳动力", "弱劳动力或半劳动力"})
 LABOR_CHOICES = ("普通劳动力", "技能劳动力", "弱劳动力或半劳动力", "丧失劳动力", "无劳动力")
@@ -74,25 +111,102 @@ WORKING = (
     "灵活就业",
 )
 NOT_WORKING = ("未务工", "无劳动能力", "在校生")
-WORK_STATUS: dict[str, str] = {v: v for v in WORKING + NOT_WORKING} | {
+# Working, but the roster does not say where: enough for status_mismatch.
+WORKING_UNPLACED = ("外出务工", "已务工")
+WORK_STATUS: dict[str, str] = {v: v for v in WORKING + NOT_WORKING + WORKING_UNPLACED} | {
     "省外务工": "市外务工",
     "市外务工（省外务工）": "市外务工",
+    "市外务工(省外务工)": "市外务工",
+    "出省务工": "市外务工",
+    "市外就业": "市外务工",
+    "省外就业": "市外务工",
+    "县外市内就业": "县外市内务工",
+    "市内县外务工": "县外市内务工",
+    "县外市内": "县外市内务工",
+    "县内就业": "县内务工",
+    "县内就近务工": "县内务工",
     "帮扶车间": "就业帮扶车间",
+    "帮扶车间务工": "就业帮扶车间",
+    "车间务工": "就业帮扶车间",
     "公益岗位": "公益性岗位",
+    "公益岗": "公益性岗位",
     "公益性岗位就业": "公益性岗位",
+    "创业": "自主创业",
+    "自主创业就业": "自主创业",
+    "个体经营": "自主创业",
+    "灵活就业人员": "灵活就业",
+    "零工": "灵活就业",
+    "外出打工": "外出务工",
+    "在外务工": "外出务工",
+    "务工": "已务工",
+    "已就业": "已务工",
+    "就业": "已务工",
+    "在岗": "已务工",
+    "未就业": "未务工",
+    "无业": "未务工",
+    "待业": "未务工",
+    "失业": "未务工",
+    "在家": "未务工",
+    "丧失劳动能力": "无劳动能力",
+    "无劳动力": "无劳动能力",
+    "学生": "在校生",
+    "在校学生": "在校生",
+    "在读": "在校生",
 }
 WORK_STATUS_CHOICES = WORKING + NOT_WORKING
+WORKING_STATES = WORKING + WORKING_UNPLACED
 
 # 就业形式
 EMPLOYMENT_TYPE: dict[str, str] = {
     "全日制": "全日制",
+    "全日制用工": "全日制",
+    "全日制就业": "全日制",
     "全职": "全日制",
     "是": "全日制",
     "非全日制": "非全日制",
+    "非全日制用工": "非全日制",
+    "非全日制就业": "非全日制",
     "兼职": "非全日制",
+    "小时工": "非全日制",
     "否": "非全日制",
 }
 EMPLOYMENT_TYPE_CHOICES = ("全日制", "非全日制")
+
+# The value tables a columns.toml can add spellings to, per kind and column.
+VOCABULARIES: dict[tuple[str, str], dict] = {
+    ("roster", "category"): CATEGORY_FACTS,
+    ("roster", "labor_capacity"): LABOR,
+    ("roster", "work_status"): WORK_STATUS,
+    ("employment", "employment_type"): EMPLOYMENT_TYPE,
+}
+
+
+def category_facts(text: str, extra: dict[str, str] | None = None) -> tuple[str, ...] | None:
+    """The facts a cleaned 人员类别 text states, in a fixed order; None when not understood.
+
+    ``extra`` maps further spellings (a columns.toml) onto known ones.
+    """
+    if extra and text in extra:
+        text = extra[text]
+    if text in CATEGORY_FACTS:
+        found = set(CATEGORY_FACTS[text])
+    else:
+        parts = [p for p in _CATEGORY_SPLIT.split(text) if p]
+        if len(parts) < 2:
+            return None
+        found = set()
+        for part in parts:
+            part = extra.get(part, part) if extra else part
+            if part not in CATEGORY_FACTS:
+                return None
+            found |= set(CATEGORY_FACTS[part])
+    return tuple(f for f in (TUOPIN, MONITORED, *MONITOR_KINDS, LOW_INCOME) if f in found)
+
+
+def category_label(facts: tuple[str, ...]) -> str:
+    """How a set of facts is shown: '脱贫人口、监测对象' (the monitor kind goes to 类别细分)."""
+    return "、".join(f for f in facts if f not in MONITOR_KINDS) or "一般户"
+
 
 _SPACES = re.compile(r"\s+")
 
@@ -137,17 +251,29 @@ def map_unique(series: pd.Series, func) -> pd.Series:
     return pd.Series(out, index=series.index, dtype=object)
 
 
-def _lookup(series: pd.Series, table: dict[str, str]) -> pd.Series:
-    """Map clean text through ``table``; unknown text is kept as typed (checked later)."""
+def _lookup(
+    series: pd.Series, table: dict[str, str], extra: dict[str, str] | None = None
+) -> pd.Series:
+    """Map clean text through ``table`` (and a columns.toml's ``extra`` spellings, which map
+    onto spellings of ``table``); unknown text is kept as typed (checked later)."""
+    if extra:
+        table = {**table, **{k: table.get(v, v) for k, v in extra.items()}}
     return map_unique(texts(series), lambda s: table.get(s, s))
 
 
-def normalise(raw: pd.DataFrame, kind: str, on: dt.date) -> pd.DataFrame:
+Spellings = dict[str, dict[str, str]]  # column → typed spelling → known spelling
+
+
+def normalise(
+    raw: pd.DataFrame, kind: str, on: dt.date, spellings: Spellings | None = None
+) -> pd.DataFrame:
     """Normalise a raw frame of ``kind`` (from :mod:`fengdu_cli.io.read`).
 
     Adds ``_raw_<col>`` for the checked columns, ``_id_code`` / ``_id_expected`` from the
     ID classifier, and typed columns (dates as datetime64, periods as YYYYMM).
+    ``spellings`` are the clerk's own value spellings (columns.toml) for this kind.
     """
+    spellings = spellings or {}
     out = raw.copy()
     if "id_number" in out:
         checked = idcard.classify_series(out["id_number"], on)
@@ -155,6 +281,10 @@ def normalise(raw: pd.DataFrame, kind: str, on: dt.date) -> pd.DataFrame:
         out["id_number"] = checked["id_number"].astype(object)
         out["_id_code"] = checked["id_code"]
         out["_id_expected"] = checked["id_expected_check"]
+    if "head_id_number" in out:
+        out["head_id_number"] = map_unique(
+            texts(out["head_id_number"]), lambda s: idcard.normalise(s) if s else ""
+        )
     if "name" in out:
         out["name"] = texts(out["name"])
     for column in (
@@ -170,10 +300,15 @@ def normalise(raw: pd.DataFrame, kind: str, on: dt.date) -> pd.DataFrame:
         if column in out:
             out[column] = texts(out[column]).str.upper()
     if kind == "roster":
-        _normalise_roster(out)
+        _normalise_roster(out, spellings)
     if kind == "employment" and "employment_type" in out:
         out["_raw_employment_type"] = out["employment_type"]
-        out["employment_type"] = _lookup(out["employment_type"], EMPLOYMENT_TYPE)
+        out["employment_type"] = _lookup(
+            out["employment_type"], EMPLOYMENT_TYPE, spellings.get("employment_type")
+        )
+    if kind == "employment" and "work_region" in out:
+        extra = spellings.get("work_region") or {}
+        out["region"] = map_unique(out["work_region"], lambda s: region_class(extra.get(s, s)))
     for column in DATE_COLUMNS.get(kind, ()):
         if column in out:
             out[f"_raw_{column}"] = out[column]
@@ -190,19 +325,28 @@ def normalise(raw: pd.DataFrame, kind: str, on: dt.date) -> pd.DataFrame:
     return out
 
 
-def _normalise_roster(out: pd.DataFrame) -> None:
+def _normalise_roster(out: pd.DataFrame, spellings: Spellings) -> None:
     if "category" in out:
         clean = texts(out["category"])
         out["_raw_category"] = out["category"]
-        pairs = clean.map(lambda s: CATEGORIES.get(s, (s, "")))
-        out["category"] = pairs.map(lambda p: p[0]).astype(object)
-        out["category_detail"] = pairs.map(lambda p: p[1]).astype(object)
+        extra = spellings.get("category")
+        facts = map_unique(clean, lambda s: category_facts(s, extra) if s else ())
+        known = facts.map(lambda f: f is not None) & clean.ne("")
+        out["category"] = clean.where(~known, facts.map(lambda f: category_label(f or ())))
+        out["category_detail"] = facts.map(
+            lambda f: next((k for k in f or () if k in MONITOR_KINDS), "")
+        ).astype(object)
+        out["category_facts"] = facts.map(lambda f: "|" + "|".join(f) + "|" if f else "").astype(
+            object
+        )
     if "labor_capacity" in out:
         out["_raw_labor_capacity"] = out["labor_capacity"]
-        out["labor_capacity"] = _lookup(out["labor_capacity"], LABOR)
+        out["labor_capacity"] = _lookup(
+            out["labor_capacity"], LABOR, spellings.get("labor_capacity")
+        )
     if "work_status" in out:
         out["_raw_work_status"] = out["work_status"]
-        out["work_status"] = _lookup(out["work_status"], WORK_STATUS)
+        out["work_status"] = _lookup(out["work_status"], WORK_STATUS, spellings.get("work_status"))
     for column in ("phone", "bank_account"):
         if column in out:
             out[f"_raw_{column}"] = out[column]

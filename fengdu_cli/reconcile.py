@@ -17,35 +17,29 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from fengdu_cli import dates
+from fengdu_cli import dates, gaps
+from fengdu_cli.needs import needed_columns
+from fengdu_cli.regions import REGION_CLASSES, is_outside_county, region_class
 from fengdu_cli.townships import TOWNSHIPS
 
-REGION_CLASSES = ("county", "chongqing", "outside", "shandong", "unknown")
+__all__ = [
+    "REGION_CLASSES",
+    "REGION_ZH",
+    "Matched",
+    "Window",
+    "is_outside_county",
+    "match",
+    "person_state",
+    "region_class",
+]
+
 REGION_ZH = {
     "county": "县内",
     "chongqing": "县外市内",
     "outside": "市外",
     "shandong": "山东",
-    "unknown": "未填",
+    "unknown": "未填或无法识别",
 }
-
-
-def region_class(text: object) -> str:
-    """Work region (DESIGN §6): 丰都 → county; 重庆 → chongqing; 山东 → shandong; else outside."""
-    if not isinstance(text, str) or not text.strip():
-        return "unknown"
-    if "丰都" in text:
-        return "county"
-    if "重庆" in text:
-        return "chongqing"
-    if "山东" in text:
-        return "shandong"
-    return "outside"
-
-
-def is_outside_county(region: str) -> bool:
-    """Outside Fengdu county: elsewhere in Chongqing, outside Chongqing, or Shandong."""
-    return region in ("chongqing", "outside", "shandong")
 
 
 def month_index(months: pd.Series) -> pd.Series:
@@ -154,7 +148,8 @@ def match(roster: pd.DataFrame, employment: pd.DataFrame, insurance: pd.DataFram
     for column in ("end_date", "employment_type", "work_region", "employer_name"):
         if column not in jobs:
             jobs[column] = pd.NaT if column == "end_date" else ""
-    jobs["region"] = jobs["work_region"].map(region_class)
+    if "region" not in jobs:
+        jobs["region"] = jobs["work_region"].map(region_class)
 
     contrib = insurance[
         insurance["id_number"].isin(people["id_number"]) & insurance["period"].notna()
@@ -226,10 +221,38 @@ def person_state(matched: Matched, month: int) -> pd.DataFrame:
     for column in ("match_employment", "match_insurance", "employer_code", "employer_name",
                    "employment_type", "work_region"):  # fmt: skip
         state[column] = state[column].fillna("").astype(object)
+    _person_gaps(state, people, jobs, window)
     # what the roster says (e.g. its 务工单位) stays beside what the data says, renamed
     overlap = [c for c in state.columns if c in people.columns and c != "id_number"]
     people = people.rename(columns={c: f"roster_{c}" for c in overlap})
     return people.set_index("id_number").join(state).reset_index()
+
+
+def _person_gaps(
+    state: pd.DataFrame, people: pd.DataFrame, jobs: pd.DataFrame, window: Window
+) -> None:
+    """Per person and needed column, why the fact is unknown ('' when it is known):
+    ``_gap_roster__<column>`` from their roster row, ``_gap_employment__<column>`` from
+    the first of their jobs that can matter at m (started by its end, and not known to
+    have ended before m−11) whose column is unknown."""
+    ids = people["id_number"]
+    for column in sorted(needed_columns("roster")):
+        reasons = gaps.reasons(people, "roster", column)
+        if reasons.ne("").any():
+            state[gaps.state_column(f"roster.{column}")] = reasons.set_axis(ids).reindex(
+                state.index
+            )
+    relevant = (jobs["start_date"].isna() | (jobs["start_date"] <= window.last)) & ~(
+        jobs["end_date"] < window.first_of(11)
+    )
+    candidates = jobs[relevant]
+    for column in sorted(needed_columns("employment")):
+        name = gaps.gap_column(column)
+        if name not in candidates or not candidates[name].fillna("").ne("").any():
+            continue
+        hit = candidates[candidates[name].fillna("").ne("")].drop_duplicates("id_number")
+        reasons = gaps.reasons(hit, "employment", column).set_axis(hit["id_number"])
+        state[gaps.state_column(f"employment.{column}")] = reasons.reindex(state.index).fillna("")
 
 
 def best_key(records: pd.DataFrame) -> pd.Series:

@@ -40,7 +40,7 @@ from fengdu_cli.townships import TOWNSHIPS
 PROBLEM_CODES = (
     "id_format", "id_checksum", "id_birthdate", "id_precision_lost", "id_15_digit",
     "missing_required", "duplicate_person", "unknown_township", "bad_date", "bad_number",
-    "bad_category", "id_region",
+    "bad_category", "id_region", "missing_column", "ambiguous_column",
 )  # fmt: skip
 # A row with one of these is rejected: kept in the report, used nowhere else (DESIGN §6).
 REJECT_CODES = frozenset(

@@ -19,6 +19,7 @@ import pandas as pd
 
 from fengdu_cli import dates, ledger
 from fengdu_cli.io.columns import FOLDERS
+from fengdu_cli.io.columns_toml import ColumnsConfig, columns_for
 from fengdu_cli.monthly import read_inputs
 from fengdu_cli.policy import RULE_CODES, Policy, load_policy
 from fengdu_cli.reconcile import Matched, as_of, match, person_state
@@ -27,6 +28,10 @@ from fengdu_cli.rules.base import LINE_COLUMNS, Context, period_text
 from fengdu_cli.rules.facts import ages
 from fengdu_cli.validate import Checked, check_paths
 
+UNDETERMINED_COLUMNS = [
+    "rule", "rule_name", "township", "village", "household_id", "person_id", "person_name",
+    "payee_name", "reason",
+]  # fmt: skip
 EXTRA_KINDS = ("workshops", "businesses", "posts", "loans", "students", "travel", "agencies")
 
 
@@ -67,6 +72,40 @@ class SubsidyResult:
     def grand_total_fen(self) -> int:
         return int(sum(self.totals_fen().values()))
 
+    def undetermined(self) -> pd.DataFrame:
+        """Candidates a rule could not judge (a needed fact unknown), not paid before:
+        UNDETERMINED_COLUMNS, in policy order, then township and name."""
+        frames = []
+        for code, ev in self.evaluations.items():
+            frame = ev.frame
+            if "undetermined" not in frame:
+                continue
+            rows = frame[frame["undetermined"] & frame["paid_before"].eq("") & ~frame["capped"]]
+            if len(rows):
+                frames.append(
+                    rows.assign(rule=code, rule_name=self.policy.rule(code).name)[
+                        [*UNDETERMINED_COLUMNS[:-1], "unknown"]
+                    ].rename(columns={"unknown": "reason"})
+                )
+        if not frames:
+            return pd.DataFrame(columns=UNDETERMINED_COLUMNS)
+        out = pd.concat(frames, ignore_index=True).fillna("")
+        return (
+            out.sort_values(["township", "person_name"], kind="stable")
+            .sort_values(
+                "rule", key=lambda s: s.map({c: i for i, c in enumerate(RULE_CODES)}), kind="stable"
+            )
+            .reset_index(drop=True)
+        )
+
+    def undetermined_counts(self) -> dict[str, int]:
+        table = self.undetermined()
+        return {str(k): int(v) for k, v in table["rule"].value_counts(sort=False).items()}
+
+    def gaps(self) -> list:
+        """Every column a file lacked or held twice, over all inputs."""
+        return [g for c in self.checked.values() for g in c.gaps]
+
     def summary(self) -> dict:
         """The DESIGN §2 JSON summary of ``subsidy`` (extra keys allowed)."""
         return {
@@ -80,6 +119,7 @@ class SubsidyResult:
             "newly_committed": self.newly_committed,
             "policy": {"path": self.policy.path, "sha256": self.policy.sha256},
             "differences_from_committed": self.differences,
+            "undetermined": self.undetermined_counts(),
         }
 
 
@@ -88,14 +128,19 @@ def file_hashes(paths: list[str]) -> dict[str, str]:
     return {str(p): hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in sorted(paths)}
 
 
-def read_month(data: Path, month: int, lang: str = "zh") -> dict[str, Checked]:
+def read_month(
+    data: Path, month: int, lang: str = "zh", columns: ColumnsConfig | None = None
+) -> dict[str, Checked]:
     """Read and check every input folder present (rosters, employment and insurance are
-    required; the others only enable the subsidies that need them)."""
-    checked = read_inputs(data, month, lang)
+    required; the others only enable the subsidies that need them).
+
+    ``columns``: the clerk's columns.toml (None: ``data/columns.toml`` if present)."""
+    columns = columns if columns is not None else columns_for(None, [Path(data)])
+    checked = read_inputs(data, month, lang, columns)
     for kind in EXTRA_KINDS:
         folder = Path(data) / FOLDERS[kind]
         if folder.exists() and any(folder.iterdir()):
-            result = check_paths([folder], kind, on=as_of(month), lang=lang)
+            result = check_paths([folder], kind, on=as_of(month), lang=lang, columns=columns)
             if result.unreadable:
                 raise result.unreadable[0].error()
             checked[kind] = result
@@ -103,10 +148,14 @@ def read_month(data: Path, month: int, lang: str = "zh") -> dict[str, Checked]:
 
 
 def load_month(
-    data: Path, month: int, lang: str = "zh", checked: dict[str, Checked] | None = None
+    data: Path,
+    month: int,
+    lang: str = "zh",
+    checked: dict[str, Checked] | None = None,
+    columns: ColumnsConfig | None = None,
 ) -> tuple[dict[str, Checked], Matched, pd.DataFrame]:
     """The month's checked inputs (read unless given), matches and person states."""
-    checked = checked if checked is not None else read_month(data, month, lang)
+    checked = checked if checked is not None else read_month(data, month, lang, columns)
     matched = match(
         checked["roster"].valid, checked["employment"].valid, checked["insurance"].valid
     )
@@ -232,13 +281,15 @@ def compute_subsidies(
     commit: bool = False,
     lang: str = "zh",
     checked: dict[str, Checked] | None = None,
+    columns: ColumnsConfig | None = None,
 ) -> SubsidyResult:
     """Compute ``month``'s payment lines; with ``commit`` record them in the ledger.
 
-    ``checked`` (from :func:`read_month`) spares reading the inputs a second time.
+    ``checked`` (from :func:`read_month`) spares reading the inputs a second time;
+    ``columns`` is the clerk's columns.toml (None: ``data/columns.toml`` if present).
     """
     policy = load_policy(policy_path)
-    checked, matched, state = load_month(data, month, lang, checked)
+    checked, matched, state = load_month(data, month, lang, checked, columns)
     inputs = file_hashes([f for c in checked.values() for f in c.files])
     with ledger.hold_lock(db):
         conn = ledger.connect(db)

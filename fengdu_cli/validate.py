@@ -17,10 +17,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from fengdu_cli import gaps
 from fengdu_cli.errors import InputError
-from fengdu_cli.io.columns import KINDS
-from fengdu_cli.io.read import FileRead, find_files, read_file
+from fengdu_cli.io.columns import KINDS, display_name
+from fengdu_cli.io.columns_toml import ColumnsConfig, columns_for
+from fengdu_cli.io.read import FileRead, SheetRead, column_letter, find_files, read_file
+from fengdu_cli.io.recognise import Recogniser
 from fengdu_cli.messages import text
+from fengdu_cli.needs import codes_needing, needed_columns
 from fengdu_cli.normalise import normalise
 from fengdu_cli.schemas import PROBLEM_COLUMNS, REJECT_CODES, failures, problem_report
 
@@ -56,6 +60,29 @@ class SheetNotice:
         return self.table_rows >= 3
 
 
+COLUMN_TABLE = ["file", "sheet", "letter", "header", "column", "column_zh", "how", "share"]
+
+
+@dataclass(frozen=True)
+class SheetGap:
+    """A column one sheet lacks (``missing``) or holds twice (``ambiguous``), and the
+    persons (rows) of that sheet whose facts it leaves unknown."""
+
+    file: str
+    sheet: str
+    header_row: int  # Excel row of the (last) header row
+    column: str
+    cause: str
+    role: str
+    headers: tuple[str, ...]
+    persons: int
+    needed_by: tuple[str, ...]
+
+    @property
+    def code(self) -> str:
+        return "ambiguous_column" if self.cause == "ambiguous" else "missing_column"
+
+
 @dataclass(frozen=True)
 class Checked:
     """The outcome of reading and checking the files of one kind."""
@@ -70,6 +97,8 @@ class Checked:
     headers: dict[tuple[str, str, str], str] = field(default_factory=dict)
     notices: tuple[SheetNotice, ...] = ()
     unreadable: tuple[Unreadable, ...] = ()
+    columns: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=COLUMN_TABLE))
+    gaps: tuple[SheetGap, ...] = ()
 
     @property
     def rows_read(self) -> int:
@@ -131,6 +160,23 @@ class Checked:
             "unreadable": [
                 {"file": u.file, "code": u.key, "message": u.message} for u in self.unreadable
             ],
+            "columns": [
+                {k: (None if k == "share" and pd.isna(v) else v) for k, v in rec.items()}
+                for rec in self.columns.to_dict("records")
+            ],
+            "missing_columns": [
+                {
+                    "file": Path(g.file).name,
+                    "sheet": g.sheet,
+                    "column": g.column,
+                    "cause": g.cause,
+                    "role": g.role,
+                    "headers": list(g.headers),
+                    "persons": g.persons,
+                    "needed_by": list(g.needed_by),
+                }
+                for g in self.gaps
+            ],
         }
 
 
@@ -141,25 +187,38 @@ def check_paths(
     on: dt.date | None = None,
     lang: str = "zh",
     duplicates: bool | None = None,
+    columns: ColumnsConfig | None = None,
 ) -> Checked:
     """Read and check every file under ``paths`` as ``kind``.
 
-    ``on`` is the date ages are judged on (today by default).  Missing paths and empty
-    folders raise :class:`InputError`; a file that cannot be read is collected in
-    ``unreadable`` so the others are still checked.
+    ``on`` is the date ages are judged on (today by default); ``columns`` the clerk's
+    columns.toml (None: the one next to ``paths``, if any).  Missing paths and empty folders raise :class:`InputError`; a file that
+    cannot be read is collected in ``unreadable`` so the others are still checked.
     """
     if kind not in KINDS:
         raise InputError("unknown_kind", kind=kind, choices=" / ".join(KINDS))
     on = on or dt.date.today()
-    files = sorted(find_files([Path(p) for p in paths]), key=lambda p: (p.name, str(p)))
+    paths = [Path(p) for p in paths]
+    files = sorted(find_files(paths), key=lambda p: (p.name, str(p)))
+    if columns is None:
+        columns = columns_for(None, paths)
+    recogniser = Recogniser(kind, columns, needed_columns(kind))
     reads: list[FileRead] = []
     unreadable: list[Unreadable] = []
     for path in files:
         try:
-            reads.append(read_file(path, kind))
+            reads.append(read_file(path, kind, recogniser))
         except InputError as exc:
             unreadable.append(Unreadable(str(path), exc.key, exc.message(lang), exc.params))
-    return check_reads(reads, kind, on=on, lang=lang, duplicates=duplicates, unreadable=unreadable)
+    return check_reads(
+        reads,
+        kind,
+        on=on,
+        lang=lang,
+        duplicates=duplicates,
+        unreadable=unreadable,
+        columns=columns,
+    )
 
 
 def check_reads(
@@ -170,9 +229,12 @@ def check_reads(
     lang: str = "zh",
     duplicates: bool | None = None,
     unreadable: Iterable[Unreadable] = (),
+    columns: ColumnsConfig | None = None,
 ) -> Checked:
     """Normalise and validate what :func:`fengdu_cli.io.read.read_file` returned."""
     sheets = [s for r in reads for s in r.sheets if s.header is not None]
+    needed = needed_columns(kind)
+    sheet_gaps = [g for s in sheets for g in _sheet_gaps(s, kind)]
     notices = tuple(
         SheetNotice(
             str(s.grid.file),
@@ -192,7 +254,7 @@ def check_reads(
         for s in sheets
         for column, header_text in zip(s.header.columns, s.header.texts, strict=False)
     }
-    frames = [s.frame for s in sheets if len(s.frame)]
+    frames = [_with_gap_marks(s) for s in sheets if len(s.frame)]
     raw = (
         pd.concat(frames, ignore_index=True)
         if frames
@@ -208,7 +270,8 @@ def check_reads(
 
     if duplicates is None:
         duplicates = kind == "roster"
-    normalised = normalise(raw, kind, on) if len(raw) else raw
+    spellings = (columns or ColumnsConfig()).spellings(kind)
+    normalised = normalise(raw, kind, on, spellings) if len(raw) else raw
     if len(raw) and {"name", "id_number"} <= set(normalised.columns):
         # cells holding only spaces (tabs, full-width spaces): not a person row after all
         ghost = normalised["name"].eq("") & normalised["id_number"].eq("")
@@ -222,7 +285,11 @@ def check_reads(
         if len(raw)
         else pd.DataFrame(columns=["index", "column", "code"])
     )
+    if len(raw):
+        normalised = gaps.mark_values(normalised, kind, needed, cases)
     problems = problem_report(kind, normalised, cases, headers, lang)
+    if sheet_gaps:
+        problems = pd.concat([_gap_problems(kind, sheet_gaps, lang), problems], ignore_index=True)
     bad_index = sorted(set(cases.loc[cases["code"].isin(REJECT_CODES), "index"]))
     rejected = _rejected_rows(raw, bad_index, problems)
     if len(rejected) and "_sender_township" in normalised:
@@ -242,7 +309,101 @@ def check_reads(
         headers=headers,
         notices=notices,
         unreadable=tuple(unreadable),
+        columns=_column_table(kind, sheets),
+        gaps=tuple(sheet_gaps),
     )
+
+
+def _sheet_gaps(sheet: SheetRead, kind: str) -> list[SheetGap]:
+    """The columns a sheet lacks or holds twice (required ones stopped the file already)."""
+    assert sheet.header is not None and sheet.header.recognition is not None
+    out = []
+    for gap in sheet.header.recognition.gaps:
+        if gap.role == "required":
+            continue
+        out.append(
+            SheetGap(
+                str(sheet.grid.file),
+                sheet.grid.sheet,
+                sheet.header.last_row + 1,
+                gap.column,
+                gap.cause,
+                gap.role,
+                gap.headers,
+                len(sheet.frame),
+                codes_needing(kind, gap.column),
+            )
+        )
+    return out
+
+
+def _with_gap_marks(sheet: SheetRead) -> pd.DataFrame:
+    """The sheet's rows, marked with the needed columns the sheet lacks."""
+    assert sheet.header is not None and sheet.header.recognition is not None
+    marks = {
+        gaps.gap_column(g.column): ("ambiguous" if g.cause == "ambiguous" else "no_column")
+        for g in sheet.header.recognition.gaps
+        if g.role == "needed"
+    }
+    return sheet.frame.assign(**marks) if marks else sheet.frame
+
+
+def _gap_problems(kind: str, sheet_gaps: list[SheetGap], lang: str) -> pd.DataFrame:
+    """One file-level problem per gap: on the header row, with the persons it affects."""
+    rows = []
+    for g in sheet_gaps:
+        column_zh = display_name(kind, g.column)
+        params = {
+            "column_zh": column_zh,
+            "persons": g.persons,
+            "codes": "、".join(g.needed_by),
+            "headers": "”“".join(g.headers),
+        }
+        if g.cause == "ambiguous":
+            key = "ambiguous_column_needed" if g.role == "needed" else "ambiguous_column_kept"
+        else:
+            key = "missing_column_near" if g.headers else "missing_column"
+        rows.append(
+            {
+                "file": Path(g.file).name,
+                "sheet": g.sheet,
+                "row": g.header_row,
+                "column": g.column,
+                "header": "、".join(g.headers) or column_zh,
+                "value": "",
+                "code": g.code,
+                "severity": "warning",
+                "message": text(key, lang, **params),
+                "suggestion": text(
+                    "suggest_columns_toml", lang, kind=kind, column=g.column, column_zh=column_zh
+                ),
+                "_index": -1,
+            }
+        )
+    return pd.DataFrame(rows, columns=[*PROBLEM_COLUMNS, "_index"])
+
+
+def _column_table(kind: str, sheets: list[SheetRead]) -> pd.DataFrame:
+    """How each header of each sheet was recognised (the 列识别 sheet, ``fengdu columns``)."""
+    rows = []
+    for s in sheets:
+        assert s.header is not None and s.header.recognition is not None
+        for c in s.header.recognition.columns:
+            if not c.header and c.column is None:
+                continue  # a blank column with nothing recognised in it
+            rows.append(
+                {
+                    "file": Path(str(s.grid.file)).name,
+                    "sheet": s.grid.sheet,
+                    "letter": column_letter(c.index),
+                    "header": c.header,
+                    "column": c.column or "",
+                    "column_zh": display_name(kind, c.column) if c.column else "",
+                    "how": c.how,
+                    "share": None if c.share is None else round(c.share, 2),
+                }
+            )
+    return pd.DataFrame(rows, columns=COLUMN_TABLE)
 
 
 def _rejected_rows(raw: pd.DataFrame, bad_index: list[int], problems: pd.DataFrame) -> pd.DataFrame:
@@ -271,3 +432,66 @@ def _per_file(files: list[str], raw: pd.DataFrame, bad_index: list[int]) -> pd.D
     table["rows_rejected"] = table["rows_rejected"].astype(int)
     table["rows_valid"] = table["rows_read"] - table["rows_rejected"]
     return table[["file", "rows_read", "rows_valid", "rows_rejected"]]
+
+
+def guess_kind(path: Path, columns: ColumnsConfig | None = None) -> str | None:
+    """The kind of a file: by its folder (``rosters/`` → roster), else the kind whose header
+    it matches best (every required column found, then the most columns); None if none."""
+    from fengdu_cli.io.columns import FOLDERS, REQUIRED
+    from fengdu_cli.io.read import locate_header, read_grids
+
+    by_folder = {folder: kind for kind, folder in FOLDERS.items()}
+    for parent in Path(path).parents:
+        if parent.name in by_folder:
+            return by_folder[parent.name]
+    grids = read_grids(Path(path))
+    best: tuple[int, int] = (0, 0)
+    found: str | None = None
+    for kind in KINDS:
+        recogniser = Recogniser(kind, columns, needed_columns(kind))
+        for grid in grids:
+            header = locate_header(grid, kind, recogniser)
+            if header is None:
+                continue
+            complete = int(all(c in header.canonical for c in REQUIRED[kind]))
+            score = (complete, len(header.canonical))
+            if score > best:
+                best, found = score, kind
+    return found if best[0] else None
+
+
+def describe_columns(
+    paths: Iterable[Path | str],
+    kind: str | None = None,
+    *,
+    columns: ColumnsConfig | None = None,
+    on: dt.date | None = None,
+) -> dict[str, Checked]:
+    """How every header of every file was recognised, per kind (``fengdu columns``).
+
+    ``kind`` None: each file's kind is guessed (:func:`guess_kind`); a file whose kind
+    cannot be told is listed as unreadable under the kind ''.
+    """
+    paths = [Path(p) for p in paths]
+    columns = columns if columns is not None else columns_for(None, paths)
+    files = sorted(find_files(paths), key=lambda p: (p.name, str(p)))
+    groups: dict[str, list[Path]] = {}
+    unknown: list[Unreadable] = []
+    for file in files:
+        try:
+            found = kind or guess_kind(file, columns)
+        except InputError as exc:
+            unknown.append(Unreadable(str(file), exc.key, exc.message("zh"), exc.params))
+            continue
+        if found is None:
+            params = {"path": str(file), "kind": "?", "kind_zh": "任何类型的", "scan": 30}
+            unknown.append(Unreadable(str(file), "no_header", text("no_header", "zh", **params)))
+            continue
+        groups.setdefault(found, []).append(file)
+    out = {k: check_paths(v, k, on=on, columns=columns) for k, v in groups.items()}
+    if unknown:
+        out[""] = Checked(
+            "", (), pd.DataFrame(), pd.DataFrame(), pd.DataFrame(columns=PROBLEM_COLUMNS),
+            pd.DataFrame(), pd.DataFrame(), unreadable=tuple(unknown),
+        )  # fmt: skip
+    return out

@@ -13,9 +13,10 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from fengdu_cli import dates, idcard
-from fengdu_cli.normalise import NOT_WORKING, WORKING
+from fengdu_cli import dates, gaps, idcard
+from fengdu_cli.normalise import NOT_WORKING, WORKING_STATES
 from fengdu_cli.reconcile import Matched, Window
+from fengdu_cli.rules.base import JOB_DATES
 from fengdu_cli.rules.facts import is_able_to_work
 
 WARNING_CODES = (
@@ -59,15 +60,113 @@ def insurance_stopped(state: pd.DataFrame, month: int) -> pd.Series:
     return state["insured_prev"] & ~state["insured_m"]
 
 
+Fact = tuple[pd.Series, tuple[str, ...]]  # (holds, the facts it is judged on)
+
+
+def warning_facts(state: pd.DataFrame) -> dict[str, list[list[Fact]]]:
+    """Each warning as one or more conjunctions of facts (DESIGN §3), each fact with the
+    columns it stands on, so a fact that could not be read is told from a fact that is false.
+    """
+    none = has_no_record(state)
+    active = state["active_jobs"] > 0
+    status = state.get("work_status", pd.Series("", index=state.index)).fillna("")
+    return {
+        "insurance_stopped": [[(state["insured_prev"], ()), (~state["insured_m"], ())]],
+        "job_ended": [[(state["ended_in_m"] > 0, JOB_DATES), (~active, JOB_DATES)]],
+        "short_tenure": [[(active, JOB_DATES), (state["stable3_jobs"] == 0, JOB_DATES)]],
+        "frequent_change": [[(state["employers_12m"] >= 3, ("employment.start_date",))]],
+        "no_record": [
+            [(is_able_to_work(state), ("roster.labor_capacity",)), (none, JOB_DATES)],
+        ],
+        "status_mismatch": [
+            [(status.isin(WORKING_STATES), ("roster.work_status",)), (none, JOB_DATES)],
+            [(status.isin(NOT_WORKING), ("roster.work_status",)), (active, JOB_DATES)],
+        ],
+    }
+
+
+# The columns each warning is judged on ('kind.column'): what a missing column leaves unjudged.
+WARNING_NEEDS: dict[str, tuple[str, ...]] = {
+    "insurance_stopped": (),
+    "job_ended": JOB_DATES,
+    "short_tenure": JOB_DATES,
+    "frequent_change": ("employment.start_date",),
+    "no_record": ("roster.labor_capacity", *JOB_DATES),
+    "status_mismatch": ("roster.work_status", *JOB_DATES),
+    "possible_id_typo": (),
+}
+
+
+def judge(state: pd.DataFrame, facts: list[Fact]) -> tuple[pd.Series, pd.Series, tuple[str, ...]]:
+    """Three-valued AND: (true, undetermined, needs of the unknown facts).
+
+    True: every fact holds and is known.  Undetermined: no known fact is false, but one is
+    unknown.  Otherwise false.
+    """
+    true = pd.Series(True, index=state.index)
+    known_false = pd.Series(False, index=state.index)
+    needs: list[str] = []
+    for holds, on in facts:
+        unknown = gaps.unknown(state, on)
+        holds = holds.fillna(False).astype(bool)
+        true &= holds & ~unknown
+        known_false |= ~holds & ~unknown
+        if unknown.any():
+            needs.extend(on)
+    return true, ~true & ~known_false, tuple(dict.fromkeys(needs))
+
+
+def undetermined_warnings(state: pd.DataFrame) -> pd.DataFrame:
+    """Persons a warning could not be judged for, with why: UNDETERMINED_COLUMNS."""
+    parts = []
+    for code, variants in warning_facts(state).items():
+        raised = pd.Series(False, index=state.index)
+        pending = pd.Series(False, index=state.index)
+        needs: list[str] = []
+        for facts in variants:
+            true, undetermined, on = judge(state, facts)
+            raised |= true
+            pending |= undetermined
+            needs.extend(on)
+        pending &= ~raised
+        if pending.any():
+            rows = state[pending]
+            parts.append(rows.assign(code=code, reason=gaps.why(rows, tuple(needs))))
+    if not parts:
+        return pd.DataFrame(columns=UNDETERMINED_COLUMNS)
+    out = pd.concat(parts, ignore_index=True)
+    for column in UNDETERMINED_COLUMNS:
+        if column not in out:
+            out[column] = ""
+    return out[UNDETERMINED_COLUMNS].fillna("")
+
+
+UNDETERMINED_COLUMNS = [
+    "township",
+    "village",
+    "household_id",
+    "name",
+    "id_number",
+    "code",
+    "reason",
+]
+
+
 def raise_warnings(state: pd.DataFrame, matched: Matched, month: int) -> pd.DataFrame:
     """All warnings at ``month``: OUTPUT_COLUMNS, one row per person and code.
 
-    Each reason is worded only for the rows that get the warning.
+    A warning is raised only where every fact it stands on is known and holds (see
+    :func:`undetermined_warnings` for the rest).  Each reason is worded only for the rows
+    that get the warning.
     """
     window = Window(month)
     prev_zh, m_zh = dates.month_zh(dates.add_months(month, -1)), dates.month_zh(month)
     jobs = matched.jobs
+    facts = warning_facts(state)
     parts: list[pd.DataFrame] = []
+
+    def holds(code: str, variant: int = 0) -> pd.Series:
+        return judge(state, facts[code][variant])[0]
 
     def add(mask: pd.Series, code: str, detail: Callable[[pd.DataFrame], pd.Series]) -> None:
         rows = state[mask]
@@ -79,19 +178,19 @@ def raise_warnings(state: pd.DataFrame, matched: Matched, month: int) -> pd.Data
 
     last_employer = _last_employer(matched, dates.add_months(month, -1))
     add(
-        insurance_stopped(state, month),
+        holds("insurance_stopped"),
         "insurance_stopped",
         lambda r: f"{prev_zh}有社保缴费（" + by_id(r, last_employer) + f"），{m_zh}无缴费",
     )
 
-    ended = (state["ended_in_m"] > 0) & (state["active_jobs"] == 0)
+    ended = holds("job_ended")
     ended_jobs = jobs[jobs["end_date"].between(window.first, window.last)]
     ended_jobs = ended_jobs[ended_jobs["id_number"].isin(state.loc[ended, "id_number"])]
     ended_text = _job_list(ended_jobs, "end_date", "{name}于{date}结束")
     add(ended, "job_ended", lambda r: by_id(r, ended_text) + f"，{m_zh}末无在岗就业")
 
     add(
-        (state["active_jobs"] > 0) & (state["stable3_jobs"] == 0),
+        holds("short_tenure"),
         "short_tenure",
         lambda r: (
             "自"
@@ -102,7 +201,7 @@ def raise_warnings(state: pd.DataFrame, matched: Matched, month: int) -> pd.Data
         ),
     )
 
-    frequent = state["employers_12m"] >= 3
+    frequent = holds("frequent_change")
     started = jobs[jobs["start_date"].between(window.first_of(11), window.last)]
     started = started[started["id_number"].isin(state.loc[frequent, "id_number"])]
     start_text = _job_list(started.sort_values("start_date"), "start_date", "{name}（{date}）")
@@ -115,9 +214,8 @@ def raise_warnings(state: pd.DataFrame, matched: Matched, month: int) -> pd.Data
         ),
     )
 
-    none = has_no_record(state)
     add(
-        is_able_to_work(state) & none,
+        holds("no_record"),
         "no_record",
         lambda r: (
             f"有劳动能力，{m_zh}末无在岗就业登记，当月无社保缴费（最近缴费："
@@ -130,12 +228,12 @@ def raise_warnings(state: pd.DataFrame, matched: Matched, month: int) -> pd.Data
 
     status = state.get("work_status", pd.Series("", index=state.index)).fillna("")
     add(
-        status.isin(WORKING) & none,
+        holds("status_mismatch", 0),
         "status_mismatch",
         lambda r: "花名册填报“" + status[r.index] + f"”，但{m_zh}末无在岗就业登记，当月无社保缴费",
     )
     add(
-        status.isin(NOT_WORKING) & (state["active_jobs"] > 0),
+        holds("status_mismatch", 1),
         "status_mismatch",
         lambda r: (
             "花名册填报“"

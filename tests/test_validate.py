@@ -117,7 +117,10 @@ def test_empty_township_from_title_or_file_name(tmp_path):
     assert by_name["测试1"] == "龙河镇"
     assert by_name["甲"] == "社坛镇"
     assert by_name["乙"] == ""
-    assert list(checked.problems["code"]) == ["unknown_township"]
+    row_codes = [c for c in checked.problems["code"] if c != "missing_column"]
+    assert row_codes == ["unknown_township"]
+    # the two CSV files lack 人员类别, 劳动技能 and 务工状态: one file-level problem each
+    assert (checked.problems["code"] == "missing_column").sum() == 2 * 3
 
 
 def test_values_in_problems_are_masked(tmp_path):
@@ -146,7 +149,12 @@ def test_employment_bad_date_is_kept_empty_and_bad_id_rejected(tmp_path):
         ],
     )
     checked = check_paths([path], "employment", on=AS_OF)
-    assert _codes(checked) == {(3, "start_date", "bad_date"), (4, "id_number", "id_checksum")}
+    assert _codes(checked) == {
+        (1, "employment_type", "missing_column"),
+        (1, "work_region", "missing_column"),
+        (3, "start_date", "bad_date"),
+        (4, "id_number", "id_checksum"),
+    }
     valid = checked.valid.set_index("name")
     assert valid.loc["甲", "start_date"] == pd.Timestamp("2021-09-13")
     assert pd.isna(valid.loc["乙", "start_date"])

@@ -1,8 +1,21 @@
-"""Header aliases: the names townships and systems use → canonical column names, per kind.
+"""What each column of each kind means, and the words and values that reveal it.
 
-Internal names are English snake_case; what a clerk sees is the first alias (the
-canonical Chinese header).  Matching ignores spaces, line breaks, full-width
-brackets and a trailing "(必填)"-style note, so "身份证号码\n（必填）" still matches.
+Internal names are English snake_case; what a clerk sees is the column's first alias
+(the canonical Chinese header).  A header is recognised, in this order (see
+:mod:`fengdu_cli.io.recognise`):
+
+1. the clerk's ``columns.toml`` (:mod:`fengdu_cli.io.columns_toml`);
+2. an **alias**: the header equals one of the known wordings once spaces, line breaks,
+   full-width forms, ``*`` marks and a trailing note such as ``（必填）`` are removed;
+3. **keywords**: the header holds one word of each of the column's keyword groups and
+   none of its excluding words (a start date has 日期/时间 and 开始/入职/登记…, but not
+   终止/结束/离职…);
+4. **the values**: a column whose cells mostly have the column's shape (resident IDs,
+   credit codes, 脱贫户/监测对象…, 普通劳动力/弱劳动力…, months such as 202406) is that
+   column even under a header that says nothing (``列1``, ``类型``, blank).
+
+Each column also has a role: ``required`` (a file without it cannot be read),
+``needed`` (some warning or rule needs it: see :mod:`fengdu_cli.needs`) or optional.
 """
 
 from __future__ import annotations
@@ -30,6 +43,33 @@ FOLDERS: dict[str, str] = {
     "agencies": "agencies",
 }
 
+
+@dataclass(frozen=True)
+class Spec:
+    """One canonical column of one kind: how its header and its values look.
+
+    ``groups``: keyword groups; a header matches when it holds a word of every group.
+    ``excludes``: words that rule the column out (a 户主身份证号码 is not the person's ID).
+    ``shape``: the name of a value shape in :mod:`fengdu_cli.io.shapes`.
+    ``by_values``: the shape is distinctive enough to recognise the column from its
+    values alone, under a header that says nothing.
+    """
+
+    column: str
+    aliases: tuple[str, ...]
+    groups: tuple[tuple[str, ...], ...] = ()
+    excludes: tuple[str, ...] = ()
+    shape: str | None = None
+    by_values: bool = False
+
+    @property
+    def display(self) -> str:
+        """The Chinese header written for this column."""
+        return self.aliases[0]
+
+
+# ---------------------------------------------------------------- shared specs
+
 ID_ALIASES = (
     "身份证号码",
     "身份证号",
@@ -43,100 +83,423 @@ NAME_ALIASES = ("姓名", "户主或成员姓名", "成员姓名", "人员姓名
 TOWNSHIP_ALIASES = ("乡镇", "乡镇（街道）", "所在乡镇", "镇街", "乡镇街道", "乡镇名称", "所属乡镇")
 CREDIT_ALIASES = ("统一社会信用代码", "单位统一社会信用代码", "信用代码", "单位编码", "单位代码")
 
+_ID_WORDS = ("身份证", "证件号", "身份号", "公民身份", "证号")
+_NOT_OWN_ID = (
+    "户主", "类型", "类别", "有效期", "签发", "监护人", "家长", "父亲", "母亲", "配偶",
+    "联系人", "经办", "代理", "担保",
+)  # fmt: skip
+_DATE_WORDS = ("日期", "时间", "年月", "日")
+_END_WORDS = ("结束", "终止", "离职", "解除", "到期", "截止", "退出", "离岗", "止")
+_START_WORDS = ("开始", "起始", "入职", "登记", "聘用", "参加工作", "就业", "上岗", "录用", "起")
+_ORG_WORDS = ("单位", "企业", "公司", "雇主", "用人")
+_NOT_NAME = (
+    "户主", "单位", "企业", "机构", "联系人", "监护人", "家长", "经办", "填表", "法定代表人",
+    "负责人", "经营者", "开户", "账户", "持卡", "收款", "学校", "车间", "公司", "父", "母",
+)  # fmt: skip
+
+
+def _id(*aliases: str, excludes: tuple[str, ...] = _NOT_OWN_ID) -> Spec:
+    return Spec(
+        "id_number", (*aliases, *ID_ALIASES), (_ID_WORDS,), excludes, "id_number", by_values=True
+    )
+
+
+def _name(*aliases: str, words: tuple[str, ...] = ("姓名", "名字")) -> Spec:
+    return Spec("name", (*aliases, *NAME_ALIASES), (words,), _NOT_NAME, "name")
+
+
+TOWNSHIP = Spec(
+    "township",
+    TOWNSHIP_ALIASES,
+    (("乡镇", "镇街", "街道", "乡（镇", "镇（乡", "乡镇街"),),
+    ("代码", "编码", "编号", "村", "社区"),
+    "township",
+    by_values=True,
+)
+EMPLOYER_CODE = Spec(
+    "employer_code",
+    CREDIT_ALIASES,
+    (("信用代码", "社会信用", "单位编码", "单位代码", "单位编号", "纳税人识别号", "机构代码"),),
+    (),
+    "credit_code",
+    by_values=True,
+)
+
+
+def _date(column: str, aliases: tuple[str, ...], words: tuple[str, ...], excludes=()) -> Spec:
+    return Spec(column, aliases, (_DATE_WORDS, words), ("出生", "起止", *excludes), "date")
+
+
+# ---------------------------------------------------------------- per kind
+
+SPECS: dict[str, tuple[Spec, ...]] = {
+    "roster": (
+        TOWNSHIP,
+        Spec(
+            "village",
+            ("村（社区）", "村", "村社区", "所在村", "村（居）", "行政村", "村名"),
+            (("村", "社区", "居委"),),
+            ("代码", "编码", "编号", "干部", "驻村", "书记", "小组", "组长"),
+            "village",
+            by_values=True,
+        ),
+        Spec(
+            "household_id",
+            ("户编号", "户号", "户主编号", "家庭编号"),
+            (("户编号", "户号", "户编码", "家庭编号", "户主编号", "农户编号", "户代码", "户码"),),
+        ),
+        _name(),
+        _id(),
+        Spec(
+            "head_id_number",
+            ("户主身份证号码", "户主身份证号", "户主证件号码"),
+            (("户主",), _ID_WORDS),
+            (),
+            "id_number",
+        ),
+        Spec(
+            "relation",
+            ("与户主关系", "家庭关系"),
+            (("关系",),),
+            ("劳动", "社会", "隶属"),
+            "relation",
+            by_values=True,
+        ),
+        Spec(
+            "category",
+            ("人员类别", "户类型", "对象类别", "人员属性", "脱贫属性"),
+            (("类别", "类型", "属性", "身份", "户别", "对象", "户类"),),
+            (
+                "险种",
+                "用工",
+                "就业",
+                "劳动",
+                "劳力",
+                "证件",
+                "单位",
+                "企业",
+                "学校",
+                "岗位",
+                "贷款",
+                "务工",
+                "关系",
+                "车间",
+                "账户",
+                "银行",
+                "残疾",
+                "户籍",
+                "学历",
+                "民族",
+                "政治",
+                "文化",
+                "健康",
+                "日期",
+                "时间",
+                "年度",
+                "年份",
+                "编号",
+                "代码",
+                "是否",
+                "姓名",
+                "电话",
+                "证",
+                "号",
+            ),
+            "category",
+            by_values=True,
+        ),
+        Spec(
+            "labor_capacity",
+            ("劳动技能", "劳动能力", "劳动力类型", "劳动力状况"),
+            (("劳动", "劳力"), ("能力", "技能", "状况", "类型", "情况", "类别", "力")),
+            ("合同", "关系", "报酬", "保障", "就业", "是否", "时间", "日期", "监察", "争议"),
+            "labor_capacity",
+            by_values=True,
+        ),
+        Spec(
+            "work_status",
+            ("务工状态", "就业状态", "务工情况", "是否务工"),
+            (("务工", "就业"), ("状态", "情况", "状况", "是否")),
+            (
+                "地点",
+                "地址",
+                "地区",
+                "所在",
+                "单位",
+                "时间",
+                "日期",
+                "形式",
+                "类型",
+                "收入",
+                "登记",
+            ),
+            "work_status",
+            by_values=True,
+        ),
+        Spec(
+            "work_place",
+            ("务工地点", "务工所在地", "就业地点", "务工地址"),
+            (
+                ("务工", "就业", "工作"),
+                ("地点", "地址", "地区", "所在地", "区域", "省份", "去向", "地"),
+            ),
+            ("单位", "企业", "公司", "时间", "日期"),
+            "region",
+            by_values=True,
+        ),
+        Spec(
+            "employer_name",
+            ("务工单位", "就业单位", "工作单位"),
+            (("务工", "就业", "工作"), ("单位", "企业", "公司")),
+            ("地址", "地点", "代码", "编码", "电话", "性质", "类型"),
+            "organisation",
+        ),
+        Spec(
+            "phone",
+            ("联系电话", "电话", "手机号码", "手机号", "联系方式"),
+            (("电话", "手机", "联系方式"),),
+            ("单位", "村", "紧急", "备用", "家属", "其他"),
+            "phone",
+            by_values=True,
+        ),
+        Spec(
+            "bank_account",
+            ("银行账号", "银行卡号", "社保卡号", "账号", "一卡通账号"),
+            (("账号", "卡号", "账户"),),
+            ("开户行", "开户银行", "户名", "姓名", "类型", "单位"),
+            "bank_account",
+            by_values=True,
+        ),
+        _date(
+            "registered_date",
+            ("登记日期", "登记时间", "采集日期", "外出务工时间", "务工开始时间"),
+            ("登记", "采集", "外出", "务工开始", "录入"),
+        ),
+    ),
+    "employment": (
+        _id(),
+        _name(),
+        Spec(
+            "employer_name",
+            ("用人单位名称", "单位名称", "用人单位", "就业单位"),
+            (_ORG_WORDS,),
+            (
+                "代码",
+                "编码",
+                "编号",
+                "信用",
+                "地址",
+                "地点",
+                "性质",
+                "类型",
+                "电话",
+                "联系人",
+                "所在地",
+                "地区",
+            ),
+            "organisation",
+            by_values=True,
+        ),
+        EMPLOYER_CODE,
+        _date(
+            "start_date",
+            ("就业开始日期", "开始日期", "就业日期", "入职日期", "合同开始日期", "登记日期"),
+            _START_WORDS,
+            _END_WORDS,
+        ),
+        _date(
+            "end_date",
+            ("就业结束日期", "结束日期", "离职日期", "终止日期", "合同终止日期"),
+            _END_WORDS,
+            ("开始", "起始", "入职"),
+        ),
+        Spec(
+            "employment_type",
+            ("就业形式", "用工形式", "全日制标识", "用工类型"),
+            (
+                ("就业", "用工", "全日制", "劳动", "工作", "聘用"),
+                ("形式", "类型", "性质", "全日制", "方式", "标识"),
+            ),
+            ("地区", "地点", "单位", "日期", "时间", "状态"),
+            "employment_type",
+            by_values=True,
+        ),
+        Spec(
+            "work_region",
+            ("就业地区", "就业地", "工作地点", "就业区域", "务工地点"),
+            (
+                ("就业", "工作", "务工"),
+                ("地区", "地点", "区域", "所在地", "地域", "省份", "地址", "地"),
+            ),
+            ("单位", "企业", "时间", "日期"),
+            "region",
+            by_values=True,
+        ),
+    ),
+    "insurance": (
+        _id(),
+        _name(),
+        EMPLOYER_CODE,
+        Spec(
+            "employer_name",
+            ("单位名称", "参保单位", "缴费单位"),
+            (_ORG_WORDS,),
+            (
+                "代码",
+                "编码",
+                "编号",
+                "信用",
+                "缴费",
+                "缴纳",
+                "应缴",
+                "金额",
+                "基数",
+                "部分",
+                "比例",
+            ),
+            "organisation",
+            by_values=True,
+        ),
+        Spec(
+            "period",
+            ("费款所属期", "缴费年月", "所属期", "缴费期", "对应费款所属期"),
+            (("所属期", "年月", "月份", "缴费期", "费款", "所属年", "结算期", "期间"),),
+            ("出生", "开始", "终止", "参保日期", "到账"),
+            "period",
+            by_values=True,
+        ),
+        Spec(
+            "insurance_type",
+            ("险种", "险种类型", "险种名称"),
+            (("险种", "保险类型", "保险种类", "险别"),),
+            (),
+            "insurance_type",
+            by_values=True,
+        ),
+        Spec("base", ("缴费基数",), (("基数", "缴费工资"),), (), "amount"),
+        Spec(
+            "employer_amount",
+            ("单位缴费", "单位缴费金额", "单位应缴"),
+            (("单位",), ("缴费", "缴纳", "应缴", "金额", "部分", "缴额")),
+            ("名称", "编码", "代码", "编号", "基数", "比例", "费率", "地址"),
+            "amount",
+        ),
+        Spec(
+            "personal_amount",
+            ("个人缴费", "个人缴费金额", "个人应缴"),
+            (("个人",), ("缴费", "缴纳", "应缴", "金额", "部分", "缴额")),
+            ("比例", "费率", "账户", "编号", "基数"),
+            "amount",
+        ),
+    ),
+    "workshops": (
+        Spec(
+            "workshop_name",
+            ("车间名称", "就业帮扶车间名称", "帮扶车间名称", "名称"),
+            (("车间", "工坊"), ("名称", "名字")),
+            ("代码", "编码"),
+            "organisation",
+        ),
+        EMPLOYER_CODE,
+        TOWNSHIP,
+        _date(
+            "recognised_date",
+            ("认定日期", "认定时间", "挂牌时间"),
+            ("认定", "挂牌", "命名", "授牌"),
+        ),
+        Spec(
+            "valid_until",
+            ("有效期至", "认定有效期至", "到期日期"),
+            (("有效期", "到期", "截止", "有效至"),),
+            ("起", "开始"),
+            "date",
+        ),
+    ),
+    "businesses": (
+        _id(
+            "经营者身份证号码",
+            "负责人身份证号码",
+            "法定代表人身份证号码",
+            excludes=("户主", "类型"),
+        ),
+        _name(
+            "经营者姓名",
+            "负责人姓名",
+            "法定代表人",
+            words=("姓名", "经营者", "负责人", "法定代表人", "法人代表", "业主"),
+        ),
+        Spec(
+            "business_name",
+            ("市场主体名称", "企业名称", "个体工商户名称", "字号名称"),
+            (("名称", "字号"),),
+            ("姓名", "代码", "编码", "行业"),
+            "organisation",
+            by_values=True,
+        ),
+        Spec(
+            "business_code",
+            ("统一社会信用代码", "信用代码", "注册号"),
+            (("信用代码", "社会信用", "注册号", "营业执照号"),),
+            (),
+            "credit_code",
+            by_values=True,
+        ),
+        _date(
+            "registration_date",
+            ("成立日期", "注册日期", "登记日期", "工商登记日期"),
+            ("成立", "注册", "登记", "开业", "核准", "设立", "营业执照"),
+            ("注销", "吊销", "到期"),
+        ),
+        TOWNSHIP,
+    ),
+    "posts": (
+        _id(),
+        _name(),
+        TOWNSHIP,
+        Spec("post_name", ("岗位名称", "公益性岗位名称"), (("岗位",), ("名称",))),
+        _date("start_date", ("上岗日期", "开始日期", "聘用开始日期"), _START_WORDS, _END_WORDS),
+        _date("end_date", ("离岗日期", "结束日期", "聘用结束日期"), _END_WORDS, ("开始", "上岗")),
+    ),
+    "loans": (
+        _id(),
+        _name(),
+        Spec("amount", ("贷款金额", "贷款额度"), (("贷款", "借款"), ("金额", "额度", "本金"))),
+        _date(
+            "start_date", ("放款日期", "贷款发放日期", "开始日期"), ("放款", "发放", "开始", "起")
+        ),
+        _date("end_date", ("到期日期", "贷款到期日", "结束日期"), ("到期", "结束", "止")),
+    ),
+    "students": (
+        _id(),
+        _name(),
+        Spec("school", ("学校名称", "就读学校", "学校"), (("学校", "院校"),)),
+        Spec("school_type", ("学校类型", "学历层次", "学段"), (("层次", "学段", "学历"),)),
+        TOWNSHIP,
+    ),
+    "travel": (
+        _id(),
+        _name(),
+        _date("travel_date", ("出行日期", "乘车日期", "外出日期"), ("出行", "乘车", "外出")),
+        Spec("destination", ("务工地点", "目的地"), (("目的地", "务工地"),), (), "region"),
+    ),
+    "agencies": (
+        Spec(
+            "agency_name",
+            ("机构名称", "人力资源服务机构名称", "劳务经纪人姓名"),
+            (("机构", "经纪人"),),
+        ),
+        EMPLOYER_CODE,
+        _id("劳务经纪人身份证号码"),
+    ),
+}
+
+SPEC_BY_COLUMN: dict[str, dict[str, Spec]] = {
+    kind: {spec.column: spec for spec in specs} for kind, specs in SPECS.items()
+}
+
 # canonical column → aliases; the first alias is the Chinese header we write.
 ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
-    "roster": {
-        "township": TOWNSHIP_ALIASES,
-        "village": ("村（社区）", "村", "村社区", "所在村", "村（居）", "行政村", "村名"),
-        "household_id": ("户编号", "户号", "户主编号", "家庭编号"),
-        "name": NAME_ALIASES,
-        "id_number": ID_ALIASES,
-        "relation": ("与户主关系", "家庭关系"),
-        "category": ("人员类别", "户类型", "对象类别", "人员属性", "脱贫属性"),
-        "labor_capacity": ("劳动技能", "劳动能力", "劳动力类型", "劳动力状况"),
-        "work_status": ("务工状态", "就业状态", "务工情况", "是否务工"),
-        "work_place": ("务工地点", "务工所在地", "就业地点", "务工地址"),
-        "employer_name": ("务工单位", "就业单位", "工作单位"),
-        "phone": ("联系电话", "电话", "手机号码", "手机号", "联系方式"),
-        "bank_account": ("银行账号", "银行卡号", "社保卡号", "账号", "一卡通账号"),
-        "registered_date": ("登记日期", "登记时间", "采集日期", "外出务工时间", "务工开始时间"),
-    },
-    "employment": {
-        "id_number": ID_ALIASES,
-        "name": NAME_ALIASES,
-        "employer_name": ("用人单位名称", "单位名称", "用人单位", "就业单位"),
-        "employer_code": CREDIT_ALIASES,
-        "start_date": (
-            "就业开始日期",
-            "开始日期",
-            "就业日期",
-            "入职日期",
-            "合同开始日期",
-            "登记日期",
-        ),
-        "end_date": ("就业结束日期", "结束日期", "离职日期", "终止日期", "合同终止日期"),
-        "employment_type": ("就业形式", "用工形式", "全日制标识", "用工类型"),
-        "work_region": ("就业地区", "就业地", "工作地点", "就业区域", "务工地点"),
-    },
-    "insurance": {
-        "id_number": ID_ALIASES,
-        "name": NAME_ALIASES,
-        "employer_code": CREDIT_ALIASES,
-        "employer_name": ("单位名称", "参保单位", "缴费单位"),
-        "period": ("费款所属期", "缴费年月", "所属期", "缴费期", "对应费款所属期"),
-        "insurance_type": ("险种", "险种类型", "险种名称"),
-        "base": ("缴费基数",),
-        "employer_amount": ("单位缴费", "单位缴费金额", "单位应缴"),
-        "personal_amount": ("个人缴费", "个人缴费金额", "个人应缴"),
-    },
-    "workshops": {
-        "workshop_name": ("车间名称", "就业帮扶车间名称", "帮扶车间名称", "名称"),
-        "employer_code": CREDIT_ALIASES,
-        "township": TOWNSHIP_ALIASES,
-        "recognised_date": ("认定日期", "认定时间", "挂牌时间"),
-        "valid_until": ("有效期至", "认定有效期至", "到期日期"),
-    },
-    "businesses": {
-        "id_number": ("经营者身份证号码", "负责人身份证号码", "法定代表人身份证号码", *ID_ALIASES),
-        "name": ("经营者姓名", "负责人姓名", "法定代表人", *NAME_ALIASES),
-        "business_name": ("市场主体名称", "企业名称", "个体工商户名称", "字号名称"),
-        "business_code": ("统一社会信用代码", "信用代码", "注册号"),
-        "registration_date": ("成立日期", "注册日期", "登记日期", "工商登记日期"),
-        "township": TOWNSHIP_ALIASES,
-    },
-    "posts": {
-        "id_number": ID_ALIASES,
-        "name": NAME_ALIASES,
-        "township": TOWNSHIP_ALIASES,
-        "post_name": ("岗位名称", "公益性岗位名称"),
-        "start_date": ("上岗日期", "开始日期", "聘用开始日期"),
-        "end_date": ("离岗日期", "结束日期", "聘用结束日期"),
-    },
-    "loans": {
-        "id_number": ID_ALIASES,
-        "name": NAME_ALIASES,
-        "amount": ("贷款金额", "贷款额度"),
-        "start_date": ("放款日期", "贷款发放日期", "开始日期"),
-        "end_date": ("到期日期", "贷款到期日", "结束日期"),
-    },
-    "students": {
-        "id_number": ID_ALIASES,
-        "name": NAME_ALIASES,
-        "school": ("学校名称", "就读学校", "学校"),
-        "school_type": ("学校类型", "学历层次", "学段"),
-        "township": TOWNSHIP_ALIASES,
-    },
-    "travel": {
-        "id_number": ID_ALIASES,
-        "name": NAME_ALIASES,
-        "travel_date": ("出行日期", "乘车日期", "外出日期"),
-        "destination": ("务工地点", "目的地"),
-    },
-    "agencies": {
-        "agency_name": ("机构名称", "人力资源服务机构名称", "劳务经纪人姓名"),
-        "employer_code": CREDIT_ALIASES,
-        "id_number": ("劳务经纪人身份证号码", *ID_ALIASES),
-    },
+    kind: {spec.column: spec.aliases for spec in specs} for kind, specs in SPECS.items()
 }
 
 # Columns a row of each kind must have (missing_required otherwise); a file whose
@@ -172,58 +535,61 @@ NUMBER_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 # Columns whose values are personal identifiers: masked on screen, in logs and in JSON.
-SENSITIVE_COLUMNS: frozenset[str] = frozenset({"id_number", "phone", "bank_account"})
-
-
-@dataclass(frozen=True)
-class ColumnMatch:
-    """How one header text resolved: the canonical column, or None for an extra column."""
-
-    header: str
-    column: str | None
-
+SENSITIVE_COLUMNS: frozenset[str] = frozenset(
+    {"id_number", "head_id_number", "phone", "bank_account"}
+)
 
 _NOTE = re.compile(r"[（(][^（）()]*[）)]$")
 
 
 def clean_header(text: object) -> str:
-    """Header text as compared: NFKC, no whitespace, no '*' marks, no trailing '(必填)' note."""
+    """Header text as compared: NFKC, no whitespace, no '*'/'★' marks, no colons."""
     if text is None:
         return ""
     s = unicodedata.normalize("NFKC", str(text))
-    s = re.sub(r"[\s*★※:：]+", "", s)
-    return s
+    return re.sub(r"[\s*★※:：]+", "", s)
+
+
+def strip_note(key: str) -> str:
+    """A cleaned header without its trailing bracketed note ('身份证号码(必填)' → '身份证号码')."""
+    return _NOTE.sub("", key)
 
 
 def _lookup_table(kind: str) -> dict[str, str]:
     table: dict[str, str] = {}
-    for column, aliases in ALIASES[kind].items():
-        for alias in aliases:
-            table.setdefault(clean_header(alias), column)
+    for spec in SPECS[kind]:
+        for alias in spec.aliases:
+            table.setdefault(clean_header(alias), spec.column)
     return table
 
 
-_TABLES: dict[str, dict[str, str]] = {kind: _lookup_table(kind) for kind in ALIASES}
+_TABLES: dict[str, dict[str, str]] = {kind: _lookup_table(kind) for kind in SPECS}
 
 
 def resolve_header(kind: str, text: object) -> str | None:
-    """The canonical column that header ``text`` names for ``kind``, or None."""
+    """The canonical column whose alias header ``text`` is, for ``kind``, or None."""
     table = _TABLES[kind]
     key = clean_header(text)
     if not key:
         return None
     if key in table:
         return table[key]
-    stripped = _NOTE.sub("", key)
-    return table.get(stripped)
+    return table.get(strip_note(key))
 
 
 def display_name(kind: str, column: str) -> str:
     """The Chinese header written for a canonical column (its first alias)."""
-    aliases = ALIASES.get(kind, {}).get(column)
-    return aliases[0] if aliases else column
+    spec = SPEC_BY_COLUMN.get(kind, {}).get(column)
+    return spec.display if spec else column
 
 
 def required_columns(kind: str) -> tuple[str, ...]:
     """The columns a file of ``kind`` must have."""
     return REQUIRED.get(kind, ())
+
+
+def column_of_display(kind: str, text: str) -> str | None:
+    """A canonical column named by its English name or by any of its aliases."""
+    if text in SPEC_BY_COLUMN.get(kind, {}):
+        return text
+    return resolve_header(kind, text)

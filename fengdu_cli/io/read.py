@@ -29,13 +29,8 @@ import pandas as pd
 import python_calamine as calamine
 
 from fengdu_cli.errors import InputError
-from fengdu_cli.io.columns import (
-    ALIASES,
-    clean_header,
-    display_name,
-    required_columns,
-    resolve_header,
-)
+from fengdu_cli.io.columns import ALIASES, clean_header, display_name
+from fengdu_cli.io.recognise import Recogniser, Recognition
 from fengdu_cli.messages import text
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".txt")
@@ -74,6 +69,7 @@ class Header:
     texts: tuple[str, ...]  # the header text as typed, one per grid column
     canonical: frozenset[str]
     title: str  # text above the header (title rows), for township inference
+    recognition: Recognition | None = None  # how each column was recognised, what is lacking
 
 
 @dataclass(frozen=True)
@@ -259,58 +255,76 @@ def _read_csv(path: Path, data: bytes) -> Grid:
 # ---------------------------------------------------------------- grid → header
 
 
-def _row_columns(kind: str, row: np.ndarray) -> list[str | None]:
-    return [resolve_header(kind, v) if isinstance(v, str) else None for v in row]
+def _is_title_row(row: np.ndarray) -> bool:
+    """A row whose one text fills most of its cells: a title merged across, not a header."""
+    texts = [v for v in row if isinstance(v, str) and v.strip()]
+    return bool(texts) and len(texts) >= 0.8 * len(row) and len(set(texts)) == 1 and len(row) > 2
 
 
-def _distinct(cols: Iterable[str | None]) -> set[str]:
-    return {c for c in cols if c}
-
-
-def _combine(kind: str, upper: np.ndarray, lower: np.ndarray) -> list[str | None]:
-    """Resolve a two-row header column by column: the lower text, upper+lower (务工情况 +
-    地点 → 务工地点), then upper."""
-    out: list[str | None] = []
+def _candidates(upper: np.ndarray | None, lower: np.ndarray) -> list[list[str]]:
+    """Per column, the header texts to try: the lower text, upper+lower (务工情况 + 地点 →
+    务工地点), upper+lower without 情况/信息/状况, then the upper text alone."""
+    out: list[list[str]] = []
+    if upper is None or _is_title_row(upper):
+        for bottom in lower:
+            out.append([clean_header(bottom) if isinstance(bottom, str) else ""])
+        return out
     for top, bottom in zip(upper, lower, strict=True):
         top_s = clean_header(top) if isinstance(top, str) else ""
         bottom_s = clean_header(bottom) if isinstance(bottom, str) else ""
-        resolved = None
         stem = re.sub(r"(情况|信息|状况)$", "", top_s)
-        for candidate in (bottom_s, top_s + bottom_s, stem + bottom_s, top_s):
-            if candidate:
-                resolved = resolve_header(kind, candidate)
-                if resolved:
-                    break
-        out.append(resolved)
+        texts = [bottom_s, top_s + bottom_s, stem + bottom_s] if bottom_s else []
+        if top_s and top_s != bottom_s:
+            texts.append(top_s)
+        out.append([t for t in texts if t] or [""])
     return out
 
 
-def locate_header(grid: Grid, kind: str) -> Header | None:
-    """Find the header of ``grid`` for ``kind``: the row (or pair of rows) naming the most
-    known columns within the first rows; None when no row names at least two."""
+def _named(recogniser: Recogniser, candidates: list[list[str]]) -> set[str]:
+    found: set[str] = set()
+    for texts in candidates:
+        for t in texts:
+            matches = recogniser.text_matches(t)
+            if matches:
+                if "" not in matches:
+                    found.add(next(iter(matches)))
+                break
+    return found
+
+
+def locate_header(grid: Grid, kind: str, recogniser: Recogniser | None = None) -> Header | None:
+    """Find the header of ``grid`` for ``kind`` and recognise its columns: the row (or pair
+    of rows) naming the most known columns within the first rows; None when no row names
+    at least two."""
+    recogniser = recogniser or Recogniser(kind)
     cells = grid.cells
     scan = min(HEADER_SCAN_ROWS, cells.shape[0])
     best_row, best = -1, set()
     for i in range(scan):
-        found = _distinct(_row_columns(kind, cells[i]))
+        found = recogniser.header_columns(cells[i])
         if len(found) > len(best):
             best_row, best = i, found
     if len(best) < 2:
         return None
-    first, last, resolved = best_row, best_row, _row_columns(kind, cells[best_row])
+    first, last = best_row, best_row
+    candidates = _candidates(None, cells[best_row])
+    named = _named(recogniser, candidates)
     for upper, lower in ((best_row - 1, best_row), (best_row, best_row + 1)):
         if upper < 0 or lower >= cells.shape[0]:
             continue
-        combined = _combine(kind, cells[upper], cells[lower])
-        if len(_distinct(combined)) > len(_distinct(resolved)):
-            first, last, resolved = upper, lower, combined
+        combined = _candidates(cells[upper], cells[lower])
+        combined_named = _named(recogniser, combined)
+        if len(combined_named) > len(named):
+            first, last, candidates, named = upper, lower, combined, combined_named
     header_rows = cells[first : last + 1]
-    names = _column_names(header_rows, resolved)
     texts = tuple(_header_text(header_rows[:, j]) for j in range(cells.shape[1]))
+    recognition = recogniser.recognise(candidates, texts, cells[last + 1 :])
+    names = _column_names(header_rows, recognition.column_names())
     above = dict.fromkeys(
         v.strip() for v in cells[:first].ravel() if isinstance(v, str) and v.strip()
     )
-    return Header(first, last, tuple(names), texts, frozenset(_distinct(resolved)), " ".join(above))
+    canonical = frozenset(c for c in recognition.column_names() if c)
+    return Header(first, last, tuple(names), texts, canonical, " ".join(above), recognition)
 
 
 def _header_text(values: np.ndarray) -> str:
@@ -326,9 +340,9 @@ def _header_text(values: np.ndarray) -> str:
 def _column_names(header_rows: np.ndarray, resolved: list[str | None]) -> list[str]:
     """Canonical names where known; otherwise the header text (kept, never dropped)."""
     names: list[str] = []
-    seen: set[str] = set()
+    seen: set[str] = set(c for c in resolved if c)
     for j, column in enumerate(resolved):
-        if column and column not in seen:
+        if column:
             name = column
         else:
             name = _header_text(header_rows[:, j]) or f"未命名列{column_letter(j)}"
@@ -492,16 +506,19 @@ def _repeated_header(frame: pd.DataFrame, kind: str, header: Header) -> np.ndarr
 # ---------------------------------------------------------------- file → frames
 
 
-def read_file(path: Path, kind: str) -> FileRead:
+def read_file(path: Path, kind: str, recogniser: Recogniser | None = None) -> FileRead:
     """Read one file for ``kind``: every sheet with a header gives person rows.
 
     A sheet without a recognisable header is kept as a notice (``header`` None); when no
-    sheet of the file has one, or a required column is missing, the file cannot be read.
+    sheet of the file has one, or a required column is missing or doubtful, the file
+    cannot be read.  ``recogniser`` carries the clerk's columns.toml and the columns
+    the warnings and rules need.
     """
+    recogniser = recogniser or Recogniser(kind)
     grids = read_grids(path)
     sheets: list[SheetRead] = []
     for grid in grids:
-        header = locate_header(grid, kind)
+        header = locate_header(grid, kind, recogniser)
         if header is None:
             filled = (~_is_empty(grid.cells)).sum(axis=1) if grid.cells.size else np.zeros(0)
             content, table = int((filled > 0).sum()), int((filled >= 3).sum())
@@ -521,15 +538,24 @@ def read_file(path: Path, kind: str) -> FileRead:
 
 
 def _require_columns(grid: Grid, kind: str, header: Header) -> None:
-    for column in required_columns(kind):
-        if column not in header.canonical:
+    """A required column missing, or held by two columns alike, stops the file (exit 3)."""
+    assert header.recognition is not None
+    for gap in header.recognition.gaps:
+        if gap.role != "required":
+            continue
+        where = {
+            "path": str(grid.file),
+            "sheet": grid.sheet or grid.file.name,
+            "column": display_name(kind, gap.column),
+        }
+        if gap.cause == "ambiguous":
+            raise InputError("required_column_ambiguous", **where, headers="”“".join(gap.headers))
+        found = _display_found(kind, header.columns)
+        if gap.headers:
             raise InputError(
-                "missing_column",
-                path=str(grid.file),
-                sheet=grid.sheet or grid.file.name,
-                column=display_name(kind, column),
-                found=_display_found(kind, header.columns),
+                "required_column_missing_near", **where, closest=gap.headers[0], found=found
             )
+        raise InputError("required_column_missing", **where, found=found)
 
 
 def _display_found(kind: str, columns: Iterable[str]) -> str:

@@ -105,6 +105,26 @@ def state_frame(result: Reconciled) -> pd.DataFrame:
     return state[columns].rename(columns=STATE_LABELS)
 
 
+UNDETERMINED_LABELS = {
+    "township": "乡镇（街道）",
+    "village": "村（社区）",
+    "household_id": "户编号",
+    "name": "姓名",
+    "id_number": "身份证号码",
+    "code": "预警代码",
+    "title": "预警类型",
+    "reason": "无法判断的原因（请补齐或更正后重新比对）",
+}
+
+
+def undetermined_frame(result: Reconciled) -> pd.DataFrame:
+    """Persons a warning could not be judged for, with why (IDs masked)."""
+    table = result.undetermined.copy()
+    table["id_number"] = table["id_number"].map(idcard.mask)
+    table.insert(table.columns.get_loc("code") + 1, "title", table["code"].map(WARNING_TITLES))
+    return table.rename(columns=UNDETERMINED_LABELS)
+
+
 def summary_frame(result: Reconciled) -> pd.DataFrame:
     table = township_table(result)
     total = table.drop(columns="township").sum()
@@ -170,6 +190,7 @@ def write_reconcile(
         Sheet("汇总", summary_frame(result), title=f"丰都县{zh}就业帮扶数据比对汇总"),
         Sheet("预警名单", warnings, title=f"丰都县{zh}就业不稳定预警名单"),
         Sheet("人员状态", state_frame(result)),
+        Sheet("无法判断", undetermined_frame(result), title=f"丰都县{zh}无法判断名单"),
         Sheet("问题数据", problems_all(result)),
         Sheet("说明", notes_frame(result)),
     ]

@@ -103,9 +103,68 @@ def _code_title(code: str, lang: str) -> str:
         "bad_number": ("数值或号码有误", "bad number"),
         "bad_category": ("取值不在范围内", "value not allowed"),
         "id_region": ("身份证号码地区代码未知", "unknown ID region"),
+        "missing_column": ("缺少列（相关人员无法判断）", "column missing (persons undetermined)"),
+        "ambiguous_column": ("多列可能同义", "columns competing for one meaning"),
     }
     zh, en = titles.get(code, (code, code))
     return en if lang == "en" else zh
+
+
+HOW_LABELS = {
+    "columns.toml": ("columns.toml 指定", "columns.toml"),
+    "alias": ("表头名称", "alias"),
+    "keywords": ("表头关键词", "keywords"),
+    "values": ("按列中取值", "values"),
+    "": ("未识别（保留为附加列）", "not recognised (kept as an extra column)"),
+}
+GAP_LABELS = {
+    "missing": ("缺少该列", "missing"),
+    "ambiguous": ("多列可能是该列", "ambiguous"),
+}
+
+
+def how_label(how: str, lang: str) -> str:
+    zh, en = HOW_LABELS.get(how, (how, how))
+    return en if lang == "en" else zh
+
+
+def columns_frame(checked: Checked, lang: str) -> pd.DataFrame:
+    """The 列识别 sheet: each header of each sheet → canonical column, how, share of values
+    that fit; then each column a sheet lacks or holds twice."""
+    en = lang == "en"
+    rows = []
+    for rec in checked.columns.itertuples(index=False):
+        rows.append(
+            {
+                "file": rec.file,
+                "sheet": rec.sheet,
+                "letter": rec.letter,
+                "header": rec.header,
+                "column": (rec.column if en else rec.column_zh) or "",
+                "how": how_label(rec.how, lang),
+                "share": "" if pd.isna(rec.share) else f"{rec.share:.0%}",
+            }
+        )
+    for g in checked.gaps:
+        zh, english = GAP_LABELS[g.cause]
+        rows.append(
+            {
+                "file": _file_name(g.file),
+                "sheet": g.sheet,
+                "letter": "",
+                "header": "、".join(g.headers),
+                "column": g.column if en else display_name(checked.kind, g.column),
+                "how": english if en else zh,
+                "share": "",
+            }
+        )
+    names = {
+        "file": ("文件", "file"), "sheet": ("工作表", "sheet"), "letter": ("列", "col"),
+        "header": ("表头", "header"), "column": ("识别为", "recognised as"),
+        "how": ("识别方式", "how"), "share": ("取值符合比例", "values that fit"),
+    }  # fmt: skip
+    table = pd.DataFrame(rows, columns=list(names))
+    return table.rename(columns={k: v[1] if en else v[0] for k, v in names.items()})
 
 
 def problems_frame(checked: Checked, lang: str) -> pd.DataFrame:
@@ -149,6 +208,7 @@ def write_problem_report(checked: Checked, target: Path, lang: str = "zh") -> Pa
         Sheet(label("summary", lang), summary, title=_title(checked, lang)),
         Sheet(f"{label('summary', lang)}-{label('code', lang)}", _code_frame(checked, lang)),
         Sheet(label("problems", lang), problems_frame(checked, lang)),
+        Sheet("列识别" if lang == "zh" else "columns", columns_frame(checked, lang)),
         rejected_sheet(checked, checked.rejected, lang, label("rejected", lang)),
         Sheet(label("skipped", lang), _skipped_frame(checked, lang)),
     ]
@@ -220,6 +280,10 @@ def _warnings_by_township(checked: Checked) -> dict[str, pd.DataFrame]:
     merged = warn.merge(
         key, left_on=["file", "sheet", "row"], right_on=["_file", "_sheet", "_row"], how="left"
     )
+    # a file-level problem (a column the file lacks) goes to the township that sent the file
+    sender = key[key["township"].ne("")].groupby("_file")["township"].first()
+    file_level = merged["code"].isin(("missing_column", "ambiguous_column"))
+    merged.loc[file_level, "township"] = merged.loc[file_level, "file"].map(sender)
     merged["township"] = merged["township"].fillna("").replace("", "未知乡镇")
     out = {}
     for township, group in merged.groupby("township"):

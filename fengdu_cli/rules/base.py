@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
-from fengdu_cli import dates
+from fengdu_cli import dates, gaps
 from fengdu_cli.reconcile import Matched, Window
 
 LINE_COLUMNS = [
@@ -25,10 +26,17 @@ LINE_COLUMNS = [
 
 @dataclass(frozen=True)
 class Condition:
-    """One condition of a rule: its column suffix and how a clerk reads it."""
+    """One condition of a rule: its column suffix, how a clerk reads it, and the facts it
+    is judged on ('kind.column'): when one of them is unknown for a candidate, the
+    condition is neither met nor failed, and the candidate is 无法判断."""
 
     name: str
     label: str  # 人员类别属于 {categories}
+    needs: tuple[str, ...] = ()
+
+
+# What the employment conditions stand on: the dates of the jobs, and where / how.
+JOB_DATES = ("employment.start_date", "employment.end_date")
 
 
 @dataclass(frozen=True)
@@ -72,17 +80,59 @@ def finish(
     frame: pd.DataFrame,
     conditions: Sequence[Condition],
     values: Mapping[str, object],
+    unknown: Mapping[str, object] | None = None,
 ) -> pd.DataFrame:
-    """Add ``eligible`` (all conditions hold) and ``failed`` (the first that does not)."""
+    """Add ``eligible`` (every condition holds), ``failed`` (the first that does not),
+    ``undetermined`` (none failed, but one could not be judged) and ``unknown`` (why).
+
+    ``unknown[name]``: per row, why condition ``name`` cannot be judged ('' = it can);
+    see :func:`person_unknowns`.  Kept as ``u_<name>`` for ``explain``.
+    """
+    unknown = unknown or {}
     eligible = pd.Series(True, index=frame.index)
     failed = pd.Series("", index=frame.index, dtype=object)
+    why = pd.Series("", index=frame.index, dtype=object)
     for cond in conditions:
         ok = frame[f"c_{cond.name}"].fillna(False).astype(bool)
-        failed = failed.where(failed.ne("") | ok, condition_text(cond, values))
-        eligible &= ok
+        reason = pd.Series(unknown.get(cond.name, ""), index=frame.index, dtype=object)
+        reason = reason.fillna("").astype(str)
+        frame[f"u_{cond.name}"] = reason
+        pending = reason.ne("")
+        failed = failed.where(failed.ne("") | ok | pending, condition_text(cond, values))
+        eligible &= ok & ~pending
+        if pending.any():
+            why[pending] = [
+                _add_reason(w, r) for w, r in zip(why[pending], reason[pending], strict=True)
+            ]
     frame["eligible"] = eligible
     frame["failed"] = failed
+    frame["undetermined"] = ~eligible & failed.eq("") & why.ne("")
+    frame["unknown"] = why.where(frame["undetermined"], "")
     return frame
+
+
+def _add_reason(known: str, more: str) -> str:
+    parts = [p for p in known.split("；") if p]
+    parts += [p for p in more.split("；") if p and p not in parts]
+    return "；".join(parts)
+
+
+def person_unknowns(
+    state: pd.DataFrame, conditions: Sequence[Condition], ids: pd.Series
+) -> dict[str, np.ndarray]:
+    """Per condition with needs: why it cannot be judged for each person of ``ids``."""
+    out: dict[str, np.ndarray] = {}
+    if not any(c.startswith("_gap_") for c in state.columns):
+        return out
+    for cond in conditions:
+        if not cond.needs:
+            continue
+        reasons = gaps.why(state, cond.needs)
+        if not reasons.ne("").any():
+            continue
+        reasons.index = state["id_number"].to_numpy()
+        out[cond.name] = ids.map(reasons).fillna("").to_numpy(dtype=object)
+    return out
 
 
 def person_columns(state: pd.DataFrame) -> pd.DataFrame:

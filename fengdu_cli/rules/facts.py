@@ -21,10 +21,15 @@ def ages(ids: pd.Series, on: dt.date) -> pd.Series:
 
 
 def is_in_categories(state: pd.DataFrame, categories: list[str]) -> pd.Series:
-    """人员类别 among ``categories`` (a sub-kind such as 边缘易致贫户 counts as 监测对象)."""
-    return state["category"].isin(categories) | state.get(
-        "category_detail", pd.Series("", index=state.index)
-    ).isin(categories)
+    """The person has one of the category facts ``categories`` (DESIGN §6: a 脱贫不稳定户
+    is 脱贫人口 and 监测对象 and 脱贫不稳定户)."""
+    if "category_facts" not in state:
+        return pd.Series(False, index=state.index)
+    facts = state["category_facts"].fillna("").astype(str)
+    found = pd.Series(False, index=state.index)
+    for category in categories:
+        found |= facts.str.contains(f"|{category}|", regex=False)
+    return found
 
 
 def is_able_to_work(state: pd.DataFrame) -> pd.Series:

@@ -11,14 +11,26 @@ from collections.abc import Mapping
 import pandas as pd
 
 from fengdu_cli.reconcile import consecutive_months
-from fengdu_cli.rules.base import Condition, Context, amount_fen, finish, person_columns
+from fengdu_cli.rules.base import (
+    JOB_DATES,
+    Condition,
+    Context,
+    amount_fen,
+    finish,
+    person_columns,
+    person_unknowns,
+)
 from fengdu_cli.rules.facts import active_jobs, is_in_categories
 
 CODE = "hire_once"
 NEEDS: tuple[str, ...] = ()
 CONDITIONS = (
-    Condition("category", "人员类别属于 {categories}"),
-    Condition("full_time_job", "月末有在岗的{employment_type}就业"),
+    Condition("category", "人员类别属于 {categories}", ("roster.category",)),
+    Condition(
+        "full_time_job",
+        "月末有在岗的{employment_type}就业",
+        (*JOB_DATES, "employment.employment_type"),
+    ),
     Condition("insured", "该单位连续为其缴纳社保满{min_insured_months}个月（至本月）"),
 )
 
@@ -65,4 +77,5 @@ def evaluate(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:
         + run.astype(str).to_numpy()
         + "个月"
     )
-    return finish(out, CONDITIONS, values)
+    unknown = person_unknowns(state, CONDITIONS, ids)
+    return finish(out, CONDITIONS, values, unknown)

@@ -10,8 +10,9 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from fengdu_cli.rules.base import Condition, Context, amount_fen, finish
+from fengdu_cli.rules.base import Condition, Context, amount_fen, finish, person_unknowns
 from fengdu_cli.rules.outside_work import (
+    OUTSIDE_JOB,
     PERSON_CONDITIONS,
     job_condition,
     paid_to_person,
@@ -22,7 +23,7 @@ CODE = "job_seeking_once"
 NEEDS: tuple[str, ...] = ()
 CONDITIONS = (
     *PERSON_CONDITIONS,
-    Condition("stable_outside", "在县外稳定就业满{min_stable_months}个月"),
+    Condition("stable_outside", "在县外稳定就业满{min_stable_months}个月", OUTSIDE_JOB),
 )
 
 
@@ -34,4 +35,5 @@ def evaluate(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:
         amount_fen(values),
         ("县外稳定就业满" + str(values["min_stable_months"]) + "个月：" + out["v_stable_outside"]),
     )
-    return finish(out, CONDITIONS, values)
+    unknown = person_unknowns(ctx.state, CONDITIONS, out["person_id"])
+    return finish(out, CONDITIONS, values, unknown)

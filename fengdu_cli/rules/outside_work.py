@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from fengdu_cli.rules.base import Condition, Context, person_columns
+from fengdu_cli.rules.base import JOB_DATES, Condition, Context, person_columns
 from fengdu_cli.rules.facts import (
     ages,
     describe_job,
@@ -18,10 +18,12 @@ from fengdu_cli.rules.facts import (
 )
 
 PERSON_CONDITIONS = (
-    Condition("category", "人员类别属于 {categories}"),
+    Condition("category", "人员类别属于 {categories}", ("roster.category",)),
     Condition("age", "月末年满{min_age}周岁"),
-    Condition("able", "有劳动能力"),
+    Condition("able", "有劳动能力", ("roster.labor_capacity",)),
 )
+# An outside job is judged on its dates and on where it is.
+OUTSIDE_JOB = (*JOB_DATES, "employment.work_region")
 
 
 def person_frame(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:

@@ -10,8 +10,9 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from fengdu_cli.rules.base import Condition, Context, amount_fen, finish
+from fengdu_cli.rules.base import Condition, Context, amount_fen, finish, person_unknowns
 from fengdu_cli.rules.outside_work import (
+    OUTSIDE_JOB,
     PERSON_CONDITIONS,
     job_condition,
     paid_to_person,
@@ -22,7 +23,7 @@ CODE = "shandong_stable"
 NEEDS: tuple[str, ...] = ()
 CONDITIONS = (
     *PERSON_CONDITIONS,
-    Condition("stable_shandong", "在山东稳定就业满{min_stable_months}个月"),
+    Condition("stable_shandong", "在山东稳定就业满{min_stable_months}个月", OUTSIDE_JOB),
 )
 
 
@@ -45,4 +46,5 @@ def evaluate(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:
             + out["v_stable_shandong"]
         ),
     )
-    return finish(out, CONDITIONS, values)
+    unknown = person_unknowns(ctx.state, CONDITIONS, out["person_id"])
+    return finish(out, CONDITIONS, values, unknown)

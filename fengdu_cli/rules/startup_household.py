@@ -14,15 +14,19 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from fengdu_cli import dates
-from fengdu_cli.rules.base import Condition, Context, amount_fen, finish
+from fengdu_cli import dates, gaps
+from fengdu_cli.rules.base import Condition, Context, amount_fen, finish, person_unknowns
 from fengdu_cli.rules.facts import is_in_categories
 
 CODE = "startup_household"
 NEEDS: tuple[str, ...] = ("businesses",)
 CONDITIONS = (
-    Condition("owner", "经营者在花名册中且人员类别属于 {categories}"),
-    Condition("operating", "工商登记不晚于{registered_by}（正常运营满{min_operating_months}个月）"),
+    Condition("owner", "经营者在花名册中且人员类别属于 {categories}", ("roster.category",)),
+    Condition(
+        "operating",
+        "工商登记不晚于{registered_by}（正常运营满{min_operating_months}个月）",
+        ("businesses.registration_date",),
+    ),
     Condition(
         "employees", "不含本人至少{min_employees}人由该主体缴纳社保满{min_insured_months}个月"
     ),
@@ -101,7 +105,9 @@ def evaluate(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:
         + str(values["min_insured_months"])
         + "个月"
     )
-    out = finish(out, CONDITIONS, values)
+    unknown = person_unknowns(ctx.state, CONDITIONS[:1], owner)
+    unknown["operating"] = gaps.reasons(firms, "businesses", "registration_date").to_numpy()
+    out = finish(out, CONDITIONS, values, unknown)
     # one per household: a later business of a household already eligible is not paid again
     earlier = out.groupby("key_base")["eligible"].transform(
         lambda s: s.shift(fill_value=False).cummax()

@@ -12,9 +12,10 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from fengdu_cli.rules.base import Condition, Context, amount_fen, finish
+from fengdu_cli.rules.base import Condition, Context, amount_fen, finish, person_unknowns
 from fengdu_cli.rules.facts import outside_jobs
 from fengdu_cli.rules.outside_work import (
+    OUTSIDE_JOB,
     PERSON_CONDITIONS,
     job_condition,
     paid_to_person,
@@ -23,7 +24,10 @@ from fengdu_cli.rules.outside_work import (
 
 CODE = "travel"
 NEEDS: tuple[str, ...] = ()
-CONDITIONS = (*PERSON_CONDITIONS, Condition("outside_job", "月末在县外务工（有在岗就业）"))
+CONDITIONS = (
+    *PERSON_CONDITIONS,
+    Condition("outside_job", "月末在县外务工（有在岗就业）", OUTSIDE_JOB),
+)
 
 
 def evaluate(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:
@@ -37,4 +41,5 @@ def evaluate(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:
     )
     basis = np.where(in_cq, "市内县外务工：", "市外务工：") + out["v_outside_job"]
     out = paid_to_person(out, amount, basis)
-    return finish(out, CONDITIONS, values)
+    unknown = person_unknowns(ctx.state, CONDITIONS, out["person_id"])
+    return finish(out, CONDITIONS, values, unknown)

@@ -13,14 +13,22 @@ from collections.abc import Mapping
 import pandas as pd
 
 from fengdu_cli.reconcile import stable_for
-from fengdu_cli.rules.base import Condition, Context, amount_fen, finish, person_columns
+from fengdu_cli.rules.base import (
+    JOB_DATES,
+    Condition,
+    Context,
+    amount_fen,
+    finish,
+    person_columns,
+    person_unknowns,
+)
 from fengdu_cli.rules.facts import active_jobs, first_per_person
 
 CODE = "workshop_monthly"
 NEEDS: tuple[str, ...] = ("workshops",)
 CONDITIONS = (
-    Condition("workshop_job", "月末在认定的就业帮扶车间在岗"),
-    Condition("stable", "在该车间稳定就业满{min_stable_months}个月"),
+    Condition("workshop_job", "月末在认定的就业帮扶车间在岗", JOB_DATES),
+    Condition("stable", "在该车间稳定就业满{min_stable_months}个月", JOB_DATES),
 )
 
 
@@ -67,4 +75,5 @@ def evaluate(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:
     out["amount_fen"] = amount_fen(values)
     out["key_base"] = ids.to_numpy()
     out["basis"] = "在" + out["payee_name"] + "稳定就业（" + out["v_stable"] + "）"
-    return finish(out, CONDITIONS, values)
+    unknown = person_unknowns(state, CONDITIONS, ids)
+    return finish(out, CONDITIONS, values, unknown)

@@ -1,0 +1,132 @@
+"""Facts the tool could not read: a person is 无法判断 (unknown), never "no".
+
+A fact about a person is unknown when the column holding it is missing from their file
+(or two columns compete for it), when the cell is blank where a blank means nothing, or
+when the value could not be understood.  Each row of a kind carries ``_gap_<column>``
+for the columns warnings and rules need: ``''`` (known) or the cause.  Per person the
+causes become ``_gap_<kind>__<column>`` in the month's state, holding the reason a
+clerk reads ("花名册 xx.xlsx（Sheet1）缺少“劳动技能”列").  Warnings and rule conditions
+that depend on an unknown fact are neither raised nor failed: they are listed as 无法判断.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from fengdu_cli.io.columns import display_name
+from fengdu_cli.messages import text
+
+CAUSES = ("no_column", "ambiguous", "blank", "bad_value")
+
+# Columns whose blank cell leaves the fact unknown (a blank 务工状态 says nothing and
+# raises nothing, DESIGN §6; a blank 就业结束日期 is a job still going).
+BLANK_UNKNOWN: dict[str, tuple[str, ...]] = {
+    "roster": ("category", "labor_capacity"),
+    "employment": ("employment_type", "work_region"),
+}
+# Problem codes that make a value unknown.
+VALUE_CODES = ("bad_category", "bad_date", "bad_number")
+
+
+def gap_column(column: str) -> str:
+    """The row column holding the gap cause of ``column``."""
+    return f"_gap_{column}"
+
+
+def state_column(need: str) -> str:
+    """The person-state column holding the reason for a need 'kind.column'."""
+    kind, column = need.split(".")
+    return f"_gap_{kind}__{column}"
+
+
+def mark_values(
+    frame: pd.DataFrame, kind: str, columns: frozenset[str], cases: pd.DataFrame
+) -> pd.DataFrame:
+    """Add the value causes (bad value, meaningless blank) to ``frame``'s gap columns.
+
+    ``cases``: failure cases (index, column, code) of the frame's rows.
+    """
+    for column in sorted(columns):
+        name = gap_column(column)
+        if name not in frame:
+            frame[name] = ""
+        frame[name] = frame[name].fillna("").astype(object)
+        if column not in frame:
+            continue
+        if column in BLANK_UNKNOWN.get(kind, ()):
+            values = frame[column]
+            empty = values.isna() | values.astype(str).eq("")
+            frame.loc[empty & frame[name].eq(""), name] = "blank"
+        bad = cases.loc[cases["column"].eq(column) & cases["code"].isin(VALUE_CODES), "index"]
+        if len(bad):
+            rows = frame.index.isin(bad)
+            frame.loc[rows & frame[name].eq(""), name] = "bad_value"
+    return frame
+
+
+def _where(file: object, sheet: object, row: object) -> str:
+    name = Path(str(file)).name
+    sheet_part = f"（{sheet}）" if sheet else ""
+    row_part = f"第{int(row)}行" if row is not None and not pd.isna(row) else ""
+    return f"{name}{sheet_part}{row_part}"
+
+
+def reason(
+    kind: str, column: str, cause: str, file: object, sheet: object, row: object, raw: object
+) -> str:
+    """The sentence a clerk reads for one unknown fact."""
+    params = {
+        "kind_zh": text(f"kind_{kind}", "zh"),
+        "column_zh": display_name(kind, column),
+        "file": _where(file, sheet, None),
+        "where": _where(file, sheet, row),
+        "value": "" if raw is None or (isinstance(raw, float) and np.isnan(raw)) else str(raw),
+    }
+    return text(f"gap_{cause}", "zh", **params)
+
+
+def reasons(frame: pd.DataFrame, kind: str, column: str) -> pd.Series:
+    """Per row of ``frame`` (with provenance): the reason its ``column`` is unknown, or ''."""
+    name = gap_column(column)
+    out = pd.Series("", index=frame.index, dtype=object)
+    if name not in frame:
+        return out
+    hit = frame[name].fillna("").ne("")
+    if not hit.any():
+        return out
+    raw_column = f"_raw_{column}" if f"_raw_{column}" in frame else column
+    rows = frame[hit]
+    raws = rows[raw_column] if raw_column in rows else pd.Series(None, index=rows.index)
+    out[hit] = [
+        reason(kind, column, cause, f, s, r, v)
+        for cause, f, s, r, v in zip(
+            rows[name], rows["_file"], rows["_sheet"], rows["_row"], raws, strict=True
+        )
+    ]
+    return out
+
+
+def unknown(frame: pd.DataFrame, needs: tuple[str, ...]) -> pd.Series:
+    """Rows of a person-state frame for which a fact of ``needs`` is unknown."""
+    mask = pd.Series(False, index=frame.index)
+    for need in needs:
+        column = state_column(need)
+        if column in frame:
+            mask |= frame[column].fillna("").ne("")
+    return mask
+
+
+def why(frame: pd.DataFrame, needs: tuple[str, ...]) -> pd.Series:
+    """Per row: every reason of ``needs`` that is unknown, joined ('' when all are known)."""
+    out = pd.Series("", index=frame.index, dtype=object)
+    for need in dict.fromkeys(needs):
+        column = state_column(need)
+        if column not in frame:
+            continue
+        part = frame[column].fillna("").astype(str)
+        joined = out.where(out.eq(""), out + "；") + part
+        out = out.where(part.eq(""), joined)
+    return out
