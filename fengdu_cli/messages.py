@@ -71,11 +71,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     # ---- facts that could not be read (无法判断) ----
     "gap_no_column": {
-        "zh": "{kind_zh} {file} 缺少“{column_zh}”列",
+        "zh": "{kind_zh} {file}缺少“{column_zh}”列",
         "en": "{kind_zh} {file} has no column '{column_zh}'",
     },
     "gap_ambiguous": {
-        "zh": "{kind_zh} {file} 有多列可能是“{column_zh}”，无法确定",
+        "zh": "{kind_zh} {file}有多列可能是“{column_zh}”，无法确定",
         "en": "{kind_zh} {file} has several columns that may be '{column_zh}'",
     },
     "gap_blank": {
@@ -247,6 +247,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Several columns may be '{column_zh}': '{headers}'; the first was used, please check",
     },
     # ---- suggestions ----
+    "suggest_unknown_fact": {
+        "zh": "已保留原值；在更正前，需要“{column_zh}”的预警和补贴对此人列为“无法判断”"
+        "（也可在 columns.toml 中说明这种写法）",
+        "en": "Kept as typed; until it is corrected, warnings and subsidies that need "
+        "'{column_zh}' list this person as undetermined (or explain the spelling in columns.toml)",
+    },
     "suggest_columns_toml": {
         "zh": '在数据文件夹的 columns.toml 中写明，例如 [{kind}.headers] "表头文字" = "{column}"',
         "en": 'Say which header it is in columns.toml, e.g. [{kind}.headers] "header" = "{column}"',

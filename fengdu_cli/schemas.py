@@ -26,7 +26,6 @@ from fengdu_cli.io.columns import (
 from fengdu_cli.io.read import text_op
 from fengdu_cli.messages import text
 from fengdu_cli.normalise import (
-    CATEGORIES,
     CATEGORY_CHOICES,
     EMPLOYMENT_TYPE,
     EMPLOYMENT_TYPE_CHOICES,
@@ -34,6 +33,7 @@ from fengdu_cli.normalise import (
     LABOR_CHOICES,
     WORK_STATUS,
     WORK_STATUS_CHOICES,
+    category_label,
 )
 from fengdu_cli.townships import TOWNSHIPS
 
@@ -47,6 +47,8 @@ REJECT_CODES = frozenset(
     {"id_format", "id_checksum", "id_birthdate", "id_precision_lost", "missing_required",
      "duplicate_person"}
 )  # fmt: skip
+
+REGION_EXAMPLES = ("重庆市丰都县", "重庆市渝北区", "山东省济南市", "广东省东莞市", "省外")
 
 PROBLEM_COLUMNS = [
     "file", "sheet", "row", "column", "header", "value", "code", "severity", "message",
@@ -129,6 +131,18 @@ def _parses(column: str) -> Predicate:
     return passes
 
 
+def _category_understood(frame: pd.DataFrame) -> pd.Series:
+    """The 人员类别 was read as facts (or as a known value in none of the groups), or is blank."""
+    category = frame["category"]
+    facts = frame.get("category_facts", pd.Series("", index=frame.index)).fillna("")
+    return category.eq("") | facts.ne("") | category.eq(category_label(()))
+
+
+def _region_known(frame: pd.DataFrame) -> pd.Series:
+    """The 就业地区 names a place (DESIGN §6 classes), or is blank."""
+    return frame["work_region"].eq("") | frame["region"].ne("unknown")
+
+
 def _phone_ok(frame: pd.DataFrame) -> pd.Series:
     phone = frame["phone"]
     return phone.eq("") | phone.str.fullmatch(r"1[3-9]\d{9}|0\d{9,11}|\d{7,8}")
@@ -172,11 +186,9 @@ def rules_for(kind: str, frame: pd.DataFrame, *, duplicates: bool) -> list[Rule]
         if column in frame:
             rules.append(Rule(column, "bad_number", _parses(column)))
     if kind == "roster":
-        for column, table in (
-            ("category", CATEGORIES),
-            ("labor_capacity", LABOR),
-            ("work_status", WORK_STATUS),
-        ):
+        if "category" in frame:
+            rules.append(Rule("category", "bad_category", _category_understood))
+        for column, table in (("labor_capacity", LABOR), ("work_status", WORK_STATUS)):
             if column in frame:
                 rules.append(Rule(column, "bad_category", _allowed(column, table)))
         if "phone" in frame:
@@ -187,6 +199,8 @@ def rules_for(kind: str, frame: pd.DataFrame, *, duplicates: bool) -> list[Rule]
         rules.append(
             Rule("employment_type", "bad_category", _allowed("employment_type", EMPLOYMENT_TYPE))
         )
+    if kind == "employment" and "work_region" in frame and "region" in frame:
+        rules.append(Rule("work_region", "bad_category", _region_known))
     return rules
 
 
@@ -352,8 +366,10 @@ def _explain(
             "labor_capacity": LABOR_CHOICES,
             "work_status": WORK_STATUS_CHOICES,
             "employment_type": EMPLOYMENT_TYPE_CHOICES,
+            "work_region": REGION_EXAMPLES,
         }.get(column, ())
         message = text(code, lang, column_zh=column_zh, value=value, choices="、".join(choices))
+        suggestion = text("suggest_unknown_fact", lang, column_zh=column_zh)
     else:
         message = text(code, lang, column_zh=column_zh, value=value)
     return message, suggestion

@@ -104,8 +104,16 @@ def _id(*aliases: str, excludes: tuple[str, ...] = _NOT_OWN_ID) -> Spec:
     )
 
 
-def _name(*aliases: str, words: tuple[str, ...] = ("姓名", "名字")) -> Spec:
-    return Spec("name", (*aliases, *NAME_ALIASES), (words,), _NOT_NAME, "name")
+def _name(
+    *aliases: str, words: tuple[str, ...] = ("姓名", "名字"), excludes: tuple[str, ...] = _NOT_NAME
+) -> Spec:
+    return Spec("name", (*aliases, *NAME_ALIASES), (words,), excludes, "name")
+
+
+_NOT_OWNER_NAME = (
+    "户主", "单位", "企业", "机构", "联系人", "监护人", "经办", "填表", "开户", "账户",
+    "身份证", "证件", "名称", "电话",
+)  # fmt: skip
 
 
 TOWNSHIP = Spec(
@@ -212,7 +220,19 @@ SPECS: dict[str, tuple[Spec, ...]] = {
             "labor_capacity",
             ("劳动技能", "劳动能力", "劳动力类型", "劳动力状况"),
             (("劳动", "劳力"), ("能力", "技能", "状况", "类型", "情况", "类别", "力")),
-            ("合同", "关系", "报酬", "保障", "就业", "是否", "时间", "日期", "监察", "争议"),
+            (
+                "合同",
+                "关系",
+                "报酬",
+                "保障",
+                "就业",
+                "是否",
+                "时间",
+                "日期",
+                "监察",
+                "争议",
+                "姓名",
+            ),
             "labor_capacity",
             by_values=True,
         ),
@@ -427,6 +447,7 @@ SPECS: dict[str, tuple[Spec, ...]] = {
             "负责人姓名",
             "法定代表人",
             words=("姓名", "经营者", "负责人", "法定代表人", "法人代表", "业主"),
+            excludes=_NOT_OWNER_NAME,
         ),
         Spec(
             "business_name",

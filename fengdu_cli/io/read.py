@@ -263,18 +263,23 @@ def _is_title_row(row: np.ndarray) -> bool:
 
 def _candidates(upper: np.ndarray | None, lower: np.ndarray) -> list[list[str]]:
     """Per column, the header texts to try: the lower text, upper+lower (务工情况 + 地点 →
-    务工地点), upper+lower without 情况/信息/状况, then the upper text alone."""
+    务工地点), upper+lower without 情况/信息/状况, then the upper text alone — but only when
+    it heads this column alone (merged down), not a group of columns (merged across)."""
     out: list[list[str]] = []
     if upper is None or _is_title_row(upper):
         for bottom in lower:
             out.append([clean_header(bottom) if isinstance(bottom, str) else ""])
         return out
-    for top, bottom in zip(upper, lower, strict=True):
-        top_s = clean_header(top) if isinstance(top, str) else ""
+    tops = [clean_header(t) if isinstance(t, str) else "" for t in upper]
+    for j, bottom in enumerate(lower):
+        top_s = tops[j]
         bottom_s = clean_header(bottom) if isinstance(bottom, str) else ""
         stem = re.sub(r"(情况|信息|状况)$", "", top_s)
         texts = [bottom_s, top_s + bottom_s, stem + bottom_s] if bottom_s else []
-        if top_s and top_s != bottom_s:
+        spans = top_s and (
+            (j > 0 and tops[j - 1] == top_s) or (j + 1 < len(tops) and tops[j + 1] == top_s)
+        )
+        if top_s and top_s != bottom_s and not spans:
             texts.append(top_s)
         out.append([t for t in texts if t] or [""])
     return out
@@ -312,6 +317,8 @@ def locate_header(grid: Grid, kind: str, recogniser: Recogniser | None = None) -
     for upper, lower in ((best_row - 1, best_row), (best_row, best_row + 1)):
         if upper < 0 or lower >= cells.shape[0]:
             continue
+        if recogniser.holds_data(cells[upper]) or recogniser.holds_data(cells[lower]):
+            continue  # a row of values is never part of the header
         combined = _candidates(cells[upper], cells[lower])
         combined_named = _named(recogniser, combined)
         if len(combined_named) > len(named):

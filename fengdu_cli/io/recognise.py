@@ -24,10 +24,11 @@ for what needs it); for any other the better one is used and the doubt reported.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -41,7 +42,8 @@ MARGIN = 10.0
 MIN_VALUES = 3  # sampled cells needed before values alone may name a column
 VALUES_SHARE = 0.6
 HOWS = ("columns.toml", "alias", "keywords", "values")
-_SENTENCE = re.compile(r"[，。；！？、,;!?]")
+_SENTENCE = re.compile(r"[，。；！？,;!?]")
+_DIGITS = re.compile(r"\d")
 _VALUE_WORDS = (
     frozenset(CATEGORY_FACTS)
     | frozenset(LABOR)
@@ -83,6 +85,15 @@ class Recognition:
         return [c.column for c in self.columns]
 
 
+def _comparable(spec: Spec) -> Spec:
+    """The spec with its key words in the form headers are compared in (NFKC: （ → ()."""
+    return replace(
+        spec,
+        groups=tuple(tuple(clean_header(w) for w in g) for g in spec.groups),
+        excludes=tuple(clean_header(w) for w in spec.excludes),
+    )
+
+
 def _role(kind: str, column: str, needed: frozenset[str]) -> str:
     if column in REQUIRED.get(kind, ()):
         return "required"
@@ -99,7 +110,7 @@ class Recogniser:
         needed: frozenset[str] = frozenset(),
     ) -> None:
         self.kind = kind
-        self.specs: tuple[Spec, ...] = SPECS[kind]
+        self.specs: tuple[Spec, ...] = tuple(_comparable(s) for s in SPECS[kind])
         self.config = config or ColumnsConfig()
         self.toml_headers = self.config.headers.get(kind, {})
         self.spellings = self.config.values.get(kind, {})
@@ -150,6 +161,21 @@ class Recogniser:
             and all(any(w in key for w in group) for group in spec.groups)
             and not any(w in key for w in spec.excludes)
         )
+
+    def holds_data(self, row: Sequence[object]) -> bool:
+        """Does a row hold values rather than headers (numbers, dates, IDs, 普通劳动力 …)?"""
+        for cell in row:
+            if isinstance(cell, bool) or cell is None:
+                continue
+            if isinstance(cell, int | float | dt.date | dt.datetime | dt.time):
+                return True
+            if isinstance(cell, str):
+                key = clean_header(cell)
+                if len(_DIGITS.findall(key)) >= 5 or key in _VALUE_WORDS:
+                    return True
+                if canonical_township(key) is not None:
+                    return True
+        return False
 
     def header_columns(self, row: Sequence[object]) -> set[str]:
         """The distinct meanings a row of header texts names (to find the header row)."""

@@ -1,0 +1,339 @@
+"""Columns recognised by meaning: aliases, keywords, values, columns.toml; doubts reported.
+
+The wordings come from ``tests/data/header_wordings.toml`` (real-world headers, each with how
+it must be recognised).  Generated files draw from it at random — title rows, two-row merged
+headers, CSV in UTF-8 and GBK, columns in any order, and headers that say nothing over columns
+whose values are distinctive — and every canonical column must come back with the right "how".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from fengdu_cli.io.columns import SPEC_BY_COLUMN
+from fengdu_cli.io.columns_toml import check_columns, load_columns
+from fengdu_cli.io.read import read_file
+from fengdu_cli.io.recognise import Recogniser
+from fengdu_cli.needs import needed_columns
+from fengdu_cli.townships import TOWNSHIPS
+from tests.makers import csv_file, valid_id, xlsx
+
+WORDINGS = tomllib.loads(
+    (Path(__file__).parent / "data" / "header_wordings.toml").read_text(encoding="utf-8")
+)
+SILENT = [h for h in WORDINGS["silent"] if h != "类型"]  # 类型 names a category by keywords
+KINDS = ("roster", "employment", "insurance", "businesses")
+
+
+def wordings():
+    for kind in KINDS:
+        for column, hows in WORDINGS[kind].items():
+            for how, words in hows.items():
+                for word in words:
+                    yield kind, column, how, word
+
+
+def test_the_list_holds_at_least_80_real_wordings():
+    assert len(list(wordings())) >= 80
+    assert {how for *_, how, _ in wordings()} == {"alias", "keywords"}
+
+
+@pytest.mark.parametrize(("kind", "column", "how", "wording"), list(wordings()))
+def test_each_wording_names_its_column(kind, column, how, wording):
+    assert Recogniser(kind).text_matches(wording) == {column: how}
+
+
+@pytest.mark.parametrize(
+    ("kind", "header"),
+    [
+        ("roster", "户主身份证号码"),  # the household head's ID, not the person's
+        ("roster", "证件类型"),
+        ("roster", "是否有劳动能力"),  # a yes/no column, not the labour capacity
+        ("roster", "劳动合同签订情况"),
+        ("roster", "户籍类型"),
+        ("roster", "开户行"),
+        ("employment", "出生日期"),
+        ("employment", "合同起止日期"),  # a range: neither the start nor the end
+        ("employment", "单位地址"),
+        ("insurance", "缴费比例"),
+        ("roster", "普通劳动力"),  # a value, not a header
+        ("roster", "虎威镇"),
+        ("roster", "请在本列填写身份证号码，共18位。"),  # a sentence, not a header
+    ],
+)
+def test_words_that_rule_a_column_out(kind, header):
+    matches = Recogniser(kind).text_matches(header)
+    wrong = {"roster": "id_number", "employment": "start_date", "insurance": "employer_amount"}
+    assert wrong[kind] not in matches
+    if header in ("户主身份证号码",):
+        assert matches == {"head_id_number": "alias"}
+
+
+# ---------------------------------------------------------------- generated files
+
+_SURNAMES = "陈刘李张王杨黄周吴秦冉谭向何罗唐熊"
+_GIVEN = "伟强军明勇芳丽英敏静秀兰琴霞燕红"
+
+
+def _name(rng: random.Random) -> str:
+    return rng.choice(_SURNAMES) + "".join(rng.choice(_GIVEN) for _ in range(rng.randint(1, 2)))
+
+
+def _credit(n: int) -> str:
+    return f"91500230MA5U{n:06d}"
+
+
+VALUES = {
+    "roster": {
+        "township": lambda r, i: r.choice(TOWNSHIPS),
+        "village": lambda r, i: r.choice(["新华村", "长龙村", "金竹村", "桂山社区"]),
+        "household_id": lambda r, i: f"50023010100{i:03d}",
+        "name": lambda r, i: _name(r),
+        "id_number": lambda r, i: valid_id(i + 1),
+        "relation": lambda r, i: r.choice(["户主", "配偶", "之子", "之女", "孙子"]),
+        "category": lambda r, i: r.choice(
+            ["脱贫户", "脱贫人口", "监测户", "脱贫不稳定户", "边缘易致贫户"]
+        ),
+        "labor_capacity": lambda r, i: r.choice(
+            ["普通劳动力", "技能劳动力", "弱劳动力", "丧失劳动力"]
+        ),
+        "work_status": lambda r, i: r.choice(["县内务工", "市外务工", "未务工", "县外市内务工"]),
+        "work_place": lambda r, i: r.choice(
+            ["重庆市丰都县", "广东省深圳市", "重庆市渝北区", "浙江宁波"]
+        ),
+        "phone": lambda r, i: f"1{r.choice('3589')}{r.randrange(10**9):09d}",
+        "bank_account": lambda r, i: f"6228480{r.randrange(10**12):012d}",
+    },
+    "employment": {
+        "id_number": lambda r, i: valid_id(i + 1),
+        "name": lambda r, i: _name(r),
+        "employer_name": lambda r, i: r.choice(
+            ["重庆丰都某食品有限公司", "深圳某电子厂", "丰都县某建筑公司"]
+        ),
+        "employer_code": lambda r, i: _credit(r.randrange(50)),
+        "start_date": lambda r, i: dt.date(2023, r.randint(1, 12), r.randint(1, 28)),
+        "end_date": lambda r, i: None if r.random() < 0.7 else dt.date(2024, r.randint(1, 6), 1),
+        "employment_type": lambda r, i: r.choice(["全日制", "非全日制"]),
+        "work_region": lambda r, i: r.choice(
+            ["重庆市丰都县", "广东省东莞市", "重庆市江北区", "山东济南"]
+        ),
+    },
+    "insurance": {
+        "id_number": lambda r, i: valid_id(i + 1),
+        "name": lambda r, i: _name(r),
+        "employer_code": lambda r, i: _credit(r.randrange(50)),
+        "employer_name": lambda r, i: r.choice(["重庆丰都某食品有限公司", "丰都县某建筑公司"]),
+        "period": lambda r, i: r.choice([202401, 202402, 202403, "2024-04", "2024年5月"]),
+        "insurance_type": lambda r, i: r.choice(["企业职工基本养老保险", "失业保险", "工伤保险"]),
+        "base": lambda r, i: r.choice([4000, 4200.5, 5000]),
+        "employer_amount": lambda r, i: r.choice([640, 672.08, 800]),
+        "personal_amount": lambda r, i: r.choice([320, 336.04, 400]),
+    },
+    "businesses": {
+        "id_number": lambda r, i: valid_id(i + 1),
+        "name": lambda r, i: _name(r),
+        "business_name": lambda r, i: r.choice(
+            ["丰都县某农家乐", "丰都县某养殖专业合作社", "某某便利店"]
+        ),
+        "business_code": lambda r, i: f"92500230MA6{i:07d}",
+        "registration_date": lambda r, i: dt.date(2022, r.randint(1, 12), r.randint(1, 28)),
+    },
+}
+# Columns whose generated values are distinctive enough to be recognised with no header.
+SILENT_OK = {
+    "roster": ("id_number", "category", "labor_capacity", "work_status", "work_place", "phone",
+               "bank_account", "relation", "township"),
+    "employment": ("id_number", "employer_code", "employment_type", "work_region"),
+    "insurance": ("id_number", "employer_code", "period", "insurance_type"),
+    "businesses": ("business_code", "id_number"),
+}  # fmt: skip
+LAYOUTS = ("plain", "title", "two_rows", "csv_utf8", "csv_gbk")
+
+
+def _draw(rng: random.Random, kind: str) -> tuple[list[str], list[str], dict[str, str]]:
+    """Columns in a random order, a header for each, and how each must be recognised."""
+    columns = list(VALUES[kind])
+    rng.shuffle(columns)
+    headers, expected = [], {}
+    silent = 0
+    for column in columns:
+        if column in SILENT_OK[kind] and silent < 2 and rng.random() < 0.3:
+            headers.append(rng.choice(SILENT))
+            expected[column] = "values"
+            silent += 1
+            continue
+        hows = WORDINGS[kind][column]
+        how = rng.choice(sorted(hows))
+        headers.append(rng.choice(hows[how]))
+        expected[column] = how
+    return columns, headers, expected
+
+
+def _write(path: Path, layout: str, headers: list[str], rows: list[list[object]]) -> Path:
+    width = len(headers)
+    if layout.startswith("csv"):
+
+        def cell(v: object) -> str:
+            if v is None:
+                return ""
+            text = v.isoformat() if isinstance(v, dt.date) else str(v)
+            return f'"{text}"' if ("\n" in text or "," in text) else text
+
+        lines = [",".join(cell(h) for h in headers)] + [",".join(cell(v) for v in r) for r in rows]
+        encoding = "gbk" if layout == "csv_gbk" else "utf-8-sig"
+        return csv_file(path.with_suffix(".csv"), lines, encoding)
+    target = path.with_suffix(".xlsx")
+    if layout == "plain":
+        return xlsx(target, [headers, *rows])
+    if layout == "title":
+        last = chr(64 + width)
+        return xlsx(
+            target, [["丰都县某镇脱贫人口务工台账（2024年6月）"], [], headers, *rows],
+            merges=(f"A1:{last}1",),
+        )  # fmt: skip
+    # two header rows: group titles merged across above the headers
+    half = width // 2
+    top = ["基本信息"] * half + ["其他信息"] * (width - half)
+    merges = (f"A1:{chr(64 + half)}1", f"{chr(65 + half)}1:{chr(64 + width)}1")
+    top = [t if j in (0, half) else None for j, t in enumerate(top)]
+    return xlsx(target, [top, headers, *rows], merges=merges)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_generated_files_are_recognised(tmp_path, seed):
+    rng = random.Random(seed)
+    for kind in KINDS:
+        columns, headers, expected = _draw(rng, kind)
+        rows = [[VALUES[kind][c](rng, i) for c in columns] for i in range(40)]
+        layout = rng.choice(LAYOUTS)
+        path = _write(tmp_path / f"{kind}-{seed}", layout, headers, rows)
+        (sheet,) = [s for s in read_file(path, kind).sheets if s.header is not None]
+        got = {c.column: c.how for c in sheet.header.recognition.columns if c.column}
+        assert got == expected, (kind, layout, headers)
+        assert not sheet.header.recognition.gaps, (kind, layout, headers)
+        assert len(sheet.frame) == 40
+
+
+# ---------------------------------------------------------------- values decide
+
+
+def _roster(path: Path, headers: list[str], rows: list[list[object]]) -> Path:
+    return xlsx(path, [headers, *rows])
+
+
+def _people(n: int, **columns):
+    return [
+        [valid_id(i + 1), f"测试{i}", *(v[i % len(v)] for v in columns.values())] for i in range(n)
+    ]
+
+
+def test_a_header_that_says_category_over_labour_values_is_labour(tmp_path):
+    rows = _people(10, a=["普通劳动力", "弱劳动力"], b=["脱贫户", "监测户"])
+    path = _roster(tmp_path / "r.xlsx", ["身份证号码", "姓名", "类型", "列2"], rows)
+    (sheet,) = read_file(path, "roster").sheets
+    got = {c.header: (c.column, c.how) for c in sheet.header.recognition.columns}
+    assert got["类型"] == ("labor_capacity", "values")
+    assert got["列2"] == ("category", "values")
+
+
+def test_a_named_column_beats_a_silent_one_with_the_same_values(tmp_path):
+    rows = [[valid_id(i), f"测试{i}", valid_id(i + 50)] for i in range(1, 10)]
+    path = _roster(tmp_path / "r.xlsx", ["公民身份证号", "姓名", "列1"], rows)
+    (sheet,) = read_file(path, "roster").sheets
+    got = {c.header: (c.column, c.how) for c in sheet.header.recognition.columns}
+    assert got["公民身份证号"] == ("id_number", "keywords")
+    assert got["列1"][0] is None
+    assert not sheet.header.recognition.gaps
+
+
+def test_two_category_columns_alike_are_ambiguous_and_neither_is_used(tmp_path):
+    rows = _people(
+        10, a=["脱贫户", "监测户"], b=["脱贫户", "一般户"], c=["普通劳动力"], d=["未务工"]
+    )
+    headers = ["身份证号码", "姓名", "人员类别", "户类型", "劳动技能", "务工状态"]
+    path = _roster(tmp_path / "r.xlsx", headers, rows)
+    (sheet,) = read_file(
+        path, "roster", Recogniser("roster", needed=needed_columns("roster"))
+    ).sheets
+    (gap,) = sheet.header.recognition.gaps
+    assert (gap.column, gap.cause, gap.role) == ("category", "ambiguous", "needed")
+    assert gap.headers == ("人员类别", "户类型")
+    assert "category" not in sheet.frame.columns
+
+
+def test_two_id_columns_alike_stop_the_file(tmp_path):
+    from fengdu_cli.errors import InputError
+
+    rows = [[valid_id(i), f"测试{i}", valid_id(i)] for i in range(1, 10)]
+    path = _roster(tmp_path / "r.xlsx", ["身份证号码", "姓名", "证件号码"], rows)
+    with pytest.raises(InputError) as caught:
+        read_file(path, "roster")
+    assert caught.value.exit_code == 3
+    assert "“身份证号码”“证件号码”" in caught.value.message()
+
+
+def test_a_missing_required_column_names_the_closest_header(tmp_path):
+    from fengdu_cli.errors import InputError
+
+    rows = [[valid_id(1), "甲", _credit(1), "2023-01-01"]]
+    path = xlsx(
+        tmp_path / "e.xlsx", [["身份证号码", "姓名", "统一社会信用代码", "就业起始于"], *rows]
+    )
+    with pytest.raises(InputError) as caught:
+        read_file(path, "employment")
+    message = caught.value.message()
+    assert "缺少必需的列“就业开始日期”" in message and "最接近的列：“就业起始于”" in message
+
+
+# ---------------------------------------------------------------- columns.toml
+
+
+def test_columns_toml_maps_headers_and_values(tmp_path):
+    toml = tmp_path / "columns.toml"
+    toml.write_text(
+        '[roster.headers]\n"户别情况" = "人员类别"\n"劳力" = "labor_capacity"\n"备注" = ""\n'
+        '[roster.values.labor_capacity]\n"半劳" = "弱劳动力或半劳动力"\n',
+        encoding="utf-8",
+    )
+    config = load_columns(toml)
+    rows = _people(6, a=["脱贫户"], b=["半劳", "普通劳动力"], c=["13800000000"])
+    path = _roster(tmp_path / "r.xlsx", ["身份证号码", "姓名", "户别情况", "劳力", "备注"], rows)
+    (sheet,) = read_file(path, "roster", Recogniser("roster", config)).sheets
+    got = {c.header: (c.column, c.how) for c in sheet.header.recognition.columns}
+    assert got["户别情况"] == ("category", "columns.toml")
+    assert got["劳力"] == ("labor_capacity", "columns.toml")
+    assert got["备注"] == (None, "")  # phone numbers, but the clerk said it is not data
+    from fengdu_cli.validate import check_paths
+
+    checked = check_paths([path], "roster", on=dt.date(2024, 6, 30), columns=config)
+    assert set(checked.valid["labor_capacity"]) == {"弱劳动力或半劳动力", "普通劳动力"}
+    assert "bad_category" not in set(checked.problems["code"])
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "line"),
+    [
+        ('[roster.headers]\n"甲" = "nothing"\n', "columns_bad_target", 2),
+        ("[rosters]\n", "columns_bad_kind", 1),
+        ('[roster.values.category]\n"脱贫监测户" = "不知道"\n', "columns_bad_value", 2),
+        ('[roster.values.phone]\n"a" = "b"\n', "columns_bad_value_column", 1),
+        ('[roster.tables]\n"a" = "b"\n', "columns_bad_part", 1),
+        ("[roster.headers\n", "columns_syntax", 1),
+    ],
+)
+def test_columns_toml_problems_name_their_line(tmp_path, text, code, line):
+    path = tmp_path / "columns.toml"
+    path.write_text(text, encoding="utf-8")
+    (problem,) = check_columns(path)
+    assert (problem.code, problem.line) == (code, line)
+
+
+def test_every_needed_column_can_be_recognised():
+    for kind in KINDS:
+        for column in needed_columns(kind):
+            assert column in SPEC_BY_COLUMN[kind], (kind, column)
