@@ -1240,8 +1240,8 @@ _SHETAN: Header = (
 _NANTIANHU: Header = (
     ("乡镇名称", "township"), ("村名", "village"), ("户编号", "household_id"),
     ("人员姓名", "name"), ("证件号码", "id_number"), ("家庭关系", "relation"),
-    ("脱贫属性", "category"), ("劳动技能", "labor_capacity"), ("务工情况", "work_status"),
-    ("务工所在地", "work_place"), ("联系方式", "phone"), ("银行卡号", "bank_account"),
+    ("户属性", "category"), ("劳力状况", "labor_capacity"), ("当前务工状态", "work_status"),
+    ("务工去向", "work_place"), ("联系方式", "phone"), ("银行卡号", "bank_account"),
 )  # fmt: skip
 _SANJIAN: Header = (
     ("序号", "_seq"), ("乡镇", "township"), ("所在村", "village"), ("户编号", "household_id"),
@@ -1724,8 +1724,10 @@ _QUIRKS: dict[str, str] = {
     " · old .xls, sheets 一组/二组 with their own header (columns reordered), 说明 sheet of notes",
     "社坛镇": "GBK 编码 CSV；表头别名 公民身份号码/户主或成员姓名/镇街；镇街列全空（乡镇取自文件名）；有空行"
     " · GBK CSV, alias headers, township column empty (taken from the file name), blank lines",
-    "南天湖镇": "UTF-8 BOM CSV；每行末尾多 3 个空列；值前后和中间有空格"
-    " · UTF-8 CSV with BOM, 3 trailing empty columns, spaces inside values",
+    "南天湖镇": "UTF-8 BOM CSV；每行末尾多 3 个空列；值前后和中间有空格；表头用自己的说法"
+    "（户属性、劳力状况、当前务工状态、务工去向，按关键词识别）"
+    " · UTF-8 CSV with BOM, 3 trailing empty columns, spaces inside values, headers in its own"
+    " words (recognised by keywords)",
     "三建乡": "部分身份证号是数值单元格（丢精度）；“登记日期”混合格式（日期、2021.9.13、2021年9月13日、序列号、一个坏日期）；多出“备注”列"
     " · some IDs are number cells (precision lost), mixed 登记日期 formats, extra 备注 column",
 }

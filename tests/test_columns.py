@@ -337,3 +337,51 @@ def test_every_needed_column_can_be_recognised():
     for kind in KINDS:
         for column in needed_columns(kind):
             assert column in SPEC_BY_COLUMN[kind], (kind, column)
+
+
+# ---------------------------------------------------------------- the command
+
+
+def test_columns_command_golden(tmp_path):
+    from typer.testing import CliRunner
+
+    from fengdu_cli.cli import app
+    from tests.snapshot import assert_snapshot
+
+    folder = tmp_path / "rosters"
+    folder.mkdir()
+    rows = _people(5, a=["脱贫户", "监测户"], b=["县内务工", "未务工"], c=["已核实"])
+    xlsx(
+        folder / "甲镇.xlsx",
+        [["丰都县虎威镇台账"], ["公民身份证号", "姓名", "户属性", "列1", "备注"], *rows],
+        merges=("A1:E1",),
+    )
+    result = CliRunner().invoke(app, ["columns", str(folder)])
+    assert result.exit_code == 1  # 劳动技能 is needed by warnings and rules, and is missing
+    assert_snapshot("columns_roster.txt", result.output)
+    data = CliRunner().invoke(app, ["columns", str(folder), "--json"])
+    parsed = __import__("json").loads(data.output)
+    (gap,) = parsed["kinds"]["roster"]["missing_columns"]
+    assert gap["column"] == "labor_capacity" and gap["persons"] == 5
+    hows = {c["header"]: c["how"] for c in parsed["kinds"]["roster"]["columns"]}
+    assert hows == {"公民身份证号": "keywords", "姓名": "alias", "户属性": "keywords",
+                    "列1": "values", "备注": ""}  # fmt: skip
+
+
+def test_columns_check_command(tmp_path):
+    from typer.testing import CliRunner
+
+    from fengdu_cli.cli import app
+
+    good = tmp_path / "columns.toml"
+    good.write_text('[roster.headers]\n"户别" = "人员类别"\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["columns", "--check", str(good)])
+    assert result.exit_code == 0 and "无误" in result.output
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[roster.headers]\n"户别" = "类别不存在"\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["columns", "--check", str(bad)])
+    assert result.exit_code == 1 and "第 2 行" in result.output
+    result = CliRunner().invoke(app, ["validate", str(tmp_path), "--columns", str(bad)])
+    assert result.exit_code == 3
+    result = CliRunner().invoke(app, ["columns", "--check", str(tmp_path / "none.toml")])
+    assert result.exit_code == 3

@@ -21,7 +21,8 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from fengdu_cli.idcard import check_digit
-from fengdu_cli.io.columns import ALIASES, resolve_header
+from fengdu_cli.io.columns import ALIASES
+from fengdu_cli.io.recognise import Recogniser
 from fengdu_cli.sample import (
     CATEGORY_VALUES,
     LABOR_VALUES,
@@ -88,13 +89,21 @@ def kind_of(file: str) -> str:
     return FILE_KIND[file.split("/", 1)[0]]
 
 
+def _meaning(kind: str, header: object) -> str | None:
+    """The column a header names by its words (alias or keywords), or None."""
+    matches = Recogniser(kind).text_matches(header)
+    return next(iter(matches)) if len(matches) == 1 else None
+
+
 def header_map(rows: Rows, kind: str) -> tuple[dict[str, int], int]:
     """(canonical column or raw header → column index, number of header rows)."""
     columns: dict[str, int] = {}
     last = -1
     for r, row in enumerate(rows[:3]):
-        for c, cell in enumerate(row):
-            name = resolve_header(kind, cell)
+        names = [_meaning(kind, cell) for cell in row]
+        if len({n for n in names if n}) < 2:
+            continue  # a title, or a row of values (桂山社区 is a village, not a header)
+        for c, (cell, name) in enumerate(zip(row, names, strict=True)):
             if name:
                 columns.setdefault(name, c)
                 last = r
@@ -206,7 +215,7 @@ def test_roster_headers_resolve_to_canonical_columns(sample) -> None:
                 continue
             header_lines = [r for r in rows[:header_rows] if sum(1 for c in r if c) > 1]
             headers = {c for row in header_lines for c in row if c}
-            unknown = {h for h in headers if resolve_header("roster", h) is None} - extras
+            unknown = {h for h in headers if _meaning("roster", h) is None} - extras
             assert not unknown, (rel, sheet, unknown)
             assert {"name", "id_number", "township", "work_status"} <= set(columns), rel
 
@@ -386,7 +395,7 @@ def table(out: Path, rel: str) -> list[dict[str, object]]:
     """A simple export (header on row 1) as dicts keyed by canonical column."""
     rows = next(iter(read_sheets(out / rel).values()))
     kind = kind_of(rel)
-    keys = [resolve_header(kind, h) for h in rows[0]]
+    keys = [_meaning(kind, h) for h in rows[0]]
     return [dict(zip(keys, row, strict=False)) for row in rows[1:] if any(row)]
 
 
