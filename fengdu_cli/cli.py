@@ -376,16 +376,21 @@ def render_columns(
             for g in checked.gaps:
                 if Path(g.file).name == file and g.sheet == sheet:
                     column = f"{g.column}（{_display(kind, g.column)}）"
+                    headers = "”“".join(g.headers)
+                    codes = "、".join(g.needed_by)
                     if g.cause == "ambiguous":
-                        console.print(
-                            f"[bold red]  多列可能是 {column}：“{'”“'.join(g.headers)}”[/]"
+                        line = (
+                            f"多列可能是 {column}：“{headers}”"
+                            if zh
+                            else f"several columns may be {g.column}: {headers}"
                         )
+                    elif zh:
+                        near = f"，最接近的列：“{headers}”" if g.headers else ""
+                        line = f"缺少 {column}{near}：{g.persons} 人的 {codes} 无法判断"
                     else:
-                        near = f"，最接近的列：“{g.headers[0]}”" if g.headers else ""
-                        console.print(
-                            f"[bold red]  缺少 {column}{near}："
-                            f"{g.persons} 人的 {'、'.join(g.needed_by)} 无法判断[/]"
-                        )
+                        near = f" (closest: {headers})" if g.headers else ""
+                        line = f"no {g.column}{near}: {codes} undetermined for {g.persons} persons"
+                    console.print(f"[bold red]  {escape(line)}[/]")
         for bad in checked.unreadable:
             _console(stderr=True).print(
                 ("[bold red]错误[/]：" if zh else "[bold red]Error[/]: ") + bad.message
@@ -732,6 +737,8 @@ def explain(
         )
     else:
         console.print(f"{data_['subject']}：花名册中无此人（或为单位代码）")
+    for reason in (person or {}).get("unknown", []):
+        console.print(f"[bold red]无法判断的数据：{escape(reason)}[/]")
     sources = data_.get("sources", {})
     if sources.get("employment"):
         console.print("就业登记：" + "；".join(sources["employment"]))

@@ -208,6 +208,12 @@ def _person(state: pd.DataFrame, subject: str, month: int) -> dict:
         "region": r.get("region", ""),
         "insured_this_month": bool(r.get("insured_m", False)),
         "roster_row": f"{Path(str(r.get('_file', ''))).name}（{r.get('_sheet', '')}）第{r.get('_row', '')}行",
+        # facts that could not be read, each with the file and column (DESIGN §6)
+        "unknown": [
+            str(r[c])
+            for c in rows.columns
+            if c.startswith("_gap_") and "__" in c and isinstance(r[c], str) and r[c]
+        ],
     }
 
 

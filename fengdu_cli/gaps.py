@@ -89,23 +89,32 @@ def reason(
 
 
 def reasons(frame: pd.DataFrame, kind: str, column: str) -> pd.Series:
-    """Per row of ``frame`` (with provenance): the reason its ``column`` is unknown, or ''."""
+    """Per row of ``frame`` (with provenance): the reason its ``column`` is unknown, or ''.
+
+    A column missing from a sheet is worded once per sheet; a blank or bad cell per row.
+    """
     name = gap_column(column)
     out = pd.Series("", index=frame.index, dtype=object)
     if name not in frame:
         return out
-    hit = frame[name].fillna("").ne("")
-    if not hit.any():
-        return out
+    causes = frame[name].fillna("")
     raw_column = f"_raw_{column}" if f"_raw_{column}" in frame else column
-    rows = frame[hit]
-    raws = rows[raw_column] if raw_column in rows else pd.Series(None, index=rows.index)
-    out[hit] = [
-        reason(kind, column, cause, f, s, r, v)
-        for cause, f, s, r, v in zip(
-            rows[name], rows["_file"], rows["_sheet"], rows["_row"], raws, strict=True
-        )
-    ]
+    sheet_level = causes.isin(("no_column", "ambiguous"))
+    if sheet_level.any():
+        keys = list(zip(causes[sheet_level], frame.loc[sheet_level, "_file"],
+                        frame.loc[sheet_level, "_sheet"], strict=True))  # fmt: skip
+        worded = {k: reason(kind, column, k[0], k[1], k[2], None, None) for k in set(keys)}
+        out[sheet_level] = [worded[k] for k in keys]
+    row_level = causes.ne("") & ~sheet_level
+    if row_level.any():
+        rows = frame[row_level]
+        raws = rows[raw_column] if raw_column in rows else pd.Series(None, index=rows.index)
+        out[row_level] = [
+            reason(kind, column, cause, f, s, r, v)
+            for cause, f, s, r, v in zip(
+                causes[row_level], rows["_file"], rows["_sheet"], rows["_row"], raws, strict=True
+            )
+        ]
     return out
 
 

@@ -170,3 +170,12 @@ def test_the_cli_says_it_in_red_and_exits_1(month, tmp_path):
     assert result.exit_code == 1
     assert json.loads(result.output)["undetermined"] == {"no_record": 1}
     assert "无法判断" in openpyxl.load_workbook(out / "reconcile-2024-06.xlsx").sheetnames
+
+
+def test_explain_lists_the_facts_it_could_not_read(month, tmp_path):
+    root, people = month
+    person = explain(people[14], M, root, tmp_path / "none.db").to_dict()["person"]
+    assert person["unknown"] == [
+        "花名册 虎威镇.xlsx（Sheet1）第5行“人员类别”填写的“脱贫人囗”无法识别"
+    ]
+    assert explain(people[1], M, root, tmp_path / "none.db").to_dict()["person"]["unknown"] == []

@@ -285,18 +285,6 @@ def _candidates(upper: np.ndarray | None, lower: np.ndarray) -> list[list[str]]:
     return out
 
 
-def _named(recogniser: Recogniser, candidates: list[list[str]]) -> set[str]:
-    found: set[str] = set()
-    for texts in candidates:
-        for t in texts:
-            matches = recogniser.text_matches(t)
-            if matches:
-                if "" not in matches:
-                    found.add(next(iter(matches)))
-                break
-    return found
-
-
 def locate_header(grid: Grid, kind: str, recogniser: Recogniser | None = None) -> Header | None:
     """Find the header of ``grid`` for ``kind`` and recognise its columns: the row (or pair
     of rows) naming the most known columns within the first rows; None when no row names
@@ -306,21 +294,21 @@ def locate_header(grid: Grid, kind: str, recogniser: Recogniser | None = None) -
     scan = min(HEADER_SCAN_ROWS, cells.shape[0])
     best_row, best = -1, set()
     for i in range(scan):
-        found = recogniser.header_columns(cells[i])
+        found = recogniser.named(_candidates(None, cells[i]))
         if len(found) > len(best):
             best_row, best = i, found
     if len(best) < 2:
         return None
     first, last = best_row, best_row
     candidates = _candidates(None, cells[best_row])
-    named = _named(recogniser, candidates)
+    named = recogniser.named(candidates)
     for upper, lower in ((best_row - 1, best_row), (best_row, best_row + 1)):
         if upper < 0 or lower >= cells.shape[0]:
             continue
         if recogniser.holds_data(cells[upper]) or recogniser.holds_data(cells[lower]):
             continue  # a row of values is never part of the header
         combined = _candidates(cells[upper], cells[lower])
-        combined_named = _named(recogniser, combined)
+        combined_named = recogniser.named(combined)
         if len(combined_named) > len(named):
             first, last, candidates, named = upper, lower, combined, combined_named
     header_rows = cells[first : last + 1]

@@ -177,11 +177,12 @@ class Recogniser:
                     return True
         return False
 
-    def header_columns(self, row: Sequence[object]) -> set[str]:
-        """The distinct meanings a row of header texts names (to find the header row)."""
+    def named(self, candidates: Sequence[Sequence[str]]) -> set[str]:
+        """The distinct meanings a header row names, its columns' texts tried in order
+        (to find the header row, and whether a second header row adds to it)."""
         found: set[str] = set()
-        for cell in row:
-            matches = self.text_matches(cell)
+        for texts in candidates:
+            matches = self._first_match(texts)
             if matches and "" not in matches:
                 found.add(next(iter(matches)))
         return found
