@@ -115,6 +115,7 @@ def _formats(book: xlsxwriter.Workbook) -> dict[str, object]:
         ),
         "cell": book.add_format({**base, "border": 1}),
         "text": book.add_format({**base, "border": 1, "num_format": "@"}),
+        "wrap": book.add_format({**base, "border": 1, "text_wrap": True}),
         "date": book.add_format({**base, "border": 1, "num_format": "yyyy-mm-dd"}),
         "red": book.add_format(
             {**base, "border": 1, "bg_color": "#FFC7CE", "font_color": "#9C0006"}
@@ -142,9 +143,13 @@ def _write_sheet(book: xlsxwriter.Workbook, formats: dict, sheet: Sheet) -> None
     red = set(sheet.red_cells)
     red_rows = {i for i, _ in red}
     text_cols = [_is_text_column(c, sheet.text_columns) for c in columns]
-    string_formats = [formats["text"] if t else formats["cell"] for t in text_cols]
     values = frame.to_numpy(dtype=object)
     widths = _widths(columns, values[:WIDTH_SAMPLE])
+    # a sentence wider than the widest column wraps inside it instead of being cut off
+    string_formats = [
+        formats["text"] if t else formats["wrap" if w + 2 > MAX_WIDTH else "cell"]
+        for t, w in zip(text_cols, widths, strict=True)
+    ]
     collecting = gc.isenabled()
     gc.disable()  # millions of short-lived cells: the collector only slows the loop down
     try:
@@ -159,8 +164,9 @@ def _write_sheet(book: xlsxwriter.Workbook, formats: dict, sheet: Sheet) -> None
     finally:
         if collecting:
             gc.enable()
+    _fit_wrapped_rows(ws, top + 1, values, [w + 2 > MAX_WIDTH for w in widths])
     for j, w in enumerate(widths):
-        ws.set_column(j, j, sheet.widths.get(j, min(max(w + 2, 6), 60)))
+        ws.set_column(j, j, sheet.widths.get(j, min(max(w + 2, 6), MAX_WIDTH)))
     ws.freeze_panes(top + 1, 0)
     # printable as it is: A4 landscape, one page wide, header repeated, page numbers
     ws.set_landscape()
@@ -173,6 +179,21 @@ def _write_sheet(book: xlsxwriter.Workbook, formats: dict, sheet: Sheet) -> None
 
 
 WIDTH_SAMPLE = 2000  # column widths are fitted to the header and the first rows
+MAX_WIDTH = 60
+
+
+def _fit_wrapped_rows(ws, first: int, values: np.ndarray, wrapped: list[bool]) -> None:
+    """Give each row whose wrapped text needs several lines the height of those lines
+    (spreadsheet programs do not always grow a row for wrapped text on their own)."""
+    lines: dict[int, int] = {}
+    for j in (j for j, w in enumerate(wrapped) if w):
+        for i, value in enumerate(values[:, j]):
+            if isinstance(value, str) and len(value) * 2 > MAX_WIDTH - 2:
+                needed = -(-int(_width(value)) // (MAX_WIDTH - 12))  # words break late
+                lines[i] = max(lines.get(i, 1), needed)
+    for i, n in lines.items():
+        if n > 1:
+            ws.set_row(first + i, 14.5 * n)
 
 
 def _widths(columns: list[str], sample: np.ndarray) -> list[float]:
