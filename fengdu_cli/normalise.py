@@ -290,6 +290,7 @@ def normalise(
     for column in (
         "employer_name",
         "work_region",
+        "insured_region",
         "business_name",
         "workshop_name",
         "insurance_type",
@@ -320,9 +321,26 @@ def normalise(
         if column in out:
             out[f"_raw_{column}"] = out[column]
             out[column] = pd.to_numeric(texts(out[column]).str.replace(",", ""), errors="coerce")
+    if kind == "businesses" and "rural_entrepreneur" in out:
+        out["_raw_rural_entrepreneur"] = out["rural_entrepreneur"]
+        out["rural_entrepreneur"] = map_unique(texts(out["rural_entrepreneur"]), _flag)
     if "township" in out or kind == "roster":
         _normalise_township(out)
     return out
+
+
+YES = frozenset({"是", "√", "✓", "Y", "YES", "TRUE", "1", "有"})
+NO = frozenset({"否", "×", "N", "NO", "FALSE", "0", "无", ""})
+
+
+def _flag(text: str) -> object:
+    """A yes/no cell: True, False, or the text when it is neither (checked later)."""
+    upper = text.upper()
+    if upper in YES:
+        return True
+    if upper in NO:
+        return False
+    return text
 
 
 def _normalise_roster(out: pd.DataFrame, spellings: Spellings) -> None:
@@ -351,7 +369,7 @@ def _normalise_roster(out: pd.DataFrame, spellings: Spellings) -> None:
         if column in out:
             out[f"_raw_{column}"] = out[column]
             out[column] = texts(out[column]).str.replace(r"[-－—()（）]", "", regex=True)
-    for column in ("village", "work_place", "relation"):
+    for column in ("village", "work_place", "relation", "hukou"):
         if column in out:
             out[column] = texts(out[column])
 

@@ -35,6 +35,7 @@ from fengdu_cli.normalise import (
     WORK_STATUS_CHOICES,
     category_label,
 )
+from fengdu_cli.regions import is_known_region
 from fengdu_cli.townships import TOWNSHIPS
 
 PROBLEM_CODES = (
@@ -143,6 +144,11 @@ def _region_known(frame: pd.DataFrame) -> pd.Series:
     return frame["work_region"].eq("") | frame["region"].ne("unknown")
 
 
+def _names_a_place(column: str) -> Predicate:
+    """The text names a place the tool can place (or is blank)."""
+    return lambda frame: frame[column].eq("") | frame[column].map(is_known_region).astype(bool)
+
+
 def _phone_ok(frame: pd.DataFrame) -> pd.Series:
     phone = frame["phone"]
     return phone.eq("") | phone.str.fullmatch(r"1[3-9]\d{9}|0\d{9,11}|\d{7,8}")
@@ -201,6 +207,16 @@ def rules_for(kind: str, frame: pd.DataFrame, *, duplicates: bool) -> list[Rule]
         )
     if kind == "employment" and "work_region" in frame and "region" in frame:
         rules.append(Rule("work_region", "bad_category", _region_known))
+    if kind == "businesses" and "rural_entrepreneur" in frame:
+        rules.append(
+            Rule(
+                "rural_entrepreneur",
+                "bad_category",
+                lambda f: f["rural_entrepreneur"].map(lambda v: isinstance(v, bool)).astype(bool),
+            )
+        )
+    if kind == "roster" and "hukou" in frame:
+        rules.append(Rule("hukou", "bad_category", _names_a_place("hukou")))
     return rules
 
 
@@ -367,6 +383,8 @@ def _explain(
             "work_status": WORK_STATUS_CHOICES,
             "employment_type": EMPLOYMENT_TYPE_CHOICES,
             "work_region": REGION_EXAMPLES,
+            "hukou": REGION_EXAMPLES,
+            "rural_entrepreneur": ("是", "否"),
         }.get(column, ())
         message = text(code, lang, column_zh=column_zh, value=value, choices="、".join(choices))
         suggestion = text("suggest_unknown_fact", lang, column_zh=column_zh)

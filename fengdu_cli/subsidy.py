@@ -177,14 +177,29 @@ def skip_reason(
         start = min(p.start for p in rule.periods)
         return f"政策自{start.isoformat()}起执行，本月尚未生效"
     if status == "未配置":
-        return "金额未配置：通知规定另行制定或按规定执行，请在政策文件中填写后再计算"
+        source = rule.source_for(dates.last_day(month))
+        return (
+            f"金额未配置：本月依据{source}，通知规定另行制定或按规定执行，"
+            "请在政策文件中填写后再计算"
+        )
     module = IMPLEMENTED.get(code)
     if module is None:
-        return "本工具尚未实现该项补贴的计算"
+        return "已配置金额，但本工具尚未实现该项计算，本月不计算（请按原办法另行核发）"
     missing = [kind for kind in module.NEEDS if kind not in checked]
     if missing:
-        return "缺少数据：" + "、".join(f"{FOLDERS.get(k, k)}/" for k in missing) + " 文件夹"
+        return "缺少数据：" + "、".join(_needed_input(k) for k in missing)
     return None
+
+
+INPUT_NAMES = {
+    "workshops": "就业帮扶车间名单（workshops/ 文件夹）",
+    "businesses": "市场主体名单（businesses/ 文件夹）",
+    "training": "以工代训台账（training/ 文件夹：各主体以工代训的人员和月数；本工具尚不读取该台账）",
+}
+
+
+def _needed_input(kind: str) -> str:
+    return INPUT_NAMES.get(kind, f"{FOLDERS.get(kind, kind)}/ 文件夹")
 
 
 def evaluate_rules(
@@ -212,9 +227,12 @@ def evaluate_rules(
             continue
         rule = policy.rule(code)
         values = dict(rule.values_for(dates.last_day(month)).values)
-        frame = IMPLEMENTED[code].evaluate(ctx, values)
+        module = IMPLEMENTED[code]
+        frame = module.evaluate(ctx, values)
         frame = _against_ledger(frame, code, rule.frequency, month, values, paid)
-        evaluations[code] = Evaluation(code, frame, values)
+        # the values as the conditions word them (defaults and derived dates filled in)
+        shown = module.display_values(values, month) if hasattr(module, "display_values") else values
+        evaluations[code] = Evaluation(code, frame, shown)
     return evaluations, skipped
 
 

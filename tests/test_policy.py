@@ -112,6 +112,9 @@ def test_amounts_and_thresholds_follow_the_notice(policy):
         "min_insured_months": 12,
         "categories": ("脱贫人口",),
         "employment_type": "全日制",
+        "hukou": "chongqing",  # 招用我市户籍脱贫人员
+        "hired_from": date(2021, 9, 13),
+        "employer_scope": "500230",
     }
     assert values("workshop_monthly") == {
         "amount": Decimal(500),
@@ -122,7 +125,8 @@ def test_amounts_and_thresholds_follow_the_notice(policy):
     assert startup["amount"] == 8000
     assert (startup["min_operating_months"], startup["min_employees"]) == (6, 3)
     assert startup["min_insured_months"] == 6
-    assert startup["categories"] == ("脱贫人口", "监测对象")
+    assert startup["categories"] == ("脱贫人口", "边缘易致贫户")  # not 突发严重困难户
+    assert startup["rural_entrepreneur"] is True
     travel = values("travel")
     assert (travel["amount_chongqing"], travel["amount_outside"], travel["min_age"]) == (
         50,
@@ -251,8 +255,8 @@ def test_new_amount_from_a_date_and_gap_between_periods(tmp_path, bundled_text):
             "frequency",
         ),
         (
-            'min_age = 16\ncategories = ["脱贫人口"]\n\n# 一(一)2：“持续',
-            'min_age = 16.5\ncategories = ["脱贫人口"]\n\n# 一(一)2：“持续',
+            'min_age = 16\ncategories = ["脱贫人口"] # 含脱贫不稳定户\n\n# 一(一)2：“持续',
+            'min_age = 16.5\ncategories = ["脱贫人口"] # 含脱贫不稳定户\n\n# 一(一)2：“持续',
             "policy_bad_count",
             "travel",
             "min_age",

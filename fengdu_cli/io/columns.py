@@ -290,6 +290,13 @@ SPECS: dict[str, tuple[Spec, ...]] = {
             "bank_account",
             by_values=True,
         ),
+        Spec(
+            "hukou",
+            ("户籍地", "户籍所在地", "户口所在地", "户籍地址", "户籍"),
+            (("户籍", "户口"),),
+            ("类型", "性质", "号", "编号", "类别"),
+            "region",
+        ),
         _date(
             "registered_date",
             ("登记日期", "登记时间", "采集日期", "外出务工时间", "务工开始时间"),
@@ -396,6 +403,13 @@ SPECS: dict[str, tuple[Spec, ...]] = {
             "insurance_type",
             by_values=True,
         ),
+        Spec(
+            "insured_region",
+            ("参保地", "参保地区", "参保所在地", "参保统筹区", "统筹区"),
+            (("参保地", "统筹区", "参保区县"),),
+            ("单位名称", "编码", "代码"),
+            "region",
+        ),
         Spec("base", ("缴费基数",), (("基数", "缴费工资"),), (), "amount"),
         Spec(
             "employer_amount",
@@ -464,6 +478,11 @@ SPECS: dict[str, tuple[Spec, ...]] = {
             (),
             "credit_code",
             by_values=True,
+        ),
+        Spec(
+            "rural_entrepreneur",
+            ("农村自主创业农民", "是否农村自主创业农民", "自主创业农民"),
+            (("自主创业农民", "返乡创业农民", "农民自主创业"),),
         ),
         _date(
             "registration_date",

@@ -77,11 +77,23 @@ COUNT_KEYS: frozenset[str] = frozenset(
     }
 )
 TEXT_CHOICES: Mapping[str, tuple[str, ...] | None] = MappingProxyType(
-    {"employment_type": EMPLOYMENT_TYPE_CHOICES, "borrower_rate": None}
+    {
+        "employment_type": EMPLOYMENT_TYPE_CHOICES,
+        "borrower_rate": None,
+        # hire_once: whose employees count — "500230" (credit code region of the county, or
+        # insured in the county per the insurance export's 参保地), or "any"
+        "employer_scope": None,
+        # hire_once: where the person must be registered (户籍): chongqing / county / any
+        "hukou": ("chongqing", "county", "any"),
+    }
 )
 LIST_KEYS: frozenset[str] = frozenset({"categories"})
-PERIOD_KEYS = ("from", "to")
-VALUE_KEYS: frozenset[str] = AMOUNT_KEYS | COUNT_KEYS | LIST_KEYS | frozenset(TEXT_CHOICES)
+DATE_KEYS: frozenset[str] = frozenset({"hired_from"})  # hire_once: hired on or after
+BOOL_KEYS: frozenset[str] = frozenset({"rural_entrepreneur"})  # startup: 农村自主创业农民 count
+PERIOD_KEYS = ("from", "to", "source")
+VALUE_KEYS: frozenset[str] = (
+    AMOUNT_KEYS | COUNT_KEYS | LIST_KEYS | DATE_KEYS | BOOL_KEYS | frozenset(TEXT_CHOICES)
+)
 
 RULE_KEYS = ("name", "source", "payee", "frequency", "rounding", "values")
 META_KEYS = ("name", "document", "issued", "period_end")
@@ -242,6 +254,14 @@ POLICY_MESSAGES: dict[str, dict[str, str]] = {
         "zh": "“{key}” 中的人员类别“{value}”不是花名册的类别；可选：{choices}",
         "en": "Category '{value}' in '{key}' is not a roster category; allowed: {choices}",
     },
+    "policy_bad_bool": {
+        "zh": "“{key}” = {value} 应为 true 或 false（不加引号）",
+        "en": "'{key}' = {value} must be true or false (no quotes)",
+    },
+    "policy_bad_region": {
+        "zh": '“{key}” = {value} 应为 6 位行政区划代码（如 "500230"）或 "any"',
+        "en": '\'{key}\' = {value} must be a 6-digit region code (e.g. "500230") or "any"',
+    },
     "policy_required_value": {
         "zh": "补贴“{rule}”第 {index} 个期间已填写金额，但缺少计算需要的“{key}”",
         "en": "Period {index} of rule '{rule}' has an amount but lacks '{key}', "
@@ -285,6 +305,7 @@ class Period:
     start: date
     end: date
     values: Mapping[str, object]
+    source: str | None = None  # the document these values come from, when not the rule's
 
     def covers(self, on: date) -> bool:
         """Is ``on`` inside the period?"""
@@ -311,6 +332,10 @@ class Rule:
     def values_for(self, on: date) -> Period | None:
         """The period covering the day ``on``, or None when no period does."""
         return next((p for p in self.periods if p.covers(on)), None)
+
+    def source_for(self, on: date) -> str:
+        """The document the values shown for ``on`` come from (the period's, else the rule's)."""
+        return self.shown_period(on).source or self.source
 
     def status(self, month: int) -> str:
         """有效 / 已到期 / 未生效 / 未配置 for month YYYYMM, judged on the month's last day.
@@ -548,7 +573,10 @@ class _Checker:
     ) -> Period | None:
         """One period: its dates and values; None when the dates are unusable."""
         table = f"rules.{code}.values[{index}]"
-        bounds = [self.date(code, index, item, key) for key in PERIOD_KEYS]
+        bounds = [self.date(code, index, item, key) for key in ("from", "to")]
+        source = item.get("source")
+        if "source" in item and (not isinstance(source, str) or not source.strip()):
+            self.add("policy_bad_text", table, "source", code)
         values = {}
         for key, value in item.items():
             if key in PERIOD_KEYS:
@@ -568,7 +596,7 @@ class _Checker:
             return None
         if _is_date(period_end) and end > period_end:
             self.add("policy_after_end", table, "to", code, period_end=period_end, **params)
-        return Period(start, end, MappingProxyType(values))
+        return Period(start, end, MappingProxyType(values), source if isinstance(source, str) else None)
 
     def date(self, code: str, index: int, item: Mapping[str, object], key: str) -> date | None:
         """``from`` / ``to`` of a period: a TOML local date, not text nor a date-time."""
@@ -627,6 +655,15 @@ def _convert(key: str, value: object) -> tuple[str, dict[str, object], object]:
         return ("", {}, value) if ok else ("policy_bad_count", {"value": _shown(value)}, value)
     if key in LIST_KEYS:
         return _convert_categories(value)
+    if key in DATE_KEYS:
+        return ("", {}, value) if _is_date(value) else ("policy_bad_date", {"value": _shown(value)}, value)
+    if key in BOOL_KEYS:
+        ok = isinstance(value, bool)
+        return ("", {}, value) if ok else ("policy_bad_bool", {"value": _shown(value)}, value)
+    if key == "employer_scope" and not (
+        isinstance(value, str) and (value == "any" or re.fullmatch(r"\d{6}", value))
+    ):
+        return "policy_bad_region", {"value": _shown(value)}, value
     return _convert_text(key, value)
 
 
@@ -770,7 +807,7 @@ def _rule_row(rule: Rule, month: int) -> dict[str, object]:
         "code": rule.code,
         "name": rule.name,
         "status": rule.status(month),
-        "source": rule.source,
+        "source": period.source or rule.source,
         "payee": rule.payee,
         "frequency": rule.frequency,
         "values": values,

@@ -21,7 +21,11 @@ from fengdu_cli.rules.facts import is_in_categories
 CODE = "startup_household"
 NEEDS: tuple[str, ...] = ("businesses",)
 CONDITIONS = (
-    Condition("owner", "经营者在花名册中且人员类别属于 {categories}", ("roster.category",)),
+    Condition(
+        "owner",
+        "经营者在花名册中且人员类别属于 {categories}{or_rural}",
+        ("roster.category",),
+    ),
     Condition(
         "operating",
         "工商登记不晚于{registered_by}（正常运营满{min_operating_months}个月）",
@@ -33,20 +37,32 @@ CONDITIONS = (
 )
 
 
+def display_values(values: Mapping[str, object], month: int) -> dict[str, object]:
+    """The values with the latest registration date that has operated long enough at m."""
+    months = int(values["min_operating_months"])
+    registered_by = dates.first_day(dates.add_months(month, -(months - 1)))
+    rural = "，或为农村自主创业农民（市场主体名单标明）" if values.get("rural_entrepreneur") else ""
+    return {**values, "registered_by": registered_by.isoformat(), "or_rural": rural}
+
+
 def evaluate(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:
     firms = (
         ctx.extra["businesses"]
         .sort_values("registration_date", kind="stable")
         .reset_index(drop=True)
     )
-    months = int(values["min_operating_months"])
-    registered_by = pd.Timestamp(dates.first_day(dates.add_months(ctx.month, -(months - 1))))
-    values = {**values, "registered_by": registered_by.strftime("%Y-%m-%d")}
+    values = display_values(values, ctx.month)
+    registered_by = pd.Timestamp(str(values["registered_by"]))
     state = ctx.state.set_index("id_number")
     owner = firms["id_number"]
     on_roster = owner.isin(state.index)
     people = state.reindex(owner)
     category_ok = is_in_categories(people.reset_index(), list(values["categories"])).to_numpy()
+    rural = (
+        firms["rural_entrepreneur"].map(lambda v: v is True).to_numpy(dtype=bool)
+        if values.get("rural_entrepreneur") and "rural_entrepreneur" in firms
+        else np.zeros(len(firms), dtype=bool)
+    )
 
     ins = ctx.insurance
     ins = ins[(ins["period"].notna()) & (ins["period"] <= ctx.month)]
@@ -79,8 +95,9 @@ def evaluate(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:
             else "",
         }
     )
-    out["c_owner"] = on_roster.to_numpy() & category_ok
+    out["c_owner"] = (on_roster.to_numpy() & category_ok) | rural
     out["v_owner"] = np.where(on_roster, people["category"].fillna("").to_numpy(), "不在花名册")
+    out["v_owner"] = np.where(rural, out["v_owner"] + "；农村自主创业农民", out["v_owner"])
     out["c_operating"] = (firms["registration_date"] <= registered_by).fillna(False).to_numpy()
     out["v_operating"] = firms["registration_date"].dt.strftime("%Y-%m-%d").fillna("无").to_numpy()
     employees = firms["business_code"].map(count).astype(object).fillna(0).astype(int)
