@@ -20,9 +20,9 @@ from pathlib import Path
 import pandas as pd
 
 from fengdu_cli import __version__
-from fengdu_cli.errors import LockError
+from fengdu_cli.errors import LockError, UsageError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 MIGRATIONS: dict[int, str] = {
     1: """
@@ -108,6 +108,18 @@ MIGRATIONS: dict[int, str] = {
         WHERE p.entry = 'payment'
           AND NOT EXISTS (SELECT 1 FROM payments r WHERE r.reverses = p.entry_id);
     """,
+    # payments made before the tool (`fengdu ledger import`): a batch of kind 'import',
+    # each entry with the file and row it came from
+    3: """
+    ALTER TABLE batches ADD COLUMN kind TEXT NOT NULL DEFAULT 'month'
+        CHECK (kind IN ('month', 'import'));
+    ALTER TABLE payments ADD COLUMN source TEXT;
+    DROP VIEW live_payments;
+    CREATE VIEW live_payments AS
+        SELECT p.*, b.kind AS batch_kind FROM payments p JOIN batches b ON b.batch_id = p.batch_id
+        WHERE p.entry = 'payment'
+          AND NOT EXISTS (SELECT 1 FROM payments r WHERE r.reverses = p.entry_id);
+    """,
 }
 
 STATE_COLUMNS = [
@@ -127,9 +139,12 @@ WARNING_COLUMNS = [
 ]
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """Open (creating and migrating as needed) the database at ``path``."""
+def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
+    """Open (migrating as needed) the database at ``path``; with ``create`` False a missing
+    database is an error (UsageError, exit 2) instead of a new, empty ledger."""
     path = Path(path)
+    if not create and not path.exists():
+        raise UsageError("db_missing", path=str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA foreign_keys = ON")
@@ -258,13 +273,70 @@ def live_payments(conn: sqlite3.Connection) -> pd.DataFrame:
 
 
 def live_batch(conn: sqlite3.Connection, month: int) -> str | None:
-    """The committed, not voided batch of ``month``."""
+    """The committed, not voided batch of ``month`` (imports are not a month's batch)."""
     row = conn.execute(
         "SELECT b.batch_id FROM batches b LEFT JOIN voids v ON v.batch_id = b.batch_id "
-        "WHERE b.month = ? AND v.batch_id IS NULL ORDER BY b.committed DESC LIMIT 1",
+        "WHERE b.month = ? AND b.kind = 'month' AND v.batch_id IS NULL "
+        "ORDER BY b.committed DESC LIMIT 1",
         (month,),
     ).fetchone()
     return row[0] if row else None
+
+
+def has_history(conn: sqlite3.Connection, month: int) -> bool:
+    """Does the ledger know what was paid before ``month``: a live import, or a live batch
+    of an earlier month?"""
+    row = conn.execute(
+        "SELECT 1 FROM batches b LEFT JOIN voids v ON v.batch_id = b.batch_id "
+        "WHERE v.batch_id IS NULL AND (b.kind = 'import' OR b.month < ?) LIMIT 1",
+        (month,),
+    ).fetchone()
+    return row is not None
+
+
+def imported_files(conn: sqlite3.Connection) -> dict[str, str]:
+    """sha256 → batch of every file a live import read."""
+    found: dict[str, str] = {}
+    for batch_id, inputs in conn.execute(
+        "SELECT b.batch_id, b.inputs FROM batches b LEFT JOIN voids v ON v.batch_id = b.batch_id "
+        "WHERE b.kind = 'import' AND v.batch_id IS NULL"
+    ):
+        for sha in json.loads(inputs).values():
+            found[sha] = batch_id
+    return found
+
+
+def commit_import(
+    conn: sqlite3.Connection, run_id: int, entries: pd.DataFrame, inputs: dict[str, str]
+) -> str:
+    """Record payments made before the tool as one batch of kind 'import', in one
+    transaction; each entry keeps its month, period and source.  A (rule, key) already
+    live is refused, as for any batch."""
+    batch_id = f"IMPORT-R{run_id}"
+    rows = _records(entries, [*PAYMENT_COLUMNS, "month", "source"])
+    created = _now()
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        clash = _live_clash(conn, entries)
+        if clash:
+            raise ValueError(f"already paid: {clash}")
+        first = int(entries["month"].min()) if len(entries) else 0
+        conn.execute(
+            "INSERT INTO batches (batch_id, month, run_id, committed, policy_sha256, inputs, lines, "
+            "total_fen, kind) VALUES (?, ?, ?, ?, '', ?, ?, ?, 'import')",
+            (batch_id, first, run_id, created, json.dumps(inputs, ensure_ascii=False), len(rows),
+             int(entries["amount_fen"].sum()) if len(entries) else 0),
+        )  # fmt: skip
+        conn.executemany(
+            f"INSERT INTO payments (batch_id, {', '.join(PAYMENT_COLUMNS)}, month, source, created) "
+            f"VALUES (?{', ?' * (len(PAYMENT_COLUMNS) + 2)}, ?)",
+            [(batch_id, *row, created) for row in rows],
+        )
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return batch_id
 
 
 def batch_lines(conn: sqlite3.Connection, batch_id: str) -> pd.DataFrame:
@@ -321,35 +393,48 @@ def _live_clash(conn: sqlite3.Connection, lines: pd.DataFrame) -> str | None:
 
 
 def void_month(conn: sqlite3.Connection, month: int, reason: str) -> tuple[str, int, int] | None:
-    """Reverse every live payment of ``month``'s batch with ``reason``: new reversal entries,
-    never an edit or a delete.  Returns (batch id, entries reversed, fen reversed)."""
+    """Reverse every live payment of ``month``'s batch with ``reason`` (see :func:`void_batch`)."""
     batch_id = live_batch(conn, month)
-    if batch_id is None:
+    return None if batch_id is None else void_batch(conn, batch_id, reason)
+
+
+def void_batch(conn: sqlite3.Connection, batch_id: str, reason: str) -> tuple[str, int, int] | None:
+    """Reverse every live payment of a batch (a month's or an import) with ``reason``: new
+    reversal entries, never an edit or a delete.  Returns (batch id, entries reversed, fen
+    reversed), or None when the batch does not exist or is voided already."""
+    row = conn.execute(
+        "SELECT b.month FROM batches b LEFT JOIN voids v ON v.batch_id = b.batch_id "
+        "WHERE b.batch_id = ? AND v.batch_id IS NULL",
+        (batch_id,),
+    ).fetchone()
+    if row is None:
         return None
     created = _now()
     conn.execute("BEGIN IMMEDIATE")
     try:
         live = conn.execute(
-            f"SELECT entry_id, {', '.join(PAYMENT_COLUMNS)} FROM live_payments WHERE batch_id = ?",
+            f"SELECT entry_id, month, {', '.join(PAYMENT_COLUMNS)} FROM live_payments "
+            "WHERE batch_id = ?",
             (batch_id,),
         ).fetchall()
-        for entry_id, *values in live:
+        for entry_id, entry_month, *values in live:
             record = dict(zip(PAYMENT_COLUMNS, values, strict=True))
             record["amount_fen"] = -record["amount_fen"]
             conn.execute(
                 f"INSERT INTO payments (batch_id, month, {', '.join(PAYMENT_COLUMNS)}, entry, reverses, reason, created) "
                 f"VALUES (?, ?{', ?' * len(PAYMENT_COLUMNS)}, 'reversal', ?, ?, ?)",
-                (batch_id, month, *record.values(), entry_id, reason, created),
+                (batch_id, entry_month, *record.values(), entry_id, reason, created),
             )
         conn.execute(
             "INSERT INTO voids (batch_id, month, reason, created) VALUES (?, ?, ?, ?)",
-            (batch_id, month, reason, created),
+            (batch_id, row[0], reason, created),
         )
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
-    return batch_id, len(live), -sum(v[PAYMENT_COLUMNS.index("amount_fen")] for _, *v in live)
+    amounts = [v[PAYMENT_COLUMNS.index("amount_fen")] for _, _, *v in live]
+    return batch_id, len(live), -sum(amounts)
 
 
 def ledger_entries(conn: sqlite3.Connection, month: int | None = None) -> pd.DataFrame:

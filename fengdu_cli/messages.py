@@ -86,6 +86,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "{kind_zh} {where}“{column_zh}”填写的“{value}”无法识别",
         "en": "{kind_zh} {where}: '{column_zh}' value '{value}' is not understood",
     },
+    "required_column_values": {
+        "zh": "{path}（工作表“{sheet}”）的“{header}”列被当作“{column}”，但抽样的值中只有 {share} "
+        "像“{column}”（例如“{example}”）：按它匹配会什么也找不到。请确认导出的是正确的列，"
+        "或在 columns.toml 中指定",
+        "en": "{path} (sheet '{sheet}'): column '{header}' was taken as '{column}', but only "
+        "{share} of its sampled values look like one (e.g. '{example}'); matching on it would "
+        "find nothing. Check the export, or name the right column in columns.toml",
+    },
     # ---- columns.toml ----
     "columns_invalid": {
         "zh": "列识别设置文件 {path} 有 {count} 处问题，未使用：\n{problems}",
@@ -162,6 +170,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "sheet_no_header": {
         "zh": "工作表“{sheet}”没有可识别的表头，未读取（其中有 {rows} 行有内容）",
         "en": "Sheet '{sheet}' has no recognisable header and was not read ({rows} non-empty rows)",
+    },
+    "sheet_not_this_kind": {
+        "zh": "工作表“{sheet}”没有姓名、身份证号码等关键列，不是本类名单（如汇总表、下拉选项），"
+        "未读取（其中有 {rows} 行有内容）",
+        "en": "Sheet '{sheet}' has none of the key columns (name, ID …): not a list of this "
+        "kind (a summary or a drop-down list?), not read ({rows} non-empty rows)",
     },
     # ---- skipped (non-person) rows ----
     "skip_subtotal": {"zh": "合计/小计行", "en": "subtotal row"},
@@ -288,6 +302,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "kind_students": {"zh": "学生", "en": "students"},
     "kind_travel": {"zh": "出行", "en": "travel"},
     "kind_agencies": {"zh": "人力资源服务机构", "en": "agencies"},
+    "kind_payments": {"zh": "已发放名单", "en": "past payment lists"},
 }
 
 

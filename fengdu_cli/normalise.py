@@ -181,6 +181,10 @@ VOCABULARIES: dict[tuple[str, str], dict] = {
 }
 
 
+# What a 监测对象类别 cell says when the person is not monitored.
+NOT_MONITORED = frozenset({"否", "无", "非监测对象", "不是", "/", "-", "—", "未纳入"})
+
+
 def category_facts(text: str, extra: dict[str, str] | None = None) -> tuple[str, ...] | None:
     """The facts a cleaned 人员类别 text states, in a fixed order; None when not understood.
 
@@ -275,7 +279,7 @@ def normalise(
     """
     spellings = spellings or {}
     out = raw.copy()
-    if "id_number" in out:
+    if "id_number" in out and kind != "payments":  # a payment list mixes IDs and credit codes
         checked = idcard.classify_series(out["id_number"], on)
         out["_raw_id_number"] = out["id_number"]
         out["id_number"] = checked["id_number"].astype(object)
@@ -344,6 +348,16 @@ def _flag(text: str) -> object:
 
 
 def _normalise_roster(out: pd.DataFrame, spellings: Spellings) -> None:
+    if "monitor_kind" in out:
+        # a separate 监测对象类别 column adds its facts to the 人员类别 ones
+        monitor = texts(out["monitor_kind"]).where(lambda s: ~s.isin(NOT_MONITORED), "")
+        if "category" not in out:
+            out["category"] = monitor
+        else:
+            both = texts(out["category"])
+            out["category"] = both.where(
+                monitor.eq(""), both.where(both.eq(""), both + "、") + monitor
+            )
     if "category" in out:
         clean = texts(out["category"])
         out["_raw_category"] = out["category"]

@@ -72,32 +72,47 @@ _SHANDONG, _OUTSIDE, _CHONGQING = (
     _any_of(CHONGQING_PLACES),
 )
 _COUNTY_WORD, _CHONGQING_WORD = _any_of(COUNTY_WORDS), _any_of(CHONGQING_WORDS)
+# Words that place a job *outside* a place: 重庆市外 is outside Chongqing, 丰都县外 is not
+# in the county (and, on its own, not yet anywhere).
+_NOT_CHONGQING = re.compile(
+    r"出重庆|离开重庆|重庆市?(?:以外|之外|外)|(?<!县)(?<!区)市外|省外|外省|出省|跨省|国外|境外|海外|出国"
+)
+_NOT_COUNTY = re.compile(r"出丰都|非丰都|离开丰都|丰都县?(?:以外|之外|外)|县外|区外|[)）]外")
+# Where the county's name or 重庆 is written, it decides (DESIGN §6); otherwise the place
+# named first decides (an address runs from the larger place to the smaller: 宁波市江北区).
+_ELSEWHERE = (
+    (_SHANDONG, "shandong"),
+    (_OUTSIDE, "outside"),
+    (_CHONGQING, "chongqing"),
+    (_CHONGQING_WORD, "chongqing"),
+)
+
+
+def _first_named(s: str) -> str:
+    found = [(m.start(), i, cls) for i, (p, cls) in enumerate(_ELSEWHERE) if (m := p.search(s))]
+    return min(found)[2] if found else "unknown"
 
 
 def region_class(text: object) -> str:
     """The class of a work region text: county / chongqing / shandong / outside / unknown.
 
-    ``unknown`` for a blank cell and for a text naming no known place.
+    ``unknown`` for a blank cell and for a text naming no known place (丰都以外 says where a
+    job is not, not where it is).
     """
     if not isinstance(text, str):
         return "unknown"
     s = _clean(text)
     if not s or s in UNKNOWN_WORDS:
         return "unknown"
-    if "丰都" in s:
+    if _NOT_CHONGQING.search(s):
+        return "shandong" if _SHANDONG.search(s) else "outside"
+    if _NOT_COUNTY.search(s):
+        return _first_named(_NOT_COUNTY.sub("", s).replace("丰都", ""))
+    if _COUNTY_WORD.search(s):
         return "county"
     if "重庆" in s:
         return "chongqing"
-    for pattern, found in (
-        (_SHANDONG, "shandong"),
-        (_OUTSIDE, "outside"),
-        (_CHONGQING, "chongqing"),
-        (_COUNTY_WORD, "county"),
-        (_CHONGQING_WORD, "chongqing"),
-    ):
-        if pattern.search(s):
-            return found
-    return "unknown"
+    return _first_named(s)
 
 
 def is_known_region(text: object) -> bool:
@@ -105,6 +120,9 @@ def is_known_region(text: object) -> bool:
     return region_class(text) != "unknown"
 
 
+OUTSIDE_COUNTY = ("chongqing", "outside", "shandong")
+
+
 def is_outside_county(region: str) -> bool:
     """Outside Fengdu county: elsewhere in Chongqing, outside Chongqing, or Shandong."""
-    return region in ("chongqing", "outside", "shandong")
+    return region in OUTSIDE_COUNTY

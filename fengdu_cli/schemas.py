@@ -166,7 +166,7 @@ def _township_known(frame: pd.DataFrame) -> pd.Series:
 def rules_for(kind: str, frame: pd.DataFrame, *, duplicates: bool) -> list[Rule]:
     """The rules that apply to ``kind`` given the columns ``frame`` has."""
     rules: list[Rule] = []
-    if "id_number" in frame:
+    if "id_number" in frame and kind != "payments":  # checked by the import, ID or credit code
         for code in (
             "id_precision_lost",
             "id_format",

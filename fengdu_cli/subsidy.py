@@ -24,7 +24,7 @@ from fengdu_cli.monthly import read_inputs
 from fengdu_cli.policy import RULE_CODES, Policy, load_policy
 from fengdu_cli.reconcile import Matched, as_of, match, person_state
 from fengdu_cli.rules import IMPLEMENTED
-from fengdu_cli.rules.base import LINE_COLUMNS, Context, period_text
+from fengdu_cli.rules.base import LINE_COLUMNS, Context, key_suffix, period_text
 from fengdu_cli.rules.facts import ages
 from fengdu_cli.validate import Checked, check_paths
 
@@ -231,7 +231,9 @@ def evaluate_rules(
         frame = module.evaluate(ctx, values)
         frame = _against_ledger(frame, code, rule.frequency, month, values, paid)
         # the values as the conditions word them (defaults and derived dates filled in)
-        shown = module.display_values(values, month) if hasattr(module, "display_values") else values
+        shown = (
+            module.display_values(values, month) if hasattr(module, "display_values") else values
+        )
         evaluations[code] = Evaluation(code, frame, shown)
     return evaluations, skipped
 
@@ -248,8 +250,7 @@ def _against_ledger(
     frame = frame.copy()
     frame["rule"] = code
     frame["period"] = period_text(month, frequency)
-    suffix = {"monthly": f"|{month}", "yearly": f"|{month // 100}"}.get(frequency, "")
-    frame["key"] = frame["key_base"].astype(str) + suffix
+    frame["key"] = frame["key_base"].astype(str) + key_suffix(frequency, month)
     earlier = paid[(paid["rule"] == code) & (paid["month"] != month)]
     when = earlier.drop_duplicates("key").set_index("key")
     frame["paid_before"] = frame["key"].map(when["batch_id"]).astype(object).fillna("")

@@ -241,9 +241,7 @@ def check_reads(
             s.grid.sheet,
             s.content_rows,
             s.table_rows,
-            text(
-                "sheet_no_header", lang, sheet=s.grid.sheet or s.grid.file.name, rows=s.content_rows
-            ),
+            text(s.why, lang, sheet=s.grid.sheet or s.grid.file.name, rows=s.content_rows),
         )
         for r in reads
         for s in r.sheets
@@ -255,10 +253,16 @@ def check_reads(
         for column, header_text in zip(s.header.columns, s.header.texts, strict=False)
     }
     frames = [_with_gap_marks(s) for s in sheets if len(s.frame)]
+    # a file with a header and no rows still gives its columns: later steps read them
+    header_columns = [
+        c for s in sheets for c in s.frame.columns if c not in (*PROVENANCE, "_title")
+    ]
     raw = (
         pd.concat(frames, ignore_index=True)
         if frames
-        else pd.DataFrame(columns=[*PROVENANCE, "_title"])
+        else pd.DataFrame(
+            columns=[*PROVENANCE, "_title", *dict.fromkeys(header_columns)], dtype=object
+        )
     )
     skipped = [s.skipped for s in sheets if len(s.skipped)]
     skipped_frame = (
@@ -271,7 +275,7 @@ def check_reads(
     if duplicates is None:
         duplicates = kind == "roster"
     spellings = (columns or ColumnsConfig()).spellings(kind)
-    normalised = normalise(raw, kind, on, spellings) if len(raw) else raw
+    normalised = normalise(raw, kind, on, spellings)
     if len(raw) and {"name", "id_number"} <= set(normalised.columns):
         # cells holding only spaces (tabs, full-width spaces): not a person row after all
         ghost = normalised["name"].eq("") & normalised["id_number"].eq("")

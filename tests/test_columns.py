@@ -21,7 +21,7 @@ from fengdu_cli.io.read import read_file
 from fengdu_cli.io.recognise import Recogniser
 from fengdu_cli.needs import needed_columns
 from fengdu_cli.townships import TOWNSHIPS
-from tests.makers import csv_file, valid_id, xlsx
+from tests.makers import HEADER, csv_file, person, valid_id, xlsx
 
 WORDINGS = tomllib.loads(
     (Path(__file__).parent / "data" / "header_wordings.toml").read_text(encoding="utf-8")
@@ -385,3 +385,72 @@ def test_columns_check_command(tmp_path):
     assert result.exit_code == 3
     result = CliRunner().invoke(app, ["columns", "--check", str(tmp_path / "none.toml")])
     assert result.exit_code == 3
+
+
+# ---------------------------------------------------------------- layouts that once misled
+
+
+def test_a_note_naming_someone_else_rules_the_alias_out(tmp_path):
+    rows = [[f"测试{i}", valid_id(i), valid_id(100)] for i in range(1, 8)]
+    path = _roster(tmp_path / "r.xlsx", ["姓名", "家庭成员身份证号", "身份证号码（户主）"], rows)
+    (sheet,) = read_file(path, "roster").sheets
+    got = {c.header: c.column for c in sheet.header.recognition.columns}
+    assert got == {
+        "姓名": "name",
+        "家庭成员身份证号": "id_number",
+        "身份证号码（户主）": "head_id_number",
+    }
+
+
+def test_a_group_title_above_rules_a_meaning_out(tmp_path):
+    top = ["户主信息", None, "家庭成员信息", None, "人员类别"]
+    rows = [[f"户主{i}", valid_id(100 + i), f"测试{i}", valid_id(i), "脱贫户"] for i in range(1, 6)]
+    path = xlsx(
+        tmp_path / "r.xlsx", [top, ["姓名", "身份证号码", "姓名", "身份证号码", None], *rows],
+        merges=("A1:B1", "C1:D1", "E1:E2"),
+    )  # fmt: skip
+    (sheet,) = read_file(path, "roster").sheets
+    got = {c.index: c.column for c in sheet.header.recognition.columns}
+    assert got == {0: None, 1: "head_id_number", 2: "name", 3: "id_number", 4: "category"}
+
+
+def test_a_summary_sheet_beside_the_list_is_not_read_and_says_so(tmp_path):
+    from fengdu_cli.validate import check_paths
+
+    more = {"汇总": [["乡镇", "人员类别", "人数"], ["虎威镇", "脱贫户", 8]]}
+    path = xlsx(tmp_path / "r.xlsx", [HEADER, *[person(i) for i in range(1, 6)]], more=more)
+    checked = check_paths([path], "roster", on=dt.date(2024, 6, 30))
+    assert checked.rows_read == 5
+    (notice,) = checked.notices
+    assert notice.sheet == "汇总" and "不是本类名单" in notice.message
+
+
+def test_a_required_column_whose_values_are_not_of_its_kind_stops_the_file(tmp_path):
+    from fengdu_cli.errors import InputError
+
+    header = ["身份证号码", "姓名", "单位编码", "费款所属期", "险种"]
+    rows = [[valid_id(i), f"测试{i}", f"5002300{i:07d}", 202406, "失业保险"] for i in range(1, 12)]
+    path = xlsx(tmp_path / "i.xlsx", [header, *rows])
+    with pytest.raises(InputError) as caught:
+        read_file(path, "insurance")
+    assert caught.value.key == "required_column_values"
+    assert "单位编码" in caught.value.message() and "0%" in caught.value.message()
+
+
+def test_a_second_category_column_that_says_otherwise_is_a_rival(tmp_path):
+    rows = _people(10, a=["脱贫户", "监测户"], b=["一般户", "脱贫户", "监测户"])
+    path = _roster(tmp_path / "r.xlsx", ["身份证号码", "姓名", "人员类别", "帮扶对象类别"], rows)
+    (sheet,) = read_file(
+        path, "roster", Recogniser("roster", needed=needed_columns("roster"))
+    ).sheets
+    (gap,) = [g for g in sheet.header.recognition.gaps if g.column == "category"]
+    assert gap.cause == "ambiguous" and gap.headers == ("人员类别", "帮扶对象类别")
+
+
+def test_a_monitor_kind_column_adds_its_facts(tmp_path):
+    from fengdu_cli.validate import check_paths
+
+    rows = _people(2, a=["脱贫户", "监测对象"], b=["", "脱贫不稳定户"])
+    path = _roster(tmp_path / "r.xlsx", ["身份证号码", "姓名", "人员类别", "监测对象类别"], rows)
+    valid = check_paths([path], "roster", on=dt.date(2024, 6, 30)).valid
+    assert list(valid["category_facts"]) == ["|脱贫人口|", "|脱贫人口|监测对象|脱贫不稳定户|"]

@@ -179,3 +179,71 @@ def test_explain_lists_the_facts_it_could_not_read(month, tmp_path):
         "花名册 虎威镇.xlsx（Sheet1）第5行“人员类别”填写的“脱贫人囗”无法识别"
     ]
     assert explain(people[1], M, root, tmp_path / "none.db").to_dict()["person"]["unknown"] == []
+
+
+def _drop(path, header: list[str], rows: list[list[object]], column: str) -> None:
+    keep = [j for j, h in enumerate(header) if h != column]
+    xlsx(path, [[header[j] for j in keep], *[[r[j] for j in keep] for r in rows]])
+
+
+@pytest.mark.parametrize(
+    ("kind", "column"),
+    [("rosters", h) for h in HEADER if h not in ("姓名", "身份证号码")]
+    + [("employment", h) for h in EMPLOYMENT_HEADER[4:] if h != "就业开始日期"]
+    + [("employment", "用人单位名称"), ("employment", "姓名")],
+)
+def test_any_column_that_is_not_required_may_be_missing(tmp_path, kind, column):
+    """Every command still runs (never exit 5); what the column was needed for is 无法判断."""
+    root = tmp_path / "data"
+    for folder in ("rosters", "employment", "insurance"):
+        (root / folder).mkdir(parents=True)
+    people = [person(n, 务工状态="市外务工") for n in (1, 2, 3)]
+    jobs = [[valid_id(n), f"测试{n}", "某厂", employer(n), "2023-01-02", None, "全日制", "广东东莞"]
+            for n in (1, 2)]  # fmt: skip
+    if kind == "rosters":
+        _drop(root / "rosters" / "r.xlsx", HEADER, people, column)
+        xlsx(root / "employment" / "e.xlsx", [EMPLOYMENT_HEADER, *jobs])
+    else:
+        xlsx(root / "rosters" / "r.xlsx", [HEADER, *people])
+        _drop(root / "employment" / "e.xlsx", EMPLOYMENT_HEADER, jobs, column)
+    contrib = paid(valid_id(1), "测试1", employer(1), [*list(range(202301, 202313)), 202406])
+    lines = [",".join(INSURANCE_HEADER)] + [
+        f"{i},{n},{c},{p},{t},4000,640,320" for i, n, c, p, t in contrib
+    ]
+    csv_file(root / "insurance" / "i.csv", lines)
+    runner = CliRunner()
+    db = str(tmp_path / "f.db")
+    for args in (
+        [
+            "reconcile",
+            "--month",
+            "2024-06",
+            "--data",
+            str(root),
+            "--out",
+            str(tmp_path),
+            "--db",
+            db,
+        ],
+        ["subsidy", "--month", "2024-06", "--data", str(root), "--out", str(tmp_path), "--db", db],
+        ["explain", valid_id(1), "--month", "2024-06", "--data", str(root), "--db", db],
+    ):
+        result = runner.invoke(app, args)
+        assert result.exit_code in (0, 1), (args[0], result.output)
+
+
+@pytest.mark.parametrize("kind", ["rosters", "employment", "insurance"])
+def test_a_kind_whose_files_hold_a_header_and_no_rows(month, tmp_path, kind):
+    root, _ = month
+    for f in (root / kind).iterdir():
+        f.unlink()
+    header = {"rosters": "姓名,身份证号码", "employment": "身份证号码,姓名,统一社会信用代码,就业开始日期",
+              "insurance": "身份证号码,姓名,统一社会信用代码,费款所属期,险种"}[kind]  # fmt: skip
+    csv_file(root / kind / "empty.csv", [header])
+    runner = CliRunner()
+    for command in ("reconcile", "subsidy"):
+        result = runner.invoke(
+            app, [command, "--month", "2024-06", "--data", str(root), "--out", str(tmp_path),
+                  "--db", str(tmp_path / "f.db")],
+        )  # fmt: skip
+        assert result.exit_code in (0, 1), (command, result.output)

@@ -129,3 +129,28 @@ def test_employment_type_variants(typed, known):
 )
 def test_region_class(text, region):
     assert region_class(text) == region
+
+
+@pytest.mark.parametrize(
+    ("text", "region"),
+    [
+        ("重庆市外", "outside"),
+        ("重庆以外（广东）", "outside"),
+        ("重庆市以外", "outside"),
+        ("出重庆", "outside"),
+        ("市外", "outside"),
+        ("丰都县外", "unknown"),  # not in the county, but not yet anywhere
+        ("丰都以外", "unknown"),
+        ("出丰都", "unknown"),
+        ("非丰都", "unknown"),
+        ("丰都县外重庆市内", "chongqing"),
+        ("县外市内", "chongqing"),
+        ("区（县）外市内", "chongqing"),
+        ("县外（山东）", "shandong"),
+        ("渝中区中山四路", "chongqing"),  # 中山 is a street here, not the city
+        ("广东中山", "outside"),
+        ("重庆市外（山东济南）", "shandong"),
+    ],
+)
+def test_region_words_that_say_outside(text, region):
+    assert region_class(text) == region

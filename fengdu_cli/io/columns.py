@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 KINDS: tuple[str, ...] = (
     "roster", "employment", "insurance", "workshops", "posts",
-    "businesses", "loans", "students", "travel", "agencies",
+    "businesses", "loans", "students", "travel", "agencies", "payments",
 )  # fmt: skip
 
 # Folder name under --data for each kind (DESIGN §2).
@@ -41,6 +41,7 @@ FOLDERS: dict[str, str] = {
     "students": "students",
     "travel": "travel",
     "agencies": "agencies",
+    "payments": "history",  # past payment lists, read by `fengdu ledger import`
 }
 
 
@@ -212,9 +213,17 @@ SPECS: dict[str, tuple[Spec, ...]] = {
                 "电话",
                 "证",
                 "号",
+                "监测",  # 监测对象类别 is the monitoring kind (its facts join the category's)
             ),
             "category",
             by_values=True,
+        ),
+        Spec(
+            "monitor_kind",
+            ("监测对象类别", "监测类型", "监测对象类型", "监测户类型", "监测类别", "监测对象属性"),
+            (("监测",), ("类别", "类型", "属性", "情况")),
+            ("时间", "日期", "年度", "是否"),
+            "category",
         ),
         Spec(
             "labor_capacity",
@@ -533,6 +542,75 @@ SPECS: dict[str, tuple[Spec, ...]] = {
     ),
 }
 
+# Past payment lists (花名册 of payments made by hand, or our own payments workbooks):
+# ``id_number``/``name`` are whoever the list names first — a person, or an employer for
+# hire_once — and ``person_id``/``person_name`` the person when the payee is not one;
+# the import tells resident IDs and credit codes apart by their shape.
+SPECS["payments"] = (
+    Spec(
+        "id_number",
+        ("身份证号码", "身份证号码/统一社会信用代码", "公民身份号码", "身份证号", "证件号码",
+         "收款人身份证号码", "身份证件号码"),
+        (_ID_WORDS,),
+        ("户主", "人员", "职工", "员工"),
+        "id_number",
+    ),
+    _name("姓名/单位名称", "收款人", "收款人姓名", "享受人员姓名", words=("姓名", "收款人")),
+    Spec(
+        "person_id",
+        ("人员身份证号码", "职工身份证号码", "员工身份证号码", "吸纳人员身份证号码"),
+        (("人员", "职工", "员工"), _ID_WORDS),
+        ("户主",),
+        "id_number",
+    ),
+    Spec(
+        "person_name",
+        ("人员姓名", "职工姓名", "员工姓名", "吸纳人员姓名"),
+        (("人员", "职工", "员工"), ("姓名",)),
+    ),
+    Spec(
+        "payee_id",
+        ("统一社会信用代码", "单位统一社会信用代码", "信用代码", "收款单位信用代码", "单位代码"),
+        (("信用代码", "单位代码", "单位编码"),),
+        (),
+        "credit_code",
+    ),
+    Spec(
+        "payee_name",
+        ("单位名称", "收款单位", "用人单位名称", "用人单位", "车间名称", "企业名称"),
+        (("单位", "企业", "车间"), ("名称",)),
+        ("代码", "编码"),
+        "organisation",
+    ),
+    Spec("household_id", ("户编号", "户号", "家庭编号"), (("户编号", "户号", "家庭编号"),)),
+    Spec(
+        "program",
+        ("补贴项目", "补贴名称", "项目名称", "补贴类别", "补贴类型", "发放项目", "项目"),
+        (("补贴", "补助", "奖补", "项目"), ("项目", "名称", "类别", "类型")),
+        ("金额", "标准", "日期", "期间"),
+    ),
+    Spec(
+        "period",
+        ("发放期间", "发放月份", "所属期", "发放年月", "补贴月份", "享受月份", "所属年月", "年度",
+         "发放年度"),
+        (("月份", "年月", "期间", "所属期", "年度"),),
+        ("出生", "入职", "开始", "结束"),
+        "period",
+    ),
+    _date("paid_date", ("发放日期", "拨付日期", "支付日期"), ("发放", "拨付", "支付", "到账")),
+    Spec(
+        "amount",
+        ("金额（元）", "金额", "发放金额", "补贴金额", "补助金额", "实发金额", "金额(元)"),
+        (("金额", "补贴额", "补助额"),),
+        ("标准", "大写", "应发", "合计"),
+        "amount",
+    ),
+    Spec("batch", ("批次号", "批次", "发放批次", "文号", "发放文号", "审批文号"),
+         (("批次", "文号", "凭证号"),)),
+    TOWNSHIP,
+    Spec("village", ("村（社区）", "村", "所在村"), (("村", "社区"),), ("代码",), "village"),
+)  # fmt: skip
+
 SPEC_BY_COLUMN: dict[str, dict[str, Spec]] = {
     kind: {spec.column: spec for spec in specs} for kind, specs in SPECS.items()
 }
@@ -555,6 +633,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "students": ("id_number", "name"),
     "travel": ("id_number", "name"),
     "agencies": ("agency_name",),
+    "payments": ("amount",),
 }
 
 # Columns that hold dates, per kind (parsed; bad_date when a value cannot be parsed).
@@ -566,12 +645,14 @@ DATE_COLUMNS: dict[str, tuple[str, ...]] = {
     "posts": ("start_date", "end_date"),
     "loans": ("start_date", "end_date"),
     "travel": ("travel_date",),
+    "payments": ("paid_date",),
 }
 
 # Columns that hold amounts (bad_number when not a number).
 NUMBER_COLUMNS: dict[str, tuple[str, ...]] = {
     "insurance": ("base", "employer_amount", "personal_amount"),
     "loans": ("amount",),
+    "payments": ("amount",),
 }
 
 # Columns whose values are personal identifiers: masked on screen, in logs and in JSON.
@@ -598,7 +679,7 @@ def strip_note(key: str) -> str:
 def _lookup_table(kind: str) -> dict[str, str]:
     table: dict[str, str] = {}
     for spec in SPECS[kind]:
-        for alias in spec.aliases:
+        for alias in (*spec.aliases, spec.column):  # a header may be the column's own name
             table.setdefault(clean_header(alias), spec.column)
     return table
 

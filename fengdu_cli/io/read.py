@@ -29,7 +29,7 @@ import pandas as pd
 import python_calamine as calamine
 
 from fengdu_cli.errors import InputError
-from fengdu_cli.io.columns import ALIASES, clean_header, display_name
+from fengdu_cli.io.columns import ALIASES, REQUIRED, clean_header, display_name
 from fengdu_cli.io.recognise import Recogniser, Recognition
 from fengdu_cli.messages import text
 
@@ -82,6 +82,7 @@ class SheetRead:
     skipped: pd.DataFrame  # non-blank rows that are not person rows: _file/_sheet/_row/reason/text
     content_rows: int = 0  # non-empty rows of a sheet with no header
     table_rows: int = 0  # of those, rows with 3 or more filled cells: it may hold data
+    why: str = "sheet_no_header"  # the message key of a sheet that was not read
 
 
 @dataclass(frozen=True)
@@ -261,6 +262,15 @@ def _is_title_row(row: np.ndarray) -> bool:
     return bool(texts) and len(texts) >= 0.8 * len(row) and len(set(texts)) == 1 and len(row) > 2
 
 
+_TITLE_WORDS = ("台账", "花名册", "名单", "统计表", "汇总表", "登记表", "明细表", "一览表")
+
+
+def _is_title(text: str) -> bool:
+    """A sheet title typed above the header (丰都县XX街道脱贫人口务工台账), not a group header."""
+    key = clean_header(text)
+    return len(key) > 16 or any(w in key for w in _TITLE_WORDS)
+
+
 def _candidates(upper: np.ndarray | None, lower: np.ndarray) -> list[list[str]]:
     """Per column, the header texts to try: the lower text, upper+lower (务工情况 + 地点 →
     务工地点), upper+lower without 情况/信息/状况, then the upper text alone — but only when
@@ -270,7 +280,7 @@ def _candidates(upper: np.ndarray | None, lower: np.ndarray) -> list[list[str]]:
         for bottom in lower:
             out.append([clean_header(bottom) if isinstance(bottom, str) else ""])
         return out
-    tops = [clean_header(t) if isinstance(t, str) else "" for t in upper]
+    tops = [clean_header(t) if isinstance(t, str) and not _is_title(t) else "" for t in upper]
     for j, bottom in enumerate(lower):
         top_s = tops[j]
         bottom_s = clean_header(bottom) if isinstance(bottom, str) else ""
@@ -341,6 +351,8 @@ def _column_names(header_rows: np.ndarray, resolved: list[str | None]) -> list[s
             name = column
         else:
             name = _header_text(header_rows[:, j]) or f"未命名列{column_letter(j)}"
+            if name.startswith("_"):
+                name = "表头" + name  # our own provenance columns start with _
             while name in seen:
                 name += "_"
         seen.add(name)
@@ -514,10 +526,15 @@ def read_file(path: Path, kind: str, recogniser: Recogniser | None = None) -> Fi
     sheets: list[SheetRead] = []
     for grid in grids:
         header = locate_header(grid, kind, recogniser)
-        if header is None:
+        if header is None or not header.canonical & set(REQUIRED.get(kind, ())):
+            # no header, or one with none of the kind's key columns (a 汇总 or 下拉选项
+            # sheet beside the list): not a table of this kind, said in a notice
             filled = (~_is_empty(grid.cells)).sum(axis=1) if grid.cells.size else np.zeros(0)
             content, table = int((filled > 0).sum()), int((filled >= 3).sum())
-            sheets.append(SheetRead(grid, None, pd.DataFrame(), pd.DataFrame(), content, table))
+            why = "sheet_no_header" if header is None else "sheet_not_this_kind"
+            sheets.append(
+                SheetRead(grid, None, pd.DataFrame(), pd.DataFrame(), content, table, why)
+            )
             continue
         _require_columns(grid, kind, header)
         sheets.append(sheet_frame(grid, kind, header))
@@ -545,6 +562,15 @@ def _require_columns(grid: Grid, kind: str, header: Header) -> None:
         }
         if gap.cause == "ambiguous":
             raise InputError("required_column_ambiguous", **where, headers="”“".join(gap.headers))
+        if gap.cause == "values":
+            example = gap.example if len(gap.example) < 15 else gap.example[:6] + "…"
+            raise InputError(
+                "required_column_values",
+                **where,
+                header=gap.headers[0],
+                share=f"{(gap.share or 0):.0%}",
+                example=example,
+            )
         found = _display_found(kind, header.columns)
         if gap.headers:
             raise InputError(

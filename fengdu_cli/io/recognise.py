@@ -39,6 +39,23 @@ from fengdu_cli.normalise import CATEGORY_FACTS, EMPLOYMENT_TYPE, LABOR, WORK_ST
 from fengdu_cli.townships import canonical_township
 
 MARGIN = 10.0
+# A required column whose sampled values fit its shape this rarely is the wrong column.
+RELIABLE_SHAPES = frozenset({"id_number", "credit_code", "period", "date", "amount"})
+MISFIT_SHARE = 0.3
+MISFIT_SAMPLES = 10
+STRONG_SHARE = 0.8  # an unused column whose values fit a needed meaning this well competes
+
+
+def _differ(body: np.ndarray, j: int, k: int) -> bool:
+    """Do two columns say different things in at least one row in ten (of the first rows)?"""
+    if not body.size:
+        return False
+    top = body[: shapes.SAMPLE_ROWS]
+    pairs = [(shapes.clean(a), shapes.clean(b)) for a, b in zip(top[:, j], top[:, k], strict=True)]
+    filled = [(a, b) for a, b in pairs if a or b]
+    return bool(filled) and sum(a != b for a, b in filled) >= max(1, len(filled) // 10)
+
+
 MIN_VALUES = 3  # sampled cells needed before values alone may name a column
 VALUES_SHARE = 0.6
 HOWS = ("columns.toml", "alias", "keywords", "values")
@@ -69,9 +86,11 @@ class ColumnGap:
     """A meaning the sheet lacks (``missing``) or holds twice (``ambiguous``)."""
 
     column: str
-    cause: str  # 'missing' | 'ambiguous'
+    cause: str  # 'missing' | 'ambiguous' | 'values' (a required column whose values do not fit)
     role: str  # 'required' | 'needed' | 'optional'
     headers: tuple[str, ...] = ()  # ambiguous: the competing headers; missing: the closest one
+    share: float | None = None  # values: the share of sampled values that fit
+    example: str = ""  # values: one sampled value that does not fit
 
 
 @dataclass(frozen=True)
@@ -138,11 +157,18 @@ class Recogniser:
             if form in self.toml_headers:
                 return {self.toml_headers[form]: "columns.toml"}
         alias = resolve_header(self.kind, key)
-        if alias:
+        if alias and not self._excluded(alias, key):
             return {alias: "alias"}
         if not self._header_like(key):
             return {}
         return {s.column: "keywords" for s in self.specs if self._keywords_fit(s, key)}
+
+    def _excluded(self, column: str, key: str) -> bool:
+        """A note or group title that rules the meaning out: 身份证号码（户主） is the
+        household head's ID, not the person's."""
+        spec = next((s for s in self.specs if s.column == column), None)
+        alias_forms = {clean_header(a) for a in spec.aliases} if spec else set()
+        return spec is not None and key not in alias_forms and any(w in key for w in spec.excludes)
 
     @staticmethod
     def _header_like(key: str) -> bool:
@@ -205,7 +231,7 @@ class Recogniser:
         for j in range(width):
             scores.append(self._scores(matches[j], samples[j], clean_header(shown[j])))
         assigned = self._assign(scores)
-        gaps, dropped = self._ambiguities(assigned, scores, shown)
+        gaps, dropped = self._ambiguities(assigned, scores, shown, body)
         for column in dropped:
             del assigned[column]
         by_index = {j: c for c, j in assigned.items()}
@@ -217,6 +243,7 @@ class Recogniser:
                 columns.append(ColumnRead(j, shown[j], column, how, share, score))
             else:
                 columns.append(ColumnRead(j, shown[j], None, "", self._best_share(scores[j])))
+        gaps.extend(self._misfits(assigned, scores, shown, samples))
         taken = set(assigned) | {g.column for g in gaps}
         for spec in self.specs:
             role = _role(self.kind, spec.column, self.needed)
@@ -226,9 +253,15 @@ class Recogniser:
         return Recognition(tuple(columns), tuple(gaps))
 
     def _first_match(self, candidates: Sequence[str]) -> dict[str, str]:
-        for text in candidates:
+        """The meanings of the first candidate text that has one — unless the upper header
+        row rules that meaning out (户主信息 over 身份证号码): then upper+lower decides."""
+        for i, text in enumerate(candidates):
             found = self.text_matches(text)
             if found:
+                if i == 0 and len(candidates) > 1:
+                    combined = clean_header(candidates[1])
+                    if any(self._excluded(c, combined) for c in found if c):
+                        return self.text_matches(candidates[1])
                 return found
         return {}
 
@@ -291,31 +324,78 @@ class Recogniser:
         assigned: dict[str, int],
         scores: list[dict[str, tuple[float, str, float | None]]],
         shown: Sequence[str],
+        body: np.ndarray,
     ) -> tuple[list[ColumnGap], list[str]]:
-        """Meanings another column competed for within MARGIN; which of them to drop."""
+        """Meanings another column competed for; which of them to drop.
+
+        A rival scored within MARGIN of the winner — or, for a column some rule needs, is an
+        unused column that names the meaning and whose values fit it as well but differ (a
+        second 类别 column saying something else: which one is right is not ours to guess).
+        Two headers the clerk's columns.toml maps to one meaning are rivals too."""
         owner = {j: c for c, j in assigned.items()}
         gaps: list[ColumnGap] = []
         dropped: list[str] = []
         for column, j in assigned.items():
             score, how, _ = scores[j][column]
-            if how == "columns.toml":
-                continue
+            role = _role(self.kind, column, self.needed)
             rivals = []
             for k, cand in enumerate(scores):
-                if k == j or column not in cand or cand[column][0] <= score - MARGIN:
+                if k == j or column not in cand:
                     continue
+                k_score, k_how, k_share = cand[column]
                 other = owner.get(k)
-                if other is not None and scores[k][other][0] >= cand[column][0]:
+                if how == "columns.toml":
+                    if k_how == "columns.toml":
+                        rivals.append(k)
+                    continue
+                close = k_score > score - MARGIN
+                strong = (
+                    role == "needed"
+                    and other is None
+                    and (k_share or 0) >= STRONG_SHARE
+                    and _differ(body, j, k)
+                )
+                if not (close or strong):
+                    continue
+                if other is not None and scores[k][other][0] >= k_score:
                     continue  # that column is better explained by its own meaning
                 rivals.append(k)
             if not rivals:
                 continue
-            role = _role(self.kind, column, self.needed)
             headers = tuple(shown[k] or f"第{k + 1}列" for k in (j, *rivals))
             gaps.append(ColumnGap(column, "ambiguous", role, headers))
             if role == "needed":
                 dropped.append(column)
         return gaps, dropped
+
+    def _misfits(
+        self,
+        assigned: dict[str, int],
+        scores: list[dict[str, tuple[float, str, float | None]]],
+        shown: Sequence[str],
+        samples: list[list[object]],
+    ) -> list[ColumnGap]:
+        """Required columns named by their header whose values are not of their kind (a
+        单位编码 of internal numbers is no credit code): matching on them would silently
+        find nothing."""
+        out = []
+        for column, j in assigned.items():
+            spec = next(s for s in self.specs if s.column == column)
+            _, how, share = scores[j][column]
+            if (
+                spec.shape in RELIABLE_SHAPES
+                and how in ("alias", "keywords")
+                and share is not None
+                and len(samples[j]) >= MISFIT_SAMPLES
+                and share < MISFIT_SHARE
+                and _role(self.kind, column, self.needed) == "required"
+            ):
+                test = shapes.SHAPES[spec.shape]
+                bad = next((v for v in samples[j] if not test(v)), "")
+                out.append(
+                    ColumnGap(column, "values", "required", (shown[j],), share, shapes.clean(bad))
+                )
+        return out
 
     @staticmethod
     def _best_share(cand: dict[str, tuple[float, str, float | None]]) -> float | None:

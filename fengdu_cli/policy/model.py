@@ -596,7 +596,9 @@ class _Checker:
             return None
         if _is_date(period_end) and end > period_end:
             self.add("policy_after_end", table, "to", code, period_end=period_end, **params)
-        return Period(start, end, MappingProxyType(values), source if isinstance(source, str) else None)
+        return Period(
+            start, end, MappingProxyType(values), source if isinstance(source, str) else None
+        )
 
     def date(self, code: str, index: int, item: Mapping[str, object], key: str) -> date | None:
         """``from`` / ``to`` of a period: a TOML local date, not text nor a date-time."""
@@ -656,7 +658,11 @@ def _convert(key: str, value: object) -> tuple[str, dict[str, object], object]:
     if key in LIST_KEYS:
         return _convert_categories(value)
     if key in DATE_KEYS:
-        return ("", {}, value) if _is_date(value) else ("policy_bad_date", {"value": _shown(value)}, value)
+        return (
+            ("", {}, value)
+            if _is_date(value)
+            else ("policy_bad_date", {"value": _shown(value)}, value)
+        )
     if key in BOOL_KEYS:
         ok = isinstance(value, bool)
         return ("", {}, value) if ok else ("policy_bad_bool", {"value": _shown(value)}, value)

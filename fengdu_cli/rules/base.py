@@ -137,8 +137,16 @@ def person_unknowns(
 
 def person_columns(state: pd.DataFrame) -> pd.DataFrame:
     """The columns of a person that every line carries."""
-    base = state[["id_number", "name", "township", "village", "household_id"]].copy()
+    columns = ["id_number", "name", "township", "village", "household_id"]
+    base = state.reindex(columns=columns).copy()  # a roster may lack 村 or 户编号: blank then
+    base[columns[1:]] = base[columns[1:]].astype(object).fillna("")
     return base.rename(columns={"id_number": "person_id", "name": "person_name"})
+
+
+def key_suffix(frequency: str, month: int) -> str:
+    """What a ledger key adds to its base for the rule's frequency: the month of a monthly
+    rule ('|202406'), the year of a yearly one ('|2024'), nothing for a one-time rule."""
+    return {"monthly": f"|{month}", "yearly": f"|{month // 100}"}.get(frequency, "")
 
 
 def period_text(month: int, frequency: str) -> str:

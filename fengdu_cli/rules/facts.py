@@ -7,7 +7,8 @@ import datetime as dt
 import pandas as pd
 
 from fengdu_cli.normalise import is_labor_capable
-from fengdu_cli.reconcile import Window, active_at_end, is_outside_county, stable_for
+from fengdu_cli.reconcile import Window, active_at_end, stable_for
+from fengdu_cli.regions import OUTSIDE_COUNTY
 
 
 def ages(ids: pd.Series, on: dt.date) -> pd.Series:
@@ -18,6 +19,13 @@ def ages(ids: pd.Series, on: dt.date) -> pd.Series:
     )
     age = on.year - born.dt.year - before_birthday.astype(int)
     return age.astype("Int64")
+
+
+def text_column(state: pd.DataFrame, column: str) -> pd.Series:
+    """A text column of the state, blank where the inputs had no such column."""
+    if column not in state:
+        return pd.Series("", index=state.index, dtype=object)
+    return state[column].fillna("").astype(object)
 
 
 def is_in_categories(state: pd.DataFrame, categories: list[str]) -> pd.Series:
@@ -47,7 +55,7 @@ def outside_jobs(
     jobs: pd.DataFrame, window: Window, *, stable_months: int = 0, regions=None
 ) -> pd.DataFrame:
     """Active jobs outside the county (optionally only ``regions``, stable N months)."""
-    mask = active_at_end(jobs, window) & jobs["region"].map(is_outside_county)
+    mask = active_at_end(jobs, window) & jobs["region"].isin(OUTSIDE_COUNTY)
     if regions is not None:
         mask &= jobs["region"].isin(regions)
     if stable_months:

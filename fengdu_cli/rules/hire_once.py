@@ -36,7 +36,7 @@ from fengdu_cli.rules.base import (
     person_columns,
     person_unknowns,
 )
-from fengdu_cli.rules.facts import active_jobs, is_in_categories
+from fengdu_cli.rules.facts import active_jobs, is_in_categories, text_column
 
 CODE = "hire_once"
 NEEDS: tuple[str, ...] = ()
@@ -100,7 +100,7 @@ def evaluate(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:
     out = person_columns(state)
     ids = state["id_number"]
     out["c_category"] = is_in_categories(state, list(values["categories"])).to_numpy()
-    out["v_category"] = state["category"].to_numpy()
+    out["v_category"] = text_column(state, "category").to_numpy()
     hukou_ok, hukou_shown, hukou_unknown = _hukou(state, str(values.get("hukou", "chongqing")))
     out["c_hukou"], out["v_hukou"] = hukou_ok, hukou_shown
     out["c_full_time_job"] = ids.isin(best.index).to_numpy()
@@ -177,7 +177,9 @@ def _in_remit(
         np.where(
             by_code,
             "信用代码登记地" + registered,
-            np.where(insured_here, "参保地为丰都县", "信用代码登记地" + registered + "，参保地不在本县"),
+            np.where(
+                insured_here, "参保地为丰都县", "信用代码登记地" + registered + "，参保地不在本县"
+            ),
         ),
     )
     return (by_code | insured_here).to_numpy(), shown.astype(object)

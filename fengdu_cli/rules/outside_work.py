@@ -15,6 +15,7 @@ from fengdu_cli.rules.facts import (
     is_able_to_work,
     is_in_categories,
     outside_jobs,
+    text_column,
 )
 
 PERSON_CONDITIONS = (
@@ -32,7 +33,7 @@ def person_frame(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:
     out = person_columns(state)
     age = ages(state["id_number"], ctx.window.last.date())
     out["c_category"] = is_in_categories(state, list(values["categories"])).to_numpy()
-    out["v_category"] = state["category"].to_numpy()
+    out["v_category"] = text_column(state, "category").to_numpy()
     out["c_age"] = (age >= int(values["min_age"])).fillna(False).to_numpy()
     out["v_age"] = age.astype(str).add("岁").to_numpy()
     out["c_able"] = is_able_to_work(state).to_numpy()

@@ -16,7 +16,7 @@ import pandas as pd
 
 from fengdu_cli import dates, gaps
 from fengdu_cli.rules.base import Condition, Context, amount_fen, finish, person_unknowns
-from fengdu_cli.rules.facts import is_in_categories
+from fengdu_cli.rules.facts import is_in_categories, text_column
 
 CODE = "startup_household"
 NEEDS: tuple[str, ...] = ("businesses",)
@@ -96,7 +96,7 @@ def evaluate(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:
         }
     )
     out["c_owner"] = (on_roster.to_numpy() & category_ok) | rural
-    out["v_owner"] = np.where(on_roster, people["category"].fillna("").to_numpy(), "不在花名册")
+    out["v_owner"] = np.where(on_roster, text_column(people, "category").to_numpy(), "不在花名册")
     out["v_owner"] = np.where(rural, out["v_owner"] + "；农村自主创业农民", out["v_owner"])
     out["c_operating"] = (firms["registration_date"] <= registered_by).fillna(False).to_numpy()
     out["v_operating"] = firms["registration_date"].dt.strftime("%Y-%m-%d").fillna("无").to_numpy()
