@@ -74,6 +74,9 @@ def mask(id_number: str) -> str:
     return "*" * (n - keep) + id_number[n - keep :]
 
 
+_QUOTED = re.compile(r"""^(?:'|="|=')?\s*([0-9Xx]{15,18})\s*['"]?$""")
+
+
 def normalise(text: str) -> str:
     """Return ``text`` as an ID would be typed cleanly: NFKC, no whitespace, upper-case X.
 
@@ -82,6 +85,7 @@ def normalise(text: str) -> str:
     """
     if text.isascii() and text.isalnum():  # the common, already clean case
         return text.replace("x", "X")
+    text = _QUOTED.sub(r"\1", text.strip())  # '500230… or ="500230…": a system kept it text
     for _ in range(2):  # NFKC can itself make spaces ('¨' → ' ̈'): a second round settles it
         text = unicodedata.normalize("NFKC", _WHITESPACE.sub("", text))
     return text.replace("x", "X")

@@ -130,6 +130,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Header '{header}' is mapped to no column of {kind}; choose one of: {choices}, "
         'or "" for not a data column',
     },
+    "columns_duplicate_key": {
+        "zh": "“{key}”与前面的一项去掉空格、全角后相同：同一写法只能对应一处",
+        "en": "'{key}' is the same as an earlier entry once spaces and full-width forms are "
+        "removed: one spelling can map to one thing only",
+    },
     "columns_bad_value_column": {
         "zh": "[{kind}.values.{column}]：只能为这些列设置取值写法：{choices}",
         "en": "[{kind}.values.{column}]: value spellings can be set only for: {choices}",

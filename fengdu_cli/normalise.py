@@ -265,6 +265,11 @@ def _lookup(
     return map_unique(texts(series), lambda s: table.get(s, s))
 
 
+# What an end-date cell says when the job has not ended (a blank says the same).
+STILL_GOING = frozenset(
+    {"至今", "长期", "无固定期限", "在职", "在岗", "—", "-", "/", "无", "未离职"}
+)
+
 Spellings = dict[str, dict[str, str]]  # column → typed spelling → known spelling
 
 
@@ -316,8 +321,11 @@ def normalise(
         out["region"] = map_unique(out["work_region"], lambda s: region_class(extra.get(s, s)))
     for column in DATE_COLUMNS.get(kind, ()):
         if column in out:
-            out[f"_raw_{column}"] = out[column]
-            out[column] = dates.parse_dates(out[column])
+            values = out[column]
+            if column == "end_date":  # 至今 / 长期 / 在职: the job has not ended, as if blank
+                values = values.where(~texts(values).isin(STILL_GOING), None)
+            out[f"_raw_{column}"] = values
+            out[column] = dates.parse_dates(values)
     if kind == "insurance" and "period" in out:
         out["_raw_period"] = out["period"]
         out["period"] = dates.parse_periods(out["period"])

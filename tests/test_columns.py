@@ -454,3 +454,50 @@ def test_a_monitor_kind_column_adds_its_facts(tmp_path):
     path = _roster(tmp_path / "r.xlsx", ["身份证号码", "姓名", "人员类别", "监测对象类别"], rows)
     valid = check_paths([path], "roster", on=dt.date(2024, 6, 30)).valid
     assert list(valid["category_facts"]) == ["|脱贫人口|", "|脱贫人口|监测对象|脱贫不稳定户|"]
+
+
+def test_columns_toml_refuses_two_entries_that_are_one_spelling(tmp_path):
+    path = tmp_path / "columns.toml"
+    path.write_text(
+        '[roster.headers]\n"户属性" = "category"\n"户 属性" = "work_status"\n'
+        '[roster.values.labor_capacity]\n"半劳" = "弱劳动力"\n"半 劳" = "普通劳动力"\n',
+        encoding="utf-8",
+    )
+    assert [(p.code, p.line) for p in check_columns(path)] == [
+        ("columns_duplicate_key", 3),
+        ("columns_duplicate_key", 6),
+    ]
+
+
+def test_two_headers_the_clerk_mapped_to_one_column_are_rivals(tmp_path):
+    toml = tmp_path / "columns.toml"
+    toml.write_text(
+        '[roster.headers]\n"户属性" = "category"\n"户别" = "category"\n', encoding="utf-8"
+    )
+    rows = _people(4, a=["脱贫户"], b=["监测户"])
+    path = _roster(tmp_path / "r.xlsx", ["身份证号码", "姓名", "户属性", "户别"], rows)
+    recogniser = Recogniser("roster", load_columns(toml), needed_columns("roster"))
+    (sheet,) = read_file(path, "roster", recogniser).sheets
+    (gap,) = [g for g in sheet.header.recognition.gaps if g.column == "category"]
+    assert gap.cause == "ambiguous"
+
+
+def test_cells_systems_write_their_own_way(tmp_path):
+    from fengdu_cli.validate import check_paths
+
+    csv = tmp_path / "r.csv"
+    csv.write_bytes(
+        '\ufeff姓名\t身份证号码\t乡镇\r\n1\t2\t3\r\n甲\t\'{0}\t虎威镇\r\n乙\t="{1}"\t虎威镇\r\n'.format(
+            valid_id(1), valid_id(2)
+        ).encode("utf-16")
+    )
+    checked = check_paths([csv], "roster", on=dt.date(2024, 6, 30))
+    assert checked.rows_read == 2  # the row of column numbers is not a person
+    assert list(checked.valid["id_number"]) == [valid_id(1), valid_id(2)]
+    header = ["身份证号码", "姓名", "统一社会信用代码", "就业开始日期", "就业结束日期"]
+    rows = [[valid_id(i), f"测试{i}", _credit(1), "2023-01-01", end]
+            for i, end in enumerate(["至今", "长期", "无固定期限", "2024-05-31"], 1)]  # fmt: skip
+    employment = check_paths([xlsx(tmp_path / "e.xlsx", [header, *rows])], "employment",
+                             on=dt.date(2024, 6, 30))  # fmt: skip
+    assert "bad_date" not in set(employment.problems["code"])
+    assert employment.valid["end_date"].isna().sum() == 3

@@ -158,6 +158,9 @@ def _headers(kind: str, table: dict, source: str, problems: list[ColumnsProblem]
                 ColumnsProblem("columns_bad_target", _target_params(kind, header), line)
             )
             continue
+        if key in out:
+            problems.append(ColumnsProblem("columns_duplicate_key", {"key": header}, line))
+            continue
         column = "" if not target.strip() else column_of_display(kind, clean_header(target))
         if column is None:
             problems.append(
@@ -197,6 +200,9 @@ def _values(
                         where,
                     )
                 )
+                continue
+            if clean_header(typed) in known:
+                problems.append(ColumnsProblem("columns_duplicate_key", {"key": typed}, where))
                 continue
             known[clean_header(typed)] = target_key
         out[column] = known

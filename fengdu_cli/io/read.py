@@ -200,6 +200,11 @@ def _fill_merged(cells: np.ndarray, ranges: list[tuple[tuple[int, int], tuple[in
 
 
 def _decode(path: Path, data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode 文本": UTF-16, tabs
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError("file_encoding", path=str(path)) from exc
     sample = data[:65536]
     if b"\x00" in sample:
         raise InputError("file_binary", path=str(path))
@@ -453,11 +458,14 @@ def sheet_frame(grid: Grid, kind: str, header: Header) -> SheetRead:
         starts = text_op(column, "startswith", FOOTER_PREFIXES).fillna(False).astype(bool)
         footer[np.flatnonzero(half)[starts.to_numpy()]] = True
     repeat = _repeated_header(frame, kind, header)
+    numbers = np.zeros(len(frame), dtype=bool)  # a row of column numbers 1, 2, 3 … under the header
+    for i in range(min(2, len(body))):
+        numbers[i] = _column_numbers(body[i])
 
     reason = np.full(len(frame), "", dtype=object)
     for mask, key in (
         (~has_person, "skip_no_person"),
-        (repeat, "skip_header_repeat"),
+        (repeat | numbers, "skip_header_repeat"),
         (footer, "skip_footer"),
         (subtotal, "skip_subtotal"),
     ):
@@ -487,6 +495,16 @@ def sheet_frame(grid: Grid, kind: str, header: Header) -> SheetRead:
         }
     )
     return SheetRead(grid, header, people.reset_index(drop=True), skipped)
+
+
+def _column_numbers(row: np.ndarray) -> bool:
+    """A row that numbers the columns (1, 2, 3 …, as printed under many headers)."""
+    filled = [v for v in row if not (v is None or (isinstance(v, str) and not v.strip()))]
+    try:
+        numbers = [int(float(v)) for v in filled]
+    except (TypeError, ValueError):
+        return False
+    return len(numbers) >= 3 and numbers == list(range(1, len(numbers) + 1))
 
 
 def _first_text(body: np.ndarray, empty: np.ndarray) -> pd.Series:

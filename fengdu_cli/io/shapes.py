@@ -165,7 +165,7 @@ def _is_org(value: object) -> bool:
 
 def _is_region(value: object) -> bool:
     s = clean(value)
-    return is_known_region(s) and not _is_org(s)
+    return is_known_region(s) and not _is_org(s) and s not in WORK_STATUS
 
 
 def _is_village(value: object) -> bool:
