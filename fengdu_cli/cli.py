@@ -56,6 +56,19 @@ AsOfOpt = Annotated[
     typer.Option("--as-of", help="计算年龄的日期 YYYY-MM-DD，默认今天 / date ages are judged on"),
 ]
 OutOpt = Annotated[Path, typer.Option("--out", "-o", help="输出文件夹 / output folder")]
+NoHistoryOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-history",
+        help="确认以往没有手工发放记录，允许在台账无历史时入账 / commit with no past payments on purpose",
+    ),
+]
+NewDbOpt = Annotated[
+    bool,
+    typer.Option(
+        "--new-db", help="数据库不存在时新建（入账默认不新建）/ create the database on purpose"
+    ),
+]
 ColumnsOpt = Annotated[
     Path | None,
     typer.Option(
@@ -648,6 +661,8 @@ def render_subsidy(result, console: Console, lang: str) -> None:
             skipped.add_row(f"{result.policy.rule(code).name}（{code}）", reason)
         console.print(skipped)
     render_undetermined(result.checked, result.undetermined_counts(), console, "发放名单")
+    if result.history_missing:
+        console.print(f"[bold yellow]{text('no_history_warning', lang)}[/]")
     if result.newly_committed:
         console.print(f"[bold green]已入账：批次 {result.batch_id}，{len(result.lines)} 笔[/]")
     elif result.committed:
@@ -674,6 +689,8 @@ def subsidy(
     commit: Annotated[
         bool, typer.Option("--commit", help="把本月名单记入台账 / record the lines in the ledger")
     ] = False,
+    no_history: NoHistoryOpt = False,
+    new_db: NewDbOpt = False,
     columns: ColumnsOpt = None,
     json_: JsonOpt = False,
     quiet: QuietOpt = False,
@@ -687,8 +704,9 @@ def subsidy(
 
     config = columns_for(columns, [data])
     result = compute_subsidies(
-        data, _month(month), db, policy_path=policy, commit=commit, lang=lang, columns=config
-    )
+        data, _month(month), db, policy_path=policy, commit=commit, lang=lang, columns=config,
+        no_history=no_history, new_db=new_db,
+    )  # fmt: skip
     written = write_subsidy_files(result, out)
     if json_:
         _print_json(result.summary())
@@ -726,9 +744,15 @@ def explain(
     )
     if json_:
         _print_json(result.to_dict())
-        return 0
+        return 0 if result.provenance.get("found_in") else 1
     console = _console()
     data_ = result.to_dict()
+    if not data_.get("found_in"):
+        console.print(
+            f"{data_['subject']}：本月的花名册、就业登记、社保缴费和主体名单中都没有这个号码，"
+            "请核对号码，或确认数据文件夹和月份"
+        )
+        return 1
     person = data_["person"]
     if person:
         console.print(
@@ -746,8 +770,14 @@ def explain(
         months = sources["insurance_months"]
         console.print(f"社保缴费月份：{months[0]} 至 {months[-1]}，共 {len(months)} 个月")
     for rule in data_["rules"]:
+        whose = (
+            f"（职工：{rule['person']['name']} {rule['person']['id']}）"
+            if rule.get("person")
+            else ""
+        )
         console.print(
-            f"[bold]{rule['name']}（{rule['code']}）：{rule['outcome_zh']}[/] — {rule['reason']}"
+            f"[bold]{rule['name']}（{rule['code']}）{whose}：{rule['outcome_zh']}[/] — "
+            f"{rule['reason']}"
         )
         for cond in rule.get("conditions", []):
             mark = "?" if cond["ok"] is None else ("✓" if cond["ok"] else "✗")
@@ -863,12 +893,14 @@ def ledger_show(
         )
         return 0
     view = Table(title="发放台账")
-    for head in ("批次", "月份", "入账时间", "笔数", "金额（元）", "冲销"):
+    for head in ("批次", "类型", "月份", "入账时间", "笔数", "金额（元）", "冲销"):
         view.add_column(head)
     for b in batches.itertuples(index=False):
         void = f"已冲销：{b.void_reason}（{b.voided}）" if isinstance(b.void_reason, str) else ""
+        kind = "导入以往发放" if b.kind == "import" else "月度入账"
+        month = f"{b.month}起" if b.kind == "import" else str(b.month)
         view.add_row(
-            b.batch_id, str(b.month), b.committed, str(b.lines), yuan_text(int(b.total_fen)), void
+            b.batch_id, kind, month, b.committed, str(b.lines), yuan_text(int(b.total_fen)), void
         )
     console = _console()
     console.print(view)
@@ -883,33 +915,122 @@ def ledger_show(
 @ledger_app.command("void")
 @_guarded
 def ledger_void(
-    month: MonthOpt,
     reason: Annotated[str, typer.Option("--reason", help="冲销原因（必填）")],
+    month: Annotated[
+        str | None, typer.Option("--month", "-m", help="冲销该月的入账批次 / the month's batch")
+    ] = None,
+    batch: Annotated[
+        str | None,
+        typer.Option("--batch", help="冲销指定批次（如导入批次 IMPORT-R3）/ a batch by its id"),
+    ] = None,
     db: DbOpt = Path("fengdu.db"),
     json_: JsonOpt = False,
     lang: LangOpt = "zh",
     debug: DebugOpt = False,
 ) -> int:
-    """冲销某月已入账的批次（记录冲销分录，不修改不删除原记录）。"""
+    """冲销某月的入账批次或某个导入批次（记录冲销分录，不修改不删除原记录）。"""
     from fengdu_cli import ledger
     from fengdu_cli.money import yuan_text
 
     if not reason.strip():
         raise UsageError("void_reason")
+    if (month is None) == (batch is None):
+        raise UsageError("void_what")
     with ledger.hold_lock(db):
-        conn = ledger.connect(db)
+        conn = ledger.connect(db, create=False)
         try:
-            done = ledger.void_month(conn, _month(month), reason.strip())
+            done = (
+                ledger.void_batch(conn, batch, reason.strip())
+                if batch
+                else ledger.void_month(conn, _month(month or ""), reason.strip())
+            )
         finally:
             conn.close()
     if done is None:
-        raise UsageError("nothing_to_void", month=month)
+        raise UsageError("nothing_to_void", month=month or batch)
     batch_id, n, fen = done
     if json_:
         _print_json({"batch_id": batch_id, "reversed": n, "amount": fen / 100, "reason": reason})
     else:
         _console().print(f"已冲销批次 {batch_id}：{n} 笔，{yuan_text(fen)} 元；原因：{reason}")
     return 0
+
+
+@ledger_app.command("import")
+@_guarded
+def ledger_import(
+    files: Annotated[
+        list[Path], typer.Argument(help="以往的发放名单（花名册）/ past payment lists")
+    ],
+    rule: Annotated[
+        str | None,
+        typer.Option("--rule", help="这些名单是哪项补贴（表中和标题中没有写明时）/ the rule code"),
+    ] = None,
+    commit: Annotated[
+        bool, typer.Option("--commit", help="记入台账（默认只预览）/ record them (else a dry run)")
+    ] = False,
+    accept_amounts: Annotated[
+        bool,
+        typer.Option(
+            "--accept-amounts",
+            help="金额与政策标准不符的也导入 / import amounts unlike the policy's",
+        ),
+    ] = False,
+    db: DbOpt = Path("fengdu.db"),
+    new_db: NewDbOpt = False,
+    policy: PolicyOpt = None,
+    columns: ColumnsOpt = None,
+    json_: JsonOpt = False,
+    lang: LangOpt = "zh",
+    debug: DebugOpt = False,
+) -> int:
+    """导入工具启用前已发放的名单，使一次性、每年一次和封顶的补贴不再重复发放。"""
+    from fengdu_cli.history import commit_import, plan_import
+    from fengdu_cli.io.columns_toml import columns_for
+    from fengdu_cli.policy import load_policy
+
+    plan = plan_import(
+        files, load_policy(policy), db, rule=rule, accept_amounts=accept_amounts,
+        columns=columns_for(columns, list(files)),
+    )  # fmt: skip
+    if commit and len(plan.to_record):
+        plan = commit_import(plan, db, new_db=new_db)
+    if json_:
+        _print_json(plan.summary())
+    else:
+        render_import(plan, _console(), commit)
+    return 1 if len(plan.problems) else 0
+
+
+def render_import(plan, console: Console, commit: bool) -> None:
+    """Per rule and month what is (or would be) recorded; then every row not placed."""
+    from fengdu_cli.money import yuan_text
+
+    title = f"导入批次 {plan.batch_id}" if plan.batch_id else "导入预览（未记入台账）"
+    view = Table(title=title)
+    for head in ("补贴代码", "月份", "笔数", "金额（元）"):
+        view.add_column(head, justify="right" if head in ("笔数", "金额（元）") else "left")
+    table = plan.by_rule_and_month()
+    for r in table.itertuples(index=False):
+        view.add_row(r.rule, f"{int(r.month) // 100}-{int(r.month) % 100:02d}", str(r.lines),
+                     yuan_text(int(r.amount_fen)))  # fmt: skip
+    view.add_row("合计", "", str(int(table["lines"].sum()) if len(table) else 0),
+                 yuan_text(int(table["amount_fen"].sum()) if len(table) else 0), style="bold")  # fmt: skip
+    console.print(view)
+    if len(plan.problems):
+        problems = Table(title=f"未导入的行：{len(plan.problems)} 行")
+        for head in ("文件", "行", "原因"):
+            problems.add_column(head, overflow="fold")
+        for p in plan.problems.head(50).itertuples(index=False):
+            where = p.file + (f"（{p.sheet}）" if p.sheet else "")
+            problems.add_row(where, str(p.row), p.message)
+        console.print(problems)
+    if plan.batch_id:
+        console.print(f"[bold green]已记入台账：批次 {plan.batch_id}，{len(plan.to_record)} 笔[/]")
+    elif commit:
+        console.print("[yellow]没有可以导入的行，台账未改变[/]")
+    else:
+        console.print("[yellow]预览，未记入台账；核对无误后加 --commit 导入[/]")
 
 
 @ledger_app.command("check")
@@ -951,6 +1072,8 @@ def run_month(
     commit: Annotated[
         bool, typer.Option("--commit", help="补贴名单入账 / record the lines in the ledger")
     ] = False,
+    no_history: NoHistoryOpt = False,
+    new_db: NewDbOpt = False,
     columns: ColumnsOpt = None,
     json_: JsonOpt = False,
     quiet: QuietOpt = False,
@@ -966,6 +1089,8 @@ def run_month(
     from fengdu_cli.subsidy import compute_subsidies, read_month
 
     m = _month(month)
+    if commit and not new_db and not Path(db).exists():  # reconcile would create it: refuse first
+        raise UsageError("db_missing", path=str(db))
     checked = read_month(data, m, lang, columns_for(columns, [data]))  # read once, used twice
     reconciled = reconcile_month(data, m, db, lang=lang, checked=checked)
     roster = reconciled.checked["roster"]
@@ -974,8 +1099,9 @@ def run_month(
     written += write_return_lists(roster, label / "退回清单", lang)
     written += write_reconcile(reconciled, out, split_by_township=True)
     subsidies = compute_subsidies(
-        data, m, db, policy_path=policy, commit=commit, lang=lang, checked=checked
-    )
+        data, m, db, policy_path=policy, commit=commit, lang=lang, checked=checked,
+        no_history=no_history, new_db=new_db,
+    )  # fmt: skip
     written += write_subsidy_files(subsidies, out)
     if json_:
         _print_json(

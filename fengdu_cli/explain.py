@@ -104,6 +104,15 @@ def explain(
         finally:
             conn.close()
     evaluations, skipped = evaluate_rules(policy, month, checked, matched, state, paid)
+    provenance = {
+        "tool_version": __version__,
+        "policy": {"path": policy.path, "sha256": policy.sha256},
+        "inputs": file_hashes([f for c in checked.values() for f in c.files]),
+        "sources": _sources(checked, matched, subject),
+    }
+    found_in = _found_in(checked, subject)
+    if not found_in:  # in no input at all: said once, not once per rule
+        return Explanation(subject, month, {}, [], {**provenance, "found_in": []})
     rules = []
     for code in RULE_CODES:
         rule = policy.rule(code)
@@ -131,15 +140,23 @@ def explain(
             )
             continue
         for row in rows.to_dict("records"):
-            rules.append({**head, **_rule_trace(code, row, ev.values, batch, paid, month)})
+            trace = _rule_trace(code, row, ev.values, batch, paid, month)
+            if row["person_id"] and row["person_id"] != subject:  # an employer's line: whose
+                trace["person"] = {"id": idcard.mask(row["person_id"]), "name": row["person_name"]}
+            rules.append({**head, **trace})
     person = _person(state, subject, month)
-    provenance = {
-        "tool_version": __version__,
-        "policy": {"path": policy.path, "sha256": policy.sha256},
-        "inputs": file_hashes([f for c in checked.values() for f in c.files]),
-        "sources": _sources(checked, matched, subject),
-    }
-    return Explanation(subject, month, person, rules, provenance)
+    return Explanation(subject, month, person, rules, {**provenance, "found_in": found_in})
+
+
+def _found_in(checked: dict, subject: str) -> list[str]:
+    """The kinds of input whose IDs or credit codes include ``subject``."""
+    found = []
+    for kind, result in checked.items():
+        frame = result.valid
+        columns = [c for c in ("id_number", "employer_code", "business_code") if c in frame]
+        if any(frame[c].astype(str).eq(subject).any() for c in columns):
+            found.append(kind)
+    return found
 
 
 def _rule_trace(
@@ -158,7 +175,13 @@ def _rule_trace(
     amount = int(row["amount_fen"])
     if row["paid_before"]:
         outcome = "already_paid"
-        reason = f"已于{dates.month_text(int(row['paid_month']))}发放（批次 {row['paid_before']}）"
+        when = dates.month_zh(int(row["paid_month"]))
+        source = row.get("paid_source") or ""
+        reason = (
+            f"已于{when}发放（导入：{source}，批次 {row['paid_before']}）"
+            if source
+            else f"已于{when}发放（批次 {row['paid_before']}）"
+        )
     elif row.get("undetermined"):
         outcome, reason = "undetermined", f"无法判断：{row['unknown']}"
     elif not row["eligible"]:

@@ -94,6 +94,63 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "{share} of its sampled values look like one (e.g. '{example}'); matching on it would "
         "find nothing. Check the export, or name the right column in columns.toml",
     },
+    # ---- ledger import: rows that cannot be placed ----
+    "import_unknown_program": {
+        "zh": "看不出是哪项补贴（“{value}”）：请在表中写明补贴项目，或用 --rule 指定",
+        "en": "Which subsidy is this ('{value}')? Name it in the list, or give --rule",
+    },
+    "import_no_person": {
+        "zh": "没有身份证号码，无法确定发给了谁",
+        "en": "No ID number: who was paid cannot be told",
+    },
+    "import_bad_id": {
+        "zh": "身份证号码无法使用：{detail}",
+        "en": "The ID number cannot be used: {detail}",
+    },
+    "import_no_month": {
+        "zh": "没有发放月份（表中、发放日期或标题中都没有）",
+        "en": "No month (not in a column, a payment date or the title)",
+    },
+    "import_bad_amount": {
+        "zh": "金额“{value}”不是大于 0 的金额（元，最多两位小数）",
+        "en": "Amount '{value}' is not an amount above 0 (yuan, at most 2 decimals)",
+    },
+    "import_amount_mismatch": {
+        "zh": "金额 {amount} 元与当时政策标准（{allowed} 元）不符：核实后可加 --accept-amounts 导入",
+        "en": "Amount {amount} differs from the policy then ({allowed}); check it, then "
+        "--accept-amounts imports it",
+    },
+    "import_duplicate": {
+        "zh": "{rule} {key} 在导入文件中已出现过，本行不重复记录",
+        "en": "{rule} {key} appears earlier in the files; this row is not recorded twice",
+    },
+    "import_already_recorded": {
+        "zh": "台账中已有 {rule} {key} 的发放记录，不重复记录",
+        "en": "The ledger already holds {rule} {key}; not recorded twice",
+    },
+    "import_already_imported": {
+        "zh": "该文件已于批次 {batch} 导入，不再导入（如需重导，先冲销该批次）",
+        "en": "This file was imported in batch {batch}; void that batch to import it again",
+    },
+    "db_missing": {
+        "zh": "数据库 {path} 不存在。入账不会新建数据库（以防路径写错而重复发放）："
+        "请检查 --db，或确需新建时加 --new-db",
+        "en": "The database {path} does not exist. A commit never creates one (a mistyped path "
+        "would pay everyone again): check --db, or add --new-db to create it on purpose",
+    },
+    "no_history": {
+        "zh": "台账中还没有 {month} 之前的任何发放记录（既无导入，也无更早的入账批次），而政策自 "
+        "{start} 起执行：直接入账会把手工发过的一次性、每年一次补贴再发一遍。请先用 "
+        "fengdu ledger import 导入以往的发放名单；如确实没有以往发放，加 --no-history 再入账",
+        "en": "The ledger holds nothing paid before {month} (no import, no earlier batch) while "
+        "the policy started {start}: committing now would pay again what was paid by hand. "
+        "Import past lists with fengdu ledger import first, or add --no-history on purpose",
+    },
+    "no_history_warning": {
+        "zh": "提示：台账中还没有以往发放记录（导入或更早的批次）；入账前请先导入以往发放名单",
+        "en": "Note: the ledger holds no past payments (import or earlier batch); import them "
+        "before committing",
+    },
     # ---- columns.toml ----
     "columns_invalid": {
         "zh": "列识别设置文件 {path} 有 {count} 处问题，未使用：\n{problems}",
@@ -162,6 +219,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "void_reason": {
         "zh": '冲销必须写明原因：--reason "…"',
         "en": 'A void needs a reason: --reason "…"',
+    },
+    "void_what": {
+        "zh": "请用 --month 指定要冲销的月份，或用 --batch 指定批次（二者选一）",
+        "en": "Say what to void: --month for a month's batch, or --batch for a batch id (one of them)",
     },
     "nothing_to_void": {
         "zh": "{month} 没有已入账且未冲销的批次",

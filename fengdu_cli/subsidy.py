@@ -10,6 +10,7 @@ a new month's lines in one transaction.  Money is integer fen throughout.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from fengdu_cli import dates, ledger
+from fengdu_cli.errors import UsageError
 from fengdu_cli.io.columns import FOLDERS
 from fengdu_cli.io.columns_toml import ColumnsConfig, columns_for
 from fengdu_cli.monthly import read_inputs
@@ -60,6 +62,7 @@ class SubsidyResult:
     checked: dict[str, Checked] = field(default_factory=dict)
     inputs: dict[str, str] = field(default_factory=dict)  # file → sha256
     differences: int = 0  # committed month re-run: lines that would differ now
+    history_missing: bool = False  # a trial on a ledger that knows nothing paid before
 
     def totals_fen(self) -> dict[str, int]:
         sums = self.lines.groupby("rule")["amount_fen"].sum() if len(self.lines) else {}
@@ -120,7 +123,17 @@ class SubsidyResult:
             "policy": {"path": self.policy.path, "sha256": self.policy.sha256},
             "differences_from_committed": self.differences,
             "undetermined": self.undetermined_counts(),
+            "history_missing": self.history_missing,
         }
+
+
+# The ledger as seen without a database: nothing paid.
+NO_PAYMENTS = pd.DataFrame(columns=["batch_id", "month", "rule", "key", "source", "batch_kind"])
+
+
+def policy_start(policy: Policy) -> dt.date:
+    """The first day any rule of the policy was in force."""
+    return min(p.start for rule in policy.rules.values() for p in rule.periods)
 
 
 def file_hashes(paths: list[str]) -> dict[str, str]:
@@ -255,6 +268,8 @@ def _against_ledger(
     when = earlier.drop_duplicates("key").set_index("key")
     frame["paid_before"] = frame["key"].map(when["batch_id"]).astype(object).fillna("")
     frame["paid_month"] = frame["key"].map(when["month"]).astype(object).fillna(0).astype(int)
+    sources = when["source"] if "source" in when else pd.Series(dtype=object)
+    frame["paid_source"] = frame["key"].map(sources).astype(object).fillna("")
     cap = values.get("max_months")
     if cap is not None:
         base = earlier.assign(base=earlier["key"].str.split("|").str[0])
@@ -301,23 +316,48 @@ def compute_subsidies(
     lang: str = "zh",
     checked: dict[str, Checked] | None = None,
     columns: ColumnsConfig | None = None,
+    no_history: bool = False,
+    new_db: bool = False,
 ) -> SubsidyResult:
     """Compute ``month``'s payment lines; with ``commit`` record them in the ledger.
 
     ``checked`` (from :func:`read_month`) spares reading the inputs a second time;
     ``columns`` is the clerk's columns.toml (None: ``data/columns.toml`` if present).
+
+    Ledger safety (DESIGN §2): a commit never creates a database unless ``new_db``, and is
+    refused (UsageError, exit 2) while the ledger knows nothing paid before the month —
+    no import, no earlier batch — and the policy began earlier, unless ``no_history``.
+    A trial run never creates a database either: without one, nothing was paid.
     """
     policy = load_policy(policy_path)
     checked, matched, state = load_month(data, month, lang, checked, columns)
     inputs = file_hashes([f for c in checked.values() for f in c.files])
+    began = policy_start(policy)
+    if not commit and not Path(db).exists():
+        evaluations, skipped = evaluate_rules(policy, month, checked, matched, state, NO_PAYMENTS)
+        batch_id = f"{dates.month_text(month)}-试算"
+        fresh = lines_of(evaluations, policy).assign(batch_id=batch_id)
+        return SubsidyResult(
+            month, policy, fresh, tuple(evaluations), skipped, batch_id, False, False,
+            evaluations, checked, inputs, history_missing=began < dates.first_day(month),
+        )  # fmt: skip
     with ledger.hold_lock(db):
-        conn = ledger.connect(db)
+        conn = ledger.connect(db, create=new_db or not commit)
         try:
+            existing = ledger.live_batch(conn, month)
+            history_missing = (
+                existing is None
+                and began < dates.first_day(month)
+                and not ledger.has_history(conn, month)
+            )
+            if commit and history_missing and not no_history:
+                raise UsageError(
+                    "no_history", month=dates.month_text(month), start=began.isoformat()
+                )
             paid = ledger.live_payments(conn)
             evaluations, skipped = evaluate_rules(policy, month, checked, matched, state, paid)
             fresh = lines_of(evaluations, policy)
             computed = tuple(evaluations)
-            existing = ledger.live_batch(conn, month)
             run_id = ledger.start_run(conn, "subsidy", month)
             if existing:
                 lines = ledger.batch_lines(conn, existing)
@@ -335,6 +375,7 @@ def compute_subsidies(
                 result = SubsidyResult(
                     month, policy, fresh.assign(batch_id=batch_id), computed, skipped, batch_id,
                     commit, commit, evaluations, checked, inputs,
+                    history_missing=history_missing and not commit,
                 )  # fmt: skip
             ledger.finish_run(conn, run_id, result.summary())
         finally:

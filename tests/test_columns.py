@@ -487,7 +487,9 @@ def test_cells_systems_write_their_own_way(tmp_path):
 
     csv = tmp_path / "r.csv"
     csv.write_bytes(
-        f'\ufeff姓名\t身份证号码\t乡镇\r\n1\t2\t3\r\n甲\t\'{valid_id(1)}\t虎威镇\r\n乙\t="{valid_id(2)}"\t虎威镇\r\n'.encode("utf-16")
+        f'\ufeff姓名\t身份证号码\t乡镇\r\n1\t2\t3\r\n甲\t\'{valid_id(1)}\t虎威镇\r\n乙\t="{valid_id(2)}"\t虎威镇\r\n'.encode(
+            "utf-16"
+        )
     )
     checked = check_paths([csv], "roster", on=dt.date(2024, 6, 30))
     assert checked.rows_read == 2  # the row of column numbers is not a person

@@ -185,7 +185,7 @@ def test_2026_month_with_bundled_policy_pays_nothing(world, tmp_path):
 def test_commit_rerun_next_month_never_twice(world, tmp_path):
     root, ids = world
     db = tmp_path / "f.db"
-    june = compute_subsidies(root, M, db, commit=True)
+    june = compute_subsidies(root, M, db, commit=True, new_db=True, no_history=True)
     again = compute_subsidies(root, M, db, commit=True)
     assert again.batch_id == june.batch_id and not again.newly_committed
     columns = [c for c in june.lines.columns if c != "batch_id"]

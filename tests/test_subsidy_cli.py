@@ -24,6 +24,10 @@ def subsidy(root, db, out, month="2024-06", *extra):
     return run("subsidy", "--month", month, "--data", root, "--db", db, "--out", out, *extra)
 
 
+# A first commit on a new ledger, with no payments before the tool, on purpose.
+FRESH = ("--new-db", "--no-history")
+
+
 def csv_rows(path):
     with open(path, encoding="utf-8-sig", newline="") as f:
         return list(csv.DictReader(f))
@@ -65,7 +69,7 @@ def test_csv_json_and_workbook_totals_agree(world, tmp_path):  # noqa: F811
 def test_commit_rerun_next_month_through_cli(world, tmp_path):  # noqa: F811
     root, ids = world
     db = tmp_path / "f.db"
-    first = subsidy(root, db, tmp_path / "a", "2024-06", "--commit")
+    first = subsidy(root, db, tmp_path / "a", "2024-06", "--commit", *FRESH)
     assert first.exit_code == 0 and "已入账" in first.output
     again = subsidy(root, db, tmp_path / "b", "2024-06", "--commit")
     assert "未重复入账" in again.output
@@ -102,7 +106,7 @@ def test_commit_rerun_next_month_through_cli(world, tmp_path):  # noqa: F811
 def test_void_then_pay_again(world, tmp_path):  # noqa: F811
     root, _ = world
     db = tmp_path / "f.db"
-    subsidy(root, db, tmp_path / "a", "2024-06", "--commit")
+    subsidy(root, db, tmp_path / "a", "2024-06", "--commit", *FRESH)
     assert run("ledger", "void", "--month", "2024-06", "--db", db).exit_code == 2  # no reason
     voided = run(
         "ledger", "void", "--month", "2024-06", "--reason", "名单有误", "--db", db, "--json"
@@ -122,7 +126,11 @@ def test_void_then_pay_again(world, tmp_path):  # noqa: F811
         conn.rollback()
     conn.close()
     # after the void the month can be committed again, as a new batch
-    redo = json.loads(subsidy(root, db, tmp_path / "b", "2024-06", "--commit", "--json").output)
+    redo = subsidy(root, db, tmp_path / "b", "2024-06", "--commit", "--json")
+    assert redo.exit_code == 2 and "ledger import" in redo.output  # nothing live before June
+    redo = json.loads(
+        subsidy(root, db, tmp_path / "b", "2024-06", "--commit", "--no-history", "--json").output
+    )
     assert redo["newly_committed"] and redo["grand_total"] == 19850.0
     assert json.loads(run("ledger", "check", "--db", db, "--json").output)["ok"]
 
@@ -173,7 +181,7 @@ def test_policy_check_reports_problems(tmp_path):
 def test_explain_outcomes(world, tmp_path):  # noqa: F811
     root, ids = world
     db = tmp_path / "f.db"
-    subsidy(root, db, tmp_path / "a", "2024-06", "--commit")
+    subsidy(root, db, tmp_path / "a", "2024-06", "--commit", *FRESH)
     paid = explain(ids["hire12"], 202406, root, db).to_dict()
     hire = next(r for r in paid["rules"] if r["code"] == "hire_once")
     assert hire["outcome"] == "paid" and "2024-06-R" in hire["reason"]
@@ -233,6 +241,7 @@ def test_run_does_the_whole_month(world, tmp_path):  # noqa: F811
         "--out",
         tmp_path / "out",
         "--commit",
+        *FRESH,
         "--json",
     )
     assert result.exit_code == 1  # warnings were raised

@@ -1,0 +1,368 @@
+"""``fengdu ledger import``: payments made before the tool, so that none is paid twice.
+
+The county paid these subsidies by hand since 2021-09.  Its own 花名册 (or any list in
+the shape our reader understands) are read as the kind ``payments``; each row becomes a
+ledger entry keyed exactly as the rule keys its own payments (person, person|year,
+person|month, household), so once-ever, once-a-year and month caps count it.
+
+Nothing is guessed.  A row is placed only when its program (a column, ``--rule`` or the
+list's title), its person (a resident ID that passes every check) and its month (a
+column, the payment date or the title) are known and its amount is a positive number of
+fen; an amount that is not the policy's value in force then is held back unless the
+clerk accepts it.  Every row that cannot be placed is reported with its file, sheet and
+row.  A dry run records nothing; the same file is never imported twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import pandas as pd
+
+from fengdu_cli import dates, idcard, ledger
+from fengdu_cli.errors import UsageError
+from fengdu_cli.io.columns_toml import ColumnsConfig
+from fengdu_cli.io.shapes import SHAPES
+from fengdu_cli.messages import text
+from fengdu_cli.money import to_fen
+from fengdu_cli.policy import AMOUNT_KEYS, RULE_CODES, Policy
+from fengdu_cli.rules.base import key_suffix, period_text
+from fengdu_cli.validate import check_paths
+
+# Words a list uses for each program (the policy's own name is always one of them).
+# The longest that a text contains wins: 困难家庭学生求职创业补贴 is not 一次性求职创业补贴.
+PROGRAM_WORDS: dict[str, tuple[str, ...]] = {
+    "hire_once": ("一次性吸纳就业补贴", "吸纳就业补贴", "吸纳脱贫人口就业补贴"),
+    "workshop_monthly": ("就业帮扶车间带动就业奖补", "带动就业示范奖补", "帮扶车间奖补", "车间奖补",
+                         "扶贫车间奖补"),
+    "work_training": ("以工代训补贴", "以工代训"),
+    "startup_household": ("一次性创业补助", "一次性创业补贴", "创业补助"),
+    "travel": ("跨区域交通补助", "跨区域交通补贴", "交通补助", "交通补贴"),
+    "job_seeking_once": ("一次性求职创业补贴", "求职创业补贴"),
+    "shandong_stable": ("鲁渝劳务协作稳岗补贴", "鲁渝协作稳岗补贴", "稳岗补贴"),
+    "insurance_subsidy": ("社会保险补贴", "社保补贴"),
+    "loan_interest": ("创业担保贷款贴息", "贷款贴息"),
+    "public_post": ("公益性岗位补贴", "公益岗位补贴"),
+    "yulu": ("雨露计划",),
+    "job_intro": ("职业介绍补贴",),
+    "base_award": ("就业帮扶基地奖补",),
+    "student_job_seeking": ("困难家庭学生求职创业补贴", "学生求职创业补贴"),
+    "incubator_award": ("创业孵化基地奖补",),
+}  # fmt: skip
+PROBLEM_CODES = (
+    "unknown_program", "no_person", "bad_id", "no_month", "bad_amount", "amount_mismatch",
+    "duplicate", "already_recorded", "already_imported", "rejected",
+)  # fmt: skip
+ENTRY_COLUMNS = [*ledger.PAYMENT_COLUMNS, "month", "source"]
+PROBLEM_COLUMNS = ["file", "sheet", "row", "code", "message"]
+_MONTH_IN_TEXT = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月")
+_YEAR_IN_TEXT = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """What an import would record, and every row it cannot place (nothing is recorded yet)."""
+
+    files: dict[str, str]  # path → sha256
+    entries: pd.DataFrame  # ENTRY_COLUMNS + amount_ok: the rows that can be recorded
+    problems: pd.DataFrame  # PROBLEM_COLUMNS: rows not recorded, and why
+    rows_read: int = 0
+    accept_amounts: bool = False
+    batch_id: str | None = None  # set once committed
+    db_rows: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def to_record(self) -> pd.DataFrame:
+        """The entries a commit records: amounts that differ from the policy only when
+        accepted."""
+        if self.accept_amounts or not len(self.entries):
+            return self.entries
+        return self.entries[self.entries["amount_ok"]]
+
+    def by_rule_and_month(self) -> pd.DataFrame:
+        """Per rule and month: lines and amount (fen) that are (or would be) recorded."""
+        rows = self.to_record
+        if not len(rows):
+            return pd.DataFrame(columns=["rule", "month", "lines", "amount_fen"])
+        grouped = rows.groupby(["rule", "month"], sort=True)["amount_fen"].agg(["size", "sum"])
+        return grouped.rename(columns={"size": "lines", "sum": "amount_fen"}).reset_index()
+
+    def problem_counts(self) -> dict[str, int]:
+        counts = self.problems["code"].value_counts()
+        return {str(k): int(v) for k, v in counts.items()}
+
+    def summary(self) -> dict:
+        """The JSON of ``fengdu ledger import``."""
+        table = self.by_rule_and_month()
+        return {
+            "files": {Path(f).name: sha for f, sha in self.files.items()},
+            "rows_read": self.rows_read,
+            "entries": len(self.to_record),
+            "amount": int(self.to_record["amount_fen"].sum()) / 100 if len(self.to_record) else 0,
+            "by_rule_month": [
+                {
+                    "rule": r.rule,
+                    "month": dates.month_text(int(r.month)),
+                    "lines": int(r.lines),
+                    "amount": int(r.amount_fen) / 100,
+                }
+                for r in table.itertuples(index=False)
+            ],
+            "problem_counts": self.problem_counts(),
+            "problems": self.problems.to_dict("records"),
+            "committed": self.batch_id is not None,
+            "batch_id": self.batch_id,
+        }
+
+
+def program_of(value: object, policy: Policy) -> str | None:
+    """The rule code a text names: a code, the policy's name, or a usual wording."""
+    if not isinstance(value, str):
+        return None
+    key = "".join(value.split())
+    if key in RULE_CODES:
+        return key
+    words = [
+        (word, code)
+        for code in RULE_CODES
+        for word in (policy.rule(code).name, *PROGRAM_WORDS.get(code, ()))
+        if word and word in key
+    ]
+    return max(words, key=lambda w: len(w[0]))[1] if words else None
+
+
+def _sha256(path: str) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _fen(raw: object) -> int | None:
+    """A positive amount in fen from a cell (6000, 6000.0, '6,000.00', '6000元'), else None."""
+    if raw is None or isinstance(raw, bool):
+        return None
+    typed = repr(raw) if isinstance(raw, float) else str(raw)
+    typed = typed.strip().replace(",", "").replace("，", "").removesuffix("元")
+    try:
+        fen = to_fen(Decimal(typed))
+    except (InvalidOperation, ValueError, TypeError):
+        return None
+    return fen if fen > 0 else None
+
+
+def _month_of(row: dict, title: str) -> tuple[int | None, int | None]:
+    """(month YYYYMM, year) of a row: its period, its payment date, else its list's title."""
+    period = row.get("_raw_period", row.get("period"))
+    if not dates.is_blank(period):
+        month = dates.parse_period(period)
+        if month is not None and 190001 <= month <= 209912:
+            return month, month // 100
+        year = str(period).strip().removesuffix("年").removesuffix("年度")
+        if re.fullmatch(r"(19|20)\d{2}", year):
+            return None, int(year)
+    paid = row.get("paid_date")
+    if isinstance(paid, pd.Timestamp | dt.date) and not pd.isna(paid):
+        return paid.year * 100 + paid.month, paid.year
+    if found := _MONTH_IN_TEXT.search(title):
+        year, month = int(found[1]), int(found[2])
+        if 1 <= month <= 12:
+            return year * 100 + month, year
+    if found := _YEAR_IN_TEXT.search(title):
+        return None, int(found[1])
+    return None, None
+
+
+def _resident(row: dict, on: dt.date) -> tuple[str, str]:
+    """(the person's resident ID, or '' — and why none, when a cell tried to be one)."""
+    problem = ""
+    for column in ("person_id", "id_number"):
+        raw = row.get(column)
+        if dates.is_blank(raw) or (isinstance(raw, str) and SHAPES["credit_code"](raw)):
+            continue
+        check = idcard.classify(raw, on)
+        if check.code in (None, "id_15_digit", "id_region"):
+            return check.id_number, ""
+        problem = text(check.code, "zh", length=len(check.id_number), birth=check.id_number[6:14],
+                       value=check.id_number, region=check.id_number[:6])  # fmt: skip
+    return "", problem
+
+
+def _credit(row: dict) -> str:
+    for column in ("payee_id", "id_number"):
+        raw = row.get(column)
+        if isinstance(raw, str) and SHAPES["credit_code"](raw):
+            return "".join(raw.split()).upper()
+    return ""
+
+
+def _policy_amounts(policy: Policy, code: str, day: dt.date) -> tuple[set[int], int | None]:
+    """The fixed amounts (fen) of a rule in force on ``day``, and its ceiling if it has one."""
+    period = policy.rule(code).values_for(day)
+    if period is None:
+        return set(), None
+    fixed = {to_fen(v) for k, v in period.values.items() if k in AMOUNT_KEYS and k != "amount_max"}
+    ceiling = period.values.get("amount_max")
+    return fixed, (to_fen(ceiling) if ceiling is not None else None)
+
+
+def plan_import(
+    paths: Iterable[Path | str],
+    policy: Policy,
+    db: Path,
+    *,
+    rule: str | None = None,
+    accept_amounts: bool = False,
+    columns: ColumnsConfig | None = None,
+    on: dt.date | None = None,
+) -> ImportPlan:
+    """Read past payment lists and say what an import would record (nothing is recorded)."""
+    if rule is not None and rule not in RULE_CODES:
+        raise UsageError("unknown_kind", kind=f"--rule {rule}", choices=" / ".join(RULE_CODES))
+    on = on or dt.date.today()
+    checked = check_paths(list(paths), "payments", on=on, columns=columns, duplicates=False)
+    if checked.unreadable:
+        raise checked.unreadable[0].error()
+    files = {f: _sha256(f) for f in checked.files}
+    imported, live = _ledger_knows(db)
+    problems: list[dict] = [
+        {"file": p.file, "sheet": p.sheet, "row": int(p.row), "code": "rejected", "message": p.message}
+        for p in checked.problems.itertuples(index=False)
+        if p.severity == "rejected"
+    ]  # fmt: skip
+    entries: list[dict] = []
+    seen: set[tuple[str, str]] = set()
+    for row in checked.valid.to_dict("records"):
+        file = str(row["_file"])
+        where = {"file": Path(file).name, "sheet": row["_sheet"], "row": int(row["_row"])}
+        entry, code, params = _place(row, policy, rule, on, imported.get(files.get(file, "")))
+        if entry is not None:
+            entry["source"] = where["file"] + (f"（{where['sheet']}）" if where["sheet"] else "")
+            entry["source"] += f"第{where['row']}行"
+            entry["basis"] = f"导入：{entry['source']}"
+            pair = (entry["rule"], entry["key"])
+            code = "already_recorded" if pair in live else "duplicate" if pair in seen else ""
+            params = {"rule": entry["rule"], "key": _shown_key(entry["key"])}
+            if not code:
+                seen.add(pair)
+                entries.append(entry)
+                if not entry["amount_ok"]:
+                    code, params = "amount_mismatch", entry.pop("_mismatch")
+        if code:
+            message = text(f"import_{code}", "zh", **params)
+            problems.append({**where, "code": code, "message": message})
+    for entry in entries:
+        entry.pop("_mismatch", None)
+    frame = pd.DataFrame(entries, columns=[*ENTRY_COLUMNS, "amount_ok"])
+    return ImportPlan(
+        files, frame, pd.DataFrame(problems, columns=PROBLEM_COLUMNS), checked.rows_read,
+        accept_amounts,
+    )  # fmt: skip
+
+
+def _ledger_knows(db: Path) -> tuple[dict[str, str], set[tuple[str, str]]]:
+    """(sha256 → batch of files imported before, live (rule, key) pairs) of the ledger."""
+    if not Path(db).exists():
+        return {}, set()
+    conn = ledger.connect(db, create=False)
+    try:
+        live = ledger.live_payments(conn)
+        return ledger.imported_files(conn), set(zip(live["rule"], live["key"], strict=True))
+    finally:
+        conn.close()
+
+
+def _place(
+    row: dict, policy: Policy, rule: str | None, on: dt.date, imported_in: str | None
+) -> tuple[dict | None, str, dict]:
+    """One row as a ledger entry, or (None, problem code, its parameters)."""
+    if imported_in:
+        return None, "already_imported", {"batch": imported_in}
+    title = f"{Path(str(row['_file'])).stem} {row['_sheet']} {row.get('_title', '')}"
+    code = program_of(row.get("program"), policy) or rule or program_of(title, policy)
+    if code is None:
+        return None, "unknown_program", {"value": str(row.get("program") or "")}
+    person, why = _resident(row, on)
+    if not person:
+        return None, ("bad_id" if why else "no_person"), {"detail": why}
+    month, year = _month_of(row, title)
+    frequency = policy.rule(code).frequency
+    if month is None and (year is None or frequency == "monthly"):
+        return None, "no_month", {}
+    fen = _fen(row.get("_raw_amount", row.get("amount")))
+    if fen is None:
+        return None, "bad_amount", {"value": str(row.get("_raw_amount", ""))}
+    year = year or (month or 0) // 100
+    entry = _entry(code, policy, row, person, month or year * 100 + 1, month is None, fen)
+    day = dates.last_day(month) if month else dt.date(year, 12, 31)
+    fixed, ceiling = _policy_amounts(policy, code, day)
+    within = fen in fixed or (ceiling is not None and fen <= ceiling)
+    entry["amount_ok"] = within or (not fixed and ceiling is None)
+    allowed = "、".join(f"{f / 100:.2f}" for f in sorted(fixed))
+    if ceiling is not None:
+        allowed = allowed or f"不超过{ceiling / 100:.2f}"
+    entry["_mismatch"] = {"amount": f"{fen / 100:.2f}", "allowed": allowed}
+    return entry, "", {}
+
+
+def _shown_key(key: str) -> str:
+    return "|".join(idcard.mask(p) if len(p) == 18 else p for p in key.split("|"))
+
+
+def _entry(
+    code: str, policy: Policy, row: dict, person: str, month: int, year_only: bool, fen: int
+) -> dict:
+    """One ledger entry, keyed the way the rule keys its own payments."""
+    rule = policy.rule(code)
+    household = str(row.get("household_id") or "").strip()
+    payee = rule.payee
+    base = household or f"owner:{person}" if payee == "household" else person
+    credit = _credit(row)
+    name = str(row.get("person_name") or row.get("name") or "").strip()
+    payee_name = str(row.get("payee_name") or "").strip()
+    payee_id = {"household": household or person, "person": person}.get(payee, credit)
+    return {
+        "rule": code,
+        "key": base + key_suffix(rule.frequency, month),
+        "payee_type": payee,
+        "payee_id": payee_id,
+        "payee_name": payee_name or (name if payee in ("person", "household") else ""),
+        "township": row.get("township") or "",
+        "village": row.get("village") or "",
+        "household_id": household,
+        "person_id": person,
+        "person_name": name,
+        "amount_fen": fen,
+        "period": str(month // 100) if year_only else period_text(month, rule.frequency),
+        "month": month,
+    }
+
+
+def commit_import(plan: ImportPlan, db: Path, *, new_db: bool = False) -> ImportPlan:
+    """Record what ``plan`` can place, as one import batch (exit 2 for a missing database
+    unless ``new_db``); returns the plan with its batch id."""
+    with ledger.hold_lock(db):
+        conn = ledger.connect(db, create=new_db)
+        try:
+            run_id = ledger.start_run(conn, "ledger import", None)
+            rows = plan.to_record
+            used = (
+                set(rows["source"].str.replace(r"（.*|第\d+行$", "", regex=True))
+                if len(rows)
+                else set()
+            )
+            inputs = {Path(f).name: sha for f, sha in plan.files.items() if Path(f).name in used}
+            batch = (
+                ledger.commit_import(conn, run_id, rows.drop(columns="amount_ok"), inputs)
+                if len(rows)
+                else None
+            )
+            ledger.finish_run(conn, run_id, {"batch_id": batch, "entries": len(rows)})
+        finally:
+            conn.close()
+    return ImportPlan(
+        plan.files, plan.entries, plan.problems, plan.rows_read, plan.accept_amounts, batch
+    )
