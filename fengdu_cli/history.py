@@ -324,8 +324,12 @@ def _entry(
     name = str(row.get("person_name") or row.get("name") or "").strip()
     payee_name = str(row.get("payee_name") or "").strip()
     payee_id = {"household": household or person, "person": person}.get(payee, credit)
+    identities = "|".join(
+        [person, *([f"户:{household}"] if household and payee == "household" else [])]
+    )
     return {
         "rule": code,
+        "identities": identities,
         "key": base + key_suffix(rule.frequency, month),
         "payee_type": payee,
         "payee_id": payee_id,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import hashlib
 import json
 import os
 import sqlite3
@@ -21,8 +22,9 @@ import pandas as pd
 
 from fengdu_cli import __version__
 from fengdu_cli.errors import LockError, UsageError
+from fengdu_cli.policy.model import RULE_FREQUENCY
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 MIGRATIONS: dict[int, str] = {
     1: """
@@ -120,7 +122,46 @@ MIGRATIONS: dict[int, str] = {
         WHERE p.entry = 'payment'
           AND NOT EXISTS (SELECT 1 FROM payments r WHERE r.reverses = p.entry_id);
     """,
+    # who a payment is for, whatever its key looks like (a household by its members' IDs),
+    # and the tamper-evident chain over every batch, payment and void
+    4: """
+    ALTER TABLE payments ADD COLUMN identities TEXT;
+    CREATE TABLE chain (
+        seq INTEGER PRIMARY KEY,
+        tbl TEXT NOT NULL CHECK (tbl IN ('batches', 'payments', 'voids')),
+        row_key TEXT NOT NULL,
+        prev TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        UNIQUE (tbl, row_key)
+    );
+    CREATE TRIGGER chain_append_only_u BEFORE UPDATE ON chain
+        BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+    CREATE TRIGGER chain_append_only_d BEFORE DELETE ON chain
+        BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+    CREATE TRIGGER voids_append_only_u BEFORE UPDATE ON voids
+        BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+    CREATE TRIGGER voids_append_only_d BEFORE DELETE ON voids
+        BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+    -- INSERT OR REPLACE deletes the row it replaces without firing delete triggers
+    CREATE TRIGGER payments_no_replace BEFORE INSERT ON payments
+        WHEN EXISTS (SELECT 1 FROM payments WHERE entry_id = NEW.entry_id)
+          OR (NEW.reverses IS NOT NULL
+              AND EXISTS (SELECT 1 FROM payments WHERE reverses = NEW.reverses))
+        BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+    CREATE TRIGGER batches_no_replace BEFORE INSERT ON batches
+        WHEN EXISTS (SELECT 1 FROM batches WHERE batch_id = NEW.batch_id)
+        BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+    CREATE TRIGGER voids_no_replace BEFORE INSERT ON voids
+        WHEN EXISTS (SELECT 1 FROM voids WHERE void_id = NEW.void_id OR batch_id = NEW.batch_id)
+        BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+    CREATE TRIGGER chain_no_replace BEFORE INSERT ON chain
+        WHEN EXISTS (SELECT 1 FROM chain WHERE seq = NEW.seq
+                     OR (tbl = NEW.tbl AND row_key = NEW.row_key))
+        BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+    """,
 }
+# Rows already in the ledger when the chain was added are chained once, in this order.
+CHAINED = {"batches": "batch_id", "payments": "entry_id", "voids": "void_id"}
 
 STATE_COLUMNS = [
     "id_number", "township", "village", "household_id", "name", "category", "labor_capacity",
@@ -153,15 +194,122 @@ def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
 
 
 def migrate(conn: sqlite3.Connection) -> int:
-    """Apply the migrations the database lacks, each in one transaction; return the version."""
+    """Apply the migrations the database lacks, each in one transaction; return the version.
+
+    Each step takes the write lock first and looks at the version again, so two processes
+    opening a new database at once never apply a step twice.
+    """
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     for target in sorted(MIGRATIONS):
-        if target > version:
-            conn.executescript(
-                f"BEGIN;\n{MIGRATIONS[target]}\nPRAGMA user_version = {target};\nCOMMIT;"
-            )
-            version = target
+        if target <= version:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if target > version:
+                for statement in _statements(MIGRATIONS[target]):
+                    conn.execute(statement)
+                if target == 4:
+                    _chain_existing(conn)
+                conn.execute(f"PRAGMA user_version = {target}")
+                version = target
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
     return version
+
+
+def _statements(script: str) -> Iterator[str]:
+    """The SQL statements of a script (trigger bodies hold ';' of their own)."""
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        if line.strip().startswith("--") and not pending.strip():
+            continue
+        pending += line
+        if sqlite3.complete_statement(pending):
+            yield pending.strip()
+            pending = ""
+
+
+# ---------------------------------------------------------------- the hash chain
+
+
+def _canonical(row: dict) -> str:
+    """A row as the chain hashes it: its non-empty columns, sorted (a column added by a
+    later migration, NULL in old rows, changes nothing)."""
+    return json.dumps(
+        {k: v for k, v in row.items() if v is not None},
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+
+
+def _digest(prev: str, tbl: str, key: object, row: dict) -> str:
+    return hashlib.sha256(f"{prev}|{tbl}|{key}|{_canonical(row)}".encode()).hexdigest()
+
+
+def _last_digest(conn: sqlite3.Connection) -> str:
+    row = conn.execute("SELECT digest FROM chain ORDER BY seq DESC LIMIT 1").fetchone()
+    return row[0] if row else "genesis"
+
+
+def _rows(conn: sqlite3.Connection, sql: str, params: tuple = ()) -> list[dict]:
+    cur = conn.execute(sql, params)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, values, strict=True)) for values in cur.fetchall()]
+
+
+def _chain(conn: sqlite3.Connection, tbl: str, rows: list[dict]) -> None:
+    """Append ``rows`` of ``tbl`` (as stored) to the chain, inside the caller's transaction."""
+    prev = _last_digest(conn)
+    for row in rows:
+        key = row[CHAINED[tbl]]
+        digest = _digest(prev, tbl, key, row)
+        conn.execute(
+            "INSERT INTO chain (tbl, row_key, prev, digest) VALUES (?, ?, ?, ?)",
+            (tbl, str(key), prev, digest),
+        )
+        prev = digest
+
+
+def _chain_existing(conn: sqlite3.Connection) -> None:
+    """Chain the rows a database held before the chain existed (migration 4)."""
+    for tbl, key in CHAINED.items():
+        order = "rowid" if tbl == "batches" else key
+        _chain(conn, tbl, _rows(conn, f"SELECT * FROM {tbl} ORDER BY {order}"))
+
+
+def check_chain(conn: sqlite3.Connection) -> list[str]:
+    """Where the chain breaks: a row changed, removed or added outside the tool."""
+    problems: list[str] = []
+    stored = {
+        tbl: {str(r[key]): r for r in _rows(conn, f"SELECT * FROM {tbl}")}
+        for tbl, key in CHAINED.items()
+    }
+    prev = "genesis"
+    chained: dict[str, set[str]] = {tbl: set() for tbl in CHAINED}
+    for seq, tbl, key, link, digest in conn.execute(
+        "SELECT seq, tbl, row_key, prev, digest FROM chain ORDER BY seq"
+    ):
+        row = stored.get(tbl, {}).get(key)
+        if link != prev:
+            problems.append(f"台账链在第 {seq} 环断开（前后哈希不相接）")
+        if row is None:
+            problems.append(f"台账链第 {seq} 环记录的 {tbl} {_shown(key)} 已不存在（被删除）")
+        elif _digest(link, tbl, key, row) != digest:
+            problems.append(f"台账链第 {seq} 环：{tbl} {_shown(key)} 的内容与入账时不同（被改动）")
+        chained[tbl].add(key)
+        prev = digest
+    for tbl, rows in stored.items():
+        for key in rows.keys() - chained[tbl]:
+            problems.append(f"{tbl} {_shown(key)} 不在台账链中（未经本工具写入）")
+    return problems
+
+
+def _shown(key: str) -> str:
+    return "|".join(p[:6] + "********" + p[-4:] if len(p) == 18 else p for p in key.split("|"))
 
 
 @contextlib.contextmanager
@@ -263,7 +411,7 @@ def _records(frame: pd.DataFrame, columns: list[str]) -> list[tuple]:
 
 PAYMENT_COLUMNS = [
     "rule", "key", "payee_type", "payee_id", "payee_name", "township", "village", "household_id",
-    "person_id", "person_name", "amount_fen", "period", "basis",
+    "person_id", "person_name", "amount_fen", "period", "basis", "identities",
 ]  # fmt: skip
 
 
@@ -310,32 +458,10 @@ def commit_import(
     conn: sqlite3.Connection, run_id: int, entries: pd.DataFrame, inputs: dict[str, str]
 ) -> str:
     """Record payments made before the tool as one batch of kind 'import', in one
-    transaction; each entry keeps its month, period and source.  A (rule, key) already
-    live is refused, as for any batch."""
+    transaction; each entry keeps its month, period and source."""
     batch_id = f"IMPORT-R{run_id}"
-    rows = _records(entries, [*PAYMENT_COLUMNS, "month", "source"])
-    created = _now()
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        clash = _live_clash(conn, entries)
-        if clash:
-            raise ValueError(f"already paid: {clash}")
-        first = int(entries["month"].min()) if len(entries) else 0
-        conn.execute(
-            "INSERT INTO batches (batch_id, month, run_id, committed, policy_sha256, inputs, lines, "
-            "total_fen, kind) VALUES (?, ?, ?, ?, '', ?, ?, ?, 'import')",
-            (batch_id, first, run_id, created, json.dumps(inputs, ensure_ascii=False), len(rows),
-             int(entries["amount_fen"].sum()) if len(entries) else 0),
-        )  # fmt: skip
-        conn.executemany(
-            f"INSERT INTO payments (batch_id, {', '.join(PAYMENT_COLUMNS)}, month, source, created) "
-            f"VALUES (?{', ?' * (len(PAYMENT_COLUMNS) + 2)}, ?)",
-            [(batch_id, *row, created) for row in rows],
-        )
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+    first = int(entries["month"].min()) if len(entries) else 0
+    _record_batch(conn, batch_id, first, run_id, entries, "", inputs, "import")
     return batch_id
 
 
@@ -358,9 +484,32 @@ def commit_batch(
     policy_sha256: str,
     inputs: dict,
 ) -> None:
-    """Record a month's lines in one transaction.  A (rule, key) already live is refused:
-    a one-time subsidy is never paid twice, whatever the caller computed."""
-    rows = _records(lines, PAYMENT_COLUMNS)
+    """Record a month's lines in one transaction."""
+    _record_batch(conn, batch_id, month, run_id, lines.assign(month=month), policy_sha256, inputs)
+
+
+def _record_batch(
+    conn: sqlite3.Connection,
+    batch_id: str,
+    month: int,
+    run_id: int,
+    lines: pd.DataFrame,
+    policy_sha256: str,
+    inputs: dict,
+    kind: str = "month",
+) -> None:
+    """Insert a batch, its lines and their links in the chain, in one transaction.
+
+    Refused (ValueError, nothing written): a line without a key, a payment without a
+    payee, and a (rule, key) already live — a one-time subsidy is never paid twice, whatever the
+    caller computed."""
+    columns = [*PAYMENT_COLUMNS, "month", "source"]
+    rows = _records(lines.reindex(columns=columns), columns)
+    # a payment is never made to nobody (a past one may not name its payee: it is history)
+    payee = PAYMENT_COLUMNS.index("payee_id")
+    blank = [r for r in rows if not r[1] or (kind == "month" and not r[payee])]
+    if blank:
+        raise ValueError(f"{len(blank)} line(s) without a payee or a key: never written")
     created = _now()
     conn.execute("BEGIN IMMEDIATE")
     try:
@@ -368,16 +517,22 @@ def commit_batch(
         if clash:
             raise ValueError(f"already paid: {clash}")
         conn.execute(
-            "INSERT INTO batches (batch_id, month, run_id, committed, policy_sha256, inputs, lines, total_fen) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO batches (batch_id, month, run_id, committed, policy_sha256, inputs, lines, "
+            "total_fen, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (batch_id, month, run_id, created, policy_sha256, json.dumps(inputs, ensure_ascii=False),
-             len(rows), int(lines["amount_fen"].sum()) if len(lines) else 0),
+             len(rows), int(lines["amount_fen"].sum()) if len(lines) else 0, kind),
         )  # fmt: skip
-        conn.executemany(
-            f"INSERT INTO payments (batch_id, month, {', '.join(PAYMENT_COLUMNS)}, created) "
-            f"VALUES (?, ?{', ?' * len(PAYMENT_COLUMNS)}, ?)",
-            [(batch_id, month, *row, created) for row in rows],
+        _chain(
+            conn, "batches", _rows(conn, "SELECT * FROM batches WHERE batch_id = ?", (batch_id,))
         )
+        conn.executemany(
+            f"INSERT INTO payments (batch_id, {', '.join(columns)}, created) "
+            f"VALUES (?{', ?' * len(columns)}, ?)",
+            [(batch_id, *row, created) for row in rows],
+        )
+        _chain(conn, "payments", _rows(
+            conn, "SELECT * FROM payments WHERE batch_id = ? ORDER BY entry_id", (batch_id,)
+        ))  # fmt: skip
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
@@ -388,7 +543,7 @@ def _live_clash(conn: sqlite3.Connection, lines: pd.DataFrame) -> str | None:
     keys = set(zip(lines["rule"], lines["key"], strict=True)) if len(lines) else set()
     for rule, key in conn.execute("SELECT rule, key FROM live_payments"):
         if (rule, key) in keys:
-            return f"{rule} {key}"
+            return f"{rule} {_shown(key)}"
     return None
 
 
@@ -410,31 +565,38 @@ def void_batch(conn: sqlite3.Connection, batch_id: str, reason: str) -> tuple[st
     if row is None:
         return None
     created = _now()
+    columns = [*PAYMENT_COLUMNS, "month", "source"]
     conn.execute("BEGIN IMMEDIATE")
     try:
-        live = conn.execute(
-            f"SELECT entry_id, month, {', '.join(PAYMENT_COLUMNS)} FROM live_payments "
-            "WHERE batch_id = ?",
-            (batch_id,),
-        ).fetchall()
-        for entry_id, entry_month, *values in live:
-            record = dict(zip(PAYMENT_COLUMNS, values, strict=True))
-            record["amount_fen"] = -record["amount_fen"]
-            conn.execute(
-                f"INSERT INTO payments (batch_id, month, {', '.join(PAYMENT_COLUMNS)}, entry, reverses, reason, created) "
-                f"VALUES (?, ?{', ?' * len(PAYMENT_COLUMNS)}, 'reversal', ?, ?, ?)",
-                (batch_id, entry_month, *record.values(), entry_id, reason, created),
+        live = _rows(conn, "SELECT * FROM live_payments WHERE batch_id = ? ORDER BY entry_id",
+                     (batch_id,))  # fmt: skip
+        added = []
+        for entry in live:
+            values = {c: entry.get(c) for c in columns}
+            values["amount_fen"] = -entry["amount_fen"]
+            cur = conn.execute(
+                f"INSERT INTO payments (batch_id, {', '.join(columns)}, entry, reverses, reason, "
+                f"created) VALUES (?{', ?' * len(columns)}, 'reversal', ?, ?, ?)",
+                (batch_id, *values.values(), entry["entry_id"], reason, created),
             )
-        conn.execute(
+            added.append(cur.lastrowid)
+        if added:
+            marks = ", ".join("?" * len(added))
+            _chain(conn, "payments", _rows(
+                conn, f"SELECT * FROM payments WHERE entry_id IN ({marks}) ORDER BY entry_id",
+                tuple(added),
+            ))  # fmt: skip
+        cur = conn.execute(
             "INSERT INTO voids (batch_id, month, reason, created) VALUES (?, ?, ?, ?)",
             (batch_id, row[0], reason, created),
         )
+        _chain(conn, "voids", _rows(conn, "SELECT * FROM voids WHERE void_id = ?",
+                                    (cur.lastrowid,)))  # fmt: skip
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
-    amounts = [v[PAYMENT_COLUMNS.index("amount_fen")] for _, _, *v in live]
-    return batch_id, len(live), -sum(amounts)
+    return batch_id, len(live), -sum(int(e["amount_fen"]) for e in live)
 
 
 def ledger_entries(conn: sqlite3.Connection, month: int | None = None) -> pd.DataFrame:
@@ -460,7 +622,8 @@ def check_ledger(conn: sqlite3.Connection) -> list[str]:
     for rule, key, n in conn.execute(
         "SELECT rule, key, COUNT(*) FROM live_payments GROUP BY rule, key HAVING COUNT(*) > 1"
     ):
-        problems.append(f"{rule} {key} 有 {n} 笔未冲销的发放")
+        problems.append(f"{rule} {_shown(key)} 有 {n} 笔未冲销的发放")
+    problems += _identities_paid_twice(live_payments(conn))
     for entry_id, amount, original in conn.execute(
         "SELECT r.entry_id, r.amount_fen, p.amount_fen FROM payments r "
         "LEFT JOIN payments p ON p.entry_id = r.reverses WHERE r.entry = 'reversal'"
@@ -474,4 +637,35 @@ def check_ledger(conn: sqlite3.Connection) -> list[str]:
     ):
         if lines != n or total != s:
             problems.append(f"批次 {batch_id} 记录 {lines} 行 {total} 分，实有 {n} 行 {s} 分")
-    return problems
+    return problems + check_chain(conn)
+
+
+def identities_of(entries: pd.DataFrame) -> pd.Series:
+    """Who each entry is for: its identities ('|'-joined IDs, 户:<户编号>), or, for an entry
+    recorded before identities were, the person of its key."""
+    stored = entries.get("identities", pd.Series("", index=entries.index)).fillna("").astype(str)
+    legacy = entries["key"].astype(str).str.split("|").str[0].str.removeprefix("owner:")
+    return stored.where(stored.ne(""), legacy)
+
+
+def scope_of(entries: pd.DataFrame) -> pd.Series:
+    """What a rule pays once in: ever, a calendar year, or a month (the rule's frequency)."""
+    frequency = entries["rule"].map(RULE_FREQUENCY).fillna("once")
+    month = entries["month"].astype(int)
+    return (
+        frequency.map({"once": ""}).fillna("")
+        .where(frequency.eq("once"), (month // 100).astype(str).where(frequency.eq("yearly"), month.astype(str)))
+    )  # fmt: skip
+
+
+def _identities_paid_twice(live: pd.DataFrame) -> list[str]:
+    """Someone live twice for one rule and scope, whatever the keys look like."""
+    if live.empty:
+        return []
+    frame = live.assign(who=identities_of(live).str.split("|"), scope=scope_of(live)).explode("who")
+    frame = frame[frame["who"].ne("")]
+    twice = frame.groupby(["rule", "scope", "who"])["entry_id"].nunique()
+    return [
+        f"{rule} {_shown(who)}{'（' + scope + '）' if scope else ''} 有 {n} 笔未冲销的发放"
+        for (rule, scope, who), n in twice[twice > 1].items()
+    ]

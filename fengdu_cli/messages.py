@@ -285,6 +285,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "同一身份证号码重复出现，首次出现在 {first}，本行不计入",
         "en": "The same ID number appears again (first at {first}); this row is not counted",
     },
+    "id_name_conflict": {
+        "zh": "同一身份证号码在别处填的是另一个姓名（{names}）：所有这些行都退回，请核实是谁",
+        "en": "The same ID number is typed elsewhere with another name ({names}): every such row "
+        "is rejected; find out whose it is",
+    },
     "unknown_township": {
         "zh": "乡镇“{value}”不是丰都县的乡镇（街道）",
         "en": "'{value}' is not a township of Fengdu county",
@@ -300,6 +305,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "bad_number": {
         "zh": "“{column_zh}”不是有效的数值或号码：{value}",
         "en": "'{column_zh}' is not a valid number: {value}",
+    },
+    "absurd_value": {
+        "zh": "“{header}”的值 {value} 超出任何缴费记录可能的范围（月份须在 1990 年至明年之间，"
+        "金额不超过 100 万元），本行退回",
+        "en": "'{header}' value {value} is beyond any contribution record (a month from 1990 to "
+        "next year, an amount up to 1,000,000): the row is rejected",
     },
     "bad_category": {
         "zh": "“{column_zh}”的值“{value}”不在可选范围内；可选：{choices}",

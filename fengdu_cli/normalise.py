@@ -333,6 +333,8 @@ def normalise(
         if column in out:
             out[f"_raw_{column}"] = out[column]
             out[column] = pd.to_numeric(texts(out[column]).str.replace(",", ""), errors="coerce")
+    if kind == "insurance":
+        _reject_absurd(out, on)
     if kind == "businesses" and "rural_entrepreneur" in out:
         out["_raw_rural_entrepreneur"] = out["rural_entrepreneur"]
         out["rural_entrepreneur"] = map_unique(texts(out["rural_entrepreneur"]), _flag)
@@ -353,6 +355,29 @@ def _flag(text: str) -> object:
     if upper in NO:
         return False
     return text
+
+
+# An insurance row whose month or amount no export can hold is rejected, not guessed with.
+MAX_CONTRIBUTION = 1_000_000  # yuan on one row
+
+
+def _reject_absurd(out: pd.DataFrame, on: dt.date) -> None:
+    """Mark (``_absurd``) and blank periods before 1990 or more than a year after ``on``, and
+    amounts that are not finite or beyond MAX_CONTRIBUTION: such rows are rejected."""
+    absurd = pd.Series(False, index=out.index)
+    if "period" in out:
+        period = out["period"]
+        latest = (on.year + 1) * 100 + on.month
+        bad = (period.notna() & ((period < 199001) | (period > latest))).fillna(False)
+        out.loc[bad, "period"] = pd.NA
+        absurd |= bad.astype(bool)
+    for column in NUMBER_COLUMNS["insurance"]:
+        if column in out:
+            value = out[column].astype(float)
+            bad = value.notna() & (~np.isfinite(value) | (value.abs() > MAX_CONTRIBUTION))
+            out.loc[bad, column] = np.nan
+            absurd |= bad
+    out["_absurd"] = absurd
 
 
 def _normalise_roster(out: pd.DataFrame, spellings: Spellings) -> None:

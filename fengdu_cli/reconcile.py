@@ -151,15 +151,33 @@ def match(roster: pd.DataFrame, employment: pd.DataFrame, insurance: pd.DataFram
     if "region" not in jobs:
         jobs["region"] = jobs["work_region"].map(region_class)
 
-    contrib = insurance[
-        insurance["id_number"].isin(people["id_number"]) & insurance["period"].notna()
-    ].copy()
+    contrib = contributed(insurance)
+    contrib = contrib[contrib["id_number"].isin(people["id_number"])].copy()
     contrib["_as_typed"] = _typed_as_is(contrib)
     contrib["match_key"] = np.where(
         contrib["_as_typed"] & contrib["id_number"].map(typed), "exact", "repaired"
     )
     contrib["period"] = contrib["period"].astype("int64")
     return Matched(people.drop(columns="_as_typed"), jobs, contrib)
+
+
+AMOUNTS = ("employer_amount", "personal_amount")
+
+
+def contributed(insurance: pd.DataFrame) -> pd.DataFrame:
+    """The insurance rows of contributed months (DESIGN §6): a person's rows for one employer
+    and period count when their amounts net to more than 0 — a refund (退费) row cancels
+    what it refunds.  Rows without amounts count as they are (the export had none)."""
+    rows = insurance[insurance["period"].notna()]
+    present = [c for c in AMOUNTS if c in rows]
+    if rows.empty or not present:
+        return rows
+    amounts = rows[present].apply(pd.to_numeric, errors="coerce")
+    known = amounts.notna().any(axis=1)
+    keys = [rows["id_number"], rows["employer_code"], rows["period"]]
+    net = amounts.sum(axis=1).groupby(keys).transform("sum")
+    any_known = known.groupby(keys).transform("any")
+    return rows[~any_known | (net > 0)]
 
 
 def person_state(matched: Matched, month: int) -> pd.DataFrame:

@@ -41,12 +41,12 @@ from fengdu_cli.townships import TOWNSHIPS
 PROBLEM_CODES = (
     "id_format", "id_checksum", "id_birthdate", "id_precision_lost", "id_15_digit",
     "missing_required", "duplicate_person", "unknown_township", "bad_date", "bad_number",
-    "bad_category", "id_region", "missing_column", "ambiguous_column",
+    "bad_category", "id_region", "missing_column", "ambiguous_column", "id_name_conflict",
 )  # fmt: skip
 # A row with one of these is rejected: kept in the report, used nowhere else (DESIGN §6).
 REJECT_CODES = frozenset(
     {"id_format", "id_checksum", "id_birthdate", "id_precision_lost", "missing_required",
-     "duplicate_person"}
+     "duplicate_person", "id_name_conflict"}
 )  # fmt: skip
 
 REGION_EXAMPLES = ("重庆市丰都县", "重庆市渝北区", "山东省济南市", "广东省东莞市", "省外")
@@ -104,9 +104,25 @@ def _known_region(frame: pd.DataFrame) -> pd.Series:
     return ~well_formed | ids.eq("") | ids.str[:2].isin(idcard.PROVINCE_CODES)
 
 
+def _name_conflicts(frame: pd.DataFrame) -> pd.Series:
+    """Rows whose ID is typed elsewhere with another name (DESIGN §6: every such row)."""
+    if "name" not in frame:
+        return pd.Series(False, index=frame.index)
+    ids, names = frame["id_number"], frame["name"].fillna("").astype(str)
+    named = ids.ne("") & names.ne("")
+    distinct = names[named].groupby(ids[named]).nunique()
+    conflicting = set(distinct[distinct > 1].index)
+    return ids.isin(conflicting) & ids.ne("")
+
+
+def _one_name(frame: pd.DataFrame) -> pd.Series:
+    return ~_name_conflicts(frame)
+
+
 def _first_occurrence(frame: pd.DataFrame) -> pd.Series:
+    """The same ID again, with the same name: the first is kept (a conflict is its own code)."""
     ids = frame["id_number"]
-    return ~(ids.ne("") & ids.duplicated(keep="first"))
+    return ~(ids.ne("") & ids.duplicated(keep="first") & ~_name_conflicts(frame))
 
 
 def _allowed(column: str, table: dict[str, str] | dict[str, tuple[str, str]]) -> Predicate:
@@ -181,6 +197,7 @@ def rules_for(kind: str, frame: pd.DataFrame, *, duplicates: bool) -> list[Rule]
             rules.append(Rule(column, "missing_required", _not_blank(column)))
     if duplicates and "id_number" in frame:
         rules.append(Rule("id_number", "duplicate_person", _first_occurrence))
+        rules.append(Rule("id_number", "id_name_conflict", _one_name))
     if "township" in frame and kind in ("roster", "workshops", "businesses", "posts", "students"):
         rules.append(Rule("township", "unknown_township", _township_known))
     for column in DATE_COLUMNS.get(kind, ()):
@@ -301,12 +318,17 @@ def problem_report(
     if cases.empty:
         return pd.DataFrame(columns=[*PROBLEM_COLUMNS, "_index"])
     first_seen = _first_seen(frame) if (cases["code"] == "duplicate_person").any() else {}
+    conflicts = (
+        frame.groupby("id_number")["name"].agg(lambda n: tuple(dict.fromkeys(n))).to_dict()
+        if (cases["code"] == "id_name_conflict").any()
+        else {}
+    )
     rows = []
     for index, column, code in cases.itertuples(index=False):
         row = frame.loc[index]
         raw = row.get(f"_raw_{column}", row.get(column))
         value = display_value(raw, column)
-        message, suggestion = _explain(kind, row, column, code, value, first_seen, lang)
+        message, suggestion = _explain(kind, row, column, code, value, first_seen, lang, conflicts)
         rows.append(
             {
                 "file": _file_name(row["_file"]),
@@ -352,6 +374,7 @@ def _explain(
     value: str,
     first_seen: dict[str, str],
     lang: str,
+    conflicts: dict | None = None,
 ) -> tuple[str, str]:
     column_zh = display_name(kind, column)
     id_number = row.get("id_number", "") or ""
@@ -373,6 +396,9 @@ def _explain(
         message = text(code, lang, region=id_number[:6])
     elif code == "duplicate_person":
         message = text(code, lang, first=first_seen.get(id_number, "?"))
+    elif code == "id_name_conflict":
+        others = sorted(set((conflicts or {}).get(id_number, ())) - {row.get("name", "")})
+        message = text(code, lang, names="、".join(others))
     elif code == "unknown_township":
         message = text(code if value else "unknown_township_empty", lang, value=value)
         suggestion = text("suggest_township", lang, examples="、".join(TOWNSHIPS[:4]))

@@ -24,7 +24,7 @@ from fengdu_cli.io.columns import FOLDERS
 from fengdu_cli.io.columns_toml import ColumnsConfig, columns_for
 from fengdu_cli.monthly import read_inputs
 from fengdu_cli.policy import RULE_CODES, Policy, load_policy
-from fengdu_cli.reconcile import Matched, as_of, match, person_state
+from fengdu_cli.reconcile import Matched, as_of, contributed, match, person_state
 from fengdu_cli.rules import IMPLEMENTED
 from fengdu_cli.rules.base import LINE_COLUMNS, Context, key_suffix, period_text
 from fengdu_cli.rules.facts import ages
@@ -228,7 +228,7 @@ def evaluate_rules(
         month=month,
         state=state,
         matched=matched,
-        insurance=checked["insurance"].valid,
+        insurance=contributed(checked["insurance"].valid),
         extra={k: c.valid for k, c in checked.items() if k in EXTRA_KINDS},
     )
     evaluations: dict[str, Evaluation] = {}
@@ -259,27 +259,74 @@ def _against_ledger(
     values: Mapping[str, object],
     paid: pd.DataFrame,
 ) -> pd.DataFrame:
-    """Add key / period and mark what earlier committed months paid or capped."""
+    """Add key / period and mark what the ledger already paid, and what passed a cap.
+
+    Already paid: a live entry of the rule, of another month, in the same scope (ever for a
+    one-time rule, the calendar year for a yearly one, the month for a monthly one) for any
+    of the same people — matched on who a payment was for, not on how its key was written.
+    A cap counts every month paid to the person, earlier or later.
+    """
     frame = frame.copy()
     frame["rule"] = code
     frame["period"] = period_text(month, frequency)
     frame["key"] = frame["key_base"].astype(str) + key_suffix(frequency, month)
     earlier = paid[(paid["rule"] == code) & (paid["month"] != month)]
-    when = earlier.drop_duplicates("key").set_index("key")
-    frame["paid_before"] = frame["key"].map(when["batch_id"]).astype(object).fillna("")
-    frame["paid_month"] = frame["key"].map(when["month"]).astype(object).fillna(0).astype(int)
-    sources = when["source"] if "source" in when else pd.Series(dtype=object)
-    frame["paid_source"] = frame["key"].map(sources).astype(object).fillna("")
+    hits = _same_people(frame, earlier, frequency, month)
+    for column, default in (("batch_id", ""), ("month", 0), ("source", "")):
+        shown = "paid_before" if column == "batch_id" else f"paid_{column}"
+        frame[shown] = hits[column].reindex(frame.index).fillna(default) if len(hits) else default
+    frame["paid_month"] = frame["paid_month"].astype(int)
     cap = values.get("max_months")
     if cap is not None:
-        base = earlier.assign(base=earlier["key"].str.split("|").str[0])
-        used = base[base["month"] < month].groupby("base")["month"].nunique()
-        frame["months_paid"] = frame["key_base"].map(used).astype(object).fillna(0).astype(int)
+        months = _months_paid(frame, paid[(paid["rule"] == code) & (paid["month"] != month)])
+        frame["months_paid"] = months
         frame["capped"] = frame["months_paid"] >= int(cap)
     else:
         frame["capped"] = False
-    frame["payable"] = frame["eligible"] & frame["paid_before"].eq("") & ~frame["capped"]
+    payee = frame["payee_id"].astype(str).ne("") & frame["key_base"].astype(str).ne("")
+    frame["payable"] = frame["eligible"] & frame["paid_before"].eq("") & ~frame["capped"] & payee
     return frame
+
+
+def _tokens(frame: pd.DataFrame, column: str = "identities") -> pd.DataFrame:
+    """One row per (frame row, person the row is for)."""
+    who = frame[column].fillna("").astype(str).str.split("|")
+    out = pd.DataFrame({"row": frame.index, "who": who}).explode("who")
+    return out[out["who"].ne("")]
+
+
+def _same_people(
+    frame: pd.DataFrame, earlier: pd.DataFrame, frequency: str, month: int
+) -> pd.DataFrame:
+    """Per candidate row, the first earlier live entry (batch_id, month, source) for any
+    of its people in the same scope; rows with none are absent."""
+    if earlier.empty or frame.empty:
+        return pd.DataFrame(columns=["batch_id", "month", "source"])
+    entries = earlier.assign(
+        identities=ledger.identities_of(earlier), scope=ledger.scope_of(earlier)
+    )
+    scope = {"once": "", "yearly": str(month // 100)}.get(frequency, str(month))
+    entries = entries[entries["scope"].eq(scope)]
+    if "source" not in entries:
+        entries = entries.assign(source="")
+    paid_for = _tokens(entries.reset_index(drop=True)).merge(
+        entries.reset_index(drop=True)[["batch_id", "month", "source"]],
+        left_on="row", right_index=True,
+    )  # fmt: skip
+    wanted = _tokens(frame)
+    found = wanted.merge(paid_for.drop(columns="row"), on="who").sort_values(["row", "month"])
+    return found.drop_duplicates("row").set_index("row")[["batch_id", "month", "source"]]
+
+
+def _months_paid(frame: pd.DataFrame, entries: pd.DataFrame) -> pd.Series:
+    """Per candidate row: the distinct months the ledger paid any of its people, any time."""
+    if entries.empty or frame.empty:
+        return pd.Series(0, index=frame.index, dtype=int)
+    entries = entries.assign(identities=ledger.identities_of(entries)).reset_index(drop=True)
+    paid_for = _tokens(entries).merge(entries[["month"]], left_on="row", right_index=True)
+    months = _tokens(frame).merge(paid_for.drop(columns="row"), on="who")
+    counted = months.groupby("row")["month"].nunique()
+    return counted.reindex(frame.index).fillna(0).astype(int)
 
 
 def lines_of(evaluations: Mapping[str, Evaluation], policy: Policy) -> pd.DataFrame:

@@ -294,7 +294,19 @@ def check_reads(
     problems = problem_report(kind, normalised, cases, headers, lang)
     if sheet_gaps:
         problems = pd.concat([_gap_problems(kind, sheet_gaps, lang), problems], ignore_index=True)
-    bad_index = sorted(set(cases.loc[cases["code"].isin(REJECT_CODES), "index"]))
+    rejecting = cases["code"].isin(REJECT_CODES)
+    if "_absurd" in normalised and len(cases):  # a month or amount no export can hold
+        absurd = normalised["_absurd"].reindex(cases["index"]).fillna(False).to_numpy(dtype=bool)
+        rejecting |= absurd & cases["code"].isin(("bad_date", "bad_number")).to_numpy()
+        hit = problems["_index"].isin(cases.loc[rejecting, "index"]) & problems["code"].isin(
+            ("bad_date", "bad_number")
+        )
+        problems.loc[hit, "severity"] = "rejected"
+        problems.loc[hit, "message"] = [
+            text("absurd_value", lang, header=h, value=v)
+            for h, v in zip(problems.loc[hit, "header"], problems.loc[hit, "value"], strict=True)
+        ]
+    bad_index = sorted(set(cases.loc[rejecting, "index"]))
     rejected = _rejected_rows(raw, bad_index, problems)
     if len(rejected) and "_sender_township" in normalised:
         rejected.insert(

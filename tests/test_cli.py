@@ -42,7 +42,11 @@ def small_roster(folder: Path) -> Path:
     )
     xlsx(
         folder / "2-三合街道.xlsx",
-        [HEADER, person(5, 乡镇="三合街道"), person(6, 乡镇="三合街道", 身份证号码=valid_id(1))],
+        [
+            HEADER,
+            person(5, 乡镇="三合街道"),
+            person(6, 乡镇="三合街道", 身份证号码=valid_id(1), 姓名="测试1"),
+        ],
     )
     return folder
 

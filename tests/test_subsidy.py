@@ -220,6 +220,7 @@ def test_workshop_cap_counts_committed_months(world, tmp_path):
             rule="workshop_monthly",
             key=f"{ids['shop_ok']}|{month}",
             person_id=ids["shop_ok"],
+            payee_id=employer(50),
             amount_fen=50000,
         )
         ledger.commit_batch(

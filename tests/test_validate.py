@@ -44,7 +44,7 @@ def roster_with_every_problem(tmp_path):
         person(6, 身份证号码=int(valid_id(6))),
         person(7, 身份证号码=None),
         person(8, 姓名=None),
-        person(9, 身份证号码=valid_id(1)),
+        person(9, 身份证号码=valid_id(1), 姓名="测试1"),
         person(10, 乡镇="丰都镇"),
         person(11, 人员类别="贫困户2"),
         person(12, 劳动技能="强劳动力"),
@@ -99,12 +99,24 @@ def test_warnings_are_kept_and_normalised(tmp_path):
 def test_duplicate_across_files_keeps_first_in_name_order(tmp_path):
     same = valid_id(7)
     xlsx(tmp_path / "b-三合街道.xlsx", [HEADER, person(1, 乡镇="三合街道", 身份证号码=same)])
-    xlsx(tmp_path / "a-虎威镇.xlsx", [HEADER, person(2, 身份证号码=same)])
+    xlsx(tmp_path / "a-虎威镇.xlsx", [HEADER, person(2, 身份证号码=same, 姓名="测试1")])
     checked = check_paths([tmp_path], "roster", on=AS_OF)
     assert list(checked.valid["township"]) == ["虎威镇"]
     dup = checked.problems.iloc[0]
     assert (dup.file, dup.code) == ("b-三合街道.xlsx", "duplicate_person")
     assert "a-虎威镇.xlsx（Sheet1）第2行" in dup.message
+
+
+def test_one_id_under_two_names_rejects_every_row_and_returns_them_to_both(tmp_path):
+    same = valid_id(7)
+    xlsx(tmp_path / "b-三合街道.xlsx", [HEADER, person(1, 乡镇="三合街道", 身份证号码=same)])
+    xlsx(tmp_path / "a-虎威镇.xlsx", [HEADER, person(2, 身份证号码=same), person(3)])
+    checked = check_paths([tmp_path], "roster", on=AS_OF)
+    assert list(checked.valid["name"]) == ["测试3"]  # neither of the two is used
+    conflict = checked.problems[checked.problems["code"] == "id_name_conflict"]
+    assert list(conflict["file"]) == ["a-虎威镇.xlsx", "b-三合街道.xlsx"]
+    assert "测试1" in conflict.iloc[0].message and "测试2" in conflict.iloc[1].message
+    assert set(checked.rejected["_township"]) == {"虎威镇", "三合街道"}  # back to both
 
 
 def test_empty_township_from_title_or_file_name(tmp_path):

@@ -98,6 +98,7 @@ def _code_title(code: str, lang: str) -> str:
         "id_15_digit": ("15位旧号码已升级", "15-digit ID upgraded"),
         "missing_required": ("缺少必填项", "required field empty"),
         "duplicate_person": ("人员重复", "duplicate person"),
+        "id_name_conflict": ("同一号码不同姓名", "one ID, two names"),
         "unknown_township": ("乡镇无法识别", "unknown township"),
         "bad_date": ("日期无法识别", "bad date"),
         "bad_number": ("数值或号码有误", "bad number"),

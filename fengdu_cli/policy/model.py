@@ -48,6 +48,27 @@ RULE_CODES: tuple[str, ...] = (
     "incubator_award",
 )
 
+# How often each rule pays: part of the rule, not of a policy file — the ledger keys on it,
+# so a file that changed it would make what was paid once look unpaid (DESIGN §6).
+RULE_FREQUENCY: Mapping[str, str] = MappingProxyType(
+    {
+        "hire_once": "once",
+        "workshop_monthly": "monthly",
+        "work_training": "monthly",
+        "startup_household": "once",
+        "travel": "yearly",
+        "job_seeking_once": "once",
+        "shandong_stable": "once",
+        "insurance_subsidy": "monthly",
+        "loan_interest": "monthly",
+        "public_post": "monthly",
+        "yulu": "yearly",
+        "job_intro": "once",
+        "base_award": "yearly",
+        "student_job_seeking": "once",
+        "incubator_award": "yearly",
+    }
+)
 PAYEES = ("person", "household", "employer", "agency", "workshop")
 FREQUENCIES = ("once", "yearly", "monthly")
 ROUNDINGS = ("none", "fen", "yuan")
@@ -253,6 +274,12 @@ POLICY_MESSAGES: dict[str, dict[str, str]] = {
     "policy_unknown_category": {
         "zh": "“{key}” 中的人员类别“{value}”不是花名册的类别；可选：{choices}",
         "en": "Category '{value}' in '{key}' is not a roster category; allowed: {choices}",
+    },
+    "policy_fixed_frequency": {
+        "zh": "补贴“{rule}”的频次 frequency = {value} 不能改：该补贴按通知是 {fixed}"
+        "（once 每人一次 / yearly 每年一次 / monthly 按月），台账按此记录已发放的，改了会重复发放",
+        "en": "The frequency of rule '{rule}' cannot be {value}: the notice makes it {fixed}, "
+        "and the ledger records what was paid by it; changing it would pay again",
     },
     "policy_bad_bool": {
         "zh": "“{key}” = {value} 应为 true 或 false（不加引号）",
@@ -528,6 +555,9 @@ class _Checker:
             ("rounding", ROUNDINGS),
         ):
             self.choice(code, table, key, allowed)
+        if table.get("frequency") in FREQUENCIES and table["frequency"] != RULE_FREQUENCY[code]:
+            self.add("policy_fixed_frequency", f"rules.{code}", "frequency", code,
+                     value=_shown(table["frequency"]), fixed=RULE_FREQUENCY[code])  # fmt: skip
         periods = self.periods(code, table.get("values"), period_end)
         if len(self.problems) > before:
             return None

@@ -20,7 +20,7 @@ from fengdu_cli.reconcile import Matched, Window
 
 LINE_COLUMNS = [
     "rule", "payee_type", "payee_id", "payee_name", "township", "village", "household_id",
-    "person_id", "person_name", "amount_fen", "period", "key", "basis",
+    "person_id", "person_name", "amount_fen", "period", "key", "basis", "identities",
 ]  # fmt: skip
 
 

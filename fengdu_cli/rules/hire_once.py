@@ -121,6 +121,7 @@ def evaluate(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:
     out["payee_name"] = ids.map(best["employer_name"]).astype(object).fillna("").to_numpy()
     out["amount_fen"] = amount_fen(values)
     out["key_base"] = ids.to_numpy()
+    out["identities"] = ids.to_numpy()  # the person hired: once, whoever hires them
     out["basis"] = (
         "脱贫人口"
         + out["person_name"].astype(str)

@@ -68,5 +68,6 @@ def paid_to_person(out: pd.DataFrame, amount, basis) -> pd.DataFrame:
     out["payee_id"] = out["person_id"]
     out["payee_name"] = out["person_name"]
     out["key_base"] = out["person_id"]
+    out["identities"] = out["person_id"]
     out["basis"] = basis
     return out

@@ -37,6 +37,23 @@ CONDITIONS = (
 )
 
 
+def household_identities(
+    state: pd.DataFrame, owners: pd.Series, households: pd.Series
+) -> np.ndarray:
+    """Per business: who its household is — the owner, every roster member of the owner's
+    household, and the household's number ('|'-joined; 户:<户编号>)."""
+    members: dict[str, list[str]] = {}
+    if "household_id" in state:
+        listed = state[state["household_id"].fillna("").astype(str).ne("")]
+        members = listed.groupby("household_id")["id_number"].agg(sorted).to_dict()
+    out = []
+    for owner, household in zip(owners, households, strict=True):
+        people = {owner, *members.get(household, [])} if household else {owner}
+        tokens = sorted(people) + ([f"户:{household}"] if household else [])
+        out.append("|".join(tokens))
+    return np.array(out, dtype=object)
+
+
 def display_values(values: Mapping[str, object], month: int) -> dict[str, object]:
     """The values with the latest registration date that has operated long enough at m."""
     months = int(values["min_operating_months"])
@@ -104,14 +121,16 @@ def evaluate(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:
     out["c_employees"] = (employees >= int(values["min_employees"])).to_numpy()
     out["v_employees"] = employees.astype(str).add("人").to_numpy()
     out["payee_type"] = "household"
-    out["payee_id"] = out["household_id"]
+    household = out["household_id"].astype(str)
+    # paid to the household (its 户编号, or the owner when the roster gives none); once per
+    # household, known by its members' IDs so a blank or changed 户编号 is no new household
+    out["payee_id"] = np.where(household != "", household, out["person_id"])
+    out["identities"] = household_identities(ctx.state, out["person_id"], household)
     out["payee_name"] = out["person_name"].astype(str) + "户"
     out["business_code"] = firms["business_code"].to_numpy()
     out["business_name"] = firms.get("business_name", firms["business_code"]).to_numpy()
     out["amount_fen"] = amount_fen(values)
-    out["key_base"] = np.where(
-        out["household_id"].astype(str) != "", out["household_id"], "owner:" + out["person_id"]
-    )
+    out["key_base"] = out["person_id"]
     out["basis"] = (
         out["business_name"].astype(str)
         + "（"
@@ -126,7 +145,7 @@ def evaluate(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:
     unknown["operating"] = gaps.reasons(firms, "businesses", "registration_date").to_numpy()
     out = finish(out, CONDITIONS, values, unknown)
     # one per household: a later business of a household already eligible is not paid again
-    earlier = out.groupby("key_base")["eligible"].transform(
+    earlier = out.groupby(out["payee_id"])["eligible"].transform(
         lambda s: s.shift(fill_value=False).cummax()
     )
     dup = out["eligible"] & earlier.astype(bool)

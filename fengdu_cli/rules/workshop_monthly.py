@@ -74,6 +74,7 @@ def evaluate(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:
     out["payee_name"] = out["payee_id"].map(names).astype(object).fillna("").to_numpy()
     out["amount_fen"] = amount_fen(values)
     out["key_base"] = ids.to_numpy()
+    out["identities"] = ids.to_numpy()
     out["basis"] = "在" + out["payee_name"] + "稳定就业（" + out["v_stable"] + "）"
     unknown = person_unknowns(state, CONDITIONS, ids)
     return finish(out, CONDITIONS, values, unknown)

@@ -1,0 +1,206 @@
+"""Every way found to pay someone twice, each reproduced first (the ledger under attack)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pandas as pd
+import pytest
+
+from fengdu_cli import dates, ledger
+from fengdu_cli.policy import check_policy
+from fengdu_cli.subsidy import compute_subsidies
+from fengdu_cli.validate import check_paths
+from tests.makers import INSURANCE_HEADER, csv_file, employer
+from tests.test_subsidy import M, World, months, payees, pid, world  # noqa: F401
+
+FRESH = {"new_db": True, "no_history": True}
+
+
+def _business_month(tmp_path, household: str, owner_row_extra=None):
+    """An owner with a spouse; a business with 3 employees insured 2024-01..06."""
+    w = World()
+    owner = w.add(15, 户编号=household, **(owner_row_extra or {}))
+    spouse = w.add(16, 户编号=household or "")
+    staff = [pid("19900101", 200 + k) for k in range(3)]
+    for k, sid in enumerate(staff):
+        w.contrib.extend([(sid, f"员工{k}", employer(71), p, "企业职工基本养老保险")
+                          for p in months(202401, 202407)])  # fmt: skip
+    return w, owner, spouse
+
+
+def test_a_blank_then_filled_household_number_is_one_household(tmp_path):
+    db = tmp_path / "f.db"
+    w, owner, _ = _business_month(tmp_path, household="")
+    root = w.write(
+        tmp_path / "june", businesses=[["甲商店", employer(71), "测试15", owner, "2023-01-01"]]
+    )
+    june = compute_subsidies(root, M, db, commit=True, **FRESH)
+    assert payees(june, "startup_household") == {owner: 800000}
+    w, owner, _ = _business_month(tmp_path, household="H15")  # the 户编号 filled in July
+    root = w.write(
+        tmp_path / "july", businesses=[["甲商店", employer(71), "测试15", owner, "2023-01-01"]]
+    )
+    july = compute_subsidies(root, 202407, db, commit=True)
+    assert payees(july, "startup_household") == {}
+    frame = july.evaluations["startup_household"].frame
+    assert frame["paid_before"].iloc[0] == june.batch_id
+
+
+def test_a_second_business_of_the_same_household_under_the_spouse_is_not_paid(tmp_path):
+    db = tmp_path / "f.db"
+    w, owner, spouse = _business_month(tmp_path, household="H15")
+    root = w.write(
+        tmp_path / "june", businesses=[["甲商店", employer(71), "测试15", owner, "2023-01-01"]]
+    )
+    compute_subsidies(root, M, db, commit=True, **FRESH)
+    w, owner, spouse = _business_month(tmp_path, household="H15")
+    root = w.write(
+        tmp_path / "july", businesses=[["乙商店", employer(71), "测试16", spouse, "2023-01-01"]]
+    )
+    assert payees(compute_subsidies(root, 202407, db), "startup_household") == {}
+
+
+def test_a_payment_without_a_payee_is_never_written(tmp_path):
+    conn = ledger.connect(tmp_path / "f.db")
+    line = {c: "" for c in ledger.PAYMENT_COLUMNS} | {
+        "rule": "travel", "key": "x|2024", "amount_fen": 5000, "person_id": "x",
+    }  # fmt: skip
+    with pytest.raises(ValueError, match="without a payee"):
+        ledger.commit_batch(conn, "2024-06-T", M, 1, pd.DataFrame([line]), "x", {})
+    assert conn.execute("SELECT COUNT(*) FROM payments").fetchone()[0] == 0
+
+
+def test_a_policy_file_cannot_change_how_often_a_rule_pays(tmp_path):
+    from importlib import resources
+
+    text = resources.files("fengdu_cli").joinpath("data/policy.toml").read_text(encoding="utf-8")
+    changed = text.replace('frequency = "once"', 'frequency = "yearly"', 1)  # hire_once
+    path = tmp_path / "p.toml"
+    path.write_text(changed, encoding="utf-8")
+    assert [(p.code, p.rule) for p in check_policy(path)] == [
+        ("policy_fixed_frequency", "hire_once")
+    ]
+
+
+def test_once_ever_holds_whatever_form_an_old_key_has(world, tmp_path):  # noqa: F811
+    root, ids = world
+    db = tmp_path / "f.db"
+    conn = ledger.connect(db)
+    run = ledger.start_run(conn, "test", None)
+    line = {c: "" for c in ledger.PAYMENT_COLUMNS} | {
+        "rule": "job_seeking_once", "key": f"owner:{ids['guangdong']}|2023", "payee_id": "x",
+        "amount_fen": 50000,
+    }  # fmt: skip
+    ledger.commit_batch(conn, "2023-05-T", 202305, run, pd.DataFrame([line]), "x", {})
+    conn.close()
+    assert ids["guangdong"] not in payees(compute_subsidies(root, M, db), "job_seeking_once")
+
+
+def _insurance(root, rows):
+    lines = [",".join(INSURANCE_HEADER)] + [
+        f"{i},{n},{c},{p},{t},{b},{e},{q}" for i, n, c, p, t, b, e, q in rows
+    ]
+    csv_file(root / "insurance" / "insurance.csv", lines)
+
+
+def test_a_refund_row_nets_out_its_month(tmp_path):
+    w = World()
+    person = w.add(1, job=(1, "2022-01-01", None, "重庆市丰都县"))
+    root = w.write(tmp_path / "data")
+    rows = [
+        (person, "测试1", employer(1), p, "养老", 4000, 640, 320) for p in months(202307, 202406)
+    ]
+    rows.append((person, "测试1", employer(1), 202312, "养老", 4000, -640, -320))  # 退费
+    _insurance(root, rows)
+    result = compute_subsidies(root, M, tmp_path / "f.db")
+    frame = result.evaluations["hire_once"].frame.set_index("person_id")
+    assert frame.loc[person, "v_insured"] == "6个月"  # 2024-01..06 after the refunded month
+    assert person not in payees(result, "hire_once")
+
+
+@pytest.mark.parametrize(("period", "amount"), [(203001, 640), (202405, "1e308"), (198001, 640)])
+def test_absurd_months_and_amounts_are_rejected_rows(tmp_path, period, amount):
+    path = csv_file(
+        tmp_path / "i.csv",
+        [",".join(INSURANCE_HEADER), f"{pid('19800101', 1)},甲,{employer(1)},{period},养老,4000,{amount},320"],
+    )  # fmt: skip
+    checked = check_paths([path], "insurance", on=dates.last_day(M))
+    assert checked.rows_rejected == 1 and checked.rows_valid == 0
+    assert (checked.problems["severity"] == "rejected").all()
+
+
+def test_a_cap_counts_later_months_too(world, tmp_path):  # noqa: F811
+    root, ids = world
+    db = tmp_path / "f.db"
+    conn = ledger.connect(db)
+    run = ledger.start_run(conn, "test", None)
+    for month in dates.months_range(202407, 202706):  # 36 months committed after June
+        line = {c: "" for c in ledger.PAYMENT_COLUMNS} | {
+            "rule": "workshop_monthly", "key": f"{ids['shop_ok']}|{month}", "payee_id": "w",
+            "person_id": ids["shop_ok"], "amount_fen": 50000, "identities": ids["shop_ok"],
+        }  # fmt: skip
+        ledger.commit_batch(conn, f"{month}-T", month, run, pd.DataFrame([line]), "x", {})
+    conn.close()
+    june = compute_subsidies(root, M, db)
+    assert ids["shop_ok"] not in payees(june, "workshop_monthly")
+    assert (
+        june.evaluations["workshop_monthly"]
+        .frame.set_index("person_id")
+        .loc[ids["shop_ok"], "months_paid"]
+        == 36
+    )
+
+
+def test_insert_or_replace_cannot_rewrite_the_ledger(world, tmp_path):  # noqa: F811
+    root, _ = world
+    db = tmp_path / "f.db"
+    june = compute_subsidies(root, M, db, commit=True, **FRESH)
+    ledger.void_batch(ledger.connect(db), june.batch_id, "名单有误")
+    conn = sqlite3.connect(db)
+    first = conn.execute("SELECT entry_id, key FROM payments LIMIT 1").fetchone()
+    for sql in (
+        f"INSERT OR REPLACE INTO payments (entry_id, batch_id, month, rule, key, amount_fen, created)"
+        f" VALUES ({first[0]}, '2024-06-R1', 202406, 'travel', 'x', 1, 'now')",
+        "INSERT OR REPLACE INTO voids (void_id, batch_id, month, reason, created) "
+        "VALUES (1, '2024-06-R1', 202406, 'x', 'now')",
+        "UPDATE voids SET reason = 'x'",
+        "DELETE FROM chain",
+    ):
+        with pytest.raises(sqlite3.IntegrityError):
+            conn.execute(sql)
+    assert ledger.check_ledger(ledger.connect(db)) == []
+    # what SQL still lets through, the chain tells
+    conn.execute("INSERT INTO batches (batch_id, month, run_id, committed, policy_sha256, inputs,"
+                 " lines, total_fen) VALUES ('2024-05-X', 202405, 1, 'now', '', '{}', 0, 0)")  # fmt: skip
+    conn.commit()
+    conn.close()
+    assert any("不在台账链中" in p for p in ledger.check_ledger(ledger.connect(db)))
+
+
+def test_ledger_check_finds_a_row_changed_behind_its_back(world, tmp_path):  # noqa: F811
+    root, _ = world
+    db = tmp_path / "f.db"
+    compute_subsidies(root, M, db, commit=True, **FRESH)
+    conn = sqlite3.connect(db)
+    conn.execute("DROP TRIGGER payments_append_only_u")  # someone with the file and sqlite3
+    conn.execute("UPDATE payments SET amount_fen = 999999 WHERE entry_id = 3")
+    conn.commit()
+    conn.close()
+    problems = ledger.check_ledger(ledger.connect(db))
+    assert any("payments 3 的内容与入账时不同" in p for p in problems)
+
+
+def test_ledger_check_masks_ids(world, tmp_path):  # noqa: F811
+    root, ids = world
+    db = tmp_path / "f.db"
+    compute_subsidies(root, M, db, commit=True, **FRESH)
+    conn = sqlite3.connect(db)
+    conn.execute("DROP TRIGGER payments_no_replace")
+    conn.execute("INSERT INTO payments (batch_id, month, rule, key, amount_fen, entry, created) "
+                 "SELECT batch_id, month, rule, key, amount_fen, entry, created FROM payments "
+                 "WHERE rule = 'hire_once'")  # fmt: skip
+    conn.commit()
+    conn.close()
+    text = "\n".join(ledger.check_ledger(ledger.connect(db)))
+    assert "hire_once" in text and ids["hire12"] not in text
