@@ -699,15 +699,13 @@ def subsidy(
 ) -> int:
     """计算补贴，生成发放花名册、银行文件和公示名单。Compute the month's subsidy lists."""
     from fengdu_cli.io.columns_toml import columns_for
-    from fengdu_cli.io.subsidy_files import write_subsidy_files
-    from fengdu_cli.subsidy import compute_subsidies
+    from fengdu_cli.io.subsidy_files import compute_and_write
 
     config = columns_for(columns, [data])
-    result = compute_subsidies(
-        data, _month(month), db, policy_path=policy, commit=commit, lang=lang, columns=config,
-        no_history=no_history, new_db=new_db,
+    result, written = compute_and_write(
+        data, _month(month), db, out, policy_path=policy, commit=commit, lang=lang,
+        columns=config, no_history=no_history, new_db=new_db,
     )  # fmt: skip
-    written = write_subsidy_files(result, out)
     if json_:
         _print_json(result.summary())
     elif not quiet:
@@ -956,6 +954,31 @@ def ledger_void(
     return 0
 
 
+@ledger_app.command("files")
+@_guarded
+def ledger_files(
+    month: MonthOpt,
+    out: OutOpt = Path("out"),
+    db: DbOpt = Path("fengdu.db"),
+    policy: PolicyOpt = None,
+    json_: JsonOpt = False,
+    lang: LangOpt = "zh",
+    debug: DebugOpt = False,
+) -> int:
+    """重新写出某月已入账批次的发放文件（花名册、CSV、公示名单），内容取自台账。"""
+    from fengdu_cli.io.subsidy_files import rewrite_batch_files
+
+    result, written = rewrite_batch_files(_month(month), db, out, policy)
+    if json_:
+        _print_json({"batch_id": result.batch_id, "written": [str(p) for p in written]})
+    else:
+        console = _console()
+        console.print(f"批次 {result.batch_id}：{len(result.lines)} 笔")
+        for path in written:
+            console.print(("已写入：" if lang == "zh" else "Written: ") + str(path))
+    return 0
+
+
 @ledger_app.command("import")
 @_guarded
 def ledger_import(
@@ -1084,9 +1107,9 @@ def run_month(
     from fengdu_cli.io.columns_toml import columns_for
     from fengdu_cli.io.reconcile_report import write_reconcile
     from fengdu_cli.io.reports import write_problem_report, write_return_lists
-    from fengdu_cli.io.subsidy_files import write_subsidy_files
+    from fengdu_cli.io.subsidy_files import compute_and_write
     from fengdu_cli.monthly import reconcile_month
-    from fengdu_cli.subsidy import compute_subsidies, read_month
+    from fengdu_cli.subsidy import read_month
 
     m = _month(month)
     if commit and not new_db and not Path(db).exists():  # reconcile would create it: refuse first
@@ -1098,11 +1121,11 @@ def run_month(
     written = [write_problem_report(roster, label / "roster-problems.xlsx", lang)]
     written += write_return_lists(roster, label / "退回清单", lang)
     written += write_reconcile(reconciled, out, split_by_township=True)
-    subsidies = compute_subsidies(
-        data, m, db, policy_path=policy, commit=commit, lang=lang, checked=checked,
+    subsidies, files = compute_and_write(
+        data, m, db, out, policy_path=policy, commit=commit, lang=lang, checked=checked,
         no_history=no_history, new_db=new_db,
     )  # fmt: skip
-    written += write_subsidy_files(subsidies, out)
+    written += files
     if json_:
         _print_json(
             {

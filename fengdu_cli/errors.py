@@ -43,6 +43,12 @@ class LockError(FengduError):
     exit_code = 4
 
 
+class OutputError(FengduError):
+    """An output could not be written (a full disk, a folder that is a file)."""
+
+    exit_code = 5
+
+
 class InternalError(FengduError):
     """A bug: something the code did not expect."""
 

@@ -465,6 +465,15 @@ def commit_import(
     return batch_id
 
 
+def batch_run_summary(conn: sqlite3.Connection, batch_id: str) -> dict:
+    """The summary the run that committed ``batch_id`` stored (rules computed, skipped)."""
+    row = conn.execute(
+        "SELECT r.summary FROM batches b JOIN runs r ON r.run_id = b.run_id WHERE b.batch_id = ?",
+        (batch_id,),
+    ).fetchone()
+    return json.loads(row[0]) if row and row[0] else {}
+
+
 def batch_lines(conn: sqlite3.Connection, batch_id: str) -> pd.DataFrame:
     """The payment lines of a batch, in the order they were committed."""
     return pd.read_sql_query(

@@ -220,6 +220,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": '冲销必须写明原因：--reason "…"',
         "en": 'A void needs a reason: --reason "…"',
     },
+    "files_after_commit": {
+        "zh": "批次 {batch} 已入账（台账已记录，不要再次入账），但发放文件没能写入 {out}（{detail}）。"
+        "腾出空间或改正输出文件夹后，运行 fengdu ledger files --month {month} --out 文件夹 重新写出",
+        "en": "Batch {batch} is committed (recorded: do not commit again), but its files could not "
+        "be written to {out} ({detail}). Free space or fix the folder, then run "
+        "fengdu ledger files --month {month} --out FOLDER to write them again",
+    },
     "void_what": {
         "zh": "请用 --month 指定要冲销的月份，或用 --batch 指定批次（二者选一）",
         "en": "Say what to void: --month for a month's batch, or --batch for a batch id (one of them)",

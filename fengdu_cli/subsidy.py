@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from fengdu_cli import dates, ledger
 from fengdu_cli.errors import UsageError
 from fengdu_cli.io.columns import FOLDERS
 from fengdu_cli.io.columns_toml import ColumnsConfig, columns_for
+from fengdu_cli.io.write import Staging
 from fengdu_cli.monthly import read_inputs
 from fengdu_cli.policy import RULE_CODES, Policy, load_policy
 from fengdu_cli.reconcile import Matched, as_of, contributed, match, person_state
@@ -365,6 +366,7 @@ def compute_subsidies(
     columns: ColumnsConfig | None = None,
     no_history: bool = False,
     new_db: bool = False,
+    stage: Callable[[SubsidyResult], Staging] | None = None,
 ) -> SubsidyResult:
     """Compute ``month``'s payment lines; with ``commit`` record them in the ledger.
 
@@ -375,6 +377,9 @@ def compute_subsidies(
     refused (UsageError, exit 2) while the ledger knows nothing paid before the month —
     no import, no earlier batch — and the policy began earlier, unless ``no_history``.
     A trial run never creates a database either: without one, nothing was paid.
+
+    ``stage`` writes a new batch's files to temporary names before the commit (see
+    :class:`fengdu_cli.io.write.Staging`); the caller puts them in place afterwards.
     """
     policy = load_policy(policy_path)
     checked, matched, state = load_month(data, month, lang, checked, columns)
@@ -417,13 +422,23 @@ def compute_subsidies(
                 )  # fmt: skip
             else:
                 batch_id = f"{dates.month_text(month)}-R{run_id}"
-                if commit:
-                    ledger.commit_batch(conn, batch_id, month, run_id, fresh, policy.sha256, inputs)
                 result = SubsidyResult(
                     month, policy, fresh.assign(batch_id=batch_id), computed, skipped, batch_id,
                     commit, commit, evaluations, checked, inputs,
                     history_missing=history_missing and not commit,
                 )  # fmt: skip
+                if commit:
+                    # the batch's files first (to temporary names): money is never recorded
+                    # for files that could not be written
+                    staged = stage(result) if stage is not None else None
+                    try:
+                        ledger.commit_batch(
+                            conn, batch_id, month, run_id, fresh, policy.sha256, inputs
+                        )
+                    except BaseException:
+                        if staged is not None:
+                            staged.discard()
+                        raise
             ledger.finish_run(conn, run_id, result.summary())
         finally:
             conn.close()

@@ -302,8 +302,8 @@ def test_demo_makes_data_and_runs_the_month(tmp_path):
         "roster-clean.xlsx",
         "reconcile-2024-06.xlsx",
         "warnings-2024-06.csv",
-        "payments-2024-06.xlsx",
-        "publicity-2024-06.xlsx",
+        "payments-2024-06-试算.xlsx",
+        "publicity-2024-06-试算.xlsx",
     ):
         assert (tmp_path / "out" / name).exists(), name
     assert (tmp_path / "out" / "demo.db").exists()  # the demo keeps its own database

@@ -204,3 +204,61 @@ def test_ledger_check_masks_ids(world, tmp_path):  # noqa: F811
     conn.close()
     text = "\n".join(ledger.check_ledger(ledger.connect(db)))
     assert "hire_once" in text and ids["hire12"] not in text
+
+
+def test_files_that_cannot_be_written_leave_nothing_committed(world, tmp_path):  # noqa: F811
+    from fengdu_cli.io.subsidy_files import compute_and_write
+
+    root, _ = world
+    db = tmp_path / "f.db"
+    out = tmp_path / "out"
+    out.write_text("a file where the output folder should be", encoding="utf-8")
+    with pytest.raises(OSError):
+        compute_and_write(root, M, db, out, commit=True, **FRESH)
+    conn = ledger.connect(db)
+    assert conn.execute("SELECT COUNT(*) FROM batches").fetchone()[0] == 0
+
+
+def test_a_failure_after_the_commit_says_so_and_the_files_can_be_written_again(
+    world,
+    tmp_path,
+    monkeypatch,
+):
+    from typer.testing import CliRunner
+
+    from fengdu_cli.cli import app
+    from fengdu_cli.io import write
+
+    root, _ = world
+    db, out = tmp_path / "f.db", tmp_path / "out"
+
+    def full_disk(self):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(write.Staging, "publish", full_disk)
+    args = ["subsidy", "--month", "2024-06", "--data", str(root), "--db", str(db), "--out",
+            str(out), "--commit", "--new-db", "--no-history"]  # fmt: skip
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 5
+    assert "已入账" in result.output and "fengdu ledger files --month 2024-06" in result.output
+    assert not (out / "payments-2024-06.csv").exists()
+    monkeypatch.undo()
+    again = CliRunner().invoke(app, ["ledger", "files", "--month", "2024-06", "--db", str(db),
+                                     "--out", str(out)])  # fmt: skip
+    assert again.exit_code == 0
+    assert (out / "payments-2024-06.csv").exists() and (out / "payments-2024-06.xlsx").exists()
+    assert not list(out.glob(".*"))  # no temporary file left behind
+
+
+def test_only_a_committed_batch_writes_the_plain_names(world, tmp_path):  # noqa: F811
+    from fengdu_cli.io.subsidy_files import compute_and_write
+
+    root, _ = world
+    db, out = tmp_path / "f.db", tmp_path / "out"
+    _trial, files = compute_and_write(root, M, db, out)
+    assert {p.name for p in files} >= {"payments-2024-06-试算.csv", "payments-2024-06-试算.xlsx"}
+    assert not (out / "payments-2024-06.csv").exists()
+    committed, files = compute_and_write(root, M, db, out, commit=True, **FRESH)
+    csv = (out / "payments-2024-06.csv").read_text(encoding="utf-8-sig")
+    assert committed.batch_id in csv and "试算" not in csv
+    assert "试算" in (out / "payments-2024-06-试算.csv").read_text(encoding="utf-8-sig")

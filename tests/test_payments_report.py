@@ -254,7 +254,7 @@ def test_no_lines_at_all(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(path)
     assert all(_rows(ws)[0][0] == NO_LINES for ws in book.worksheets)
     assert book.worksheets[0]["A1"].value == "丰都县2024年12月一次性吸纳就业补贴发放花名册"
-    assert payments_csv(empty).columns.tolist() == PAYMENT_CSV_COLUMNS
+    assert payments_csv(empty).columns.tolist()[: len(PAYMENT_CSV_COLUMNS)] == PAYMENT_CSV_COLUMNS
 
 
 def test_sheet_names_are_excel_safe() -> None:
@@ -331,7 +331,8 @@ def test_publicity_persons_only_header(lines: pd.DataFrame, tmp_path: Path) -> N
 
 def test_payments_csv(lines: pd.DataFrame, book, tmp_path: Path) -> None:
     csv = payments_csv(lines)
-    assert csv.columns.tolist() == PAYMENT_CSV_COLUMNS == [
+    assert csv.columns.tolist() == [*PAYMENT_CSV_COLUMNS, "batch_id"]  # DESIGN's, then the batch
+    assert PAYMENT_CSV_COLUMNS == [
         "rule", "payee_type", "payee_id", "payee_name", "township",
         "person_id", "person_name", "amount", "period", "basis",
     ]  # fmt: skip

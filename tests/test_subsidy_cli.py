@@ -39,17 +39,18 @@ def test_csv_json_and_workbook_totals_agree(world, tmp_path):  # noqa: F811
     assert result.exit_code == 0, result.output
     summary = json.loads(result.output)
     assert {"month", "totals", "counts", "grand_total", "skipped"} <= set(summary)
-    rows = csv_rows(tmp_path / "out" / "payments-2024-06.csv")
+    rows = csv_rows(tmp_path / "out" / "payments-2024-06-试算.csv")
     assert list(rows[0]) == [
         "rule", "payee_type", "payee_id", "payee_name", "township", "person_id", "person_name",
-        "amount", "period", "basis",
+        "amount", "period", "basis", "batch_id",
     ]  # fmt: skip
+    assert all("试算" in r["batch_id"] for r in rows)
     csv_total = sum(Decimal(r["amount"]) for r in rows)
     assert csv_total == Decimal(str(summary["grand_total"])) == Decimal("19850.00")
     for code, total in summary["totals"].items():
         assert sum(Decimal(r["amount"]) for r in rows if r["rule"] == code) == Decimal(str(total))
         assert summary["counts"][code] == sum(1 for r in rows if r["rule"] == code)
-    book = openpyxl.load_workbook(tmp_path / "out" / "payments-2024-06.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "out" / "payments-2024-06-试算.xlsx")
     sheet_totals = []
     for ws in book:
         rows_ = list(ws.iter_rows(values_only=True))
@@ -57,7 +58,7 @@ def test_csv_json_and_workbook_totals_agree(world, tmp_path):  # noqa: F811
         total_row = next(r for r in rows_ if r[1] == "合计")
         sheet_totals.append(Decimal(str(total_row[amount_col])).quantize(Decimal("0.01")))
     assert sum(sheet_totals) == csv_total
-    publicity = openpyxl.load_workbook(tmp_path / "out" / "publicity-2024-06.xlsx")
+    publicity = openpyxl.load_workbook(tmp_path / "out" / "publicity-2024-06-试算.xlsx")
     text = " ".join(
         str(c) for ws in publicity for row in ws.iter_rows(values_only=True) for c in row if c
     )

@@ -25,7 +25,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from fengdu_cli.idcard import mask
-from fengdu_cli.io.write import atomic_path
+from fengdu_cli.io.write import Staging, atomic_path
 from fengdu_cli.money import capital, fen_array, sum_fen, yuan_texts
 from fengdu_cli.townships import TOWNSHIPS
 
@@ -91,8 +91,10 @@ def write_payments_workbook(
     rules: Sequence[tuple[str, str]],
     county: str = "丰都县",
     created: dt.datetime | None = None,
+    staging: Staging | None = None,
 ) -> Path:
-    """Write the 发放花名册: one sheet per rule of ``rules`` (in that order), atomically.
+    """Write the 发放花名册: one sheet per rule of ``rules`` (in that order), atomically
+    (readable by its owner only: it holds full IDs).
 
     ``rules`` lists (code, Chinese name) of every rule computed this month, so a rule
     nobody qualified for still gets its sheet (saying 本月无符合条件人员) — the signed
@@ -102,7 +104,7 @@ def write_payments_workbook(
     frame = _sorted_for_print(_prepared(lines))
     _check_rules(frame, rules)
     period = month_title(month)
-    with atomic_path(target) as tmp:
+    with atomic_path(target, private=True, staging=staging) as tmp:
         book = _new_book(tmp, created, f"{county}{period}就业帮扶补贴发放花名册")
         styles = _Styles(book)
         for (code, name), sheet_name in zip(rules, sheet_names(rules), strict=True):
@@ -124,6 +126,7 @@ def write_publicity_workbook(
     rules: Sequence[tuple[str, str]],
     county: str = "丰都县",
     created: dt.datetime | None = None,
+    staging: Staging | None = None,
 ) -> Path:
     """Write the 公示名单 (one sheet), safe to post on a village notice board.
 
@@ -133,7 +136,7 @@ def write_publicity_workbook(
     """
     frame = _publicity_frame(_prepared(lines), rules)
     columns = _publicity_columns(frame)
-    with atomic_path(target) as tmp:
+    with atomic_path(target, staging=staging) as tmp:
         book = _new_book(tmp, created, f"{county}{month_title(month)}就业帮扶补贴发放公示")
         page = _Page(book.add_worksheet("公示名单"), _Styles(book), columns)
         page.title(f"{county}{month_title(month)}就业帮扶补贴发放公示")
@@ -160,7 +163,11 @@ def payments_csv(lines: pd.DataFrame) -> pd.DataFrame:
     frame = _prepared(lines)
     out = frame[[c for c in PAYMENT_CSV_COLUMNS if c != "amount"]].copy()
     out["amount"] = yuan_texts(frame["amount_fen"])
-    return out[PAYMENT_CSV_COLUMNS].reset_index(drop=True)
+    columns = list(PAYMENT_CSV_COLUMNS)
+    if "batch_id" in frame:  # after DESIGN's columns: the batch, or 试算 on every line
+        out["batch_id"] = frame["batch_id"].astype(str)
+        columns.append("batch_id")
+    return out[columns].reset_index(drop=True)
 
 
 def month_title(month: int) -> str:

@@ -11,8 +11,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import glob
 import os
+import re
 import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,17 +38,80 @@ TEXT_HINTS = (
 )
 
 
-@contextlib.contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; rename it onto ``target`` on success."""
-    target = Path(target)
+STALE_SECONDS = 3600  # a temporary file this old is left over from a run that was killed
+
+
+@dataclass
+class Staging:
+    """Files written to temporary names, put in place together later (or thrown away).
+
+    A payment batch writes its files here first, is committed, and only then are the files
+    moved into place: money is never recorded for files that could not be written.
+    """
+
+    pending: list[tuple[Path, Path, int]] = field(default_factory=list)  # (tmp, target, mode)
+
+    def reserve(self, target: Path, mode: int) -> Path:
+        tmp = _temporary(target)
+        self.pending.append((tmp, target, mode))
+        return tmp
+
+    def publish(self) -> list[Path]:
+        """Move every staged file onto its name; returns the names."""
+        for tmp, target, mode in self.pending:
+            os.chmod(tmp, mode)
+            os.replace(tmp, target)
+        done = [target for _, target, _ in self.pending]
+        self.pending = []
+        return done
+
+    def discard(self) -> None:
+        for tmp, _, _ in self.pending:
+            tmp.unlink(missing_ok=True)
+        self.pending = []
+
+
+def _temporary(target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
+    _clean_stale(target)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix, dir=target.parent)
     os.close(fd)
-    tmp_path = Path(tmp)
+    return Path(tmp)
+
+
+def _clean_stale(target: Path) -> None:
+    """Remove temporary files of ``target`` that a killed run left behind."""
+    now = time.time()
+    for old in target.parent.glob(f".{glob.escape(target.stem)}-*{target.suffix}"):
+        with contextlib.suppress(OSError):
+            if now - old.stat().st_mtime > STALE_SECONDS:
+                old.unlink()
+
+
+def file_mode(private: bool) -> int:
+    """0600 for a file holding personal data (full IDs, phones, accounts); else 0666 − umask."""
+    return 0o600 if private else 0o666 & ~_umask()
+
+
+@contextlib.contextmanager
+def atomic_path(
+    target: Path, *, private: bool = False, staging: Staging | None = None
+) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; rename it onto ``target`` on success (or leave
+    it to ``staging``).  A file holding personal data is made readable by its owner only."""
+    target = Path(target)
+    if staging is not None:
+        tmp = staging.reserve(target, file_mode(private))
+        try:
+            yield tmp
+        except BaseException:
+            staging.discard()
+            raise
+        return
+    tmp_path = _temporary(target)
     try:
         yield tmp_path
-        os.chmod(tmp_path, 0o666 & ~_umask())  # mkstemp makes it private; outputs are shared files
+        os.chmod(tmp_path, file_mode(private))
         os.replace(tmp_path, target)
     finally:
         if tmp_path.exists():
@@ -58,10 +124,29 @@ def _umask() -> int:
     return mask
 
 
-def write_csv(frame: pd.DataFrame, target: Path) -> Path:
-    """UTF-8 with BOM (Excel opens it as Chinese text), atomically."""
-    with atomic_path(target) as tmp:
-        frame.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n")
+# A text cell a spreadsheet would run as a formula (OWASP CSV injection): = + - @ tab CR.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def neutralised(value: object) -> object:
+    """A CSV cell that cannot run as a formula: text starting with = + - @ tab or CR gets a
+    leading ' (a plain negative number stays a number)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def write_csv(
+    frame: pd.DataFrame, target: Path, *, private: bool = False, staging: Staging | None = None
+) -> Path:
+    """UTF-8 with BOM (Excel opens it as Chinese text), atomically, formulas neutralised."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(neutralised)
+    with atomic_path(target, private=private, staging=staging) as tmp:
+        safe.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n")
     return Path(target)
 
 
@@ -78,14 +163,19 @@ class Sheet:
 
 
 def write_workbook(
-    target: Path, sheets: Sequence[Sheet], *, created: dt.datetime | None = None
+    target: Path,
+    sheets: Sequence[Sheet],
+    *,
+    created: dt.datetime | None = None,
+    private: bool = False,
+    staging: Staging | None = None,
 ) -> Path:
     """Write ``sheets`` to one workbook at ``target`` (atomic).
 
     ``created`` fixes the document's creation time, so that the same inputs give a
     byte-identical file (re-running a month must not change its outputs).
     """
-    with atomic_path(target) as tmp:
+    with atomic_path(target, private=private, staging=staging) as tmp:
         book = xlsxwriter.Workbook(
             str(tmp),
             {"strings_to_numbers": False, "strings_to_formulas": False, "nan_inf_to_errors": True},
