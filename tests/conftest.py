@@ -15,3 +15,6 @@ AS_OF = dt.date(2024, 6, 30)
 @pytest.fixture
 def as_of() -> dt.date:
     return AS_OF
+
+
+from tests.test_subsidy import world  # noqa: E402,F401  (the hand-built month, for every test file)

@@ -20,7 +20,7 @@ from fengdu_cli.history import commit_import, plan_import, program_of
 from fengdu_cli.policy import load_policy
 from fengdu_cli.subsidy import compute_subsidies
 from tests.makers import employer, valid_id, wrong_check, xlsx
-from tests.test_subsidy import M, payees, world  # noqa: F401  (the fixture)
+from tests.test_subsidy import M, payees
 
 FOOTER = ["经办人：", None, "审核人：", None, "负责人："]
 
@@ -44,7 +44,7 @@ def roster_list(path, title, header, rows, town="虎威镇"):
 
 
 @pytest.fixture
-def history(world, tmp_path):  # noqa: F811
+def history(world, tmp_path):
     root, ids = world
     folder = tmp_path / "history"
     folder.mkdir()
@@ -174,7 +174,7 @@ def test_the_same_file_is_not_imported_twice_and_an_import_can_be_voided(history
     assert trial.history_missing
 
 
-def test_a_commit_without_history_is_refused_unless_said_on_purpose(world, tmp_path):  # noqa: F811
+def test_a_commit_without_history_is_refused_unless_said_on_purpose(world, tmp_path):
     root, _ = world
     db = tmp_path / "f.db"
     with pytest.raises(UsageError) as refused:

@@ -12,7 +12,7 @@ from fengdu_cli.policy import check_policy
 from fengdu_cli.subsidy import compute_subsidies
 from fengdu_cli.validate import check_paths
 from tests.makers import INSURANCE_HEADER, csv_file, employer
-from tests.test_subsidy import M, World, months, payees, pid, world  # noqa: F401
+from tests.test_subsidy import M, World, months, payees, pid
 
 FRESH = {"new_db": True, "no_history": True}
 
@@ -83,7 +83,7 @@ def test_a_policy_file_cannot_change_how_often_a_rule_pays(tmp_path):
     ]
 
 
-def test_once_ever_holds_whatever_form_an_old_key_has(world, tmp_path):  # noqa: F811
+def test_once_ever_holds_whatever_form_an_old_key_has(world, tmp_path):
     root, ids = world
     db = tmp_path / "f.db"
     conn = ledger.connect(db)
@@ -130,7 +130,7 @@ def test_absurd_months_and_amounts_are_rejected_rows(tmp_path, period, amount):
     assert (checked.problems["severity"] == "rejected").all()
 
 
-def test_a_cap_counts_later_months_too(world, tmp_path):  # noqa: F811
+def test_a_cap_counts_later_months_too(world, tmp_path):
     root, ids = world
     db = tmp_path / "f.db"
     conn = ledger.connect(db)
@@ -152,7 +152,7 @@ def test_a_cap_counts_later_months_too(world, tmp_path):  # noqa: F811
     )
 
 
-def test_insert_or_replace_cannot_rewrite_the_ledger(world, tmp_path):  # noqa: F811
+def test_insert_or_replace_cannot_rewrite_the_ledger(world, tmp_path):
     root, _ = world
     db = tmp_path / "f.db"
     june = compute_subsidies(root, M, db, commit=True, **FRESH)
@@ -178,7 +178,7 @@ def test_insert_or_replace_cannot_rewrite_the_ledger(world, tmp_path):  # noqa: 
     assert any("不在台账链中" in p for p in ledger.check_ledger(ledger.connect(db)))
 
 
-def test_ledger_check_finds_a_row_changed_behind_its_back(world, tmp_path):  # noqa: F811
+def test_ledger_check_finds_a_row_changed_behind_its_back(world, tmp_path):
     root, _ = world
     db = tmp_path / "f.db"
     compute_subsidies(root, M, db, commit=True, **FRESH)
@@ -191,7 +191,7 @@ def test_ledger_check_finds_a_row_changed_behind_its_back(world, tmp_path):  # n
     assert any("payments 3 的内容与入账时不同" in p for p in problems)
 
 
-def test_ledger_check_masks_ids(world, tmp_path):  # noqa: F811
+def test_ledger_check_masks_ids(world, tmp_path):
     root, ids = world
     db = tmp_path / "f.db"
     compute_subsidies(root, M, db, commit=True, **FRESH)
@@ -206,7 +206,7 @@ def test_ledger_check_masks_ids(world, tmp_path):  # noqa: F811
     assert "hire_once" in text and ids["hire12"] not in text
 
 
-def test_files_that_cannot_be_written_leave_nothing_committed(world, tmp_path):  # noqa: F811
+def test_files_that_cannot_be_written_leave_nothing_committed(world, tmp_path):
     from fengdu_cli.io.subsidy_files import compute_and_write
 
     root, _ = world
@@ -250,7 +250,7 @@ def test_a_failure_after_the_commit_says_so_and_the_files_can_be_written_again(
     assert not list(out.glob(".*"))  # no temporary file left behind
 
 
-def test_only_a_committed_batch_writes_the_plain_names(world, tmp_path):  # noqa: F811
+def test_only_a_committed_batch_writes_the_plain_names(world, tmp_path):
     from fengdu_cli.io.subsidy_files import compute_and_write
 
     root, _ = world
