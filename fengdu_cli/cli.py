@@ -12,6 +12,8 @@ import datetime as dt
 import functools
 import json
 import os
+import re
+import secrets
 import sqlite3
 import sys
 import traceback
@@ -26,7 +28,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from fengdu_cli import __version__
-from fengdu_cli.errors import FengduError, LockError, UsageError
+from fengdu_cli.errors import FengduError, InputError, LockError, UsageError
 from fengdu_cli.io.columns import FOLDERS, KINDS
 from fengdu_cli.messages import text
 from fengdu_cli.validate import Checked
@@ -78,10 +80,33 @@ ColumnsOpt = Annotated[
 ]
 
 
+# Control characters a cell may hold (an escape sequence would drive the clerk's terminal).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+class SafeConsole(Console):
+    """A console that never prints a control character from the data: text and table cells
+    are cleaned, and table cells are shown literally (a cell is data, not markup)."""
+
+    def print(self, *objects, **kwargs) -> None:  # type: ignore[override]
+        super().print(*(_screen_safe(o) for o in objects), **kwargs)
+
+
+def _screen_safe(obj: object) -> object:
+    if isinstance(obj, str):
+        return _CONTROL.sub("", obj)
+    if isinstance(obj, Table):
+        for column in obj.columns:
+            column._cells = [  # rich keeps the cells here; they are ours to clean
+                escape(_CONTROL.sub("", c)) if isinstance(c, str) else c for c in column._cells
+            ]
+    return obj
+
+
 def _console(stderr: bool = False) -> Console:
     width = int(os.environ.get("COLUMNS", "0") or 0) or None
     # error lines are never wrapped: one problem, one line (scripts grep them)
-    return Console(stderr=stderr, width=width, highlight=False, soft_wrap=stderr)
+    return SafeConsole(stderr=stderr, width=width, highlight=False, soft_wrap=stderr)
 
 
 def _guarded(func: Callable[..., int]) -> Callable[..., None]:
@@ -104,16 +129,23 @@ def _guarded(func: Callable[..., int]) -> Callable[..., None]:
             raise typer.Exit(exc.exit_code) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or kwargs.get("debug"):
+        except sqlite3.DatabaseError as exc:
+            if kwargs.get("debug"):
                 raise
-            error = LockError("locked", path=str(kwargs.get("db", "fengdu.db")))
-            _console(stderr=True).print(error.message(lang))
+            db = str(kwargs.get("db", "fengdu.db"))
+            # busy past the wait: another run holds it (4); a full disk, a read-only or damaged
+            # file: the database cannot be used (3) — a message naming it, never a trace
+            error: FengduError = (
+                LockError("locked", path=db)
+                if "locked" in str(exc)
+                else InputError("db_unusable", path=db, detail=str(exc))
+            )
+            _console(stderr=True).print(escape(error.message(lang)))
             raise typer.Exit(error.exit_code) from None
         except Exception as exc:
             if kwargs.get("debug"):
                 raise
-            log = _write_crash_log(exc)
+            log = _write_crash_log(exc, _log_folder(kwargs))
             _console(stderr=True).print(text("internal", lang, error=type(exc).__name__, log=log))
             raise typer.Exit(5) from None
         raise typer.Exit(code)
@@ -121,17 +153,30 @@ def _guarded(func: Callable[..., int]) -> Callable[..., None]:
     return wrapper
 
 
-def _write_crash_log(exc: BaseException) -> Path:
-    folder = Path(os.environ.get("FENGDU_LOG_DIR", "."))
+_ID_LIKE = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{5,8}([\dXx]{4})(?![0-9A-Za-z])")
+
+
+def _log_folder(options: dict) -> Path:
+    """Where a crash log goes: FENGDU_LOG_DIR, else the output folder, else the database's."""
+    if os.environ.get("FENGDU_LOG_DIR"):
+        return Path(os.environ["FENGDU_LOG_DIR"])
+    if options.get("out"):
+        return Path(options["out"])
+    return Path(options["db"]).parent if options.get("db") else Path(".")
+
+
+def _write_crash_log(exc: BaseException, folder: Path) -> Path:
+    """The trace for the maintainers: IDs masked, readable by its owner only, a unique name."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    path = folder / f"fengdu-error-{stamp}.log"
+    path = folder / f"fengdu-error-{stamp}-{os.getpid()}-{secrets.token_hex(2)}.log"
+    body = f"fengdu {__version__}\nargv: {sys.argv[1:]}\n\n" + "".join(
+        traceback.format_exception(exc)
+    )
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        path.write_text(
-            f"fengdu {__version__}\nargv: {sys.argv[1:]}\n\n"
-            + "".join(traceback.format_exception(exc)),
-            encoding="utf-8",
-        )
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as log:
+            log.write(_ID_LIKE.sub(lambda m: m[1] + "********" + m[2], body))
     except OSError:
         path = Path("(日志无法写入)")
     return path
@@ -227,6 +272,34 @@ def render_gaps(gaps, problems, console: Console) -> None:
         console.print(f"[bold red]{where} 第{rec.row}行表头：{rec.message}[/]", markup=True)
 
 
+def _config_paths(db: Path, out: Path | None, data: Path) -> tuple[Path, Path]:
+    """--db and --out as given, else as the month folder's fengdu.toml says."""
+    from fengdu_cli.config import resolve
+
+    resolved_db, resolved_out = resolve(db, out, data, "FENGDU_DB" in os.environ)
+    return resolved_db, resolved_out if resolved_out is not None else Path("out")
+
+
+def say_ledger(db: Path, lang: str = "zh") -> None:
+    """Which ledger this command works on, on stderr (a mistyped --db is seen at once)."""
+    from fengdu_cli import ledger
+
+    info = ledger.describe(db)
+    if not info["exists"]:
+        line = f"台账：{info['path']}（尚不存在）"
+    elif not info["batches"] and not info.get("imports"):
+        line = f"台账：{info['path']}（还没有入账批次或导入）"
+    else:
+        span = (
+            f"，{info['first_month'] // 100}-{info['first_month'] % 100:02d} 至 "
+            f"{info['last_month'] // 100}-{info['last_month'] % 100:02d}"
+            if info["batches"]
+            else ""
+        )
+        line = f"台账：{info['path']}（{info['batches']} 个月度批次{span}，{info.get('imports', 0)} 个导入批次）"
+    _console(stderr=True).print(line, markup=False)
+
+
 def _exit_code(checked: Checked) -> int:
     if checked.unreadable:
         return 3
@@ -275,6 +348,29 @@ def validate(
         for path in written:
             console.print(("已写入：" if lang == "zh" else "Written: ") + str(path))
     return _exit_code(checked)
+
+
+@app.command("init")
+@_guarded
+def init(
+    folder: Annotated[Path, typer.Argument(help="月度数据文件夹 / the month folder")],
+    db: DbOpt = Path("fengdu.db"),
+    lang: LangOpt = "zh",
+    debug: DebugOpt = False,
+) -> int:
+    """建立月度数据文件夹（各类数据的子文件夹、fengdu.toml）和台账数据库。"""
+    from fengdu_cli.config import init_folder
+
+    made = init_folder(folder, db)
+    console = _console()
+    for path in made:
+        console.print(("已建立：" if lang == "zh" else "Created: ") + str(path), markup=False)
+    if not made:
+        console.print(
+            "文件夹和台账都已存在，未做改动" if lang == "zh" else "Everything exists already"
+        )
+    say_ledger(db, lang)
+    return 0
 
 
 @app.command("columns")
@@ -600,6 +696,9 @@ def reconcile(
     debug: DebugOpt = False,
 ) -> int:
     """每月数据比对：就业、参保与预警。Cross-match roster, employment and insurance; raise warnings."""
+    db, out = _config_paths(db, out, data)
+    if not (quiet or json_):
+        say_ledger(db, lang)
     from fengdu_cli.io.columns_toml import columns_for
     from fengdu_cli.io.reconcile_report import write_reconcile
     from fengdu_cli.monthly import reconcile_month
@@ -698,6 +797,9 @@ def subsidy(
     debug: DebugOpt = False,
 ) -> int:
     """计算补贴，生成发放花名册、银行文件和公示名单。Compute the month's subsidy lists."""
+    db, out = _config_paths(db, out, data)
+    if not (quiet or json_):
+        say_ledger(db, lang)
     from fengdu_cli.io.columns_toml import columns_for
     from fengdu_cli.io.subsidy_files import compute_and_write
 
@@ -733,6 +835,9 @@ def explain(
     debug: DebugOpt = False,
 ) -> int:
     """说明某人（或某单位）每项补贴发或不发的原因。Why this person got, or did not get, each subsidy."""
+    db, _ = _config_paths(db, None, data)
+    if not json_:
+        say_ledger(db, lang)
     from fengdu_cli.explain import explain as run_explain
     from fengdu_cli.io.columns_toml import columns_for
 
@@ -865,6 +970,8 @@ def ledger_show(
     debug: DebugOpt = False,
 ) -> int:
     """已入账的批次和发放记录（含冲销）。"""
+    if not json_:
+        say_ledger(db, lang)
     from fengdu_cli import ledger
     from fengdu_cli.money import yuan_text
 
@@ -927,6 +1034,8 @@ def ledger_void(
     debug: DebugOpt = False,
 ) -> int:
     """冲销某月的入账批次或某个导入批次（记录冲销分录，不修改不删除原记录）。"""
+    if not json_:
+        say_ledger(db, lang)
     from fengdu_cli import ledger
     from fengdu_cli.money import yuan_text
 
@@ -966,6 +1075,8 @@ def ledger_files(
     debug: DebugOpt = False,
 ) -> int:
     """重新写出某月已入账批次的发放文件（花名册、CSV、公示名单），内容取自台账。"""
+    if not json_:
+        say_ledger(db, lang)
     from fengdu_cli.io.subsidy_files import rewrite_batch_files
 
     result, written = rewrite_batch_files(_month(month), db, out, policy)
@@ -1008,6 +1119,8 @@ def ledger_import(
     debug: DebugOpt = False,
 ) -> int:
     """导入工具启用前已发放的名单，使一次性、每年一次和封顶的补贴不再重复发放。"""
+    if not json_:
+        say_ledger(db, lang)
     from fengdu_cli.history import commit_import, plan_import
     from fengdu_cli.io.columns_toml import columns_for
     from fengdu_cli.policy import load_policy
@@ -1065,6 +1178,8 @@ def ledger_check(
     debug: DebugOpt = False,
 ) -> int:
     """检查台账完整性：同一补贴未重复发放、冲销与原记录相符、批次合计一致。"""
+    if not json_:
+        say_ledger(db, lang)
     from fengdu_cli import ledger
 
     if not Path(db).exists():
@@ -1104,6 +1219,9 @@ def run_month(
     debug: DebugOpt = False,
 ) -> int:
     """每月一次跑完：校验 → 比对 → 补贴（供定时任务使用）。validate → reconcile → subsidy, for cron."""
+    db, out = _config_paths(db, out, data)
+    if not (quiet or json_):
+        say_ledger(db, lang)
     from fengdu_cli.io.columns_toml import columns_for
     from fengdu_cli.io.reconcile_report import write_reconcile
     from fengdu_cli.io.reports import write_problem_report, write_return_lists

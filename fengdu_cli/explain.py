@@ -207,7 +207,13 @@ def _rule_trace(
         "outcome_zh": OUTCOMES[outcome],
         "reason": reason,
         "amount": amount / 100 if outcome in ("paid", "to_pay") else 0,
-        "payee": {"type": row["payee_type"], "id": row["payee_id"], "name": row["payee_name"]},
+        "payee": {
+            "type": row["payee_type"],
+            "id": idcard.mask(row["payee_id"])
+            if row["payee_type"] in ("person", "household") and len(str(row["payee_id"])) >= 15
+            else row["payee_id"],
+            "name": row["payee_name"],
+        },
         "conditions": conditions,
         "policy_values": policy_values,
         "basis": row["basis"] if outcome in ("paid", "to_pay") else "",

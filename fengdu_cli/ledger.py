@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from fengdu_cli import __version__
-from fengdu_cli.errors import LockError, UsageError
+from fengdu_cli.errors import InputError, LockError, UsageError
 from fengdu_cli.policy.model import RULE_FREQUENCY
 
 SCHEMA_VERSION = 4
@@ -186,10 +186,23 @@ def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
     path = Path(path)
     if not create and not path.exists():
         raise UsageError("db_missing", path=str(path))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA foreign_keys = ON")
-    migrate(conn)
+    if path.is_dir():
+        raise InputError("db_unusable", path=str(path), detail="这是一个文件夹")
+    new = not path.exists()
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    try:
+        if new:  # the ledger holds full IDs: readable by its owner only
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+        conn.execute("PRAGMA foreign_keys = ON")
+        migrate(conn)
+    except sqlite3.DatabaseError as exc:
+        if "locked" in str(exc):
+            raise
+        raise InputError("db_unusable", path=str(path), detail=str(exc)) from exc
+    except OSError as exc:
+        raise InputError("db_unusable", path=str(path), detail=exc.strerror or str(exc)) from exc
     return conn
 
 
@@ -315,9 +328,13 @@ def _shown(key: str) -> str:
 @contextlib.contextmanager
 def hold_lock(db_path: Path) -> Iterator[Path]:
     """Hold the exclusive run lock beside ``db_path``; LockError (exit 4) if another run has it."""
-    lock_path = Path(str(db_path) + ".lock")
+    # a symlinked database shares the lock of the file it points to
+    lock_path = Path(str(Path(db_path).resolve()) + ".lock")
     lock_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise InputError("db_unusable", path=str(db_path), detail=exc.strerror or str(exc)) from exc
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -328,6 +345,39 @@ def hold_lock(db_path: Path) -> Iterator[Path]:
         yield lock_path
     finally:
         os.close(fd)
+
+
+def describe(path: Path) -> dict:
+    """Which ledger a command works on: its path, live batches, first and last month."""
+    path = Path(path)
+    info: dict = {"path": str(path.resolve()), "exists": path.is_file(), "batches": 0,
+                  "first_month": None, "last_month": None}  # fmt: skip
+    if not info["exists"]:
+        return info
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = conn.execute(
+                "SELECT COUNT(*), MIN(b.month), MAX(b.month) FROM batches b "
+                "LEFT JOIN voids v ON v.batch_id = b.batch_id "
+                "WHERE v.batch_id IS NULL AND b.kind = 'month'"
+            ).fetchone()
+            imports = conn.execute(
+                "SELECT COUNT(*) FROM batches b LEFT JOIN voids v ON v.batch_id = b.batch_id "
+                "WHERE v.batch_id IS NULL AND b.kind = 'import'"
+            ).fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return info  # a database the next step opens properly, or reports
+    info.update(batches=row[0], first_month=row[1], last_month=row[2], imports=imports)
+    return info
+
+
+def create(path: Path) -> Path:
+    """A new, empty ledger at ``path`` (``fengdu init``); an existing one is left as it is."""
+    connect(path, create=True).close()
+    return Path(path)
 
 
 def start_run(conn: sqlite3.Connection, command: str, month: int | None) -> int:

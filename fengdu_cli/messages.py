@@ -34,6 +34,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "文件已损坏或不完整，无法作为 Excel 打开（{detail}）；请重新索取：{path}",
         "en": "The file is damaged or incomplete and cannot be opened as Excel ({detail}): {path}",
     },
+    "file_not_regular": {
+        "zh": "不是普通文件（设备、管道或链接到这类东西），不能读取：{path}",
+        "en": "Not a regular file (a device, a pipe, or a link to one): {path}",
+    },
+    "file_too_big": {
+        "zh": "文件声称的内容大得不合理（{detail}），为防止卡死未读取；请重新导出：{path}",
+        "en": "The file claims an unreasonable size ({detail}) and was not read; export it "
+        "again: {path}",
+    },
     "file_binary": {
         "zh": "文件不是文本表格（含二进制内容），无法按 CSV 读取：{path}",
         "en": "The file is not a text table (binary content); it cannot be read as CSV: {path}",
@@ -131,6 +140,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "import_already_imported": {
         "zh": "该文件已于批次 {batch} 导入，不再导入（如需重导，先冲销该批次）",
         "en": "This file was imported in batch {batch}; void that batch to import it again",
+    },
+    "db_unusable": {
+        "zh": "无法使用数据库 {path}：{detail}。请检查路径、文件权限和磁盘空间（损坏的数据库请从备份恢复）",
+        "en": "Cannot use the database {path}: {detail}. Check the path, its permissions and the "
+        "free space (restore a damaged database from a backup)",
     },
     "db_missing": {
         "zh": "数据库 {path} 不存在。入账不会新建数据库（以防路径写错而重复发放）："
@@ -262,6 +276,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "id_format": {
         "zh": "身份证号码格式错误（应为18位，前17位为数字，末位为数字或X），共 {length} 位",
         "en": "ID number malformed (18 characters: 17 digits then a digit or X); it has {length}",
+    },
+    "id_invisible": {
+        "zh": "身份证号码中夹有看不见的字符（零宽空格等，多为从网页或聊天软件复制），请删除后重新输入",
+        "en": "The ID number holds invisible characters (zero-width spaces, usually pasted from "
+        "a web page or a chat); delete and type it again",
     },
     "id_checksum": {
         "zh": "身份证号码校验位错误，请核对第7至17位",

@@ -8,6 +8,7 @@ as typed (IDs masked), code, a sentence a clerk understands, and a suggestion.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -49,6 +50,7 @@ REJECT_CODES = frozenset(
      "duplicate_person", "id_name_conflict"}
 )  # fmt: skip
 
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")  # zero-width and soft marks
 REGION_EXAMPLES = ("重庆市丰都县", "重庆市渝北区", "山东省济南市", "广东省东莞市", "省外")
 
 PROBLEM_COLUMNS = [
@@ -379,7 +381,9 @@ def _explain(
     column_zh = display_name(kind, column)
     id_number = row.get("id_number", "") or ""
     suggestion = ""
-    if code == "id_format":
+    if code == "id_format" and _INVISIBLE.search(str(row.get("_raw_id_number", ""))):
+        message = text("id_invisible", lang)
+    elif code == "id_format":
         message = text(code, lang, length=len(id_number))
     elif code == "id_checksum":
         message = text(code, lang)

@@ -18,11 +18,16 @@ _SUFFIX = re.compile(r"(街道办事处|街道|镇人民政府|乡人民政府|�
 _BY_SHORT: dict[str, str] = {_SUFFIX.sub("", t): t for t in TOWNSHIPS}
 
 
+# Traditional forms of the characters in the county's township names (豐都縣虎威鎮).
+_SIMPLIFIED = str.maketrans("豐縣鎮鄉壇許樹興義雙龍鸞壩區門灣", "丰县镇乡坛许树兴义双龙鸾坝区门湾")
+
+
 def canonical_township(value: object) -> str | None:
-    """Return the full township name for ``value`` ("虎威", "虎威镇", " 虎威镇人民政府 "), else None."""
+    """Return the full township name for ``value`` ("虎威", "虎威镇", " 虎威镇人民政府 ",
+    "虎威鎮"), else None."""
     if not isinstance(value, str):
         return None
-    text = re.sub(r"\s+", "", value).removeprefix("丰都县")
+    text = re.sub(r"\s+", "", value).translate(_SIMPLIFIED).removeprefix("丰都县")
     if text in TOWNSHIPS:
         return text
     return _BY_SHORT.get(_SUFFIX.sub("", text))
@@ -30,6 +35,7 @@ def canonical_township(value: object) -> str | None:
 
 def townships_named_in(text: str) -> set[str]:
     """The townships whose full name appears in ``text`` (a title row or a file name)."""
+    text = text.translate(_SIMPLIFIED)
     found = {t for t in TOWNSHIPS if t in text}
     if not found:
         found = {full for short, full in _BY_SHORT.items() if len(short) >= 2 and short in text}

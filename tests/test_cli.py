@@ -309,13 +309,16 @@ def test_demo_makes_data_and_runs_the_month(tmp_path):
     assert (tmp_path / "out" / "demo.db").exists()  # the demo keeps its own database
 
 
-def test_outputs_are_readable_by_others(tmp_path):
+def test_files_with_personal_data_are_private_and_the_others_are_not(tmp_path):
     import os
     import stat
 
     folder = small_roster(tmp_path / "rosters")
     run(["ingest", str(folder), "--out", str(tmp_path / "out"), "--quiet"])
-    mode = os.stat(tmp_path / "out" / "roster-clean.xlsx").st_mode
+    run(["validate", str(folder), "--return-dir", str(tmp_path / "returns"), "--quiet"])
     umask = os.umask(0)
     os.umask(umask)
-    assert stat.S_IMODE(mode) == 0o666 & ~umask
+    for private in ("roster-clean.xlsx", "roster-clean.csv", "roster-problems.xlsx"):
+        assert stat.S_IMODE(os.stat(tmp_path / "out" / private).st_mode) == 0o600, private
+    for shared in (tmp_path / "returns").iterdir():  # lists for the townships
+        assert stat.S_IMODE(os.stat(shared).st_mode) == 0o666 & ~umask

@@ -262,3 +262,75 @@ def test_only_a_committed_batch_writes_the_plain_names(world, tmp_path):
     csv = (out / "payments-2024-06.csv").read_text(encoding="utf-8-sig")
     assert committed.batch_id in csv and "试算" not in csv
     assert "试算" in (out / "payments-2024-06-试算.csv").read_text(encoding="utf-8-sig")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "code"),
+    [
+        ("amount = 6000 #", "amount = 60000000 #", "policy_absurd_amount"),
+        (
+            "min_stable_months = 3 # 稳定就业",
+            "min_stable_months = 0 # 稳定就业",
+            "policy_no_conditions",
+        ),
+    ],
+)
+def test_absurd_policies_are_refused(tmp_path, old, new, code):
+    from importlib import resources
+
+    text = resources.files("fengdu_cli").joinpath("data/policy.toml").read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "p.toml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    assert [p.code for p in check_policy(path)] == [code]
+
+
+def test_database_trouble_is_a_clear_message_never_a_trace(world, tmp_path):
+    from typer.testing import CliRunner
+
+    from fengdu_cli.cli import app
+
+    root, _ = world
+    runner = CliRunner()
+
+    def subsidy(db):
+        return runner.invoke(app, ["subsidy", "--month", "2024-06", "--data", str(root),
+                                   "--db", str(db), "--out", str(tmp_path / "o")])  # fmt: skip
+
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    corrupt = tmp_path / "corrupt.db"
+    corrupt.write_bytes(b"this is not a database" * 100)
+    for db in (folder, corrupt):
+        result = subsidy(db)
+        assert result.exit_code == 3, result.output
+        assert str(db) in result.output and "Traceback" not in result.output
+    readonly = tmp_path / "ro.db"
+    ledger.create(readonly)
+    readonly.chmod(0o400)
+    import os
+
+    if os.geteuid() != 0:  # root reads and writes anything
+        result = runner.invoke(app, ["subsidy", "--month", "2024-06", "--data", str(root),
+                                     "--db", str(readonly), "--commit", "--no-history"])  # fmt: skip
+        assert result.exit_code == 3
+
+
+def test_a_symlinked_database_shares_its_lock(tmp_path):
+    from fengdu_cli.errors import LockError
+
+    real = tmp_path / "real.db"
+    ledger.create(real)
+    link = tmp_path / "link.db"
+    link.symlink_to(real)
+    with ledger.hold_lock(real), pytest.raises(LockError), ledger.hold_lock(link):
+        pass
+
+
+def test_a_new_ledger_is_private(tmp_path):
+    import stat
+
+    db = tmp_path / "new" / "f.db"
+    ledger.create(db)
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600
+    assert stat.S_IMODE(db.parent.stat().st_mode) == 0o700

@@ -126,6 +126,8 @@ def read_grids(path: Path) -> list[Grid]:
     encrypted, truncated or corrupt workbook, or binary junk.
     """
     path = Path(path)
+    if not path.is_file():  # a device (/dev/zero), a pipe, a socket: it would read forever
+        raise InputError("file_not_regular", path=str(path))
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -146,14 +148,51 @@ def read_grids(path: Path) -> list[Grid]:
     return [_read_csv(path, data)]
 
 
+# What the largest real export needs; a file claiming more is refused before it is opened.
+MAX_UNPACKED = 2 * 1024**3  # bytes, all parts of a workbook together
+MAX_RATIO = 200  # unpacked / packed size of one part larger than 1 MB
+MAX_CELLS = 1_048_576 * 200  # the cells a sheet may declare (rows × columns)
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)?(\d+)?(?::([A-Z]+)(\d+))?"')
+
+
 def _check_zip(path: Path, data: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            _check_claims(path, archive)
             bad = archive.testzip()
-    except (zipfile.BadZipFile, EOFError, ValueError) as exc:
+    except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError) as exc:
         raise InputError("file_corrupt", path=str(path), detail="压缩包不完整") from exc
     if bad is not None:
         raise InputError("file_corrupt", path=str(path), detail=f"内部文件 {bad} 已损坏")
+
+
+def _check_claims(path: Path, archive: zipfile.ZipFile) -> None:
+    """Refuse a workbook whose parts or sheets claim more than any real export holds."""
+    members = archive.infolist()
+    if sum(m.file_size for m in members) > MAX_UNPACKED:
+        raise InputError("file_too_big", path=str(path), detail="解压后超过 2 GB")
+    for member in members:
+        if member.file_size > 1024**2 and member.file_size > MAX_RATIO * max(
+            member.compress_size, 1
+        ):
+            raise InputError("file_too_big", path=str(path), detail=f"{member.filename} 压缩比异常")
+    for member in members:
+        if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
+            with archive.open(member) as sheet:
+                head = sheet.read(4096)
+            found = _DIMENSION.search(head)
+            if found and found[3] and found[4]:
+                cells = int(found[4]) * _column_number(found[3].decode())
+                if cells > MAX_CELLS:
+                    detail = f"工作表声明了 {found[3].decode()}{int(found[4])} 这么大的范围"
+                    raise InputError("file_too_big", path=str(path), detail=detail)
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + ord(ch) - 64
+    return number
 
 
 def _read_workbook(path: Path, data: bytes) -> list[Grid]:

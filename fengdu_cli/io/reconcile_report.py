@@ -13,7 +13,7 @@ import pandas as pd
 
 from fengdu_cli import dates, idcard
 from fengdu_cli.io.reports import problems_frame
-from fengdu_cli.io.write import Sheet, write_csv, write_workbook
+from fengdu_cli.io.write import Sheet, move_aside, write_csv, write_workbook
 from fengdu_cli.messages import text
 from fengdu_cli.monthly import Reconciled, township_table
 from fengdu_cli.reconcile import REGION_ZH
@@ -199,6 +199,7 @@ def write_reconcile(
     csv["id_number"] = csv["id_number"].map(idcard.mask)
     written.append(write_csv(csv[OUTPUT_COLUMNS], out / f"warnings-{label}.csv"))
     if split_by_township:
+        towns: list[Path] = []
         for township, group in warnings.groupby(WARNING_LABELS["township"], sort=True):
             name = township or "未知乡镇"
             written.append(
@@ -212,4 +213,6 @@ def write_reconcile(
                     created=created,
                 )
             )
+            towns.append(written[-1])
+        move_aside(out / "townships", f"预警名单-{label}-*.xlsx", towns)
     return written

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from fengdu_cli.io.columns import ALIASES, display_name
-from fengdu_cli.io.write import Sheet, write_csv, write_workbook
+from fengdu_cli.io.write import Sheet, move_aside, write_csv, write_workbook
 from fengdu_cli.messages import text
 from fengdu_cli.validate import Checked
 
@@ -215,7 +215,7 @@ def write_problem_report(checked: Checked, target: Path, lang: str = "zh") -> Pa
     ]
     if len(notes):
         sheets.insert(2, Sheet("文件说明" if lang == "zh" else "file notes", notes))
-    return write_workbook(target, sheets)
+    return write_workbook(target, sheets, private=True)  # the rejected rows hold full IDs
 
 
 def _title(checked: Checked, lang: str) -> str:
@@ -265,6 +265,8 @@ def write_return_lists(checked: Checked, folder: Path, lang: str = "zh") -> list
             sheets.append(Sheet("请核实" if lang == "zh" else "to verify", warnings[township]))
         name = f"退回清单-{township}.xlsx" if lang == "zh" else f"returns-{township}.xlsx"
         written.append(write_workbook(Path(folder) / name, sheets))
+    pattern = "退回清单-*.xlsx" if lang == "zh" else "returns-*.xlsx"
+    move_aside(Path(folder), pattern, written)
     return written
 
 
@@ -300,6 +302,8 @@ def write_clean(
     table = frame.copy()
     table.columns = [column_label(kind, c, lang) for c in table.columns]
     stem = f"{kind}-clean"
-    xlsx = write_workbook(Path(folder) / f"{stem}.xlsx", [Sheet(text(f"kind_{kind}", lang), table)])
-    csv = write_csv(table, Path(folder) / f"{stem}.csv")
+    # full IDs, phones and bank accounts: readable by their owner only
+    sheets = [Sheet(text(f"kind_{kind}", lang), table)]
+    xlsx = write_workbook(Path(folder) / f"{stem}.xlsx", sheets, private=True)
+    csv = write_csv(table, Path(folder) / f"{stem}.csv", private=True)
     return xlsx, csv

@@ -88,6 +88,24 @@ def _clean_stale(target: Path) -> None:
                 old.unlink()
 
 
+SUPERSEDED = "已过期"  # where lists an earlier run wrote, and this one did not, are moved
+
+
+def move_aside(folder: Path, pattern: str, written: list[Path]) -> list[Path]:
+    """Move files of ``folder`` matching ``pattern`` that this run did not write into
+    ``folder/已过期/``: a township must not act on a list from an earlier run."""
+    folder = Path(folder)
+    keep = {Path(p).resolve() for p in written}
+    moved = []
+    for old in sorted(folder.glob(pattern)) if folder.is_dir() else []:
+        if old.is_file() and old.resolve() not in keep:
+            target = folder / SUPERSEDED / old.name
+            target.parent.mkdir(exist_ok=True)
+            os.replace(old, target)
+            moved.append(target)
+    return moved
+
+
 def file_mode(private: bool) -> int:
     """0600 for a file holding personal data (full IDs, phones, accounts); else 0666 − umask."""
     return 0o600 if private else 0o666 & ~_umask()

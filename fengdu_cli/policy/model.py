@@ -141,6 +141,8 @@ REQUIRED_WHEN_CONFIGURED: Mapping[str, tuple[str, ...]] = MappingProxyType(
     }
 )
 
+MAX_LINE_YUAN = Decimal(1_000_000)  # no subsidy of the notice pays more on one line
+
 IN_FORCE = "有效"
 EXPIRED = "已到期"
 NOT_YET = "未生效"
@@ -280,6 +282,16 @@ POLICY_MESSAGES: dict[str, dict[str, str]] = {
         "（once 每人一次 / yearly 每年一次 / monthly 按月），台账按此记录已发放的，改了会重复发放",
         "en": "The frequency of rule '{rule}' cannot be {value}: the notice makes it {fixed}, "
         "and the ledger records what was paid by it; changing it would pay again",
+    },
+    "policy_absurd_amount": {
+        "zh": "金额“{key}” = {value} 超过 {limit} 元：通知中没有哪项补贴一笔能发这么多，请检查是否多写了位数",
+        "en": "Amount '{key}' = {value} is above {limit} yuan: no subsidy of the notice pays "
+        "that much on one line; check the digits",
+    },
+    "policy_no_conditions": {
+        "zh": "补贴“{rule}”第 {index} 个期间的条件（{keys}）全部为 0：等于对所有人发放，不能使用",
+        "en": "Every condition of period {index} of rule '{rule}' ({keys}) is 0: that pays "
+        "everyone, and cannot be used",
     },
     "policy_bad_bool": {
         "zh": "“{key}” = {value} 应为 true 或 false（不加引号）",
@@ -655,9 +667,18 @@ class _Checker:
                 latest = (index, period)
 
     def required(self, code: str, index: int, values: Mapping[str, object]) -> None:
-        """A configured period must hold every value its computation reads."""
+        """A configured period must hold every value its computation reads, no amount beyond
+        what one payment line can be, and at least one condition that is not switched off."""
         if not any(key in AMOUNT_KEYS for key in values):
             return
+        table = f"rules.{code}.values[{index}]"
+        for key, value in values.items():
+            if key in AMOUNT_KEYS and isinstance(value, Decimal) and value > MAX_LINE_YUAN:
+                self.add("policy_absurd_amount", table, key, code, value=value, limit=MAX_LINE_YUAN)
+        limits = [k for k in values if k in COUNT_KEYS and k.startswith("min_")]
+        if limits and all(values[k] == 0 for k in limits) and "categories" not in values:
+            self.add("policy_no_conditions", table, limits[0], code, index=index,
+                     keys="、".join(limits))  # fmt: skip
         for key in REQUIRED_WHEN_CONFIGURED.get(code, ()):
             if key not in values:
                 self.add("policy_required_value", f"rules.{code}.values[{index}]", key, code,
