@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format clean bench
+.PHONY: demo test lint format clean bench fuzz
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -24,6 +24,10 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format fengdu_cli tests benchmarks
 	$(BIN)/ruff check --fix fengdu_cli tests benchmarks
+
+fuzz: $(STAMP)  # the reader, the ledger's states and killed commits, at length
+	FENGDU_FUZZ_EXAMPLES=3000 FENGDU_STATE_EXAMPLES=200 FENGDU_CRASH_RUNS=60 \
+		$(BIN)/python -m pytest -p no:cacheprovider tests/test_bad_inputs.py tests/test_ledger_states.py tests/test_crash.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py

@@ -541,7 +541,7 @@ def _column_numbers(row: np.ndarray) -> bool:
     filled = [v for v in row if not (v is None or (isinstance(v, str) and not v.strip()))]
     try:
         numbers = [int(float(v)) for v in filled]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return False
     return len(numbers) >= 3 and numbers == list(range(1, len(numbers) + 1))
 

@@ -1,0 +1,117 @@
+"""Personal data and small things, each reproduced first (issue list of the hostile pass)."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import stat
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from fengdu_cli import ledger
+from fengdu_cli.cli import _write_crash_log, app
+from fengdu_cli.io.write import neutralised, write_csv
+from fengdu_cli.townships import canonical_township, townships_named_in
+from fengdu_cli.validate import check_paths
+from tests.conftest import AS_OF
+from tests.makers import HEADER, csv_file, person, valid_id, xlsx
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_no_csv_cell_can_run_as_a_formula(tmp_path, start):
+    path = write_csv(pd.DataFrame({"name": [f"{start}HYPERLINK(1)"], "amount": ["-50.00"]}),
+                     tmp_path / "x.csv")  # fmt: skip
+    text = path.read_bytes().decode("utf-8-sig")
+    assert f"'{start}HYPERLINK(1)" in text and ",-50.00" in text  # a negative amount stays one
+    assert neutralised("500230199001011237") == "500230199001011237"
+
+
+def test_a_crash_log_masks_ids_and_is_private(tmp_path, monkeypatch):
+    monkeypatch.setattr("sys.argv", ["fengdu", "explain", "500230199001011237"])
+    try:
+        raise KeyError("500230199001011237")
+    except KeyError as error:
+        first = _write_crash_log(error, tmp_path)
+        second = _write_crash_log(error, tmp_path)
+    assert first != second  # unique names
+    text = first.read_text(encoding="utf-8")
+    assert "500230199001011237" not in text and "500230********1237" in text
+    assert stat.S_IMODE(first.stat().st_mode) == 0o600
+
+
+def test_no_control_character_reaches_the_screen(tmp_path):
+    path = csv_file(tmp_path / "r.csv", ["姓名,身份证号码,乡镇,人员类别",
+                                         f"甲,{valid_id(1)},虎威镇,\x1b[2J\x1b[31m乱码"])  # fmt: skip
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert "\x1b" not in result.output and "乱码" in result.output
+
+
+def _open_new(path: str, results) -> None:
+    try:
+        ledger.create(path)
+        results.put("ok")
+    except Exception as error:
+        results.put(repr(error))
+
+
+def test_two_runs_creating_one_ledger_at_once(tmp_path):
+    db = str(tmp_path / "f.db")
+    results = multiprocessing.get_context("spawn").Queue()
+    workers = [
+        multiprocessing.get_context("spawn").Process(target=_open_new, args=(db, results))
+        for _ in range(4)
+    ]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(60)
+    assert [results.get() for _ in workers] == ["ok"] * 4
+    conn = ledger.connect(db)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == ledger.SCHEMA_VERSION
+    assert ledger.check_ledger(conn) == []
+
+
+def test_return_lists_of_an_earlier_run_are_moved_aside(tmp_path):
+    folder = tmp_path / "r"
+    folder.mkdir()
+    xlsx(
+        folder / "a.xlsx",
+        [HEADER, person(1, 身份证号码="123"), person(2, 乡镇="三合街道", 身份证号码="1")],
+    )
+    runner = CliRunner()
+    runner.invoke(app, ["validate", str(folder), "--return-dir", str(tmp_path / "back")])
+    assert {p.name for p in (tmp_path / "back").glob("*.xlsx")} == {
+        "退回清单-虎威镇.xlsx", "退回清单-三合街道.xlsx"
+    }  # fmt: skip
+    xlsx(folder / "a.xlsx", [HEADER, person(1, 身份证号码="123"), person(2, 乡镇="三合街道")])
+    runner.invoke(app, ["validate", str(folder), "--return-dir", str(tmp_path / "back")])
+    assert {p.name for p in (tmp_path / "back").glob("*.xlsx")} == {"退回清单-虎威镇.xlsx"}
+    assert (tmp_path / "back" / "已过期" / "退回清单-三合街道.xlsx").exists()
+
+
+def test_traditional_township_names():
+    assert canonical_township("豐都縣龍河鎮") == "龙河镇"
+    assert townships_named_in("雙路鎮2024年6月台賬") == {"双路镇"}
+
+
+def test_an_invisible_character_in_an_id_is_named(tmp_path):
+    path = csv_file(
+        tmp_path / "r.csv",
+        ["姓名,身份证号码,乡镇", f"甲,{valid_id(1)[:9]}\u200b{valid_id(1)[9:]},虎威镇"],
+    )
+    problems = check_paths([path], "roster", on=AS_OF).problems
+    (message,) = problems.loc[problems["code"] == "id_format", "message"]
+    assert "看不见的字符" in message
+
+
+def test_new_files_are_cleaned_of_a_killed_runs_leftovers(tmp_path):
+    from fengdu_cli.io.write import STALE_SECONDS, write_workbook
+
+    stale = tmp_path / ".reconcile-2024-06-abc123.xlsx"
+    stale.write_bytes(b"half a workbook")
+    old = os.path.getmtime(stale) - STALE_SECONDS - 10
+    os.utime(stale, (old, old))
+    write_workbook(tmp_path / "reconcile-2024-06.xlsx", [])
+    assert not stale.exists()
