@@ -65,6 +65,8 @@ def test_csv_json_and_workbook_totals_agree(world, tmp_path):  # noqa: F811
     for r in rows:
         if r["person_id"]:
             assert r["person_id"] not in text
+    assert "试算，未入账，不得张贴" in publicity.active["A1"].value  # a trial is never posted
+    assert "试算" in publicity.active.oddHeader.right.text
 
 
 def test_commit_rerun_next_month_through_cli(world, tmp_path):  # noqa: F811
@@ -76,6 +78,8 @@ def test_commit_rerun_next_month_through_cli(world, tmp_path):  # noqa: F811
     assert "未重复入账" in again.output
     for name in ("payments-2024-06.xlsx", "payments-2024-06.csv", "publicity-2024-06.xlsx"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    posted = openpyxl.load_workbook(tmp_path / "a" / "publicity-2024-06.xlsx").active
+    assert "试算" not in posted["A1"].value and not posted.oddHeader.right.text
     july = json.loads(subsidy(root, db, tmp_path / "c", "2024-07", "--commit", "--json").output)
     assert july["counts"]["hire_once"] == 0 and july["counts"]["workshop_monthly"] == 2
     once = {"hire_once", "job_seeking_once", "shandong_stable", "startup_household", "travel"}

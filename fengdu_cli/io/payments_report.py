@@ -61,6 +61,8 @@ class Column:
     min_width: float = 6
 
 
+TRIAL_MARK = "（试算，未入账，不得张贴）"
+
 BASE_COLUMNS = (
     Column("序号", "_seq", "seq", max_width=6, min_width=5),
     Column("乡镇（街道）", "township", min_width=10),
@@ -127,19 +129,22 @@ def write_publicity_workbook(
     county: str = "丰都县",
     created: dt.datetime | None = None,
     staging: Staging | None = None,
+    trial: bool = False,
 ) -> Path:
     """Write the 公示名单 (one sheet), safe to post on a village notice board.
 
-    Resident IDs are masked (500230********1234), also for household payees; codes of
+    A ``trial`` list says so in its title and on every printed page (试算，未入账，不得张贴):
+    a list nobody has committed must not be posted as if it would be paid.  Resident IDs are masked (500230********1234), also for household payees; codes of
     employers, workshops and agencies are shown in full (they are public) unless they
     look like a resident ID.  No phone, bank account or full ID appears anywhere.
     """
     frame = _publicity_frame(_prepared(lines), rules)
     columns = _publicity_columns(frame)
     with atomic_path(target, staging=staging) as tmp:
-        book = _new_book(tmp, created, f"{county}{month_title(month)}就业帮扶补贴发放公示")
+        title = f"{county}{month_title(month)}就业帮扶补贴发放公示" + (TRIAL_MARK if trial else "")
+        book = _new_book(tmp, created, title)
         page = _Page(book.add_worksheet("公示名单"), _Styles(book), columns)
-        page.title(f"{county}{month_title(month)}就业帮扶补贴发放公示")
+        page.title(title)
         page.subline(f"公示单位：{county}人力资源和社会保障局", "公示日期：　　　　年　　月　　日")
         page.header()
         _write_publicity_body(page, frame)
@@ -149,7 +154,7 @@ def write_publicity_workbook(
             "联系电话：＿＿＿＿＿＿＿＿＿＿"
         )
         page.paragraph(f"{county}人力资源和社会保障局　　　　年　　月　　日", align="right")
-        page.finish(header="")
+        page.finish(header=f"&R{_escape_hf(TRIAL_MARK)}" if trial else "")
         book.close()
     return Path(target)
 

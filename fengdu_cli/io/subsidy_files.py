@@ -50,7 +50,7 @@ def write_subsidy_files(result, out: Path, staging: Staging | None = None) -> li
         write_csv(payments_csv(lines), out / names["csv"], private=True, staging=staging),
         write_publicity_workbook(
             lines, out / names["publicity"], month=result.month, rules=rules, created=created,
-            staging=staging,
+            staging=staging, trial=not result.committed,
         ),
     ]  # fmt: skip
     undetermined = out / names["undetermined"]
