@@ -27,7 +27,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from fengdu_cli import __version__
+from fengdu_cli import __version__, idcard
 from fengdu_cli.errors import FengduError, InputError, LockError, UsageError
 from fengdu_cli.io.columns import FOLDERS, KINDS
 from fengdu_cli.messages import text
@@ -153,9 +153,6 @@ def _guarded(func: Callable[..., int]) -> Callable[..., None]:
     return wrapper
 
 
-_ID_LIKE = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{5,8}([\dXx]{4})(?![0-9A-Za-z])")
-
-
 def _log_folder(options: dict) -> Path:
     """Where a crash log goes: FENGDU_LOG_DIR, else the output folder, else the database's."""
     if os.environ.get("FENGDU_LOG_DIR"):
@@ -176,7 +173,7 @@ def _write_crash_log(exc: BaseException, folder: Path) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as log:
-            log.write(_ID_LIKE.sub(lambda m: m[1] + "********" + m[2], body))
+            log.write(idcard.mask_in_text(body))
     except OSError:
         path = Path("(日志无法写入)")
     return path
@@ -1183,10 +1180,8 @@ def ledger_check(
     from fengdu_cli import ledger
 
     if not Path(db).exists():
-        from fengdu_cli.errors import InputError
-
         raise InputError("path_missing", path=str(db))
-    conn = ledger.connect(db)
+    conn = ledger.connect(db, inspect=True)  # a ledger refused elsewhere is looked into here
     try:
         problems = ledger.check_ledger(conn)
     finally:

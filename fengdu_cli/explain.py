@@ -20,7 +20,7 @@ from fengdu_cli.io.columns_toml import ColumnsConfig
 from fengdu_cli.policy import RULE_CODES, load_policy
 from fengdu_cli.rules import IMPLEMENTED
 from fengdu_cli.rules.base import condition_text
-from fengdu_cli.subsidy import evaluate_rules, file_hashes, load_month
+from fengdu_cli.subsidy import NO_PAYMENTS, evaluate_rules, file_hashes, load_month
 
 OUTCOMES = {
     "paid": "本月发放",
@@ -95,7 +95,7 @@ def explain(
         subject = idcard.upgrade_15(subject)
     policy = load_policy(policy_path)
     checked, matched, state = load_month(data, month, lang, columns=columns)
-    paid, batch = pd.DataFrame(columns=["batch_id", "month", "rule", "key"]), None
+    paid, batch = NO_PAYMENTS, None
     if Path(db).exists():  # no database yet: nothing has been paid (and none is created)
         conn = ledger.connect(db)
         try:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -35,32 +35,37 @@ from fengdu_cli.policy import AMOUNT_KEYS, RULE_CODES, Policy
 from fengdu_cli.rules.base import key_suffix, period_text
 from fengdu_cli.validate import check_paths
 
-# Words a list uses for each program (the policy's own name is always one of them).
-# The longest that a text contains wins: 困难家庭学生求职创业补贴 is not 一次性求职创业补贴.
+# Words a list uses for each program (the policy's own name is always one of them).  A
+# word inside a longer one that matched is not counted (困难家庭学生求职创业补贴 is not
+# 一次性求职创业补贴); two programs named at once is no program.  Bare words that other
+# programs also use (稳岗补贴 — 失业保险稳岗返还 —, 创业补助 — 返乡创业 —) are not here.
 PROGRAM_WORDS: dict[str, tuple[str, ...]] = {
     "hire_once": ("一次性吸纳就业补贴", "吸纳就业补贴", "吸纳脱贫人口就业补贴"),
     "workshop_monthly": ("就业帮扶车间带动就业奖补", "带动就业示范奖补", "帮扶车间奖补", "车间奖补",
                          "扶贫车间奖补"),
     "work_training": ("以工代训补贴", "以工代训"),
-    "startup_household": ("一次性创业补助", "一次性创业补贴", "创业补助"),
+    "startup_household": ("一次性创业补助", "一次性创业补贴"),
     "travel": ("跨区域交通补助", "跨区域交通补贴", "交通补助", "交通补贴"),
     "job_seeking_once": ("一次性求职创业补贴", "求职创业补贴"),
-    "shandong_stable": ("鲁渝劳务协作稳岗补贴", "鲁渝协作稳岗补贴", "稳岗补贴"),
+    "shandong_stable": ("鲁渝劳务协作稳岗补贴", "鲁渝协作稳岗补贴", "鲁渝稳岗补贴"),
     "insurance_subsidy": ("社会保险补贴", "社保补贴"),
     "loan_interest": ("创业担保贷款贴息", "贷款贴息"),
     "public_post": ("公益性岗位补贴", "公益岗位补贴"),
     "yulu": ("雨露计划",),
     "job_intro": ("职业介绍补贴",),
     "base_award": ("就业帮扶基地奖补",),
-    "student_job_seeking": ("困难家庭学生求职创业补贴", "学生求职创业补贴"),
+    "student_job_seeking": ("困难家庭学生求职创业补贴", "学生求职创业补贴", "毕业生求职创业补贴"),
     "incubator_award": ("创业孵化基地奖补",),
 }  # fmt: skip
 PROBLEM_CODES = (
     "unknown_program", "no_person", "bad_id", "no_month", "bad_amount", "amount_mismatch",
-    "duplicate", "already_recorded", "already_imported", "rejected",
+    "duplicate", "already_recorded", "already_imported", "rejected", "bad_month",
 )  # fmt: skip
 ENTRY_COLUMNS = [*ledger.PAYMENT_COLUMNS, "month", "source"]
 PROBLEM_COLUMNS = ["file", "sheet", "row", "code", "message"]
+# where each entry came from (dropped before it is recorded)
+WHERE_COLUMNS = ["_file", "_sheet", "_row", "_sha"]
+LARGEST_FEN = 100_000_000  # 1,000,000 yuan: no single payment of these programs comes near it
 _MONTH_IN_TEXT = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月")
 _YEAR_IN_TEXT = re.compile(r"((?:19|20)\d{2})\s*年")
 
@@ -121,20 +126,36 @@ class ImportPlan:
         }
 
 
-def program_of(value: object, policy: Policy) -> str | None:
-    """The rule code a text names: a code, the policy's name, or a usual wording."""
+def programs_named(value: object, policy: Policy) -> set[str]:
+    """The rule codes a text names: a code, the policy's name, or a usual wording — the
+    longest wording wherever two overlap."""
     if not isinstance(value, str):
-        return None
+        return set()
     key = "".join(value.split())
     if key in RULE_CODES:
-        return key
-    words = [
-        (word, code)
+        return {key}
+    found = [
+        (start, start + len(word), code)
         for code in RULE_CODES
-        for word in (policy.rule(code).name, *PROGRAM_WORDS.get(code, ()))
-        if word and word in key
+        for word in {policy.rule(code).name, *PROGRAM_WORDS.get(code, ())}
+        if word
+        for start in _starts(key, word)
     ]
-    return max(words, key=lambda w: len(w[0]))[1] if words else None
+    return {
+        code
+        for start, end, code in found
+        if not any(s <= start and end <= e and e - s > end - start for s, e, _ in found)
+    }
+
+
+def _starts(text: str, word: str) -> list[int]:
+    return [m.start() for m in re.finditer(re.escape(word), text)]
+
+
+def program_of(value: object, policy: Policy) -> str | None:
+    """The one rule a text names, or None (none, or more than one)."""
+    named = programs_named(value, policy)
+    return next(iter(named)) if len(named) == 1 else None
 
 
 def _sha256(path: str) -> str:
@@ -142,38 +163,54 @@ def _sha256(path: str) -> str:
 
 
 def _fen(raw: object) -> int | None:
-    """A positive amount in fen from a cell (6000, 6000.0, '6,000.00', '6000元'), else None."""
+    """A positive amount in fen from a cell (6000, 6000.0, '6,000.00', '6000元'), else None
+    (also for an amount no payment of these programs comes near: an ID typed there)."""
     if raw is None or isinstance(raw, bool):
         return None
     typed = repr(raw) if isinstance(raw, float) else str(raw)
     typed = typed.strip().replace(",", "").replace("，", "").removesuffix("元")
     try:
         fen = to_fen(Decimal(typed))
-    except (InvalidOperation, ValueError, TypeError):
+    except (InvalidOperation, ValueError, TypeError, OverflowError):
         return None
-    return fen if fen > 0 else None
+    return fen if 0 < fen <= LARGEST_FEN else None
 
 
-def _month_of(row: dict, title: str) -> tuple[int | None, int | None]:
-    """(month YYYYMM, year) of a row: its period, its payment date, else its list's title."""
-    period = row.get("_raw_period", row.get("period"))
-    if not dates.is_blank(period):
-        month = dates.parse_period(period)
-        if month is not None and 190001 <= month <= 209912:
-            return month, month // 100
-        year = str(period).strip().removesuffix("年").removesuffix("年度")
-        if re.fullmatch(r"(19|20)\d{2}", year):
-            return None, int(year)
-    paid = row.get("paid_date")
-    if isinstance(paid, pd.Timestamp | dt.date) and not pd.isna(paid):
-        return paid.year * 100 + paid.month, paid.year
-    if found := _MONTH_IN_TEXT.search(title):
-        year, month = int(found[1]), int(found[2])
-        if 1 <= month <= 12:
-            return year * 100 + month, year
+def _title_month(title: str) -> tuple[int | None, int | None]:
+    """(month, year) a list's title names."""
+    if (found := _MONTH_IN_TEXT.search(title)) and 1 <= int(found[2]) <= 12:
+        return int(found[1]) * 100 + int(found[2]), int(found[1])
     if found := _YEAR_IN_TEXT.search(title):
         return None, int(found[1])
     return None, None
+
+
+def _month_of(row: dict, title: str) -> tuple[int | None, int | None, str]:
+    """(month YYYYMM, year, what was typed when it cannot be read) of a row: its period,
+    its payment date, else its list's title.  A period that is filled in but not
+    understood ('2024年第一季度', '2024年1-3月') is never replaced by the title's."""
+    titled = _title_month(title)
+    paid = row.get("paid_date")
+    paid_month = (
+        paid.year * 100 + paid.month
+        if isinstance(paid, pd.Timestamp | dt.date) and not pd.isna(paid)
+        else None
+    )
+    period = row.get("_raw_period", row.get("period"))
+    if dates.is_blank(period):
+        return (paid_month, paid_month // 100, "") if paid_month else (*titled, "")
+    if isinstance(period, float) and period.is_integer():
+        period = int(period)
+    typed = "".join(str(period).split()).removesuffix("份")  # 2024年3月份
+    month = dates.parse_period(typed if isinstance(period, str) else period)
+    if month is not None and 190001 <= month <= 209912:
+        return month, month // 100, ""
+    year = typed.removesuffix("年度").removesuffix("年")
+    if not re.fullmatch(r"(19|20)\d{2}", year):
+        return None, None, str(period)
+    # a year: its month from the payment date or the title when they name that year
+    same = [m for m in (paid_month, titled[0]) if m and m // 100 == int(year)]
+    return (same[0] if same else None), int(year), ""
 
 
 def _resident(row: dict, on: dt.date) -> tuple[str, str]:
@@ -202,11 +239,22 @@ def _credit(row: dict) -> str:
 def _policy_amounts(policy: Policy, code: str, day: dt.date) -> tuple[set[int], int | None]:
     """The fixed amounts (fen) of a rule in force on ``day``, and its ceiling if it has one."""
     period = policy.rule(code).values_for(day)
-    if period is None:
-        return set(), None
-    fixed = {to_fen(v) for k, v in period.values.items() if k in AMOUNT_KEYS and k != "amount_max"}
-    ceiling = period.values.get("amount_max")
+    return _amounts(period.values) if period is not None else (set(), None)
+
+
+def _amounts(values: Mapping[str, object]) -> tuple[set[int], int | None]:
+    fixed = {to_fen(v) for k, v in values.items() if k in AMOUNT_KEYS and k != "amount_max"}
+    ceiling = values.get("amount_max")
     return fixed, (to_fen(ceiling) if ceiling is not None else None)
+
+
+def _highest(policy: Policy, code: str) -> int | None:
+    """The most the rule ever paid one line (fen), in any period; None if it never set one."""
+    amounts = [
+        max([*fixed, *([ceiling] if ceiling is not None else [])], default=0)
+        for fixed, ceiling in (_amounts(p.values) for p in policy.rule(code).periods)
+    ]
+    return max(amounts) or None if amounts else None
 
 
 def plan_import(
@@ -221,7 +269,7 @@ def plan_import(
 ) -> ImportPlan:
     """Read past payment lists and say what an import would record (nothing is recorded)."""
     if rule is not None and rule not in RULE_CODES:
-        raise UsageError("unknown_kind", kind=f"--rule {rule}", choices=" / ".join(RULE_CODES))
+        raise UsageError("unknown_rule", rule=rule, choices=" / ".join(RULE_CODES))
     on = on or dt.date.today()
     checked = check_paths(list(paths), "payments", on=on, columns=columns, duplicates=False)
     if checked.unreadable:
@@ -234,43 +282,77 @@ def plan_import(
         if p.severity == "rejected"
     ]  # fmt: skip
     entries: list[dict] = []
-    seen: set[tuple[str, str]] = set()
     for row in checked.valid.to_dict("records"):
         file = str(row["_file"])
         where = {"file": Path(file).name, "sheet": row["_sheet"], "row": int(row["_row"])}
-        entry, code, params = _place(row, policy, rule, on, imported.get(files.get(file, "")))
-        if entry is not None:
-            entry["source"] = where["file"] + (f"（{where['sheet']}）" if where["sheet"] else "")
-            entry["source"] += f"第{where['row']}行"
-            entry["basis"] = f"导入：{entry['source']}"
-            pair = (entry["rule"], entry["key"])
-            code = "already_recorded" if pair in live else "duplicate" if pair in seen else ""
-            params = {"rule": entry["rule"], "key": _shown_key(entry["key"])}
-            if not code:
-                seen.add(pair)
-                entries.append(entry)
-                if not entry["amount_ok"]:
-                    code, params = "amount_mismatch", entry.pop("_mismatch")
-        if code:
+        sha = files.get(file, "")
+        entry, code, params = _place(row, policy, rule, on, imported.get(sha))
+        if entry is None:
             message = text(f"import_{code}", "zh", **params)
-            problems.append({**where, "code": code, "message": message})
-    for entry in entries:
-        entry.pop("_mismatch", None)
-    frame = pd.DataFrame(entries, columns=[*ENTRY_COLUMNS, "amount_ok"])
+            problems.append({**where, "code": params.pop("_code", code), "message": message})
+            continue
+        entry["source"] = where["file"] + (f"（{where['sheet']}）" if where["sheet"] else "")
+        entry["source"] += f"第{where['row']}行"
+        entry["basis"] = f"导入：{entry['source']}"
+        entry.update(_file=where["file"], _sheet=where["sheet"], _row=where["row"], _sha=sha)
+        entries.append(entry)
+    frame = pd.DataFrame(
+        entries, columns=[*ENTRY_COLUMNS, "amount_ok", "_mismatch", *WHERE_COLUMNS]
+    )
+    frame, settled = _settle(frame, imported, live)
+    mismatches = [
+        {**_where(r), "code": "amount_mismatch",
+         "message": text("import_amount_mismatch", "zh", **r["_mismatch"])}
+        for r in frame[~frame["amount_ok"]].to_dict("records")
+    ]  # fmt: skip
+    table = pd.DataFrame([*problems, *settled, *mismatches], columns=PROBLEM_COLUMNS)
+    table = table.sort_values(["file", "sheet", "row"], kind="stable").reset_index(drop=True)
     return ImportPlan(
-        files, frame, pd.DataFrame(problems, columns=PROBLEM_COLUMNS), checked.rows_read,
-        accept_amounts,
-    )  # fmt: skip
+        files, frame.drop(columns="_mismatch"), table, checked.rows_read, accept_amounts
+    )
 
 
-def _ledger_knows(db: Path) -> tuple[dict[str, str], set[tuple[str, str]]]:
-    """(sha256 → batch of files imported before, live (rule, key) pairs) of the ledger."""
+def _settle(
+    entries: pd.DataFrame, imported: Mapping[str, str], live: pd.DataFrame
+) -> tuple[pd.DataFrame, list[dict]]:
+    """The entries the ledger does not hold yet, once each; and a problem for every other:
+    its file imported before, someone the ledger already paid for the rule in the same
+    scope, or someone an earlier row of the files already names — matched on who a payment
+    is for (a household by its owner and its 户编号), not on how its key is written."""
+    if entries.empty:
+        return entries, []
+    again = entries["_sha"].isin(list(imported))
+    mine = ledger.who_scope(entries)
+    paid = ledger.who_scope(live)[["rule", "scope", "who"]].drop_duplicates()
+    keyed = mine.assign(_entry=mine.index)
+    recorded = set(keyed.merge(paid, on=["rule", "scope", "who"])["_entry"])
+    first = keyed[~keyed["_entry"].isin(recorded | set(entries.index[again]))]
+    repeated = set(first.loc[first.duplicated(["rule", "scope", "who"]), "_entry"])
+    code = pd.Series("", index=entries.index)
+    code[entries.index.isin(list(repeated))] = "duplicate"
+    code[entries.index.isin(list(recorded))] = "already_recorded"
+    code[again] = "already_imported"
+    problems = [
+        {**_where(r), "code": c,
+         "message": text(f"import_{c}", "zh", rule=r["rule"], who=idcard.mask_in_text(r["key"]),
+                         batch=imported.get(r["_sha"], ""))}
+        for r, c in zip(entries.to_dict("records"), code, strict=True)
+        if c
+    ]  # fmt: skip
+    return entries[code.eq("")], problems
+
+
+def _where(entry: Mapping) -> dict:
+    return {"file": entry["_file"], "sheet": entry["_sheet"], "row": int(entry["_row"])}
+
+
+def _ledger_knows(db: Path) -> tuple[dict[str, str], pd.DataFrame]:
+    """(sha256 → batch of files imported before, live payments) of the ledger."""
     if not Path(db).exists():
-        return {}, set()
+        return {}, ledger.NO_PAYMENTS
     conn = ledger.connect(db, create=False)
     try:
-        live = ledger.live_payments(conn)
-        return ledger.imported_files(conn), set(zip(live["rule"], live["key"], strict=True))
+        return ledger.imported_files(conn), ledger.live_payments(conn)
     finally:
         conn.close()
 
@@ -282,19 +364,47 @@ def _place(
     if imported_in:
         return None, "already_imported", {"batch": imported_in}
     title = f"{Path(str(row['_file'])).stem} {row['_sheet']} {row.get('_title', '')}"
-    code = program_of(row.get("program"), policy) or rule or program_of(title, policy)
+    named = programs_named(row.get("program"), policy)
+    if len(named) > 1:
+        shown = idcard.mask_in_text(str(row.get("program")))
+        return None, "two_programs", {"value": shown, "_code": "unknown_program"}
+    code = next(iter(named), None) or rule or program_of(title, policy)
     if code is None:
-        return None, "unknown_program", {"value": str(row.get("program") or "")}
+        return (
+            None,
+            "unknown_program",
+            {"value": idcard.mask_in_text(str(row.get("program") or ""))},
+        )
     person, why = _resident(row, on)
     if not person:
         return None, ("bad_id" if why else "no_person"), {"detail": why}
-    month, year = _month_of(row, title)
+    month, year, typed = _month_of(row, title)
+    if typed:
+        return None, "unread_month", {"value": idcard.mask_in_text(typed), "_code": "no_month"}
     frequency = policy.rule(code).frequency
     if month is None and (year is None or frequency == "monthly"):
         return None, "no_month", {}
-    fen = _fen(row.get("_raw_amount", row.get("amount")))
+    start = min(p.start for p in policy.rule(code).periods)
+    first, last = start.year * 100 + start.month, on.year * 100 + on.month
+    if not (first <= month <= last if month else start.year <= (year or 0) <= on.year):
+        shown = dates.month_zh(month) if month else f"{year}年"
+        return (
+            None,
+            "bad_month",
+            {"value": shown, "start": start.isoformat(), "today": on.isoformat()},
+        )
+    raw = row.get("_raw_amount", row.get("amount"))
+    fen = _fen(raw)
     if fen is None:
-        return None, "bad_amount", {"value": str(row.get("_raw_amount", ""))}
+        return (
+            None,
+            "bad_amount",
+            {"value": idcard.mask_in_text(str(raw if raw is not None else ""))},
+        )
+    highest = _highest(policy, code)
+    if highest is not None and fen > highest:
+        return None, "amount_over", {"amount": f"{fen / 100:.2f}", "highest": f"{highest / 100:.2f}",
+                                     "_code": "bad_amount"}  # fmt: skip
     year = year or (month or 0) // 100
     entry = _entry(code, policy, row, person, month or year * 100 + 1, month is None, fen)
     day = dates.last_day(month) if month else dt.date(year, 12, 31)
@@ -306,10 +416,6 @@ def _place(
         allowed = allowed or f"不超过{ceiling / 100:.2f}"
     entry["_mismatch"] = {"amount": f"{fen / 100:.2f}", "allowed": allowed}
     return entry, "", {}
-
-
-def _shown_key(key: str) -> str:
-    return "|".join(idcard.mask(p) if len(p) == 18 else p for p in key.split("|"))
 
 
 def _entry(
@@ -347,26 +453,26 @@ def _entry(
 
 def commit_import(plan: ImportPlan, db: Path, *, new_db: bool = False) -> ImportPlan:
     """Record what ``plan`` can place, as one import batch (exit 2 for a missing database
-    unless ``new_db``); returns the plan with its batch id."""
+    unless ``new_db``); returns the plan with its batch id.  What the ledger came to hold
+    since the plan was made (another import) is settled again under the lock: never
+    recorded twice, said as a problem."""
     with ledger.hold_lock(db):
         conn = ledger.connect(db, create=new_db)
         try:
             run_id = ledger.start_run(conn, "ledger import", None)
-            rows = plan.to_record
-            used = (
-                set(rows["source"].str.replace(r"（.*|第\d+行$", "", regex=True))
-                if len(rows)
-                else set()
+            rows, late = _settle(
+                plan.to_record, ledger.imported_files(conn), ledger.live_payments(conn)
             )
-            inputs = {Path(f).name: sha for f, sha in plan.files.items() if Path(f).name in used}
-            batch = (
-                ledger.commit_import(conn, run_id, rows.drop(columns="amount_ok"), inputs)
-                if len(rows)
-                else None
-            )
+            inputs = {
+                Path(f).name: sha for f, sha in plan.files.items() if sha in set(rows["_sha"])
+            }
+            recorded = rows.drop(columns=["amount_ok", *WHERE_COLUMNS])
+            batch = ledger.commit_import(conn, run_id, recorded, inputs) if len(rows) else None
             ledger.finish_run(conn, run_id, {"batch_id": batch, "entries": len(rows)})
         finally:
             conn.close()
-    return ImportPlan(
-        plan.files, plan.entries, plan.problems, plan.rows_read, plan.accept_amounts, batch
+    problems = pd.concat(
+        [plan.problems, pd.DataFrame(late, columns=PROBLEM_COLUMNS)], ignore_index=True
     )
+    entries = plan.entries[~plan.entries.index.isin(plan.to_record.index.difference(rows.index))]
+    return ImportPlan(plan.files, entries, problems, plan.rows_read, plan.accept_amounts, batch)

@@ -74,6 +74,21 @@ def mask(id_number: str) -> str:
     return "*" * (n - keep) + id_number[n - keep :]
 
 
+_ALONE = "(?<![0-9A-Za-z]){}(?![0-9A-Za-z])"
+_ID_IN_TEXT = re.compile(_ALONE.format(r"(\d{6})\d{5,8}([\dXx]{4})"))
+_PHONE_IN_TEXT = re.compile(_ALONE.format(r"(1[3-9]\d)\d{4}(\d{4})"))  # a mobile number
+_CARD_IN_TEXT = re.compile(_ALONE.format(r"(\d{4})\d{11}(\d{4})"))  # a 19-digit card number
+
+
+def mask_in_text(text: str) -> str:
+    """Every ID-like run of 15–18 characters inside ``text`` masked (500230********1234),
+    and every mobile number or 19-digit card number (139****5678), wherever it stands: a
+    ledger key 'owner:500230199001011234|2024', a trace, a cell shown in a message."""
+    text = _ID_IN_TEXT.sub(lambda m: m[1] + "********" + m[2], text)
+    text = _PHONE_IN_TEXT.sub(lambda m: m[1] + "****" + m[2], text)
+    return _CARD_IN_TEXT.sub(lambda m: m[1] + "*" * 11 + m[2], text)
+
+
 _QUOTED = re.compile(r"""^(?:'|="|=')?\s*([0-9Xx]{15,18})\s*['"]?$""")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -18,10 +19,11 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from fengdu_cli import __version__
-from fengdu_cli.errors import InputError, LockError, UsageError
+from fengdu_cli import __version__, idcard
+from fengdu_cli.errors import InputError, InternalError, LockError, UsageError
 from fengdu_cli.policy.model import RULE_FREQUENCY
 
 SCHEMA_VERSION = 4
@@ -180,30 +182,138 @@ WARNING_COLUMNS = [
 ]
 
 
-def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
+def connect(path: Path, *, create: bool = True, inspect: bool = False) -> sqlite3.Connection:
     """Open (migrating as needed) the database at ``path``; with ``create`` False a missing
-    database is an error (UsageError, exit 2) instead of a new, empty ledger."""
+    database is an error (UsageError, exit 2) instead of a new, empty ledger.
+
+    A ledger whose guards were changed (a trigger or view dropped or rewritten), or that is
+    shorter than its last recorded state (rows removed from its end, an old copy put back)
+    is refused (InputError, exit 3): it could pay again what it paid.  ``inspect`` opens it
+    anyway, for ``ledger check`` to say what is wrong.
+    """
     path = Path(path)
     if not create and not path.exists():
         raise UsageError("db_missing", path=str(path))
     if path.is_dir():
         raise InputError("db_unusable", path=str(path), detail="这是一个文件夹")
-    new = not path.exists()
-    if not path.parent.exists():
-        path.parent.mkdir(parents=True, mode=0o700)
     try:
-        if new:  # the ledger holds full IDs: readable by its owner only
-            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        if not path.parent.exists():
+            path.parent.mkdir(parents=True, mode=0o700)
+        # the ledger holds full IDs: readable by its owner only (also a file made elsewhere)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        if path.stat().st_uid == os.getuid():
+            path.chmod(0o600)
         conn = sqlite3.connect(path, isolation_level=None, timeout=30)
         conn.execute("PRAGMA foreign_keys = ON")
         migrate(conn)
+        refusal = None if inspect else _refusal(conn, path)
     except sqlite3.DatabaseError as exc:
         if "locked" in str(exc):
             raise
         raise InputError("db_unusable", path=str(path), detail=str(exc)) from exc
     except OSError as exc:
         raise InputError("db_unusable", path=str(path), detail=exc.strerror or str(exc)) from exc
+    if refusal is not None:
+        conn.close()
+        raise refusal
     return conn
+
+
+def _refusal(conn: sqlite3.Connection, path: Path) -> InputError | None:
+    """Why a ledger must not be used (its guards changed, or it lost its end), else None;
+    a ledger without a head file gets one."""
+    changed = check_schema(conn)
+    if changed:
+        return InputError("db_tampered", path=str(path), detail="；".join(changed[:3]))
+    behind = check_head(conn)
+    if behind:
+        return InputError("db_behind", path=str(path), detail=behind, head=str(head_path(conn)))
+    if not head_path(conn).exists():
+        _record_head(conn)
+    return None
+
+
+@functools.cache
+def _expected_guards() -> dict[tuple[str, str], str]:
+    """The triggers and views a ledger of this version has (from a fresh one in memory)."""
+    fresh = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        migrate(fresh)
+        return _guards(fresh)
+    finally:
+        fresh.close()
+
+
+def _guards(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
+    return {
+        (kind, name): " ".join(str(sql).split())
+        for kind, name, sql in conn.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE type IN ('trigger', 'view')"
+        )
+    }
+
+
+def check_schema(conn: sqlite3.Connection) -> list[str]:
+    """The triggers and views that keep the ledger append-only and say what is live,
+    compared with what this version creates: one line per one missing, changed or added."""
+    expected, actual = _expected_guards(), _guards(conn)
+    words = {"trigger": "触发器", "view": "视图"}
+    problems = []
+    for (kind, name), sql in sorted(expected.items()):
+        if (kind, name) not in actual:
+            problems.append(f"{words[kind]} {name} 被删除")
+        elif actual[(kind, name)] != sql:
+            problems.append(f"{words[kind]} {name} 被改写")
+    problems += [
+        f"{words[k]} {n} 不是本工具建立的" for k, n in sorted(actual.keys() - expected.keys())
+    ]
+    return problems
+
+
+# ---------------------------------------------------------------- the chain's head, kept outside
+
+HEAD_SUFFIX = ".head"
+
+
+def head_path(conn: sqlite3.Connection) -> Path:
+    """The file beside the database that holds the chain's last link after every write."""
+    file = next(row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main")
+    return Path(str(file) + HEAD_SUFFIX)
+
+
+def _record_head(conn: sqlite3.Connection) -> None:
+    """Write the chain's last link (seq, digest) beside the database, atomically, privately.
+    A head that could not be written stays at an earlier link, which is still true."""
+    last = conn.execute("SELECT seq, digest FROM chain ORDER BY seq DESC LIMIT 1").fetchone()
+    seq, digest = last if last else (0, "genesis")
+    target = head_path(conn)
+    temp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(f"{seq} {digest}\n")
+        os.replace(temp, target)
+    except OSError:
+        temp.unlink(missing_ok=True)
+
+
+def check_head(conn: sqlite3.Connection) -> str | None:
+    """Why the chain does not reach the head recorded beside the database, else None."""
+    try:
+        seq_text, digest = head_path(conn).read_text(encoding="utf-8").split()
+        seq = int(seq_text)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        return "链头文件无法读取"
+    if seq == 0:
+        return None
+    row = conn.execute("SELECT digest FROM chain WHERE seq = ?", (seq,)).fetchone()
+    if row is None:
+        return f"台账链缺少第 {seq} 环及之后的记录（上次入账时已有）"
+    if row[0] != digest:
+        return f"台账链第 {seq} 环与上次入账时不同"
+    return None
 
 
 def migrate(conn: sqlite3.Connection) -> int:
@@ -310,19 +420,19 @@ def check_chain(conn: sqlite3.Connection) -> list[str]:
         if link != prev:
             problems.append(f"台账链在第 {seq} 环断开（前后哈希不相接）")
         if row is None:
-            problems.append(f"台账链第 {seq} 环记录的 {tbl} {_shown(key)} 已不存在（被删除）")
+            problems.append(
+                f"台账链第 {seq} 环记录的 {tbl} {idcard.mask_in_text(key)} 已不存在（被删除）"
+            )
         elif _digest(link, tbl, key, row) != digest:
-            problems.append(f"台账链第 {seq} 环：{tbl} {_shown(key)} 的内容与入账时不同（被改动）")
+            problems.append(
+                f"台账链第 {seq} 环：{tbl} {idcard.mask_in_text(key)} 的内容与入账时不同（被改动）"
+            )
         chained[tbl].add(key)
         prev = digest
     for tbl, rows in stored.items():
         for key in rows.keys() - chained[tbl]:
-            problems.append(f"{tbl} {_shown(key)} 不在台账链中（未经本工具写入）")
+            problems.append(f"{tbl} {idcard.mask_in_text(key)} 不在台账链中（未经本工具写入）")
     return problems
-
-
-def _shown(key: str) -> str:
-    return "|".join(p[:6] + "********" + p[-4:] if len(p) == 18 else p for p in key.split("|"))
 
 
 @contextlib.contextmanager
@@ -465,6 +575,12 @@ PAYMENT_COLUMNS = [
 ]  # fmt: skip
 
 
+# the ledger as seen without a database: nothing paid
+NO_PAYMENTS = pd.DataFrame(
+    columns=["entry_id", "batch_id", *PAYMENT_COLUMNS, "month", "source", "batch_kind"]
+)
+
+
 def live_payments(conn: sqlite3.Connection) -> pd.DataFrame:
     """Every committed payment that has not been reversed."""
     return pd.read_sql_query("SELECT * FROM live_payments ORDER BY entry_id", conn)
@@ -559,9 +675,9 @@ def _record_batch(
 ) -> None:
     """Insert a batch, its lines and their links in the chain, in one transaction.
 
-    Refused (ValueError, nothing written): a line without a key, a payment without a
-    payee, and a (rule, key) already live — a one-time subsidy is never paid twice, whatever the
-    caller computed."""
+    Refused, nothing written: a line without a key or a payment without a payee
+    (ValueError), and a line for someone the rule already pays live in the same scope, or
+    twice in the lines (InternalError) — never paid twice, whatever the caller computed."""
     columns = [*PAYMENT_COLUMNS, "month", "source"]
     rows = _records(lines.reindex(columns=columns), columns)
     # a payment is never made to nobody (a past one may not name its payee: it is history)
@@ -573,8 +689,8 @@ def _record_batch(
     conn.execute("BEGIN IMMEDIATE")
     try:
         clash = _live_clash(conn, lines)
-        if clash:
-            raise ValueError(f"already paid: {clash}")
+        if clash:  # the computation upstream missed it: a bug, and nothing is written
+            raise InternalError("ledger_refused_twice", batch=batch_id, who=clash)
         conn.execute(
             "INSERT INTO batches (batch_id, month, run_id, committed, policy_sha256, inputs, lines, "
             "total_fen, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -596,14 +712,22 @@ def _record_batch(
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+    _record_head(conn)
 
 
 def _live_clash(conn: sqlite3.Connection, lines: pd.DataFrame) -> str | None:
-    keys = set(zip(lines["rule"], lines["key"], strict=True)) if len(lines) else set()
-    for rule, key in conn.execute("SELECT rule, key FROM live_payments"):
-        if (rule, key) in keys:
-            return f"{rule} {_shown(key)}"
-    return None
+    """The first person these lines would pay again: live already for the rule in the same
+    scope, or twice among the lines — matched on who each line is for, not on its key."""
+    if lines.empty:
+        return None
+    new = who_scope(lines)
+    paid = who_scope(live_payments(conn))
+    both = pd.concat([paid, new]).duplicated(["rule", "scope", "who"], keep=False)
+    clash = new[both.iloc[len(paid) :].to_numpy()]
+    if clash.empty:
+        return None
+    rule, scope, who = clash.iloc[0][["rule", "scope", "who"]]
+    return f"{rule} {idcard.mask_in_text(str(who))}{f'（{scope}）' if scope else ''}"
 
 
 def void_month(conn: sqlite3.Connection, month: int, reason: str) -> tuple[str, int, int] | None:
@@ -655,6 +779,7 @@ def void_batch(conn: sqlite3.Connection, batch_id: str, reason: str) -> tuple[st
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+    _record_head(conn)
     return batch_id, len(live), -sum(int(e["amount_fen"]) for e in live)
 
 
@@ -681,7 +806,7 @@ def check_ledger(conn: sqlite3.Connection) -> list[str]:
     for rule, key, n in conn.execute(
         "SELECT rule, key, COUNT(*) FROM live_payments GROUP BY rule, key HAVING COUNT(*) > 1"
     ):
-        problems.append(f"{rule} {_shown(key)} 有 {n} 笔未冲销的发放")
+        problems.append(f"{rule} {idcard.mask_in_text(key)} 有 {n} 笔未冲销的发放")
     problems += _identities_paid_twice(live_payments(conn))
     for entry_id, amount, original in conn.execute(
         "SELECT r.entry_id, r.amount_fen, p.amount_fen FROM payments r "
@@ -696,7 +821,8 @@ def check_ledger(conn: sqlite3.Connection) -> list[str]:
     ):
         if lines != n or total != s:
             problems.append(f"批次 {batch_id} 记录 {lines} 行 {total} 分，实有 {n} 行 {s} 分")
-    return problems + check_chain(conn)
+    behind = check_head(conn)
+    return check_schema(conn) + problems + check_chain(conn) + ([behind] if behind else [])
 
 
 def identities_of(entries: pd.DataFrame) -> pd.Series:
@@ -708,23 +834,39 @@ def identities_of(entries: pd.DataFrame) -> pd.Series:
 
 
 def scope_of(entries: pd.DataFrame) -> pd.Series:
-    """What a rule pays once in: ever, a calendar year, or a month (the rule's frequency)."""
+    """What a rule pays once in: ever (''), a calendar year ('2024') or a month ('202406'),
+    by the rule's frequency."""
     frequency = entries["rule"].map(RULE_FREQUENCY).fillna("once")
     month = entries["month"].astype(int)
+    scopes = np.select(
+        [frequency.eq("once"), frequency.eq("yearly")],
+        ["", (month // 100).astype(str)],
+        month.astype(str),
+    )
+    return pd.Series(scopes, index=entries.index, dtype=object)
+
+
+def who_scope(entries: pd.DataFrame) -> pd.DataFrame:
+    """One row per (entry, person it is for): rule, scope and who, indexed like ``entries``
+    — what "paid twice" is judged on, whatever the keys look like."""
+    frame = pd.DataFrame(
+        {"rule": entries["rule"], "scope": scope_of(entries),
+         "who": identities_of(entries).str.split("|")},
+        index=entries.index,
+    ).explode("who")  # fmt: skip
+    frame = frame[frame["who"].fillna("").ne("")]
+    # once per entry and person (an owner is also among the household's members)
     return (
-        frequency.map({"once": ""}).fillna("")
-        .where(frequency.eq("once"), (month // 100).astype(str).where(frequency.eq("yearly"), month.astype(str)))
-    )  # fmt: skip
+        frame.assign(_entry=frame.index).drop_duplicates(["_entry", "who"]).drop(columns="_entry")
+    )
 
 
 def _identities_paid_twice(live: pd.DataFrame) -> list[str]:
     """Someone live twice for one rule and scope, whatever the keys look like."""
     if live.empty:
         return []
-    frame = live.assign(who=identities_of(live).str.split("|"), scope=scope_of(live)).explode("who")
-    frame = frame[frame["who"].ne("")]
-    twice = frame.groupby(["rule", "scope", "who"])["entry_id"].nunique()
+    twice = who_scope(live).groupby(["rule", "scope", "who"]).size()
     return [
-        f"{rule} {_shown(who)}{'（' + scope + '）' if scope else ''} 有 {n} 笔未冲销的发放"
+        f"{rule} {idcard.mask_in_text(who)}{'（' + scope + '）' if scope else ''} 有 {n} 笔未冲销的发放"
         for (rule, scope, who), n in twice[twice > 1].items()
     ]

@@ -104,6 +104,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "find nothing. Check the export, or name the right column in columns.toml",
     },
     # ---- ledger import: rows that cannot be placed ----
+    "unknown_rule": {
+        "zh": "未知的补贴代码“{rule}”；可选：{choices}",
+        "en": "Unknown subsidy code '{rule}'; choose one of: {choices}",
+    },
     "import_unknown_program": {
         "zh": "看不出是哪项补贴（“{value}”）：请在表中写明补贴项目，或用 --rule 指定",
         "en": "Which subsidy is this ('{value}')? Name it in the list, or give --rule",
@@ -120,9 +124,29 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "没有发放月份（表中、发放日期或标题中都没有）",
         "en": "No month (not in a column, a payment date or the title)",
     },
+    "import_unread_month": {
+        "zh": "发放月份“{value}”无法识别为某年某月或某年（如 2024年3月、2024-03、2024年）："
+        "请更正为一个月份；一行包含几个月的，请按月分行",
+        "en": "The month '{value}' cannot be read as a month or a year (e.g. 2024-03, 2024): "
+        "correct it; a row for several months must be split into one row per month",
+    },
+    "import_bad_month": {
+        "zh": "发放月份 {value} 不在该项补贴政策施行期内（{start} 起）或晚于今天（{today}），未导入",
+        "en": "Month {value} is before the subsidy began ({start}) or after today ({today}); "
+        "not imported",
+    },
+    "import_two_programs": {
+        "zh": "“{value}”写了不止一项补贴：请每行只写一项，或用 --rule 指定",
+        "en": "'{value}' names more than one subsidy: one per row, or give --rule",
+    },
     "import_bad_amount": {
         "zh": "金额“{value}”不是大于 0 的金额（元，最多两位小数）",
         "en": "Amount '{value}' is not an amount above 0 (yuan, at most 2 decimals)",
+    },
+    "import_amount_over": {
+        "zh": "金额 {amount} 元超过该项补贴任何时期的最高标准（{highest} 元），不能导入：请核实",
+        "en": "Amount {amount} is above the most this subsidy ever paid ({highest}); it cannot "
+        "be imported: check it",
     },
     "import_amount_mismatch": {
         "zh": "金额 {amount} 元与当时政策标准（{allowed} 元）不符：核实后可加 --accept-amounts 导入",
@@ -130,16 +154,32 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "--accept-amounts imports it",
     },
     "import_duplicate": {
-        "zh": "{rule} {key} 在导入文件中已出现过，本行不重复记录",
-        "en": "{rule} {key} appears earlier in the files; this row is not recorded twice",
+        "zh": "{rule} {who} 在导入文件的前面几行已出现过（同一人、同一期），本行不重复记录",
+        "en": "{rule} {who} appears earlier in the files (same person and period); this row is "
+        "not recorded twice",
     },
     "import_already_recorded": {
-        "zh": "台账中已有 {rule} {key} 的发放记录，不重复记录",
-        "en": "The ledger already holds {rule} {key}; not recorded twice",
+        "zh": "台账中已有 {rule} {who} 同一期的发放记录，不重复记录",
+        "en": "The ledger already holds {rule} {who} for the same period; not recorded twice",
     },
     "import_already_imported": {
         "zh": "该文件已于批次 {batch} 导入，不再导入（如需重导，先冲销该批次）",
         "en": "This file was imported in batch {batch}; void that batch to import it again",
+    },
+    "db_tampered": {
+        "zh": "数据库 {path} 的防改动结构被改过（{detail}）：为防止重复发放，拒绝使用。"
+        "请从备份恢复，并用 fengdu ledger check 查看详情",
+        "en": "The guards of database {path} were changed ({detail}); it is refused so that "
+        "nothing is paid twice. Restore it from a backup; fengdu ledger check says more",
+    },
+    "db_behind": {
+        "zh": "数据库 {path} 比上次入账时短（{detail}）：可能被删改，或换成了较早的备份——"
+        "那样会把之后已发放的再发一次，因此拒绝使用。请找回最新的数据库；确属从备份恢复的，"
+        "先用 fengdu ledger import 补录备份之后已发放的名单，再删除文件 {head} 后重试",
+        "en": "Database {path} is shorter than at its last commit ({detail}): rows were removed, "
+        "or an older backup was put back, which would pay again what was paid since. It is "
+        "refused. Find the latest database; if it really is a restored backup, import what "
+        "was paid since with fengdu ledger import, then delete {head} and try again",
     },
     "db_unusable": {
         "zh": "无法使用数据库 {path}：{detail}。请检查路径、文件权限和磁盘空间（损坏的数据库请从备份恢复）",
@@ -252,6 +292,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "internal": {
         "zh": "程序内部错误（{error}）。详细信息已写入日志：{log}，请将该文件发给技术人员",
         "en": "Internal error ({error}). Details are in the log: {log}; send it to the maintainers",
+    },
+    "ledger_refused_twice": {
+        "zh": "台账拒绝入账批次 {batch}：其中 {who} 已有未冲销的同项发放（或本批重复），"
+        "本批一笔也未入账、文件未放出。这是程序缺陷，请将本提示发给技术人员",
+        "en": "The ledger refused batch {batch}: {who} already has a live payment of the same "
+        "subsidy (or appears twice in the batch); nothing was recorded and no file was put in "
+        "place. This is a bug: send this message to the maintainers",
     },
     # ---- sheet notices ----
     "sheet_no_header": {

@@ -129,7 +129,7 @@ class SubsidyResult:
 
 
 # The ledger as seen without a database: nothing paid.
-NO_PAYMENTS = pd.DataFrame(columns=["batch_id", "month", "rule", "key", "source", "batch_kind"])
+NO_PAYMENTS = ledger.NO_PAYMENTS
 
 
 def policy_start(policy: Policy) -> dt.date:
@@ -262,7 +262,7 @@ def _against_ledger(
 ) -> pd.DataFrame:
     """Add key / period and mark what the ledger already paid, and what passed a cap.
 
-    Already paid: a live entry of the rule, of another month, in the same scope (ever for a
+    Already paid: a live entry of the rule, not of this month's own batch, in the same scope (ever for a
     one-time rule, the calendar year for a yearly one, the month for a monthly one) for any
     of the same people — matched on who a payment was for, not on how its key was written.
     A cap counts every month paid to the person, earlier or later.
@@ -271,7 +271,10 @@ def _against_ledger(
     frame["rule"] = code
     frame["period"] = period_text(month, frequency)
     frame["key"] = frame["key_base"].astype(str) + key_suffix(frequency, month)
-    earlier = paid[(paid["rule"] == code) & (paid["month"] != month)]
+    # everything live for the rule but this month's own batch (a rerun compares with it):
+    # an import of this very month is money paid, like any other month's
+    own = paid["month"].eq(month) & paid["batch_kind"].eq("month")
+    earlier = paid[paid["rule"].eq(code) & ~own]
     hits = _same_people(frame, earlier, frequency, month)
     for column, default in (("batch_id", ""), ("month", 0), ("source", "")):
         shown = "paid_before" if column == "batch_id" else f"paid_{column}"
@@ -279,8 +282,7 @@ def _against_ledger(
     frame["paid_month"] = frame["paid_month"].astype(int)
     cap = values.get("max_months")
     if cap is not None:
-        months = _months_paid(frame, paid[(paid["rule"] == code) & (paid["month"] != month)])
-        frame["months_paid"] = months
+        frame["months_paid"] = _months_paid(frame, earlier)
         frame["capped"] = frame["months_paid"] >= int(cap)
     else:
         frame["capped"] = False

@@ -19,7 +19,7 @@ from fengdu_cli.explain import explain
 from fengdu_cli.history import commit_import, plan_import, program_of
 from fengdu_cli.policy import load_policy
 from fengdu_cli.subsidy import compute_subsidies
-from tests.makers import employer, valid_id, wrong_check, xlsx
+from tests.makers import csv_file, employer, valid_id, wrong_check, xlsx
 from tests.test_subsidy import M, payees
 
 FOOTER = ["经办人：", None, "审核人：", None, "负责人："]
@@ -91,7 +91,8 @@ def history(world, tmp_path):
         ["乡镇", "户编号", "户主姓名", "身份证号码", "补助金额"],
         [["虎威镇", "H15", "测试15", ids["owner_ok"], 8000]],
     )
-    months = dates.months_range(202107, 202405)  # 35 months in the workshop before June
+    # 35 months in the workshop: every month of the policy before June, and two after it
+    months = [*dates.months_range(202109, 202405), 202408, 202409]
     roster_list(
         folder / "车间奖补.xlsx",
         "丰都县就业帮扶车间带动就业奖补发放表",
@@ -217,7 +218,191 @@ def test_the_cli_imports_with_accept_amounts_and_says_what_it_did(history, tmp_p
         ("hire_once", "hire_once"),
         ("车间奖补", "workshop_monthly"),
         ("春节慰问金", None),
+        ("困难家庭高校毕业生求职创业补贴", "student_job_seeking"),
+        ("失业保险稳岗补贴", None),  # 稳岗 alone is another program
+        ("返乡创业补助", None),
+        ("一次性创业补助、交通补助", None),  # two programs: none
+        ("一次性交通补助", "travel"),
+        ("吸纳就业补贴", "hire_once"),
     ],
 )
 def test_program_names(text, code):
     assert program_of(text, load_policy(None)) == code
+
+
+# ---------------------------------------------------------------- lists that try to pay twice
+
+PERSON = ["乡镇", "姓名", "身份证号码", "补贴项目", "发放月份", "金额"]
+
+
+def plain_list(path, rows, header=PERSON):
+    return csv_file(path, [",".join(header), *(",".join(map(str, r)) for r in rows)])
+
+
+def codes_by_row(plan):
+    return {(p.file, p.row): p.code for p in plan.problems.itertuples(index=False)}
+
+
+def test_a_month_that_cannot_be_read_is_a_problem_never_the_titles(world, tmp_path):
+    _root, ids = world
+    plain_list(
+        tmp_path / "丰都县2022年交通补助名册.csv",
+        [
+            ["虎威镇", "甲", ids["guangdong"], "交通补助", "2024年3月份", 200],  # read: 2024-03
+            ["虎威镇", "乙", ids["age16"], "交通补助", "2024年第一季度", 200],
+            ["虎威镇", "丙", ids["shandong"], "交通补助", "2024年1-3月", 200],
+            ["虎威镇", "丁", ids["hire12"], "交通补助", "24.03", 200],
+        ],
+    )
+    plan = plan_import(
+        [tmp_path / "丰都县2022年交通补助名册.csv"], load_policy(None), tmp_path / "x.db"
+    )
+    assert plan.entries[["person_id", "month"]].values.tolist() == [[ids["guangdong"], 202403]]
+    problems = plan.problems.set_index("row")
+    assert set(problems["code"]) == {"no_month"}
+    assert (
+        "2024年第一季度" in problems.loc[3, "message"] and "按月分行" in problems.loc[4, "message"]
+    )
+
+
+def test_an_import_of_the_month_being_run_is_paid_already(world, tmp_path):
+    root, ids = world
+    db = tmp_path / "f.db"
+    plain_list(
+        tmp_path / "六月.csv",
+        [
+            ["虎威镇", "测试11", ids["guangdong"], "跨区域交通补助", "2024-06", 200],
+            ["虎威镇", "测试15", ids["owner_ok"], "一次性创业补助", "2024-06", 8000],  # no 户编号
+        ],
+    )
+    commit_import(plan_import([tmp_path / "六月.csv"], load_policy(None), db), db, new_db=True)
+    trial = compute_subsidies(root, M, db)
+    assert ids["guangdong"] not in payees(trial, "travel")
+    assert payees(trial, "startup_household") == {}  # the household, whatever the key says
+    june = compute_subsidies(root, M, db, commit=True)
+    assert june.newly_committed and payees(june, "startup_household") == {}
+    conn = ledger.connect(db)
+    assert ledger.check_ledger(conn) == []
+    conn.close()
+
+
+def test_the_ledger_refuses_a_line_for_someone_it_pays_already(world, tmp_path):
+    from fengdu_cli.errors import InternalError
+
+    root, ids = world
+    db = tmp_path / "f.db"
+    june = compute_subsidies(root, M, db, commit=True, new_db=True, no_history=True)
+    line = june.lines[june.lines["rule"].eq("startup_household")].drop(columns="batch_id")
+    again = line.assign(key="H15", payee_id="H15")  # the same household, keyed otherwise
+    conn = ledger.connect(db)
+    with pytest.raises(InternalError) as refused:
+        ledger.commit_batch(conn, "2024-07-R99", 202407, 99, again, "", {})
+    assert refused.value.exit_code == 5 and ids["owner_ok"] not in refused.value.message()
+    assert ledger.live_batch(conn, 202407) is None
+    conn.close()
+
+
+def test_repeated_rows_resaved_copies_and_households_are_recorded_once(world, tmp_path):
+    _root, ids = world
+    db = tmp_path / "f.db"
+    policy = load_policy(None)
+    rows = [
+        ["虎威镇", "测试11", ids["guangdong"], "交通补助", "2023-03", 200],
+        ["虎威镇", "测试11", ids["guangdong"], "交通补助", "2023-07", 200],  # the same year
+    ]
+    plain_list(tmp_path / "a" / "交通补助（2023年）.csv", rows) if (
+        tmp_path / "a"
+    ).mkdir() is None else None
+    first = plan_import([tmp_path / "a"], policy, db)
+    assert codes_by_row(first) == {("交通补助（2023年）.csv", 3): "duplicate"}
+    commit_import(first, db, new_db=True)
+    again = plan_import([tmp_path / "a"], policy, db)  # a name with （ is still known
+    assert set(again.problems["code"]) == {"already_imported"} and again.entries.empty
+    (tmp_path / "b").mkdir()
+    plain_list(
+        tmp_path / "b" / "另存.csv",
+        [*rows, ["虎威镇", "x", ids["age16"], "交通补助", "2023-01", 200]],
+    )
+    copy = plan_import([tmp_path / "b"], policy, db)  # another file: the same payments
+    assert codes_by_row(copy) == {
+        ("另存.csv", 2): "already_recorded",
+        ("另存.csv", 3): "already_recorded",
+    }
+    assert list(copy.entries["person_id"]) == [ids["age16"]]
+    # a household with its 户编号, then without: the same household
+    (tmp_path / "c").mkdir()
+    header = ["乡镇", "户编号", "户主姓名", "身份证号码", "补贴项目", "发放月份", "金额"]
+    plain_list(
+        tmp_path / "c" / "a.csv",
+        [["虎威镇", "H15", "测试15", ids["owner_ok"], "一次性创业补助", "2023-12", 8000]],
+        header,
+    )
+    commit_import(plan_import([tmp_path / "c" / "a.csv"], policy, db), db)
+    plain_list(
+        tmp_path / "c" / "b.csv",
+        [["虎威镇", "测试15", ids["owner_ok"], "一次性创业补助", "2024-01", 8000]],
+    )
+    later = plan_import([tmp_path / "c" / "b.csv"], policy, db)
+    assert set(later.problems["code"]) == {"already_recorded"}
+
+
+def test_two_imports_planned_together_record_each_payment_once(world, tmp_path):
+    _root, ids = world
+    db = tmp_path / "f.db"
+    policy = load_policy(None)
+    rows = [["虎威镇", "测试11", ids["guangdong"], "交通补助", "2023-03", 200]]
+    plain_list(tmp_path / "one.csv", rows)
+    plain_list(
+        tmp_path / "two.csv", [*rows, ["虎威镇", "x", ids["age16"], "交通补助", "2023-01", 200]]
+    )
+    a = plan_import([tmp_path / "one.csv"], policy, db)
+    b = plan_import([tmp_path / "two.csv"], policy, db)  # before a is committed
+    commit_import(a, db, new_db=True)
+    done = commit_import(b, db)
+    assert list(done.entries["person_id"]) == [ids["age16"]]
+    assert codes_by_row(done) == {("two.csv", 2): "already_recorded"}
+    conn = ledger.connect(db)
+    assert ledger.check_ledger(conn) == []
+    conn.close()
+
+
+def test_cells_shown_in_messages_are_masked_and_absurd_amounts_refused(world, tmp_path):
+    _root, ids = world
+    stray = valid_id(555)
+    plain_list(
+        tmp_path / "shift.csv",
+        [
+            ["虎威镇", "甲", ids["guangdong"], stray, "2023-03", 200],  # an ID in 补贴项目
+            ["虎威镇", "乙", ids["age16"], "交通补助", "2023-03", stray],  # an ID in 金额
+            ["虎威镇", "丙", ids["shandong"], "交通补助", "2023-03", "13912345678"],  # a phone
+            ["虎威镇", "丁", ids["hire12"], "交通补助", "2023-03", "99999.99"],
+            ["虎威镇", "戊", ids["hire11"], "一次性创业补助、交通补助", "2023-03", 200],
+            ["虎威镇", "己", ids["age15"], "交通补助", "2099-07", 200],
+            ["虎威镇", "庚", ids["weak_labor"], "交通补助", "2021-08", 200],  # before the policy
+        ],
+    )
+    plan = plan_import(
+        [tmp_path / "shift.csv"], load_policy(None), tmp_path / "x.db", accept_amounts=True
+    )
+    text = json.dumps(plan.summary(), ensure_ascii=False)
+    assert stray not in text and "13912345678" not in text
+    assert plan.entries.empty
+    codes = dict(zip(plan.problems["row"], plan.problems["code"], strict=True))
+    assert codes == {2: "unknown_program", 3: "bad_amount", 4: "bad_amount", 5: "bad_amount",
+                     6: "unknown_program", 7: "bad_month", 8: "bad_month"}  # fmt: skip
+    over = plan.problems.set_index("row").loc[5, "message"]
+    assert "最高标准" in over and "200.00" in over
+
+
+def test_our_own_payment_list_imported_again_keeps_its_month(world, tmp_path):
+    root, _ids = world
+    db = tmp_path / "f.db"
+    june = compute_subsidies(root, M, tmp_path / "trial.db")
+    from fengdu_cli.io.subsidy_files import write_subsidy_files
+
+    written = write_subsidy_files(june, tmp_path / "out")
+    plan = plan_import([p for p in written if p.name.startswith("payments-") and p.suffix == ".xlsx"],
+                       load_policy(None), db)  # fmt: skip
+    travel = plan.entries[plan.entries["rule"].eq("travel")]
+    assert len(travel) == len(payees(june, "travel")) and set(travel["month"]) == {M}
+    assert not set(plan.problems["code"]) - {"amount_mismatch"}  # subtotals and 合计 are not people

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
 
 from fengdu_cli import dates, ledger
+from fengdu_cli.cli import app
+from fengdu_cli.errors import InputError
 from fengdu_cli.policy import check_policy
 from fengdu_cli.subsidy import compute_subsidies
 from fengdu_cli.validate import check_paths
@@ -187,8 +191,53 @@ def test_ledger_check_finds_a_row_changed_behind_its_back(world, tmp_path):
     conn.execute("UPDATE payments SET amount_fen = 999999 WHERE entry_id = 3")
     conn.commit()
     conn.close()
-    problems = ledger.check_ledger(ledger.connect(db))
+    problems = ledger.check_ledger(ledger.connect(db, inspect=True))
     assert any("payments 3 的内容与入账时不同" in p for p in problems)
+    assert "触发器 payments_append_only_u 被删除" in problems
+    with pytest.raises(InputError) as refused:  # nothing is paid from such a ledger
+        compute_subsidies(root, 202407, db, commit=True)
+    assert refused.value.key == "db_tampered" and refused.value.exit_code == 3
+
+
+def test_a_rewritten_view_is_refused_before_it_can_hide_a_payment(world, tmp_path):
+    root, _ = world
+    db = tmp_path / "f.db"
+    compute_subsidies(root, M, db, commit=True, **FRESH)
+    conn = sqlite3.connect(db)
+    conn.execute("DROP VIEW live_payments")
+    conn.execute("CREATE VIEW live_payments AS SELECT p.*, 'month' AS batch_kind FROM payments p "
+                 "WHERE p.rule = 'none'")  # fmt: skip
+    conn.commit()
+    conn.close()
+    with pytest.raises(InputError) as refused:
+        compute_subsidies(root, 202407, db, commit=True)
+    assert "视图 live_payments 被改写" in refused.value.message()
+    result = CliRunner().invoke(app, ["ledger", "check", "--db", str(db)])
+    assert result.exit_code == 1 and "视图 live_payments 被改写" in result.output
+
+
+def test_a_ledger_that_lost_its_last_batch_is_refused(world, tmp_path):
+    root, _ = world
+    db = tmp_path / "f.db"
+    june = compute_subsidies(root, M, db, commit=True, **FRESH)
+    backup = tmp_path / "backup.db"
+    shutil.copy(db, backup)  # an older copy: before July
+    compute_subsidies(root, 202407, db, commit=True)
+    conn = sqlite3.connect(db)
+    for trigger in ("payments_append_only_d", "batches_append_only_d", "chain_append_only_d"):
+        conn.execute(f"DROP TRIGGER {trigger}")
+    conn.execute("DELETE FROM chain WHERE seq > (SELECT MAX(seq) FROM chain WHERE row_key = ?)",
+                 (june.batch_id,))  # fmt: skip
+    conn.commit()
+    conn.close()
+    with pytest.raises(InputError):
+        compute_subsidies(root, 202407, db, commit=True)
+    shutil.copy(backup, db)  # the old copy put back: July would be paid again
+    with pytest.raises(InputError) as refused:
+        compute_subsidies(root, 202407, db, commit=True)
+    assert refused.value.key == "db_behind" and "ledger import" in refused.value.message()
+    (tmp_path / "f.db.head").unlink()  # said on purpose, after importing what was paid since
+    assert compute_subsidies(root, 202407, db).batch_id.startswith("2024-07")
 
 
 def test_ledger_check_masks_ids(world, tmp_path):
@@ -202,7 +251,7 @@ def test_ledger_check_masks_ids(world, tmp_path):
                  "WHERE rule = 'hire_once'")  # fmt: skip
     conn.commit()
     conn.close()
-    text = "\n".join(ledger.check_ledger(ledger.connect(db)))
+    text = "\n".join(ledger.check_ledger(ledger.connect(db, inspect=True)))
     assert "hire_once" in text and ids["hire12"] not in text
 
 

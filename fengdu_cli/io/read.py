@@ -39,6 +39,7 @@ SUBTOTAL_WORDS = frozenset({"合计", "小计", "总计", "共计", "累计"})
 FOOTER_PREFIXES = (
     "填表人", "填报人", "审核人", "审核", "填报日期", "填表日期", "制表", "负责人",
     "单位负责人", "分管领导", "统计人", "经办人", "填报单位", "说明：", "注：", "备注：",
+    "本月无符合条件",
 )  # fmt: skip
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -466,6 +467,18 @@ _SUBTOTAL_FORMS = frozenset(
 )
 
 
+# a place's subtotal written in one cell: 三合街道 小计, 虎威镇合计：
+_PLACE_SUBTOTAL = re.compile(rf"^\S{{2,12}}?\s*(?:{'|'.join(sorted(SUBTOTAL_WORDS))})[:：]?$")
+
+
+def _place_subtotals(body: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Which of ``rows`` (the few that are not plainly a person) are a place's subtotal."""
+    found = np.zeros(len(body), dtype=bool)
+    for i in np.flatnonzero(rows):
+        found[i] = any(isinstance(v, str) and _PLACE_SUBTOTAL.match(v.strip()) for v in body[i])
+    return found
+
+
 def sheet_frame(grid: Grid, kind: str, header: Header) -> SheetRead:
     """The person rows below ``header``: a frame of raw cells with their provenance.
 
@@ -496,6 +509,8 @@ def sheet_frame(grid: Grid, kind: str, header: Header) -> SheetRead:
         column = text_op(pd.Series(body[half, j], dtype=object), "lstrip")
         starts = text_op(column, "startswith", FOOTER_PREFIXES).fillna(False).astype(bool)
         footer[np.flatnonzero(half)[starts.to_numpy()]] = True
+    if len(body):
+        subtotal = subtotal | _place_subtotals(body, half | ~has_person)
     repeat = _repeated_header(frame, kind, header)
     numbers = np.zeros(len(frame), dtype=bool)  # a row of column numbers 1, 2, 3 … under the header
     for i in range(min(2, len(body))):
