@@ -27,7 +27,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from fengdu_cli import __version__, idcard
+from fengdu_cli import __version__, dates, idcard
 from fengdu_cli.errors import FengduError, InputError, LockError, UsageError
 from fengdu_cli.io.columns import FOLDERS, KINDS
 from fengdu_cli.messages import text
@@ -244,7 +244,7 @@ def render_checked(checked: Checked, console: Console, lang: str, limit: int = 2
             where = Path(rec.file).name + (f"（{rec.sheet}）" if rec.sheet else "")
             first.add_row(where, str(rec.row), rec.header, rec.value, rec.message)
         console.print(first)
-    render_gaps(checked.gaps, checked.problems, console)
+    render_gaps(checked.problems, console)
     for notice in checked.notices:
         console.print(f"[yellow]{Path(notice.file).name}：{notice.message}[/]")
     for bad in checked.unreadable:
@@ -259,14 +259,17 @@ def render_checked(checked: Checked, console: Console, lang: str, limit: int = 2
         )
 
 
-def render_gaps(gaps, problems, console: Console) -> None:
-    """Each column a file lacks or holds twice, in red: the persons and codes it leaves unjudged."""
-    if not gaps:
-        return
+def render_gaps(
+    problems: pd.DataFrame, console: Console, file: str | None = None, sheet: str | None = None
+) -> None:
+    """Each column a file lacks or holds twice, in red: the persons and codes it leaves
+    unjudged (of one file and sheet when given)."""
     file_level = problems[problems["code"].isin(("missing_column", "ambiguous_column"))]
+    if file is not None:
+        file_level = file_level[file_level["file"].eq(file) & file_level["sheet"].eq(sheet)]
     for rec in file_level.itertuples(index=False):
         where = rec.file + (f"（{rec.sheet}）" if rec.sheet else "")
-        console.print(f"[bold red]{where} 第{rec.row}行表头：{rec.message}[/]", markup=True)
+        console.print(f"[bold red]{escape(f'{where} 第{rec.row}行表头：{rec.message}')}[/]")
 
 
 def _config_paths(db: Path, out: Path | None, data: Path) -> tuple[Path, Path]:
@@ -284,16 +287,17 @@ def say_ledger(db: Path, lang: str = "zh") -> None:
     info = ledger.describe(db)
     if not info["exists"]:
         line = f"台账：{info['path']}（尚不存在）"
-    elif not info["batches"] and not info.get("imports"):
+    elif info["unread"]:
+        line = f"台账：{info['path']}（无法读取其内容）"
+    elif not info["batches"] and not info["imports"]:
         line = f"台账：{info['path']}（还没有入账批次或导入）"
     else:
         span = (
-            f"，{info['first_month'] // 100}-{info['first_month'] % 100:02d} 至 "
-            f"{info['last_month'] // 100}-{info['last_month'] % 100:02d}"
+            f"，{dates.month_text(info['first_month'])} 至 {dates.month_text(info['last_month'])}"
             if info["batches"]
             else ""
         )
-        line = f"台账：{info['path']}（{info['batches']} 个月度批次{span}，{info.get('imports', 0)} 个导入批次）"
+        line = f"台账：{info['path']}（{info['batches']} 个月度批次{span}，{info['imports']} 个导入批次）"
     _console(stderr=True).print(line, markup=False)
 
 
@@ -457,7 +461,7 @@ def render_columns(
         )
         for (file, sheet), rows in table_of:
             where = file + (f"（{sheet}）" if sheet else "")
-            view = Table(title=f"{where} — {text(f'kind_{kind}', lang)}")
+            view = Table(title=escape(f"{where} — {text(f'kind_{kind}', lang)}"))
             for head in (
                 "列/col",
                 "表头/header",
@@ -472,34 +476,17 @@ def render_columns(
                 style = None if rec.column else "dim"
                 view.add_row(
                     rec.letter,
-                    rec.header or "（空）",
+                    escape(rec.header) or "（空）",
                     shown,
                     how_label(rec.how, lang),
                     share,
                     style=style,
                 )
             console.print(view)
-            for g in checked.gaps:
-                if Path(g.file).name == file and g.sheet == sheet:
-                    column = f"{g.column}（{_display(kind, g.column)}）"
-                    headers = "”“".join(g.headers)
-                    codes = "、".join(g.needed_by)
-                    if g.cause == "ambiguous":
-                        line = (
-                            f"多列可能是 {column}：“{headers}”"
-                            if zh
-                            else f"several columns may be {g.column}: {headers}"
-                        )
-                    elif zh:
-                        near = f"，最接近的列：“{headers}”" if g.headers else ""
-                        line = f"缺少 {column}{near}：{g.persons} 人的 {codes} 无法判断"
-                    else:
-                        near = f" (closest: {headers})" if g.headers else ""
-                        line = f"no {g.column}{near}: {codes} undetermined for {g.persons} persons"
-                    console.print(f"[bold red]  {escape(line)}[/]")
+            render_gaps(checked.problems, console, file, sheet)
         for bad in checked.unreadable:
             _console(stderr=True).print(
-                ("[bold red]错误[/]：" if zh else "[bold red]Error[/]: ") + bad.message
+                ("[bold red]错误[/]：" if zh else "[bold red]Error[/]: ") + escape(bad.message)
             )
 
 
@@ -664,7 +651,7 @@ def render_undetermined(checked, counts: dict[str, int], console: Console, what:
     for kind, c in checked.items():
         if c.gaps:
             console.print(f"[bold red]{text(f'kind_{kind}', 'zh')}：[/]")
-            render_gaps(c.gaps, c.problems, console)
+            render_gaps(c.problems, console)
     if counts:
         console.print(
             f"[bold red]无法判断（数据缺失或无法识别，未计入{what}，请补齐后重算）："
@@ -1145,7 +1132,7 @@ def render_import(plan, console: Console, commit: bool) -> None:
         view.add_column(head, justify="right" if head in ("笔数", "金额（元）") else "left")
     table = plan.by_rule_and_month()
     for r in table.itertuples(index=False):
-        view.add_row(r.rule, f"{int(r.month) // 100}-{int(r.month) % 100:02d}", str(r.lines),
+        view.add_row(r.rule, dates.month_text(int(r.month)), str(r.lines),
                      yuan_text(int(r.amount_fen)))  # fmt: skip
     view.add_row("合计", "", str(int(table["lines"].sum()) if len(table) else 0),
                  yuan_text(int(table["amount_fen"].sum()) if len(table) else 0), style="bold")  # fmt: skip

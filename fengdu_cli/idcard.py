@@ -89,7 +89,7 @@ def mask_in_text(text: str) -> str:
     return _CARD_IN_TEXT.sub(lambda m: m[1] + "*" * 11 + m[2], text)
 
 
-_QUOTED = re.compile(r"""^(?:'|="|=')?\s*([0-9Xx]{15,18})\s*['"]?$""")
+_QUOTED = re.compile(r"""^(?:'|"|="|=')?\s*([0-9Xx]{15,18})\s*['"]?$""")
 
 
 def normalise(text: str) -> str:

@@ -440,8 +440,8 @@ def hold_lock(db_path: Path) -> Iterator[Path]:
     """Hold the exclusive run lock beside ``db_path``; LockError (exit 4) if another run has it."""
     # a symlinked database shares the lock of the file it points to
     lock_path = Path(str(Path(db_path).resolve()) + ".lock")
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
     except OSError as exc:
         raise InputError("db_unusable", path=str(db_path), detail=exc.strerror or str(exc)) from exc
@@ -458,29 +458,30 @@ def hold_lock(db_path: Path) -> Iterator[Path]:
 
 
 def describe(path: Path) -> dict:
-    """Which ledger a command works on: its path, live batches, first and last month."""
+    """Which ledger a command works on: its path, live batches, imports, first and last
+    month (``unread`` when it cannot be looked into: the next step opens it, or reports)."""
     path = Path(path)
     info: dict = {"path": str(path.resolve()), "exists": path.is_file(), "batches": 0,
-                  "first_month": None, "last_month": None}  # fmt: skip
+                  "imports": 0, "first_month": None, "last_month": None, "unread": False}  # fmt: skip
     if not info["exists"]:
         return info
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
         try:
-            row = conn.execute(
-                "SELECT COUNT(*), MIN(b.month), MAX(b.month) FROM batches b "
-                "LEFT JOIN voids v ON v.batch_id = b.batch_id "
-                "WHERE v.batch_id IS NULL AND b.kind = 'month'"
+            columns = {row[1] for row in conn.execute("PRAGMA table_info(batches)")}
+            kind = "b.kind" if "kind" in columns else "'month'"  # a ledger before imports
+            counts = conn.execute(
+                f"SELECT SUM({kind} = 'month'), MIN(CASE WHEN {kind} = 'month' THEN b.month END), "
+                f"MAX(CASE WHEN {kind} = 'month' THEN b.month END), SUM({kind} = 'import') "
+                "FROM batches b LEFT JOIN voids v ON v.batch_id = b.batch_id "
+                "WHERE v.batch_id IS NULL"
             ).fetchone()
-            imports = conn.execute(
-                "SELECT COUNT(*) FROM batches b LEFT JOIN voids v ON v.batch_id = b.batch_id "
-                "WHERE v.batch_id IS NULL AND b.kind = 'import'"
-            ).fetchone()[0]
         finally:
             conn.close()
     except sqlite3.Error:
-        return info  # a database the next step opens properly, or reports
-    info.update(batches=row[0], first_month=row[1], last_month=row[2], imports=imports)
+        return {**info, "unread": True}
+    batches, first, last, imports = counts
+    info.update(batches=batches or 0, first_month=first, last_month=last, imports=imports or 0)
     return info
 
 

@@ -34,6 +34,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "文件已损坏或不完整，无法作为 Excel 打开（{detail}）；请重新索取：{path}",
         "en": "The file is damaged or incomplete and cannot be opened as Excel ({detail}): {path}",
     },
+    "file_markup": {
+        "zh": "{path} 实际是网页（HTML/XML）格式，只是扩展名为 {suffix}（不少系统这样导出）："
+        "请用 Excel 打开后“另存为”Excel 工作簿（.xlsx），再读取另存的文件",
+        "en": "{path} is really a web page (HTML/XML) named {suffix}, as many systems export: "
+        "open it in Excel, save it as an Excel workbook (.xlsx) and read that",
+    },
     "file_not_regular": {
         "zh": "不是普通文件（设备、管道或链接到这类东西），不能读取：{path}",
         "en": "Not a regular file (a device, a pipe, or a link to one): {path}",
@@ -284,6 +290,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "void_what": {
         "zh": "请用 --month 指定要冲销的月份，或用 --batch 指定批次（二者选一）",
         "en": "Say what to void: --month for a month's batch, or --batch for a batch id (one of them)",
+    },
+    "no_live_batch": {
+        "zh": "{month} 没有已入账且未冲销的批次，没有可重写的文件",
+        "en": "{month} has no committed batch whose files could be written again",
     },
     "nothing_to_void": {
         "zh": "{month} 没有已入账且未冲销的批次",

@@ -65,10 +65,6 @@ class Reconciled:
         counts = self.undetermined["code"].value_counts()
         return {code: int(n) for code, n in counts.items()}
 
-    def gaps(self) -> list:
-        """Every column a file lacked or held twice, over all inputs."""
-        return [g for c in self.checked.values() for g in c.gaps]
-
     def has_problems(self) -> bool:
         """Warnings raised, rows rejected, or facts that could not be judged (exit 1)."""
         return (

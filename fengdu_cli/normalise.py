@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 
 import numpy as np
 import pandas as pd
 
 from fengdu_cli import dates, idcard
+from fengdu_cli.cells import text_value
 from fengdu_cli.io.columns import DATE_COLUMNS, NUMBER_COLUMNS
 from fengdu_cli.regions import region_class
 from fengdu_cli.townships import TOWNSHIPS, canonical_township, townships_named_in
@@ -63,14 +63,6 @@ CATEGORY_FACTS: dict[str, tuple[str, ...]] = {
     "普通农户": (),
 }
 CATEGORY_CHOICES = (TUOPIN, MONITORED, *MONITOR_KINDS, LOW_INCOME)
-# kept for callers that map a typed value to (category, monitor kind)
-CATEGORIES: dict[str, tuple[str, str]] = {
-    k: (
-        "、".join(f for f in v if f not in MONITOR_KINDS),
-        next((f for f in v if f in MONITOR_KINDS), ""),
-    )
-    for k, v in CATEGORY_FACTS.items()
-}
 _CATEGORY_SPLIT = re.compile(r"[、,，/;；+＋|和及与（）()]+")
 
 # 劳动技能: typed value → canonical value
@@ -213,20 +205,6 @@ def category_label(facts: tuple[str, ...]) -> str:
 
 
 _SPACES = re.compile(r"\s+")
-
-
-def text_value(value: object) -> str:
-    """A cell as clean text: NFKC (full-width → half-width), no spaces anywhere.
-
-    Numbers typed into text columns come back without a trailing '.0'.
-    """
-    if isinstance(value, str) and value.isascii() and value.isalnum():
-        return value  # the common case: nothing to clean
-    if dates.is_blank(value):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return _SPACES.sub("", unicodedata.normalize("NFKC", str(value)))
 
 
 def texts(series: pd.Series) -> pd.Series:

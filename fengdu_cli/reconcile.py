@@ -19,7 +19,7 @@ import pandas as pd
 
 from fengdu_cli import dates, gaps
 from fengdu_cli.needs import needed_columns
-from fengdu_cli.regions import REGION_CLASSES, is_outside_county, region_class
+from fengdu_cli.regions import REGION_CLASSES, region_class
 from fengdu_cli.townships import TOWNSHIPS
 
 __all__ = [
@@ -27,7 +27,6 @@ __all__ = [
     "REGION_ZH",
     "Matched",
     "Window",
-    "is_outside_county",
     "match",
     "person_state",
     "region_class",

@@ -11,7 +11,8 @@ guessed: its class is ``unknown``, and the reader reports it.
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from fengdu_cli.cells import text_value
 
 REGION_CLASSES = ("county", "chongqing", "outside", "shandong", "unknown")
 
@@ -58,10 +59,6 @@ CHONGQING_WORDS = ("重庆", "市内", "本市", "县外市内", "市内县外",
 UNKNOWN_WORDS = ("不详", "未知", "待定", "待核实", "无", "/", "-", "—", "暂无", "不清楚")
 
 
-def _clean(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).split())
-
-
 def _any_of(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
@@ -101,7 +98,7 @@ def region_class(text: object) -> str:
     """
     if not isinstance(text, str):
         return "unknown"
-    s = _clean(text)
+    s = text_value(text)
     if not s or s in UNKNOWN_WORDS:
         return "unknown"
     if _NOT_CHONGQING.search(s):
@@ -121,8 +118,3 @@ def is_known_region(text: object) -> bool:
 
 
 OUTSIDE_COUNTY = ("chongqing", "outside", "shandong")
-
-
-def is_outside_county(region: str) -> bool:
-    """Outside Fengdu county: elsewhere in Chongqing, outside Chongqing, or Shandong."""
-    return region in OUTSIDE_COUNTY

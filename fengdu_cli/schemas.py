@@ -296,9 +296,10 @@ def display_value(value: object, column: str) -> str:
 
 
 def mask_value(shown: str, column: str) -> str:
-    """Mask personal identifiers for screens, logs and JSON."""
+    """Mask personal identifiers for screens, logs and JSON: the columns that hold them,
+    and an ID, phone or card number typed into any other column (a shifted row)."""
     if column not in SENSITIVE_COLUMNS:
-        return shown
+        return shown if column == "household_id" else idcard.mask_in_text(shown)
     if column == "id_number":
         return idcard.mask(shown)
     if len(shown) > 7:

@@ -106,10 +106,6 @@ class SubsidyResult:
         table = self.undetermined()
         return {str(k): int(v) for k, v in table["rule"].value_counts(sort=False).items()}
 
-    def gaps(self) -> list:
-        """Every column a file lacked or held twice, over all inputs."""
-        return [g for c in self.checked.values() for g in c.gaps]
-
     def summary(self) -> dict:
         """The DESIGN §2 JSON summary of ``subsidy`` (extra keys allowed)."""
         return {
@@ -395,6 +391,10 @@ def compute_subsidies(
             month, policy, fresh, tuple(evaluations), skipped, batch_id, False, False,
             evaluations, checked, inputs, history_missing=began < dates.first_day(month),
         )  # fmt: skip
+    fresh_ledger = commit and new_db and not Path(db).exists()
+    if fresh_ledger and began < dates.first_day(month) and not no_history:
+        # a new ledger knows nothing paid before: refused before it is made
+        raise UsageError("no_history", month=dates.month_text(month), start=began.isoformat())
     with ledger.hold_lock(db):
         conn = ledger.connect(db, create=new_db or not commit)
         try:

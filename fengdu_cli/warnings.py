@@ -56,10 +56,6 @@ def has_no_record(state: pd.DataFrame) -> pd.Series:
     return (state["active_jobs"] == 0) & ~state["insured_m"]
 
 
-def insurance_stopped(state: pd.DataFrame, month: int) -> pd.Series:
-    return state["insured_prev"] & ~state["insured_m"]
-
-
 Fact = tuple[pd.Series, tuple[str, ...]]  # (holds, the facts it is judged on)
 
 

@@ -137,6 +137,10 @@ def test_return_lists_one_per_township(tmp_path):
     assert book.sheetnames == ["需更正后重报", "请核实"]
     assert book["需更正后重报"].max_row == 3  # header + two rejected rows
     assert book["请核实"].max_row == 2  # header + the 打工 warning
+    # a list that leaves the bureau: the row number says which row; no full ID, phone or card
+    cells = [str(c) for ws in book for row in ws.iter_rows(values_only=True) for c in row if c]
+    assert not [c for c in cells if re.search(r"\d{15}|(?<!\d)1[3-9]\d{9}(?!\d)", c)]
+    assert any(re.fullmatch(r"\d{6}\*+\d{3}[\dX]", c) for c in cells)
 
 
 def test_ingest_writes_clean_roster(tmp_path):
@@ -320,5 +324,5 @@ def test_files_with_personal_data_are_private_and_the_others_are_not(tmp_path):
     os.umask(umask)
     for private in ("roster-clean.xlsx", "roster-clean.csv", "roster-problems.xlsx"):
         assert stat.S_IMODE(os.stat(tmp_path / "out" / private).st_mode) == 0o600, private
-    for shared in (tmp_path / "returns").iterdir():  # lists for the townships
+    for shared in (tmp_path / "returns").iterdir():  # lists for the townships: IDs masked
         assert stat.S_IMODE(os.stat(shared).st_mode) == 0o666 & ~umask

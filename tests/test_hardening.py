@@ -115,3 +115,47 @@ def test_new_files_are_cleaned_of_a_killed_runs_leftovers(tmp_path):
     os.utime(stale, (old, old))
     write_workbook(tmp_path / "reconcile-2024-06.xlsx", [])
     assert not stale.exists()
+
+
+def test_headers_that_look_like_screen_markup_are_shown_as_typed(tmp_path):
+    path = csv_file(
+        tmp_path / "r.csv",
+        [
+            "乡镇,姓名,身份证号码,[/]务工x状态,[bold]务工y状态",
+            f"虎威镇,甲,{valid_id(1)},县内务工,县内务工",
+        ],
+    )
+    runner = CliRunner()
+    for command in (
+        ["validate", str(path), "--kind", "roster"],
+        ["columns", str(path), "--kind", "roster"],
+    ):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 1, result.output
+        assert "[/]务工x状态" in result.output and "内部错误" not in result.output
+
+
+def test_a_ledger_of_an_earlier_version_is_described_then_migrated(tmp_path):
+    import sqlite3
+
+    db = tmp_path / "old ledger #2.db"  # a name a URI would misread
+    conn = sqlite3.connect(db, isolation_level=None)
+    for version in (1, 2):
+        for statement in ledger._statements(ledger.MIGRATIONS[version]):
+            conn.execute(statement)
+    conn.execute(
+        "INSERT INTO batches (batch_id, month, run_id, committed, policy_sha256, inputs, lines, "
+        "total_fen) VALUES ('2024-05-R1', 202405, 1, '2024-06-01', '', '{}', 0, 0)"
+    )
+    conn.execute("PRAGMA user_version = 2")
+    conn.close()
+    info = ledger.describe(db)
+    assert (info["batches"], info["first_month"], info["imports"], info["unread"]) == (
+        1,
+        202405,
+        0,
+        False,
+    )
+    ledger.connect(db).close()  # migrated to this version, its batch chained
+    assert ledger.describe(db)["batches"] == 1
+    assert ledger.check_ledger(ledger.connect(db)) == []

@@ -184,7 +184,8 @@ def test_a_commit_without_history_is_refused_unless_said_on_purpose(world, tmp_p
     with pytest.raises(UsageError) as refused:
         compute_subsidies(root, M, db, commit=True, new_db=True)
     assert refused.value.exit_code == 2 and refused.value.key == "no_history"
-    assert compute_subsidies(root, M, db, commit=True, no_history=True).newly_committed
+    assert not db.exists()  # refused before the ledger was made
+    assert compute_subsidies(root, M, db, commit=True, new_db=True, no_history=True).newly_committed
 
 
 def test_the_cli_imports_with_accept_amounts_and_says_what_it_did(history, tmp_path):

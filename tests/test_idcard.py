@@ -173,6 +173,8 @@ def test_normalise_examples() -> None:
     assert normalise("11010519491231002ｘ") == "11010519491231002X"
     assert normalise("11010519491231002x") == "11010519491231002X"
     assert normalise("\t110105 1949 1231 002X\n") == "11010519491231002X"
+    assert normalise('"11010519491231002X"') == "11010519491231002X"  # quoted by hand
+    assert normalise("'11010519491231002X") == "11010519491231002X"
     assert normalise("a-b") == "a-b"  # nothing else is touched
     assert normalise("") == ""
 

@@ -292,11 +292,16 @@ def test_a_failure_after_the_commit_says_so_and_the_files_can_be_written_again(
     assert "已入账" in result.output and "fengdu ledger files --month 2024-06" in result.output
     assert not (out / "payments-2024-06.csv").exists()
     monkeypatch.undo()
+    (out / "undetermined-2024-06.xlsx").write_bytes(b"the run's own list")
     again = CliRunner().invoke(app, ["ledger", "files", "--month", "2024-06", "--db", str(db),
                                      "--out", str(out)])  # fmt: skip
     assert again.exit_code == 0
     assert (out / "payments-2024-06.csv").exists() and (out / "payments-2024-06.xlsx").exists()
     assert not list(out.glob(".*"))  # no temporary file left behind
+    assert (out / "undetermined-2024-06.xlsx").exists()  # the ledger knows nothing of it
+    july = CliRunner().invoke(app, ["ledger", "files", "--month", "2024-07", "--db", str(db),
+                                    "--out", str(out)])  # fmt: skip
+    assert july.exit_code == 2 and "没有可重写的文件" in july.output
 
 
 def test_only_a_committed_batch_writes_the_plain_names(world, tmp_path):

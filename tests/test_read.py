@@ -131,6 +131,12 @@ def test_missing_required_column_names_file_and_found_columns(tmp_path):
         ("report.xlsx", b"%PDF-1.7\n%binary", "file_pdf"),
         ("junk.csv", bytes(range(256)) * 20, "file_binary"),
         ("fake.xlsx", b"just some text, not excel", "file_corrupt"),
+        ("web.xls", b"\xef\xbb\xbf<html><body><table><tr><td>x</td></tr></table>", "file_markup"),
+        (
+            "xml2003.xls",
+            b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com">',
+            "file_markup",
+        ),
     ],
 )
 def test_unreadable_files(tmp_path, name, content, key):
@@ -202,3 +208,25 @@ def test_cells_of_spaces_are_not_people(tmp_path):
     checked = check_paths([path], "roster")
     assert checked.rows_read == 1 and checked.rows_rejected == 0
     assert list(checked.skipped["_row"]) == [3]
+
+
+def test_a_list_lacking_its_one_key_column_says_which(tmp_path):
+    path = csv_file(
+        tmp_path / "noamount.csv",
+        ["姓名,身份证号码,补贴项目,发放月份", f"甲,{valid_id(1)},交通补助,2023-03"],
+    )
+    with pytest.raises(InputError) as err:
+        read_file(path, "payments")
+    assert err.value.key == "required_column_missing" and "金额" in err.value.message("zh")
+
+
+def test_a_household_list_names_its_owner(tmp_path):
+    path = csv_file(
+        tmp_path / "owner.csv",
+        [
+            "户编号,户主姓名,户主身份证号,补贴项目,发放月份,金额",
+            f"H1,甲,{valid_id(1)},一次性创业补助,2023-03,8000",
+        ],
+    )
+    sheet = read_file(path, "payments").sheets[0]
+    assert {"id_number", "name", "household_id"} <= set(sheet.header.canonical)

@@ -43,6 +43,9 @@ FOOTER_PREFIXES = (
 )  # fmt: skip
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_MARKUP = re.compile(
+    rb"^(?:\xef\xbb\xbf)?\s*<(?:!doctype\s+html|html|table|\?xml|meta)", re.IGNORECASE
+)
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 
 
@@ -145,6 +148,8 @@ def read_grids(path: Path) -> list[Grid]:
         _check_zip(path, data)
         return _read_workbook(path, data)
     if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        if _MARKUP.match(data[:4096]):  # a web page or XML 2003 file named .xls (many systems)
+            raise InputError("file_markup", path=str(path), suffix=path.suffix)
         raise InputError("file_corrupt", path=str(path), detail="不是 Excel 文件格式")
     return [_read_csv(path, data)]
 
@@ -596,8 +601,11 @@ def read_file(path: Path, kind: str, recogniser: Recogniser | None = None) -> Fi
     recogniser = recogniser or Recogniser(kind)
     grids = read_grids(path)
     sheets: list[SheetRead] = []
+    other: tuple[Grid, Header] | None = None  # the first header without the kind's key columns
     for grid in grids:
         header = locate_header(grid, kind, recogniser)
+        if header is not None and other is None and header.recognition is not None:
+            other = (grid, header)
         if header is None or not header.canonical & set(REQUIRED.get(kind, ())):
             # no header, or one with none of the kind's key columns (a 汇总 or 下拉选项
             # sheet beside the list): not a table of this kind, said in a notice
@@ -611,6 +619,8 @@ def read_file(path: Path, kind: str, recogniser: Recogniser | None = None) -> Fi
         _require_columns(grid, kind, header)
         sheets.append(sheet_frame(grid, kind, header))
     if not any(s.header is not None for s in sheets):
+        if other is not None:  # a header lacking what the kind needs: say which column
+            _require_columns(other[0], kind, other[1])
         raise InputError(
             "no_header",
             path=str(path),

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from fengdu_cli.cells import text_value
 from fengdu_cli.io import shapes
 from fengdu_cli.io.columns import REQUIRED, SPECS, Spec, clean_header, resolve_header, strip_note
 from fengdu_cli.io.columns_toml import ColumnsConfig
@@ -51,7 +52,7 @@ def _differ(body: np.ndarray, j: int, k: int) -> bool:
     if not body.size:
         return False
     top = body[: shapes.SAMPLE_ROWS]
-    pairs = [(shapes.clean(a), shapes.clean(b)) for a, b in zip(top[:, j], top[:, k], strict=True)]
+    pairs = [(text_value(a), text_value(b)) for a, b in zip(top[:, j], top[:, k], strict=True)]
     filled = [(a, b) for a, b in pairs if a or b]
     return bool(filled) and sum(a != b for a, b in filled) >= max(1, len(filled) // 10)
 
@@ -393,7 +394,7 @@ class Recogniser:
                 test = shapes.SHAPES[spec.shape]
                 bad = next((v for v in samples[j] if not test(v)), "")
                 out.append(
-                    ColumnGap(column, "values", "required", (shown[j],), share, shapes.clean(bad))
+                    ColumnGap(column, "values", "required", (shown[j],), share, text_value(bad))
                 )
         return out
 

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from fengdu_cli.io.columns import ALIASES, display_name
+from fengdu_cli.io.columns import ALIASES, SENSITIVE_COLUMNS, display_name
 from fengdu_cli.io.write import Sheet, move_aside, write_csv, write_workbook
 from fengdu_cli.messages import text
+from fengdu_cli.schemas import display_value
 from fengdu_cli.validate import Checked
 
 LABELS = {
@@ -177,9 +178,16 @@ def problems_frame(checked: Checked, lang: str) -> pd.DataFrame:
     return table.rename(columns={c: label(c, lang) for c in table.columns})
 
 
-def rejected_sheet(checked: Checked, rows: pd.DataFrame, lang: str, name: str) -> Sheet:
-    """Rejected rows as typed, with their Excel row numbers, 问题说明, bad cells red."""
+def rejected_sheet(
+    checked: Checked, rows: pd.DataFrame, lang: str, name: str, *, masked: bool = False
+) -> Sheet:
+    """Rejected rows as typed, with their Excel row numbers, 问题说明, bad cells red;
+    ``masked``: IDs, phones and accounts masked (a list that leaves the bureau)."""
     data_columns = [c for c in rows.columns if not c.startswith("_") and c != "问题说明"]
+    if masked and len(rows):
+        rows = rows.copy()
+        for column in SENSITIVE_COLUMNS & set(data_columns):
+            rows[column] = rows[column].map(lambda v, c=column: display_value(v, c))
     frame = pd.DataFrame(
         {
             label("file", lang): rows["_file"].map(_file_name) if len(rows) else [],
@@ -246,7 +254,8 @@ def _skipped_frame(checked: Checked, lang: str) -> pd.DataFrame:
 
 def write_return_lists(checked: Checked, folder: Path, lang: str = "zh") -> list[Path]:
     """One 退回清单 per township that sent files: its rejected rows (to correct) and its
-    warnings (to verify).  A row goes to the township its file came from (file name or
+    warnings (to verify), IDs, phones and accounts masked — the Excel row number says
+    which row; the township's own file holds the rest.  A row goes to the township its file came from (file name or
     title), so a row typed with a wrong township still goes back to its sender."""
     rejected = checked.rejected
     townships = (
@@ -258,9 +267,8 @@ def write_return_lists(checked: Checked, folder: Path, lang: str = "zh") -> list
     written = []
     for township in sorted(set(townships) | set(warnings)):
         rows = rejected[townships.to_numpy() == township] if len(rejected) else rejected
-        sheets = [
-            rejected_sheet(checked, rows, lang, "需更正后重报" if lang == "zh" else "to correct")
-        ]
+        title = "需更正后重报" if lang == "zh" else "to correct"
+        sheets = [rejected_sheet(checked, rows, lang, title, masked=True)]
         if township in warnings:
             sheets.append(Sheet("请核实" if lang == "zh" else "to verify", warnings[township]))
         name = f"退回清单-{township}.xlsx" if lang == "zh" else f"returns-{township}.xlsx"

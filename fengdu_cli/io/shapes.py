@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from fengdu_cli import dates
+from fengdu_cli.cells import text_value
 from fengdu_cli.normalise import (
     EMPLOYMENT_TYPE,
     LABOR,
@@ -97,37 +97,26 @@ _INSURANCE_WORDS = ("养老", "医疗", "失业", "工伤", "生育", "保险")
 _VILLAGE = re.compile(r".+(村|社区|居委会|居委)$")
 
 
-def clean(value: object) -> str:
-    """A cell as compact text: NFKC, no spaces ('' for blanks)."""
-    if isinstance(value, str) and value.isalnum():
-        return unicodedata.normalize("NFKC", value) if not value.isascii() else value
-    if dates.is_blank(value):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return "".join(unicodedata.normalize("NFKC", str(value)).split())
-
-
 def _is_id(value: object) -> bool:
     if isinstance(value, float | int) and not isinstance(value, bool):
         return 1e14 <= abs(value) < 1e18  # an ID Excel turned into a number
-    s = clean(value).upper()
+    s = text_value(value).upper()
     return bool(_ID18.fullmatch(s) or _ID15.fullmatch(s))
 
 
 def _is_credit(value: object) -> bool:
-    s = clean(value).upper()
+    s = text_value(value).upper()
     return bool(_CREDIT.fullmatch(s)) and not _ID18.fullmatch(s)
 
 
 def _is_phone(value: object) -> bool:
-    return bool(_PHONE.fullmatch(clean(value)))
+    return bool(_PHONE.fullmatch(text_value(value)))
 
 
 def _is_account(value: object) -> bool:
     if isinstance(value, float) and value >= 1e15:
         return not 1e17 <= value < 1e18  # 16–19 digits stored as a number, but not an ID
-    s = clean(value)
+    s = text_value(value)
     return bool(_ACCOUNT.fullmatch(s)) and not _ID18.fullmatch(s) and not _PHONE.fullmatch(s)
 
 
@@ -144,41 +133,41 @@ def _is_period(value: object) -> bool:
         return float(value).is_integer() and 190001 <= value <= 209912 and 1 <= value % 100 <= 12
     if isinstance(value, dt.date | dt.datetime):
         return False
-    return bool(_PERIOD_TEXT.fullmatch(clean(value)))
+    return bool(_PERIOD_TEXT.fullmatch(text_value(value)))
 
 
 def _is_amount(value: object) -> bool:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return True
-    return bool(_AMOUNT.fullmatch(clean(value).replace(",", "")))
+    return bool(_AMOUNT.fullmatch(text_value(value).replace(",", "")))
 
 
 def _is_name(value: object) -> bool:
-    s = clean(value)
+    s = text_value(value)
     return bool(_NAME.fullmatch(s)) and not _ORG.search(s) and not _VILLAGE.fullmatch(s)
 
 
 def _is_org(value: object) -> bool:
-    s = clean(value)
+    s = text_value(value)
     return len(s) >= 4 and bool(_ORG.search(s))
 
 
 def _is_region(value: object) -> bool:
-    s = clean(value)
+    s = text_value(value)
     return is_known_region(s) and not _is_org(s) and s not in WORK_STATUS
 
 
 def _is_village(value: object) -> bool:
-    s = clean(value)
+    s = text_value(value)
     return bool(_VILLAGE.fullmatch(s)) and canonical_township(s) is None
 
 
 def _in(table: Mapping[str, object]) -> Callable[[object], bool]:
-    return lambda value: clean(value) in table
+    return lambda value: text_value(value) in table
 
 
 def _is_insurance_type(value: object) -> bool:
-    s = clean(value)
+    s = text_value(value)
     return any(w in s for w in _INSURANCE_WORDS) and len(s) <= 16
 
 
@@ -198,13 +187,13 @@ SHAPES: dict[str, Callable[[object], bool]] = {
     "organisation": _is_org,
     "region": _is_region,
     "village": _is_village,
-    "township": lambda v: canonical_township(clean(v)) is not None,
-    "relation": lambda v: clean(v) in _RELATIONS,
+    "township": lambda v: canonical_township(text_value(v)) is not None,
+    "relation": lambda v: text_value(v) in _RELATIONS,
     "labor_capacity": _in(LABOR),
     "work_status": _in(WORK_STATUS),
     "employment_type": _in(_EMPLOYMENT_WORDS),
     "insurance_type": _is_insurance_type,
-    "category": lambda v: category_facts(clean(v)) is not None,
+    "category": lambda v: category_facts(text_value(v)) is not None,
 }
 
 
@@ -228,7 +217,9 @@ def share(cells: Sequence[object], shape: str, extra: Iterable[str] = ()) -> flo
         return None
     test = SHAPES[shape]
     known = frozenset(extra)
-    fits = sum(n for v, n in _distinct(cells).items() if test(v) or (known and clean(v) in known))
+    fits = sum(
+        n for v, n in _distinct(cells).items() if test(v) or (known and text_value(v) in known)
+    )
     return fits / len(cells)
 
 

@@ -65,8 +65,10 @@ def write_subsidy_files(result, out: Path, staging: Staging | None = None) -> li
                 staging=staging,
             )
         )
-    elif undetermined.exists():
-        undetermined.unlink()  # a list from an earlier run of the month is no longer true
+    elif undetermined.exists() and result.evaluations:
+        # computed today and nobody undetermined: a list of an earlier run is no longer true
+        # (a batch's files written again from the ledger know nothing of it: it stays)
+        undetermined.unlink()
     return written
 
 
@@ -129,7 +131,7 @@ def rewrite_batch_files(month: int, db: Path, out: Path, policy_path: Path | Non
     try:
         batch = ledger.live_batch(conn, month)
         if batch is None:
-            raise UsageError("nothing_to_void", month=dates.month_text(month))
+            raise UsageError("no_live_batch", month=dates.month_text(month))
         lines = ledger.batch_lines(conn, batch)
         summary = ledger.batch_run_summary(conn, batch)
     finally:
