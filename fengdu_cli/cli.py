@@ -983,11 +983,12 @@ def ledger_show(
         return 0
     view = Table(title="发放台账")
     for head in ("批次", "类型", "月份", "入账时间", "笔数", "金额（元）", "冲销"):
-        view.add_column(head)
+        # a batch id and a month are read whole (two batches must not look alike), others wrap
+        view.add_column(head, no_wrap=head in ("批次", "月份"), overflow="fold")
     for b in batches.itertuples(index=False):
         void = f"已冲销：{b.void_reason}（{b.voided}）" if isinstance(b.void_reason, str) else ""
         kind = "导入以往发放" if b.kind == "import" else "月度入账"
-        month = f"{b.month}起" if b.kind == "import" else str(b.month)
+        month = dates.month_text(int(b.month)) + ("起" if b.kind == "import" else "")
         view.add_row(
             b.batch_id, kind, month, b.committed, str(b.lines), yuan_text(int(b.total_fen)), void
         )
