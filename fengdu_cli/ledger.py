@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import functools
 import hashlib
 import json
@@ -19,6 +18,7 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
+import filelock
 import numpy as np
 import pandas as pd
 
@@ -437,24 +437,25 @@ def check_chain(conn: sqlite3.Connection) -> list[str]:
 
 @contextlib.contextmanager
 def hold_lock(db_path: Path) -> Iterator[Path]:
-    """Hold the exclusive run lock beside ``db_path``; LockError (exit 4) if another run has it."""
+    """Hold the exclusive run lock beside ``db_path``; LockError (exit 4) if another run has it.
+
+    The lock is the operating system's (``filelock``: flock on Linux, msvcrt on Windows), so
+    it ends with the process that held it, however that process ended.
+    """
     # a symlinked database shares the lock of the file it points to
     lock_path = Path(str(Path(db_path).resolve()) + ".lock")
+    lock = filelock.FileLock(lock_path, timeout=0, mode=0o600)
     try:
         lock_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        lock.acquire()
+    except filelock.Timeout:
+        raise LockError("locked", path=str(lock_path)) from None
     except OSError as exc:
         raise InputError("db_unusable", path=str(db_path), detail=exc.strerror or str(exc)) from exc
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise LockError("locked", path=str(lock_path)) from None
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
         yield lock_path
     finally:
-        os.close(fd)
+        lock.release()
 
 
 def describe(path: Path) -> dict:
