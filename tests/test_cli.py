@@ -274,6 +274,21 @@ def test_every_command_has_help_and_is_in_the_readme():
         )
 
 
+def test_version_short_help_and_lang_before_the_command(tmp_path):
+    from fengdu_cli import __version__
+
+    assert run(["--version"]).output.strip() == f"fengdu {__version__}"
+    assert run(["validate", "-h"]).exit_code == 0
+    folder = small_roster(tmp_path / "rosters")
+    before = run(["--lang", "en", "validate", str(folder)])
+    after = run(["validate", str(folder), "--lang", "en"])
+    assert before.exit_code == after.exit_code == 1
+    assert "Read — " in before.output and before.output == after.output
+    assert "读取结果" in run(["validate", str(folder)]).output
+    wrong = run(["validate", str(folder), "--lang", "fr"])
+    assert wrong.exit_code == 2 and "--lang fr" in wrong.output
+
+
 def test_python_dash_m():
     result = subprocess.run(
         [sys.executable, "-m", "fengdu_cli", "--help"], capture_output=True, text=True, check=False

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from fengdu_cli import ledger
-from fengdu_cli.cli import _write_crash_log, app
+from fengdu_cli.cli import app, write_crash_log
 from fengdu_cli.io.write import neutralised, write_csv
 from fengdu_cli.townships import canonical_township, townships_named_in
 from fengdu_cli.validate import check_paths
@@ -33,8 +33,8 @@ def test_a_crash_log_masks_ids_and_is_private(tmp_path, monkeypatch):
     try:
         raise KeyError("500230199001011237")
     except KeyError as error:
-        first = _write_crash_log(error, tmp_path)
-        second = _write_crash_log(error, tmp_path)
+        first = write_crash_log(error, tmp_path)
+        second = write_crash_log(error, tmp_path)
     assert first != second  # unique names
     text = first.read_text(encoding="utf-8")
     assert "500230199001011237" not in text and "500230********1237" in text

@@ -1,0 +1,91 @@
+"""``fengdu columns``: how each header was recognised; ``--check`` a columns.toml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from fengdu_cli.cli.app import Common, app, command
+from fengdu_cli.cli.console import print_json, screen
+from fengdu_cli.cli.options import (
+    ColumnsOpt,
+    parse_kind,
+)
+from fengdu_cli.cli.render import (
+    render_columns,
+)
+from fengdu_cli.errors import UsageError
+from fengdu_cli.io.columns import KINDS
+
+
+@command(app, "columns", common=("json", "lang", "debug"))
+def columns_command(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="文件或文件夹 / files or folders")
+    ] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind", "-k", help=f"数据类型（默认按文件夹或表头判断）: {' / '.join(KINDS)}"
+        ),
+    ] = None,
+    columns: ColumnsOpt = None,
+    check: Annotated[
+        Path | None, typer.Option("--check", help="检查一个 columns.toml / check a columns.toml")
+    ] = None,
+    *,
+    common: Common,
+) -> int:
+    """每一列被识别成什么、怎样识别的。How each header was recognised (alias / keywords / values)."""
+    json_, lang = common.json, common.lang
+    from fengdu_cli.io.columns_toml import check_columns, columns_for
+    from fengdu_cli.validate import describe_columns
+
+    if check is not None:
+        problems = check_columns(check)
+        if problems and problems[0].code == "path_missing":
+            from fengdu_cli.errors import InputError
+
+            raise InputError("path_missing", path=str(check))
+        if json_:
+            print_json(
+                {
+                    "file": str(check),
+                    "ok": not problems,
+                    "problems": [
+                        {"code": p.code, "line": p.line, "message": p.message(lang)}
+                        for p in problems
+                    ],
+                }
+            )
+        else:
+            console = screen()
+            if not problems:
+                console.print(f"{check}：列识别设置无误" if lang == "zh" else f"{check}: OK")
+            for p in problems:
+                console.print(f"{check}：{p.message(lang)}", soft_wrap=True, markup=False)
+        return 1 if problems else 0
+    if not paths:
+        raise UsageError("columns_no_paths")
+    config = columns_for(columns, list(paths))
+    found = describe_columns(paths, parse_kind(kind) if kind else None, columns=config)
+    if json_:
+        print_json(
+            {
+                "columns_file": config.path,
+                "kinds": {
+                    k: {
+                        key: c.summary()[key]
+                        for key in ("files", "columns", "missing_columns", "unreadable")
+                    }
+                    for k, c in found.items()
+                },
+            }
+        )
+    else:
+        render_columns(found, screen(), lang, config.path)
+    if any(c.unreadable for c in found.values()):
+        return 3
+    return 1 if any(c.gaps for c in found.values()) else 0

@@ -1,0 +1,44 @@
+"""The screen: a console that never prints a control character from the data, and JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+# Control characters a cell may hold (an escape sequence would drive the clerk's terminal).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+class SafeConsole(Console):
+    """A console that never prints a control character from the data: text and table cells
+    are cleaned, and table cells are shown literally (a cell is data, not markup)."""
+
+    def print(self, *objects, **kwargs) -> None:  # type: ignore[override]
+        super().print(*(_screen_safe(o) for o in objects), **kwargs)
+
+
+def _screen_safe(obj: object) -> object:
+    if isinstance(obj, str):
+        return _CONTROL.sub("", obj)
+    if isinstance(obj, Table):
+        for column in obj.columns:
+            column._cells = [  # rich keeps the cells here; they are ours to clean
+                escape(_CONTROL.sub("", c)) if isinstance(c, str) else c for c in column._cells
+            ]
+    return obj
+
+
+def screen(stderr: bool = False) -> Console:
+    width = int(os.environ.get("COLUMNS", "0") or 0) or None
+    # error lines are never wrapped: one problem, one line (scripts grep them)
+    return SafeConsole(stderr=stderr, width=width, highlight=False, soft_wrap=stderr)
+
+
+def print_json(data: dict) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")

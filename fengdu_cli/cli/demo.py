@@ -1,0 +1,69 @@
+"""``fengdu demo``: write the sample month and run it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from fengdu_cli.cli.app import Common, app, command
+from fengdu_cli.cli.console import print_json, screen
+from fengdu_cli.cli.options import (
+    OutOpt,
+)
+from fengdu_cli.cli.render import (
+    render_checked,
+    render_reconciled,
+    render_subsidy,
+)
+
+
+@command(app)
+def demo(
+    data: Annotated[
+        Path, typer.Option("--data", help="示例数据文件夹 / sample data folder")
+    ] = Path("sample_data"),
+    out: OutOpt = Path("out"),
+    make_data: Annotated[
+        Path | None,
+        typer.Option("--make-data", help="只生成示例数据到该文件夹 / only write sample data here"),
+    ] = None,
+    *,
+    common: Common,
+) -> int:
+    """生成示例数据并跑一个月。Write a realistic sample month and run it."""
+    json_, quiet, lang = common.json, common.quiet, common.lang
+    from fengdu_cli.demo import run_demo
+    from fengdu_cli.sample import make_sample
+
+    if make_data is not None:
+        manifest = make_sample(make_data)
+        if json_:
+            print_json(
+                {
+                    "data": str(make_data),
+                    "files": list(manifest.files),
+                    "planted": len(manifest.planted),
+                }
+            )
+        elif not quiet:
+            screen().print(
+                f"示例数据已写入 {make_data}：{len(manifest.files)} 个文件，{manifest.people} 人，"
+                f"预置问题与场景 {len(manifest.planted)} 处（见 planted.json）"
+            )
+        return 0
+    result = run_demo(data, out, lang=lang)
+    if json_:
+        print_json(result.summary())
+    elif not quiet:
+        console = screen()
+        for checked in result.checked.values():
+            render_checked(checked, console, lang, limit=5)
+        if result.reconciled is not None:
+            render_reconciled(result.reconciled, console, lang)
+        if result.subsidies is not None:
+            render_subsidy(result.subsidies, console, lang)
+        for path in result.written:
+            console.print(("已写入：" if lang == "zh" else "Written: ") + str(path))
+    return 0

@@ -1,0 +1,40 @@
+"""``fengdu init``: a month folder, its fengdu.toml and the ledger."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from fengdu_cli.cli.app import Common, app, command
+from fengdu_cli.cli.console import screen
+from fengdu_cli.cli.options import (
+    DbOpt,
+)
+from fengdu_cli.cli.render import (
+    say_ledger,
+)
+
+
+@command(app, "init", common=("lang", "debug"))
+def init(
+    folder: Annotated[Path, typer.Argument(help="月度数据文件夹 / the month folder")],
+    db: DbOpt = Path("fengdu.db"),
+    *,
+    common: Common,
+) -> int:
+    """建立月度数据文件夹（各类数据的子文件夹、fengdu.toml）和台账数据库。"""
+    lang = common.lang
+    from fengdu_cli.config import init_folder
+
+    made = init_folder(folder, db)
+    console = screen()
+    for path in made:
+        console.print(("已建立：" if lang == "zh" else "Created: ") + str(path), markup=False)
+    if not made:
+        console.print(
+            "文件夹和台账都已存在，未做改动" if lang == "zh" else "Everything exists already"
+        )
+    say_ledger(db, common)
+    return 0

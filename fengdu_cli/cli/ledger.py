@@ -1,0 +1,226 @@
+"""``fengdu ledger show / void / files / import / check``: the payment ledger."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from fengdu_cli import dates
+from fengdu_cli.cli.app import Common, command, ledger_app
+from fengdu_cli.cli.console import print_json, screen
+from fengdu_cli.cli.options import (
+    ColumnsOpt,
+    DbOpt,
+    MonthOpt,
+    NewDbOpt,
+    OutOpt,
+    PolicyOpt,
+    parse_month,
+)
+from fengdu_cli.cli.render import (
+    render_import,
+    say_ledger,
+)
+from fengdu_cli.errors import InputError, UsageError
+
+
+@command(ledger_app, "show", common=("json", "lang", "debug"))
+def ledger_show(
+    month: Annotated[
+        str | None, typer.Option("--month", "-m", help="月份 YYYY-MM（默认全部）")
+    ] = None,
+    db: DbOpt = Path("fengdu.db"),
+    *,
+    common: Common,
+) -> int:
+    """已入账的批次和发放记录（含冲销）。"""
+    json_ = common.json
+    say_ledger(db, common)
+    from fengdu_cli import ledger
+    from fengdu_cli.money import yuan_text
+
+    if not Path(db).exists():
+        from fengdu_cli.errors import InputError
+
+        raise InputError("path_missing", path=str(db))
+    conn = ledger.connect(db)
+    try:
+        m = parse_month(month) if month else None
+        batches = ledger.batches(conn)
+        if m:
+            batches = batches[batches["month"] == m]
+        entries = ledger.ledger_entries(conn, m)
+    finally:
+        conn.close()
+    if json_:
+        print_json(
+            {
+                "batches": batches.to_dict("records"),
+                "entries": len(entries),
+                "total": int(entries["amount_fen"].sum()) / 100 if len(entries) else 0,
+            }
+        )
+        return 0
+    view = Table(title="发放台账")
+    for head in ("批次", "类型", "月份", "入账时间", "笔数", "金额（元）", "冲销"):
+        # a batch id and a month are read whole (two batches must not look alike), others wrap
+        view.add_column(head, no_wrap=head in ("批次", "月份"), overflow="fold")
+    for b in batches.itertuples(index=False):
+        void = f"已冲销：{b.void_reason}（{b.voided}）" if isinstance(b.void_reason, str) else ""
+        kind = "导入以往发放" if b.kind == "import" else "月度入账"
+        month = dates.month_text(int(b.month)) + ("起" if b.kind == "import" else "")
+        view.add_row(
+            b.batch_id, kind, month, b.committed, str(b.lines), yuan_text(int(b.total_fen)), void
+        )
+    console = screen()
+    console.print(view)
+    if len(entries):
+        net = entries.groupby("rule")["amount_fen"].sum()
+        console.print(
+            "净额（发放减冲销）：" + "，".join(f"{r} {yuan_text(int(v))}" for r, v in net.items())
+        )
+    return 0
+
+
+@command(ledger_app, "void", common=("json", "lang", "debug"))
+def ledger_void(
+    reason: Annotated[str, typer.Option("--reason", help="冲销原因（必填）")],
+    month: Annotated[
+        str | None, typer.Option("--month", "-m", help="冲销该月的入账批次 / the month's batch")
+    ] = None,
+    batch: Annotated[
+        str | None,
+        typer.Option("--batch", help="冲销指定批次（如导入批次 IMPORT-R3）/ a batch by its id"),
+    ] = None,
+    db: DbOpt = Path("fengdu.db"),
+    *,
+    common: Common,
+) -> int:
+    """冲销某月的入账批次或某个导入批次（记录冲销分录，不修改不删除原记录）。"""
+    json_ = common.json
+    say_ledger(db, common)
+    from fengdu_cli import ledger
+    from fengdu_cli.money import yuan_text
+
+    if not reason.strip():
+        raise UsageError("void_reason")
+    if (month is None) == (batch is None):
+        raise UsageError("void_what")
+    with ledger.hold_lock(db):
+        conn = ledger.connect(db, create=False)
+        try:
+            done = (
+                ledger.void_batch(conn, batch, reason.strip())
+                if batch
+                else ledger.void_month(conn, parse_month(month or ""), reason.strip())
+            )
+        finally:
+            conn.close()
+    if done is None:
+        raise UsageError("nothing_to_void", month=month or batch)
+    batch_id, n, fen = done
+    if json_:
+        print_json({"batch_id": batch_id, "reversed": n, "amount": fen / 100, "reason": reason})
+    else:
+        screen().print(f"已冲销批次 {batch_id}：{n} 笔，{yuan_text(fen)} 元；原因：{reason}")
+    return 0
+
+
+@command(ledger_app, "files", common=("json", "lang", "debug"))
+def ledger_files(
+    month: MonthOpt,
+    out: OutOpt = Path("out"),
+    db: DbOpt = Path("fengdu.db"),
+    policy: PolicyOpt = None,
+    *,
+    common: Common,
+) -> int:
+    """重新写出某月已入账批次的发放文件（花名册、CSV、公示名单），内容取自台账。"""
+    json_, lang = common.json, common.lang
+    say_ledger(db, common)
+    from fengdu_cli.io.subsidy_files import rewrite_batch_files
+
+    result, written = rewrite_batch_files(parse_month(month), db, out, policy)
+    if json_:
+        print_json({"batch_id": result.batch_id, "written": [str(p) for p in written]})
+    else:
+        console = screen()
+        console.print(f"批次 {result.batch_id}：{len(result.lines)} 笔")
+        for path in written:
+            console.print(("已写入：" if lang == "zh" else "Written: ") + str(path))
+    return 0
+
+
+@command(ledger_app, "import", common=("json", "lang", "debug"))
+def ledger_import(
+    files: Annotated[
+        list[Path], typer.Argument(help="以往的发放名单（花名册）/ past payment lists")
+    ],
+    rule: Annotated[
+        str | None,
+        typer.Option("--rule", help="这些名单是哪项补贴（表中和标题中没有写明时）/ the rule code"),
+    ] = None,
+    commit: Annotated[
+        bool, typer.Option("--commit", help="记入台账（默认只预览）/ record them (else a dry run)")
+    ] = False,
+    accept_amounts: Annotated[
+        bool,
+        typer.Option(
+            "--accept-amounts",
+            help="金额与政策标准不符的也导入 / import amounts unlike the policy's",
+        ),
+    ] = False,
+    db: DbOpt = Path("fengdu.db"),
+    new_db: NewDbOpt = False,
+    policy: PolicyOpt = None,
+    columns: ColumnsOpt = None,
+    *,
+    common: Common,
+) -> int:
+    """导入工具启用前已发放的名单，使一次性、每年一次和封顶的补贴不再重复发放。"""
+    json_ = common.json
+    say_ledger(db, common)
+    from fengdu_cli.history import commit_import, plan_import
+    from fengdu_cli.io.columns_toml import columns_for
+    from fengdu_cli.policy import load_policy
+
+    plan = plan_import(
+        files, load_policy(policy), db, rule=rule, accept_amounts=accept_amounts,
+        columns=columns_for(columns, list(files)),
+    )  # fmt: skip
+    if commit and len(plan.to_record):
+        plan = commit_import(plan, db, new_db=new_db)
+    if json_:
+        print_json(plan.summary())
+    else:
+        render_import(plan, screen(), commit)
+    return 1 if len(plan.problems) else 0
+
+
+@command(ledger_app, "check", common=("json", "lang", "debug"))
+def ledger_check(
+    db: DbOpt = Path("fengdu.db"),
+    *,
+    common: Common,
+) -> int:
+    """检查台账完整性：同一补贴未重复发放、冲销与原记录相符、批次合计一致。"""
+    json_ = common.json
+    say_ledger(db, common)
+    from fengdu_cli import ledger
+
+    if not Path(db).exists():
+        raise InputError("path_missing", path=str(db))
+    conn = ledger.connect(db, inspect=True)  # a ledger refused elsewhere is looked into here
+    try:
+        problems = ledger.check_ledger(conn)
+    finally:
+        conn.close()
+    if json_:
+        print_json({"ok": not problems, "problems": problems})
+    else:
+        console = screen()
+        console.print("台账检查通过" if not problems else "\n".join(problems))
+    return 1 if problems else 0

@@ -1,0 +1,75 @@
+"""``fengdu policy show / check``: the policy in force."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from fengdu_cli.cli.app import Common, command, policy_app
+from fengdu_cli.cli.console import print_json, screen
+from fengdu_cli.cli.options import (
+    PolicyOpt,
+    parse_month,
+)
+from fengdu_cli.errors import InputError
+
+
+@command(policy_app, "show", common=("json", "lang", "debug"))
+def policy_show(
+    month: Annotated[
+        str | None, typer.Option("--month", "-m", help="月份 YYYY-MM（默认本月）")
+    ] = None,
+    policy: PolicyOpt = None,
+    *,
+    common: Common,
+) -> int:
+    """列出每项补贴的状态（有效/已到期/未配置）、金额和依据。"""
+    json_ = common.json
+    from fengdu_cli.policy import load_policy, policy_table
+
+    m = parse_month(month) if month else dt.date.today().year * 100 + dt.date.today().month
+    table = policy_table(load_policy(policy), m)
+    if json_:
+        print_json(table)
+        return 0
+    view = Table(title=f"{table['month']} 政策（{table['policy']['path']}）")
+    for head in ("代码", "名称", "状态", "金额与条件", "依据"):
+        view.add_column(head, overflow="fold")
+    for rule in table["rules"]:
+        values = "；".join(
+            f"{k}={'/'.join(map(str, v)) if isinstance(v, list | tuple) else v}"
+            for k, v in rule["values"].items()
+        )
+        view.add_row(rule["code"], rule["name"], rule["status"], values, rule["source"])
+    screen().print(view)
+    return 0
+
+
+@command(policy_app, "check", common=("json", "lang", "debug"))
+def policy_check(
+    file: Annotated[Path, typer.Argument(help="政策文件 TOML")],
+    *,
+    common: Common,
+) -> int:
+    """检查政策文件：类型、重叠期间、未知项。"""
+    json_ = common.json
+    from fengdu_cli.policy import check_policy
+
+    if not file.exists():
+        raise InputError("path_missing", path=str(file))
+    problems = check_policy(file)
+    if json_:
+        print_json(
+            {"file": str(file), "ok": not problems, "problems": [p.__dict__ for p in problems]}
+        )
+    else:
+        console = screen()
+        if not problems:
+            console.print(f"{file}：政策文件无误")
+        for p in problems:
+            console.print(f"{file}：{p.message}", soft_wrap=True, markup=False)
+    return 1 if problems else 0
