@@ -13,7 +13,7 @@ import tomllib
 from pathlib import Path
 
 from fengdu_cli import ledger
-from fengdu_cli.errors import InputError
+from fengdu_cli.errors import InputError, OutputError
 from fengdu_cli.io.columns import FOLDERS
 
 CONFIG = "fengdu.toml"
@@ -56,22 +56,27 @@ def init_folder(folder: Path, db: Path) -> list[Path]:
     """Lay out a month folder, write its fengdu.toml, create the ledger; returns what is new."""
     folder = Path(folder)
     made: list[Path] = []
-    for kind in FOLDER_KINDS:
-        sub = folder / FOLDERS[kind]
-        if not sub.exists():
-            sub.mkdir(parents=True)
-            made.append(sub)
-    config = folder / CONFIG
-    if not config.exists():
-        db_text = Path(os.path.relpath(Path(db).resolve(), folder.resolve())).as_posix()
-        config.write_text(
-            "# fengdu 月度文件夹设置：本文件夹的数据用哪个台账、结果写到哪里\n"
-            "# 台账（发放记录）各月共用一个，不要每月新建\n"
-            f'db = "{db_text}"\n'
-            'out = "out"\n',
-            encoding="utf-8",
-        )
-        made.append(config)
+    try:
+        for kind in FOLDER_KINDS:
+            sub = folder / FOLDERS[kind]
+            if not sub.exists():
+                sub.mkdir(parents=True)
+                made.append(sub)
+        config = folder / CONFIG
+        if not config.exists():
+            db_text = Path(os.path.relpath(Path(db).resolve(), folder.resolve())).as_posix()
+            config.write_text(
+                "# fengdu 月度文件夹设置：本文件夹的数据用哪个台账、结果写到哪里\n"
+                "# 台账（发放记录）各月共用一个，不要每月新建\n"
+                f'db = "{db_text}"\n'
+                'out = "out"\n',
+                encoding="utf-8",
+            )
+            made.append(config)
+    except OSError as exc:
+        raise OutputError(
+            "output_unwritable", path=str(folder), detail=exc.strerror or str(exc)
+        ) from exc
     if not Path(db).exists():
         made.append(ledger.create(db))
     return made

@@ -26,7 +26,8 @@ from pathlib import Path
 import pandas as pd
 
 from fengdu_cli import dates, idcard, ledger
-from fengdu_cli.errors import UsageError
+from fengdu_cli.errors import InputError, UsageError
+from fengdu_cli.io.columns import display_name
 from fengdu_cli.io.columns_toml import ColumnsConfig
 from fengdu_cli.io.shapes import SHAPES
 from fengdu_cli.messages import text
@@ -106,7 +107,7 @@ class ImportPlan:
         """The JSON of ``fengdu ledger import``."""
         table = self.by_rule_and_month()
         return {
-            "files": {Path(f).name: sha for f, sha in self.files.items()},
+            "files": {shown_name(f): sha for f, sha in self.files.items()},
             "rows_read": self.rows_read,
             "entries": len(self.to_record),
             "amount": int(self.to_record["amount_fen"].sum()) / 100 if len(self.to_record) else 0,
@@ -124,6 +125,11 @@ class ImportPlan:
             "committed": self.batch_id is not None,
             "batch_id": self.batch_id,
         }
+
+
+def shown_name(path: str | Path) -> str:
+    """A file's name as it is shown and recorded: an ID or phone in it masked."""
+    return idcard.mask_in_text(Path(path).name)
 
 
 def programs_named(value: object, policy: Policy) -> set[str]:
@@ -176,9 +182,22 @@ def _fen(raw: object) -> int | None:
     return fen if 0 < fen <= LARGEST_FEN else None
 
 
+# a title naming several months (2024年1月至3月, 2023年12月-2024年2月, 第一季度, 上半年):
+# no month of its own, and a year only when the months lie in one
+_MONTH_RANGE = re.compile(
+    r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月?\s*(?:至|到|—|–|-|~|～)\s*"
+    r"(?:((?:19|20)\d{2})\s*年\s*)?(\d{1,2})\s*月"
+)
+_SEVERAL_MONTHS = re.compile(r"季度|上半年|下半年|全年|\d{1,2}\s*[-—~～至到]\s*\d{1,2}\s*月")
+
+
 def _title_month(title: str) -> tuple[int | None, int | None]:
-    """(month, year) a list's title names."""
-    if (found := _MONTH_IN_TEXT.search(title)) and 1 <= int(found[2]) <= 12:
+    """(month, year) a list's title names; a title naming several months gives no month."""
+    if found := _MONTH_RANGE.search(title):
+        first, last = found[1], found[3] or found[1]
+        return None, (int(first) if first == last else None)
+    several = bool(_SEVERAL_MONTHS.search(title))
+    if not several and (found := _MONTH_IN_TEXT.search(title)) and 1 <= int(found[2]) <= 12:
         return int(found[1]) * 100 + int(found[2]), int(found[1])
     if found := _YEAR_IN_TEXT.search(title):
         return None, int(found[1])
@@ -186,9 +205,11 @@ def _title_month(title: str) -> tuple[int | None, int | None]:
 
 
 def _month_of(row: dict, title: str) -> tuple[int | None, int | None, str]:
-    """(month YYYYMM, year, what was typed when it cannot be read) of a row: its period,
-    its payment date, else its list's title.  A period that is filled in but not
-    understood ('2024年第一季度', '2024年1-3月') is never replaced by the title's."""
+    """(month YYYYMM, year, what was typed when it cannot be read) of a row: its period
+    column; else the month its list's title names (what the list paid for — the bank may
+    pay it the month after); else its payment date, when the title names no other year;
+    else the title's year.  A period that is filled in but not understood ('2024年第一季度',
+    '2024年1-3月') is never replaced by the title's."""
     titled = _title_month(title)
     paid = row.get("paid_date")
     paid_month = (
@@ -198,7 +219,11 @@ def _month_of(row: dict, title: str) -> tuple[int | None, int | None, str]:
     )
     period = row.get("_raw_period", row.get("period"))
     if dates.is_blank(period):
-        return (paid_month, paid_month // 100, "") if paid_month else (*titled, "")
+        if titled[0] is not None:
+            return titled[0], titled[1], ""
+        if paid_month and titled[1] in (None, paid_month // 100):
+            return paid_month, paid_month // 100, ""
+        return None, titled[1], ""
     if isinstance(period, float) and period.is_integer():
         period = int(period)
     typed = "".join(str(period).split()).removesuffix("份")  # 2024年3月份
@@ -208,15 +233,18 @@ def _month_of(row: dict, title: str) -> tuple[int | None, int | None, str]:
     year = typed.removesuffix("年度").removesuffix("年")
     if not re.fullmatch(r"(19|20)\d{2}", year):
         return None, None, str(period)
-    # a year: its month from the payment date or the title when they name that year
-    same = [m for m in (paid_month, titled[0]) if m and m // 100 == int(year)]
+    # a year: its month from the title or the payment date when they name that year
+    same = [m for m in (titled[0], paid_month) if m and m // 100 == int(year)]
     return (same[0] if same else None), int(year), ""
 
 
-def _resident(row: dict, on: dt.date) -> tuple[str, str]:
-    """(the person's resident ID, or '' — and why none, when a cell tried to be one)."""
+def _resident(row: dict, on: dt.date, household: bool = False) -> tuple[str, str]:
+    """(the resident ID the payment was for, or '' — and why none, when a cell tried to be
+    one): a household's owner (户主身份证号) first for a household's subsidy, else the
+    person's."""
     problem = ""
-    for column in ("person_id", "id_number"):
+    order = ("person_id", "id_number", "head_id_number")
+    for column in ("head_id_number", *order[:2]) if household else order:
         raw = row.get(column)
         if dates.is_blank(raw) or (isinstance(raw, str) and SHAPES["credit_code"](raw)):
             continue
@@ -274,17 +302,24 @@ def plan_import(
     checked = check_paths(list(paths), "payments", on=on, columns=columns, duplicates=False)
     if checked.unreadable:
         raise checked.unreadable[0].error()
+    doubt = next((g for g in checked.gaps if g.cause == "ambiguous"), None)
+    if doubt is not None:  # whoever the list paid must not be a guess between two columns
+        raise InputError(
+            "import_ambiguous_column",
+            path=shown_name(doubt.file) + (f"（{doubt.sheet}）" if doubt.sheet else ""),
+            column=display_name("payments", doubt.column), headers="”“".join(doubt.headers),
+        )  # fmt: skip
     files = {f: _sha256(f) for f in checked.files}
     imported, live = _ledger_knows(db)
     problems: list[dict] = [
-        {"file": p.file, "sheet": p.sheet, "row": int(p.row), "code": "rejected", "message": p.message}
+        {"file": idcard.mask_in_text(p.file), "sheet": p.sheet, "row": int(p.row), "code": "rejected", "message": p.message}
         for p in checked.problems.itertuples(index=False)
         if p.severity == "rejected"
     ]  # fmt: skip
     entries: list[dict] = []
     for row in checked.valid.to_dict("records"):
         file = str(row["_file"])
-        where = {"file": Path(file).name, "sheet": row["_sheet"], "row": int(row["_row"])}
+        where = {"file": shown_name(file), "sheet": row["_sheet"], "row": int(row["_row"])}
         sha = files.get(file, "")
         entry, code, params = _place(row, policy, rule, on, imported.get(sha))
         if entry is None:
@@ -350,7 +385,7 @@ def _ledger_knows(db: Path) -> tuple[dict[str, str], pd.DataFrame]:
     """(sha256 → batch of files imported before, live payments) of the ledger."""
     if not Path(db).exists():
         return {}, ledger.NO_PAYMENTS
-    conn = ledger.connect(db, create=False)
+    conn = ledger.connect(db, create=False, allow_behind=True)  # a restored backup: see commit
     try:
         return ledger.imported_files(conn), ledger.live_payments(conn)
     finally:
@@ -375,7 +410,8 @@ def _place(
             "unknown_program",
             {"value": idcard.mask_in_text(str(row.get("program") or ""))},
         )
-    person, why = _resident(row, on)
+    household = policy.rule(code).payee == "household"
+    person, why = _resident(row, on, household)
     if not person:
         return None, ("bad_id" if why else "no_person"), {"detail": why}
     month, year, typed = _month_of(row, title)
@@ -427,7 +463,12 @@ def _entry(
     payee = rule.payee
     base = household or f"owner:{person}" if payee == "household" else person
     credit = _credit(row)
-    name = str(row.get("person_name") or row.get("name") or "").strip()
+    names = (
+        ("head_name", "person_name", "name")
+        if payee == "household"
+        else ("person_name", "name", "head_name")
+    )
+    name = next((str(row[c]).strip() for c in names if not dates.is_blank(row.get(c))), "")
     payee_name = str(row.get("payee_name") or "").strip()
     payee_id = {"household": household or person, "person": person}.get(payee, credit)
     identities = "|".join(
@@ -457,14 +498,16 @@ def commit_import(plan: ImportPlan, db: Path, *, new_db: bool = False) -> Import
     since the plan was made (another import) is settled again under the lock: never
     recorded twice, said as a problem."""
     with ledger.hold_lock(db):
-        conn = ledger.connect(db, create=new_db)
+        # a ledger put back from a backup is opened: recording what was paid since is how
+        # it is made whole again (its head then moves to the new end)
+        conn = ledger.connect(db, create=new_db, allow_behind=True)
         try:
             run_id = ledger.start_run(conn, "ledger import", None)
             rows, late = _settle(
                 plan.to_record, ledger.imported_files(conn), ledger.live_payments(conn)
             )
             inputs = {
-                Path(f).name: sha for f, sha in plan.files.items() if sha in set(rows["_sha"])
+                shown_name(f): sha for f, sha in plan.files.items() if sha in set(rows["_sha"])
             }
             recorded = rows.drop(columns=["amount_ok", *WHERE_COLUMNS])
             batch = ledger.commit_import(conn, run_id, recorded, inputs) if len(rows) else None

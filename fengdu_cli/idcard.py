@@ -74,19 +74,66 @@ def mask(id_number: str) -> str:
     return "*" * (n - keep) + id_number[n - keep :]
 
 
-_ALONE = "(?<![0-9A-Za-z]){}(?![0-9A-Za-z])"
+_ALONE = r"(?<!\d){}(?!\d)"  # not inside a longer number (letters around are no shield)
 _ID_IN_TEXT = re.compile(_ALONE.format(r"(\d{6})\d{5,8}([\dXx]{4})"))
-_PHONE_IN_TEXT = re.compile(_ALONE.format(r"(1[3-9]\d)\d{4}(\d{4})"))  # a mobile number
-_CARD_IN_TEXT = re.compile(_ALONE.format(r"(\d{4})\d{11}(\d{4})"))  # a 19-digit card number
+_PHONE_IN_TEXT = re.compile(_ALONE.format(r"(\+?86[-\s]?)?(1[3-9]\d)\d{4}(\d{4})"))
+_CARD_IN_TEXT = re.compile(_ALONE.format(r"(\d{4})\d{11,13}(\d{4})"))  # 19–21 digits
+# a number typed in groups: 6217 8561 1277 7001 320, 139-1234-5678, 500230 19900101 1234
+_GROUPED = re.compile(_ALONE.format(r"\+?\d(?:[ \-]?[\dXx]){10,24}"))
 
 
 def mask_in_text(text: str) -> str:
     """Every ID-like run of 15–18 characters inside ``text`` masked (500230********1234),
-    and every mobile number or 19-digit card number (139****5678), wherever it stands: a
-    ledger key 'owner:500230199001011234|2024', a trace, a cell shown in a message."""
+    every mobile number (139****5678, also after +86) and card number, also when typed in
+    groups or glued to letters ('ID500230…', '电话+8613912345678'): a ledger key, a trace,
+    a cell or a file name shown in a message."""
+    text = _GROUPED.sub(_mask_grouped, text)
     text = _ID_IN_TEXT.sub(lambda m: m[1] + "********" + m[2], text)
-    text = _PHONE_IN_TEXT.sub(lambda m: m[1] + "****" + m[2], text)
-    return _CARD_IN_TEXT.sub(lambda m: m[1] + "*" * 11 + m[2], text)
+    text = _PHONE_IN_TEXT.sub(lambda m: (m[1] or "") + m[2] + "****" + m[3], text)
+    return _CARD_IN_TEXT.sub(lambda m: m[1] + "*" * (len(m[0]) - 8) + m[2], text)
+
+
+def mask_if_personal(value: object) -> object:
+    """A cell of a column that is not personal (户编号) masked when what was typed there is
+    an ID, a mobile or a card number after all; anything else as it is."""
+    if not isinstance(value, str) or not value:
+        return value
+    compact = re.sub(r"[\s\-]", "", value).upper().removeprefix("+86")
+    personal = (
+        (len(compact) == 18 and is_valid_checksum(compact))
+        or bool(re.fullmatch(r"1[3-9]\d{9}", compact))
+        or (len(compact) == 19 and compact.isdigit())
+    )
+    return mask_in_text(compact) if personal else value
+
+
+def _mask_grouped(found: re.Match[str]) -> str:
+    """A number typed with spaces or dashes, masked when it is an ID, a mobile or a card."""
+    typed = found[0]
+    if not re.search(r"[ \-]", typed):
+        return typed  # one run: the patterns above see it
+    digits = re.sub(r"[^\dXx]", "", typed).upper().removeprefix("86")
+    personal = (
+        (len(digits) == 18 and is_valid_checksum(digits))
+        or bool(re.fullmatch(r"1[3-9]\d{9}", digits))
+        or (16 <= len(digits) <= 19 and digits.isdigit() and (_luhn(digits) or _fours(typed)))
+    )
+    return mask_in_text(digits) if personal else typed
+
+
+def _fours(typed: str) -> bool:
+    """Written in groups of four, as card numbers are (the last group may be shorter)."""
+    groups = re.split(r"[ \-]+", typed.strip())
+    return all(len(g) == 4 for g in groups[:-1]) and 1 <= len(groups[-1]) <= 4
+
+
+def _luhn(digits: str) -> bool:
+    """The check most bank cards carry (Luhn)."""
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        n = int(d) * (2 if i % 2 else 1)
+        total += n - 9 if n > 9 else n
+    return total % 10 == 0
 
 
 _QUOTED = re.compile(r"""^(?:'|"|="|=')?\s*([0-9Xx]{15,18})\s*['"]?$""")

@@ -14,6 +14,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -182,14 +183,18 @@ WARNING_COLUMNS = [
 ]
 
 
-def connect(path: Path, *, create: bool = True, inspect: bool = False) -> sqlite3.Connection:
+def connect(
+    path: Path, *, create: bool = True, inspect: bool = False, allow_behind: bool = False
+) -> sqlite3.Connection:
     """Open (migrating as needed) the database at ``path``; with ``create`` False a missing
     database is an error (UsageError, exit 2) instead of a new, empty ledger.
 
     A ledger whose guards were changed (a trigger or view dropped or rewritten), or that is
     shorter than its last recorded state (rows removed from its end, an old copy put back)
     is refused (InputError, exit 3): it could pay again what it paid.  ``inspect`` opens it
-    anyway, for ``ledger check`` to say what is wrong.
+    anyway, for ``ledger check`` to say what is wrong; ``allow_behind`` opens a ledger put
+    back from a backup, for ``ledger import`` to record what was paid since (its head then
+    moves to the new end).
     """
     path = Path(path)
     if not create and not path.exists():
@@ -199,14 +204,15 @@ def connect(path: Path, *, create: bool = True, inspect: bool = False) -> sqlite
     try:
         if not path.parent.exists():
             path.parent.mkdir(parents=True, mode=0o700)
+        _refuse_other_file(path)
         # the ledger holds full IDs: readable by its owner only (also a file made elsewhere)
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
-        if path.stat().st_uid == os.getuid():
+        if not hasattr(os, "getuid") or path.stat().st_uid == os.getuid():
             path.chmod(0o600)
         conn = sqlite3.connect(path, isolation_level=None, timeout=30)
         conn.execute("PRAGMA foreign_keys = ON")
         migrate(conn)
-        refusal = None if inspect else _refusal(conn, path)
+        refusal = None if inspect else _refusal(conn, path, allow_behind)
     except sqlite3.DatabaseError as exc:
         if "locked" in str(exc):
             raise
@@ -219,18 +225,29 @@ def connect(path: Path, *, create: bool = True, inspect: bool = False) -> sqlite
     return conn
 
 
-def _refusal(conn: sqlite3.Connection, path: Path) -> InputError | None:
+def _refusal(conn: sqlite3.Connection, path: Path, allow_behind: bool = False) -> InputError | None:
     """Why a ledger must not be used (its guards changed, or it lost its end), else None;
-    a ledger without a head file gets one."""
+    a head record it lacks is made."""
     changed = check_schema(conn)
     if changed:
         return InputError("db_tampered", path=str(path), detail="；".join(changed[:3]))
     behind = check_head(conn)
-    if behind:
-        return InputError("db_behind", path=str(path), detail=behind, head=str(head_path(conn)))
-    if not head_path(conn).exists():
+    if behind and not allow_behind:
+        return InputError("db_behind", path=str(path), detail=behind)
+    if not behind and missing_heads(conn):
         _record_head(conn)
     return None
+
+
+_SQLITE = b"SQLite format 3\x00"
+
+
+def _refuse_other_file(path: Path) -> None:
+    """A file that is there and is not an SQLite database is left untouched and refused."""
+    if path.is_file() and path.stat().st_size:
+        with path.open("rb") as existing:
+            if existing.read(len(_SQLITE)) != _SQLITE:
+                raise InputError("db_unusable", path=str(path), detail="这不是台账数据库文件")
 
 
 @functools.cache
@@ -273,47 +290,86 @@ def check_schema(conn: sqlite3.Connection) -> list[str]:
 # ---------------------------------------------------------------- the chain's head, kept outside
 
 HEAD_SUFFIX = ".head"
+_HEAD = re.compile(r"(\d+) (genesis|[0-9a-f]{64})")
 
 
 def head_path(conn: sqlite3.Connection) -> Path:
     """The file beside the database that holds the chain's last link after every write."""
-    file = next(row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main")
-    return Path(str(file) + HEAD_SUFFIX)
+    return Path(str(_db_file(conn)) + HEAD_SUFFIX)
+
+
+def state_head_path(conn: sqlite3.Connection) -> Path:
+    """A second copy of the head, in the user's own state folder (``FENGDU_STATE_DIR``, else
+    %LOCALAPPDATA%\\fengdu or ~/.local/state/fengdu), named for the database's full path:
+    a ledger folder copied back from a backup brings its own head along, not this one."""
+    if os.environ.get("FENGDU_STATE_DIR"):
+        base = Path(os.environ["FENGDU_STATE_DIR"])
+    elif os.name == "nt" and os.environ.get("LOCALAPPDATA"):
+        base = Path(os.environ["LOCALAPPDATA"]) / "fengdu"
+    else:
+        base = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "fengdu"
+    name = hashlib.sha256(str(Path(_db_file(conn)).resolve()).encode()).hexdigest()[:32]
+    return base / "heads" / f"{name}{HEAD_SUFFIX}"
+
+
+def _db_file(conn: sqlite3.Connection) -> str:
+    return next(row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main")
 
 
 def _record_head(conn: sqlite3.Connection) -> None:
-    """Write the chain's last link (seq, digest) beside the database, atomically, privately.
-    A head that could not be written stays at an earlier link, which is still true."""
+    """Write the chain's last link (seq, digest) beside the database and in the user's state
+    folder, atomically, privately.  A head that could not be written stays at an earlier
+    link, which is still true."""
     last = conn.execute("SELECT seq, digest FROM chain ORDER BY seq DESC LIMIT 1").fetchone()
     seq, digest = last if last else (0, "genesis")
-    target = head_path(conn)
-    temp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-    try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(f"{seq} {digest}\n")
-        os.replace(temp, target)
-    except OSError:
-        temp.unlink(missing_ok=True)
+    for target in (head_path(conn), state_head_path(conn)):
+        temp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(f"{seq} {digest} {Path(_db_file(conn)).resolve()}\n")
+            os.replace(temp, target)
+        except OSError:
+            temp.unlink(missing_ok=True)
+
+
+def _heads(conn: sqlite3.Connection) -> list[tuple[Path, str | None]]:
+    """Each head recorded for this ledger: (file, its text), None where there is none."""
+    found = []
+    for path in (head_path(conn), state_head_path(conn)):
+        try:
+            found.append((path, path.read_text(encoding="utf-8")))
+        except FileNotFoundError:
+            found.append((path, None))
+        except OSError:
+            found.append((path, ""))
+    return found
 
 
 def check_head(conn: sqlite3.Connection) -> str | None:
-    """Why the chain does not reach the head recorded beside the database, else None."""
-    try:
-        seq_text, digest = head_path(conn).read_text(encoding="utf-8").split()
-        seq = int(seq_text)
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError):
-        return "链头文件无法读取"
-    if seq == 0:
-        return None
-    row = conn.execute("SELECT digest FROM chain WHERE seq = ?", (seq,)).fetchone()
-    if row is None:
-        return f"台账链缺少第 {seq} 环及之后的记录（上次入账时已有）"
-    if row[0] != digest:
-        return f"台账链第 {seq} 环与上次入账时不同"
+    """Why the chain does not reach a head recorded for it (beside the database or in the
+    user's state folder), else None."""
+    for path, recorded in _heads(conn):
+        if recorded is None:
+            continue
+        head = _HEAD.match(recorded.strip())
+        if head is None:
+            return f"链头记录 {path} 无法读取或被改动"
+        seq, digest = int(head[1]), head[2]
+        if seq == 0:
+            continue
+        row = conn.execute("SELECT digest FROM chain WHERE seq = ?", (seq,)).fetchone()
+        if row is None:
+            return f"台账链缺少第 {seq} 环及之后的记录（上次入账时已有）"
+        if row[0] != digest:
+            return f"台账链第 {seq} 环与上次入账时记录的不符"
     return None
+
+
+def missing_heads(conn: sqlite3.Connection) -> list[Path]:
+    """The head records this ledger lacks (made by the next normal use)."""
+    return [path for path, recorded in _heads(conn) if recorded is None]
 
 
 def migrate(conn: sqlite3.Connection) -> int:
@@ -402,6 +458,10 @@ def _chain_existing(conn: sqlite3.Connection) -> None:
     for tbl, key in CHAINED.items():
         order = "rowid" if tbl == "batches" else key
         _chain(conn, tbl, _rows(conn, f"SELECT * FROM {tbl} ORDER BY {order}"))
+
+
+def _links(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT COUNT(*) FROM chain").fetchone()[0]
 
 
 def check_chain(conn: sqlite3.Connection) -> list[str]:
@@ -742,6 +802,7 @@ def void_batch(conn: sqlite3.Connection, batch_id: str, reason: str) -> tuple[st
     """Reverse every live payment of a batch (a month's or an import) with ``reason``: new
     reversal entries, never an edit or a delete.  Returns (batch id, entries reversed, fen
     reversed), or None when the batch does not exist or is voided already."""
+    reason = idcard.mask_in_text(reason)  # a reason may quote a phone or an ID: never in full
     row = conn.execute(
         "SELECT b.month FROM batches b LEFT JOIN voids v ON v.batch_id = b.batch_id "
         "WHERE b.batch_id = ? AND v.batch_id IS NULL",
@@ -824,7 +885,13 @@ def check_ledger(conn: sqlite3.Connection) -> list[str]:
         if lines != n or total != s:
             problems.append(f"批次 {batch_id} 记录 {lines} 行 {total} 分，实有 {n} 行 {s} 分")
     behind = check_head(conn)
-    return check_schema(conn) + problems + check_chain(conn) + ([behind] if behind else [])
+    missing = [
+        f"没有链头记录 {p}：无法确认台账末尾是否完整（正常使用一次后会建立）"
+        for p in missing_heads(conn)
+    ]
+    chain = check_chain(conn)
+    ends = [behind] if behind else (missing if _links(conn) else [])
+    return check_schema(conn) + problems + chain + ends
 
 
 def identities_of(entries: pd.DataFrame) -> pd.Series:

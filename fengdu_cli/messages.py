@@ -114,6 +114,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "未知的补贴代码“{rule}”；可选：{choices}",
         "en": "Unknown subsidy code '{rule}'; choose one of: {choices}",
     },
+    "import_ambiguous_column": {
+        "zh": "{path}：有多列都可能是“{column}”（“{headers}”），看不出发给了谁，未导入。"
+        "请在 columns.toml 中指定用哪一列（fengdu columns 可查看识别结果）",
+        "en": "{path}: several columns may be '{column}' ({headers}); who was paid "
+        "cannot be told, nothing imported. Name the column in columns.toml (see fengdu columns)",
+    },
     "import_unknown_program": {
         "zh": "看不出是哪项补贴（“{value}”）：请在表中写明补贴项目，或用 --rule 指定",
         "en": "Which subsidy is this ('{value}')? Name it in the list, or give --rule",
@@ -172,6 +178,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "该文件已于批次 {batch} 导入，不再导入（如需重导，先冲销该批次）",
         "en": "This file was imported in batch {batch}; void that batch to import it again",
     },
+    "output_unwritable": {
+        "zh": "无法写入输出文件夹 {path}：{detail}。请检查 --out 等路径（是否被同名文件占用、有无写入权限、磁盘是否已满）",
+        "en": "Cannot write to the output folder {path}: {detail}. Check --out and the like "
+        "(a file of that name, permissions, a full disk)",
+    },
     "db_tampered": {
         "zh": "数据库 {path} 的防改动结构被改过（{detail}）：为防止重复发放，拒绝使用。"
         "请从备份恢复，并用 fengdu ledger check 查看详情",
@@ -179,13 +190,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "nothing is paid twice. Restore it from a backup; fengdu ledger check says more",
     },
     "db_behind": {
-        "zh": "数据库 {path} 比上次入账时短（{detail}）：可能被删改，或换成了较早的备份——"
-        "那样会把之后已发放的再发一次，因此拒绝使用。请找回最新的数据库；确属从备份恢复的，"
-        "先用 fengdu ledger import 补录备份之后已发放的名单，再删除文件 {head} 后重试",
-        "en": "Database {path} is shorter than at its last commit ({detail}): rows were removed, "
-        "or an older backup was put back, which would pay again what was paid since. It is "
-        "refused. Find the latest database; if it really is a restored backup, import what "
-        "was paid since with fengdu ledger import, then delete {head} and try again",
+        "zh": "数据库 {path} 与上次入账时记录的台账末尾不符（{detail}）：可能被删改，或换成了较早的备份"
+        "或另一个台账——那样会把之后已发放的再发一次，因此拒绝使用。请找回最新的数据库；"
+        "确属从备份恢复的，用 fengdu ledger import 补录备份之后已发放的名单（入账后台账即以此为准）",
+        "en": "Database {path} does not reach the end recorded at its last commit ({detail}): rows "
+        "were removed, or an older backup or another ledger was put in its place, which would "
+        "pay again what was paid since. It is refused. Find the latest database; if it really "
+        "is a restored backup, record what was paid since with fengdu ledger import",
     },
     "db_unusable": {
         "zh": "无法使用数据库 {path}：{detail}。请检查路径、文件权限和磁盘空间（损坏的数据库请从备份恢复）",

@@ -159,3 +159,38 @@ def test_a_ledger_of_an_earlier_version_is_described_then_migrated(tmp_path):
     ledger.connect(db).close()  # migrated to this version, its batch chained
     assert ledger.describe(db)["batches"] == 1
     assert ledger.check_ledger(ledger.connect(db)) == []
+
+
+def test_a_file_that_is_not_a_ledger_is_refused_untouched(tmp_path):
+    other = tmp_path / "名单.csv"
+    other.write_text("姓名,身份证号码\n", encoding="utf-8")
+    other.chmod(0o644)
+    result = CliRunner().invoke(app, ["ledger", "show", "--db", str(other)])
+    assert result.exit_code == 3 and "不是台账数据库文件" in result.output
+    assert stat.S_IMODE(other.stat().st_mode) == 0o644
+
+
+def test_a_head_record_that_was_edited_refuses_the_ledger(world, tmp_path):
+    from fengdu_cli.errors import InputError
+    from fengdu_cli.subsidy import compute_subsidies
+
+    root, _ = world
+    db = tmp_path / "f.db"
+    compute_subsidies(root, 202406, db, commit=True, new_db=True, no_history=True)
+    (tmp_path / "f.db.head").write_text("0 x\n", encoding="utf-8")
+    with pytest.raises(InputError) as refused:
+        ledger.connect(db)
+    assert refused.value.key == "db_behind"
+
+
+def test_an_id_typed_where_the_household_goes_is_masked_in_the_lists(tmp_path):
+    from fengdu_cli.io.reconcile_report import warnings_frame
+    from fengdu_cli.monthly import Reconciled
+
+    frame = pd.DataFrame({"id_number": [valid_id(1)], "household_id": [valid_id(2)], "code": ["no_record"],
+                          "township": ["虎威镇"], "village": [""], "name": ["甲"], "detail": [""], "status": [""]})  # fmt: skip
+    result = Reconciled.__new__(Reconciled)
+    object.__setattr__(result, "warnings", frame)
+    shown = warnings_frame(result).to_string()
+    assert valid_id(2) not in shown and valid_id(1) not in shown
+    assert ledger.idcard.mask_if_personal("5002302040020004") == "5002302040020004"  # a real 户编号

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from fengdu_cli import dates, ledger
 from fengdu_cli.cli import app
-from fengdu_cli.errors import UsageError
+from fengdu_cli.errors import InputError, UsageError
 from fengdu_cli.explain import explain
 from fengdu_cli.history import commit_import, plan_import, program_of
 from fengdu_cli.policy import load_policy
@@ -407,3 +407,55 @@ def test_our_own_payment_list_imported_again_keeps_its_month(world, tmp_path):
     travel = plan.entries[plan.entries["rule"].eq("travel")]
     assert len(travel) == len(payees(june, "travel")) and set(travel["month"]) == {M}
     assert not set(plan.problems["code"]) - {"amount_mismatch"}  # subtotals and 合计 are not people
+
+
+def test_a_title_names_what_was_paid_for_not_when_the_bank_paid(world, tmp_path):
+    _root, ids = world
+    (tmp_path / "h").mkdir()
+    header = ["姓名", "身份证号码", "发放日期", "金额"]
+    roster_list(tmp_path / "h" / "t2023.xlsx", "丰都县2023年跨区域交通补助发放花名册", header,
+                [["甲", ids["guangdong"], "2024-01-15", 200]])  # fmt: skip
+    roster_list(tmp_path / "h" / "ws.xlsx", "丰都县2024年1月至3月就业帮扶车间奖补发放花名册",
+                ["姓名", "身份证号码", "金额"], [["乙", ids["shop_ok"], 500]])  # fmt: skip
+    roster_list(tmp_path / "h" / "tr.xlsx", "丰都县2023年12月至2024年2月跨区域交通补助发放花名册",
+                ["姓名", "身份证号码", "金额"], [["丙", ids["age16"], 200]])  # fmt: skip
+    plan = plan_import([tmp_path / "h"], load_policy(None), tmp_path / "x.db")
+    travel = plan.entries.set_index("person_id")
+    assert travel.loc[ids["guangdong"], "period"] == "2023"  # the title's year, paid in 2024
+    codes = dict(zip(plan.problems["file"], plan.problems["code"], strict=True))
+    assert codes == {"ws.xlsx": "no_month", "tr.xlsx": "no_month"}  # several months: no guess
+
+
+def test_two_columns_that_may_name_the_person_stop_the_import(world, tmp_path):
+    _root, ids = world
+    applicant, owner = ids["guangdong"], ids["owner_ok"]
+    rows = [f"余某,{owner},吴某,{applicant},一次性求职创业补贴,2023-05,500"]
+    plain = plain_list(tmp_path / "a.csv", [], ["户主姓名", "户主身份证号", "姓名", "身份证号码",
+                                                "补贴项目", "发放月份", "金额"])  # fmt: skip
+    plain.write_text(plain.read_text(encoding="utf-8-sig") + rows[0] + "\n", encoding="utf-8-sig")
+    plan = plan_import([plain], load_policy(None), tmp_path / "x.db")
+    assert list(plan.entries["person_id"]) == [applicant]  # the person, not the household head
+    doubt = plain_list(tmp_path / "b.csv", [["吴某", applicant, owner, "交通补助", "2023-05", 200]],
+                       ["姓名", "身份证号码", "公民身份号码", "补贴项目", "发放月份", "金额"])  # fmt: skip
+    with pytest.raises(InputError) as refused:
+        plan_import([doubt], load_policy(None), tmp_path / "x.db")
+    assert refused.value.key == "import_ambiguous_column" and refused.value.exit_code == 3
+
+
+def test_ids_in_file_names_and_void_reasons_are_never_shown_in_full(world, tmp_path):
+    _root, ids = world
+    db = tmp_path / "f.db"
+    (tmp_path / "h").mkdir()
+    name = f"补发_{ids['hire11']}.csv"
+    plain_list(
+        tmp_path / "h" / name, [["虎威镇", "甲", ids["guangdong"], "交通补助", "2023-03", 200]]
+    )
+    plan = commit_import(plan_import([tmp_path / "h"], load_policy(None), db), db, new_db=True)
+    runner = CliRunner()
+    reason = f"银行退回 13912345678 身份证{ids['age16']}"
+    voided = runner.invoke(app, ["ledger", "void", "--batch", plan.batch_id, "--reason", reason,
+                                 "--db", str(db)])  # fmt: skip
+    shown = runner.invoke(app, ["ledger", "show", "--db", str(db), "--json"]).output
+    said = json.dumps(plan.summary(), ensure_ascii=False) + voided.output + shown
+    for secret in (ids["hire11"], ids["age16"], "13912345678"):
+        assert secret not in said

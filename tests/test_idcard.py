@@ -525,3 +525,35 @@ def test_classify_series_empty() -> None:
     out = classify_series(pd.Series([], dtype=object), ON)
     assert list(out.columns) == ["id_number", "id_code", "id_expected_check"]
     assert len(out) == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("owner:500230199001011237|2024", "owner:500230********1237|2024"),
+        ("ID500230199001011237", "ID500230********1237"),  # glued to letters
+        ("电话+8613912345678", "电话+86139****5678"),
+        ("139-1234-5678", "139****5678"),
+        ("500230 19900101 1237", "500230********1237"),  # typed in groups
+        ("6217 8561 1277 7001 320", "6217***********1320"),  # a card in fours
+        ("6222021234567890123", "6222***********0123"),
+        ("202401 202402 202403", "202401 202402 202403"),  # months are not a number
+        ("2024-01-15", "2024-01-15"),
+        ("91500230MAWPDQNQ9D", "91500230MAWPDQNQ9D"),  # a credit code is public
+        ("1,500.00 元", "1,500.00 元"),
+    ],
+)
+def test_mask_in_text(text, shown):
+    from fengdu_cli.idcard import mask_in_text
+
+    assert mask_in_text(text) == shown
+
+
+@given(valid_ids(), st.sampled_from(["", "ID", "身份证", "号码:", "+", "x"]),
+       st.sampled_from(["", " ", "-", "号", "ab"]), st.booleans())  # fmt: skip
+def test_no_id_survives_masking_wherever_it_stands(id18, before, after, grouped):
+    from fengdu_cli.idcard import mask_in_text
+
+    typed = f"{id18[:6]} {id18[6:14]} {id18[14:]}" if grouped else id18
+    masked = mask_in_text(f"{before}{typed}{after}")
+    assert id18 not in masked.replace(" ", "") and id18[6:14] not in masked

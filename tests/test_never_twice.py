@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from fengdu_cli import dates, ledger
 from fengdu_cli.cli import app
-from fengdu_cli.errors import InputError
+from fengdu_cli.errors import InputError, OutputError
 from fengdu_cli.policy import check_policy
 from fengdu_cli.subsidy import compute_subsidies
 from fengdu_cli.validate import check_paths
@@ -217,12 +217,18 @@ def test_a_rewritten_view_is_refused_before_it_can_hide_a_payment(world, tmp_pat
 
 
 def test_a_ledger_that_lost_its_last_batch_is_refused(world, tmp_path):
+    from fengdu_cli.history import commit_import, plan_import
+    from fengdu_cli.io.subsidy_files import write_subsidy_files
+    from fengdu_cli.policy import load_policy
+
     root, _ = world
-    db = tmp_path / "f.db"
+    folder = tmp_path / "台账"
+    folder.mkdir()
+    db = folder / "f.db"
     june = compute_subsidies(root, M, db, commit=True, **FRESH)
-    backup = tmp_path / "backup.db"
-    shutil.copy(db, backup)  # an older copy: before July
-    compute_subsidies(root, 202407, db, commit=True)
+    shutil.copytree(folder, tmp_path / "backup")  # the ledger folder, head and all: before July
+    july = compute_subsidies(root, 202407, db, commit=True)
+    paid_in_july = write_subsidy_files(july, tmp_path / "out")[0]
     conn = sqlite3.connect(db)
     for trigger in ("payments_append_only_d", "batches_append_only_d", "chain_append_only_d"):
         conn.execute(f"DROP TRIGGER {trigger}")
@@ -232,12 +238,17 @@ def test_a_ledger_that_lost_its_last_batch_is_refused(world, tmp_path):
     conn.close()
     with pytest.raises(InputError):
         compute_subsidies(root, 202407, db, commit=True)
-    shutil.copy(backup, db)  # the old copy put back: July would be paid again
+    shutil.rmtree(folder)
+    shutil.copytree(tmp_path / "backup", folder)  # the folder put back: July would be paid again
     with pytest.raises(InputError) as refused:
         compute_subsidies(root, 202407, db, commit=True)
     assert refused.value.key == "db_behind" and "ledger import" in refused.value.message()
-    (tmp_path / "f.db.head").unlink()  # said on purpose, after importing what was paid since
-    assert compute_subsidies(root, 202407, db).batch_id.startswith("2024-07")
+    assert "无法确认" not in "".join(ledger.check_ledger(ledger.connect(db, inspect=True)))
+    # made whole the way the message says: what July paid is imported from its list
+    commit_import(plan_import([paid_in_july], load_policy(None), db), db)
+    again = compute_subsidies(root, 202407, db)
+    assert again.lines.empty  # nothing of July is paid again
+    assert ledger.check_ledger(ledger.connect(db, inspect=True)) == []
 
 
 def test_ledger_check_masks_ids(world, tmp_path):
@@ -262,8 +273,9 @@ def test_files_that_cannot_be_written_leave_nothing_committed(world, tmp_path):
     db = tmp_path / "f.db"
     out = tmp_path / "out"
     out.write_text("a file where the output folder should be", encoding="utf-8")
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError) as refused:
         compute_and_write(root, M, db, out, commit=True, **FRESH)
+    assert str(out) in refused.value.message()  # the folder named, never a trace
     conn = ledger.connect(db)
     assert conn.execute("SELECT COUNT(*) FROM batches").fetchone()[0] == 0
 

@@ -229,4 +229,18 @@ def test_a_household_list_names_its_owner(tmp_path):
         ],
     )
     sheet = read_file(path, "payments").sheets[0]
-    assert {"id_number", "name", "household_id"} <= set(sheet.header.canonical)
+    assert {"head_id_number", "head_name", "household_id"} <= set(sheet.header.canonical)
+
+
+def test_a_person_whose_note_says_subtotal_is_still_a_person(tmp_path):
+    path = csv_file(
+        tmp_path / "r.csv",
+        [
+            "乡镇,姓名,身份证号码,备注",
+            f"虎威镇,甲,{valid_id(1)},小计",
+            f"虎威镇,乙,{valid_id(2)},合计",
+            "虎威镇 小计,,,2",
+        ],
+    )
+    sheet = read_file(path, "roster").sheets[0]
+    assert list(sheet.frame["name"]) == ["甲", "乙"] and len(sheet.skipped) == 1

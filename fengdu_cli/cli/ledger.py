@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from fengdu_cli import dates
+from fengdu_cli import dates, idcard
 from fengdu_cli.cli.app import Common, command, ledger_app
 from fengdu_cli.cli.console import print_json, screen
 from fengdu_cli.cli.options import (
@@ -107,6 +107,7 @@ def ledger_void(
 
     if not reason.strip():
         raise UsageError("void_reason")
+    reason = idcard.mask_in_text(reason.strip())  # as the ledger records it
     if (month is None) == (batch is None):
         raise UsageError("void_what")
     with ledger.hold_lock(db):

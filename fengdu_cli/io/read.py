@@ -515,7 +515,8 @@ def sheet_frame(grid: Grid, kind: str, header: Header) -> SheetRead:
         starts = text_op(column, "startswith", FOOTER_PREFIXES).fillna(False).astype(bool)
         footer[np.flatnonzero(half)[starts.to_numpy()]] = True
     if len(body):
-        subtotal = subtotal | _place_subtotals(body, half | ~has_person)
+        # a row with a name and an ID is a person, whatever its 备注 says (小计, 合计)
+        subtotal = (subtotal | _place_subtotals(body, half | ~has_person)) & (half | ~has_person)
     repeat = _repeated_header(frame, kind, header)
     numbers = np.zeros(len(frame), dtype=bool)  # a row of column numbers 1, 2, 3 … under the header
     for i in range(min(2, len(body))):

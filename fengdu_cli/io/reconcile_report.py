@@ -82,6 +82,8 @@ def warnings_frame(result: Reconciled, *, masked: bool = True) -> pd.DataFrame:
     table = result.warnings.copy()
     if masked:
         table["id_number"] = table["id_number"].map(idcard.mask)
+        if "household_id" in table:  # an ID or a phone typed where 户编号 goes
+            table["household_id"] = table["household_id"].map(idcard.mask_if_personal)
     table.insert(table.columns.get_loc("code") + 1, "title", table["code"].map(WARNING_TITLES))
     table["check"] = ""
     return table.rename(columns=WARNING_LABELS)
@@ -90,6 +92,8 @@ def warnings_frame(result: Reconciled, *, masked: bool = True) -> pd.DataFrame:
 def state_frame(result: Reconciled) -> pd.DataFrame:
     state = result.state.copy()
     state["id_number"] = state["id_number"].map(idcard.mask)
+    if "household_id" in state:  # an ID or a phone typed where 户编号 goes
+        state["household_id"] = state["household_id"].map(idcard.mask_if_personal)
     state["region_zh"] = state["region"].map(lambda r: REGION_ZH.get(r, "") if r else "")
     state["insured_m"] = state["insured_m"].map({True: "是", False: "否"})
     state["last_insured_month"] = state["last_insured_month"].map(
@@ -121,6 +125,8 @@ def undetermined_frame(result: Reconciled) -> pd.DataFrame:
     """Persons a warning could not be judged for, with why (IDs masked)."""
     table = result.undetermined.copy()
     table["id_number"] = table["id_number"].map(idcard.mask)
+    if "household_id" in table:  # an ID or a phone typed where 户编号 goes
+        table["household_id"] = table["household_id"].map(idcard.mask_if_personal)
     table.insert(table.columns.get_loc("code") + 1, "title", table["code"].map(WARNING_TITLES))
     return table.rename(columns=UNDETERMINED_LABELS)
 
@@ -197,6 +203,8 @@ def write_reconcile(
     written = [write_workbook(out / f"reconcile-{label}.xlsx", sheets, created=created)]
     csv = result.warnings.copy()
     csv["id_number"] = csv["id_number"].map(idcard.mask)
+    if "household_id" in csv:  # an ID or a phone typed where 户编号 goes
+        csv["household_id"] = csv["household_id"].map(idcard.mask_if_personal)
     written.append(write_csv(csv[OUTPUT_COLUMNS], out / f"warnings-{label}.csv"))
     if split_by_township:
         towns: list[Path] = []

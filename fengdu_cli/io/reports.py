@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from fengdu_cli import idcard
 from fengdu_cli.io.columns import ALIASES, SENSITIVE_COLUMNS, display_name
 from fengdu_cli.io.write import Sheet, move_aside, write_csv, write_workbook
 from fengdu_cli.messages import text
@@ -188,6 +189,8 @@ def rejected_sheet(
         rows = rows.copy()
         for column in SENSITIVE_COLUMNS & set(data_columns):
             rows[column] = rows[column].map(lambda v, c=column: display_value(v, c))
+        if "household_id" in data_columns:  # an ID or a phone typed where 户编号 goes
+            rows["household_id"] = rows["household_id"].map(idcard.mask_if_personal)
     frame = pd.DataFrame(
         {
             label("file", lang): rows["_file"].map(_file_name) if len(rows) else [],

@@ -24,6 +24,8 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
+from fengdu_cli.errors import OutputError
+
 TEXT_HINTS = (
     "身份证",
     "号码",
@@ -72,9 +74,19 @@ class Staging:
 
 
 def _temporary(target: Path) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    _clean_stale(target)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix, dir=target.parent)
+    """A temporary file beside ``target`` (its folder made if need be); OutputError (exit 5,
+    naming the folder) when the folder cannot be made or written: a file in its place, no
+    permission, a full disk."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _clean_stale(target)
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{target.stem}-", suffix=target.suffix, dir=target.parent
+        )
+    except OSError as exc:
+        raise OutputError(
+            "output_unwritable", path=str(target.parent), detail=exc.strerror or str(exc)
+        ) from exc
     os.close(fd)
     return Path(tmp)
 
