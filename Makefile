@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format clean bench fuzz
+.PHONY: demo test lint format typecheck check smoke clean bench fuzz
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -25,6 +25,22 @@ format: $(STAMP)
 	$(BIN)/ruff format fengdu_cli tests benchmarks
 	$(BIN)/ruff check --fix fengdu_cli tests benchmarks
 
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+check: lint typecheck test  # what CI runs (with smoke)
+
+smoke:  # the wheel in a fresh venv, as a clerk's PC gets it: no dev extras, no source tree
+	rm -rf build/smoke && mkdir -p build/smoke
+	$(PY) -m venv build/smoke/venv
+	build/smoke/venv/bin/python -m pip install -q --upgrade pip
+	build/smoke/venv/bin/python -m pip wheel -q --no-deps -w build/smoke/dist .
+	build/smoke/venv/bin/python -m pip install -q build/smoke/dist/*.whl
+	cd build/smoke && venv/bin/fengdu --version
+	cd build/smoke && venv/bin/fengdu demo --make-data data --quiet
+	cd build/smoke && venv/bin/fengdu demo --data data --out out --quiet
+	test -f build/smoke/out/payments-2024-06-试算.xlsx
+
 fuzz: $(STAMP)  # the reader, the ledger's states and killed commits, at length
 	FENGDU_FUZZ_EXAMPLES=3000 FENGDU_STATE_EXAMPLES=200 FENGDU_CRASH_RUNS=60 \
 		$(BIN)/python -m pytest -p no:cacheprovider tests/test_bad_inputs.py tests/test_ledger_states.py tests/test_crash.py
@@ -33,4 +49,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .ruff_cache
+	rm -rf $(VENV) out build .pytest_cache .ruff_cache .mypy_cache
