@@ -2,7 +2,8 @@
 
 The package is split by concern, and re-exports the API of its modules:
 
-- :mod:`.schema` — rule codes, value keys, ``Period`` / ``Rule`` / ``Policy``;
+- :mod:`.schema` — rule codes, value keys, ``Period`` / ``Rule`` / ``Policy``, and the
+  typed values of each implemented rule (``RuleValues`` and its subclasses);
 - :mod:`.check` — the checker and its problems (and their message catalogue);
 - :mod:`.load` — reading the bundled or a given file, refusing one with problems;
 - :mod:`.show` — ``policy_table``, what ``fengdu policy show`` prints.
@@ -25,6 +26,9 @@ from fengdu_cli.policy.schema import (
     Period,
     Policy,
     Rule,
+    RuleValues,
+    ValuesError,
+    typed_values,
     yuan_to_fen,
 )
 from fengdu_cli.policy.show import policy_table
@@ -47,8 +51,11 @@ __all__ = [
     "PolicyError",
     "PolicyProblem",
     "Rule",
+    "RuleValues",
+    "ValuesError",
     "check_policy",
     "load_policy",
     "policy_table",
+    "typed_values",
     "yuan_to_fen",
 ]

@@ -35,8 +35,10 @@ from fengdu_cli.policy.schema import (
     TEXT_CHOICES,
     TOP_KEYS,
     VALUE_KEYS,
+    VALUES_TYPES,
     Period,
     Rule,
+    typed_values,
     yuan_to_fen,
 )
 
@@ -396,7 +398,9 @@ class _Checker:
     def period(
         self, code: str, index: int, item: Mapping[str, object], period_end: object
     ) -> Period | None:
-        """One period: its dates and values; None when the dates are unusable."""
+        """One period: its dates and values (typed for the rule's computation when the
+        period is configured and sound); None when the dates are unusable."""
+        before = len(self.problems)
         table = f"rules.{code}.values[{index}]"
         bounds = [self.date(code, index, item, key) for key in ("from", "to")]
         source = item.get("source")
@@ -421,9 +425,16 @@ class _Checker:
             return None
         if _is_date(period_end) and end > period_end:
             self.add("policy_after_end", table, "to", code, period_end=period_end, **params)
-        return Period(
-            start, end, MappingProxyType(values), source if isinstance(source, str) else None
+        configured = any(key in AMOUNT_KEYS for key in values)
+        typed = (
+            typed_values(code, values)
+            if configured and code in VALUES_TYPES and len(self.problems) == before
+            else None
         )
+        return Period(
+            start, end, MappingProxyType(values), source if isinstance(source, str) else None,
+            typed,
+        )  # fmt: skip
 
     def date(self, code: str, index: int, item: Mapping[str, object], key: str) -> date | None:
         """``from`` / ``to`` of a period: a TOML local date, not text nor a date-time."""

@@ -11,9 +11,12 @@ Money is exact: amounts are written as TOML integers or decimal strings and beco
 
 from __future__ import annotations
 
+import dataclasses
+import types
+import typing
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
 from types import MappingProxyType
 
@@ -151,6 +154,8 @@ class Period:
     end: date
     values: Mapping[str, object]
     source: str | None = None  # the document these values come from, when not the rule's
+    # the values typed for the rule's computation (a configured period of an implemented rule)
+    typed: RuleValues | None = field(default=None, compare=False, repr=False)
 
     def covers(self, on: date) -> bool:
         """Is ``on`` inside the period?"""
@@ -242,3 +247,213 @@ def yuan_to_fen(amount: Decimal | int) -> int:
 def amount_text(amount: Decimal) -> str:
     """'6000.00': the amount with exactly 2 decimals (amounts are checked to have ≤ 2)."""
     return f"{amount.quantize(Decimal('0.01')):f}"
+
+
+# ---------------------------------------------------------------- typed values
+#
+# What a rule's computation reads from a configured period, one frozen dataclass per
+# implemented rule, built once by the checker (``Period.typed``).  Amounts stay Decimal
+# yuan, exactly as written (a rule turns them into fen with ``to_fen`` on its lines);
+# counts are int, categories tuples of str, dates ``datetime.date``, flags bool.  A field
+# without a default is one the computation cannot do without (REQUIRED_WHEN_CONFIGURED).
+
+
+class ValuesError(ValueError):
+    """A period's values do not fit the rule's typed values: a key is missing or of the
+    wrong type.  The checker reports such files first (``policy_required_value``,
+    ``policy_bad_count`` …), so this is raised only for values that bypassed it."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RuleValues:
+    """The values of one configured period, as the rule's computation reads them.
+
+    ``given`` (the keys the period sets, in the file's order) and ``other`` (values the
+    period sets that the rule does not read) are kept for display only: :meth:`shown`
+    gives back the period's mapping as written, which ``explain`` prints and condition
+    labels fill their ``{placeholders}`` from.
+    """
+
+    max_months: int | None = None  # paid months per person, ever: the ledger caps any rule
+    given: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    other: Mapping[str, object] = field(default_factory=dict, compare=False, repr=False)
+
+    def shown(self, month: int) -> dict[str, object]:
+        """The plain mapping of the values for month YYYYMM: every key the period sets, in
+        its order (subclasses add the words and derived dates their conditions show)."""
+        del month  # the plain values do not depend on it
+        return {
+            key: self.other[key] if key in self.other else getattr(self, key) for key in self.given
+        }
+
+
+@dataclass(frozen=True, kw_only=True)
+class HireOnceValues(RuleValues):
+    """hire_once: 6000 yuan once per person hired, insured 12 consecutive months."""
+
+    amount: Decimal
+    min_insured_months: int
+    categories: tuple[str, ...]
+    employment_type: str = "全日制"
+    hukou: str = "chongqing"  # where the person must be registered: chongqing / county / any
+    hired_from: date = date(2021, 9, 13)  # the notice's date
+    employer_scope: str = "500230"  # a 6-digit region code, or "any"
+
+    def shown(self, month: int) -> dict[str, object]:
+        """The values with the default hire date and the words the conditions use."""
+        region = self.employer_scope
+        return {
+            **super().shown(month),
+            "hired_from": self.hired_from,
+            "hukou_text": HUKOU_TEXT.get(self.hukou, self.hukou),
+            "employer_text": "不限"
+            if region == "any"
+            else f"信用代码登记地为{region}，或参保地为丰都县",
+        }
+
+
+HUKOU_TEXT: Mapping[str, str] = MappingProxyType(
+    {"chongqing": "重庆市", "county": "丰都县", "any": "不限"}
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class WorkshopMonthlyValues(RuleValues):
+    """workshop_monthly: 500 yuan a month per person stable 3 months, at most 36 months."""
+
+    amount: Decimal
+    min_stable_months: int
+    max_months: int = field()  # required here (a bare annotation would inherit None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class WorkTrainingValues(RuleValues):
+    """work_training: at most 500 yuan a month, at most 6 months a year (to 2021-12-31)."""
+
+    amount_max: Decimal
+    max_months_per_year: int
+    categories: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class StartupHouseholdValues(RuleValues):
+    """startup_household: 8000 yuan once per household, for a business operating 6 months
+    with 3 employees insured 6 months."""
+
+    amount: Decimal
+    min_operating_months: int
+    min_employees: int
+    min_insured_months: int
+    categories: tuple[str, ...]
+    rural_entrepreneur: bool = False  # 农村自主创业农民 (flagged on the business list) count
+
+    def registered_by(self, month: int) -> date:
+        """The latest registration date that has operated long enough at month YYYYMM."""
+        return dates.first_day(dates.add_months(month, -(self.min_operating_months - 1)))
+
+    def shown(self, month: int) -> dict[str, object]:
+        rural = "，或为农村自主创业农民（市场主体名单标明）" if self.rural_entrepreneur else ""
+        return {
+            **super().shown(month),
+            "registered_by": self.registered_by(month).isoformat(),
+            "or_rural": rural,
+        }
+
+
+@dataclass(frozen=True, kw_only=True)
+class OutsideWorkValues(RuleValues):
+    """What the rules for work outside the county share: who counts."""
+
+    min_age: int
+    categories: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class TravelValues(OutsideWorkValues):
+    """travel: 50 yuan (work inside Chongqing) or 200 (outside), once a year."""
+
+    amount_chongqing: Decimal
+    amount_outside: Decimal
+
+
+@dataclass(frozen=True, kw_only=True)
+class JobSeekingOnceValues(OutsideWorkValues):
+    """job_seeking_once: 500 yuan once, for work outside the county stable 3 months."""
+
+    amount: Decimal
+    min_stable_months: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShandongStableValues(OutsideWorkValues):
+    """shandong_stable: 3000 yuan once, for work in Shandong stable 3 months."""
+
+    amount: Decimal
+    min_stable_months: int
+
+
+VALUES_TYPES: Mapping[str, type[RuleValues]] = MappingProxyType(
+    {
+        "hire_once": HireOnceValues,
+        "workshop_monthly": WorkshopMonthlyValues,
+        "work_training": WorkTrainingValues,
+        "startup_household": StartupHouseholdValues,
+        "travel": TravelValues,
+        "job_seeking_once": JobSeekingOnceValues,
+        "shandong_stable": ShandongStableValues,
+    }
+)
+_BOOKKEEPING = ("given", "other")
+
+
+def value_fields(cls: type[RuleValues]) -> dict[str, tuple[object, bool]]:
+    """Key → (its type, required) for the values ``cls`` reads."""
+    hints = typing.get_type_hints(cls)
+    return {
+        f.name: (
+            hints[f.name],
+            f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING,
+        )
+        for f in dataclasses.fields(cls)
+        if f.name not in _BOOKKEEPING
+    }
+
+
+def typed_values(code: str, values: Mapping[str, object]) -> RuleValues:
+    """The typed values of rule ``code`` from a checked period's ``values``.
+
+    ValuesError names the rule and the key when one the rule needs is missing or a value
+    has the wrong type; KeyError for a rule without typed values.
+    """
+    cls = VALUES_TYPES[code]
+    wanted = value_fields(cls)
+    kwargs: dict[str, object] = {}
+    for key, (kind, required) in wanted.items():
+        if key not in values:
+            if required:
+                raise ValuesError(f"rules.{code}: the period lacks {key!r}")
+            continue
+        value = values[key]
+        if not _fits(value, kind):
+            raise ValuesError(
+                f"rules.{code}: {key!r} = {value!r} is a {type(value).__name__}, not {kind}"
+            )
+        kwargs[key] = value
+    other = {key: value for key, value in values.items() if key not in wanted}
+    return cls(**kwargs, given=tuple(values), other=MappingProxyType(other))  # type: ignore[arg-type]
+
+
+def _fits(value: object, kind: object) -> bool:
+    """Is ``value`` of the (resolved) annotation ``kind``?"""
+    if isinstance(kind, types.UnionType):
+        return any(_fits(value, k) for k in typing.get_args(kind))
+    if kind is type(None):
+        return value is None
+    if typing.get_origin(kind) is tuple:
+        item = typing.get_args(kind)[0]
+        return isinstance(value, tuple) and all(_fits(v, item) for v in value)
+    if kind is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind is date:
+        return isinstance(value, date) and not isinstance(value, datetime)
+    return isinstance(value, kind)  # type: ignore[arg-type]
