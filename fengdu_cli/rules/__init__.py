@@ -19,15 +19,14 @@ from fengdu_cli.rules import (
 )
 from fengdu_cli.rules.base import Rule
 
-IMPLEMENTED: dict[str, Rule[Any]] = {
-    m.CODE: m
-    for m in (
-        hire_once,
-        workshop_monthly,
-        work_training,
-        startup_household,
-        travel,
-        job_seeking_once,
-        shandong_stable,
-    )
-}
+# Typed as the protocol one by one, so that a type checker checks each module against it.
+_RULES: tuple[Rule[Any], ...] = (
+    hire_once,
+    workshop_monthly,
+    work_training,
+    startup_household,
+    travel,
+    job_seeking_once,
+    shandong_stable,
+)
+IMPLEMENTED: dict[str, Rule[Any]] = {rule.CODE: rule for rule in _RULES}
