@@ -10,6 +10,7 @@ policy and input files, so a payment can be justified years later.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -140,7 +141,7 @@ def explain(
             )
             continue
         for row in rows.to_dict("records"):
-            trace = _rule_trace(code, row, ev.values, batch, paid, month)
+            trace = _rule_trace(code, row, ev.shown, batch, paid, month)
             if row["person_id"] and row["person_id"] != subject:  # an employer's line: whose
                 trace["person"] = {"id": idcard.mask(row["person_id"]), "name": row["person_name"]}
             rules.append({**head, **trace})
@@ -160,8 +161,15 @@ def _found_in(checked: dict, subject: str) -> list[str]:
 
 
 def _rule_trace(
-    code: str, row: dict, values: dict, batch: str | None, paid: pd.DataFrame, month: int
+    code: str,
+    row: dict,
+    values: Mapping[str, object],
+    batch: str | None,
+    paid: pd.DataFrame,
+    month: int,
 ) -> dict:
+    """One rule's outcome for one row; ``values`` is the plain mapping of the period's
+    typed values (``RuleValues.shown``)."""
     conditions = []
     for cond in IMPLEMENTED[code].CONDITIONS:
         unknown = str(row.get(f"u_{cond.name}", "") or "")

@@ -25,7 +25,7 @@ import pandas as pd
 
 from fengdu_cli import __version__, idcard
 from fengdu_cli.errors import InputError, InternalError, LockError, UsageError
-from fengdu_cli.policy.model import RULE_FREQUENCY
+from fengdu_cli.policy.schema import RULE_FREQUENCY
 
 SCHEMA_VERSION = 4
 

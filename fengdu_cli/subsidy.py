@@ -24,7 +24,14 @@ from fengdu_cli.io.columns import FOLDERS
 from fengdu_cli.io.columns_toml import ColumnsConfig, columns_for
 from fengdu_cli.io.write import Staging
 from fengdu_cli.monthly import read_inputs
-from fengdu_cli.policy import RULE_CODES, Policy, load_policy
+from fengdu_cli.policy import (
+    RULE_CODES,
+    Period,
+    Policy,
+    RuleValues,
+    ValuesError,
+    load_policy,
+)
 from fengdu_cli.reconcile import Matched, as_of, contributed, match, person_state
 from fengdu_cli.rules import IMPLEMENTED
 from fengdu_cli.rules.base import LINE_COLUMNS, Context, key_suffix, period_text
@@ -40,11 +47,14 @@ EXTRA_KINDS = ("workshops", "businesses", "posts", "loans", "students", "travel"
 
 @dataclass(frozen=True)
 class Evaluation:
-    """One rule's evaluation this month: every candidate row, and the rule's period values."""
+    """One rule's evaluation this month: every candidate row, the period in force (with
+    its ``source``) and its typed values, and those values as the conditions word them."""
 
     code: str
     frame: pd.DataFrame  # evaluate() output + key, period, paid_before, capped, outcome
-    values: Mapping[str, object]
+    values: RuleValues
+    period: Period
+    shown: Mapping[str, object]  # values.shown(month): defaults and derived dates filled in
 
 
 @dataclass(frozen=True)
@@ -236,15 +246,13 @@ def evaluate_rules(
             skipped[code] = reason
             continue
         rule = policy.rule(code)
-        values = dict(rule.values_for(dates.last_day(month)).values)
-        module = IMPLEMENTED[code]
-        frame = module.evaluate(ctx, values)
+        period = rule.values_for(dates.last_day(month))
+        values = period.typed if period is not None else None
+        if period is None or values is None:  # a configured period is typed when loaded
+            raise ValuesError(f"rules.{code}: no typed values in force for {month}")
+        frame = IMPLEMENTED[code].evaluate(ctx, values)
         frame = _against_ledger(frame, code, rule.frequency, month, values, paid)
-        # the values as the conditions word them (defaults and derived dates filled in)
-        shown = (
-            module.display_values(values, month) if hasattr(module, "display_values") else values
-        )
-        evaluations[code] = Evaluation(code, frame, shown)
+        evaluations[code] = Evaluation(code, frame, values, period, values.shown(month))
     return evaluations, skipped
 
 
@@ -253,7 +261,7 @@ def _against_ledger(
     code: str,
     frequency: str,
     month: int,
-    values: Mapping[str, object],
+    values: RuleValues,
     paid: pd.DataFrame,
 ) -> pd.DataFrame:
     """Add key / period and mark what the ledger already paid, and what passed a cap.
@@ -276,10 +284,9 @@ def _against_ledger(
         shown = "paid_before" if column == "batch_id" else f"paid_{column}"
         frame[shown] = hits[column].reindex(frame.index).fillna(default) if len(hits) else default
     frame["paid_month"] = frame["paid_month"].astype(int)
-    cap = values.get("max_months")
-    if cap is not None:
+    if values.max_months is not None:
         frame["months_paid"] = _months_paid(frame, earlier)
-        frame["capped"] = frame["months_paid"] >= int(cap)
+        frame["capped"] = frame["months_paid"] >= values.max_months
     else:
         frame["capped"] = False
     payee = frame["payee_id"].astype(str).ne("") & frame["key_base"].astype(str).ne("")

@@ -1,8 +1,12 @@
-"""One small module per subsidy rule (DESIGN §3); this registry lists those implemented."""
+"""One small module per subsidy rule (DESIGN §3); this registry lists those implemented.
+
+Each module is a :class:`fengdu_cli.rules.base.Rule`; its case table is
+``tests/rules/<code>.toml``.
+"""
 
 from __future__ import annotations
 
-from types import ModuleType
+from typing import Any
 
 from fengdu_cli.rules import (
     hire_once,
@@ -13,16 +17,16 @@ from fengdu_cli.rules import (
     work_training,
     workshop_monthly,
 )
+from fengdu_cli.rules.base import Rule
 
-IMPLEMENTED: dict[str, ModuleType] = {
-    m.CODE: m
-    for m in (
-        hire_once,
-        workshop_monthly,
-        work_training,
-        startup_household,
-        travel,
-        job_seeking_once,
-        shandong_stable,
-    )
-}
+# Typed as the protocol one by one, so that a type checker checks each module against it.
+_RULES: tuple[Rule[Any], ...] = (
+    hire_once,
+    workshop_monthly,
+    work_training,
+    startup_household,
+    travel,
+    job_seeking_once,
+    shandong_stable,
+)
+IMPLEMENTED: dict[str, Rule[Any]] = {rule.CODE: rule for rule in _RULES}

@@ -1,6 +1,7 @@
 """What every subsidy rule shares: the month's facts, conditions, and the result frame.
 
-A rule is a small module with ``CODE``, ``NEEDS`` (extra data folders), ``CONDITIONS``
+A rule is a small module (see :class:`Rule`) with ``CODE``, ``NEEDS`` (extra data
+folders), ``CONDITIONS``, ``VALUES`` (its typed policy values, :mod:`fengdu_cli.policy.schema`)
 and ``evaluate(ctx, values) -> DataFrame``.  ``evaluate`` looks at every candidate
 (usually every roster person) and returns one row each with a boolean column per
 condition (``c_<name>``) and the fact it was judged on (``v_<name>``), so the same
@@ -11,11 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 
 import numpy as np
 import pandas as pd
 
 from fengdu_cli import dates, gaps
+from fengdu_cli.policy.schema import RuleValues
 from fengdu_cli.reconcile import Matched, Window
 
 LINE_COLUMNS = [
@@ -58,15 +61,29 @@ class Context:
         return self.month // 100
 
 
-def amount_fen(values: Mapping[str, object], key: str = "amount") -> int:
-    """An amount of the policy values in fen (exact)."""
-    from fengdu_cli.money import to_fen
+V = TypeVar("V", bound=RuleValues)
 
-    return to_fen(values[key])
+
+class Rule(Protocol[V]):
+    """What a rule module provides (each module of this package is one).
+
+    ``VALUES`` is the frozen dataclass of its policy values; ``evaluate`` receives the
+    period's instance of it (built once by the policy layer) and returns one row per
+    candidate with ``c_``/``v_``/``u_`` columns per condition, ``eligible``, ``failed``,
+    the payee columns, ``amount_fen``, ``key_base`` and ``identities``.
+    """
+
+    CODE: str
+    NEEDS: tuple[str, ...]  # data folders beyond rosters, employment and insurance
+    CONDITIONS: tuple[Condition, ...]
+    VALUES: type[V]
+
+    def evaluate(self, ctx: Context, values: V) -> pd.DataFrame: ...
 
 
 def condition_text(cond: Condition, values: Mapping[str, object]) -> str:
-    """The condition with the policy values filled in (lists joined with '/')."""
+    """The condition with the policy values filled in (lists joined with '/'); ``values``
+    is the plain mapping of the typed values (``RuleValues.shown``)."""
     shown = {
         k: "/".join(map(str, v)) if isinstance(v, list | tuple) else v for k, v in values.items()
     }
@@ -82,8 +99,9 @@ def finish(
     values: Mapping[str, object],
     unknown: Mapping[str, object] | None = None,
 ) -> pd.DataFrame:
-    """Add ``eligible`` (every condition holds), ``failed`` (the first that does not),
-    ``undetermined`` (none failed, but one could not be judged) and ``unknown`` (why).
+    """Add ``eligible`` (every condition holds), ``failed`` (the first that does not, worded
+    with ``values``: ``RuleValues.shown``), ``undetermined`` (none failed, but one could
+    not be judged) and ``unknown`` (why).
 
     ``unknown[name]``: per row, why condition ``name`` cannot be judged ('' = it can);
     see :func:`person_unknowns`.  Kept as ``u_<name>`` for ``explain``.

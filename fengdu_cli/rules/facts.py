@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 import pandas as pd
 
@@ -28,7 +29,7 @@ def text_column(state: pd.DataFrame, column: str) -> pd.Series:
     return state[column].fillna("").astype(object)
 
 
-def is_in_categories(state: pd.DataFrame, categories: list[str]) -> pd.Series:
+def is_in_categories(state: pd.DataFrame, categories: Iterable[str]) -> pd.Series:
     """The person has one of the category facts ``categories`` (DESIGN §6: a 脱贫不稳定户
     is 脱贫人口 and 监测对象 and 脱贫不稳定户)."""
     if "category_facts" not in state:

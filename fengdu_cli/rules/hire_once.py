@@ -19,19 +19,17 @@ Notice 一(二)3: “对招用我市户籍脱贫人员，与其签订劳动合�
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Mapping
-
 import numpy as np
 import pandas as pd
 
+from fengdu_cli.money import to_fen
+from fengdu_cli.policy.schema import HireOnceValues
 from fengdu_cli.reconcile import consecutive_months
 from fengdu_cli.regions import region_class
 from fengdu_cli.rules.base import (
     JOB_DATES,
     Condition,
     Context,
-    amount_fen,
     finish,
     person_columns,
     person_unknowns,
@@ -40,7 +38,8 @@ from fengdu_cli.rules.facts import active_jobs, is_in_categories, text_column
 
 CODE = "hire_once"
 NEEDS: tuple[str, ...] = ()
-CONDITIONS = (
+VALUES = HireOnceValues
+CONDITIONS: tuple[Condition, ...] = (
     Condition("category", "人员类别属于 {categories}", ("roster.category",)),
     Condition("hukou", "本市户籍（花名册户籍地：{hukou_text}）"),
     Condition(
@@ -52,8 +51,6 @@ CONDITIONS = (
     Condition("employer", "用人单位在本县（{employer_text}；本工具的理解）"),
     Condition("insured", "该单位连续为其缴纳社保满{min_insured_months}个月（至本月）"),
 )
-DEFAULT_HIRED_FROM = dt.date(2021, 9, 13)  # the notice's date
-HUKOU_TEXT = {"chongqing": "重庆市", "county": "丰都县", "any": "不限"}
 ALLOWED_HUKOU = {
     "chongqing": ("county", "chongqing"),
     "county": ("county",),
@@ -61,25 +58,10 @@ ALLOWED_HUKOU = {
 }
 
 
-def display_values(values: Mapping[str, object], month: int = 0) -> dict[str, object]:
-    """The policy values with the defaults and words the condition labels use."""
-    region = str(values.get("employer_scope", "500230"))
-    hukou = str(values.get("hukou", "chongqing"))
-    return {
-        **values,
-        "hired_from": values.get("hired_from", DEFAULT_HIRED_FROM),
-        "hukou_text": HUKOU_TEXT.get(hukou, hukou),
-        "employer_text": "不限"
-        if region == "any"
-        else f"信用代码登记地为{region}，或参保地为丰都县",
-    }
-
-
-def evaluate(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:
-    values = display_values(values)
+def evaluate(ctx: Context, values: HireOnceValues) -> pd.DataFrame:
     state = ctx.state
-    need = int(values["min_insured_months"])
-    kind = str(values.get("employment_type", "全日制"))
+    need = values.min_insured_months
+    kind = values.employment_type
     jobs = active_jobs(ctx.matched.jobs, ctx.window)
     jobs = jobs[jobs["employment_type"] == kind]
     contrib = ctx.matched.contrib[ctx.matched.contrib["period"] <= ctx.month]
@@ -99,19 +81,19 @@ def evaluate(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:
 
     out = person_columns(state)
     ids = state["id_number"]
-    out["c_category"] = is_in_categories(state, list(values["categories"])).to_numpy()
+    out["c_category"] = is_in_categories(state, values.categories).to_numpy()
     out["v_category"] = text_column(state, "category").to_numpy()
-    hukou_ok, hukou_shown, hukou_unknown = _hukou(state, str(values.get("hukou", "chongqing")))
+    hukou_ok, hukou_shown, hukou_unknown = _hukou(state, values.hukou)
     out["c_hukou"], out["v_hukou"] = hukou_ok, hukou_shown
     out["c_full_time_job"] = ids.isin(best.index).to_numpy()
     out["v_full_time_job"] = ids.map(best["employer_name"]).astype(object).fillna("无").to_numpy()
     start = pd.Series(
         pd.to_datetime(best["start_date"].reindex(ids.to_numpy())).to_numpy(), index=ids.index
     )
-    hired_from = pd.Timestamp(values["hired_from"])
+    hired_from = pd.Timestamp(values.hired_from)
     out["c_hired"] = (start >= hired_from).fillna(False).to_numpy()
     out["v_hired"] = start.dt.strftime("%Y-%m-%d").fillna("无").to_numpy()
-    employer_ok, employer_shown = _in_remit(best, ids, contrib, str(values["employer_scope"]))
+    employer_ok, employer_shown = _in_remit(best, ids, contrib, values.employer_scope)
     out["c_employer"], out["v_employer"] = employer_ok, employer_shown
     run = ids.map(best["run"]).astype(object).fillna(0).astype(int)
     out["c_insured"] = (run >= need).to_numpy()
@@ -119,7 +101,7 @@ def evaluate(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:
     out["payee_type"] = "employer"
     out["payee_id"] = ids.map(best["employer_code"]).astype(object).fillna("").to_numpy()
     out["payee_name"] = ids.map(best["employer_name"]).astype(object).fillna("").to_numpy()
-    out["amount_fen"] = amount_fen(values)
+    out["amount_fen"] = to_fen(values.amount)
     out["key_base"] = ids.to_numpy()
     out["identities"] = ids.to_numpy()  # the person hired: once, whoever hires them
     out["basis"] = (
@@ -135,7 +117,7 @@ def evaluate(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:
     )
     unknown = person_unknowns(state, CONDITIONS, ids)
     unknown["hukou"] = hukou_unknown
-    return finish(out, CONDITIONS, values, unknown)
+    return finish(out, CONDITIONS, values.shown(ctx.month), unknown)
 
 
 def _hukou(state: pd.DataFrame, rule: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

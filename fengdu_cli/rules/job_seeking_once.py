@@ -6,11 +6,11 @@ county and stable for 3 months; 500 yuan (notice 一(一)2; 十三条 2022).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import pandas as pd
 
-from fengdu_cli.rules.base import Condition, Context, amount_fen, finish, person_unknowns
+from fengdu_cli.money import to_fen
+from fengdu_cli.policy.schema import JobSeekingOnceValues
+from fengdu_cli.rules.base import Condition, Context, finish, person_unknowns
 from fengdu_cli.rules.outside_work import (
     OUTSIDE_JOB,
     PERSON_CONDITIONS,
@@ -21,19 +21,20 @@ from fengdu_cli.rules.outside_work import (
 
 CODE = "job_seeking_once"
 NEEDS: tuple[str, ...] = ()
-CONDITIONS = (
+VALUES = JobSeekingOnceValues
+CONDITIONS: tuple[Condition, ...] = (
     *PERSON_CONDITIONS,
     Condition("stable_outside", "在县外稳定就业满{min_stable_months}个月", OUTSIDE_JOB),
 )
 
 
-def evaluate(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:
+def evaluate(ctx: Context, values: JobSeekingOnceValues) -> pd.DataFrame:
     out = person_frame(ctx, values)
-    out = job_condition(out, ctx, "stable_outside", stable_months=int(values["min_stable_months"]))
+    out = job_condition(out, ctx, "stable_outside", stable_months=values.min_stable_months)
     out = paid_to_person(
         out,
-        amount_fen(values),
-        ("县外稳定就业满" + str(values["min_stable_months"]) + "个月：" + out["v_stable_outside"]),
+        to_fen(values.amount),
+        f"县外稳定就业满{values.min_stable_months}个月：" + out["v_stable_outside"],
     )
     unknown = person_unknowns(ctx.state, CONDITIONS, out["person_id"])
-    return finish(out, CONDITIONS, values, unknown)
+    return finish(out, CONDITIONS, values.shown(ctx.month), unknown)

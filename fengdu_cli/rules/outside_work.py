@@ -3,10 +3,9 @@ work, with a job active at m outside the county (DESIGN §6)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import pandas as pd
 
+from fengdu_cli.policy.schema import OutsideWorkValues
 from fengdu_cli.rules.base import JOB_DATES, Condition, Context, person_columns
 from fengdu_cli.rules.facts import (
     ages,
@@ -27,14 +26,14 @@ PERSON_CONDITIONS = (
 OUTSIDE_JOB = (*JOB_DATES, "employment.work_region")
 
 
-def person_frame(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:
+def person_frame(ctx: Context, values: OutsideWorkValues) -> pd.DataFrame:
     """Candidates with the person conditions filled in."""
     state = ctx.state
     out = person_columns(state)
     age = ages(state["id_number"], ctx.window.last.date())
-    out["c_category"] = is_in_categories(state, list(values["categories"])).to_numpy()
+    out["c_category"] = is_in_categories(state, values.categories).to_numpy()
     out["v_category"] = text_column(state, "category").to_numpy()
-    out["c_age"] = (age >= int(values["min_age"])).fillna(False).to_numpy()
+    out["c_age"] = (age >= values.min_age).fillna(False).to_numpy()
     out["v_age"] = age.astype(str).add("岁").to_numpy()
     out["c_able"] = is_able_to_work(state).to_numpy()
     out["v_able"] = (

@@ -6,11 +6,11 @@ DESIGN §6: as job_seeking_once with the job in Shandong; 3000 yuan (notice 一(
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import pandas as pd
 
-from fengdu_cli.rules.base import Condition, Context, amount_fen, finish, person_unknowns
+from fengdu_cli.money import to_fen
+from fengdu_cli.policy.schema import ShandongStableValues
+from fengdu_cli.rules.base import Condition, Context, finish, person_unknowns
 from fengdu_cli.rules.outside_work import (
     OUTSIDE_JOB,
     PERSON_CONDITIONS,
@@ -21,30 +21,22 @@ from fengdu_cli.rules.outside_work import (
 
 CODE = "shandong_stable"
 NEEDS: tuple[str, ...] = ()
-CONDITIONS = (
+VALUES = ShandongStableValues
+CONDITIONS: tuple[Condition, ...] = (
     *PERSON_CONDITIONS,
     Condition("stable_shandong", "在山东稳定就业满{min_stable_months}个月", OUTSIDE_JOB),
 )
 
 
-def evaluate(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:
+def evaluate(ctx: Context, values: ShandongStableValues) -> pd.DataFrame:
     out = person_frame(ctx, values)
     out = job_condition(
-        out,
-        ctx,
-        "stable_shandong",
-        stable_months=int(values["min_stable_months"]),
-        regions=["shandong"],
+        out, ctx, "stable_shandong", stable_months=values.min_stable_months, regions=["shandong"]
     )
     out = paid_to_person(
         out,
-        amount_fen(values),
-        (
-            "在山东稳定就业满"
-            + str(values["min_stable_months"])
-            + "个月："
-            + out["v_stable_shandong"]
-        ),
+        to_fen(values.amount),
+        f"在山东稳定就业满{values.min_stable_months}个月：" + out["v_stable_shandong"],
     )
     unknown = person_unknowns(ctx.state, CONDITIONS, out["person_id"])
-    return finish(out, CONDITIONS, values, unknown)
+    return finish(out, CONDITIONS, values.shown(ctx.month), unknown)

@@ -9,18 +9,19 @@ in 6 or more months up to m; 8000 yuan per household (notice 一(一)2: 正常�
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import numpy as np
 import pandas as pd
 
-from fengdu_cli import dates, gaps
-from fengdu_cli.rules.base import Condition, Context, amount_fen, finish, person_unknowns
+from fengdu_cli import gaps
+from fengdu_cli.money import to_fen
+from fengdu_cli.policy.schema import StartupHouseholdValues
+from fengdu_cli.rules.base import Condition, Context, finish, person_unknowns
 from fengdu_cli.rules.facts import is_in_categories, text_column
 
 CODE = "startup_household"
 NEEDS: tuple[str, ...] = ("businesses",)
-CONDITIONS = (
+VALUES = StartupHouseholdValues
+CONDITIONS: tuple[Condition, ...] = (
     Condition(
         "owner",
         "经营者在花名册中且人员类别属于 {categories}{or_rural}",
@@ -54,30 +55,21 @@ def household_identities(
     return np.array(out, dtype=object)
 
 
-def display_values(values: Mapping[str, object], month: int) -> dict[str, object]:
-    """The values with the latest registration date that has operated long enough at m."""
-    months = int(values["min_operating_months"])
-    registered_by = dates.first_day(dates.add_months(month, -(months - 1)))
-    rural = "，或为农村自主创业农民（市场主体名单标明）" if values.get("rural_entrepreneur") else ""
-    return {**values, "registered_by": registered_by.isoformat(), "or_rural": rural}
-
-
-def evaluate(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:
+def evaluate(ctx: Context, values: StartupHouseholdValues) -> pd.DataFrame:
     firms = (
         ctx.extra["businesses"]
         .sort_values("registration_date", kind="stable")
         .reset_index(drop=True)
     )
-    values = display_values(values, ctx.month)
-    registered_by = pd.Timestamp(str(values["registered_by"]))
+    registered_by = pd.Timestamp(values.registered_by(ctx.month))
     state = ctx.state.set_index("id_number")
     owner = firms["id_number"]
     on_roster = owner.isin(state.index)
     people = state.reindex(owner)
-    category_ok = is_in_categories(people.reset_index(), list(values["categories"])).to_numpy()
+    category_ok = is_in_categories(people.reset_index(), values.categories).to_numpy()
     rural = (
         firms["rural_entrepreneur"].map(lambda v: v is True).to_numpy(dtype=bool)
-        if values.get("rural_entrepreneur") and "rural_entrepreneur" in firms
+        if values.rural_entrepreneur and "rural_entrepreneur" in firms
         else np.zeros(len(firms), dtype=bool)
     )
 
@@ -89,7 +81,7 @@ def evaluate(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:
         .groupby(["employer_code", "id_number"])
         .size()
     )
-    long_enough = months_per[months_per >= int(values["min_insured_months"])].reset_index()[
+    long_enough = months_per[months_per >= values.min_insured_months].reset_index()[
         ["employer_code", "id_number"]
     ]
     staff = long_enough.merge(
@@ -118,7 +110,7 @@ def evaluate(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:
     out["c_operating"] = (firms["registration_date"] <= registered_by).fillna(False).to_numpy()
     out["v_operating"] = firms["registration_date"].dt.strftime("%Y-%m-%d").fillna("无").to_numpy()
     employees = firms["business_code"].map(count).astype(object).fillna(0).astype(int)
-    out["c_employees"] = (employees >= int(values["min_employees"])).to_numpy()
+    out["c_employees"] = (employees >= values.min_employees).to_numpy()
     out["v_employees"] = employees.astype(str).add("人").to_numpy()
     out["payee_type"] = "household"
     household = out["household_id"].astype(str)
@@ -129,7 +121,7 @@ def evaluate(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:
     out["payee_name"] = out["person_name"].astype(str) + "户"
     out["business_code"] = firms["business_code"].to_numpy()
     out["business_name"] = firms.get("business_name", firms["business_code"]).to_numpy()
-    out["amount_fen"] = amount_fen(values)
+    out["amount_fen"] = to_fen(values.amount)
     out["key_base"] = out["person_id"]
     out["basis"] = (
         out["business_name"].astype(str)
@@ -138,12 +130,12 @@ def evaluate(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:
         + "登记），带动"
         + out["v_employees"]
         + "参保满"
-        + str(values["min_insured_months"])
+        + str(values.min_insured_months)
         + "个月"
     )
     unknown = person_unknowns(ctx.state, CONDITIONS[:1], owner)
     unknown["operating"] = gaps.reasons(firms, "businesses", "registration_date").to_numpy()
-    out = finish(out, CONDITIONS, values, unknown)
+    out = finish(out, CONDITIONS, values.shown(ctx.month), unknown)
     # one per household: a later business of a household already eligible is not paid again
     earlier = out.groupby(out["payee_id"])["eligible"].transform(
         lambda s: s.shift(fill_value=False).cummax()

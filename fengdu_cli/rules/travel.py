@@ -7,12 +7,12 @@ outside the county: 50 yuan when all such jobs are in Chongqing, else 200
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import numpy as np
 import pandas as pd
 
-from fengdu_cli.rules.base import Condition, Context, amount_fen, finish, person_unknowns
+from fengdu_cli.money import to_fen
+from fengdu_cli.policy.schema import TravelValues
+from fengdu_cli.rules.base import Condition, Context, finish, person_unknowns
 from fengdu_cli.rules.facts import outside_jobs
 from fengdu_cli.rules.outside_work import (
     OUTSIDE_JOB,
@@ -24,22 +24,21 @@ from fengdu_cli.rules.outside_work import (
 
 CODE = "travel"
 NEEDS: tuple[str, ...] = ()
-CONDITIONS = (
+VALUES = TravelValues
+CONDITIONS: tuple[Condition, ...] = (
     *PERSON_CONDITIONS,
     Condition("outside_job", "月末在县外务工（有在岗就业）", OUTSIDE_JOB),
 )
 
 
-def evaluate(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:
+def evaluate(ctx: Context, values: TravelValues) -> pd.DataFrame:
     out = person_frame(ctx, values)
     out = job_condition(out, ctx, "outside_job")
     jobs = outside_jobs(ctx.matched.jobs, ctx.window)
     only_chongqing = jobs["region"].eq("chongqing").groupby(jobs["id_number"]).all()
     in_cq = out["person_id"].map(only_chongqing).astype(object).fillna(True).astype(bool).to_numpy()
-    amount = np.where(
-        in_cq, amount_fen(values, "amount_chongqing"), amount_fen(values, "amount_outside")
-    )
+    amount = np.where(in_cq, to_fen(values.amount_chongqing), to_fen(values.amount_outside))
     basis = np.where(in_cq, "市内县外务工：", "市外务工：") + out["v_outside_job"]
     out = paid_to_person(out, amount, basis)
     unknown = person_unknowns(ctx.state, CONDITIONS, out["person_id"])
-    return finish(out, CONDITIONS, values, unknown)
+    return finish(out, CONDITIONS, values.shown(ctx.month), unknown)

@@ -6,16 +6,16 @@ monthly inputs do not carry, so the rule says the data is missing rather than gu
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import pandas as pd
 
-from fengdu_cli.rules.base import Context
+from fengdu_cli.policy.schema import WorkTrainingValues
+from fengdu_cli.rules.base import Condition, Context
 
 CODE = "work_training"
 NEEDS: tuple[str, ...] = ("training",)
-CONDITIONS = ()
+VALUES = WorkTrainingValues
+CONDITIONS: tuple[Condition, ...] = ()
 
 
-def evaluate(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:  # pragma: no cover
+def evaluate(ctx: Context, values: WorkTrainingValues) -> pd.DataFrame:  # pragma: no cover
     raise NotImplementedError("work_training needs the training/ ledger")

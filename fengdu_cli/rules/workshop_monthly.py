@@ -8,16 +8,15 @@ committed months and is applied by the ledger step.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import pandas as pd
 
+from fengdu_cli.money import to_fen
+from fengdu_cli.policy.schema import WorkshopMonthlyValues
 from fengdu_cli.reconcile import stable_for
 from fengdu_cli.rules.base import (
     JOB_DATES,
     Condition,
     Context,
-    amount_fen,
     finish,
     person_columns,
     person_unknowns,
@@ -26,7 +25,8 @@ from fengdu_cli.rules.facts import active_jobs, first_per_person
 
 CODE = "workshop_monthly"
 NEEDS: tuple[str, ...] = ("workshops",)
-CONDITIONS = (
+VALUES = WorkshopMonthlyValues
+CONDITIONS: tuple[Condition, ...] = (
     Condition("workshop_job", "月末在认定的就业帮扶车间在岗", JOB_DATES),
     Condition("stable", "在该车间稳定就业满{min_stable_months}个月", JOB_DATES),
 )
@@ -43,9 +43,9 @@ def recognised(workshops: pd.DataFrame, ctx: Context) -> pd.DataFrame:
     return frame[ok].drop_duplicates("employer_code")
 
 
-def evaluate(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:
+def evaluate(ctx: Context, values: WorkshopMonthlyValues) -> pd.DataFrame:
     state = ctx.state
-    need = int(values["min_stable_months"])
+    need = values.min_stable_months
     shops = recognised(ctx.extra["workshops"], ctx)
     names = shops.set_index("employer_code")["workshop_name"]
     jobs = active_jobs(ctx.matched.jobs, ctx.window)
@@ -72,9 +72,9 @@ def evaluate(ctx: Context, values: Mapping[str, object]) -> pd.DataFrame:
     out["payee_type"] = "workshop"
     out["payee_id"] = ids.map(best["employer_code"]).astype(object).fillna("").to_numpy()
     out["payee_name"] = out["payee_id"].map(names).astype(object).fillna("").to_numpy()
-    out["amount_fen"] = amount_fen(values)
+    out["amount_fen"] = to_fen(values.amount)
     out["key_base"] = ids.to_numpy()
     out["identities"] = ids.to_numpy()
     out["basis"] = "在" + out["payee_name"] + "稳定就业（" + out["v_stable"] + "）"
     unknown = person_unknowns(state, CONDITIONS, ids)
-    return finish(out, CONDITIONS, values, unknown)
+    return finish(out, CONDITIONS, values.shown(ctx.month), unknown)

@@ -1,155 +1,48 @@
-"""The policy file: every amount, threshold and date of a subsidy, read from TOML.
+"""Checking a policy file: every problem at once, in Chinese and English, with its line.
 
-Why data and not code: the county changes amounts and end dates by notice, and a month
-must be computed with the rules in force then (DESIGN §4).  A policy file holds one
-``[rules.<code>]`` table per rule code of DESIGN §3, each with a name, a source document,
-a payee, a frequency, a rounding mode and one or more dated periods of values.
-
-Money is exact: amounts are written as TOML integers or decimal strings and become
-``Decimal``; a TOML float (``6000.0``) is refused because binary floats are not exact.
-``check_policy`` reports every problem of a file at once, in Chinese and English, with
-the line where TOML lets us find it; ``load_policy`` refuses a file that has any.
+``examine`` parses the bytes of a policy file and checks them against :mod:`.schema`;
+the rules without problems come back built (amounts as ``Decimal``, counts as ``int``,
+lists as tuples).  Nothing here reads a file: see :mod:`.load`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from importlib import resources
-from pathlib import Path
 from types import MappingProxyType
 
-from fengdu_cli import dates
-from fengdu_cli.errors import InputError
 from fengdu_cli.messages import CATALOGUE
-from fengdu_cli.money import to_fen
-from fengdu_cli.normalise import CATEGORY_CHOICES, EMPLOYMENT_TYPE_CHOICES
-
-RULE_CODES: tuple[str, ...] = (
-    "hire_once",
-    "workshop_monthly",
-    "work_training",
-    "startup_household",
-    "travel",
-    "job_seeking_once",
-    "shandong_stable",
-    "insurance_subsidy",
-    "loan_interest",
-    "public_post",
-    "yulu",
-    "job_intro",
-    "base_award",
-    "student_job_seeking",
-    "incubator_award",
-)
-
-# How often each rule pays: part of the rule, not of a policy file — the ledger keys on it,
-# so a file that changed it would make what was paid once look unpaid (DESIGN §6).
-RULE_FREQUENCY: Mapping[str, str] = MappingProxyType(
-    {
-        "hire_once": "once",
-        "workshop_monthly": "monthly",
-        "work_training": "monthly",
-        "startup_household": "once",
-        "travel": "yearly",
-        "job_seeking_once": "once",
-        "shandong_stable": "once",
-        "insurance_subsidy": "monthly",
-        "loan_interest": "monthly",
-        "public_post": "monthly",
-        "yulu": "yearly",
-        "job_intro": "once",
-        "base_award": "yearly",
-        "student_job_seeking": "once",
-        "incubator_award": "yearly",
-    }
-)
-PAYEES = ("person", "household", "employer", "agency", "workshop")
-FREQUENCIES = ("once", "yearly", "monthly")
-ROUNDINGS = ("none", "fen", "yuan")
-
-# Value keys a period may hold.  The set is closed so that a typo ("amout") is reported
-# instead of silently leaving a rule unconfigured; a new kind of value is one line here.
-AMOUNT_KEYS: frozenset[str] = frozenset(
-    {
-        "amount",  # yuan per person / household / month, as the rule's frequency says
-        "amount_max",  # an upper limit ("不超过500元")
-        "amount_chongqing",  # travel: work outside the county, inside Chongqing
-        "amount_outside",  # travel: work outside Chongqing
-        "amount_secondary",  # yulu: 中职
-        "amount_higher",  # yulu: 高职
-    }
-)
-COUNT_KEYS: frozenset[str] = frozenset(
-    {
-        "min_age",
-        "min_employees",
-        "min_insured_months",
-        "min_operating_months",
-        "min_persons",
-        "min_stable_months",
-        "max_months",  # paid months per person, ever (the ledger caps it)
-        "max_months_per_year",
-    }
-)
-TEXT_CHOICES: Mapping[str, tuple[str, ...] | None] = MappingProxyType(
-    {
-        "employment_type": EMPLOYMENT_TYPE_CHOICES,
-        "borrower_rate": None,
-        # hire_once: whose employees count — "500230" (credit code region of the county, or
-        # insured in the county per the insurance export's 参保地), or "any"
-        "employer_scope": None,
-        # hire_once: where the person must be registered (户籍): chongqing / county / any
-        "hukou": ("chongqing", "county", "any"),
-    }
-)
-LIST_KEYS: frozenset[str] = frozenset({"categories"})
-DATE_KEYS: frozenset[str] = frozenset({"hired_from"})  # hire_once: hired on or after
-BOOL_KEYS: frozenset[str] = frozenset({"rural_entrepreneur"})  # startup: 农村自主创业农民 count
-PERIOD_KEYS = ("from", "to", "source")
-VALUE_KEYS: frozenset[str] = (
-    AMOUNT_KEYS | COUNT_KEYS | LIST_KEYS | DATE_KEYS | BOOL_KEYS | frozenset(TEXT_CHOICES)
-)
-
-RULE_KEYS = ("name", "source", "payee", "frequency", "rounding", "values")
-META_KEYS = ("name", "document", "issued", "period_end")
-TOP_KEYS = ("meta", "rules")
-
-# What the computing modules read once a rule has an amount: a configured rule missing
-# one of these would otherwise fail in the middle of a monthly run.
-REQUIRED_WHEN_CONFIGURED: Mapping[str, tuple[str, ...]] = MappingProxyType(
-    {
-        "hire_once": ("amount", "min_insured_months", "categories"),
-        "workshop_monthly": ("amount", "min_stable_months", "max_months"),
-        "work_training": ("amount_max", "max_months_per_year"),
-        "startup_household": (
-            "amount",
-            "min_operating_months",
-            "min_employees",
-            "min_insured_months",
-            "categories",
-        ),
-        "travel": ("amount_chongqing", "amount_outside", "min_age", "categories"),
-        "job_seeking_once": ("amount", "min_stable_months", "min_age", "categories"),
-        "shandong_stable": ("amount", "min_stable_months", "min_age", "categories"),
-        "yulu": ("amount_secondary", "amount_higher"),
-    }
+from fengdu_cli.normalise import CATEGORY_CHOICES
+from fengdu_cli.policy.schema import (
+    AMOUNT_KEYS,
+    BOOL_KEYS,
+    COUNT_KEYS,
+    DATE_KEYS,
+    FREQUENCIES,
+    LIST_KEYS,
+    META_KEYS,
+    PAYEES,
+    PERIOD_KEYS,
+    REQUIRED_WHEN_CONFIGURED,
+    ROUNDINGS,
+    RULE_CODES,
+    RULE_FREQUENCY,
+    RULE_KEYS,
+    TEXT_CHOICES,
+    TOP_KEYS,
+    VALUE_KEYS,
+    VALUES_TYPES,
+    Period,
+    Rule,
+    typed_values,
+    yuan_to_fen,
 )
 
 MAX_LINE_YUAN = Decimal(1_000_000)  # no subsidy of the notice pays more on one line
-
-IN_FORCE = "有效"
-EXPIRED = "已到期"
-NOT_YET = "未生效"
-NOT_CONFIGURED = "未配置"
-STATUSES = (IN_FORCE, EXPIRED, NOT_YET, NOT_CONFIGURED)
-
-BUNDLED = "data/policy.toml"
 
 POLICY_MESSAGES: dict[str, dict[str, str]] = {
     # ---- raised by load_policy (exit 3) ----
@@ -314,10 +207,6 @@ _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]")
 _KEY = re.compile(r"^\s*\"?([A-Za-z0-9_-]+)\"?\s*=")
 
 
-class PolicyError(InputError):
-    """The policy file cannot be used (missing, unreadable or with problems): exit 3."""
-
-
 @dataclass(frozen=True)
 class PolicyProblem:
     """One problem of a policy file: where (rule, key, line) and what, in Chinese and English.
@@ -332,110 +221,6 @@ class PolicyProblem:
     line: int | None = None
     code: str = ""
     message_en: str = ""
-
-
-@dataclass(frozen=True)
-class Period:
-    """One effective period of a rule, both days inclusive, with its values.
-
-    ``values`` holds amounts as ``Decimal``, counts as ``int``, lists as tuples of str.
-    """
-
-    start: date
-    end: date
-    values: Mapping[str, object]
-    source: str | None = None  # the document these values come from, when not the rule's
-
-    def covers(self, on: date) -> bool:
-        """Is ``on`` inside the period?"""
-        return self.start <= on <= self.end
-
-    @property
-    def configured(self) -> bool:
-        """Does the period set an amount (else the rule is 未配置 while it lasts)?"""
-        return any(key in AMOUNT_KEYS for key in self.values)
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One subsidy rule of the policy: who is paid, how often, and its dated values."""
-
-    code: str
-    name: str
-    source: str
-    payee: str
-    frequency: str
-    rounding: str
-    periods: tuple[Period, ...]  # sorted by start, never overlapping
-
-    def values_for(self, on: date) -> Period | None:
-        """The period covering the day ``on``, or None when no period does."""
-        return next((p for p in self.periods if p.covers(on)), None)
-
-    def source_for(self, on: date) -> str:
-        """The document the values shown for ``on`` come from (the period's, else the rule's)."""
-        return self.shown_period(on).source or self.source
-
-    def status(self, month: int) -> str:
-        """有效 / 已到期 / 未生效 / 未配置 for month YYYYMM, judged on the month's last day.
-
-        A month after every period is 已到期 even for an unconfigured rule (the policy has
-        ended, which is the more important thing to say); a month before every period, or
-        in a gap between two periods, is 未生效.
-        """
-        on = dates.last_day(month)
-        period = self.values_for(on)
-        if period is not None:
-            return IN_FORCE if period.configured else NOT_CONFIGURED
-        if all(p.end < on for p in self.periods):
-            return EXPIRED
-        return NOT_YET
-
-    def shown_period(self, on: date) -> Period:
-        """The period to show for ``on``: the covering one, else the next, else the last."""
-        later = [p for p in self.periods if p.start > on]
-        return self.values_for(on) or (later[0] if later else self.periods[-1])
-
-
-@dataclass(frozen=True)
-class Policy:
-    """A loaded, checked policy file; ``sha256`` of its bytes goes into the ledger."""
-
-    path: str
-    sha256: str
-    meta: Mapping[str, object]
-    rules: Mapping[str, Rule]  # in RULE_CODES order
-
-    def rule(self, code: str) -> Rule:
-        """The rule ``code``; KeyError naming the valid codes for an unknown one."""
-        try:
-            return self.rules[code]
-        except KeyError:
-            raise KeyError(f"unknown rule code {code!r}; valid: {', '.join(RULE_CODES)}") from None
-
-    @property
-    def period_end(self) -> date:
-        """The end of the policy period ([meta] period_end)."""
-        end = self.meta["period_end"]
-        assert isinstance(end, date)
-        return end
-
-
-# ---------------------------------------------------------------- money
-
-
-def yuan_to_fen(amount: Decimal | int) -> int:
-    """Yuan → whole fen, exactly; ValueError for more than 2 decimals or a non-finite amount.
-
-    Payment files and the ledger count fen as integers so that sums never drift; this is
-    :func:`fengdu_cli.money.to_fen`, named for the policy's values.
-    """
-    return to_fen(amount)
-
-
-def _amount_text(amount: Decimal) -> str:
-    """'6000.00': the amount with exactly 2 decimals (amounts are checked to have ≤ 2)."""
-    return f"{amount.quantize(Decimal('0.01')):f}"
 
 
 # ---------------------------------------------------------------- checking
@@ -613,7 +398,9 @@ class _Checker:
     def period(
         self, code: str, index: int, item: Mapping[str, object], period_end: object
     ) -> Period | None:
-        """One period: its dates and values; None when the dates are unusable."""
+        """One period: its dates and values (typed for the rule's computation when the
+        period is configured and sound); None when the dates are unusable."""
+        before = len(self.problems)
         table = f"rules.{code}.values[{index}]"
         bounds = [self.date(code, index, item, key) for key in ("from", "to")]
         source = item.get("source")
@@ -638,9 +425,16 @@ class _Checker:
             return None
         if _is_date(period_end) and end > period_end:
             self.add("policy_after_end", table, "to", code, period_end=period_end, **params)
-        return Period(
-            start, end, MappingProxyType(values), source if isinstance(source, str) else None
+        configured = any(key in AMOUNT_KEYS for key in values)
+        typed = (
+            typed_values(code, values)
+            if configured and code in VALUES_TYPES and len(self.problems) == before
+            else None
         )
+        return Period(
+            start, end, MappingProxyType(values), source if isinstance(source, str) else None,
+            typed,
+        )  # fmt: skip
 
     def date(self, code: str, index: int, item: Mapping[str, object], key: str) -> date | None:
         """``from`` / ``to`` of a period: a TOML local date, not text nor a date-time."""
@@ -762,9 +556,6 @@ def _convert_text(key: str, value: object) -> tuple[str, dict[str, object], obje
     return "", {}, value
 
 
-# ---------------------------------------------------------------- reading
-
-
 def _syntax_problem(exc: tomllib.TOMLDecodeError) -> PolicyProblem:
     """A TOML syntax error as a problem, with tomllib's line and column."""
     message = str(exc)
@@ -775,7 +566,7 @@ def _syntax_problem(exc: tomllib.TOMLDecodeError) -> PolicyProblem:
     return PolicyProblem(None, None, zh, line, "policy_syntax", en)
 
 
-def _examine(raw: bytes) -> tuple[list[PolicyProblem], dict[str, object], dict[str, Rule]]:
+def examine(raw: bytes) -> tuple[list[PolicyProblem], dict[str, object], dict[str, Rule]]:
     """Parse and check file bytes: (problems, meta, the rules without problems)."""
     try:
         text = raw.decode("utf-8-sig")  # a BOM from Notepad is harmless
@@ -791,98 +582,3 @@ def _examine(raw: bytes) -> tuple[list[PolicyProblem], dict[str, object], dict[s
     meta = checker.meta(data)
     rules = checker.rules(data, meta.get("period_end"))
     return checker.problems, meta, rules
-
-
-def _read(path: Path | None) -> tuple[bytes, str]:
-    """The bytes of the policy file and the path to show; the bundled file for None."""
-    if path is None:
-        resource = resources.files("fengdu_cli").joinpath(BUNDLED)
-        return resource.read_bytes(), str(resource)
-    path = Path(path)
-    if not path.exists():
-        raise PolicyError("policy_missing", path=str(path))
-    try:
-        return path.read_bytes(), str(path)
-    except OSError as exc:
-        raise PolicyError("policy_unreadable", path=str(path), detail=exc.strerror or exc) from exc
-
-
-def check_policy(path: Path) -> list[PolicyProblem]:
-    """Every problem of the policy file at ``path`` (empty list: the file can be used).
-
-    A missing or unreadable file is one problem rather than an exception, so that
-    ``fengdu policy check`` reports it like any other.
-    """
-    try:
-        raw, _ = _read(path)
-    except PolicyError as exc:
-        return [PolicyProblem(None, None, exc.message("zh"), None, exc.key, exc.message("en"))]
-    problems, _, _ = _examine(raw)
-    return problems
-
-
-def load_policy(path: Path | None = None) -> Policy:
-    """Read and check a policy file (None: the bundled one); PolicyError lists every problem."""
-    raw, shown = _read(path)
-    problems, meta, rules = _examine(raw)
-    if problems:
-        raise PolicyError(
-            "policy_invalid",
-            path=shown,
-            count=len(problems),
-            problems_zh="\n".join(f"  - {p.message}" for p in problems),
-            problems_en="\n".join(f"  - {p.message_en}" for p in problems),
-        )
-    return Policy(
-        path=shown,
-        sha256=hashlib.sha256(raw).hexdigest(),
-        meta=MappingProxyType(meta),
-        rules=MappingProxyType({code: rules[code] for code in RULE_CODES}),
-    )
-
-
-# ---------------------------------------------------------------- showing
-
-
-def _json_value(value: object) -> object:
-    """A policy value for JSON: amounts '6000.00', dates ISO, tuples as lists."""
-    if isinstance(value, Decimal):
-        return _amount_text(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, tuple | list):
-        return [_json_value(v) for v in value]
-    return value
-
-
-def _rule_row(rule: Rule, month: int) -> dict[str, object]:
-    """One rule of ``policy_table``: status and the values that apply (or last applied)."""
-    period = rule.shown_period(dates.last_day(month))
-    values = {"from": period.start.isoformat(), "to": period.end.isoformat()}
-    values.update({key: _json_value(v) for key, v in period.values.items()})
-    return {
-        "code": rule.code,
-        "name": rule.name,
-        "status": rule.status(month),
-        "source": period.source or rule.source,
-        "payee": rule.payee,
-        "frequency": rule.frequency,
-        "values": values,
-    }
-
-
-def policy_table(policy: Policy, month: int) -> dict[str, object]:
-    """The JSON of ``fengdu policy show`` for month YYYYMM, rules in RULE_CODES order.
-
-    ``values`` are those in force for the month; for a rule not in force, those of the
-    period shown instead (the next one, or the last one for an expired rule).
-    """
-    return {
-        "month": dates.month_text(month),
-        "policy": {
-            "path": policy.path,
-            "sha256": policy.sha256,
-            "period_end": policy.period_end.isoformat(),
-        },
-        "rules": [_rule_row(policy.rule(code), month) for code in RULE_CODES],
-    }

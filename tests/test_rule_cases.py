@@ -1,0 +1,347 @@
+"""Every rule against its case table (``tests/rules/<code>.toml``), in the OpenFisca spirit.
+
+A case is a month, a few people, their jobs and contributions (and the workshops or
+businesses the rule needs), what the ledger already paid, and the expected outcome per
+person.  The inputs are built in memory as the validate step leaves them — raw rows
+under the internal column names, then the same ``normalise`` / checks / gap marks —
+matched and stated like ``subsidy.load_month``; the rule runs with the bundled policy's
+typed values for the month, then ``_against_ledger`` compares it with the paid entries.
+
+Case file format (dates are TOML dates, months "YYYY-MM"):
+
+    rule = "travel"
+    [[cases]]
+    name = "age_16_on_last_day"        # the test id is travel/age_16_on_last_day
+    why = "…"                          # the boundary, in words
+    month = "2024-06"
+    people = [{ id = "a", born = 2008-06-30, category = "脱贫户", labor = "普通劳动力",
+                township = "虎威镇", household = "H1", hukou = "重庆市丰都县" }]
+    roster_lacks = ["labor_capacity"]  # columns the roster file does not have
+    employers = { far = "91500112MA5U000030" }   # a credit code, when not the county's
+    jobs = [{ person = "a", employer = "e1", start = 2024-01-01, end = 2024-12-31,
+              region = "重庆市渝北区", type = "全日制" }]
+    contributions = [{ person = "a", employer = "e1", from = "2023-07", to = "2024-06",
+                       except = ["2023-12"], insured_region = "丰都县" }]
+    workshops = [{ employer = "w1", name = "某帮扶车间", recognised = 2022-01-01 }]
+    businesses = [{ owner = "o", employer = "b1", registered = 2024-01-01, rural = "是" }]
+    paid = [{ rule = "travel", person = "a", month = "2023-08" }]   # or from/to for months
+    skipped = "政策已于"     # instead of expect: the rule is not computed, for this reason
+    expect = [{ person = "a", eligible = true, amount = 5000 },      # amount in fen
+              { person = "b", eligible = false, failed = "age" },    # the condition's name
+              { person = "c", eligible = false, undetermined = "able" },
+              { person = "d", eligible = true, payable = false, paid_before = "2023-08" },
+              { person = "e", eligible = true, payable = false, capped = true }]
+
+``payable`` defaults to ``eligible``; a business row is chosen with ``business = "b1"``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from fengdu_cli import dates, gaps
+from fengdu_cli.idcard import check_digit
+from fengdu_cli.needs import needed_columns
+from fengdu_cli.normalise import normalise
+from fengdu_cli.policy import load_policy
+from fengdu_cli.policy.schema import RULE_FREQUENCY
+from fengdu_cli.reconcile import as_of, contributed, match, person_state
+from fengdu_cli.rules import IMPLEMENTED
+from fengdu_cli.rules.base import Context, condition_text, key_suffix
+from fengdu_cli.rules.facts import ages
+from fengdu_cli.schemas import REJECT_CODES, failures
+from fengdu_cli.subsidy import NO_PAYMENTS, _against_ledger, skip_reason
+
+CASES = Path(__file__).parent / "rules"
+POLICY = load_policy()
+JOB_COLUMNS = ["id_number", "name", "employer_name", "employer_code", "start_date", "end_date",
+               "employment_type", "work_region"]  # fmt: skip
+EXPECT_KEYS = {"person", "business", "eligible", "amount", "failed", "undetermined", "payable",
+               "paid_before", "capped"}  # fmt: skip
+
+
+def _load() -> list[tuple[str, dict]]:
+    found = []
+    for path in sorted(CASES.glob("*.toml")):
+        table = tomllib.loads(path.read_text(encoding="utf-8"))
+        assert table["rule"] == path.stem, path
+        for case in table["cases"]:
+            found.append((table["rule"], case))
+    return found
+
+
+ALL = _load()
+
+
+def test_every_implemented_rule_has_a_case_table():
+    assert {code for code, _ in ALL} == set(IMPLEMENTED)
+
+
+def test_case_names_are_unique_per_rule():
+    ids = [f"{code}/{case['name']}" for code, case in ALL]
+    assert len(ids) == len(set(ids))
+
+
+# ---------------------------------------------------------------- building the inputs
+
+
+def _month(text: str) -> int:
+    year, month = text.split("-")
+    return int(year) * 100 + int(month)
+
+
+class _Ids:
+    """Short labels → 18-digit IDs (birth date inside) and credit codes."""
+
+    def __init__(self, case: dict) -> None:
+        self.born = {p["id"]: _born(p, _month(case["month"])) for p in case.get("people", [])}
+        self.ids: dict[str, str] = {}
+        self.codes: dict[str, str] = dict(case.get("employers", {}))
+
+    def person(self, label: str) -> str:
+        if label not in self.ids:
+            first17 = f"500230{self.born.get(label, '19800101')}{len(self.ids) + 1:03d}"
+            self.ids[label] = first17 + check_digit(first17)
+        return self.ids[label]
+
+    def employer(self, label: str) -> str:
+        if label not in self.codes:
+            self.codes[label] = f"91500230MA5U{len(self.codes) + 1:06d}"
+        return self.codes[label]
+
+
+def _born(person: dict, month: int) -> str:
+    if "born" in person:
+        return person["born"].strftime("%Y%m%d")
+    if "age" in person:  # born on 1 January: that age all year
+        return f"{month // 100 - person['age']}0101"
+    return "19800101"
+
+
+def _raw(kind: str, rows: list[dict], columns: list[str]) -> pd.DataFrame:
+    """Rows as the reader gives them: internal column names, text cells, provenance."""
+    frame = pd.DataFrame(rows, columns=columns, dtype=object)
+    frame.insert(0, "_file", f"{kind}.xlsx")
+    frame.insert(1, "_sheet", "Sheet1")
+    frame.insert(2, "_row", range(2, len(frame) + 2))
+    frame["_title"] = ""
+    return frame
+
+
+def _checked(raw: pd.DataFrame, kind: str, month: int, lacks: tuple[str, ...] = ()) -> pd.DataFrame:
+    """What validate keeps of ``raw``: normalised, gap-marked, rejected rows dropped."""
+    raw = raw.drop(columns=list(lacks)).assign(**{gaps.gap_column(c): "no_column" for c in lacks})
+    normalised = normalise(raw, kind, as_of(month))
+    if not len(raw):
+        return normalised
+    cases = failures(kind, normalised, duplicates=kind == "roster")
+    normalised = gaps.mark_values(normalised, kind, needed_columns(kind), cases)
+    rejected = sorted(set(cases.loc[cases["code"].isin(REJECT_CODES), "index"]))
+    assert not rejected, f"{kind}: a case row was rejected ({cases.to_dict('records')})"
+    return normalised.reset_index(drop=True)
+
+
+def _months(item: dict) -> list[int]:
+    if "month" in item:
+        return [_month(item["month"])]
+    skip = {_month(m) for m in item.get("except", [])}
+    return [
+        m for m in dates.months_range(_month(item["from"]), _month(item["to"])) if m not in skip
+    ]
+
+
+def build(case: dict) -> tuple[Context, pd.DataFrame, _Ids]:
+    """The month's Context and the ledger's live entries, from a case."""
+    month = _month(case["month"])
+    ids = _Ids(case)
+    people = case.get("people", [])
+    roster_columns = ["township", "village", "household_id", "name", "id_number", "category",
+                      "labor_capacity", "work_status", "phone"]  # fmt: skip
+    if any("hukou" in p for p in people):
+        roster_columns.append("hukou")
+    roster = [
+        {
+            "township": p.get("township", "虎威镇"),
+            "village": "新华村",
+            "household_id": p.get("household", f"H{n}"),
+            "name": p.get("name", f"测试{n}"),
+            "id_number": ids.person(p["id"]),
+            "category": p.get("category", "脱贫户"),
+            "labor_capacity": p.get("labor", "普通劳动力"),
+            "work_status": "县外市内务工",
+            "phone": f"138{n:08d}",
+            "hukou": p.get("hukou", ""),
+        }
+        for n, p in enumerate(people, 1)
+    ]
+    jobs = [
+        {
+            "id_number": ids.person(j["person"]),
+            "name": j["person"],
+            "employer_name": f"单位{j['employer']}",
+            "employer_code": ids.employer(j["employer"]),
+            "start_date": j["start"].isoformat(),
+            "end_date": j["end"].isoformat() if "end" in j else None,
+            "employment_type": j.get("type", "全日制"),
+            "work_region": j.get("region", "重庆市丰都县"),
+        }
+        for j in case.get("jobs", [])
+    ]
+    contributions = case.get("contributions", [])
+    insurance_columns = ["id_number", "name", "employer_code", "period", "insurance_type", "base",
+                         "employer_amount", "personal_amount"]  # fmt: skip
+    if any("insured_region" in c for c in contributions):
+        insurance_columns.append("insured_region")
+    insurance = [
+        {
+            "id_number": ids.person(c["person"]),
+            "name": c["person"],
+            "employer_code": ids.employer(c["employer"]),
+            "period": str(period),
+            "insurance_type": "企业职工基本养老保险",
+            "base": "4000",
+            "employer_amount": "640",
+            "personal_amount": "320",
+            "insured_region": c.get("insured_region", "重庆市丰都县"),
+        }
+        for c in contributions
+        for period in _months(c)
+    ]
+    lacks = tuple(case.get("roster_lacks", ()))
+    checked = {
+        "roster": _checked(_raw("roster", roster, roster_columns), "roster", month, lacks),
+        "employment": _checked(_raw("employment", jobs, JOB_COLUMNS), "employment", month),
+        "insurance": _checked(_raw("insurance", insurance, insurance_columns), "insurance", month),
+    }
+    extra = {}
+    if "workshops" in case:
+        rows = [
+            {
+                "workshop_name": w.get("name", f"帮扶车间{w['employer']}"),
+                "employer_code": ids.employer(w["employer"]),
+                "township": "虎威镇",
+                "recognised_date": w["recognised"].isoformat() if "recognised" in w else None,
+            }
+            for w in case["workshops"]
+        ]
+        extra["workshops"] = _checked(_raw("workshops", rows, list(rows[0])), "workshops", month)
+    if "businesses" in case:
+        rows = [
+            {
+                "id_number": ids.person(b["owner"]),
+                "name": b["owner"],
+                "business_name": b.get("name", f"商店{b['employer']}"),
+                "business_code": ids.employer(b["employer"]),
+                "rural_entrepreneur": b.get("rural", "否"),
+                "registration_date": str(b["registered"]),
+            }
+            for b in case["businesses"]
+        ]
+        extra["businesses"] = _checked(_raw("businesses", rows, list(rows[0])), "businesses", month)
+    # as subsidy.load_month and subsidy.evaluate_rules do
+    matched = match(checked["roster"], checked["employment"], checked["insurance"])
+    state = person_state(matched, month)
+    state["age"] = ages(state["id_number"], as_of(month))
+    ctx = Context(month, state, matched, contributed(checked["insurance"]), extra)
+    return ctx, _ledger(case.get("paid", []), ids), ids
+
+
+def _ledger(paid: list[dict], ids: _Ids) -> pd.DataFrame:
+    """The live ledger entries of ``paid`` (one per month), as ``ledger.live_payments``."""
+    rows = []
+    for item in paid:
+        who = ids.person(item["person"])
+        for month in _months(item):
+            rows.append(
+                {
+                    "entry_id": len(rows) + 1,
+                    "batch_id": f"{dates.month_text(month)}-R1",
+                    "rule": item["rule"],
+                    "key": who + key_suffix(RULE_FREQUENCY[item["rule"]], month),
+                    "payee_id": who,
+                    "person_id": who,
+                    "amount_fen": 0,
+                    "identities": who,
+                    "month": month,
+                    "source": "",
+                    "batch_kind": "month",
+                }
+            )
+    if not rows:
+        return NO_PAYMENTS
+    return pd.DataFrame(rows).reindex(columns=NO_PAYMENTS.columns)
+
+
+# ---------------------------------------------------------------- running a case
+
+
+def run(code: str, case: dict) -> tuple[pd.DataFrame, _Ids]:
+    ctx, paid, ids = build(case)
+    rule = POLICY.rule(code)
+    period = rule.values_for(dates.last_day(ctx.month))
+    assert period is not None and period.typed is not None, f"{code} not in force at {ctx.month}"
+    frame = IMPLEMENTED[code].evaluate(ctx, period.typed)
+    frame = _against_ledger(frame, code, rule.frequency, ctx.month, period.typed, paid)
+    return frame, ids
+
+
+def outcome(code: str, row: pd.Series, shown: dict) -> dict:
+    """What a row says, in the case table's terms."""
+    conditions = IMPLEMENTED[code].CONDITIONS
+    got: dict[str, object] = {"eligible": bool(row["eligible"]), "payable": bool(row["payable"])}
+    if row["eligible"]:
+        got["amount"] = int(row["amount_fen"])
+    elif row["undetermined"]:
+        got["undetermined"] = ",".join(c.name for c in conditions if row[f"u_{c.name}"])
+    else:
+        failed = next((c for c in conditions if not row[f"c_{c.name}"] and not row[f"u_{c.name}"]),
+                      None)  # fmt: skip
+        got["failed"] = failed.name if failed is not None else "once_per_household"
+        if failed is not None:  # the text a clerk reads is the same condition's
+            assert row["failed"] == condition_text(failed, shown)
+    if row["paid_before"]:
+        got["paid_before"] = dates.month_text(int(row["paid_month"]))
+    if row["capped"]:
+        got["capped"] = True
+    return got
+
+
+@pytest.mark.parametrize(
+    ("code", "case"), [pytest.param(c, k, id=f"{c}/{k['name']}") for c, k in ALL]
+)
+def test_case(code, case):
+    assert case.get("why"), "say which boundary the case stands on"
+    present = {
+        "roster",
+        "employment",
+        "insurance",
+        *(k for k in ("workshops", "businesses") if k in case),
+    }
+    reason = skip_reason(POLICY, code, _month(case["month"]), dict.fromkeys(present))
+    if "skipped" in case:
+        assert reason is not None and reason.startswith(case["skipped"]), reason
+        return
+    assert reason is None, reason
+    frame, ids = run(code, case)
+    shown = POLICY.rule(code).values_for(dates.last_day(_month(case["month"]))).typed
+    shown = shown.shown(_month(case["month"]))
+    for expected in case["expect"]:
+        assert set(expected) <= EXPECT_KEYS, set(expected) - EXPECT_KEYS
+        rows = frame[frame["person_id"].eq(ids.person(expected["person"]))]
+        if "business" in expected:
+            rows = rows[rows["business_code"].eq(ids.employer(expected["business"]))]
+        assert len(rows) == 1, f"{expected['person']}: {len(rows)} rows"
+        got = outcome(code, rows.iloc[0], shown)
+        want = {"payable": expected["eligible"], **expected}
+        want.pop("person")
+        want.pop("business", None)
+        got = {key: got.get(key) for key in want} | {
+            key: value for key, value in got.items() if key not in want and key != "amount"
+        }
+        assert got == want, (
+            f"{expected['person']}: {rows.iloc[0][['failed', 'unknown', 'basis']].to_dict()}"
+        )
