@@ -47,9 +47,22 @@ CONDITIONS: tuple[Condition, ...] = (
         "月末有在岗的{employment_type}就业",
         (*JOB_DATES, "employment.employment_type"),
     ),
-    Condition("hired", "入职日期不早于{hired_from}（政策执行期内招用；本工具的理解）", JOB_DATES),
-    Condition("employer", "用人单位在本县（{employer_text}；本工具的理解）"),
-    Condition("insured", "该单位连续为其缴纳社保满{min_insured_months}个月（至本月）"),
+    # judged on that full-time job: unknown too when which job is full-time is unknown
+    Condition(
+        "hired",
+        "入职日期不早于{hired_from}（政策执行期内招用；本工具的理解）",
+        (*JOB_DATES, "employment.employment_type"),
+    ),
+    Condition(
+        "employer",
+        "用人单位在本县（{employer_text}；本工具的理解）",
+        ("employment.employment_type",),
+    ),
+    Condition(
+        "insured",
+        "该单位连续为其缴纳社保满{min_insured_months}个月（至本月）",
+        ("employment.employment_type",),
+    ),
 )
 ALLOWED_HUKOU = {
     "chongqing": ("county", "chongqing"),
