@@ -79,7 +79,7 @@ def reason(
 ) -> str:
     """The sentence a clerk reads for one unknown fact."""
     params = {
-        "kind_zh": text(f"kind_{kind}", "zh"),
+        "kind": kind,
         "column_zh": display_name(kind, column),
         "file": _where(file, sheet, None),
         "where": _where(file, sheet, row),

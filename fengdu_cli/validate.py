@@ -500,7 +500,7 @@ def describe_columns(
             unknown.append(Unreadable(str(file), exc.key, exc.message("zh"), exc.params))
             continue
         if found is None:
-            params = {"path": str(file), "kind": "?", "kind_zh": "任何类型的", "scan": 30}
+            params = {"path": str(file), "kind": "any", "scan": 30}
             unknown.append(Unreadable(str(file), "no_header", text("no_header", "zh", **params)))
             continue
         groups.setdefault(found, []).append(file)

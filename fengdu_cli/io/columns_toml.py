@@ -224,7 +224,6 @@ def _target_params(kind: str, header: str) -> dict:
     return {
         "header": header,
         "kind": kind,
-        "kind_zh": text(f"kind_{kind}", "zh"),
         "choices": choices,
     }
 

@@ -31,7 +31,6 @@ import python_calamine as calamine
 from fengdu_cli.errors import InputError
 from fengdu_cli.io.columns import ALIASES, REQUIRED, clean_header, display_name
 from fengdu_cli.io.recognise import Recogniser, Recognition
-from fengdu_cli.messages import text
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".txt")
 HEADER_SCAN_ROWS = 30
@@ -626,7 +625,6 @@ def read_file(path: Path, kind: str, recogniser: Recogniser | None = None) -> Fi
             "no_header",
             path=str(path),
             kind=kind,
-            kind_zh=text(f"kind_{kind}", "zh"),
             scan=HEADER_SCAN_ROWS,
         )
     return FileRead(Path(path), tuple(sheets))

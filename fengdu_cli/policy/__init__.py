@@ -9,7 +9,7 @@ The package is split by concern, and re-exports the API of its modules:
 - :mod:`.show` — ``policy_table``, what ``fengdu policy show`` prints.
 """
 
-from fengdu_cli.policy.check import POLICY_MESSAGES, PolicyProblem
+from fengdu_cli.policy.check import PolicyProblem
 from fengdu_cli.policy.load import PolicyError, check_policy, load_policy
 from fengdu_cli.policy.schema import (
     AMOUNT_KEYS,
@@ -42,7 +42,6 @@ __all__ = [
     "NOT_CONFIGURED",
     "NOT_YET",
     "PAYEES",
-    "POLICY_MESSAGES",
     "ROUNDINGS",
     "RULE_CODES",
     "STATUSES",

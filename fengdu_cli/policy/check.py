@@ -15,7 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 
-from fengdu_cli.messages import CATALOGUE
+from fengdu_cli.messages import text
 from fengdu_cli.normalise import CATEGORY_CHOICES
 from fengdu_cli.policy.schema import (
     AMOUNT_KEYS,
@@ -44,163 +44,7 @@ from fengdu_cli.policy.schema import (
 
 MAX_LINE_YUAN = Decimal(1_000_000)  # no subsidy of the notice pays more on one line
 
-POLICY_MESSAGES: dict[str, dict[str, str]] = {
-    # ---- raised by load_policy (exit 3) ----
-    "policy_missing": {
-        "zh": "找不到政策文件：{path}",
-        "en": "No such policy file: {path}",
-    },
-    "policy_invalid": {
-        "zh": "政策文件 {path} 有 {count} 处问题，不能使用（可先运行 fengdu policy check）：\n{problems_zh}",
-        "en": "The policy file {path} has {count} problem(s) and cannot be used "
-        "(run fengdu policy check):\n{problems_en}",
-    },
-    # ---- problems found by check_policy ----
-    "policy_location": {"zh": "第 {line} 行，{where}：", "en": "line {line}, {where}: "},
-    "policy_where": {"zh": "{where}：", "en": "{where}: "},
-    "policy_unreadable": {
-        "zh": "无法读取政策文件 {path}（{detail}）",
-        "en": "Cannot read the policy file {path} ({detail})",
-    },
-    "policy_encoding": {
-        "zh": "政策文件不是 UTF-8 编码的文本，请用 UTF-8 保存",
-        "en": "The policy file is not UTF-8 text; save it as UTF-8",
-    },
-    "policy_syntax": {
-        "zh": "TOML 语法错误（第 {line} 行第 {column} 列）：{detail}。"
-        "常见原因：文字没加引号、日期写成了 2021/9/13、缺少等号或括号",
-        "en": "TOML syntax error (line {line}, column {column}): {detail}",
-    },
-    "policy_unknown_top": {
-        "zh": "未知的顶层项“{key}”；可用：{choices}",
-        "en": "Unknown top-level item '{key}'; allowed: {choices}",
-    },
-    "policy_not_table": {
-        "zh": "缺少“{key}”表，或它不是一个表",
-        "en": "'{key}' is missing or is not a table",
-    },
-    "policy_unknown_meta": {
-        "zh": "meta 中有未知的项“{key}”；可用：{choices}",
-        "en": "Unknown item '{key}' in meta; allowed: {choices}",
-    },
-    "policy_missing_meta": {
-        "zh": "meta 中缺少“{key}”",
-        "en": "meta lacks '{key}'",
-    },
-    "policy_unknown_rule": {
-        "zh": "未知的补贴代码“{rule}”；有效代码：{choices}",
-        "en": "Unknown rule code '{rule}'; valid codes: {choices}",
-    },
-    "policy_missing_rule": {
-        "zh": "缺少补贴“{rule}”的 rules.{rule}：每个代码都要有一节（金额未定的也要写名称、依据和期间）",
-        "en": "rules.{rule} is missing: every rule code needs a table "
-        "(name, source and period even when the amount is not set)",
-    },
-    "policy_unknown_key": {
-        "zh": "补贴“{rule}”中未知的项“{key}”；可用：{choices}",
-        "en": "Unknown item '{key}' in rule '{rule}'; allowed: {choices}",
-    },
-    "policy_missing_key": {
-        "zh": "补贴“{rule}”缺少“{key}”",
-        "en": "Rule '{rule}' lacks '{key}'",
-    },
-    "policy_bad_text": {
-        "zh": "补贴“{rule}”的“{key}”应为非空文字（加引号）",
-        "en": "'{key}' of rule '{rule}' must be non-empty text (quoted)",
-    },
-    "policy_bad_choice": {
-        "zh": "补贴“{rule}”的“{key}” = {value} 不在可选范围内；可选：{choices}",
-        "en": "'{key}' = {value} of rule '{rule}' is not allowed; choose one of: {choices}",
-    },
-    "policy_no_periods": {
-        "zh": "补贴“{rule}”没有执行期间（rules.{rule}.values）",
-        "en": "Rule '{rule}' has no period (rules.{rule}.values)",
-    },
-    "policy_missing_date": {
-        "zh": "补贴“{rule}”第 {index} 个期间缺少“{key}”（TOML 日期，如 2021-09-13）",
-        "en": "Period {index} of rule '{rule}' lacks '{key}' (a TOML date such as 2021-09-13)",
-    },
-    "policy_bad_date": {
-        "zh": "“{key}” = {value} 不是 TOML 日期：请写成 2021-09-13（不加引号、不带时间）",
-        "en": "'{key}' = {value} is not a TOML date: write 2021-09-13 (no quotes, no time)",
-    },
-    "policy_from_after_to": {
-        "zh": "补贴“{rule}”第 {index} 个期间的开始 from = {start} 晚于结束 to = {end}",
-        "en": "Period {index} of rule '{rule}' starts ({start}) after it ends ({end})",
-    },
-    "policy_overlap": {
-        "zh": "补贴“{rule}”第 {index} 个期间（{start} 至 {end}）与第 {other} 个期间"
-        "（{other_start} 至 {other_end}）重叠：同一天只能适用一套标准",
-        "en": "Period {index} of rule '{rule}' ({start} to {end}) overlaps period {other} "
-        "({other_start} to {other_end}): one day can have one set of values only",
-    },
-    "policy_after_end": {
-        "zh": "补贴“{rule}”第 {index} 个期间截止 {end}，晚于政策执行期限 meta.period_end = "
-        "{period_end}；延期请同时修改 period_end",
-        "en": "Period {index} of rule '{rule}' ends {end}, after the policy's period_end "
-        "{period_end}; to extend, change period_end too",
-    },
-    "policy_unknown_value": {
-        "zh": "补贴“{rule}”第 {index} 个期间中未知的项“{key}”；可用：{choices}",
-        "en": "Unknown item '{key}' in period {index} of rule '{rule}'; allowed: {choices}",
-    },
-    "policy_float_amount": {
-        "zh": "金额“{key}” = {value} 写成了小数（浮点数不精确）：请写整数，或加引号写成 “{value}”",
-        "en": "Amount '{key}' = {value} is a float (not exact): write an integer, "
-        'or a quoted string "{value}"',
-    },
-    "policy_bad_amount": {
-        "zh": "金额“{key}” = {value} 无效：应为整数或数字字符串，以元为单位，最多两位小数",
-        "en": "Amount '{key}' = {value} is invalid: an integer or a number string in yuan, "
-        "at most 2 decimals",
-    },
-    "policy_negative_amount": {
-        "zh": "金额“{key}” = {value} 为负数",
-        "en": "Amount '{key}' = {value} is negative",
-    },
-    "policy_bad_count": {
-        "zh": "“{key}” = {value} 应为不小于 0 的整数",
-        "en": "'{key}' = {value} must be a whole number, 0 or more",
-    },
-    "policy_bad_categories": {
-        "zh": '“{key}” 应为非空的文字列表，如 ["脱贫人口"]；可选：{choices}',
-        "en": "'{key}' must be a non-empty list of text, e.g. [\"脱贫人口\"]; allowed: {choices}",
-    },
-    "policy_unknown_category": {
-        "zh": "“{key}” 中的人员类别“{value}”不是花名册的类别；可选：{choices}",
-        "en": "Category '{value}' in '{key}' is not a roster category; allowed: {choices}",
-    },
-    "policy_fixed_frequency": {
-        "zh": "补贴“{rule}”的频次 frequency = {value} 不能改：该补贴按通知是 {fixed}"
-        "（once 每人一次 / yearly 每年一次 / monthly 按月），台账按此记录已发放的，改了会重复发放",
-        "en": "The frequency of rule '{rule}' cannot be {value}: the notice makes it {fixed}, "
-        "and the ledger records what was paid by it; changing it would pay again",
-    },
-    "policy_absurd_amount": {
-        "zh": "金额“{key}” = {value} 超过 {limit} 元：通知中没有哪项补贴一笔能发这么多，请检查是否多写了位数",
-        "en": "Amount '{key}' = {value} is above {limit} yuan: no subsidy of the notice pays "
-        "that much on one line; check the digits",
-    },
-    "policy_no_conditions": {
-        "zh": "补贴“{rule}”第 {index} 个期间的条件（{keys}）全部为 0：等于对所有人发放，不能使用",
-        "en": "Every condition of period {index} of rule '{rule}' ({keys}) is 0: that pays "
-        "everyone, and cannot be used",
-    },
-    "policy_bad_bool": {
-        "zh": "“{key}” = {value} 应为 true 或 false（不加引号）",
-        "en": "'{key}' = {value} must be true or false (no quotes)",
-    },
-    "policy_bad_region": {
-        "zh": '“{key}” = {value} 应为 6 位行政区划代码（如 "500230"）或 "any"',
-        "en": '\'{key}\' = {value} must be a 6-digit region code (e.g. "500230") or "any"',
-    },
-    "policy_required_value": {
-        "zh": "补贴“{rule}”第 {index} 个期间已填写金额，但缺少计算需要的“{key}”",
-        "en": "Period {index} of rule '{rule}' has an amount but lacks '{key}', "
-        "which the computation needs",
-    },
-}
-CATALOGUE.update(POLICY_MESSAGES)
+# the sentences live in the catalogues (fengdu_cli.messages), keys policy_*
 
 _SYNTAX_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]")
@@ -233,8 +77,8 @@ def _render(
     out = []
     for lang in ("zh", "en"):
         prefix_key = "policy_location" if line else "policy_where"
-        prefix = CATALOGUE[prefix_key][lang].format(line=line, where=where) if where else ""
-        out.append(prefix + CATALOGUE[code][lang].format(**params))
+        prefix = text(prefix_key, lang, line=line, where=where) if where else ""
+        out.append(prefix + text(code, lang, **params))
     return out[0], out[1]
 
 

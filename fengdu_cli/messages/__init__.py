@@ -1,0 +1,39 @@
+"""Words at the edge: one catalogue per language, looked up by stable keys.
+
+The library returns codes and parameters; the command line and the writers turn them into
+sentences here.  :mod:`fengdu_cli.messages.zh` is the clerk's language and the default;
+:mod:`fengdu_cli.messages.en` has the same keys and the same ``str.format`` fields (a test
+holds them equal), so ``--lang en`` switches every sentence at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from fengdu_cli.messages import en, zh
+
+LANGS = ("zh", "en")
+CATALOGUES: Mapping[str, Mapping[str, str]] = {"zh": zh.MESSAGES, "en": en.MESSAGES}
+
+
+def text(key: str, lang: str = "zh", /, **params: object) -> str:
+    """The sentence ``key`` in ``lang`` (Chinese for an unknown language), ``params`` filled in.
+
+    Parameters stay language-neutral: ``kind='roster'`` also gives ``{kind_name}`` (花名册 /
+    roster), and a parameter given per language (``problems_zh``, ``problems_en``) gives
+    ``{problems}`` in the sentence's own language.
+    """
+    lang = lang if lang in CATALOGUES else "zh"
+    local = {name[: -len(lang) - 1]: v for name, v in params.items() if name.endswith(f"_{lang}")}
+    kind = params.get("kind")
+    if isinstance(kind, str) and f"kind_{kind}" in zh.MESSAGES:
+        local.setdefault("kind_name", CATALOGUES[lang][f"kind_{kind}"])
+    return CATALOGUES[lang][key].format(**{**params, **local})
+
+
+def has(key: str) -> bool:
+    """Is ``key`` in the catalogues?"""
+    return key in zh.MESSAGES
+
+
+__all__ = ["CATALOGUES", "LANGS", "has", "text"]
