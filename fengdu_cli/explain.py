@@ -18,25 +18,11 @@ import pandas as pd
 
 from fengdu_cli import __version__, dates, idcard, ledger
 from fengdu_cli.io.columns_toml import ColumnsConfig
+from fengdu_cli.messages import text
 from fengdu_cli.policy import RULE_CODES, load_policy
 from fengdu_cli.rules import IMPLEMENTED
 from fengdu_cli.rules.base import condition_text
 from fengdu_cli.subsidy import NO_PAYMENTS, evaluate_rules, file_hashes, load_month
-
-OUTCOMES = {
-    "paid": "本月发放",
-    "to_pay": "符合条件（本月名单，尚未入账）",
-    "capped": "已达上限",
-    "not_eligible": "不符合条件",
-    "undetermined": "无法判断（有条件所需的数据缺失或无法识别，未发放）",
-    "already_paid": "已发放过",
-    "expired": "政策已到期",
-    "not_configured": "金额未配置",
-    "not_in_force": "尚未生效",
-    "not_computed": "本工具未计算",
-    "data_missing": "缺少数据",
-    "not_found": "无此人员/单位",
-}
 
 
 @dataclass(frozen=True)
@@ -61,16 +47,19 @@ class Explanation:
         }
 
 
-def _skip_outcome(reason: str) -> str:
-    if reason.startswith("政策已于"):
-        return "expired"
-    if reason.startswith("金额未配置"):
-        return "not_configured"
-    if reason.startswith("政策自"):
-        return "not_in_force"
-    if reason.startswith("缺少数据"):
-        return "data_missing"
-    return "not_computed"
+def _said(outcome: str, key: str, params: Mapping[str, object]) -> dict:
+    """A rule's outcome as codes (outcome, reason_key, reason_params) and, for the JSON that
+    scripts read, in Chinese (outcome_zh, reason); the screen words them in its language."""
+    params = {
+        k: v if isinstance(v, str | int | float) or v is None else str(v) for k, v in params.items()
+    }
+    return {
+        "outcome": outcome,
+        "outcome_zh": text(f"outcome_{outcome}", "zh"),
+        "reason": text(key, "zh", **params),
+        "reason_key": key,
+        "reason_params": params,
+    }
 
 
 def _matches(frame: pd.DataFrame, subject: str) -> pd.DataFrame:
@@ -122,9 +111,7 @@ def explain(
             rules.append(
                 {
                     **head,
-                    "outcome": _skip_outcome(skipped[code]),
-                    "outcome_zh": OUTCOMES[_skip_outcome(skipped[code])],
-                    "reason": skipped[code],
+                    **_said(skipped[code].code, f"skip_{skipped[code].code}", skipped[code].params),
                 }
             )
             continue
@@ -134,9 +121,7 @@ def explain(
             rules.append(
                 {
                     **head,
-                    "outcome": "not_found",
-                    "outcome_zh": OUTCOMES["not_found"],
-                    "reason": "不是该项补贴的对象（花名册或主体名单中无此号码）",
+                    **_said("not_found", "reason_not_found", {}),
                 }
             )
             continue
@@ -181,22 +166,20 @@ def _rule_trace(
             }
         )
     amount = int(row["amount_fen"])
+    yuan = f"{amount / 100:.2f}"
     if row["paid_before"]:
-        outcome = "already_paid"
-        when = dates.month_zh(int(row["paid_month"]))
-        source = row.get("paid_source") or ""
-        reason = (
-            f"已于{when}发放（导入：{source}，批次 {row['paid_before']}）"
-            if source
-            else f"已于{when}发放（批次 {row['paid_before']}）"
-        )
+        outcome, key = "already_paid", "reason_paid_before"
+        params = {"when_zh": dates.month_zh(int(row["paid_month"])),
+                  "when_en": dates.month_text(int(row["paid_month"])), "batch": row["paid_before"]}  # fmt: skip
+        if row.get("paid_source"):
+            key, params["source"] = "reason_imported_before", row["paid_source"]
     elif row.get("undetermined"):
-        outcome, reason = "undetermined", f"无法判断：{row['unknown']}"
+        outcome, key, params = "undetermined", "reason_undetermined", {"unknown": row["unknown"]}
     elif not row["eligible"]:
-        outcome, reason = "not_eligible", f"不满足：{row['failed']}"
+        outcome, key, params = "not_eligible", "reason_not_eligible", {"failed": row["failed"]}
     elif row["capped"]:
-        outcome = "capped"
-        reason = f"已发放{row.get('months_paid', 0)}个月，达到上限{values.get('max_months')}个月"
+        outcome, key = "capped", "reason_capped"
+        params = {"months": row.get("months_paid", 0), "cap": values.get("max_months")}
     else:
         committed = (
             batch is not None
@@ -205,15 +188,13 @@ def _rule_trace(
             ).any()
         )
         outcome = "paid" if committed else "to_pay"
-        reason = f"金额 {amount / 100:.2f} 元" + (f"，批次 {batch}" if committed else "")
+        key, params = f"reason_{outcome}", {"amount": yuan, "batch": batch}
     policy_values = {
         k: (str(v) if not isinstance(v, list | tuple) else "/".join(map(str, v)))
         for k, v in values.items()
     }
     return {
-        "outcome": outcome,
-        "outcome_zh": OUTCOMES[outcome],
-        "reason": reason,
+        **_said(outcome, key, params),
         "amount": amount / 100 if outcome in ("paid", "to_pay") else 0,
         "payee": {
             "type": row["payee_type"],

@@ -23,8 +23,12 @@ from fengdu_cli.errors import UsageError
 from fengdu_cli.io.columns import FOLDERS
 from fengdu_cli.io.columns_toml import ColumnsConfig, columns_for
 from fengdu_cli.io.write import Staging
+from fengdu_cli.messages import LANGS, has, text
 from fengdu_cli.monthly import read_inputs
 from fengdu_cli.policy import (
+    EXPIRED,
+    NOT_CONFIGURED,
+    NOT_YET,
     RULE_CODES,
     Period,
     Policy,
@@ -65,7 +69,7 @@ class SubsidyResult:
     policy: Policy
     lines: pd.DataFrame  # LINE_COLUMNS + rule_name, batch_id
     computed: tuple[str, ...]  # rules computed this month, in policy order
-    skipped: dict[str, str]
+    skipped: dict[str, Skip]
     batch_id: str
     committed: bool  # the lines are (now) in the ledger
     newly_committed: bool  # this run recorded them
@@ -123,7 +127,8 @@ class SubsidyResult:
             "totals": {code: fen / 100 for code, fen in self.totals_fen().items()},
             "counts": self.counts(),
             "grand_total": self.grand_total_fen() / 100,
-            "skipped": dict(self.skipped),
+            "skipped": {code: skip.text("zh") for code, skip in self.skipped.items()},
+            "skipped_codes": {code: skip.code for code, skip in self.skipped.items()},
             "batch_id": self.batch_id,
             "committed": self.committed,
             "newly_committed": self.newly_committed,
@@ -184,42 +189,48 @@ def load_month(
     return checked, matched, state
 
 
+@dataclass(frozen=True)
+class Skip:
+    """Why a rule is not computed this month: a code (expired, not_in_force,
+    not_configured, not_computed, data_missing) and its parameters; the words are the
+    catalogues' ``skip_<code>``."""
+
+    code: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def text(self, lang: str = "zh") -> str:
+        return text(f"skip_{self.code}", lang, **self.params)
+
+
 def skip_reason(
     policy: Policy, code: str, month: int, checked: Mapping[str, Checked]
-) -> str | None:
+) -> Skip | None:
     """Why ``code`` is not computed for ``month``, or None when it is."""
     rule = policy.rule(code)
     status = rule.status(month)
-    if status == "已到期":
+    if status == EXPIRED:
         end = max(p.end for p in rule.periods)
-        return f"政策已于{end.isoformat()}到期（{rule.source}），本月不计算"
-    if status == "未生效":
-        start = min(p.start for p in rule.periods)
-        return f"政策自{start.isoformat()}起执行，本月尚未生效"
-    if status == "未配置":
-        source = rule.source_for(dates.last_day(month))
-        return (
-            f"金额未配置：本月依据{source}，通知规定另行制定或按规定执行，"
-            "请在政策文件中填写后再计算"
-        )
+        return Skip("expired", {"end": end.isoformat(), "source": rule.source})
+    if status == NOT_YET:
+        return Skip("not_in_force", {"start": min(p.start for p in rule.periods).isoformat()})
+    if status == NOT_CONFIGURED:
+        return Skip("not_configured", {"source": rule.source_for(dates.last_day(month))})
     module = IMPLEMENTED.get(code)
     if module is None:
-        return "已配置金额，但本工具尚未实现该项计算，本月不计算（请按原办法另行核发）"
+        return Skip("not_computed")
     missing = [kind for kind in module.NEEDS if kind not in checked]
     if missing:
-        return "缺少数据：" + "、".join(_needed_input(k) for k in missing)
+        inputs = {
+            f"inputs_{lang}": "、".join(_needed_input(k, lang) for k in missing) for lang in LANGS
+        }
+        return Skip("data_missing", inputs)
     return None
 
 
-INPUT_NAMES = {
-    "workshops": "就业帮扶车间名单（workshops/ 文件夹）",
-    "businesses": "市场主体名单（businesses/ 文件夹）",
-    "training": "以工代训台账（training/ 文件夹：各主体以工代训的人员和月数；本工具尚不读取该台账）",
-}
-
-
-def _needed_input(kind: str) -> str:
-    return INPUT_NAMES.get(kind, f"{FOLDERS.get(kind, kind)}/ 文件夹")
+def _needed_input(kind: str, lang: str) -> str:
+    if has(f"input_{kind}"):
+        return text(f"input_{kind}", lang)
+    return text("input_folder", lang, folder=FOLDERS.get(kind, kind))
 
 
 def evaluate_rules(
@@ -229,7 +240,7 @@ def evaluate_rules(
     matched: Matched,
     state: pd.DataFrame,
     paid: pd.DataFrame,
-) -> tuple[dict[str, Evaluation], dict[str, str]]:
+) -> tuple[dict[str, Evaluation], dict[str, Skip]]:
     """Evaluate every computable rule; the others come back with their skip reason."""
     ctx = Context(
         month=month,
@@ -239,7 +250,7 @@ def evaluate_rules(
         extra={k: c.valid for k, c in checked.items() if k in EXTRA_KINDS},
     )
     evaluations: dict[str, Evaluation] = {}
-    skipped: dict[str, str] = {}
+    skipped: dict[str, Skip] = {}
     for code in RULE_CODES:
         reason = skip_reason(policy, code, month, checked)
         if reason:

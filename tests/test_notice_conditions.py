@@ -165,8 +165,8 @@ def test_without_a_hukou_column_the_person_is_taken_as_registered(tmp_path):
 )
 def test_a_value_applies_only_from_its_documents_date(code, before, after):
     rule = load_policy(None).rule(code)
-    assert rule.status(before) == "未配置" and "丰人社发〔2021〕" in rule.source_for(
+    assert rule.status(before) == "not_configured" and "丰人社发〔2021〕" in rule.source_for(
         dt.date(before // 100, before % 100, 1)
     )
-    assert rule.status(after) == "有效"
+    assert rule.status(after) == "in_force"
     assert "2022" in rule.source_for(dt.date(after // 100, after % 100, 28))

@@ -181,15 +181,15 @@ def test_each_rule_has_a_comment_quoting_the_notice(bundled_text):
 @pytest.mark.parametrize(
     ("code", "month", "status"),
     [
-        ("hire_once", 202406, "有效"),
-        ("hire_once", 202109, "有效"),  # issued 2021-09-13, judged on 2021-09-30
-        ("hire_once", 202108, "未生效"),
-        ("hire_once", 202512, "有效"),
-        ("work_training", 202112, "有效"),
-        ("work_training", 202201, "已到期"),
-        ("base_award", 202406, "未配置"),
-        ("insurance_subsidy", 202406, "未配置"),
-        ("base_award", 202601, "已到期"),
+        ("hire_once", 202406, "in_force"),
+        ("hire_once", 202109, "in_force"),  # issued 2021-09-13, judged on 2021-09-30
+        ("hire_once", 202108, "not_yet"),
+        ("hire_once", 202512, "in_force"),
+        ("work_training", 202112, "in_force"),
+        ("work_training", 202201, "expired"),
+        ("base_award", 202406, "not_configured"),
+        ("insurance_subsidy", 202406, "not_configured"),
+        ("base_award", 202601, "expired"),
     ],
 )
 def test_status(policy, code, month, status):
@@ -197,7 +197,7 @@ def test_status(policy, code, month, status):
 
 
 def test_2026_every_rule_expired(policy):
-    assert {policy.rule(code).status(202601) for code in RULE_CODES} == {"已到期"}
+    assert {policy.rule(code).status(202601) for code in RULE_CODES} == {"expired"}
 
 
 def test_values_for_is_inclusive_on_both_ends(policy):
@@ -211,10 +211,10 @@ def test_values_for_is_inclusive_on_both_ends(policy):
 def test_extended_policy_file_makes_2026_in_force(tmp_path, bundled_text):
     path = variant(tmp_path, bundled_text.replace("2025-12-31", "2026-12-31"))
     extended = load_policy(path)
-    assert extended.rule("hire_once").status(202601) == "有效"
-    assert extended.rule("work_training").status(202601) == "已到期"
-    assert extended.rule("base_award").status(202601) == "未配置"
-    assert extended.rule("hire_once").status(202701) == "已到期"
+    assert extended.rule("hire_once").status(202601) == "in_force"
+    assert extended.rule("work_training").status(202601) == "expired"
+    assert extended.rule("base_award").status(202601) == "not_configured"
+    assert extended.rule("hire_once").status(202701) == "expired"
 
 
 def test_new_amount_from_a_date_and_gap_between_periods(tmp_path, bundled_text):
@@ -222,7 +222,7 @@ def test_new_amount_from_a_date_and_gap_between_periods(tmp_path, bundled_text):
     text_ = bundled_text.replace("period_end = 2025-12-31", "period_end = 2026-12-31")
     path = variant(tmp_path, text_, append=extra)
     rule = load_policy(path).rule("public_post")
-    assert [rule.status(m) for m in (202406, 202601, 202603)] == ["未配置", "未生效", "有效"]
+    assert [rule.status(m) for m in (202406, 202601, 202603)] == ["not_configured", "not_yet", "in_force"]
     assert rule.values_for(date(2026, 3, 31)).values["amount"] == Decimal("0.5")
     row = policy_table(load_policy(path), 202603)["rules"][RULE_CODES.index("public_post")]
     assert row["values"]["amount"] == "0.50"
@@ -404,14 +404,14 @@ def test_policy_table_shape(policy):
     assert [row["code"] for row in table["rules"]] == list(RULE_CODES)
     for row in table["rules"]:
         assert {"code", "name", "status", "source", "values"} <= set(row)
-    assert rows["hire_once"]["status"] == "有效"
+    assert rows["hire_once"]["status"] == "in_force"
     assert rows["hire_once"]["values"]["amount"] == "6000.00"
     assert rows["hire_once"]["values"]["categories"] == ["脱贫人口"]
     assert rows["hire_once"]["values"]["from"] == "2021-09-13"
     assert rows["travel"]["values"]["amount_outside"] == "200.00"
-    assert rows["work_training"]["status"] == "已到期"
+    assert rows["work_training"]["status"] == "expired"
     assert rows["work_training"]["values"]["to"] == "2021-12-31"  # its last period
-    assert rows["base_award"]["status"] == "未配置"
+    assert rows["base_award"]["status"] == "not_configured"
     assert "amount" not in rows["base_award"]["values"]
 
 

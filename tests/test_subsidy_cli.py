@@ -167,11 +167,11 @@ def test_policy_show_json(tmp_path):
     by_code = {r["code"]: r for r in data["rules"]}
     assert len(by_code) == 15
     assert (
-        by_code["hire_once"]["status"] == "有效"
+        by_code["hire_once"]["status"] == "in_force"
         and by_code["hire_once"]["values"]["amount"] == "6000.00"
     )
-    assert by_code["work_training"]["status"] == "已到期"
-    assert by_code["base_award"]["status"] == "未配置"
+    assert by_code["work_training"]["status"] == "expired"
+    assert by_code["base_award"]["status"] == "not_configured"
     for rule in data["rules"]:
         assert {"code", "name", "status", "source", "values"} <= set(rule)
 

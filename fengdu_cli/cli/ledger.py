@@ -182,7 +182,7 @@ def ledger_import(
     common: Common,
 ) -> int:
     """导入工具启用前已发放的名单，使一次性、每年一次和封顶的补贴不再重复发放。"""
-    json_ = common.json
+    json_, lang = common.json, common.lang
     say_ledger(db, common)
     from fengdu_cli.history import commit_import, plan_import
     from fengdu_cli.io.columns_toml import columns_for
@@ -197,7 +197,7 @@ def ledger_import(
     if json_:
         print_json(plan.summary())
     else:
-        render_import(plan, screen(), commit)
+        render_import(plan, screen(), lang, commit)
     return 1 if len(plan.problems) else 0
 
 

@@ -16,6 +16,7 @@ from fengdu_cli.cli.options import (
     parse_month,
 )
 from fengdu_cli.errors import InputError
+from fengdu_cli.messages import text
 
 
 @command(policy_app, "show", common=("json", "lang", "debug"))
@@ -28,7 +29,7 @@ def policy_show(
     common: Common,
 ) -> int:
     """列出每项补贴的状态（有效/已到期/未配置）、金额和依据。"""
-    json_ = common.json
+    json_, lang = common.json, common.lang
     from fengdu_cli.policy import load_policy, policy_table
 
     m = parse_month(month) if month else dt.date.today().year * 100 + dt.date.today().month
@@ -44,7 +45,8 @@ def policy_show(
             f"{k}={'/'.join(map(str, v)) if isinstance(v, list | tuple) else v}"
             for k, v in rule["values"].items()
         )
-        view.add_row(rule["code"], rule["name"], rule["status"], values, rule["source"])
+        status = text(f"status_{rule['status']}", lang)
+        view.add_row(rule["code"], rule["name"], status, values, rule["source"])
     screen().print(view)
     return 0
 

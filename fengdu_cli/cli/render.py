@@ -1,4 +1,5 @@
-"""What the commands print: tables and lines for the clerk, built from library results."""
+"""What the commands print: tables and lines for the clerk, built from library results, in
+the clerk's language (every word from :mod:`fengdu_cli.messages`)."""
 
 from __future__ import annotations
 
@@ -16,29 +17,41 @@ from fengdu_cli.messages import text
 from fengdu_cli.validate import Checked
 
 
+def words(lang: str):
+    """``say(key, **params)``: the catalogue sentence ``screen_<key>`` in ``lang``."""
+    return lambda key, **params: text(f"screen_{key}", lang, **params)
+
+
+def headed(title: str, heads: list[str], right: tuple[str, ...] = (), **options: object) -> Table:
+    """A table with these column heads (the ones in ``right`` right-aligned)."""
+    view = Table(title=title)
+    for head in heads:
+        view.add_column(head, justify="right" if head in right else "left", **options)
+    return view
+
+
+def print_error(message: str, lang: str) -> None:
+    say = words(lang)
+    screen(stderr=True).print(f"[bold red]{say('error')}[/]{say('colon')}" + escape(message))
+
+
 def render_checked(checked: Checked, console: Console, lang: str, limit: int = 20) -> None:
     """Rows read / valid / rejected per file, problems by code, and the first problems."""
     from fengdu_cli.io.reports import _code_title
 
-    zh = lang == "zh"
+    say = words(lang)
     if checked.unreadable and not checked.files:
-        err = screen(stderr=True)
         for bad in checked.unreadable:
-            err.print(
-                ("[bold red]错误[/]：" if zh else "[bold red]Error[/]: ") + escape(bad.message)
-            )
+            print_error(bad.message, lang)
         return
-    table = Table(title=("读取结果 — " if zh else "Read — ") + text(f"kind_{checked.kind}", lang))
-    for head in (("文件", "file"), ("读取", "read"), ("有效", "valid"), ("退回", "rejected")):
-        table.add_column(
-            head[0] if zh else head[1], justify="left" if head[1] == "file" else "right"
-        )
+    heads = [say("file"), say("read"), say("valid"), say("rejected")]
+    table = headed(say("read_title", kind=checked.kind), heads, tuple(heads[1:]))
     for rec in checked.per_file.itertuples(index=False):
         table.add_row(
             Path(rec.file).name, str(rec.rows_read), str(rec.rows_valid), str(rec.rows_rejected)
         )
     table.add_row(
-        "合计" if zh else "total",
+        say("total"),
         str(checked.rows_read),
         str(checked.rows_valid),
         str(checked.rows_rejected),
@@ -47,37 +60,32 @@ def render_checked(checked: Checked, console: Console, lang: str, limit: int = 2
     console.print(table)
     counts = checked.problem_counts()
     if counts:
-        by_code = Table(title="问题分类" if zh else "Problems by code")
-        by_code.add_column("代码" if zh else "code")
-        by_code.add_column("说明" if zh else "meaning")
-        by_code.add_column("数量" if zh else "count", justify="right")
+        heads = [say("code"), say("meaning"), say("count")]
+        by_code = headed(say("problems_by_code"), heads, (heads[2],))
         for code, n in counts.items():
             by_code.add_row(code, _code_title(code, lang), str(n))
         console.print(by_code)
-        first = Table(title=(f"前 {limit} 个问题" if zh else f"First {limit} problems"))
-        for head in ("文件/file", "行/row", "列/column", "值/value", "问题/problem"):
-            first.add_column(head.split("/")[0 if zh else 1], overflow="fold")
+        heads = [say("file"), say("row"), say("column"), say("value"), say("problem")]
+        first = headed(say("first_problems", limit=limit), heads, overflow="fold")
         for rec in checked.problems.head(limit).itertuples(index=False):
             where = Path(rec.file).name + (f"（{rec.sheet}）" if rec.sheet else "")
             first.add_row(where, str(rec.row), rec.header, rec.value, rec.message)
         console.print(first)
-    render_gaps(checked.problems, console)
+    render_gaps(checked.problems, console, lang)
     for notice in checked.notices:
         console.print(f"[yellow]{escape(f'{Path(notice.file).name}：{notice.message}')}[/]")
     for bad in checked.unreadable:
-        screen(stderr=True).print(
-            ("[bold red]错误[/]：" if zh else "[bold red]Error[/]: ") + escape(bad.message)
-        )
+        print_error(bad.message, lang)
     if len(checked.skipped):
-        console.print(
-            f"未计入人员的行（合计、表尾、重复表头等）：{len(checked.skipped)} 行，详见问题报告"
-            if zh
-            else f"Rows not counted as persons (subtotals, footers, repeated headers): {len(checked.skipped)}"
-        )
+        console.print(say("rows_not_counted", n=len(checked.skipped)))
 
 
 def render_gaps(
-    problems: pd.DataFrame, console: Console, file: str | None = None, sheet: str | None = None
+    problems: pd.DataFrame,
+    console: Console,
+    lang: str,
+    file: str | None = None,
+    sheet: str | None = None,
 ) -> None:
     """Each column a file lacks or holds twice, in red: the persons and codes it leaves
     unjudged (of one file and sheet when given)."""
@@ -86,7 +94,8 @@ def render_gaps(
         file_level = file_level[file_level["file"].eq(file) & file_level["sheet"].eq(sheet)]
     for rec in file_level.itertuples(index=False):
         where = rec.file + (f"（{rec.sheet}）" if rec.sheet else "")
-        console.print(f"[bold red]{escape(f'{where} 第{rec.row}行表头：{rec.message}')}[/]")
+        line = text("screen_gap", lang, where=where, row=rec.row, message=rec.message)
+        console.print(f"[bold red]{escape(line)}[/]")
 
 
 def say_ledger(db: Path, common: Common) -> None:
@@ -96,20 +105,23 @@ def say_ledger(db: Path, common: Common) -> None:
         return
     from fengdu_cli import ledger
 
+    say = words(common.lang)
     info = ledger.describe(db)
     if not info["exists"]:
-        line = f"台账：{info['path']}（尚不存在）"
+        line = say("ledger_missing", path=info["path"])
     elif info["unread"]:
-        line = f"台账：{info['path']}（无法读取其内容）"
+        line = say("ledger_unread", path=info["path"])
     elif not info["batches"] and not info["imports"]:
-        line = f"台账：{info['path']}（还没有入账批次或导入）"
+        line = say("ledger_empty", path=info["path"])
     else:
         span = (
-            f"，{dates.month_text(info['first_month'])} 至 {dates.month_text(info['last_month'])}"
+            say("ledger_span", first=dates.month_text(info["first_month"]),
+                last=dates.month_text(info["last_month"]))
             if info["batches"]
             else ""
-        )
-        line = f"台账：{info['path']}（{info['batches']} 个月度批次{span}，{info['imports']} 个导入批次）"
+        )  # fmt: skip
+        line = say("ledger_holds", path=info["path"], batches=info["batches"], span=span,
+                   imports=info["imports"])  # fmt: skip
     screen(stderr=True).print(line, markup=False)
 
 
@@ -125,42 +137,34 @@ def render_columns(
     """Per file and sheet: header → column, how, share of values that fit; what is lacking."""
     from fengdu_cli.io.reports import how_label
 
-    zh = lang == "zh"
+    say = words(lang)
     if toml:
-        console.print(("使用列识别设置：" if zh else "Column settings: ") + toml)
+        console.print(say("column_settings", path=toml))
     for kind, checked in found.items():
         table_of = (
             checked.columns.groupby(["file", "sheet"], sort=False) if len(checked.columns) else []
         )
         for (file, sheet), rows in table_of:
             where = file + (f"（{sheet}）" if sheet else "")
-            view = Table(title=escape(f"{where} — {text(f'kind_{kind}', lang)}"))
-            for head in (
-                "列/col",
-                "表头/header",
-                "识别为/column",
-                "方式/how",
-                "取值符合/values fit",
-            ):
-                view.add_column(head.split("/")[0 if zh else 1], overflow="fold")
+            heads = [say("col"), say("header"), say("taken_as"), say("how"), say("values_fit")]
+            view = headed(escape(say("columns_title", where=where, kind=kind)), heads,
+                          overflow="fold")  # fmt: skip
             for rec in rows.itertuples(index=False):
                 shown = f"{rec.column_zh}（{rec.column}）" if rec.column else "—"
                 share = "" if pd.isna(rec.share) else f"{rec.share:.0%}"
                 style = None if rec.column else "dim"
                 view.add_row(
                     rec.letter,
-                    escape(rec.header) or "（空）",
+                    escape(rec.header) or say("blank_header"),
                     shown,
                     how_label(rec.how, lang),
                     share,
                     style=style,
                 )
             console.print(view)
-            render_gaps(checked.problems, console, file, sheet)
+            render_gaps(checked.problems, console, lang, file, sheet)
         for bad in checked.unreadable:
-            screen(stderr=True).print(
-                ("[bold red]错误[/]：" if zh else "[bold red]Error[/]: ") + escape(bad.message)
-            )
+            print_error(bad.message, lang)
 
 
 def display_column(kind: str, column: str) -> str:
@@ -169,151 +173,148 @@ def display_column(kind: str, column: str) -> str:
     return display_name(kind, column)
 
 
+RECONCILE_COLUMNS = [
+    "乡镇（街道）",
+    "人数",
+    "有劳动能力",
+    "县内就业",
+    "县外市内就业",
+    "市外就业",
+    "本月参保",
+    "预警合计",
+    "新增预警",
+    "已消除预警",
+]
+RECONCILE_HEADS = ("township", "persons", "able", "in_county", "in_chongqing", "outside",
+                   "insured", "warnings", "new", "resolved")  # fmt: skip
+
+
 def render_reconciled(result, console: Console, lang: str) -> None:
     """Per township: persons, able to work, employed, insured, warnings; then the totals."""
     from fengdu_cli.io.reconcile_report import summary_frame
 
+    say = words(lang)
     table = summary_frame(result)
-    zh_month = result.summary()["month"]
-    view = Table(title=f"{zh_month} 数据比对" if lang == "zh" else f"{zh_month} reconcile")
-    shown = [
-        "乡镇（街道）",
-        "人数",
-        "有劳动能力",
-        "县内就业",
-        "县外市内就业",
-        "市外就业",
-        "本月参保",
-        "预警合计",
-        "新增预警",
-        "已消除预警",
-    ]
-    short = ["乡镇", "人数", "能劳动", "县内", "市内县外", "市外", "参保", "预警", "新增", "消除"]
-    for column in short:
-        view.add_column(column, justify="left" if column == "乡镇" else "right", no_wrap=True)
-    for i, row in enumerate(table[shown].itertuples(index=False)):
+    summary = result.summary()
+    view = Table(title=say("reconcile_title", month=summary["month"]))
+    for i, head in enumerate(RECONCILE_HEADS):
+        view.add_column(say(f"rc_{head}"), justify="left" if i == 0 else "right", no_wrap=True)
+    for i, row in enumerate(table[RECONCILE_COLUMNS].itertuples(index=False)):
         view.add_row(*[str(v) for v in row], style="bold" if i == len(table) - 1 else None)
     console.print(view)
-    flags = Table(title="预警分类" if lang == "zh" else "Warnings by code")
-    flags.add_column("代码" if lang == "zh" else "code")
-    flags.add_column("数量" if lang == "zh" else "count", justify="right")
+    flags = headed(say("warnings_by_code"), [say("code"), say("count")], (say("count"),))
     for code, n in result.flags().items():
         flags.add_row(code, str(n))
     console.print(flags)
-    summary = result.summary()
     rows = summary["rows"]
     console.print(
-        f"读取 {rows['read']} 行 = 有效 {rows['valid']} + 退回 {rows['rejected']}；"
-        f"人员 {summary['persons']}，匹配就业 {summary['matched']['employment']}，"
-        f"匹配参保 {summary['matched']['insurance']}"
-    )
+        say("reconcile_counts", read=rows["read"], valid=rows["valid"], rejected=rows["rejected"],
+            persons=summary["persons"], employment=summary["matched"]["employment"],
+            insurance=summary["matched"]["insurance"])
+    )  # fmt: skip
     for kind, counts in summary["inputs"].items():
-        console.print(
-            f"  {text(f'kind_{kind}', lang)}：读取 {counts['read']} = 匹配 {counts['matched']} + "
-            f"未匹配 {counts['unmatched']} + 退回 {counts['rejected']}"
-        )
+        console.print(say("input_counts", kind=kind, **counts))
     if summary["previous_month"]:
         console.print(
-            f"与 {summary['previous_month']} 比较：新增 {summary['warnings_new']}，"
-            f"持续 {summary['warnings_continuing']}，已消除 {summary['warnings_resolved']}"
-        )
-    render_undetermined(result.checked, result.undetermined_counts(), console, "预警")
+            say("compared", previous=summary["previous_month"], new=summary["warnings_new"],
+                continuing=summary["warnings_continuing"], resolved=summary["warnings_resolved"])
+        )  # fmt: skip
+    render_undetermined(result.checked, result.undetermined_counts(), console, lang, "warnings")
 
 
-def render_undetermined(checked, counts: dict[str, int], console: Console, what: str) -> None:
+def render_undetermined(
+    checked, counts: dict[str, int], console: Console, lang: str, what: str
+) -> None:
     """The columns files lacked, and per code how many persons could not be judged (red)."""
+    say = words(lang)
     for kind, c in checked.items():
         if c.gaps:
-            console.print(f"[bold red]{text(f'kind_{kind}', 'zh')}：[/]")
-            render_gaps(c.problems, console)
+            console.print(f"[bold red]{escape(say('kind_line', kind=kind))}[/]")
+            render_gaps(c.problems, console, lang)
     if counts:
-        console.print(
-            f"[bold red]无法判断（数据缺失或无法识别，未计入{what}，请补齐后重算）："
-            + "，".join(f"{code} {n} 人" for code, n in counts.items())
-            + "，名单见输出文件“无法判断”表[/]"
+        listed = say("list_sep").join(
+            say("persons_of", code=code, n=n) for code, n in counts.items()
         )
+        line = say("undetermined_line", what=say(f"what_{what}"), listed=listed)
+        console.print(f"[bold red]{escape(line)}[/]")
 
 
 def render_subsidy(result, console: Console, lang: str) -> None:
     """Totals per rule and per township, skipped rules with their reasons, the batch."""
     from fengdu_cli.money import yuan_text
 
-    table = Table(title=f"{result.summary()['month']} 补贴计算（批次 {result.batch_id}）")
-    table.add_column("补贴项目")
-    table.add_column("代码")
-    table.add_column("人数/户数", justify="right")
-    table.add_column("金额（元）", justify="right")
+    say = words(lang)
+    zh = lang == "zh"
+    heads = [say("subsidy"), say("code"), say("persons_households"), say("amount")]
+    title = say("subsidy_title", month=result.summary()["month"], batch=result.batch_id)
+    table = headed(title, heads, tuple(heads[2:]))
     totals, counts = result.totals_fen(), result.counts()
     for code in result.computed:
-        table.add_row(
-            result.policy.rule(code).name, code, str(counts[code]), yuan_text(totals[code])
-        )
+        name = result.policy.rule(code).name if zh else code  # the policy's name is Chinese
+        table.add_row(name, code, str(counts[code]), yuan_text(totals[code]))
     table.add_row(
-        "合计", "", str(sum(counts.values())), yuan_text(result.grand_total_fen()), style="bold"
-    )
+        say("total"), "", str(sum(counts.values())), yuan_text(result.grand_total_fen()),
+        style="bold",
+    )  # fmt: skip
     console.print(table)
     if len(result.lines):
         by_town = result.lines.groupby("township")["amount_fen"].agg(["size", "sum"])
-        towns = Table(title="按乡镇（街道）")
-        towns.add_column("乡镇（街道）")
-        towns.add_column("笔数", justify="right")
-        towns.add_column("金额（元）", justify="right")
+        heads = [say("rc_township_long"), say("lines"), say("amount")]
+        towns = headed(say("by_township"), heads, tuple(heads[1:]))
         for town, row in by_town.iterrows():
             towns.add_row(
-                str(town) or "未知乡镇", str(int(row["size"])), yuan_text(int(row["sum"]))
-            )
+                str(town) or say("unknown_township"), str(int(row["size"])),
+                yuan_text(int(row["sum"])),
+            )  # fmt: skip
         console.print(towns)
     if result.skipped:
-        skipped = Table(title="本月未计算的项目")
-        skipped.add_column("补贴项目")
-        skipped.add_column("原因", overflow="fold")
-        for code, reason in result.skipped.items():
-            skipped.add_row(f"{result.policy.rule(code).name}（{code}）", reason)
+        skipped = headed(say("not_computed_title"), [say("subsidy"), say("reason")],
+                         overflow="fold")  # fmt: skip
+        for code, skip in result.skipped.items():
+            name = f"{result.policy.rule(code).name}（{code}）" if zh else code
+            skipped.add_row(name, skip.text(lang))
         console.print(skipped)
-    render_undetermined(result.checked, result.undetermined_counts(), console, "发放名单")
+    render_undetermined(result.checked, result.undetermined_counts(), console, lang, "lists")
     if result.history_missing:
         console.print(f"[bold yellow]{text('no_history_warning', lang)}[/]")
     if result.newly_committed:
-        console.print(f"[bold green]已入账：批次 {result.batch_id}，{len(result.lines)} 笔[/]")
-    elif result.committed:
         console.print(
-            f"本月已于批次 {result.batch_id} 入账，以下为已入账名单（未重复入账）"
-            + (
-                f"；注意：按当前数据重算有 {result.differences} 处不同"
-                if result.differences
-                else ""
-            )
+            f"[bold green]{say('committed', batch=result.batch_id, n=len(result.lines))}[/]"
         )
+    elif result.committed:
+        differ = say("committed_differs", n=result.differences) if result.differences else ""
+        console.print(say("committed_before", batch=result.batch_id, differ=differ))
     else:
-        console.print("[yellow]试算结果，未入账；确认无误后加 --commit 入账[/]")
+        console.print(f"[yellow]{say('trial')}[/]")
 
 
-def render_import(plan, console: Console, commit: bool) -> None:
+def render_import(plan, console: Console, lang: str, commit: bool) -> None:
     """Per rule and month what is (or would be) recorded; then every row not placed."""
     from fengdu_cli.money import yuan_text
 
-    title = f"导入批次 {plan.batch_id}" if plan.batch_id else "导入预览（未记入台账）"
-    view = Table(title=title)
-    for head in ("补贴代码", "月份", "笔数", "金额（元）"):
-        view.add_column(head, justify="right" if head in ("笔数", "金额（元）") else "left")
+    say = words(lang)
+    title = say("import_batch", batch=plan.batch_id) if plan.batch_id else say("import_preview")
+    heads = [say("rule_code"), say("month"), say("lines"), say("amount")]
+    view = headed(title, heads, tuple(heads[2:]))
     table = plan.by_rule_and_month()
     for r in table.itertuples(index=False):
         view.add_row(r.rule, dates.month_text(int(r.month)), str(r.lines),
                      yuan_text(int(r.amount_fen)))  # fmt: skip
-    view.add_row("合计", "", str(int(table["lines"].sum()) if len(table) else 0),
+    view.add_row(say("total"), "", str(int(table["lines"].sum()) if len(table) else 0),
                  yuan_text(int(table["amount_fen"].sum()) if len(table) else 0), style="bold")  # fmt: skip
     console.print(view)
     if len(plan.problems):
-        problems = Table(title=f"未导入的行：{len(plan.problems)} 行")
-        for head in ("文件", "行", "原因"):
-            problems.add_column(head, overflow="fold")
+        problems = headed(say("not_imported", n=len(plan.problems)),
+                          [say("file"), say("row"), say("reason")], overflow="fold")  # fmt: skip
         for p in plan.problems.head(50).itertuples(index=False):
             where = p.file + (f"（{p.sheet}）" if p.sheet else "")
             problems.add_row(where, str(p.row), p.message)
         console.print(problems)
     if plan.batch_id:
-        console.print(f"[bold green]已记入台账：批次 {plan.batch_id}，{len(plan.to_record)} 笔[/]")
+        console.print(
+            f"[bold green]{say('imported', batch=plan.batch_id, n=len(plan.to_record))}[/]"
+        )
     elif commit:
-        console.print("[yellow]没有可以导入的行，台账未改变[/]")
+        console.print(f"[yellow]{say('nothing_to_import')}[/]")
     else:
-        console.print("[yellow]预览，未记入台账；核对无误后加 --commit 导入[/]")
+        console.print(f"[yellow]{say('import_dry_run')}[/]")

@@ -124,7 +124,7 @@ def rewrite_batch_files(month: int, db: Path, out: Path, policy_path: Path | Non
     from fengdu_cli import ledger
     from fengdu_cli.policy import load_policy
     from fengdu_cli.rules.base import LINE_COLUMNS
-    from fengdu_cli.subsidy import SubsidyResult, _plain
+    from fengdu_cli.subsidy import Skip, SubsidyResult, _plain
 
     policy = load_policy(policy_path)
     conn = ledger.connect(db, create=False)
@@ -139,7 +139,9 @@ def rewrite_batch_files(month: int, db: Path, out: Path, policy_path: Path | Non
     lines["rule_name"] = lines["rule"].map(lambda c: policy.rule(c).name)
     lines = _plain(lines[[*LINE_COLUMNS, "rule_name", "batch_id"]])
     computed = tuple(summary.get("totals", {})) or tuple(dict.fromkeys(lines["rule"]))
-    result = SubsidyResult(
-        month, policy, lines, computed, dict(summary.get("skipped", {})), batch, True, False
-    )
+    # why a rule was not computed, as the committing run said it
+    recorded = {
+        code: Skip("recorded", {"text": why}) for code, why in summary.get("skipped", {}).items()
+    }
+    result = SubsidyResult(month, policy, lines, computed, recorded, batch, True, False)
     return result, write_subsidy_files(result, out)

@@ -136,10 +136,11 @@ REQUIRED_WHEN_CONFIGURED: Mapping[str, tuple[str, ...]] = MappingProxyType(
 )
 
 
-IN_FORCE = "有效"
-EXPIRED = "已到期"
-NOT_YET = "未生效"
-NOT_CONFIGURED = "未配置"
+# a rule's status in a month: codes; the words are the catalogues' status_<code>
+IN_FORCE = "in_force"
+EXPIRED = "expired"
+NOT_YET = "not_yet"
+NOT_CONFIGURED = "not_configured"
 STATUSES = (IN_FORCE, EXPIRED, NOT_YET, NOT_CONFIGURED)
 
 

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from fengdu_cli import dates
+from fengdu_cli.messages import text
 from fengdu_cli.policy.schema import RULE_CODES, Policy, Rule, amount_text
 
 
@@ -29,6 +30,7 @@ def _rule_row(rule: Rule, month: int) -> dict[str, object]:
         "code": rule.code,
         "name": rule.name,
         "status": rule.status(month),
+        "status_zh": text(f"status_{rule.status(month)}", "zh"),
         "source": period.source or rule.source,
         "payee": rule.payee,
         "frequency": rule.frequency,
