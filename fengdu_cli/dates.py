@@ -37,7 +37,8 @@ def is_blank(value: object) -> bool:
     """Is ``value`` an empty cell: None, NaN, pd.NA, NaT, '' or whitespace only?"""
     if isinstance(value, str):
         return not value.strip()
-    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
+    # pandas-stubs type isna for known scalar types only; it takes any object
+    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))  # type: ignore[call-overload]
 
 
 def _make_date(year: int, month: int, day: int) -> datetime.date | None:

@@ -13,8 +13,8 @@ from fengdu_cli.io.columns import FOLDERS
 from fengdu_cli.io.reconcile_report import write_reconcile
 from fengdu_cli.io.reports import write_return_lists
 from fengdu_cli.io.subsidy_files import write_subsidy_files
-from fengdu_cli.monthly import reconcile_month
-from fengdu_cli.subsidy import compute_subsidies
+from fengdu_cli.monthly import Reconciled, reconcile_month
+from fengdu_cli.subsidy import SubsidyResult, compute_subsidies
 from fengdu_cli.validate import Checked
 
 DEMO_KINDS = ("roster", "employment", "insurance", "workshops", "businesses")
@@ -27,8 +27,8 @@ class DemoResult:
     data: Path
     checked: dict[str, Checked]
     written: tuple[Path, ...]
-    reconciled: object | None = None
-    subsidies: object | None = None
+    reconciled: Reconciled | None = None
+    subsidies: SubsidyResult | None = None
 
     def summary(self) -> dict:
         """Per kind: the validate summary without the problem list; then the month."""

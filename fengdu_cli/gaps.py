@@ -67,7 +67,7 @@ def mark_values(
     return frame
 
 
-def _where(file: object, sheet: object, row: object) -> str:
+def _where(file: object, sheet: object, row: float | None) -> str:
     name = Path(str(file)).name
     sheet_part = f"（{sheet}）" if sheet else ""
     row_part = f"第{int(row)}行" if row is not None and not pd.isna(row) else ""
@@ -75,7 +75,13 @@ def _where(file: object, sheet: object, row: object) -> str:
 
 
 def reason(
-    kind: str, column: str, cause: str, file: object, sheet: object, row: object, raw: object
+    kind: str,
+    column: str,
+    cause: str,
+    file: object,
+    sheet: object,
+    row: float | None,
+    raw: object,
 ) -> str:
     """The sentence a clerk reads for one unknown fact."""
     params = {
@@ -104,12 +110,13 @@ def reasons(frame: pd.DataFrame, kind: str, column: str) -> pd.Series:
         keys = list(zip(causes[sheet_level], frame.loc[sheet_level, "_file"],
                         frame.loc[sheet_level, "_sheet"], strict=True))  # fmt: skip
         worded = {k: reason(kind, column, k[0], k[1], k[2], None, None) for k in set(keys)}
-        out[sheet_level] = [worded[k] for k in keys]
+        # pandas-stubs leave out a list as the value of a masked assignment
+        out[sheet_level] = [worded[k] for k in keys]  # type: ignore[call-overload]
     row_level = causes.ne("") & ~sheet_level
     if row_level.any():
         rows = frame[row_level]
         raws = rows[raw_column] if raw_column in rows else pd.Series(None, index=rows.index)
-        out[row_level] = [
+        out[row_level] = [  # type: ignore[call-overload]  # as above
             reason(kind, column, cause, f, s, r, v)
             for cause, f, s, r, v in zip(
                 causes[row_level], rows["_file"], rows["_sheet"], rows["_row"], raws, strict=True

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 
@@ -113,12 +114,14 @@ class ImportPlan:
             "amount": int(self.to_record["amount_fen"].sum()) / 100 if len(self.to_record) else 0,
             "by_rule_month": [
                 {
-                    "rule": r.rule,
-                    "month": dates.month_text(int(r.month)),
-                    "lines": int(r.lines),
-                    "amount": int(r.amount_fen) / 100,
+                    "rule": rule,
+                    "month": dates.month_text(int(month)),
+                    "lines": int(lines),
+                    "amount": int(amount_fen) / 100,
                 }
-                for r in table.itertuples(index=False)
+                for rule, month, lines, amount_fen in zip(
+                    table["rule"], table["month"], table["lines"], table["amount_fen"], strict=True
+                )
             ],
             "problem_counts": self.problem_counts(),
             "problems": self.problems.to_dict("records"),
@@ -271,8 +274,10 @@ def _policy_amounts(policy: Policy, code: str, day: dt.date) -> tuple[set[int], 
 
 
 def _amounts(values: Mapping[str, object]) -> tuple[set[int], int | None]:
-    fixed = {to_fen(v) for k, v in values.items() if k in AMOUNT_KEYS and k != "amount_max"}
-    ceiling = values.get("amount_max")
+    # amounts are Decimal once loaded (and to_fen refuses anything that is not an amount)
+    amounts = cast("Mapping[str, Decimal]", values)
+    fixed = {to_fen(v) for k, v in amounts.items() if k in AMOUNT_KEYS and k != "amount_max"}
+    ceiling = amounts.get("amount_max")
     return fixed, (to_fen(ceiling) if ceiling is not None else None)
 
 
@@ -312,9 +317,9 @@ def plan_import(
     files = {f: _sha256(f) for f in checked.files}
     imported, live = _ledger_knows(db)
     problems: list[dict] = [
-        {"file": idcard.mask_in_text(p.file), "sheet": p.sheet, "row": int(p.row), "code": "rejected", "message": p.message}
-        for p in checked.problems.itertuples(index=False)
-        if p.severity == "rejected"
+        {"file": idcard.mask_in_text(p["file"]), "sheet": p["sheet"], "row": int(p["row"]), "code": "rejected", "message": p["message"]}
+        for p in checked.problems.to_dict("records")
+        if p["severity"] == "rejected"
     ]  # fmt: skip
     entries: list[dict] = []
     for row in checked.valid.to_dict("records"):

@@ -15,6 +15,7 @@ import operator
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import SupportsFloat, TypeGuard, cast
 
 import numpy as np
 import pandas as pd
@@ -273,12 +274,12 @@ def _is_missing(raw: object) -> bool:
     return isinstance(raw, float | np.floating) and math.isnan(raw)
 
 
-def _is_number(raw: object) -> bool:
+def _is_number(raw: object) -> TypeGuard[SupportsFloat]:
     """Was ``raw`` stored as a number (int/float, numpy too)? Booleans are not numbers here."""
     return isinstance(raw, numbers.Real) and not isinstance(raw, bool | np.bool_)
 
 
-def _number_as_text(raw: numbers.Real) -> str | None:
+def _number_as_text(raw: SupportsFloat) -> str | None:
     """Return a number cell as Excel shows it, or None when Excel has lost digits (>= 1e15).
 
     Integral values keep all their digits ('500230900101123'); others become text such as
@@ -354,7 +355,8 @@ def _plain_18_mask(values: list[object]) -> np.ndarray:
 
 def _as_number(digits: np.ndarray) -> np.ndarray:
     """Read each row of a digit matrix as one decimal number."""
-    return digits @ (10 ** np.arange(digits.shape[1] - 1, -1, -1))
+    number: np.ndarray = digits @ (10 ** np.arange(digits.shape[1] - 1, -1, -1))
+    return number
 
 
 def _plausible_births(digits: np.ndarray, on: datetime.date) -> np.ndarray:
@@ -367,7 +369,8 @@ def _plausible_births(digits: np.ndarray, on: datetime.date) -> np.ndarray:
     born = year * 10000 + month * 100 + day
     on_int = on.year * 10000 + on.month * 100 + on.day
     age = on.year - year - (on.month * 100 + on.day < month * 100 + day)
-    return real & (born >= 19000101) & (born <= on_int) & (age <= MAX_AGE)
+    plausible: np.ndarray = real & (born >= 19000101) & (born <= on_int) & (age <= MAX_AGE)
+    return plausible
 
 
 def _classify_plain_18(
@@ -380,8 +383,9 @@ def _classify_plain_18(
     last = np.where(chars[:, 17] == ord("x"), ord("X"), chars[:, 17])
     wrong = np.frombuffer(_CHECK_CHARS.encode("ascii"), dtype=np.uint8)[check_at] != last
     bad_birth = ~wrong & ~_plausible_births(digits, on)
-    code = np.where(wrong, "id_checksum", np.where(bad_birth, "id_birthdate", None))
-    expected = np.where(wrong, np.array(list(_CHECK_CHARS), dtype=object)[check_at], None)
+    none = np.full(len(texts), None, dtype=object)
+    code = np.where(wrong, "id_checksum", np.where(bad_birth, "id_birthdate", none))
+    expected = np.where(wrong, np.array(list(_CHECK_CHARS), dtype=object)[check_at], none)
     return [t.replace("x", "X") for t in texts], code, expected
 
 
@@ -409,7 +413,7 @@ class _Columns:
         )
 
 
-def _is_big_float(value: object) -> bool:
+def _is_big_float(value: object) -> TypeGuard[float]:
     """Is ``value`` a float of 1e15 or more, which ``classify`` calls id_precision_lost?"""
     return type(value) is float and math.isfinite(value) and abs(value) >= _EXACT_LIMIT
 
@@ -419,14 +423,16 @@ def _classify_distinct(values: list[object], plain: np.ndarray, on: datetime.dat
     out = _Columns(len(values))
     if plain.any():
         at = np.flatnonzero(plain)
-        id_numbers, code, expected = _classify_plain_18([values[i] for i in at], on)
+        texts = cast("list[str]", [values[i] for i in at])  # plain: each is a str
+        id_numbers, code, expected = _classify_plain_18(texts, on)
         out.number[at] = np.array(id_numbers, dtype=object)
         out.code[at], out.expected[at] = code, expected
     for i in np.flatnonzero(~plain).tolist():
-        if _is_big_float(values[i]):  # shortcut for a whole column Excel stored as numbers
-            out.number[i], out.code[i] = excel_number_text(values[i]), "id_precision_lost"
+        value = values[i]
+        if _is_big_float(value):  # shortcut for a whole column Excel stored as numbers
+            out.number[i], out.code[i] = excel_number_text(value), "id_precision_lost"
         else:
-            out.put(i, classify(values[i], on))
+            out.put(i, classify(value, on))
     return out
 
 
@@ -476,7 +482,7 @@ def classify_series(raw: pd.Series, on: datetime.date) -> pd.DataFrame:
 
 def _substitutions(id18: str) -> set[str]:
     """Every string one character substitution away (digits anywhere, X also at the end)."""
-    out = set()
+    out: set[str] = set()
     for pos in range(18):
         alphabet = "0123456789X" if pos == 17 else "0123456789"
         out.update(id18[:pos] + ch + id18[pos + 1 :] for ch in alphabet)

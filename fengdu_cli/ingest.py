@@ -44,6 +44,14 @@ class Ingested:
 DERIVED_INTERNAL = frozenset({"category_facts", "region"})
 
 
+def _position(table: pd.DataFrame, column: str) -> int:
+    """Where ``column`` is among the table's columns (their names are unique)."""
+    at = table.columns.get_loc(column)
+    if not isinstance(at, int):  # a slice or a mask only for a repeated name
+        raise ValueError(f"column {column!r} is not unique")
+    return at
+
+
 def clean_table(checked: Checked, on: dt.date) -> pd.DataFrame:
     """The valid rows in canonical column order, with derived and provenance columns."""
     valid = checked.valid
@@ -56,11 +64,11 @@ def clean_table(checked: Checked, on: dt.date) -> pd.DataFrame:
     table = valid[canonical + extras].copy()
     if "category_detail" in table and "category" in table:
         table.insert(
-            table.columns.get_loc("category") + 1, "category_detail", table.pop("category_detail")
+            _position(table, "category") + 1, "category_detail", table.pop("category_detail")
         )
     if "id_number" in table and checked.kind == "roster":
         ids = table["id_number"].astype(str)
-        at = table.columns.get_loc("id_number") + 1
+        at = _position(table, "id_number") + 1
         table.insert(at, "sex", ids.map(idcard.sex))
         table.insert(
             at + 1, "birth_date", pd.to_datetime(ids.map(idcard.birth_date), errors="coerce")

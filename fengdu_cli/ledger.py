@@ -336,7 +336,7 @@ def _record_head(conn: sqlite3.Connection) -> None:
 
 def _heads(conn: sqlite3.Connection) -> list[tuple[Path, str | None]]:
     """Each head recorded for this ledger: (file, its text), None where there is none."""
-    found = []
+    found: list[tuple[Path, str | None]] = []
     for path in (head_path(conn), state_head_path(conn)):
         try:
             found.append((path, path.read_text(encoding="utf-8")))
@@ -558,7 +558,8 @@ def start_run(conn: sqlite3.Connection, command: str, month: int | None) -> int:
         "INSERT INTO runs (command, month, started, version) VALUES (?, ?, ?, ?)",
         (command, month, _now(), __version__),
     )
-    return int(cur.lastrowid)
+    assert cur.lastrowid is not None  # set by the INSERT
+    return cur.lastrowid
 
 
 def finish_run(conn: sqlite3.Connection, run_id: int, summary: dict) -> None:
@@ -935,7 +936,8 @@ def _identities_paid_twice(live: pd.DataFrame) -> list[str]:
     if live.empty:
         return []
     twice = who_scope(live).groupby(["rule", "scope", "who"]).size()
+    many = twice[twice > 1]
     return [
         f"{rule} {idcard.mask_in_text(who)}{'（' + scope + '）' if scope else ''} 有 {n} 笔未冲销的发放"
-        for (rule, scope, who), n in twice[twice > 1].items()
+        for (rule, scope, who), n in zip(many.index, many, strict=True)
     ]

@@ -76,7 +76,7 @@ def yuan_texts(fen: pd.Series) -> pd.Series:
     sign = np.where(values < 0, "-", "")
     whole = pd.Series(magnitude // 100, index=fen.index).astype(str)
     cents = pd.Series(magnitude % 100, index=fen.index).astype(str).str.zfill(2)
-    return (pd.Series(sign, index=fen.index) + whole + "." + cents).astype(object)
+    return (pd.Series(sign, index=fen.index, dtype=str) + whole + "." + cents).astype(object)
 
 
 def capital(fen: int) -> str:
@@ -125,7 +125,8 @@ def _yuan_capital(yuan: int) -> str:
 
 def _group_value(yuan: int, group: int) -> int:
     """The four digits of group ``group`` (0 = units, 1 = 万, 2 = 亿 …)."""
-    return yuan // 10 ** (4 * group) % 10_000
+    divisor: int = 10 ** (4 * group)
+    return yuan // divisor % 10_000
 
 
 def sum_fen(values: Iterable[int]) -> int:

@@ -20,7 +20,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -225,7 +225,7 @@ def _short(exc: Exception) -> str:
     return str(exc).splitlines()[0][:80] if str(exc) else type(exc).__name__
 
 
-def _to_array(rows: list[list[object]]) -> np.ndarray:
+def _to_array(rows: Sequence[Sequence[object]]) -> np.ndarray:
     width = max((len(r) for r in rows), default=0)
     cells = np.empty((len(rows), width), dtype=object)
     cells[:] = ""
@@ -351,7 +351,7 @@ def locate_header(grid: Grid, kind: str, recogniser: Recogniser | None = None) -
     recogniser = recogniser or Recogniser(kind)
     cells = grid.cells
     scan = min(HEADER_SCAN_ROWS, cells.shape[0])
-    best_row, best = -1, set()
+    best_row, best = -1, set[str]()
     for i in range(scan):
         found = recogniser.named(_candidates(None, cells[i]))
         if len(found) > len(best):
@@ -495,11 +495,14 @@ def sheet_frame(grid: Grid, kind: str, header: Header) -> SheetRead:
     excel_rows = np.arange(header.last_row + 2, header.last_row + 2 + len(body))
     empty = _is_empty_fast(body)
     keys = [names.index(c) for c in ("name", "id_number") if c in names] or list(range(len(names)))
-    has_person = ~empty[:, keys].all(axis=1) if len(body) else np.zeros(0, dtype=bool)
-    unsure = ~has_person & ~empty.all(axis=1) if len(body) else has_person
+    # np.all, not .all: the method's stubs may return a scalar (they cannot tell the ndim)
+    has_person: np.ndarray = (
+        ~np.all(empty[:, keys], axis=1) if len(body) else np.zeros(0, dtype=bool)
+    )
+    unsure: np.ndarray = ~has_person & ~np.all(empty, axis=1) if len(body) else has_person
     if unsure.any():
         empty[unsure] = _is_empty(body[unsure])
-    blank = empty.all(axis=1) if len(body) else np.ones(0, dtype=bool)
+    blank: np.ndarray = np.all(empty, axis=1) if len(body) else np.ones(0, dtype=bool)
 
     subtotal = frame.isin(_SUBTOTAL_FORMS).any(axis=1).to_numpy() if len(frame) else blank
     first_text = pd.Series("", index=range(len(body)), dtype=object)

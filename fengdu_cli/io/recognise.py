@@ -238,10 +238,10 @@ class Recogniser:
         by_index = {j: c for c, j in assigned.items()}
         columns = []
         for j in range(width):
-            column = by_index.get(j)
-            if column is not None:
-                score, how, share = scores[j][column]
-                columns.append(ColumnRead(j, shown[j], column, how, share, score))
+            meaning = by_index.get(j)
+            if meaning is not None:
+                score, how, share = scores[j][meaning]
+                columns.append(ColumnRead(j, shown[j], meaning, how, share, score))
             else:
                 columns.append(ColumnRead(j, shown[j], None, "", self._best_share(scores[j])))
         gaps.extend(self._misfits(assigned, scores, shown, samples))

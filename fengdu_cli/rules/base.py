@@ -119,7 +119,8 @@ def finish(
         failed = failed.where(failed.ne("") | ok | pending, condition_text(cond, values))
         eligible &= ok & ~pending
         if pending.any():
-            why[pending] = [
+            # pandas-stubs leave out a list as the value of a masked assignment
+            why[pending] = [  # type: ignore[call-overload]
                 _add_reason(w, r) for w, r in zip(why[pending], reason[pending], strict=True)
             ]
     frame["eligible"] = eligible

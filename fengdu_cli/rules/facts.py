@@ -53,7 +53,11 @@ def active_jobs(jobs: pd.DataFrame, window: Window) -> pd.DataFrame:
 
 
 def outside_jobs(
-    jobs: pd.DataFrame, window: Window, *, stable_months: int = 0, regions=None
+    jobs: pd.DataFrame,
+    window: Window,
+    *,
+    stable_months: int = 0,
+    regions: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """Active jobs outside the county (optionally only ``regions``, stable N months)."""
     mask = active_at_end(jobs, window) & jobs["region"].isin(OUTSIDE_COUNTY)
@@ -76,6 +80,6 @@ def first_per_person(jobs: pd.DataFrame) -> pd.DataFrame:
 
 def describe_job(job: pd.DataFrame) -> pd.Series:
     """'单位名（重庆市渝北区，2023-03-01起）' per job row."""
-    start = job["start_date"].dt.strftime("%Y-%m-%d").fillna("?")
+    start: pd.Series = job["start_date"].dt.strftime("%Y-%m-%d").fillna("?")
     name = job["employer_name"].where(job["employer_name"].astype(str) != "", job["employer_code"])
     return name.astype(str) + "（" + job["work_region"].astype(str) + "，" + start + "起）"

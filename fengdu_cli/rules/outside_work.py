@@ -3,6 +3,9 @@ work, with a job active at m outside the county (DESIGN §6)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+import numpy as np
 import pandas as pd
 
 from fengdu_cli.policy.schema import OutsideWorkValues
@@ -43,7 +46,12 @@ def person_frame(ctx: Context, values: OutsideWorkValues) -> pd.DataFrame:
 
 
 def job_condition(
-    out: pd.DataFrame, ctx: Context, name: str, *, stable_months: int = 0, regions=None
+    out: pd.DataFrame,
+    ctx: Context,
+    name: str,
+    *,
+    stable_months: int = 0,
+    regions: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """Add ``c_<name>``/``v_<name>``: an active (stable) job outside the county exists."""
     jobs = outside_jobs(ctx.matched.jobs, ctx.window, stable_months=stable_months, regions=regions)
@@ -59,7 +67,7 @@ def job_condition(
     return out
 
 
-def paid_to_person(out: pd.DataFrame, amount, basis) -> pd.DataFrame:
+def paid_to_person(out: pd.DataFrame, amount: int | np.ndarray, basis: pd.Series) -> pd.DataFrame:
     """Fill the payee columns of a rule paid to the person themself (amount in fen, one
     or per row); the ledger key is the person."""
     out["amount_fen"] = amount

@@ -9,6 +9,8 @@ in 6 or more months up to m; 8000 yuan per household (notice 一(一)2: 正常�
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 import numpy as np
 import pandas as pd
 
@@ -43,7 +45,7 @@ def household_identities(
 ) -> np.ndarray:
     """Per business: who its household is — the owner, every roster member of the owner's
     household, and the household's number ('|'-joined; 户:<户编号>)."""
-    members: dict[str, list[str]] = {}
+    members: dict[Hashable, list[str]] = {}
     if "household_id" in state:
         listed = state[state["household_id"].fillna("").astype(str).ne("")]
         members = listed.groupby("household_id")["id_number"].agg(sorted).to_dict()

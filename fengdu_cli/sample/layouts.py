@@ -17,9 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from fengdu_cli.sample.planted import Planted
-from fengdu_cli.sample.world import _ALL_TYPES, _WORKSHOPS, Record, RosterRow, _World
-
-Cell = str | int | float | dt.date | None
+from fengdu_cli.sample.world import _ALL_TYPES, _WORKSHOPS, Cell, Record, RosterRow, _World
 
 
 @dataclass
@@ -165,7 +163,7 @@ class _Layout:
         """Cells for ``rows`` under ``header``, the first at Excel row ``first``."""
         out = []
         for index, row in enumerate(rows):
-            cells: dict[str, Cell] = {key: row.cell(key) for _, key in header}  # type: ignore[misc]
+            cells: dict[str, Cell] = {key: row.cell(key) for _, key in header}
             cells["_seq"] = index + 1
             cells.update(extras(row) if extras else {})
             cells.update({h: cells[key] for h, key in header if key.startswith("_")})
@@ -351,7 +349,7 @@ def _lay_insurance(lay: _Layout) -> list[Output]:
             r.values["period"],
             r.values["employer_code"],
             r.values["id_number"],
-            order[r.values["insurance_type"]],
+            order[str(r.values["insurance_type"])],
         ),
     )
     this_year = str(w.m // 100)

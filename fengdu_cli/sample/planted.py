@@ -26,6 +26,7 @@ from fengdu_cli.sample.world import (
     _MONITOR_SPELLINGS,
     PENSION,
     ROSTER_TOWNSHIPS,
+    Cell,
     Employer,
     Person,
     RosterRow,
@@ -348,13 +349,21 @@ def _pick(w: _World, township: str, test: Callable[[Person], bool]) -> Person | 
     return p
 
 
+def _take(w: _World, township: str, test: Callable[[Person], bool]) -> Person:
+    """``_pick`` where the made-up world always has such a person."""
+    p = _pick(w, township, test)
+    if p is None:
+        raise RuntimeError(f"no roster person left to plant in {township}")  # pragma: no cover
+    return p
+
+
 def _scenario_person(w: _World, township: str, sc: Scenario) -> Person:
     """A household member fit for ``sc`` (a new household when there is none)."""
     end = last_day(w.m)
     family = _category_family(sc.category)
     if "edge_age_16_last_day" in sc.codes:
         heads = {p.household_id: p.born for p in w.people if p.relation == "户主"}
-        test = lambda p: (  # noqa: E731
+        test: Callable[[Person], bool] = lambda p: (  # noqa: E731
             p.relation in ("之孙子", "之孙女")
             or (p.relation in ("之子", "之女") and heads[p.household_id].year >= 1970)
         )
@@ -421,7 +430,7 @@ def _excel_truncated(id_number: str) -> int:
     return int(id_number[:15] + "000")
 
 
-def _mark(p: Person, column: str, code: str, note: str, value: object = None) -> None:
+def _mark(p: Person, column: str, code: str, note: str, value: Cell = None) -> None:
     """Write ``value`` (when given) in ``column`` of p's row and record the problem there."""
     assert p.row is not None
     if value is not None:
@@ -480,7 +489,7 @@ def _adult(w: _World) -> Callable[[Person], bool]:
 def _plant_huwei(w: _World) -> None:
     """虎威镇: partly full-width ID, unknown township, missing ID, duplicate in the sheet."""
     t, adult = "虎威镇", _adult(w)
-    p = _pick(w, t, adult)
+    p = _take(w, t, adult)
     _mark(
         p,
         "id_number",
@@ -488,21 +497,21 @@ def _plant_huwei(w: _World) -> None:
         "身份证号后 4 位为全角数字（规范化后有效）",
         p.id_number[:14] + _fullwidth(p.id_number[14:]),
     )
-    p = _pick(w, t, adult)
+    p = _take(w, t, adult)
     _mark(p, "township", "unknown_township", "乡镇填写为不存在的“丰都镇”", "丰都镇")
-    p = _pick(w, t, adult)
+    p = _take(w, t, adult)
     _mark(p, "id_number", "missing_required", "有姓名、无身份证号", "")
-    p = _pick(w, t, adult)
+    p = _take(w, t, adult)
     _duplicate(w, p, t, 0, "同一表内重复登记（后一行）")
 
 
 def _plant_sanhe(w: _World) -> Person:
     """三合街道: wrong check digit, 30 February, bad category, 9-digit phone."""
     t, adult = "三合街道", _adult(w)
-    p = _pick(w, t, adult)
+    p = _take(w, t, adult)
     wrong = next(d for d in "0123456789X" if d != p.id_number[17])
     _mark(p, "id_number", "id_checksum", "校验位错误", p.id_number[:17] + wrong)
-    p = _pick(w, t, lambda q: 1985 <= q.born.year <= 1995)
+    p = _take(w, t, lambda q: 1985 <= q.born.year <= 1995)
     _reissue(w, p, dt.date(1990, 2, 3))
     bad = p.id_number[:6] + "19900230" + p.id_number[14:17]
     _mark(
@@ -512,32 +521,32 @@ def _plant_sanhe(w: _World) -> Person:
         "出生日期 19900230 不存在（校验位正确）",
         bad + check_digit(bad),
     )
-    p = _pick(w, t, adult)
+    p = _take(w, t, adult)
     _mark(p, "category", "bad_category", "人员类别“贫困户2”不在取值范围", "贫困户2")
-    p = _pick(w, t, adult)
+    p = _take(w, t, adult)
     _mark(p, "phone", "bad_number", "联系电话只有 9 位", p.phone[:9])
     p.phone = p.phone[:9]
-    return _pick(w, t, adult)  # listed again by 社坛镇
+    return _take(w, t, adult)  # listed again by 社坛镇
 
 
 def _plant_longhe(w: _World) -> None:
     """龙河镇: lowercase x, a 17-digit ID, duplicate across sheets, bad 劳动技能."""
     t, adult = "龙河镇", _adult(w)
-    p = _pick(w, t, lambda q: adult(q) and q.group == 0)
+    p = _take(w, t, lambda q: adult(q) and q.group == 0)
     _reissue(w, p, wanted=lambda i: i.endswith("X"))
     _mark(p, "id_number", "ok_normalised", "校验位为小写 x（规范化后有效）", p.id_number[:17] + "x")
-    p = _pick(w, t, adult)
+    p = _take(w, t, adult)
     _mark(p, "id_number", "id_format", "身份证号只有 17 位（漏了校验位）", p.id_number[:17])
-    p = _pick(w, t, lambda q: adult(q) and q.group == 0)
+    p = _take(w, t, lambda q: adult(q) and q.group == 0)
     _duplicate(w, p, t, 1, "“一组”已登记，“二组”又登记一次（后一行）")
-    p = _pick(w, t, adult)
+    p = _take(w, t, adult)
     _mark(p, "labor_capacity", "bad_category", "劳动技能“强劳动力”不在取值范围", "强劳动力")
 
 
 def _plant_shetan(w: _World, from_sanhe: Person) -> None:
     """社坛镇: full-width ID, 15-digit ID, cross-township duplicate, bad 务工状态."""
     t, adult = "社坛镇", _adult(w)
-    p = _pick(w, t, adult)
+    p = _take(w, t, adult)
     _mark(
         p,
         "id_number",
@@ -545,7 +554,7 @@ def _plant_shetan(w: _World, from_sanhe: Person) -> None:
         "身份证号全部为全角数字（规范化后有效）",
         _fullwidth(p.id_number),
     )
-    p = _pick(w, t, lambda q: q.born.year < 1980 and q.id_number.startswith(_COUNTY_REGION))
+    p = _take(w, t, lambda q: q.born.year < 1980 and q.id_number.startswith(_COUNTY_REGION))
     _mark(
         p,
         "id_number",
@@ -553,7 +562,7 @@ def _plant_shetan(w: _World, from_sanhe: Person) -> None:
         "15 位旧身份证号（升位后有效）",
         p.id_number[:6] + p.id_number[8:17],
     )
-    p = _pick(w, t, adult)
+    p = _take(w, t, adult)
     _mark(p, "work_status", "bad_category", "务工状态“打工”不在取值范围", "打工")
     _duplicate(w, from_sanhe, t, 0, "三合街道已登记的人，社坛镇又登记一次（后一个文件）")
 
@@ -561,10 +570,10 @@ def _plant_shetan(w: _World, from_sanhe: Person) -> None:
 def _plant_nantianhu(w: _World) -> None:
     """南天湖镇: lowercase x, spaces inside IDs, a row without a name."""
     t, adult = "南天湖镇", _adult(w)
-    p = _pick(w, t, adult)
+    p = _take(w, t, adult)
     _reissue(w, p, wanted=lambda i: i.endswith("X"))
     _mark(p, "id_number", "ok_normalised", "校验位为小写 x（规范化后有效）", p.id_number[:17] + "x")
-    p = _pick(w, t, adult)
+    p = _take(w, t, adult)
     i = p.id_number
     _mark(
         p,
@@ -573,7 +582,7 @@ def _plant_nantianhu(w: _World) -> None:
         "身份证号中间有空格（规范化后有效）",
         f"{i[:6]} {i[6:14]} {i[14:]}",
     )
-    p = _pick(w, t, adult)
+    p = _take(w, t, adult)
     i = p.id_number
     _mark(
         p,
@@ -582,7 +591,7 @@ def _plant_nantianhu(w: _World) -> None:
         "身份证号前后和中间有空格（规范化后有效）",
         f" {i[:10]} {i[10:]}  ",
     )
-    p = _pick(w, t, adult)
+    p = _take(w, t, adult)
     _mark(p, "name", "missing_required", "有身份证号、无姓名", "")
 
 
@@ -593,9 +602,9 @@ def _plant_sanjian(w: _World) -> None:
         "身份证号为数值单元格，Excel 只保留 15 位有效数字",
         "身份证号为数值单元格（后三位变成 000）",
     ):
-        p = _pick(w, t, adult)
+        p = _take(w, t, adult)
         _mark(p, "id_number", "id_precision_lost", note, _excel_truncated(p.id_number))
-    p = _pick(w, t, lambda q: adult(q) and not q.male and q.id_number.startswith(_COUNTY_REGION))
+    p = _take(w, t, lambda q: adult(q) and not q.male and q.id_number.startswith(_COUNTY_REGION))
     _reissue_ending_000(w, p)
     _mark(
         p,

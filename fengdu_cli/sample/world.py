@@ -21,6 +21,8 @@ from fengdu_cli.sample.codes import credit_code, make_id
 from fengdu_cli.sample.months import _age, add_months, first_day, last_day, month_of, months_from
 from fengdu_cli.townships import TOWNSHIPS
 
+Cell = str | int | float | dt.date | None  # what a written cell holds
+
 # ---------------------------------------------------------------------------- invented world
 
 _SURNAMES = "陈刘李张王杨黄周吴秦冉谭向何罗唐熊况付蒋余邓彭曾徐袁胡万程文"
@@ -141,10 +143,10 @@ class RosterRow:
     """
 
     person: Person
-    cells: dict[str, object] = field(default_factory=dict)
+    cells: dict[str, Cell] = field(default_factory=dict)
     marks: list[tuple[str, str, str, str]] = field(default_factory=list)
 
-    def cell(self, key: str) -> object:
+    def cell(self, key: str) -> Cell:
         """The value written under canonical column ``key``."""
         if key in self.cells:
             return self.cells[key]
@@ -162,7 +164,7 @@ class RosterRow:
 class Record:
     """An employment or insurance row (canonical keys) plus marks like a roster row."""
 
-    values: dict[str, object]
+    values: dict[str, Cell]
     marks: list[tuple[str, str, str]] = field(default_factory=list)  # (column, code, note)
 
 
