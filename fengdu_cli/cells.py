@@ -1,9 +1,14 @@
-"""A cell as clean text — the one normalisation every reader, shape test and place test uses."""
+"""A cell as clean text — the one normalisation every reader, shape test and place test uses —
+and the rows of a frame as the renderers and writers walk them."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
+from typing import Any
+
+import pandas as pd
 
 from fengdu_cli import dates
 
@@ -22,3 +27,8 @@ def text_value(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return _SPACES.sub("", unicodedata.normalize("NFKC", str(value)))
+
+
+def records(frame: pd.DataFrame) -> Iterator[Any]:
+    """The rows of ``frame`` as named tuples (their cells are whatever the frame holds)."""
+    return iter(frame.itertuples(index=False))

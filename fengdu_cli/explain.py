@@ -220,7 +220,7 @@ def _person(state: pd.DataFrame, subject: str, month: int) -> dict:
         "village": r.get("village", ""),
         "category": r.get("category", ""),
         "labor_capacity": r.get("labor_capacity", ""),
-        "age": None if pd.isna(r.get("age")) else int(r.get("age")),
+        "age": None if pd.isna(r.get("age")) else int(r["age"]),
         "active_jobs": int(r.get("active_jobs", 0)),
         "employer": r.get("employer_name", ""),
         "region": r.get("region", ""),

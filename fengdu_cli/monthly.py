@@ -63,7 +63,7 @@ class Reconciled:
 
     def undetermined_counts(self) -> dict[str, int]:
         counts = self.undetermined["code"].value_counts()
-        return {code: int(n) for code, n in counts.items()}
+        return {str(code): int(n) for code, n in counts.items()}
 
     def has_problems(self) -> bool:
         """Warnings raised, rows rejected, or facts that could not be judged (exit 1)."""
@@ -75,7 +75,11 @@ class Reconciled:
 
     def summary(self) -> dict:
         """The DESIGN §2 JSON summary of ``reconcile`` (extra keys allowed)."""
-        status = self.warnings["status"].value_counts() if len(self.warnings) else {}
+        status: dict[str, int] = (
+            {str(k): int(v) for k, v in self.warnings["status"].value_counts().items()}
+            if len(self.warnings)
+            else {}
+        )
         return {
             "month": dates.month_text(self.month),
             "persons": len(self.state),
@@ -173,7 +177,9 @@ def _typo_warnings(checked: dict[str, Checked], state: pd.DataFrame, month: int)
                 "township": failed.get("_township", ""),
                 "village": failed.get("village", ""),
                 "household_id": failed.get("household_id", ""),
-                "name": failed.get("name", "").map(lambda v: "".join(str(v).split())),
+                "name": failed.get("name", pd.Series("", index=failed.index)).map(
+                    lambda v: "".join(str(v).split())
+                ),
                 "id_number": failed["id_number"].map(lambda v: idcard.normalise(str(v))),
             }
         )

@@ -322,7 +322,7 @@ def problem_report(
         return pd.DataFrame(columns=[*PROBLEM_COLUMNS, "_index"])
     first_seen = _first_seen(frame) if (cases["code"] == "duplicate_person").any() else {}
     conflicts = (
-        frame.groupby("id_number")["name"].agg(lambda n: tuple(dict.fromkeys(n))).to_dict()
+        {str(k): tuple(dict.fromkeys(group)) for k, group in frame.groupby("id_number")["name"]}
         if (cases["code"] == "id_name_conflict").any()
         else {}
     )

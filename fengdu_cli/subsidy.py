@@ -80,12 +80,12 @@ class SubsidyResult:
     history_missing: bool = False  # a trial on a ledger that knows nothing paid before
 
     def totals_fen(self) -> dict[str, int]:
-        sums = self.lines.groupby("rule")["amount_fen"].sum() if len(self.lines) else {}
-        return {code: int(sums.get(code, 0)) if len(self.lines) else 0 for code in self.computed}
+        sums = self.lines.groupby("rule")["amount_fen"].sum() if len(self.lines) else pd.Series()
+        return {code: int(sums.get(code, 0)) for code in self.computed}
 
     def counts(self) -> dict[str, int]:
-        sizes = self.lines.groupby("rule").size() if len(self.lines) else {}
-        return {code: int(sizes.get(code, 0)) if len(self.lines) else 0 for code in self.computed}
+        sizes = self.lines.groupby("rule").size() if len(self.lines) else pd.Series()
+        return {code: int(sizes.get(code, 0)) for code in self.computed}
 
     def grand_total_fen(self) -> int:
         return int(sum(self.totals_fen().values()))

@@ -198,10 +198,10 @@ def check_paths(
     if kind not in KINDS:
         raise InputError("unknown_kind", kind=kind, choices=" / ".join(KINDS))
     on = on or dt.date.today()
-    paths = [Path(p) for p in paths]
-    files = sorted(find_files(paths), key=lambda p: (p.name, str(p)))
+    found = [Path(p) for p in paths]
+    files = sorted(find_files(found), key=lambda p: (p.name, str(p)))
     if columns is None:
-        columns = columns_for(None, paths)
+        columns = columns_for(None, found)
     recogniser = Recogniser(kind, columns, needed_columns(kind))
     reads: list[FileRead] = []
     unreadable: list[Unreadable] = []
@@ -250,6 +250,7 @@ def check_reads(
     headers = {
         (str(s.grid.file), s.grid.sheet, column): header_text
         for s in sheets
+        if s.header is not None
         for column, header_text in zip(s.header.columns, s.header.texts, strict=False)
     }
     frames = [_with_gap_marks(s) for s in sheets if len(s.frame)]
@@ -427,20 +428,20 @@ def _rejected_rows(raw: pd.DataFrame, bad_index: list[int], problems: pd.DataFra
     rows = raw.loc[bad_index].drop(columns=["_title"], errors="ignore").copy()
     grouped = problems.groupby("_index")
     notes = grouped["message"].agg(lambda m: "；".join(dict.fromkeys(m)))
-    bad_columns = grouped["column"].agg(lambda c: tuple(dict.fromkeys(c)))
+    bad_columns = {k: tuple(dict.fromkeys(c)) for k, c in grouped["column"]}
     rows["问题说明"] = notes.reindex(rows.index).fillna("").to_numpy(dtype=object)
-    rows["_bad_columns"] = bad_columns.reindex(rows.index).to_numpy(dtype=object)
+    rows["_bad_columns"] = pd.Series([bad_columns.get(i) for i in rows.index], index=rows.index)
     return rows.reset_index(drop=True)
 
 
 def _per_file(files: list[str], raw: pd.DataFrame, bad_index: list[int]) -> pd.DataFrame:
+    counts: pd.DataFrame
     if len(raw):
         rejected = raw.index.isin(bad_index)
-        counts = (
-            pd.DataFrame({"file": raw["_file"], "rejected": rejected})
-            .groupby("file", sort=False)["rejected"]
-            .agg(rows_read="size", rows_rejected="sum")
-        )
+        grouped = pd.DataFrame({"file": raw["_file"], "rejected": rejected}).groupby(
+            "file", sort=False
+        )["rejected"]
+        counts = pd.DataFrame({"rows_read": grouped.size(), "rows_rejected": grouped.sum()})
     else:
         counts = pd.DataFrame(columns=["rows_read", "rows_rejected"])
     table = pd.DataFrame({"file": files}).join(counts, on="file").fillna(0)
@@ -488,9 +489,9 @@ def describe_columns(
     ``kind`` None: each file's kind is guessed (:func:`guess_kind`); a file whose kind
     cannot be told is listed as unreadable under the kind ''.
     """
-    paths = [Path(p) for p in paths]
-    columns = columns if columns is not None else columns_for(None, paths)
-    files = sorted(find_files(paths), key=lambda p: (p.name, str(p)))
+    given = [Path(p) for p in paths]
+    columns = columns if columns is not None else columns_for(None, given)
+    files = sorted(find_files(given), key=lambda p: (p.name, str(p)))
     groups: dict[str, list[Path]] = {}
     unknown: list[Unreadable] = []
     for file in files:

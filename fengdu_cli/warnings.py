@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 
@@ -47,7 +48,7 @@ WARNING_MEANINGS = {
 OUTPUT_COLUMNS = ["township", "village", "household_id", "name", "id_number", "code", "detail"]
 
 
-def _d(value: object) -> str:
+def _d(value: Any) -> str:
     return value.strftime("%Y-%m-%d") if hasattr(value, "strftime") and not pd.isna(value) else "?"
 
 
@@ -262,7 +263,8 @@ def _job_list(jobs: pd.DataFrame, date_column: str, template: str) -> dict[str, 
         template.format(name=n, date=_d(d))
         for n, d in zip(names.astype(str), jobs[date_column], strict=True)
     ]
-    return pd.Series(items, index=jobs.index).groupby(jobs["id_number"]).agg("、".join).to_dict()
+    joined = pd.Series(items, index=jobs.index).groupby(jobs["id_number"]).agg("、".join)
+    return {str(k): str(v) for k, v in joined.items()}
 
 
 def _last_employer(matched: Matched, month: int) -> dict[str, str]:

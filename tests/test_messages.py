@@ -20,16 +20,23 @@ def test_every_language_has_every_key():
     assert set(CATALOGUES["zh"]) == set(CATALOGUES["en"])
 
 
+# an English sentence may leave out what an English reader cannot read (a rule's Chinese name)
+ENGLISH_LEAVES_OUT = {"screen_explain_rule": {"name"}}
+
+
 @pytest.mark.parametrize("key", sorted(CATALOGUES["zh"]))
 def test_a_sentence_has_the_same_fields_in_every_language(key):
-    assert fields(CATALOGUES["zh"][key]) == fields(CATALOGUES["en"][key]), key
+    left_out = ENGLISH_LEAVES_OUT.get(key, set())
+    assert fields(CATALOGUES["zh"][key]) - left_out == fields(CATALOGUES["en"][key]), key
 
 
 @pytest.mark.parametrize("key", sorted(CATALOGUES["en"]))
 def test_english_sentences_are_english(key):
     # a Chinese word an English reader must type or find (a header, a folder) is quoted data
     sentence = re.sub(
-        r"'[^']*'|\"[^\"]*\"|‘[^’]*’|“[^”]*”|\([^)]*[\u4e00-\u9fff][^)]*\)", "", CATALOGUES["en"][key]
+        r"'[^']*'|\"[^\"]*\"|‘[^’]*’|“[^”]*”|\([^)]*[\u4e00-\u9fff][^)]*\)",
+        "",
+        CATALOGUES["en"][key],
     )
     assert not CJK.search(sentence), f"{key}: {CATALOGUES['en'][key]}"
 

@@ -222,7 +222,11 @@ def test_new_amount_from_a_date_and_gap_between_periods(tmp_path, bundled_text):
     text_ = bundled_text.replace("period_end = 2025-12-31", "period_end = 2026-12-31")
     path = variant(tmp_path, text_, append=extra)
     rule = load_policy(path).rule("public_post")
-    assert [rule.status(m) for m in (202406, 202601, 202603)] == ["not_configured", "not_yet", "in_force"]
+    assert [rule.status(m) for m in (202406, 202601, 202603)] == [
+        "not_configured",
+        "not_yet",
+        "in_force",
+    ]
     assert rule.values_for(date(2026, 3, 31)).values["amount"] == Decimal("0.5")
     row = policy_table(load_policy(path), 202603)["rules"][RULE_CODES.index("public_post")]
     assert row["values"]["amount"] == "0.50"

@@ -169,9 +169,8 @@ def run_guarded(func: Callable[..., int], kwargs: dict, common: Common) -> None:
         code = func(**kwargs, common=common)
     except FengduError as exc:
         message = escape(exc.message(lang))
-        screen(stderr=True).print(
-            f"[bold red]错误[/]：{message}" if lang == "zh" else f"[bold red]Error[/]: {message}"
-        )
+        word, colon = text("screen_error", lang), text("screen_colon", lang)
+        screen(stderr=True).print(f"[bold red]{word}[/]{colon}{message}")
         raise typer.Exit(exc.exit_code) from None
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise
@@ -192,7 +191,9 @@ def run_guarded(func: Callable[..., int], kwargs: dict, common: Common) -> None:
         if common.debug:
             raise
         log = write_crash_log(exc, log_folder(kwargs))
-        screen(stderr=True).print(escape(text("internal", lang, error=type(exc).__name__, log=log)))
+        where = str(log) if log is not None else text("screen_log_unwritable", lang)
+        said = text("internal", lang, error=type(exc).__name__, log=where)
+        screen(stderr=True).print(escape(said))
         raise typer.Exit(5) from None
     raise typer.Exit(code)
 
@@ -206,7 +207,7 @@ def log_folder(options: dict) -> Path:
     return Path(options["db"]).parent if options.get("db") else Path(".")
 
 
-def write_crash_log(exc: BaseException, folder: Path) -> Path:
+def write_crash_log(exc: BaseException, folder: Path) -> Path | None:
     """The trace for the maintainers: IDs masked, readable by its owner only, a unique name."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     path = folder / f"fengdu-error-{stamp}-{os.getpid()}-{secrets.token_hex(2)}.log"
@@ -219,7 +220,7 @@ def write_crash_log(exc: BaseException, folder: Path) -> Path:
         with os.fdopen(fd, "w", encoding="utf-8") as log:
             log.write(idcard.mask_in_text(body))
     except OSError:
-        path = Path("(日志无法写入)")
+        return None  # said on screen: the log could not be written
     return path
 
 

@@ -18,6 +18,7 @@ from fengdu_cli.cli.render import (
 )
 from fengdu_cli.errors import UsageError
 from fengdu_cli.io.columns import KINDS
+from fengdu_cli.messages import text
 
 
 @command(app, "columns", common=("json", "lang", "debug"))
@@ -63,7 +64,7 @@ def columns_command(
         else:
             console = screen()
             if not problems:
-                console.print(f"{check}：列识别设置无误" if lang == "zh" else f"{check}: OK")
+                console.print(text("screen_columns_ok", lang, path=check))
             for p in problems:
                 console.print(f"{check}：{p.message(lang)}", soft_wrap=True, markup=False)
         return 1 if problems else 0

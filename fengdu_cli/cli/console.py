@@ -6,6 +6,7 @@ import json
 import os
 import re
 import sys
+from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -19,7 +20,7 @@ class SafeConsole(Console):
     """A console that never prints a control character from the data: text and table cells
     are cleaned, and table cells are shown literally (a cell is data, not markup)."""
 
-    def print(self, *objects, **kwargs) -> None:  # type: ignore[override]
+    def print(self, *objects: Any, **kwargs: Any) -> None:
         super().print(*(_screen_safe(o) for o in objects), **kwargs)
 
 

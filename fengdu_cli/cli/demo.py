@@ -17,6 +17,7 @@ from fengdu_cli.cli.render import (
     render_reconciled,
     render_subsidy,
 )
+from fengdu_cli.messages import text
 
 
 @command(app)
@@ -49,9 +50,9 @@ def demo(
             )
         elif not quiet:
             screen().print(
-                f"示例数据已写入 {make_data}：{len(manifest.files)} 个文件，{manifest.people} 人，"
-                f"预置问题与场景 {len(manifest.planted)} 处（见 planted.json）"
-            )
+                text("screen_sample_written", lang, folder=make_data, files=len(manifest.files),
+                     people=manifest.people, planted=len(manifest.planted))
+            )  # fmt: skip
         return 0
     result = run_demo(data, out, lang=lang)
     if json_:
@@ -65,5 +66,5 @@ def demo(
         if result.subsidies is not None:
             render_subsidy(result.subsidies, console, lang)
         for path in result.written:
-            console.print(("已写入：" if lang == "zh" else "Written: ") + str(path))
+            console.print(text("screen_written", lang, path=path))
     return 0

@@ -19,6 +19,8 @@ from fengdu_cli.cli.options import (
     month_paths,
     parse_month,
 )
+from fengdu_cli.cli.render import words
+from fengdu_cli.messages import text
 
 
 @command(app, common=("json", "lang", "debug"))
@@ -49,41 +51,42 @@ def explain(
         return 0 if result.provenance.get("found_in") else 1
     console = screen()
     data_ = result.to_dict()
+    say = words(lang)
     if not data_.get("found_in"):
-        console.print(
-            f"{data_['subject']}：本月的花名册、就业登记、社保缴费和主体名单中都没有这个号码，"
-            "请核对号码，或确认数据文件夹和月份"
-        )
+        console.print(say("explain_not_found", subject=data_["subject"]))
         return 1
     person = data_["person"]
     if person:
         console.print(
-            f"{person['name']}（{data_['subject']}），{person['township']}{person['village']}，"
-            f"{person['category']}，{person['labor_capacity']}，{person['age']}岁；花名册：{person['roster_row']}"
-        )
+            say("explain_person", name=person["name"], subject=data_["subject"],
+                township=person["township"], village=person["village"],
+                category=person["category"], labor=person["labor_capacity"], age=person["age"],
+                row=person["roster_row"])
+        )  # fmt: skip
     else:
-        console.print(f"{data_['subject']}：花名册中无此人（或为单位代码）")
+        console.print(say("explain_no_roster", subject=data_["subject"]))
     for reason in (person or {}).get("unknown", []):
-        console.print(f"[bold red]无法判断的数据：{escape(reason)}[/]")
+        console.print(f"[bold red]{escape(say('explain_unknown', reason=reason))}[/]")
     sources = data_.get("sources", {})
     if sources.get("employment"):
-        console.print("就业登记：" + "；".join(sources["employment"]))
+        console.print(say("explain_jobs", jobs=say("list_sep2").join(sources["employment"])))
     if sources.get("insurance_months"):
         months = sources["insurance_months"]
-        console.print(f"社保缴费月份：{months[0]} 至 {months[-1]}，共 {len(months)} 个月")
+        console.print(say("explain_months", first=months[0], last=months[-1], n=len(months)))
     for rule in data_["rules"]:
+        employee = rule.get("person")
         whose = (
-            f"（职工：{rule['person']['name']} {rule['person']['id']}）"
-            if rule.get("person")
-            else ""
+            say("explain_employee", name=employee["name"], id=employee["id"]) if employee else ""
         )
-        console.print(
-            f"[bold]{rule['name']}（{rule['code']}）{whose}：{rule['outcome_zh']}[/] — "
-            f"{rule['reason']}"
+        outcome = text(f"outcome_{rule['outcome']}", lang)
+        reason = text(rule["reason_key"], lang, **rule["reason_params"])
+        head = say(
+            "explain_rule", name=rule["name"], code=rule["code"], whose=whose, outcome=outcome
         )
+        console.print(f"[bold]{escape(head)}[/] — {escape(reason)}")
         for cond in rule.get("conditions", []):
             mark = "?" if cond["ok"] is None else ("✓" if cond["ok"] else "✗")
-            console.print(f"    {mark} {cond['condition']}：{cond['value']}")
+            console.print(f"    {mark} {cond['condition']}{say('colon')}{cond['value']}")
         if rule.get("conditions"):
-            console.print(f"    依据：{rule['source']}")
+            console.print(say("explain_basis", source=rule["source"]))
     return 0

@@ -21,6 +21,7 @@ from fengdu_cli.cli.render import (
     checked_exit_code,
     render_checked,
 )
+from fengdu_cli.messages import text
 
 
 @command(app)
@@ -48,5 +49,5 @@ def ingest(
         console = screen()
         render_checked(result.checked, console, lang)
         for path in result.written:
-            console.print(("已写入：" if lang == "zh" else "Written: ") + str(path))
+            console.print(text("screen_written", lang, path=path))
     return checked_exit_code(result.checked)

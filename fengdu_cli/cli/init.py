@@ -15,6 +15,7 @@ from fengdu_cli.cli.options import (
 from fengdu_cli.cli.render import (
     say_ledger,
 )
+from fengdu_cli.messages import text
 
 
 @command(app, "init", common=("lang", "debug"))
@@ -31,10 +32,8 @@ def init(
     made = init_folder(folder, db)
     console = screen()
     for path in made:
-        console.print(("已建立：" if lang == "zh" else "Created: ") + str(path), markup=False)
+        console.print(text("screen_created", lang, path=path), markup=False)
     if not made:
-        console.print(
-            "文件夹和台账都已存在，未做改动" if lang == "zh" else "Everything exists already"
-        )
+        console.print(text("screen_nothing_created", lang))
     say_ledger(db, common)
     return 0

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from fengdu_cli import dates, idcard
+from fengdu_cli.cells import records
 from fengdu_cli.cli.app import Common, command, ledger_app
 from fengdu_cli.cli.console import print_json, screen
 from fengdu_cli.cli.options import (
@@ -23,8 +24,10 @@ from fengdu_cli.cli.options import (
 from fengdu_cli.cli.render import (
     render_import,
     say_ledger,
+    words,
 )
 from fengdu_cli.errors import InputError, UsageError
+from fengdu_cli.messages import text
 
 
 @command(ledger_app, "show", common=("json", "lang", "debug"))
@@ -37,7 +40,7 @@ def ledger_show(
     common: Common,
 ) -> int:
     """已入账的批次和发放记录（含冲销）。"""
-    json_ = common.json
+    json_, lang = common.json, common.lang
     say_ledger(db, common)
     from fengdu_cli import ledger
     from fengdu_cli.money import yuan_text
@@ -64,14 +67,24 @@ def ledger_show(
             }
         )
         return 0
-    view = Table(title="发放台账")
-    for head in ("批次", "类型", "月份", "入账时间", "笔数", "金额（元）", "冲销"):
+    say = words(lang)
+    heads = ["batch", "kind", "month", "committed_at", "lines", "amount", "void"]
+    view = Table(title=say("ledger_title"))
+    for head in heads:
         # a batch id and a month are read whole (two batches must not look alike), others wrap
-        view.add_column(head, no_wrap=head in ("批次", "月份"), overflow="fold")
-    for b in batches.itertuples(index=False):
-        void = f"已冲销：{b.void_reason}（{b.voided}）" if isinstance(b.void_reason, str) else ""
-        kind = "导入以往发放" if b.kind == "import" else "月度入账"
-        month = dates.month_text(int(b.month)) + ("起" if b.kind == "import" else "")
+        view.add_column(say(f"lg_{head}"), no_wrap=head in ("batch", "month"), overflow="fold")
+    for b in records(batches):
+        void = (
+            say("lg_voided", reason=b.void_reason, when=b.voided)
+            if isinstance(b.void_reason, str)
+            else ""
+        )
+        month = dates.month_text(int(b.month))
+        kind, month = (
+            (say("lg_import"), say("lg_from", month=month))
+            if b.kind == "import"
+            else (say("lg_monthly"), month)
+        )
         view.add_row(
             b.batch_id, kind, month, b.committed, str(b.lines), yuan_text(int(b.total_fen)), void
         )
@@ -80,7 +93,10 @@ def ledger_show(
     if len(entries):
         net = entries.groupby("rule")["amount_fen"].sum()
         console.print(
-            "净额（发放减冲销）：" + "，".join(f"{r} {yuan_text(int(v))}" for r, v in net.items())
+            say(
+                "lg_net",
+                net=say("list_sep").join(f"{r} {yuan_text(int(v))}" for r, v in net.items()),
+            )
         )
     return 0
 
@@ -100,7 +116,7 @@ def ledger_void(
     common: Common,
 ) -> int:
     """冲销某月的入账批次或某个导入批次（记录冲销分录，不修改不删除原记录）。"""
-    json_ = common.json
+    json_, lang = common.json, common.lang
     say_ledger(db, common)
     from fengdu_cli import ledger
     from fengdu_cli.money import yuan_text
@@ -126,7 +142,9 @@ def ledger_void(
     if json_:
         print_json({"batch_id": batch_id, "reversed": n, "amount": fen / 100, "reason": reason})
     else:
-        screen().print(f"已冲销批次 {batch_id}：{n} 笔，{yuan_text(fen)} 元；原因：{reason}")
+        screen().print(
+            text("screen_voided", lang, batch=batch_id, n=n, amount=yuan_text(fen), reason=reason)
+        )
     return 0
 
 
@@ -149,9 +167,9 @@ def ledger_files(
         print_json({"batch_id": result.batch_id, "written": [str(p) for p in written]})
     else:
         console = screen()
-        console.print(f"批次 {result.batch_id}：{len(result.lines)} 笔")
+        console.print(text("screen_batch_lines", lang, batch=result.batch_id, n=len(result.lines)))
         for path in written:
-            console.print(("已写入：" if lang == "zh" else "Written: ") + str(path))
+            console.print(text("screen_written", lang, path=path))
     return 0
 
 
@@ -208,7 +226,7 @@ def ledger_check(
     common: Common,
 ) -> int:
     """检查台账完整性：同一补贴未重复发放、冲销与原记录相符、批次合计一致。"""
-    json_ = common.json
+    json_, lang = common.json, common.lang
     say_ledger(db, common)
     from fengdu_cli import ledger
 
@@ -223,5 +241,5 @@ def ledger_check(
         print_json({"ok": not problems, "problems": problems})
     else:
         console = screen()
-        console.print("台账检查通过" if not problems else "\n".join(problems))
+        console.print(text("screen_ledger_ok", lang) if not problems else "\n".join(problems))
     return 1 if problems else 0

@@ -15,6 +15,7 @@ from fengdu_cli.cli.options import (
     PolicyOpt,
     parse_month,
 )
+from fengdu_cli.cli.render import words
 from fengdu_cli.errors import InputError
 from fengdu_cli.messages import text
 
@@ -37,9 +38,10 @@ def policy_show(
     if json_:
         print_json(table)
         return 0
-    view = Table(title=f"{table['month']} 政策（{table['policy']['path']}）")
-    for head in ("代码", "名称", "状态", "金额与条件", "依据"):
-        view.add_column(head, overflow="fold")
+    say = words(lang)
+    view = Table(title=say("policy_title", month=table["month"], path=table["policy"]["path"]))
+    for head in ("code", "name", "status", "values", "basis"):
+        view.add_column(say(f"pl_{head}"), overflow="fold")
     for rule in table["rules"]:
         values = "；".join(
             f"{k}={'/'.join(map(str, v)) if isinstance(v, list | tuple) else v}"
@@ -58,7 +60,7 @@ def policy_check(
     common: Common,
 ) -> int:
     """检查政策文件：类型、重叠期间、未知项。"""
-    json_ = common.json
+    json_, lang = common.json, common.lang
     from fengdu_cli.policy import check_policy
 
     if not file.exists():
@@ -71,7 +73,7 @@ def policy_check(
     else:
         console = screen()
         if not problems:
-            console.print(f"{file}：政策文件无误")
+            console.print(text("screen_policy_ok", lang, path=file))
         for p in problems:
             console.print(f"{file}：{p.message}", soft_wrap=True, markup=False)
     return 1 if problems else 0

@@ -21,6 +21,7 @@ from fengdu_cli.cli.options import (
 from fengdu_cli.cli.render import (
     render_reconciled,
 )
+from fengdu_cli.messages import text
 
 
 @command(app)
@@ -55,7 +56,14 @@ def reconcile(
         console = screen()
         render_reconciled(result, console, lang)
         for path in written[:2]:
-            console.print(("已写入：" if lang == "zh" else "Written: ") + str(path))
+            console.print(text("screen_written", lang, path=path))
         if len(written) > 2:
-            console.print(f"乡镇预警名单 {len(written) - 2} 个，位于 {Path(out) / 'townships'}")
+            console.print(
+                text(
+                    "screen_township_lists",
+                    lang,
+                    n=len(written) - 2,
+                    folder=Path(out) / "townships",
+                )
+            )
     return 1 if result.has_problems() else 0

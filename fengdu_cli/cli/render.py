@@ -3,7 +3,9 @@ the clerk's language (every word from :mod:`fengdu_cli.messages`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from rich.console import Console
@@ -11,18 +13,19 @@ from rich.markup import escape
 from rich.table import Table
 
 from fengdu_cli import dates
+from fengdu_cli.cells import records
 from fengdu_cli.cli.app import Common
 from fengdu_cli.cli.console import screen
 from fengdu_cli.messages import text
 from fengdu_cli.validate import Checked
 
 
-def words(lang: str):
+def words(lang: str) -> Callable[..., str]:
     """``say(key, **params)``: the catalogue sentence ``screen_<key>`` in ``lang``."""
     return lambda key, **params: text(f"screen_{key}", lang, **params)
 
 
-def headed(title: str, heads: list[str], right: tuple[str, ...] = (), **options: object) -> Table:
+def headed(title: str, heads: list[str], right: tuple[str, ...] = (), **options: Any) -> Table:
     """A table with these column heads (the ones in ``right`` right-aligned)."""
     view = Table(title=title)
     for head in heads:
@@ -46,7 +49,7 @@ def render_checked(checked: Checked, console: Console, lang: str, limit: int = 2
         return
     heads = [say("file"), say("read"), say("valid"), say("rejected")]
     table = headed(say("read_title", kind=checked.kind), heads, tuple(heads[1:]))
-    for rec in checked.per_file.itertuples(index=False):
+    for rec in records(checked.per_file):
         table.add_row(
             Path(rec.file).name, str(rec.rows_read), str(rec.rows_valid), str(rec.rows_rejected)
         )
@@ -67,7 +70,7 @@ def render_checked(checked: Checked, console: Console, lang: str, limit: int = 2
         console.print(by_code)
         heads = [say("file"), say("row"), say("column"), say("value"), say("problem")]
         first = headed(say("first_problems", limit=limit), heads, overflow="fold")
-        for rec in checked.problems.head(limit).itertuples(index=False):
+        for rec in records(checked.problems.head(limit)):
             where = Path(rec.file).name + (f"（{rec.sheet}）" if rec.sheet else "")
             first.add_row(where, str(rec.row), rec.header, rec.value, rec.message)
         console.print(first)
@@ -91,8 +94,8 @@ def render_gaps(
     unjudged (of one file and sheet when given)."""
     file_level = problems[problems["code"].isin(("missing_column", "ambiguous_column"))]
     if file is not None:
-        file_level = file_level[file_level["file"].eq(file) & file_level["sheet"].eq(sheet)]
-    for rec in file_level.itertuples(index=False):
+        file_level = file_level[file_level["file"].eq(file) & file_level["sheet"].eq(sheet or "")]
+    for rec in records(file_level):
         where = rec.file + (f"（{rec.sheet}）" if rec.sheet else "")
         line = text("screen_gap", lang, where=where, row=rec.row, message=rec.message)
         console.print(f"[bold red]{escape(line)}[/]")
@@ -141,15 +144,15 @@ def render_columns(
     if toml:
         console.print(say("column_settings", path=toml))
     for kind, checked in found.items():
-        table_of = (
-            checked.columns.groupby(["file", "sheet"], sort=False) if len(checked.columns) else []
-        )
-        for (file, sheet), rows in table_of:
+        columns = checked.columns
+        sheets = columns[["file", "sheet"]].drop_duplicates().itertuples(index=False, name=None)
+        for file, sheet in sheets:
+            rows = columns[columns["file"].eq(file) & columns["sheet"].eq(sheet)]
             where = file + (f"（{sheet}）" if sheet else "")
             heads = [say("col"), say("header"), say("taken_as"), say("how"), say("values_fit")]
             view = headed(escape(say("columns_title", where=where, kind=kind)), heads,
                           overflow="fold")  # fmt: skip
-            for rec in rows.itertuples(index=False):
+            for rec in records(rows):
                 shown = f"{rec.column_zh}（{rec.column}）" if rec.column else "—"
                 share = "" if pd.isna(rec.share) else f"{rec.share:.0%}"
                 style = None if rec.column else "dim"
@@ -297,7 +300,7 @@ def render_import(plan, console: Console, lang: str, commit: bool) -> None:
     heads = [say("rule_code"), say("month"), say("lines"), say("amount")]
     view = headed(title, heads, tuple(heads[2:]))
     table = plan.by_rule_and_month()
-    for r in table.itertuples(index=False):
+    for r in records(table):
         view.add_row(r.rule, dates.month_text(int(r.month)), str(r.lines),
                      yuan_text(int(r.amount_fen)))  # fmt: skip
     view.add_row(say("total"), "", str(int(table["lines"].sum()) if len(table) else 0),
@@ -306,7 +309,7 @@ def render_import(plan, console: Console, lang: str, commit: bool) -> None:
     if len(plan.problems):
         problems = headed(say("not_imported", n=len(plan.problems)),
                           [say("file"), say("row"), say("reason")], overflow="fold")  # fmt: skip
-        for p in plan.problems.head(50).itertuples(index=False):
+        for p in records(plan.problems.head(50)):
             where = p.file + (f"（{p.sheet}）" if p.sheet else "")
             problems.add_row(where, str(p.row), p.message)
         console.print(problems)

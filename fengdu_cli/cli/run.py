@@ -24,6 +24,7 @@ from fengdu_cli.cli.render import (
     render_subsidy,
 )
 from fengdu_cli.errors import UsageError
+from fengdu_cli.messages import text
 
 
 @command(app, "run")
@@ -77,5 +78,5 @@ def run_month(
         console = screen()
         render_reconciled(reconciled, console, lang)
         render_subsidy(subsidies, console, lang)
-        console.print(f"已写入 {len(written)} 个文件，位于 {out}")
+        console.print(text("screen_files_written", lang, n=len(written), folder=out))
     return 1 if reconciled.has_problems() or len(subsidies.undetermined()) else 0

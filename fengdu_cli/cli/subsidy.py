@@ -22,6 +22,7 @@ from fengdu_cli.cli.options import (
 from fengdu_cli.cli.render import (
     render_subsidy,
 )
+from fengdu_cli.messages import text
 
 
 @command(app)
@@ -55,6 +56,6 @@ def subsidy(
         console = screen()
         render_subsidy(result, console, lang)
         for path in written:
-            console.print(("已写入：" if lang == "zh" else "Written: ") + str(path))
+            console.print(text("screen_written", lang, path=path))
     rejected = any(c.rows_rejected or c.gaps for c in result.checked.values())
     return 1 if rejected or len(result.undetermined()) else 0

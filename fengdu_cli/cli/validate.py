@@ -20,6 +20,7 @@ from fengdu_cli.cli.render import (
     checked_exit_code,
     render_checked,
 )
+from fengdu_cli.messages import text
 
 
 @command(app)
@@ -57,5 +58,5 @@ def validate(
         console = screen()
         render_checked(checked, console, lang)
         for path in written:
-            console.print(("已写入：" if lang == "zh" else "Written: ") + str(path))
+            console.print(text("screen_written", lang, path=path))
     return checked_exit_code(checked)

@@ -18,6 +18,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import xlsxwriter
@@ -315,7 +316,9 @@ def _write_payment_body(page: _Page, part: pd.DataFrame) -> None:
     for township, group in part.groupby("township", sort=False):
         page.rows(group, first_seq=seq)
         seq += len(group)
-        page.subtotal(f"{township or NO_TOWNSHIP} 小计", len(group), sum_fen(group["amount_fen"]))
+        page.subtotal(
+            f"{str(township) or NO_TOWNSHIP} 小计", len(group), sum_fen(group["amount_fen"])
+        )
     page.total(len(part), sum_fen(part["amount_fen"]))
     page.blank_rows(2)
     page.paragraph(SIGNATURE)
@@ -418,6 +421,8 @@ class _Page:
         self.row += 1
 
     def _write_subline(self, widths: Sequence[float]) -> None:
+        if self._subline is None:
+            return
         row, left, right = self._subline
         split, covered = 1, widths[0]
         while split < self.last and covered < _width(left) + 2:
@@ -460,7 +465,7 @@ class _Page:
             self.ws.set_row(self.row, max(self.DATA_HEIGHT, self.LINE_HEIGHT * lines + 4))
             self.row += 1
 
-    def _cell(self, j: int, column: Column, value: object) -> int:
+    def _cell(self, j: int, column: Column, value: Any) -> int:
         """Write one cell; return how many printed lines its text wraps to."""
         fmt = self.styles.cell(column.kind)
         if column.kind == "money":

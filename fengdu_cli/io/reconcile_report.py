@@ -84,7 +84,7 @@ def warnings_frame(result: Reconciled, *, masked: bool = True) -> pd.DataFrame:
         table["id_number"] = table["id_number"].map(idcard.mask)
         if "household_id" in table:  # an ID or a phone typed where 户编号 goes
             table["household_id"] = table["household_id"].map(idcard.mask_if_personal)
-    table.insert(table.columns.get_loc("code") + 1, "title", table["code"].map(WARNING_TITLES))
+    table.insert(list(table.columns).index("code") + 1, "title", table["code"].map(WARNING_TITLES))
     table["check"] = ""
     return table.rename(columns=WARNING_LABELS)
 
@@ -127,7 +127,7 @@ def undetermined_frame(result: Reconciled) -> pd.DataFrame:
     table["id_number"] = table["id_number"].map(idcard.mask)
     if "household_id" in table:  # an ID or a phone typed where 户编号 goes
         table["household_id"] = table["household_id"].map(idcard.mask_if_personal)
-    table.insert(table.columns.get_loc("code") + 1, "title", table["code"].map(WARNING_TITLES))
+    table.insert(list(table.columns).index("code") + 1, "title", table["code"].map(WARNING_TITLES))
     return table.rename(columns=UNDETERMINED_LABELS)
 
 
@@ -209,7 +209,7 @@ def write_reconcile(
     if split_by_township:
         towns: list[Path] = []
         for township, group in warnings.groupby(WARNING_LABELS["township"], sort=True):
-            name = township or "未知乡镇"
+            name = str(township) or "未知乡镇"
             written.append(
                 write_workbook(
                     out / "townships" / f"预警名单-{label}-{name}.xlsx",

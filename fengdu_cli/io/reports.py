@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from fengdu_cli import idcard
+from fengdu_cli.cells import records
 from fengdu_cli.io.columns import ALIASES, SENSITIVE_COLUMNS, display_name
 from fengdu_cli.io.write import Sheet, move_aside, write_csv, write_workbook
 from fengdu_cli.messages import text
@@ -136,7 +137,7 @@ def columns_frame(checked: Checked, lang: str) -> pd.DataFrame:
     that fit; then each column a sheet lacks or holds twice."""
     en = lang == "en"
     rows = []
-    for rec in checked.columns.itertuples(index=False):
+    for rec in records(checked.columns):
         rows.append(
             {
                 "file": rec.file,

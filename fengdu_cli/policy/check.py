@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
+from typing import TypeGuard
 
 from fengdu_cli.messages import text
 from fengdu_cli.normalise import CATEGORY_CHOICES
@@ -332,7 +333,7 @@ class _Checker:
         return converted
 
 
-def _is_date(value: object) -> bool:
+def _is_date(value: object) -> TypeGuard[date]:
     """A TOML local date (tomllib gives datetime for date-times: those are refused)."""
     return isinstance(value, date) and not isinstance(value, datetime)
 

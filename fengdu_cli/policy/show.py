@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from fengdu_cli import dates
 from fengdu_cli.messages import text
@@ -24,7 +25,7 @@ def _json_value(value: object) -> object:
 def _rule_row(rule: Rule, month: int) -> dict[str, object]:
     """One rule of ``policy_table``: status and the values that apply (or last applied)."""
     period = rule.shown_period(dates.last_day(month))
-    values = {"from": period.start.isoformat(), "to": period.end.isoformat()}
+    values: dict[str, object] = {"from": period.start.isoformat(), "to": period.end.isoformat()}
     values.update({key: _json_value(v) for key, v in period.values.items()})
     return {
         "code": rule.code,
@@ -38,7 +39,7 @@ def _rule_row(rule: Rule, month: int) -> dict[str, object]:
     }
 
 
-def policy_table(policy: Policy, month: int) -> dict[str, object]:
+def policy_table(policy: Policy, month: int) -> dict[str, Any]:
     """The JSON of ``fengdu policy show`` for month YYYYMM, rules in RULE_CODES order.
 
     ``values`` are those in force for the month; for a rule not in force, those of the
