@@ -13,7 +13,7 @@ from fengdu_cli.io.columns import FOLDERS
 from fengdu_cli.io.reconcile_report import write_reconcile
 from fengdu_cli.io.reports import write_return_lists
 from fengdu_cli.io.subsidy_files import write_subsidy_files
-from fengdu_cli.monthly import Reconciled, reconcile_month
+from fengdu_cli.reconcile import Reconciled, reconcile_month
 from fengdu_cli.subsidy import SubsidyResult, compute_subsidies
 from fengdu_cli.validate import Checked
 

@@ -23,8 +23,8 @@ from fengdu_cli.errors import UsageError
 from fengdu_cli.io.columns import FOLDERS
 from fengdu_cli.io.columns_toml import ColumnsConfig, columns_for
 from fengdu_cli.io.write import Staging
+from fengdu_cli.match import Matched, as_of, contributed, match, person_state
 from fengdu_cli.messages import LANGS, has, text
-from fengdu_cli.monthly import read_inputs
 from fengdu_cli.policy import (
     EXPIRED,
     NOT_CONFIGURED,
@@ -36,7 +36,7 @@ from fengdu_cli.policy import (
     ValuesError,
     load_policy,
 )
-from fengdu_cli.reconcile import Matched, as_of, contributed, match, person_state
+from fengdu_cli.reconcile import read_inputs
 from fengdu_cli.rules import IMPLEMENTED
 from fengdu_cli.rules.base import LINE_COLUMNS, Context, key_suffix, period_text
 from fengdu_cli.rules.facts import ages

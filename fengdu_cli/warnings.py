@@ -1,7 +1,7 @@
 """The monthly warnings of DESIGN §3, each with a Chinese reason and the dates behind it.
 
 Every rule is a yes/no question over the person-state table of
-:func:`fengdu_cli.reconcile.person_state`; :func:`raise_warnings` asks them all and
+:func:`fengdu_cli.match.person_state`; :func:`raise_warnings` asks them all and
 returns one row per (person, code) with ``detail`` saying why, in words a township clerk
 can check on the phone.
 """
@@ -15,8 +15,8 @@ from typing import Any
 import pandas as pd
 
 from fengdu_cli import dates, gaps, idcard
+from fengdu_cli.match import Matched, Window
 from fengdu_cli.normalise import NOT_WORKING, WORKING_STATES
-from fengdu_cli.reconcile import Matched, Window
 from fengdu_cli.rules.base import JOB_DATES
 from fengdu_cli.rules.facts import is_able_to_work
 

@@ -185,7 +185,7 @@ def test_a_head_record_that_was_edited_refuses_the_ledger(world, tmp_path):
 
 def test_an_id_typed_where_the_household_goes_is_masked_in_the_lists(tmp_path):
     from fengdu_cli.io.reconcile_report import warnings_frame
-    from fengdu_cli.monthly import Reconciled
+    from fengdu_cli.reconcile import Reconciled
 
     frame = pd.DataFrame({"id_number": [valid_id(1)], "household_id": [valid_id(2)], "code": ["no_record"],
                           "township": ["虎威镇"], "village": [""], "name": ["甲"], "detail": [""], "status": [""]})  # fmt: skip

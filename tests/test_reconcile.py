@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from fengdu_cli import dates
-from fengdu_cli.monthly import reconcile_month
-from fengdu_cli.reconcile import region_class
+from fengdu_cli.match import region_class
+from fengdu_cli.reconcile import reconcile_month
 from tests.makers import employer, month_folder, paid, person, valid_id
 
 M = 202406

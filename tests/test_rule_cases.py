@@ -45,11 +45,11 @@ import pytest
 
 from fengdu_cli import dates, gaps
 from fengdu_cli.idcard import check_digit
+from fengdu_cli.match import as_of, contributed, match, person_state
 from fengdu_cli.needs import needed_columns
 from fengdu_cli.normalise import normalise
 from fengdu_cli.policy import load_policy
 from fengdu_cli.policy.schema import RULE_FREQUENCY
-from fengdu_cli.reconcile import as_of, contributed, match, person_state
 from fengdu_cli.rules import IMPLEMENTED
 from fengdu_cli.rules.base import Context, condition_text, key_suffix
 from fengdu_cli.rules.facts import ages

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from fengdu_cli.cli import app
 from fengdu_cli.explain import explain
-from fengdu_cli.monthly import reconcile_month
+from fengdu_cli.reconcile import reconcile_month
 from fengdu_cli.subsidy import compute_subsidies
 from fengdu_cli.validate import check_paths
 from tests.conftest import AS_OF

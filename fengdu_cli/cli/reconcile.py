@@ -45,7 +45,7 @@ def reconcile(
     db, out = month_paths(db, out, data, common)
     from fengdu_cli.io.columns_toml import columns_for
     from fengdu_cli.io.reconcile_report import write_reconcile
-    from fengdu_cli.monthly import reconcile_month
+    from fengdu_cli.reconcile import reconcile_month
 
     config = columns_for(columns, [data])
     result = reconcile_month(data, parse_month(month), db, lang=lang, columns=config)

@@ -48,7 +48,7 @@ def run_month(
     from fengdu_cli.io.reconcile_report import write_reconcile
     from fengdu_cli.io.reports import write_problem_report, write_return_lists
     from fengdu_cli.io.subsidy_files import compute_and_write
-    from fengdu_cli.monthly import reconcile_month
+    from fengdu_cli.reconcile import reconcile_month
     from fengdu_cli.subsidy import read_month
 
     m = parse_month(month)

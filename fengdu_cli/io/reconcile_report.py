@@ -14,9 +14,9 @@ import pandas as pd
 from fengdu_cli import dates, idcard
 from fengdu_cli.io.reports import problems_frame
 from fengdu_cli.io.write import Sheet, move_aside, write_csv, write_workbook
+from fengdu_cli.match import REGION_ZH
 from fengdu_cli.messages import text
-from fengdu_cli.monthly import Reconciled, township_table
-from fengdu_cli.reconcile import REGION_ZH
+from fengdu_cli.reconcile import Reconciled, township_table
 from fengdu_cli.warnings import OUTPUT_COLUMNS, WARNING_CODES, WARNING_MEANINGS, WARNING_TITLES
 
 TOWNSHIP_LABELS = {

@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 
 from fengdu_cli import dates, gaps
+from fengdu_cli.match import Matched, Window
 from fengdu_cli.policy.schema import RuleValues
-from fengdu_cli.reconcile import Matched, Window
 
 LINE_COLUMNS = [
     "rule", "payee_type", "payee_id", "payee_name", "township", "village", "household_id",

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from fengdu_cli.match import Window, active_at_end, stable_for
 from fengdu_cli.normalise import is_labor_capable
-from fengdu_cli.reconcile import Window, active_at_end, stable_for
 from fengdu_cli.regions import OUTSIDE_COUNTY
 
 

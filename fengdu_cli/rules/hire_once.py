@@ -22,9 +22,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from fengdu_cli.match import consecutive_months
 from fengdu_cli.money import to_fen
 from fengdu_cli.policy.schema import HireOnceValues
-from fengdu_cli.reconcile import consecutive_months
 from fengdu_cli.regions import region_class
 from fengdu_cli.rules.base import (
     JOB_DATES,

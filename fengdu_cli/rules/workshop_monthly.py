@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from fengdu_cli.match import stable_for
 from fengdu_cli.money import to_fen
 from fengdu_cli.policy.schema import WorkshopMonthlyValues
-from fengdu_cli.reconcile import stable_for
 from fengdu_cli.rules.base import (
     JOB_DATES,
     Condition,
