@@ -12,7 +12,7 @@ import os
 import tomllib
 from pathlib import Path
 
-from fengdu_cli import ledger
+from fengdu_cli import store
 from fengdu_cli.errors import InputError, OutputError
 from fengdu_cli.io.columns import FOLDERS
 
@@ -78,5 +78,5 @@ def init_folder(folder: Path, db: Path) -> list[Path]:
             "output_unwritable", path=str(folder), detail=exc.strerror or str(exc)
         ) from exc
     if not Path(db).exists():
-        made.append(ledger.create(db))
+        made.append(store.create(db))
     return made

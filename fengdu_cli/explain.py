@@ -16,12 +16,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from fengdu_cli import __version__, dates, idcard, ledger
+from fengdu_cli import __version__, dates, idcard, store
 from fengdu_cli.io.columns_toml import ColumnsConfig
 from fengdu_cli.messages import text
 from fengdu_cli.policy import RULE_CODES, load_policy
 from fengdu_cli.rules import IMPLEMENTED
 from fengdu_cli.rules.base import condition_text
+from fengdu_cli.store import ledger
 from fengdu_cli.subsidy import NO_PAYMENTS, evaluate_rules, file_hashes, load_month
 
 
@@ -87,7 +88,7 @@ def explain(
     checked, matched, state = load_month(data, month, lang, columns=columns)
     paid, batch = NO_PAYMENTS, None
     if Path(db).exists():  # no database yet: nothing has been paid (and none is created)
-        conn = ledger.connect(db)
+        conn = store.connect(db)
         try:
             paid = ledger.live_payments(conn)
             batch = ledger.live_batch(conn, month)

@@ -26,7 +26,7 @@ from typing import cast
 
 import pandas as pd
 
-from fengdu_cli import dates, idcard, ledger
+from fengdu_cli import dates, idcard, store
 from fengdu_cli.errors import InputError, UsageError
 from fengdu_cli.io.columns import display_name
 from fengdu_cli.io.columns_toml import ColumnsConfig
@@ -35,6 +35,7 @@ from fengdu_cli.messages import text
 from fengdu_cli.money import to_fen
 from fengdu_cli.policy import AMOUNT_KEYS, RULE_CODES, Policy
 from fengdu_cli.rules.base import key_suffix, period_text
+from fengdu_cli.store import ledger
 from fengdu_cli.validate import check_paths
 
 # Words a list uses for each program (the policy's own name is always one of them).  A
@@ -390,7 +391,7 @@ def _ledger_knows(db: Path) -> tuple[dict[str, str], pd.DataFrame]:
     """(sha256 → batch of files imported before, live payments) of the ledger."""
     if not Path(db).exists():
         return {}, ledger.NO_PAYMENTS
-    conn = ledger.connect(db, create=False, allow_behind=True)  # a restored backup: see commit
+    conn = store.connect(db, create=False, allow_behind=True)  # a restored backup: see commit
     try:
         return ledger.imported_files(conn), ledger.live_payments(conn)
     finally:
@@ -502,12 +503,12 @@ def commit_import(plan: ImportPlan, db: Path, *, new_db: bool = False) -> Import
     unless ``new_db``); returns the plan with its batch id.  What the ledger came to hold
     since the plan was made (another import) is settled again under the lock: never
     recorded twice, said as a problem."""
-    with ledger.hold_lock(db):
+    with store.hold_lock(db):
         # a ledger put back from a backup is opened: recording what was paid since is how
         # it is made whole again (its head then moves to the new end)
-        conn = ledger.connect(db, create=new_db, allow_behind=True)
+        conn = store.connect(db, create=new_db, allow_behind=True)
         try:
-            run_id = ledger.start_run(conn, "ledger import", None)
+            run_id = store.start_run(conn, "ledger import", None)
             rows, late = _settle(
                 plan.to_record, ledger.imported_files(conn), ledger.live_payments(conn)
             )
@@ -516,7 +517,7 @@ def commit_import(plan: ImportPlan, db: Path, *, new_db: bool = False) -> Import
             }
             recorded = rows.drop(columns=["amount_ok", *WHERE_COLUMNS])
             batch = ledger.commit_import(conn, run_id, recorded, inputs) if len(rows) else None
-            ledger.finish_run(conn, run_id, {"batch_id": batch, "entries": len(rows)})
+            store.finish_run(conn, run_id, {"batch_id": batch, "entries": len(rows)})
         finally:
             conn.close()
     problems = pd.concat(

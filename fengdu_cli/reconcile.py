@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from fengdu_cli import dates, gaps, idcard, ledger
+from fengdu_cli import dates, gaps, idcard, store
 from fengdu_cli.errors import InputError
 from fengdu_cli.io.columns import FOLDERS
 from fengdu_cli.io.columns_toml import ColumnsConfig, columns_for
@@ -272,14 +272,14 @@ def reconcile_month(
     )
     warnings = _sorted(warnings)
     undetermined = _sorted(undetermined_warnings(state))
-    with ledger.hold_lock(db):
-        conn = ledger.connect(db)
+    with store.hold_lock(db):
+        conn = store.connect(db)
         try:
-            previous = ledger.previous_month(conn, month)
+            previous = store.previous_month(conn, month)
             before = (
-                ledger.stored_warnings(conn, previous)
+                store.stored_warnings(conn, previous)
                 if previous
-                else pd.DataFrame(columns=ledger.WARNING_COLUMNS)
+                else pd.DataFrame(columns=store.WARNING_COLUMNS)
             )
             warnings = _mark_status(warnings, before)
             resolved = _resolved(before, warnings)
@@ -294,10 +294,10 @@ def reconcile_month(
                 _input_counts(checked, matched),
                 undetermined,
             )
-            run_id = ledger.start_run(conn, "reconcile", month)
+            run_id = store.start_run(conn, "reconcile", month)
             summary = result.summary()
-            ledger.replace_month(conn, month, run_id, state, warnings, summary)
-            ledger.finish_run(conn, run_id, summary)
+            store.replace_month(conn, month, run_id, state, warnings, summary)
+            store.finish_run(conn, run_id, summary)
         finally:
             conn.close()
     return result

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from fengdu_cli import dates, ledger
+from fengdu_cli import dates, store
 from fengdu_cli.errors import UsageError
 from fengdu_cli.io.columns import FOLDERS
 from fengdu_cli.io.columns_toml import ColumnsConfig, columns_for
@@ -40,6 +40,7 @@ from fengdu_cli.reconcile import read_inputs
 from fengdu_cli.rules import IMPLEMENTED
 from fengdu_cli.rules.base import LINE_COLUMNS, Context, key_suffix, period_text
 from fengdu_cli.rules.facts import ages
+from fengdu_cli.store import ledger
 from fengdu_cli.validate import Checked, check_paths
 
 UNDETERMINED_COLUMNS = [
@@ -413,8 +414,8 @@ def compute_subsidies(
     if fresh_ledger and began < dates.first_day(month) and not no_history:
         # a new ledger knows nothing paid before: refused before it is made
         raise UsageError("no_history", month=dates.month_text(month), start=began.isoformat())
-    with ledger.hold_lock(db):
-        conn = ledger.connect(db, create=new_db or not commit)
+    with store.hold_lock(db):
+        conn = store.connect(db, create=new_db or not commit)
         try:
             existing = ledger.live_batch(conn, month)
             history_missing = (
@@ -430,7 +431,7 @@ def compute_subsidies(
             evaluations, skipped = evaluate_rules(policy, month, checked, matched, state, paid)
             fresh = lines_of(evaluations, policy)
             computed = tuple(evaluations)
-            run_id = ledger.start_run(conn, "subsidy", month)
+            run_id = store.start_run(conn, "subsidy", month)
             if existing:
                 lines = ledger.batch_lines(conn, existing)
                 lines["rule_name"] = lines["rule"].map(lambda c: policy.rule(c).name)
@@ -459,7 +460,7 @@ def compute_subsidies(
                         if staged is not None:
                             staged.discard()
                         raise
-            ledger.finish_run(conn, run_id, result.summary())
+            store.finish_run(conn, run_id, result.summary())
         finally:
             conn.close()
     return result

@@ -12,7 +12,8 @@ import time
 
 import pytest
 
-from fengdu_cli import ledger
+from fengdu_cli import store
+from fengdu_cli.store import ledger
 
 RUNS = int(os.environ.get("FENGDU_CRASH_RUNS", "8"))  # `make fuzz` runs more
 
@@ -33,7 +34,7 @@ def test_a_killed_commit_is_all_or_nothing(world, tmp_path):
     assert whole.wait(timeout=120) == 0
     took = time.monotonic() - start
     expected = (
-        ledger.connect(tmp_path / "whole.db")
+        store.connect(tmp_path / "whole.db")
         .execute("SELECT lines, total_fen FROM batches")
         .fetchone()
     )
@@ -45,14 +46,14 @@ def test_a_killed_commit_is_all_or_nothing(world, tmp_path):
         process.send_signal(signal.SIGKILL)
         process.wait()
         if db.exists():
-            conn = ledger.connect(db)
+            conn = store.connect(db)
             state = conn.execute("SELECT lines, total_fen FROM batches").fetchall()
             assert state in ([], [expected]), run
             assert ledger.check_ledger(conn) == [], run
             conn.close()
         again = _commit(root, db, out)
         assert again.wait(timeout=120) == 0, run
-        conn = ledger.connect(db)
+        conn = store.connect(db)
         assert conn.execute("SELECT lines, total_fen FROM batches").fetchall() == [expected]
         assert ledger.check_ledger(conn) == []
         conn.close()

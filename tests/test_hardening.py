@@ -10,9 +10,10 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from fengdu_cli import ledger
+from fengdu_cli import store
 from fengdu_cli.cli import app, write_crash_log
 from fengdu_cli.io.write import neutralised, write_csv
+from fengdu_cli.store import ledger
 from fengdu_cli.townships import canonical_township, townships_named_in
 from fengdu_cli.validate import check_paths
 from tests.conftest import AS_OF
@@ -50,7 +51,7 @@ def test_no_control_character_reaches_the_screen(tmp_path):
 
 def _open_new(path: str, results) -> None:
     try:
-        ledger.create(path)
+        store.create(path)
         results.put("ok")
     except Exception as error:
         results.put(repr(error))
@@ -68,8 +69,8 @@ def test_two_runs_creating_one_ledger_at_once(tmp_path):
     for w in workers:
         w.join(60)
     assert [results.get() for _ in workers] == ["ok"] * 4
-    conn = ledger.connect(db)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == ledger.SCHEMA_VERSION
+    conn = store.connect(db)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
     assert ledger.check_ledger(conn) == []
 
 
@@ -141,7 +142,7 @@ def test_a_ledger_of_an_earlier_version_is_described_then_migrated(tmp_path):
     db = tmp_path / "old ledger #2.db"  # a name a URI would misread
     conn = sqlite3.connect(db, isolation_level=None)
     for version in (1, 2):
-        for statement in ledger._statements(ledger.MIGRATIONS[version]):
+        for statement in store.schema._statements(store.MIGRATIONS[version]):
             conn.execute(statement)
     conn.execute(
         "INSERT INTO batches (batch_id, month, run_id, committed, policy_sha256, inputs, lines, "
@@ -149,16 +150,16 @@ def test_a_ledger_of_an_earlier_version_is_described_then_migrated(tmp_path):
     )
     conn.execute("PRAGMA user_version = 2")
     conn.close()
-    info = ledger.describe(db)
+    info = store.describe(db)
     assert (info["batches"], info["first_month"], info["imports"], info["unread"]) == (
         1,
         202405,
         0,
         False,
     )
-    ledger.connect(db).close()  # migrated to this version, its batch chained
-    assert ledger.describe(db)["batches"] == 1
-    assert ledger.check_ledger(ledger.connect(db)) == []
+    store.connect(db).close()  # migrated to this version, its batch chained
+    assert store.describe(db)["batches"] == 1
+    assert ledger.check_ledger(store.connect(db)) == []
 
 
 def test_a_file_that_is_not_a_ledger_is_refused_untouched(tmp_path):
@@ -179,7 +180,7 @@ def test_a_head_record_that_was_edited_refuses_the_ledger(world, tmp_path):
     compute_subsidies(root, 202406, db, commit=True, new_db=True, no_history=True)
     (tmp_path / "f.db.head").write_text("0 x\n", encoding="utf-8")
     with pytest.raises(InputError) as refused:
-        ledger.connect(db)
+        store.connect(db)
     assert refused.value.key == "db_behind"
 
 

@@ -12,12 +12,13 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from fengdu_cli import dates, ledger
+from fengdu_cli import dates, store
 from fengdu_cli.cli import app
 from fengdu_cli.errors import InputError, UsageError
 from fengdu_cli.explain import explain
 from fengdu_cli.history import commit_import, plan_import, program_of
 from fengdu_cli.policy import load_policy
+from fengdu_cli.store import ledger
 from fengdu_cli.subsidy import compute_subsidies
 from tests.makers import csv_file, employer, valid_id, wrong_check, xlsx
 from tests.test_subsidy import M, payees
@@ -167,7 +168,7 @@ def test_the_same_file_is_not_imported_twice_and_an_import_can_be_voided(history
     again = plan_import([folder], policy, db)
     assert len(again.to_record) == 0
     assert set(again.problems["code"]) >= {"already_imported"}
-    conn = ledger.connect(db)
+    conn = store.connect(db)
     assert ledger.void_batch(conn, first.batch_id, "导入了错误的年份")[1] == len(first.to_record)
     conn.close()
     trial = compute_subsidies(root, M, db)
@@ -282,7 +283,7 @@ def test_an_import_of_the_month_being_run_is_paid_already(world, tmp_path):
     assert payees(trial, "startup_household") == {}  # the household, whatever the key says
     june = compute_subsidies(root, M, db, commit=True)
     assert june.newly_committed and payees(june, "startup_household") == {}
-    conn = ledger.connect(db)
+    conn = store.connect(db)
     assert ledger.check_ledger(conn) == []
     conn.close()
 
@@ -295,7 +296,7 @@ def test_the_ledger_refuses_a_line_for_someone_it_pays_already(world, tmp_path):
     june = compute_subsidies(root, M, db, commit=True, new_db=True, no_history=True)
     line = june.lines[june.lines["rule"].eq("startup_household")].drop(columns="batch_id")
     again = line.assign(key="H15", payee_id="H15")  # the same household, keyed otherwise
-    conn = ledger.connect(db)
+    conn = store.connect(db)
     with pytest.raises(InternalError) as refused:
         ledger.commit_batch(conn, "2024-07-R99", 202407, 99, again, "", {})
     assert refused.value.exit_code == 5 and ids["owner_ok"] not in refused.value.message()
@@ -362,7 +363,7 @@ def test_two_imports_planned_together_record_each_payment_once(world, tmp_path):
     done = commit_import(b, db)
     assert list(done.entries["person_id"]) == [ids["age16"]]
     assert codes_by_row(done) == {("two.csv", 2): "already_recorded"}
-    conn = ledger.connect(db)
+    conn = store.connect(db)
     assert ledger.check_ledger(conn) == []
     conn.close()
 

@@ -15,8 +15,9 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from fengdu_cli import ledger
+from fengdu_cli import store
 from fengdu_cli.errors import UsageError
+from fengdu_cli.store import ledger
 from fengdu_cli.subsidy import compute_subsidies
 from tests.test_subsidy import World, months
 
@@ -68,7 +69,7 @@ class LedgerStates(RuleBasedStateMachine):
     @rule(month=st.sampled_from(MONTHS))
     def void(self, month):
         if self.db.exists():
-            ledger.void_month(ledger.connect(self.db), month, "测试冲销")
+            ledger.void_month(store.connect(self.db), month, "测试冲销")
 
     @rule(month=st.sampled_from(MONTHS))
     def trial(self, month):
@@ -83,13 +84,13 @@ class LedgerStates(RuleBasedStateMachine):
     def _entries(self) -> int:
         if not self.db.exists():
             return 0
-        return ledger.connect(self.db).execute("SELECT COUNT(*) FROM payments").fetchone()[0]
+        return store.connect(self.db).execute("SELECT COUNT(*) FROM payments").fetchone()[0]
 
     @invariant()
     def nobody_twice_and_the_chain_holds(self):
         if getattr(self, "db", None) is None or not self.db.exists():
             return
-        conn = ledger.connect(self.db)
+        conn = store.connect(self.db)
         assert ledger.check_ledger(conn) == []
         live = ledger.live_payments(conn)
         shop = live[live["rule"] == "workshop_monthly"]

@@ -9,10 +9,11 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from fengdu_cli import dates, ledger
+from fengdu_cli import dates, store
 from fengdu_cli.cli import app
 from fengdu_cli.errors import InputError, OutputError
 from fengdu_cli.policy import check_policy
+from fengdu_cli.store import ledger
 from fengdu_cli.subsidy import compute_subsidies
 from fengdu_cli.validate import check_paths
 from tests.makers import INSURANCE_HEADER, csv_file, employer
@@ -66,7 +67,7 @@ def test_a_second_business_of_the_same_household_under_the_spouse_is_not_paid(tm
 
 
 def test_a_payment_without_a_payee_is_never_written(tmp_path):
-    conn = ledger.connect(tmp_path / "f.db")
+    conn = store.connect(tmp_path / "f.db")
     line = {c: "" for c in ledger.PAYMENT_COLUMNS} | {
         "rule": "travel", "key": "x|2024", "amount_fen": 5000, "person_id": "x",
     }  # fmt: skip
@@ -90,8 +91,8 @@ def test_a_policy_file_cannot_change_how_often_a_rule_pays(tmp_path):
 def test_once_ever_holds_whatever_form_an_old_key_has(world, tmp_path):
     root, ids = world
     db = tmp_path / "f.db"
-    conn = ledger.connect(db)
-    run = ledger.start_run(conn, "test", None)
+    conn = store.connect(db)
+    run = store.start_run(conn, "test", None)
     line = {c: "" for c in ledger.PAYMENT_COLUMNS} | {
         "rule": "job_seeking_once", "key": f"owner:{ids['guangdong']}|2023", "payee_id": "x",
         "amount_fen": 50000,
@@ -137,8 +138,8 @@ def test_absurd_months_and_amounts_are_rejected_rows(tmp_path, period, amount):
 def test_a_cap_counts_later_months_too(world, tmp_path):
     root, ids = world
     db = tmp_path / "f.db"
-    conn = ledger.connect(db)
-    run = ledger.start_run(conn, "test", None)
+    conn = store.connect(db)
+    run = store.start_run(conn, "test", None)
     for month in dates.months_range(202407, 202706):  # 36 months committed after June
         line = {c: "" for c in ledger.PAYMENT_COLUMNS} | {
             "rule": "workshop_monthly", "key": f"{ids['shop_ok']}|{month}", "payee_id": "w",
@@ -160,7 +161,7 @@ def test_insert_or_replace_cannot_rewrite_the_ledger(world, tmp_path):
     root, _ = world
     db = tmp_path / "f.db"
     june = compute_subsidies(root, M, db, commit=True, **FRESH)
-    ledger.void_batch(ledger.connect(db), june.batch_id, "名单有误")
+    ledger.void_batch(store.connect(db), june.batch_id, "名单有误")
     conn = sqlite3.connect(db)
     first = conn.execute("SELECT entry_id, key FROM payments LIMIT 1").fetchone()
     for sql in (
@@ -173,13 +174,13 @@ def test_insert_or_replace_cannot_rewrite_the_ledger(world, tmp_path):
     ):
         with pytest.raises(sqlite3.IntegrityError):
             conn.execute(sql)
-    assert ledger.check_ledger(ledger.connect(db)) == []
+    assert ledger.check_ledger(store.connect(db)) == []
     # what SQL still lets through, the chain tells
     conn.execute("INSERT INTO batches (batch_id, month, run_id, committed, policy_sha256, inputs,"
                  " lines, total_fen) VALUES ('2024-05-X', 202405, 1, 'now', '', '{}', 0, 0)")  # fmt: skip
     conn.commit()
     conn.close()
-    assert any("不在台账链中" in p for p in ledger.check_ledger(ledger.connect(db)))
+    assert any("不在台账链中" in p.text() for p in ledger.check_ledger(store.connect(db)))
 
 
 def test_ledger_check_finds_a_row_changed_behind_its_back(world, tmp_path):
@@ -191,7 +192,7 @@ def test_ledger_check_finds_a_row_changed_behind_its_back(world, tmp_path):
     conn.execute("UPDATE payments SET amount_fen = 999999 WHERE entry_id = 3")
     conn.commit()
     conn.close()
-    problems = ledger.check_ledger(ledger.connect(db, inspect=True))
+    problems = [p.text() for p in ledger.check_ledger(store.connect(db, inspect=True))]
     assert any("payments 3 的内容与入账时不同" in p for p in problems)
     assert "触发器 payments_append_only_u 被删除" in problems
     with pytest.raises(InputError) as refused:  # nothing is paid from such a ledger
@@ -243,12 +244,13 @@ def test_a_ledger_that_lost_its_last_batch_is_refused(world, tmp_path):
     with pytest.raises(InputError) as refused:
         compute_subsidies(root, 202407, db, commit=True)
     assert refused.value.key == "db_behind" and "ledger import" in refused.value.message()
-    assert "无法确认" not in "".join(ledger.check_ledger(ledger.connect(db, inspect=True)))
+    found = ledger.check_ledger(store.connect(db, inspect=True))
+    assert "无法确认" not in "".join(p.text() for p in found)
     # made whole the way the message says: what July paid is imported from its list
     commit_import(plan_import([paid_in_july], load_policy(None), db), db)
     again = compute_subsidies(root, 202407, db)
     assert again.lines.empty  # nothing of July is paid again
-    assert ledger.check_ledger(ledger.connect(db, inspect=True)) == []
+    assert ledger.check_ledger(store.connect(db, inspect=True)) == []
 
 
 def test_ledger_check_masks_ids(world, tmp_path):
@@ -262,7 +264,7 @@ def test_ledger_check_masks_ids(world, tmp_path):
                  "WHERE rule = 'hire_once'")  # fmt: skip
     conn.commit()
     conn.close()
-    text = "\n".join(ledger.check_ledger(ledger.connect(db, inspect=True)))
+    text = "\n".join(p.text() for p in ledger.check_ledger(store.connect(db, inspect=True)))
     assert "hire_once" in text and ids["hire12"] not in text
 
 
@@ -276,7 +278,7 @@ def test_files_that_cannot_be_written_leave_nothing_committed(world, tmp_path):
     with pytest.raises(OutputError) as refused:
         compute_and_write(root, M, db, out, commit=True, **FRESH)
     assert str(out) in refused.value.message()  # the folder named, never a trace
-    conn = ledger.connect(db)
+    conn = store.connect(db)
     assert conn.execute("SELECT COUNT(*) FROM batches").fetchone()[0] == 0
 
 
@@ -372,7 +374,7 @@ def test_database_trouble_is_a_clear_message_never_a_trace(world, tmp_path):
         assert result.exit_code == 3, result.output
         assert str(db) in result.output and "Traceback" not in result.output
     readonly = tmp_path / "ro.db"
-    ledger.create(readonly)
+    store.create(readonly)
     readonly.chmod(0o400)
     import os
 
@@ -386,10 +388,10 @@ def test_a_symlinked_database_shares_its_lock(tmp_path):
     from fengdu_cli.errors import LockError
 
     real = tmp_path / "real.db"
-    ledger.create(real)
+    store.create(real)
     link = tmp_path / "link.db"
     link.symlink_to(real)
-    with ledger.hold_lock(real), pytest.raises(LockError), ledger.hold_lock(link):
+    with store.hold_lock(real), pytest.raises(LockError), store.hold_lock(link):
         pass
 
 
@@ -397,6 +399,6 @@ def test_a_new_ledger_is_private(tmp_path):
     import stat
 
     db = tmp_path / "new" / "f.db"
-    ledger.create(db)
+    store.create(db)
     assert stat.S_IMODE(db.stat().st_mode) == 0o600
     assert stat.S_IMODE(db.parent.stat().st_mode) == 0o700

@@ -10,7 +10,7 @@ import openpyxl
 from typer.testing import CliRunner
 
 from fengdu_cli.cli import app
-from fengdu_cli.ledger import hold_lock
+from fengdu_cli.store import hold_lock
 from tests.test_reconcile import EXPECTED, build
 
 runner = CliRunner()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from fengdu_cli import dates, ledger
+from fengdu_cli import dates, store
 from fengdu_cli.idcard import check_digit
+from fengdu_cli.store import ledger
 from fengdu_cli.subsidy import compute_subsidies
 from tests.makers import employer, month_folder, paid, person, xlsx
 
@@ -192,7 +193,7 @@ def test_commit_rerun_next_month_never_twice(world, tmp_path):
     assert again.batch_id == june.batch_id and not again.newly_committed
     columns = [c for c in june.lines.columns if c != "batch_id"]
     assert again.lines[columns].to_dict("records") == june.lines[columns].to_dict("records")
-    conn = ledger.connect(db)
+    conn = store.connect(db)
     assert conn.execute("SELECT COUNT(*) FROM batches").fetchone()[0] == 1
     july = compute_subsidies(root, 202407, db, commit=True)
     assert payees(july, "hire_once") == {}  # once ever
@@ -212,8 +213,8 @@ def test_commit_rerun_next_month_never_twice(world, tmp_path):
 def test_workshop_cap_counts_committed_months(world, tmp_path):
     root, ids = world
     db = tmp_path / "f.db"
-    conn = ledger.connect(db)
-    run = ledger.start_run(conn, "test", None)
+    conn = store.connect(db)
+    run = store.start_run(conn, "test", None)
     import pandas as pd
 
     def commit_month(month):
@@ -232,7 +233,7 @@ def test_workshop_cap_counts_committed_months(world, tmp_path):
     for month in dates.months_range(202107, 202405):  # 35 committed months: one more is paid
         commit_month(month)
     assert payees(compute_subsidies(root, M, db), "workshop_monthly") == {ids["shop_ok"]: 50000}
-    conn = ledger.connect(db)
+    conn = store.connect(db)
     commit_month(202106)  # the 36th committed month: the cap is reached
     conn.close()
     result = compute_subsidies(root, M, db)

@@ -42,14 +42,15 @@ def ledger_show(
     """已入账的批次和发放记录（含冲销）。"""
     json_, lang = common.json, common.lang
     say_ledger(db, common)
-    from fengdu_cli import ledger
+    from fengdu_cli import store
     from fengdu_cli.money import yuan_text
+    from fengdu_cli.store import ledger
 
     if not Path(db).exists():
         from fengdu_cli.errors import InputError
 
         raise InputError("path_missing", path=str(db))
-    conn = ledger.connect(db)
+    conn = store.connect(db)
     try:
         m = parse_month(month) if month else None
         batches = ledger.batches(conn)
@@ -118,16 +119,17 @@ def ledger_void(
     """冲销某月的入账批次或某个导入批次（记录冲销分录，不修改不删除原记录）。"""
     json_, lang = common.json, common.lang
     say_ledger(db, common)
-    from fengdu_cli import ledger
+    from fengdu_cli import store
     from fengdu_cli.money import yuan_text
+    from fengdu_cli.store import ledger
 
     if not reason.strip():
         raise UsageError("void_reason")
     reason = idcard.mask_in_text(reason.strip())  # as the ledger records it
     if (month is None) == (batch is None):
         raise UsageError("void_what")
-    with ledger.hold_lock(db):
-        conn = ledger.connect(db, create=False)
+    with store.hold_lock(db):
+        conn = store.connect(db, create=False)
         try:
             done = (
                 ledger.void_batch(conn, batch, reason.strip())
@@ -228,13 +230,14 @@ def ledger_check(
     """检查台账完整性：同一补贴未重复发放、冲销与原记录相符、批次合计一致。"""
     json_, lang = common.json, common.lang
     say_ledger(db, common)
-    from fengdu_cli import ledger
+    from fengdu_cli import store
+    from fengdu_cli.store import ledger
 
     if not Path(db).exists():
         raise InputError("path_missing", path=str(db))
-    conn = ledger.connect(db, inspect=True)  # a ledger refused elsewhere is looked into here
+    conn = store.connect(db, inspect=True)  # a ledger refused elsewhere is looked into here
     try:
-        problems = ledger.check_ledger(conn)
+        problems = [p.text(lang) for p in ledger.check_ledger(conn)]
     finally:
         conn.close()
     if json_:

@@ -106,10 +106,10 @@ def say_ledger(db: Path, common: Common) -> None:
     nothing with --json or --quiet."""
     if common.json or common.quiet:
         return
-    from fengdu_cli import ledger
+    from fengdu_cli import store
 
     say = words(common.lang)
-    info = ledger.describe(db)
+    info = store.describe(db)
     if not info["exists"]:
         line = say("ledger_missing", path=info["path"])
     elif info["unread"]:

@@ -121,13 +121,14 @@ def compute_and_write(data: Path, month: int, db: Path, out: Path, **options) ->
 
 def rewrite_batch_files(month: int, db: Path, out: Path, policy_path: Path | None = None):
     """Write a committed batch's files again, from the ledger (``fengdu ledger files``)."""
-    from fengdu_cli import ledger
+    from fengdu_cli import store
     from fengdu_cli.policy import load_policy
     from fengdu_cli.rules.base import LINE_COLUMNS
+    from fengdu_cli.store import ledger
     from fengdu_cli.subsidy import Skip, SubsidyResult, _plain
 
     policy = load_policy(policy_path)
-    conn = ledger.connect(db, create=False)
+    conn = store.connect(db, create=False)
     try:
         batch = ledger.live_batch(conn, month)
         if batch is None:

@@ -9,6 +9,7 @@ holds them equal), so ``--lang en`` switches every sentence at once.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from fengdu_cli.messages import en, zh
 
@@ -24,6 +25,7 @@ def text(key: str, lang: str = "zh", /, **params: object) -> str:
     ``{problems}`` in the sentence's own language.
     """
     lang = lang if lang in CATALOGUES else "zh"
+    params = {name: _worded(v, lang) for name, v in params.items()}
     local = {name[: -len(lang) - 1]: v for name, v in params.items() if name.endswith(f"_{lang}")}
     kind = params.get("kind")
     if isinstance(kind, str) and f"kind_{kind}" in zh.MESSAGES:
@@ -31,9 +33,37 @@ def text(key: str, lang: str = "zh", /, **params: object) -> str:
     return CATALOGUES[lang][key].format(**{**params, **local})
 
 
+@dataclass(frozen=True)
+class Said:
+    """A sentence kept as codes until the edge words it: a catalogue key and its parameters.
+
+    A parameter may itself be a :class:`Said` (worded in the same language) or a tuple of
+    them (joined with the language's list separator)."""
+
+    key: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def text(self, lang: str = "zh") -> str:
+        """The sentence in ``lang``."""
+        return text(self.key, lang, **self.params)
+
+
+def said(key: str, /, **params: object) -> Said:
+    """A :class:`Said` with keyword parameters."""
+    return Said(key, params)
+
+
+def _worded(value: object, lang: str) -> object:
+    if isinstance(value, Said):
+        return value.text(lang)
+    if isinstance(value, tuple) and value and all(isinstance(v, Said) for v in value):
+        return CATALOGUES[lang]["screen_list_sep2"].join(v.text(lang) for v in value)
+    return value
+
+
 def has(key: str) -> bool:
     """Is ``key`` in the catalogues?"""
     return key in zh.MESSAGES
 
 
-__all__ = ["CATALOGUES", "LANGS", "has", "text"]
+__all__ = ["CATALOGUES", "LANGS", "Said", "has", "said", "text"]

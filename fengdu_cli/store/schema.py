@@ -1,0 +1,226 @@
+"""The database's tables, created and migrated by the tool (``PRAGMA user_version``), and
+the guards that keep its ledger append-only (triggers and views), compared with what this
+version creates so that a guard changed outside the tool is found."""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+from collections.abc import Iterator
+
+from fengdu_cli.messages import Said, said
+from fengdu_cli.store.chain import chain_existing
+
+SCHEMA_VERSION = 4
+
+MIGRATIONS: dict[int, str] = {
+    1: """
+    CREATE TABLE runs (
+        run_id INTEGER PRIMARY KEY AUTOINCREMENT,
+        command TEXT NOT NULL,
+        month INTEGER,
+        started TEXT NOT NULL,
+        finished TEXT,
+        version TEXT NOT NULL,
+        summary TEXT
+    );
+    CREATE TABLE month_state (
+        month INTEGER NOT NULL,
+        id_number TEXT NOT NULL,
+        township TEXT, village TEXT, household_id TEXT, name TEXT,
+        category TEXT, labor_capacity TEXT, work_status TEXT,
+        active_jobs INTEGER, employer_code TEXT, employer_name TEXT, region TEXT,
+        tenure_months INTEGER, insured_m INTEGER, insured_months_current INTEGER,
+        last_insured_month INTEGER, employers_12m INTEGER,
+        PRIMARY KEY (month, id_number)
+    );
+    CREATE TABLE month_warnings (
+        month INTEGER NOT NULL,
+        id_number TEXT NOT NULL,
+        code TEXT NOT NULL,
+        township TEXT, village TEXT, household_id TEXT, name TEXT,
+        detail TEXT, status TEXT,
+        PRIMARY KEY (month, id_number, code)
+    );
+    CREATE TABLE month_summary (
+        month INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES runs(run_id),
+        summary TEXT NOT NULL
+    );
+    """,
+    2: """
+    CREATE TABLE batches (
+        batch_id TEXT PRIMARY KEY,
+        month INTEGER NOT NULL,
+        run_id INTEGER NOT NULL REFERENCES runs(run_id),
+        committed TEXT NOT NULL,
+        policy_sha256 TEXT NOT NULL,
+        inputs TEXT NOT NULL,
+        lines INTEGER NOT NULL,
+        total_fen INTEGER NOT NULL
+    );
+    CREATE TABLE payments (
+        entry_id INTEGER PRIMARY KEY AUTOINCREMENT,
+        batch_id TEXT NOT NULL REFERENCES batches(batch_id),
+        month INTEGER NOT NULL,
+        rule TEXT NOT NULL,
+        key TEXT NOT NULL,
+        payee_type TEXT, payee_id TEXT, payee_name TEXT,
+        township TEXT, village TEXT, household_id TEXT,
+        person_id TEXT, person_name TEXT,
+        amount_fen INTEGER NOT NULL,
+        period TEXT, basis TEXT,
+        entry TEXT NOT NULL DEFAULT 'payment' CHECK (entry IN ('payment', 'reversal')),
+        reverses INTEGER REFERENCES payments(entry_id),
+        reason TEXT,
+        created TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX payments_one_reversal ON payments(reverses) WHERE reverses IS NOT NULL;
+    CREATE INDEX payments_rule_key ON payments(rule, key);
+    CREATE TABLE voids (
+        void_id INTEGER PRIMARY KEY AUTOINCREMENT,
+        batch_id TEXT NOT NULL UNIQUE REFERENCES batches(batch_id),
+        month INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        created TEXT NOT NULL
+    );
+    CREATE TRIGGER payments_append_only_u BEFORE UPDATE ON payments
+        BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+    CREATE TRIGGER payments_append_only_d BEFORE DELETE ON payments
+        BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+    CREATE TRIGGER batches_append_only_u BEFORE UPDATE ON batches
+        BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+    CREATE TRIGGER batches_append_only_d BEFORE DELETE ON batches
+        BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+    CREATE VIEW live_payments AS
+        SELECT p.* FROM payments p
+        WHERE p.entry = 'payment'
+          AND NOT EXISTS (SELECT 1 FROM payments r WHERE r.reverses = p.entry_id);
+    """,
+    # payments made before the tool (`fengdu ledger import`): a batch of kind 'import',
+    # each entry with the file and row it came from
+    3: """
+    ALTER TABLE batches ADD COLUMN kind TEXT NOT NULL DEFAULT 'month'
+        CHECK (kind IN ('month', 'import'));
+    ALTER TABLE payments ADD COLUMN source TEXT;
+    DROP VIEW live_payments;
+    CREATE VIEW live_payments AS
+        SELECT p.*, b.kind AS batch_kind FROM payments p JOIN batches b ON b.batch_id = p.batch_id
+        WHERE p.entry = 'payment'
+          AND NOT EXISTS (SELECT 1 FROM payments r WHERE r.reverses = p.entry_id);
+    """,
+    # who a payment is for, whatever its key looks like (a household by its members' IDs),
+    # and the tamper-evident chain over every batch, payment and void
+    4: """
+    ALTER TABLE payments ADD COLUMN identities TEXT;
+    CREATE TABLE chain (
+        seq INTEGER PRIMARY KEY,
+        tbl TEXT NOT NULL CHECK (tbl IN ('batches', 'payments', 'voids')),
+        row_key TEXT NOT NULL,
+        prev TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        UNIQUE (tbl, row_key)
+    );
+    CREATE TRIGGER chain_append_only_u BEFORE UPDATE ON chain
+        BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+    CREATE TRIGGER chain_append_only_d BEFORE DELETE ON chain
+        BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+    CREATE TRIGGER voids_append_only_u BEFORE UPDATE ON voids
+        BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+    CREATE TRIGGER voids_append_only_d BEFORE DELETE ON voids
+        BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+    -- INSERT OR REPLACE deletes the row it replaces without firing delete triggers
+    CREATE TRIGGER payments_no_replace BEFORE INSERT ON payments
+        WHEN EXISTS (SELECT 1 FROM payments WHERE entry_id = NEW.entry_id)
+          OR (NEW.reverses IS NOT NULL
+              AND EXISTS (SELECT 1 FROM payments WHERE reverses = NEW.reverses))
+        BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+    CREATE TRIGGER batches_no_replace BEFORE INSERT ON batches
+        WHEN EXISTS (SELECT 1 FROM batches WHERE batch_id = NEW.batch_id)
+        BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+    CREATE TRIGGER voids_no_replace BEFORE INSERT ON voids
+        WHEN EXISTS (SELECT 1 FROM voids WHERE void_id = NEW.void_id OR batch_id = NEW.batch_id)
+        BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+    CREATE TRIGGER chain_no_replace BEFORE INSERT ON chain
+        WHEN EXISTS (SELECT 1 FROM chain WHERE seq = NEW.seq
+                     OR (tbl = NEW.tbl AND row_key = NEW.row_key))
+        BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+    """,
+}
+# Rows already in the ledger when the chain was added are chained once, in this order.
+
+
+@functools.cache
+def _expected_guards() -> dict[tuple[str, str], str]:
+    """The triggers and views a ledger of this version has (from a fresh one in memory)."""
+    fresh = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        migrate(fresh)
+        return _guards(fresh)
+    finally:
+        fresh.close()
+
+
+def _guards(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
+    return {
+        (kind, name): " ".join(str(sql).split())
+        for kind, name, sql in conn.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE type IN ('trigger', 'view')"
+        )
+    }
+
+
+def check_schema(conn: sqlite3.Connection) -> list[Said]:
+    """The triggers and views that keep the ledger append-only and say what is live,
+    compared with what this version creates: one finding per one missing, changed or added."""
+    expected, actual = _expected_guards(), _guards(conn)
+    problems = []
+    for (kind, name), sql in sorted(expected.items()):
+        if (kind, name) not in actual:
+            problems.append(said("guard_dropped", guard=said(f"guard_{kind}", name=name)))
+        elif actual[(kind, name)] != sql:
+            problems.append(said("guard_changed", guard=said(f"guard_{kind}", name=name)))
+    problems += [
+        said("guard_added", guard=said(f"guard_{k}", name=n))
+        for k, n in sorted(actual.keys() - expected.keys())
+    ]
+    return problems
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Apply the migrations the database lacks, each in one transaction; return the version.
+
+    Each step takes the write lock first and looks at the version again, so two processes
+    opening a new database at once never apply a step twice.
+    """
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    for target in sorted(MIGRATIONS):
+        if target <= version:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if target > version:
+                for statement in _statements(MIGRATIONS[target]):
+                    conn.execute(statement)
+                if target == 4:
+                    chain_existing(conn)
+                conn.execute(f"PRAGMA user_version = {target}")
+                version = target
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return version
+
+
+def _statements(script: str) -> Iterator[str]:
+    """The SQL statements of a script (trigger bodies hold ';' of their own)."""
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        if line.strip().startswith("--") and not pending.strip():
+            continue
+        pending += line
+        if sqlite3.complete_statement(pending):
+            yield pending.strip()
+            pending = ""
