@@ -14,6 +14,7 @@ from pathlib import Path
 
 from fengdu_cli import idcard
 from fengdu_cli.messages import Said, said
+from fengdu_cli.store.sql import select_rows
 
 CHAINED = {"batches": "batch_id", "payments": "entry_id", "voids": "void_id"}
 
@@ -119,12 +120,6 @@ def _digest(prev: str, tbl: str, key: object, row: dict) -> str:
 def _last_digest(conn: sqlite3.Connection) -> str:
     row = conn.execute("SELECT digest FROM chain ORDER BY seq DESC LIMIT 1").fetchone()
     return row[0] if row else "genesis"
-
-
-def select_rows(conn: sqlite3.Connection, sql: str, params: tuple = ()) -> list[dict]:
-    cur = conn.execute(sql, params)
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, values, strict=True)) for values in cur.fetchall()]
 
 
 def append(conn: sqlite3.Connection, tbl: str, rows: list[dict]) -> None:

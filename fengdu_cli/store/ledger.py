@@ -21,10 +21,9 @@ from fengdu_cli.store.chain import (
     links,
     missing_heads,
     record_head,
-    select_rows,
 )
-from fengdu_cli.store.runs import now, records
 from fengdu_cli.store.schema import check_schema
+from fengdu_cli.store.sql import now, records, select_rows, transaction
 
 PAYMENT_COLUMNS = [
     "rule", "key", "payee_type", "payee_id", "payee_name", "township", "village", "household_id",
@@ -143,8 +142,7 @@ def _record_batch(
     if blank:
         raise ValueError(f"{len(blank)} line(s) without a payee or a key: never written")
     created = now()
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(conn):
         clash = _live_clash(conn, lines)
         if clash:  # the computation upstream missed it: a bug, and nothing is written
             raise InternalError("ledger_refused_twice", batch=batch_id, who=clash)
@@ -167,10 +165,6 @@ def _record_batch(
         append(conn, "payments", select_rows(
             conn, "SELECT * FROM payments WHERE batch_id = ? ORDER BY entry_id", (batch_id,)
         ))  # fmt: skip
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
     record_head(conn)
 
 
@@ -209,8 +203,7 @@ def void_batch(conn: sqlite3.Connection, batch_id: str, reason: str) -> tuple[st
         return None
     created = now()
     columns = [*PAYMENT_COLUMNS, "month", "source"]
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(conn):
         live = select_rows(conn, "SELECT * FROM live_payments WHERE batch_id = ? ORDER BY entry_id",
                      (batch_id,))  # fmt: skip
         added = []
@@ -235,10 +228,6 @@ def void_batch(conn: sqlite3.Connection, batch_id: str, reason: str) -> tuple[st
         )
         append(conn, "voids", select_rows(conn, "SELECT * FROM voids WHERE void_id = ?",
                                     (cur.lastrowid,)))  # fmt: skip
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
     record_head(conn)
     return batch_id, len(live), -sum(int(e["amount_fen"]) for e in live)
 

@@ -4,13 +4,13 @@ a crash never leaves half a month behind)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sqlite3
 
 import pandas as pd
 
 from fengdu_cli import __version__
+from fengdu_cli.store.sql import now, records, transaction
 
 STATE_COLUMNS = [
     "id_number", "township", "village", "household_id", "name", "category", "labor_capacity",
@@ -46,10 +46,6 @@ def finish_run(conn: sqlite3.Connection, run_id: int, summary: dict) -> None:
     )
 
 
-def now() -> str:
-    return dt.datetime.now().isoformat(timespec="seconds")
-
-
 def previous_month(conn: sqlite3.Connection, month: int) -> int | None:
     """The latest stored month before ``month``."""
     row = conn.execute("SELECT MAX(month) FROM month_summary WHERE month < ?", (month,)).fetchone()
@@ -76,8 +72,7 @@ def replace_month(
     """Store ``month``'s snapshot, replacing any earlier one, in one transaction."""
     state_rows = records(state, STATE_COLUMNS)
     warning_rows = records(warnings, WARNING_COLUMNS)
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(conn):
         for table in ("month_state", "month_warnings", "month_summary"):
             conn.execute(f"DELETE FROM {table} WHERE month = ?", (month,))
         conn.executemany(
@@ -94,14 +89,3 @@ def replace_month(
             "INSERT INTO month_summary (month, run_id, summary) VALUES (?, ?, ?)",
             (month, run_id, json.dumps(summary, ensure_ascii=False, default=str)),
         )
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-
-
-def records(frame: pd.DataFrame, columns: list[str]) -> list[tuple]:
-    """Rows as plain Python tuples for sqlite3 (NaN/NA/NaT → NULL)."""
-    table = frame.reindex(columns=columns).astype(object)
-    table = table.where(table.notna(), None)
-    return list(table.itertuples(index=False, name=None))

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from fengdu_cli.messages import Said, said
 from fengdu_cli.store.chain import chain_existing
+from fengdu_cli.store.sql import transaction
 
 SCHEMA_VERSION = 4
 
@@ -197,8 +198,7 @@ def migrate(conn: sqlite3.Connection) -> int:
     for target in sorted(MIGRATIONS):
         if target <= version:
             continue
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(conn):
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if target > version:
                 for statement in _statements(MIGRATIONS[target]):
@@ -207,10 +207,6 @@ def migrate(conn: sqlite3.Connection) -> int:
                     chain_existing(conn)
                 conn.execute(f"PRAGMA user_version = {target}")
                 version = target
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
     return version
 
 
