@@ -199,26 +199,33 @@ def month_zh(month: int) -> str:
     return f"{year}年{mon}月"
 
 
-def _index(month: int) -> int:
-    """Return a month as a count of months since year 0, for arithmetic."""
+def month_index(month: int) -> int:
+    """Return a month as a count of months since year 0, for arithmetic: consecutive months
+    differ by one."""
     year, mon = _split(month)
     return year * 12 + mon - 1
 
 
+def month_indexes(months: pd.Series) -> pd.Series:
+    """:func:`month_index` of a column of YYYYMM months, at once."""
+    values = months.astype("int64")
+    return (values // 100) * 12 + values % 100 - 1
+
+
 def _from_index(index: int) -> int:
-    """Inverse of ``_index``."""
+    """Inverse of :func:`month_index`."""
     year, mon0 = divmod(index, 12)
     return year * 100 + mon0 + 1
 
 
 def add_months(month: int, n: int) -> int:
     """Return the month ``n`` months after ``month`` (n may be negative): 202401, -1 → 202312."""
-    return _from_index(_index(month) + n)
+    return _from_index(month_index(month) + n)
 
 
 def months_between(a: int, b: int) -> int:
     """Return b - a in months (202312, 202406 → 6)."""
-    return _index(b) - _index(a)
+    return month_index(b) - month_index(a)
 
 
 def first_day(month: int) -> datetime.date:
@@ -235,5 +242,5 @@ def last_day(month: int) -> datetime.date:
 
 def months_range(start: int, end: int) -> list[int]:
     """Return the months from ``start`` to ``end`` inclusive; [] when start > end."""
-    first = _index(start)
-    return [_from_index(i) for i in range(first, _index(end) + 1)]
+    first = month_index(start)
+    return [_from_index(i) for i in range(first, month_index(end) + 1)]

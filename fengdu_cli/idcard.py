@@ -189,7 +189,7 @@ def sex(id18: str) -> str:
     return "男" if int(id18[16]) % 2 else "女"
 
 
-def _completed_years(born: datetime.date, on: datetime.date) -> int:
+def completed_years(born: datetime.date, on: datetime.date) -> int:
     """Whole years from ``born`` to ``on``; the birthday itself counts as reached."""
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
@@ -200,7 +200,17 @@ def age_on(id18: str, on: datetime.date) -> int | None:
     A 29 February birthday is reached on 1 March in common years.
     """
     born = birth_date(id18)
-    return None if born is None else _completed_years(born, on)
+    return None if born is None else completed_years(born, on)
+
+
+def ages(ids: pd.Series, on: datetime.date) -> pd.Series:
+    """:func:`age_on` of a column of 18-digit IDs, at once (<NA> where there is no date)."""
+    born = pd.to_datetime(ids.astype(str).str[6:14], format="%Y%m%d", errors="coerce")
+    before_birthday = (born.dt.month > on.month) | (
+        (born.dt.month == on.month) & (born.dt.day > on.day)
+    )
+    age = on.year - born.dt.year - before_birthday.astype(int)
+    return age.astype("Int64")
 
 
 def is_plausible_birth(born: datetime.date, on: datetime.date) -> bool:
@@ -208,7 +218,7 @@ def is_plausible_birth(born: datetime.date, on: datetime.date) -> bool:
 
     True when 1900-01-01 <= born <= on and the person is at most 120 years old.
     """
-    return OLDEST_BIRTH <= born <= on and _completed_years(born, on) <= MAX_AGE
+    return OLDEST_BIRTH <= born <= on and completed_years(born, on) <= MAX_AGE
 
 
 def _has_plausible_birth(id18: str, on: datetime.date) -> bool:

@@ -41,16 +41,6 @@ REGION_ZH = {
 }
 
 
-def month_index(months: pd.Series) -> pd.Series:
-    """YYYYMM → a running month count, so that consecutive months differ by one."""
-    values = months.astype("int64")
-    return (values // 100) * 12 + values % 100 - 1
-
-
-def _idx(month: int) -> int:
-    return (month // 100) * 12 + month % 100 - 1
-
-
 @dataclass(frozen=True)
 class Window:
     """The dates of month m that the definitions use."""
@@ -85,7 +75,7 @@ def stable_for(jobs: pd.DataFrame, window: Window, n: int) -> pd.Series:
 def tenure_months(start: pd.Series, window: Window) -> pd.Series:
     """The largest N for which a job that started on ``start`` is stable for N months at m."""
     start_month = start.dt.year * 100 + start.dt.month
-    months = _idx(window.month) - month_index(start_month.fillna(window.month))
+    months = dates.month_index(window.month) - dates.month_indexes(start_month.fillna(window.month))
     full = months + (start.dt.day == 1).astype(int)
     return full.where(start.notna()).astype("Int64")
 
@@ -104,7 +94,7 @@ def consecutive_months(contrib: pd.DataFrame, keys: list[str], month: int) -> pd
         )
         return pd.Series([], index=index, dtype="int64")
     frame = contrib[[*keys, "period"]].drop_duplicates().copy()
-    frame["gap"] = _idx(month) - month_index(frame["period"])
+    frame["gap"] = dates.month_index(month) - dates.month_indexes(frame["period"])
     frame = frame.sort_values([*keys, "gap"])
     frame["rank"] = frame.groupby(keys).cumcount()
     in_run = frame["gap"] == frame["rank"]

@@ -20,6 +20,7 @@ import pandas as pd
 
 from fengdu_cli import dates, store
 from fengdu_cli.errors import UsageError
+from fengdu_cli.idcard import ages
 from fengdu_cli.io.columns import FOLDERS
 from fengdu_cli.io.columns_toml import ColumnsConfig, columns_for
 from fengdu_cli.io.write import Staging
@@ -39,7 +40,6 @@ from fengdu_cli.policy import (
 from fengdu_cli.reconcile import read_inputs
 from fengdu_cli.rules import IMPLEMENTED
 from fengdu_cli.rules.base import LINE_COLUMNS, Context, key_suffix, period_text
-from fengdu_cli.rules.facts import ages
 from fengdu_cli.store import ledger
 from fengdu_cli.validate import Checked, check_paths
 

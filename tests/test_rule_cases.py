@@ -44,7 +44,7 @@ import pandas as pd
 import pytest
 
 from fengdu_cli import dates, gaps
-from fengdu_cli.idcard import check_digit
+from fengdu_cli.idcard import ages, check_digit
 from fengdu_cli.match import as_of, contributed, match, person_state
 from fengdu_cli.needs import needed_columns
 from fengdu_cli.normalise import normalise
@@ -52,7 +52,6 @@ from fengdu_cli.policy import load_policy
 from fengdu_cli.policy.schema import RULE_FREQUENCY
 from fengdu_cli.rules import IMPLEMENTED
 from fengdu_cli.rules.base import Context, condition_text, key_suffix
-from fengdu_cli.rules.facts import ages
 from fengdu_cli.schemas import REJECT_CODES, failures
 from fengdu_cli.subsidy import NO_PAYMENTS, _against_ledger, skip_reason
 

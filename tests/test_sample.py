@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from python_calamine import CalamineWorkbook
 
+from fengdu_cli.dates import add_months, first_day, last_day
 from fengdu_cli.idcard import check_digit
 from fengdu_cli.io.columns import ALIASES
 from fengdu_cli.io.recognise import Recogniser
@@ -29,9 +30,6 @@ from fengdu_cli.sample import (
     NOT_WORKING_STATUSES,
     WORKING_STATUSES,
     SampleManifest,
-    add_months,
-    first_day,
-    last_day,
     load_manifest,
     make_sample,
 )

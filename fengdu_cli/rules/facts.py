@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 
 import pandas as pd
@@ -10,16 +9,6 @@ import pandas as pd
 from fengdu_cli.match import Window, active_at_end, stable_for
 from fengdu_cli.normalise import is_labor_capable
 from fengdu_cli.regions import OUTSIDE_COUNTY
-
-
-def ages(ids: pd.Series, on: dt.date) -> pd.Series:
-    """Completed years on ``on`` from the birth date inside each 18-digit ID."""
-    born = pd.to_datetime(ids.astype(str).str[6:14], format="%Y%m%d", errors="coerce")
-    before_birthday = (born.dt.month > on.month) | (
-        (born.dt.month == on.month) & (born.dt.day > on.day)
-    )
-    age = on.year - born.dt.year - before_birthday.astype(int)
-    return age.astype("Int64")
 
 
 def text_column(state: pd.DataFrame, column: str) -> pd.Series:

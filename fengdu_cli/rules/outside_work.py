@@ -8,10 +8,10 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from fengdu_cli.idcard import ages
 from fengdu_cli.policy.schema import OutsideWorkValues
 from fengdu_cli.rules.base import JOB_DATES, Condition, Context, person_columns
 from fengdu_cli.rules.facts import (
-    ages,
     describe_job,
     first_per_person,
     is_able_to_work,

@@ -11,16 +11,16 @@ Everything comes from ``random.Random(seed)`` and the month (no clock, no global
 a given seed always writes the same files, byte for byte. Scenario dates are relative to
 the month, so ``make_sample(out, 202412)`` plants the same situations six months later.
 
-The package is split by concern: ``months`` and ``codes`` (the calendar and invented
-identifiers), ``world`` (the people, households, employers and their records),
-``planted`` (the hand-made scenarios, the planted problems and the manifest),
-``layouts`` (each file's shape), ``write`` (.xlsx, .xls and CSV), ``readme`` (the
-folder's README) and ``make`` (the order of invention and the entry point).
+The package is split by concern: ``codes`` (invented identifiers; dates and ages come from
+:mod:`fengdu_cli.dates` and :mod:`fengdu_cli.idcard`), ``world`` (the people, households,
+employers and their records), ``planted`` (the hand-made scenarios, the planted problems
+and the manifest), ``layouts`` (each file's shape), ``write`` (.xlsx, .xls and CSV),
+``readme`` (the folder's README) and ``make`` (the order of invention and the entry
+point).
 """
 
 from fengdu_cli.sample.codes import credit_code
 from fengdu_cli.sample.make import make_sample
-from fengdu_cli.sample.months import add_months, first_day, last_day
 from fengdu_cli.sample.planted import Planted, SampleManifest, load_manifest
 from fengdu_cli.sample.world import (
     CATEGORY_VALUES,
@@ -36,10 +36,7 @@ __all__ = [
     "WORKING_STATUSES",
     "Planted",
     "SampleManifest",
-    "add_months",
     "credit_code",
-    "first_day",
-    "last_day",
     "load_manifest",
     "make_sample",
 ]

@@ -17,9 +17,9 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from fengdu_cli.idcard import check_digit
+from fengdu_cli.dates import last_day, months_range
+from fengdu_cli.idcard import check_digit, completed_years
 from fengdu_cli.sample.codes import credit_code, make_id
-from fengdu_cli.sample.months import _age, last_day, months_from
 from fengdu_cli.sample.world import (
     _ALL_TYPES,
     _COUNTY_REGION,
@@ -151,9 +151,9 @@ def _sc_frequent_change(w: _World, p: Person) -> None:
     """Three employers started in m−10, m−5 and m−1."""
     first, second, third = _county(w, 3)
     w.job(p, first, w.day(10, 7), w.day(6, 31))
-    w.pay(p, first, months_from(w.mo(10), w.mo(6)))
+    w.pay(p, first, months_range(w.mo(10), w.mo(6)))
     w.job(p, second, w.day(5, 8), w.day(2, 31))
-    w.pay(p, second, months_from(w.mo(5), w.mo(2)))
+    w.pay(p, second, months_range(w.mo(5), w.mo(2)))
     w.job(p, third, w.day(1, 6))
     w.pay(p, third, [w.mo(1), w.m])
     w.works_at(p, third)
@@ -198,7 +198,7 @@ def _sc_eleven_months(w: _World, p: Person) -> None:
     """Insured m−10 … m only (11 months, one type)."""
     (e,) = _county(w)
     w.job(p, e, w.day(10, 1))
-    w.pay(p, e, months_from(w.mo(10), w.m), (PENSION,))
+    w.pay(p, e, months_range(w.mo(10), w.m), (PENSION,))
     w.works_at(p, e)
 
 
@@ -206,7 +206,7 @@ def _sc_gap(w: _World, p: Person) -> None:
     """Insured 12 of the 13 months m−12 … m, with m−6 missing."""
     (e,) = _county(w)
     w.job(p, e, w.day(12, 3))
-    w.pay(p, e, [m for m in months_from(w.mo(12), w.m) if m != w.mo(6)])
+    w.pay(p, e, [m for m in months_range(w.mo(12), w.m) if m != w.mo(6)])
     w.works_at(p, e)
 
 
@@ -214,7 +214,7 @@ def _sc_three_types(w: _World, p: Person) -> None:
     """Three insurance types in each of 6 months (18 rows, 6 months)."""
     e = w.rng.choice([x for x in w.county if x.types == _ALL_TYPES])
     w.job(p, e, w.day(5, 1))
-    w.pay(p, e, months_from(w.mo(5), w.m))
+    w.pay(p, e, months_range(w.mo(5), w.m))
     w.works_at(p, e)
 
 
@@ -274,7 +274,7 @@ def _business_scenario(
             worker = w.outsider()
             start = max(reg, w.day(months - 1, 1))
             w.job(worker, e, start)
-            w.pay(worker, e, months_from(w.mo(months - 1), w.m))
+            w.pay(worker, e, months_range(w.mo(months - 1), w.m))
         p.place = f"丰都县{p.township}"
         p.status = "自主创业"
 
@@ -368,7 +368,7 @@ def _scenario_person(w: _World, township: str, sc: Scenario) -> Person:
             or (p.relation in ("之子", "之女") and heads[p.household_id].year >= 1970)
         )
     else:
-        test = lambda p: 22 <= _age(p.born, end) <= 55  # noqa: E731
+        test = lambda p: 22 <= completed_years(p.born, end) <= 55  # noqa: E731
     p = _pick(w, township, lambda p: _category_family(p.category) == family and test(p))
     if p is None:
         p = _new_household(w, township, w.rng.randrange(4), 1)[0]
@@ -483,7 +483,7 @@ def _reissue_ending_000(w: _World, p: Person) -> None:
 
 def _adult(w: _World) -> Callable[[Person], bool]:
     end = last_day(w.m)
-    return lambda p: 20 <= _age(p.born, end) <= 60
+    return lambda p: 20 <= completed_years(p.born, end) <= 60
 
 
 def _plant_huwei(w: _World) -> None:

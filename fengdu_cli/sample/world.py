@@ -17,8 +17,9 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from fengdu_cli.dates import add_months, first_day, last_day, month_of, months_range
+from fengdu_cli.idcard import completed_years
 from fengdu_cli.sample.codes import credit_code, make_id
-from fengdu_cli.sample.months import _age, add_months, first_day, last_day, month_of, months_from
 from fengdu_cli.townships import TOWNSHIPS
 
 Cell = str | int | float | dt.date | None  # what a written cell holds
@@ -201,7 +202,7 @@ class _World:
     def span(self, start: dt.date, end_month: int | None = None) -> list[int]:
         """Months from ``start`` (not before the data window) to ``end_month`` (default m)."""
         first = max(self.data_start, month_of(start))
-        return months_from(first, self.m if end_month is None else end_month)
+        return months_range(first, self.m if end_month is None else end_month)
 
     # -- employers
     def _make_employers(self) -> None:
@@ -339,7 +340,7 @@ def _household_members(w: _World, size: int) -> list[tuple[str, bool, dt.date]]:
 
 def _labor_and_status(w: _World, born: dt.date) -> tuple[str, str]:
     """劳动技能 and 务工状态 plausible for someone born on ``born``."""
-    age = _age(born, last_day(w.m))
+    age = completed_years(born, last_day(w.m))
     rng = w.rng
     if age < 16 or (age <= 22 and rng.random() < 0.4):
         return "无劳动力", "在校生"
