@@ -129,13 +129,7 @@ def undetermined_warnings(state: pd.DataFrame) -> pd.DataFrame:
         if pending.any():
             rows = state[pending]
             parts.append(rows.assign(code=code, reason=gaps.why(rows, tuple(needs))))
-    if not parts:
-        return pd.DataFrame(columns=UNDETERMINED_COLUMNS)
-    out = pd.concat(parts, ignore_index=True)
-    for column in UNDETERMINED_COLUMNS:
-        if column not in out:
-            out[column] = ""
-    return out[UNDETERMINED_COLUMNS].fillna("")
+    return _stacked(parts, UNDETERMINED_COLUMNS)
 
 
 UNDETERMINED_COLUMNS = [
@@ -243,13 +237,15 @@ def raise_warnings(state: pd.DataFrame, matched: Matched, month: int) -> pd.Data
         ),
     )
 
+    return _stacked(parts, OUTPUT_COLUMNS)
+
+
+def _stacked(parts: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    """The parts one under the other, with exactly ``columns`` (blank where a part lacks one)."""
     if not parts:
-        return pd.DataFrame(columns=OUTPUT_COLUMNS)
-    out = pd.concat(parts, ignore_index=True)
-    for column in OUTPUT_COLUMNS:
-        if column not in out:
-            out[column] = ""
-    return out[OUTPUT_COLUMNS].fillna("")
+        return pd.DataFrame(columns=columns)
+    out = pd.concat(parts, ignore_index=True).reindex(columns=columns)
+    return out.fillna("")
 
 
 def _job_list(jobs: pd.DataFrame, date_column: str, template: str) -> dict[str, str]:
