@@ -114,28 +114,6 @@ RULE_KEYS = ("name", "source", "payee", "frequency", "rounding", "values")
 META_KEYS = ("name", "document", "issued", "period_end")
 TOP_KEYS = ("meta", "rules")
 
-# What the computing modules read once a rule has an amount: a configured rule missing
-# one of these would otherwise fail in the middle of a monthly run.
-REQUIRED_WHEN_CONFIGURED: Mapping[str, tuple[str, ...]] = MappingProxyType(
-    {
-        "hire_once": ("amount", "min_insured_months", "categories"),
-        "workshop_monthly": ("amount", "min_stable_months", "max_months"),
-        "work_training": ("amount_max", "max_months_per_year"),
-        "startup_household": (
-            "amount",
-            "min_operating_months",
-            "min_employees",
-            "min_insured_months",
-            "categories",
-        ),
-        "travel": ("amount_chongqing", "amount_outside", "min_age", "categories"),
-        "job_seeking_once": ("amount", "min_stable_months", "min_age", "categories"),
-        "shandong_stable": ("amount", "min_stable_months", "min_age", "categories"),
-        "yulu": ("amount_secondary", "amount_higher"),
-    }
-)
-
-
 # a rule's status in a month: codes; the words are the catalogues' status_<code>
 IN_FORCE = "in_force"
 EXPIRED = "expired"
@@ -418,6 +396,20 @@ def value_fields(cls: type[RuleValues]) -> dict[str, tuple[object, bool]]:
         for f in dataclasses.fields(cls)
         if f.name not in _BOOKKEEPING
     }
+
+
+# What the computing modules read once a rule has an amount — the fields of its values class
+# without a default (yulu, not computed yet, names its own): a configured rule missing one of
+# these would otherwise fail in the middle of a monthly run.
+REQUIRED_WHEN_CONFIGURED: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        **{
+            code: tuple(key for key, (_, required) in value_fields(cls).items() if required)
+            for code, cls in VALUES_TYPES.items()
+        },
+        "yulu": ("amount_secondary", "amount_higher"),
+    }
+)
 
 
 def typed_values(code: str, values: Mapping[str, object]) -> RuleValues:
