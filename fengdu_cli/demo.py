@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from fengdu_cli import dates
-from fengdu_cli.ingest import ingest
+from fengdu_cli.ingest import Ingested, ingest
 from fengdu_cli.io.columns import FOLDERS
 from fengdu_cli.io.reconcile_report import write_reconcile
-from fengdu_cli.io.reports import write_return_lists
 from fengdu_cli.io.subsidy_files import write_subsidy_files
 from fengdu_cli.reconcile import Reconciled, reconcile_month
 from fengdu_cli.subsidy import SubsidyResult, compute_subsidies
@@ -29,6 +28,7 @@ class DemoResult:
     written: tuple[Path, ...]
     reconciled: Reconciled | None = None
     subsidies: SubsidyResult | None = None
+    ingested: dict[str, Ingested] = field(default_factory=dict)
 
     def summary(self) -> dict:
         """Per kind: the validate summary without the problem list; then the month."""
@@ -54,9 +54,12 @@ def sample_as_of(data: Path) -> dt.date:
     return dt.date.today()
 
 
-def run_demo(data: Path, out: Path, *, lang: str = "zh") -> DemoResult:
-    """Make the sample month in ``data`` if it is missing, ingest every kind into ``out``,
-    then reconcile the month and compute its subsidies (a trial: nothing is committed)."""
+def run_demo(data: Path, out: Path) -> DemoResult:
+    """Make the sample month in ``data`` if it is missing, ingest every kind, then reconcile
+    the month and compute its subsidies (a trial: nothing is committed) into ``out``.
+
+    The files in the clerk's language (each kind's clean table and problem report, the
+    return lists) are written by :func:`fengdu_cli.io.reports.write_demo_lists`."""
     data, out = Path(data), Path(out)
     if not data.exists() or not any(data.iterdir()):
         from fengdu_cli.sample import make_sample
@@ -64,22 +67,20 @@ def run_demo(data: Path, out: Path, *, lang: str = "zh") -> DemoResult:
         make_sample(data)
     on = sample_as_of(data)
     checked: dict[str, Checked] = {}
+    ingested: dict[str, Ingested] = {}
     written: list[Path] = []
     for kind in DEMO_KINDS:
         folder = data / FOLDERS[kind]
         if not folder.exists():
             continue
-        result = ingest([folder], kind, out, on=on, lang=lang)
-        checked[kind] = result.checked
-        written.extend(result.written)
-    if "roster" in checked:
-        written.extend(write_return_lists(checked["roster"], out / "退回清单", lang))
+        ingested[kind] = ingest([folder], kind, on=on)
+        checked[kind] = ingested[kind].checked
     reconciled = subsidies = None
     if all(k in checked for k in ("roster", "employment", "insurance")):
         month = dates.month_of(on)
         db = out / "demo.db"  # the demo never touches the real ./fengdu.db
-        reconciled = reconcile_month(data, month, db, lang=lang, checked=checked)
+        reconciled = reconcile_month(data, month, db, checked=checked)
         written.extend(write_reconcile(reconciled, out, split_by_township=True))
-        subsidies = compute_subsidies(data, month, db, lang=lang, checked=checked)
+        subsidies = compute_subsidies(data, month, db, checked=checked)
         written.extend(write_subsidy_files(subsidies, out))
-    return DemoResult(data, checked, tuple(written), reconciled, subsidies)
+    return DemoResult(data, checked, tuple(written), reconciled, subsidies, ingested)

@@ -77,7 +77,6 @@ def explain(
     db: Path,
     *,
     policy_path: Path | None = None,
-    lang: str = "zh",
     columns: ColumnsConfig | None = None,
 ) -> Explanation:
     """Explain every rule in the policy for ``subject`` (ID number or credit code) at ``month``."""
@@ -85,7 +84,7 @@ def explain(
     if len(subject) == 15 and subject.isdigit():
         subject = idcard.upgrade_15(subject)
     policy = load_policy(policy_path)
-    checked, matched, state = load_month(data, month, lang, columns=columns)
+    checked, matched, state = load_month(data, month, columns=columns)
     paid, batch = NO_PAYMENTS, None
     if Path(db).exists():  # no database yet: nothing has been paid (and none is created)
         conn = store.connect(db)

@@ -32,6 +32,7 @@ from fengdu_cli.io.columns import display_name
 from fengdu_cli.io.columns_toml import ColumnsConfig
 from fengdu_cli.io.shapes import SHAPES
 from fengdu_cli.messages import text
+from fengdu_cli.messages.problems import problem_words
 from fengdu_cli.money import to_fen
 from fengdu_cli.policy import AMOUNT_KEYS, RULE_CODES, Policy
 from fengdu_cli.rules.base import key_suffix, period_text
@@ -319,7 +320,7 @@ def plan_import(
     imported, live = _ledger_knows(db)
     problems: list[dict] = [
         {"file": idcard.mask_in_text(p["file"]), "sheet": p["sheet"], "row": int(p["row"]), "code": "rejected", "message": p["message"]}
-        for p in checked.problems.to_dict("records")
+        for p in problem_words(checked.problems, "zh").to_dict("records")
         if p["severity"] == "rejected"
     ]  # fmt: skip
     entries: list[dict] = []

@@ -181,12 +181,18 @@ def birth_date(id18: str) -> datetime.date | None:
         return None
 
 
-def sex(id18: str) -> str:
-    """Return '男' when the 17th digit (sequence number) is odd, else '女', as GB 11643 encodes it.
+def sex_code(id18: str) -> str:
+    """Return 'male' when the 17th digit (sequence number) is odd, else 'female', as GB 11643
+    encodes it.
 
     ``id18`` must be a well-formed ID (e.g. one ``classify`` passed); anything else raises.
     """
-    return "男" if int(id18[16]) % 2 else "女"
+    return "male" if int(id18[16]) % 2 else "female"
+
+
+def sex(id18: str) -> str:
+    """Return '男' or '女' (:func:`sex_code` as an ID card prints it)."""
+    return "男" if sex_code(id18) == "male" else "女"
 
 
 def completed_years(born: datetime.date, on: datetime.date) -> int:

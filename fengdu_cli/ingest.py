@@ -17,10 +17,7 @@ import pandas as pd
 from fengdu_cli import idcard
 from fengdu_cli.io.columns import ALIASES
 from fengdu_cli.io.columns_toml import ColumnsConfig
-from fengdu_cli.io.reports import write_clean, write_problem_report
 from fengdu_cli.validate import Checked, check_paths
-
-REGION_ZH = {"county": "丰都县", "chongqing": "重庆市其他区县", "known": "市外", "unknown": "未知"}
 
 
 @dataclass(frozen=True)
@@ -29,7 +26,7 @@ class Ingested:
 
     checked: Checked
     clean: pd.DataFrame
-    written: tuple[Path, ...]
+    written: tuple[Path, ...] = ()
 
     def summary(self) -> dict:
         """The validate summary plus the files written."""
@@ -69,12 +66,12 @@ def clean_table(checked: Checked, on: dt.date) -> pd.DataFrame:
     if "id_number" in table and checked.kind == "roster":
         ids = table["id_number"].astype(str)
         at = _position(table, "id_number") + 1
-        table.insert(at, "sex", ids.map(idcard.sex))
+        table.insert(at, "sex", ids.map(idcard.sex_code))  # codes: the writer words them
         table.insert(
             at + 1, "birth_date", pd.to_datetime(ids.map(idcard.birth_date), errors="coerce")
         )
         table.insert(at + 2, "age", ids.map(lambda i: idcard.age_on(i, on)).astype("Int64"))
-        table.insert(at + 3, "id_region", ids.map(lambda i: REGION_ZH[idcard.region_class(i)]))
+        table.insert(at + 3, "id_region", ids.map(idcard.region_class))
     table["source_file"] = valid["_file"].map(lambda f: Path(f).name)
     table["source_sheet"] = valid["_sheet"]
     table["source_row"] = valid["_row"].astype(int)
@@ -84,22 +81,19 @@ def clean_table(checked: Checked, on: dt.date) -> pd.DataFrame:
 def ingest(
     paths: Iterable[Path | str],
     kind: str,
-    out: Path,
     *,
     on: dt.date | None = None,
-    lang: str = "zh",
     columns: ColumnsConfig | None = None,
 ) -> Ingested:
-    """Check ``paths`` and write ``<kind>-clean.xlsx/.csv`` and ``<kind>-problems.xlsx``.
+    """Check ``paths`` and build the clean consolidated table;
+    :func:`fengdu_cli.io.reports.write_ingested` writes ``<kind>-clean.xlsx/.csv`` and
+    ``<kind>-problems.xlsx`` (in the clerk's language).
 
-    When a file cannot be read nothing is written: a consolidated table missing a
-    township's file must not look complete.
+    When a file cannot be read nothing is built (so nothing is written): a consolidated table
+    missing a township's file must not look complete.
     """
     on = on or dt.date.today()
-    checked = check_paths(paths, kind, on=on, lang=lang, columns=columns)
+    checked = check_paths(paths, kind, on=on, columns=columns)
     if checked.unreadable:
         raise checked.unreadable[0].error()
-    clean = clean_table(checked, on)
-    xlsx, csv = write_clean(clean, kind, Path(out), lang)
-    report = write_problem_report(checked, Path(out) / f"{kind}-problems.xlsx", lang)
-    return Ingested(checked, clean, (xlsx, csv, report))
+    return Ingested(checked, clean_table(checked, on))

@@ -115,9 +115,7 @@ class Reconciled:
         }
 
 
-def read_inputs(
-    data: Path, month: int, lang: str = "zh", columns: ColumnsConfig | None = None
-) -> dict[str, Checked]:
+def read_inputs(data: Path, month: int, columns: ColumnsConfig | None = None) -> dict[str, Checked]:
     """Check rosters/, employment/ and insurance/ under ``data``; all three are needed.
 
     ``columns``: the clerk's columns.toml (None: ``data/columns.toml`` if present)."""
@@ -128,7 +126,7 @@ def read_inputs(
         folder = Path(data) / FOLDERS[kind]
         if not folder.exists():
             raise InputError("path_missing", path=str(folder))
-        result = check_paths([folder], kind, on=on, lang=lang, columns=columns)
+        result = check_paths([folder], kind, on=on, columns=columns)
         if result.unreadable:
             raise result.unreadable[0].error()
         checked[kind] = result
@@ -250,7 +248,6 @@ def reconcile_month(
     month: int,
     db: Path,
     *,
-    lang: str = "zh",
     checked: dict[str, Checked] | None = None,
     columns: ColumnsConfig | None = None,
 ) -> Reconciled:
@@ -260,7 +257,7 @@ def reconcile_month(
     the clerk's columns.toml (None: ``data/columns.toml`` if present).
     """
     if checked is None:
-        checked = read_inputs(data, month, lang, columns)
+        checked = read_inputs(data, month, columns)
     checked = {kind: checked[kind] for kind in RECONCILE_KINDS}
     matched = match(
         checked["roster"].valid, checked["employment"].valid, checked["insurance"].valid

@@ -3,7 +3,8 @@
 Each rule is a pandera ``Check`` named by its DESIGN §3 problem code, attached to the
 column it is about.  Validation is lazy (every problem of every row at once); pandera's
 failure cases become rows of the problem report: file, sheet, Excel row, column, value
-as typed (IDs masked), code, a sentence a clerk understands, and a suggestion.
+as typed (IDs masked), code, and the catalogue keys and parameters of the sentence a clerk
+reads and of a suggestion (worded at the edge, in the chosen language).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
@@ -21,11 +23,9 @@ from fengdu_cli.io.columns import (
     DATE_COLUMNS,
     NUMBER_COLUMNS,
     SENSITIVE_COLUMNS,
-    display_name,
     required_columns,
 )
 from fengdu_cli.io.read import text_op
-from fengdu_cli.messages import text
 from fengdu_cli.normalise import (
     CATEGORY_CHOICES,
     EMPLOYMENT_TYPE,
@@ -54,8 +54,8 @@ _INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")  # zero-width and s
 REGION_EXAMPLES = ("重庆市丰都县", "重庆市渝北区", "山东省济南市", "广东省东莞市", "省外")
 
 PROBLEM_COLUMNS = [
-    "file", "sheet", "row", "column", "header", "value", "code", "severity", "message",
-    "suggestion",
+    "file", "sheet", "row", "column", "header", "value", "code", "severity", "message_key",
+    "suggestion_key", "params", "_index",
 ]  # fmt: skip
 
 Predicate = Callable[[pd.DataFrame], pd.Series]
@@ -312,113 +312,131 @@ def problem_report(
     frame: pd.DataFrame,
     cases: pd.DataFrame,
     headers: dict[tuple[str, str, str], str],
-    lang: str = "zh",
 ) -> pd.DataFrame:
     """Turn failure cases into the problem table (PROBLEM_COLUMNS), in file/row order.
 
-    ``_index`` holds the frame index of the row each problem is about.
+    Codes and parameters only: ``message_key`` and ``suggestion_key`` name catalogue
+    sentences, ``params`` holds what fills them in (language-neutral: codes, values as
+    typed, tuples for lists); :func:`fengdu_cli.messages.problems.problem_words` words them.
+    ``header`` is the header as typed ('' when the sheet has none); ``_index`` holds the
+    frame index of the row each problem is about.
     """
     if cases.empty:
-        return pd.DataFrame(columns=[*PROBLEM_COLUMNS, "_index"])
-    first_seen = _first_seen(frame) if (cases["code"] == "duplicate_person").any() else {}
-    conflicts = (
-        {str(k): tuple(dict.fromkeys(group)) for k, group in frame.groupby("id_number")["name"]}
-        if (cases["code"] == "id_name_conflict").any()
+        return pd.DataFrame(columns=PROBLEM_COLUMNS)
+    cases = cases.reset_index(drop=True)
+    at = cases["index"].to_numpy()
+    rows = frame.loc[at]
+    column = cases["column"].astype(str)
+    code = cases["code"].astype(str)
+    files = rows["_file"].astype(str).to_numpy()
+    sheets = rows["_sheet"].to_numpy()
+    report = pd.DataFrame(
+        {
+            "file": [_file_name(f) for f in files],
+            "sheet": sheets,
+            "row": rows["_row"].astype(int).to_numpy(),
+            "column": column.to_numpy(),
+            "header": [
+                headers.get((f, s, c), "") for f, s, c in zip(files, sheets, column, strict=True)
+            ],
+            "value": "",
+            "code": code.to_numpy(),
+            "severity": np.where(code.isin(REJECT_CODES), "rejected", "warning"),
+            "_index": at,
+        }
+    )
+    for name, where in report.groupby("column").indices.items():
+        source = f"_raw_{name}" if f"_raw_{name}" in frame else name
+        if source in frame:
+            typed = frame[source].reindex(at[where])
+            report.loc[where, "value"] = typed.map(lambda v, c=name: display_value(v, c)).to_numpy(
+                dtype=object
+            )
+    ids = (
+        rows["id_number"].fillna("").astype(str).to_numpy()
+        if "id_number" in rows
+        else np.full(len(rows), "", dtype=object)
+    )
+    report["message_key"] = code.to_numpy()
+    report["suggestion_key"] = code.map(SUGGESTIONS).fillna("").to_numpy()
+    if "_raw_id_number" in rows:
+        invisible = rows["_raw_id_number"].astype(str).str.contains(_INVISIBLE).to_numpy()
+        report.loc[code.eq("id_format").to_numpy() & invisible, "message_key"] = "id_invisible"
+    report.loc[code.eq("unknown_township") & report["value"].eq(""), "message_key"] = (
+        "unknown_township_empty"
+    )
+    params: list[dict] = [{"kind": kind} for _ in range(len(report))]
+    first_seen = _first_seen(frame) if code.eq("duplicate_person").any() else {}
+    names: dict[str, tuple] = (
+        {str(k): tuple(dict.fromkeys(g)) for k, g in frame.groupby("id_number")["name"]}
+        if code.eq("id_name_conflict").any()
         else {}
     )
-    rows = []
-    for index, column, code in cases.itertuples(index=False):
-        row = frame.loc[index]
-        raw = row.get(f"_raw_{column}", row.get(column))
-        value = display_value(raw, column)
-        message, suggestion = _explain(kind, row, column, code, value, first_seen, lang, conflicts)
-        rows.append(
-            {
-                "file": _file_name(row["_file"]),
-                "sheet": row["_sheet"],
-                "row": int(row["_row"]),
-                "column": column,
-                "header": headers.get(
-                    (row["_file"], row["_sheet"], column), display_name(kind, column)
-                ),
-                "value": value,
-                "code": code,
-                "severity": "rejected" if code in REJECT_CODES else "warning",
-                "message": message,
-                "suggestion": suggestion,
-                "_index": index,
-            }
-        )
-    report = pd.DataFrame(rows)
+    expected = rows["_id_expected"].to_numpy() if "_id_expected" in rows else [None] * len(rows)
+    person = rows["name"].to_numpy() if "name" in rows else [""] * len(rows)
+    codes, columns = code.to_numpy(), column.to_numpy()
+    for i in np.flatnonzero(code.isin(ROW_PARAMS).to_numpy()):
+        c, id_number = codes[i], ids[i]
+        if c == "id_format":
+            params[i]["length"] = len(id_number)
+        elif c == "id_checksum":
+            params[i]["expected"] = expected[i] or "?"
+        elif c == "id_birthdate":
+            params[i]["birth"] = id_number[6:14]
+        elif c == "id_15_digit":
+            params[i]["upgraded"] = idcard.mask(id_number)
+        elif c == "id_region":
+            params[i]["region"] = id_number[:6]
+        elif c == "duplicate_person":
+            params[i]["first"] = first_seen.get(id_number, ())
+        elif c == "id_name_conflict":
+            others = set(names.get(id_number, ())) - {person[i]}
+            params[i]["names"] = tuple(sorted(others))
+        elif c == "unknown_township":
+            params[i]["examples"] = tuple(TOWNSHIPS[:4])
+        elif c == "bad_category":
+            params[i]["choices"] = CHOICES.get(columns[i], ())
+    report["params"] = pd.Series(params, index=report.index, dtype=object)
     report = report.sort_values(["_index", "column", "code"], kind="stable")
-    return report.reset_index(drop=True)
+    return report[PROBLEM_COLUMNS].reset_index(drop=True)
+
+
+# The suggestion that goes with a code ('' for none).
+SUGGESTIONS = {
+    "id_checksum": "suggest_check_digit",
+    "id_precision_lost": "suggest_retype_id",
+    "id_15_digit": "suggest_upgraded",
+    "unknown_township": "suggest_township",
+    "bad_category": "suggest_unknown_fact",
+}
+# Codes whose sentence takes something from the row besides the value.
+ROW_PARAMS = frozenset(
+    {"id_format", "id_checksum", "id_birthdate", "id_15_digit", "id_region", "duplicate_person",
+     "id_name_conflict", "unknown_township", "bad_category"}
+)  # fmt: skip
+# The values the tool knows, shown with bad_category (they are typed in Chinese).
+CHOICES: dict[str, tuple[str, ...]] = {
+    "category": CATEGORY_CHOICES,
+    "labor_capacity": LABOR_CHOICES,
+    "work_status": WORK_STATUS_CHOICES,
+    "employment_type": EMPLOYMENT_TYPE_CHOICES,
+    "work_region": REGION_EXAMPLES,
+    "hukou": REGION_EXAMPLES,
+    "rural_entrepreneur": ("是", "否"),
+}
 
 
 def _file_name(path: str) -> str:
     return path.replace("\\", "/").rsplit("/", 1)[-1]
 
 
-def _first_seen(frame: pd.DataFrame) -> dict[str, str]:
+def _first_seen(frame: pd.DataFrame) -> dict[str, tuple[str, str, int]]:
+    """Where each repeated ID is first typed: file name, sheet, Excel row."""
     ids = frame["id_number"]
     firsts = frame[ids.ne("") & ~ids.duplicated(keep="first") & ids.duplicated(keep=False)]
     return {
-        id_number: f"{_file_name(file)}{'（' + sheet + '）' if sheet else ''}第{row}行"
+        id_number: (_file_name(file), sheet or "", int(row))
         for id_number, file, sheet, row in firsts[
             ["id_number", "_file", "_sheet", "_row"]
         ].to_numpy()
     }
-
-
-def _explain(
-    kind: str,
-    row: pd.Series,
-    column: str,
-    code: str,
-    value: str,
-    first_seen: dict[str, str],
-    lang: str,
-    conflicts: dict | None = None,
-) -> tuple[str, str]:
-    column_zh = display_name(kind, column)
-    id_number = row.get("id_number", "") or ""
-    suggestion = ""
-    if code == "id_format" and _INVISIBLE.search(str(row.get("_raw_id_number", ""))):
-        message = text("id_invisible", lang)
-    elif code == "id_format":
-        message = text(code, lang, length=len(id_number))
-    elif code == "id_checksum":
-        message = text(code, lang)
-        suggestion = text("suggest_check_digit", lang, expected=row.get("_id_expected") or "?")
-    elif code == "id_birthdate":
-        message = text(code, lang, birth=id_number[6:14])
-    elif code == "id_precision_lost":
-        message = text(code, lang, value=value)
-        suggestion = text("suggest_retype_id", lang)
-    elif code == "id_15_digit":
-        message = text(code, lang)
-        suggestion = text("suggest_upgraded", lang, upgraded=idcard.mask(id_number))
-    elif code == "id_region":
-        message = text(code, lang, region=id_number[:6])
-    elif code == "duplicate_person":
-        message = text(code, lang, first=first_seen.get(id_number, "?"))
-    elif code == "id_name_conflict":
-        others = sorted(set((conflicts or {}).get(id_number, ())) - {row.get("name", "")})
-        message = text(code, lang, names="、".join(others))
-    elif code == "unknown_township":
-        message = text(code if value else "unknown_township_empty", lang, value=value)
-        suggestion = text("suggest_township", lang, examples="、".join(TOWNSHIPS[:4]))
-    elif code == "bad_category":
-        choices = {
-            "category": CATEGORY_CHOICES,
-            "labor_capacity": LABOR_CHOICES,
-            "work_status": WORK_STATUS_CHOICES,
-            "employment_type": EMPLOYMENT_TYPE_CHOICES,
-            "work_region": REGION_EXAMPLES,
-            "hukou": REGION_EXAMPLES,
-            "rural_entrepreneur": ("是", "否"),
-        }.get(column, ())
-        message = text(code, lang, column_zh=column_zh, value=value, choices="、".join(choices))
-        suggestion = text("suggest_unknown_fact", lang, column_zh=column_zh)
-    else:
-        message = text(code, lang, column_zh=column_zh, value=value)
-    return message, suggestion

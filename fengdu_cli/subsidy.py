@@ -154,19 +154,17 @@ def file_hashes(paths: list[str]) -> dict[str, str]:
     return {str(p): hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in sorted(paths)}
 
 
-def read_month(
-    data: Path, month: int, lang: str = "zh", columns: ColumnsConfig | None = None
-) -> dict[str, Checked]:
+def read_month(data: Path, month: int, columns: ColumnsConfig | None = None) -> dict[str, Checked]:
     """Read and check every input folder present (rosters, employment and insurance are
     required; the others only enable the subsidies that need them).
 
     ``columns``: the clerk's columns.toml (None: ``data/columns.toml`` if present)."""
     columns = columns if columns is not None else columns_for(None, [Path(data)])
-    checked = read_inputs(data, month, lang, columns)
+    checked = read_inputs(data, month, columns)
     for kind in EXTRA_KINDS:
         folder = Path(data) / FOLDERS[kind]
         if folder.exists() and any(folder.iterdir()):
-            result = check_paths([folder], kind, on=as_of(month), lang=lang, columns=columns)
+            result = check_paths([folder], kind, on=as_of(month), columns=columns)
             if result.unreadable:
                 raise result.unreadable[0].error()
             checked[kind] = result
@@ -176,12 +174,11 @@ def read_month(
 def load_month(
     data: Path,
     month: int,
-    lang: str = "zh",
     checked: dict[str, Checked] | None = None,
     columns: ColumnsConfig | None = None,
 ) -> tuple[dict[str, Checked], Matched, pd.DataFrame]:
     """The month's checked inputs (read unless given), matches and person states."""
-    checked = checked if checked is not None else read_month(data, month, lang, columns)
+    checked = checked if checked is not None else read_month(data, month, columns)
     matched = match(
         checked["roster"].valid, checked["employment"].valid, checked["insurance"].valid
     )
@@ -378,7 +375,6 @@ def compute_subsidies(
     *,
     policy_path: Path | None = None,
     commit: bool = False,
-    lang: str = "zh",
     checked: dict[str, Checked] | None = None,
     columns: ColumnsConfig | None = None,
     no_history: bool = False,
@@ -399,7 +395,7 @@ def compute_subsidies(
     :class:`fengdu_cli.io.write.Staging`); the caller puts them in place afterwards.
     """
     policy = load_policy(policy_path)
-    checked, matched, state = load_month(data, month, lang, checked, columns)
+    checked, matched, state = load_month(data, month, checked, columns)
     inputs = file_hashes([f for c in checked.values() for f in c.files])
     began = policy_start(policy)
     if not commit and not Path(db).exists():

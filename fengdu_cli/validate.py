@@ -37,8 +37,11 @@ class Unreadable:
 
     file: str
     key: str
-    message: str
     params: dict = field(default_factory=dict, compare=False)
+
+    def message(self, lang: str = "zh") -> str:
+        """Why, in ``lang`` (said at the edge)."""
+        return text(self.key, lang, **self.params)
 
     def error(self) -> InputError:
         """The error to raise when this file must stop the run."""
@@ -53,7 +56,15 @@ class SheetNotice:
     sheet: str
     content_rows: int
     table_rows: int
-    message: str
+    key: str  # why it was not read: sheet_no_header / sheet_not_this_kind
+
+    @property
+    def params(self) -> dict:
+        return {"sheet": self.sheet or Path(self.file).name, "rows": self.content_rows}
+
+    def message(self, lang: str = "zh") -> str:
+        """Why the sheet was not read, in ``lang`` (said at the edge)."""
+        return text(self.key, lang, **self.params)
 
     def may_hold_data(self) -> bool:
         """Does the sheet look like a table (3+ rows of 3+ filled cells)? Then it needs a look."""
@@ -90,9 +101,9 @@ class Checked:
     kind: str
     files: tuple[str, ...]
     valid: pd.DataFrame  # normalised rows that may be used (warnings included)
-    rejected: pd.DataFrame  # rows as typed, with provenance and 问题说明
-    problems: pd.DataFrame  # PROBLEM_COLUMNS, one row per problem
-    skipped: pd.DataFrame  # non-person rows with content: _file/_sheet/_row/reason/text
+    rejected: pd.DataFrame  # rows as typed, with provenance, _index and _bad_columns
+    problems: pd.DataFrame  # PROBLEM_COLUMNS, one row per problem (codes and parameters)
+    skipped: pd.DataFrame  # non-person rows with content: _file/_sheet/_row/reason (a key)/text
     per_file: pd.DataFrame  # file, rows_read, rows_valid, rows_rejected
     headers: dict[tuple[str, str, str], str] = field(default_factory=dict)
     notices: tuple[SheetNotice, ...] = ()
@@ -122,7 +133,8 @@ class Checked:
         return bool(len(self.problems)) or any(n.may_hold_data() for n in self.notices)
 
     def summary(self) -> dict:
-        """The DESIGN §2 JSON summary of ``validate`` (extra keys allowed)."""
+        """The DESIGN §2 JSON summary of ``validate`` in codes and parameters (extra keys
+        allowed); :func:`fengdu_cli.messages.problems.summary_words` words it."""
         return {
             "kind": self.kind,
             "rows_read": self.rows_read,
@@ -131,19 +143,7 @@ class Checked:
             "problem_counts": self.problem_counts(),
             "problems": [
                 {k: (int(v) if k == "row" else v) for k, v in rec.items()}
-                for rec in self.problems[
-                    [
-                        "file",
-                        "sheet",
-                        "row",
-                        "column",
-                        "value",
-                        "code",
-                        "message",
-                        "suggestion",
-                        "severity",
-                    ]
-                ].to_dict("records")
+                for rec in self.problems.drop(columns="_index").to_dict("records")
             ],
             "files": self.per_file.to_dict("records"),
             "rows_skipped": len(self.skipped),
@@ -153,12 +153,13 @@ class Checked:
                     "sheet": n.sheet,
                     "content_rows": n.content_rows,
                     "may_hold_data": n.may_hold_data(),
-                    "message": n.message,
+                    "key": n.key,
+                    "params": n.params,
                 }
                 for n in self.notices
             ],
             "unreadable": [
-                {"file": u.file, "code": u.key, "message": u.message} for u in self.unreadable
+                {"file": u.file, "code": u.key, "params": u.params} for u in self.unreadable
             ],
             "columns": [
                 {k: (None if k == "share" and pd.isna(v) else v) for k, v in rec.items()}
@@ -185,7 +186,6 @@ def check_paths(
     kind: str,
     *,
     on: dt.date | None = None,
-    lang: str = "zh",
     duplicates: bool | None = None,
     columns: ColumnsConfig | None = None,
 ) -> Checked:
@@ -209,12 +209,11 @@ def check_paths(
         try:
             reads.append(read_file(path, kind, recogniser))
         except InputError as exc:
-            unreadable.append(Unreadable(str(path), exc.key, exc.message(lang), exc.params))
+            unreadable.append(Unreadable(str(path), exc.key, exc.params))
     return check_reads(
         reads,
         kind,
         on=on,
-        lang=lang,
         duplicates=duplicates,
         unreadable=unreadable,
         columns=columns,
@@ -226,7 +225,6 @@ def check_reads(
     kind: str,
     *,
     on: dt.date,
-    lang: str = "zh",
     duplicates: bool | None = None,
     unreadable: Iterable[Unreadable] = (),
     columns: ColumnsConfig | None = None,
@@ -241,7 +239,7 @@ def check_reads(
             s.grid.sheet,
             s.content_rows,
             s.table_rows,
-            text(s.why, lang, sheet=s.grid.sheet or s.grid.file.name, rows=s.content_rows),
+            s.why,
         )
         for r in reads
         for s in r.sheets
@@ -271,7 +269,6 @@ def check_reads(
         if skipped
         else pd.DataFrame(columns=[*PROVENANCE, "reason", "text"])
     )
-    skipped_frame["reason"] = skipped_frame["reason"].map(lambda k: text(k, lang))
 
     if duplicates is None:
         duplicates = kind == "roster"
@@ -281,7 +278,7 @@ def check_reads(
         # cells holding only spaces (tabs, full-width spaces): not a person row after all
         ghost = normalised["name"].eq("") & normalised["id_number"].eq("")
         if ghost.any():
-            extra = raw.loc[ghost, PROVENANCE].assign(reason=text("skip_no_person", lang), text="")
+            extra = raw.loc[ghost, PROVENANCE].assign(reason="skip_no_person", text="")
             skipped_frame = pd.concat([skipped_frame, extra], ignore_index=True)
             raw = raw.loc[~ghost].reset_index(drop=True)
             normalised = normalised.loc[~ghost].reset_index(drop=True)
@@ -292,9 +289,9 @@ def check_reads(
     )
     if len(raw):
         normalised = gaps.mark_values(normalised, kind, needed, cases)
-    problems = problem_report(kind, normalised, cases, headers, lang)
+    problems = problem_report(kind, normalised, cases, headers)
     if sheet_gaps:
-        problems = pd.concat([_gap_problems(kind, sheet_gaps, lang), problems], ignore_index=True)
+        problems = pd.concat([_gap_problems(kind, sheet_gaps), problems], ignore_index=True)
     rejecting = cases["code"].isin(REJECT_CODES)
     if "_absurd" in normalised and len(cases):  # a month or amount no export can hold
         absurd = normalised["_absurd"].reindex(cases["index"]).fillna(False).to_numpy(dtype=bool)
@@ -303,10 +300,7 @@ def check_reads(
             ("bad_date", "bad_number")
         )
         problems.loc[hit, "severity"] = "rejected"
-        problems.loc[hit, "message"] = [
-            text("absurd_value", lang, header=h, value=v)
-            for h, v in zip(problems.loc[hit, "header"], problems.loc[hit, "value"], strict=True)
-        ]
+        problems.loc[hit, "message_key"] = "absurd_value"
     bad_index = sorted(set(cases.loc[rejecting, "index"]))
     rejected = _rejected_rows(raw, bad_index, problems)
     if len(rejected) and "_sender_township" in normalised:
@@ -365,17 +359,11 @@ def _with_gap_marks(sheet: SheetRead) -> pd.DataFrame:
     return sheet.frame.assign(**marks) if marks else sheet.frame
 
 
-def _gap_problems(kind: str, sheet_gaps: list[SheetGap], lang: str) -> pd.DataFrame:
+def _gap_problems(kind: str, sheet_gaps: list[SheetGap]) -> pd.DataFrame:
     """One file-level problem per gap: on the header row, with the persons it affects."""
     rows = []
     for g in sheet_gaps:
-        column_zh = display_name(kind, g.column)
-        params = {
-            "column_zh": column_zh,
-            "persons": g.persons,
-            "codes": "、".join(g.needed_by),
-            "headers": "”“".join(g.headers),
-        }
+        params = {"kind": kind, "persons": g.persons, "codes": g.needed_by, "headers": g.headers}
         if g.cause == "ambiguous":
             key = "ambiguous_column_needed" if g.role == "needed" else "ambiguous_column_kept"
         else:
@@ -386,18 +374,17 @@ def _gap_problems(kind: str, sheet_gaps: list[SheetGap], lang: str) -> pd.DataFr
                 "sheet": g.sheet,
                 "row": g.header_row,
                 "column": g.column,
-                "header": "、".join(g.headers) or column_zh,
+                "header": "",
                 "value": "",
                 "code": g.code,
                 "severity": "warning",
-                "message": text(key, lang, **params),
-                "suggestion": text(
-                    "suggest_columns_toml", lang, kind=kind, column=g.column, column_zh=column_zh
-                ),
+                "message_key": key,
+                "suggestion_key": "suggest_columns_toml",
+                "params": params,
                 "_index": -1,
             }
         )
-    return pd.DataFrame(rows, columns=[*PROBLEM_COLUMNS, "_index"])
+    return pd.DataFrame(rows, columns=PROBLEM_COLUMNS)
 
 
 def _column_table(kind: str, sheets: list[SheetRead]) -> pd.DataFrame:
@@ -424,12 +411,12 @@ def _column_table(kind: str, sheets: list[SheetRead]) -> pd.DataFrame:
 
 
 def _rejected_rows(raw: pd.DataFrame, bad_index: list[int], problems: pd.DataFrame) -> pd.DataFrame:
-    """The rejected rows as typed, with every problem of the row in 问题说明."""
+    """The rejected rows as typed; ``_index`` links each to its problems (the writers word
+    them), ``_bad_columns`` names the cells to mark."""
     rows = raw.loc[bad_index].drop(columns=["_title"], errors="ignore").copy()
     grouped = problems.groupby("_index")
-    notes = grouped["message"].agg(lambda m: "；".join(dict.fromkeys(m)))
     bad_columns = {k: tuple(dict.fromkeys(c)) for k, c in grouped["column"]}
-    rows["问题说明"] = notes.reindex(rows.index).fillna("").to_numpy(dtype=object)
+    rows["_index"] = rows.index.to_numpy()
     rows["_bad_columns"] = pd.Series([bad_columns.get(i) for i in rows.index], index=rows.index)
     return rows.reset_index(drop=True)
 
@@ -498,11 +485,11 @@ def describe_columns(
         try:
             found = kind or guess_kind(file, columns)
         except InputError as exc:
-            unknown.append(Unreadable(str(file), exc.key, exc.message("zh"), exc.params))
+            unknown.append(Unreadable(str(file), exc.key, exc.params))
             continue
         if found is None:
             params = {"path": str(file), "kind": "any", "scan": 30}
-            unknown.append(Unreadable(str(file), "no_header", text("no_header", "zh", **params)))
+            unknown.append(Unreadable(str(file), "no_header", params))
             continue
         groups.setdefault(found, []).append(file)
     out = {k: check_paths(v, k, on=on, columns=columns) for k, v in groups.items()}

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from fengdu_cli import cli
 from fengdu_cli.cli import app
+from fengdu_cli.messages.problems import summary_words
 from fengdu_cli.validate import check_paths
 from tests.conftest import AS_OF
 from tests.makers import HEADER, person, valid_id, wrong_check, xlsx
@@ -69,7 +70,9 @@ def test_validate_json_equals_library(tmp_path):
     data = json.loads(result.output)
     expected = json.loads(
         json.dumps(
-            check_paths([folder], "roster", on=AS_OF).summary(), ensure_ascii=False, default=str
+            summary_words(check_paths([folder], "roster", on=AS_OF).summary(), "zh"),
+            ensure_ascii=False,
+            default=str,
         )
     )
     assert data == expected

@@ -422,7 +422,7 @@ def test_a_summary_sheet_beside_the_list_is_not_read_and_says_so(tmp_path):
     checked = check_paths([path], "roster", on=dt.date(2024, 6, 30))
     assert checked.rows_read == 5
     (notice,) = checked.notices
-    assert notice.sheet == "汇总" and "不是本类名单" in notice.message
+    assert notice.sheet == "汇总" and "不是本类名单" in notice.message("zh")
 
 
 def test_a_required_column_whose_values_are_not_of_its_kind_stops_the_file(tmp_path):

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from fengdu_cli import store
 from fengdu_cli.cli import app, write_crash_log
 from fengdu_cli.io.write import neutralised, write_csv
+from fengdu_cli.messages.problems import problem_words
 from fengdu_cli.store import ledger
 from fengdu_cli.townships import canonical_township, townships_named_in
 from fengdu_cli.validate import check_paths
@@ -102,7 +103,7 @@ def test_an_invisible_character_in_an_id_is_named(tmp_path):
         tmp_path / "r.csv",
         ["姓名,身份证号码,乡镇", f"甲,{valid_id(1)[:9]}\u200b{valid_id(1)[9:]},虎威镇"],
     )
-    problems = check_paths([path], "roster", on=AS_OF).problems
+    problems = problem_words(check_paths([path], "roster", on=AS_OF).problems, "zh")
     (message,) = problems.loc[problems["code"] == "id_format", "message"]
     assert "看不见的字符" in message
 

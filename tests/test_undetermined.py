@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from fengdu_cli.cli import app
 from fengdu_cli.explain import explain
+from fengdu_cli.messages.problems import problem_words
 from fengdu_cli.reconcile import reconcile_month
 from fengdu_cli.subsidy import compute_subsidies
 from fengdu_cli.validate import check_paths
@@ -102,7 +103,8 @@ def test_validate_reports_the_missing_column_with_the_persons_and_codes(month):
     (gap,) = checked.gaps
     assert (gap.column, gap.cause, gap.persons) == ("labor_capacity", "missing", 3)
     assert {"no_record", "travel", "job_seeking_once"} <= set(gap.needed_by)
-    problem = checked.problems[checked.problems["code"] == "missing_column"].iloc[0]
+    problems = problem_words(checked.problems, "zh")
+    problem = problems[problems["code"] == "missing_column"].iloc[0]
     assert (problem.file, problem.row, problem.column) == ("三合街道.xlsx", 1, "labor_capacity")
     assert "3 人" in problem.message and "no_record" in problem.message
     assert checked.problem_counts()["missing_column"] == 1

@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from fengdu_cli.idcard import check_digit
+from fengdu_cli.messages.problems import problem_words
 from fengdu_cli.validate import check_paths
 from tests.makers import EMPLOYMENT_HEADER, HEADER, csv_file, person, valid_id, wrong_check, xlsx
 
@@ -102,7 +103,7 @@ def test_duplicate_across_files_keeps_first_in_name_order(tmp_path):
     xlsx(tmp_path / "a-虎威镇.xlsx", [HEADER, person(2, 身份证号码=same, 姓名="测试1")])
     checked = check_paths([tmp_path], "roster", on=AS_OF)
     assert list(checked.valid["township"]) == ["虎威镇"]
-    dup = checked.problems.iloc[0]
+    dup = problem_words(checked.problems, "zh").iloc[0]
     assert (dup.file, dup.code) == ("b-三合街道.xlsx", "duplicate_person")
     assert "a-虎威镇.xlsx（Sheet1）第2行" in dup.message
 
@@ -113,7 +114,8 @@ def test_one_id_under_two_names_rejects_every_row_and_returns_them_to_both(tmp_p
     xlsx(tmp_path / "a-虎威镇.xlsx", [HEADER, person(2, 身份证号码=same), person(3)])
     checked = check_paths([tmp_path], "roster", on=AS_OF)
     assert list(checked.valid["name"]) == ["测试3"]  # neither of the two is used
-    conflict = checked.problems[checked.problems["code"] == "id_name_conflict"]
+    problems = problem_words(checked.problems, "zh")
+    conflict = problems[problems["code"] == "id_name_conflict"]
     assert list(conflict["file"]) == ["a-虎威镇.xlsx", "b-三合街道.xlsx"]
     assert "测试1" in conflict.iloc[0].message and "测试2" in conflict.iloc[1].message
     assert set(checked.rejected["_township"]) == {"虎威镇", "三合街道"}  # back to both
@@ -206,4 +208,4 @@ def test_unknown_region_only_warns(tmp_path):
     checked = check_paths([path], "roster", on=AS_OF)
     assert _codes(checked) == {(3, "id_number", "id_region")}
     assert checked.rows_valid == 2 and checked.problems.iloc[0]["severity"] == "warning"
-    assert "990230" in checked.problems.iloc[0]["message"]
+    assert "990230" in problem_words(checked.problems, "zh").iloc[0]["message"]

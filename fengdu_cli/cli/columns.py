@@ -19,6 +19,7 @@ from fengdu_cli.cli.render import (
 from fengdu_cli.errors import UsageError
 from fengdu_cli.io.columns import KINDS
 from fengdu_cli.messages import text
+from fengdu_cli.messages.problems import summary_words
 
 
 @command(app, "columns", common=("json", "lang", "debug"))
@@ -78,7 +79,7 @@ def columns_command(
                 "columns_file": config.path,
                 "kinds": {
                     k: {
-                        key: c.summary()[key]
+                        key: summary_words(c.summary(), lang)[key]
                         for key in ("files", "columns", "missing_columns", "unreadable")
                     }
                     for k, c in found.items()

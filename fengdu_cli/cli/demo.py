@@ -36,6 +36,8 @@ def demo(
     """生成示例数据并跑一个月。Write a realistic sample month and run it."""
     json_, quiet, lang = common.json, common.quiet, common.lang
     from fengdu_cli.demo import run_demo
+    from fengdu_cli.io.reports import write_demo_lists
+    from fengdu_cli.messages.problems import summary_words
     from fengdu_cli.sample import make_sample
 
     if make_data is not None:
@@ -54,9 +56,11 @@ def demo(
                      people=manifest.people, planted=len(manifest.planted))
             )  # fmt: skip
         return 0
-    result = run_demo(data, out, lang=lang)
+    result = write_demo_lists(run_demo(data, out), out, lang)
     if json_:
-        print_json(result.summary())
+        summary = result.summary()
+        summary["kinds"] = {k: summary_words(v, lang) for k, v in summary["kinds"].items()}
+        print_json(summary)
     elif not quiet:
         console = screen()
         for checked in result.checked.values():

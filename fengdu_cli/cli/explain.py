@@ -44,7 +44,7 @@ def explain(
 
     config = columns_for(columns, [data])
     result = run_explain(
-        id_number, parse_month(month), data, db, policy_path=policy, lang=lang, columns=config
+        id_number, parse_month(month), data, db, policy_path=policy, columns=config
     )
     if json_:
         print_json(result.to_dict())

@@ -22,6 +22,7 @@ from fengdu_cli.cli.render import (
     render_checked,
 )
 from fengdu_cli.messages import text
+from fengdu_cli.messages.problems import summary_words
 
 
 @command(app)
@@ -38,13 +39,13 @@ def ingest(
     json_, quiet, lang = common.json, common.quiet, common.lang
     from fengdu_cli.ingest import ingest as run_ingest
     from fengdu_cli.io.columns_toml import columns_for
+    from fengdu_cli.io.reports import write_ingested
 
     config = columns_for(columns, list(paths))
-    result = run_ingest(
-        paths, parse_kind(kind), out, on=parse_as_of(as_of), lang=lang, columns=config
-    )
+    result = run_ingest(paths, parse_kind(kind), on=parse_as_of(as_of), columns=config)
+    result = write_ingested(result, out, lang)
     if json_:
-        print_json(result.summary())
+        print_json(summary_words(result.summary(), lang))
     elif not quiet:
         console = screen()
         render_checked(result.checked, console, lang)

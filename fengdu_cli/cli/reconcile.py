@@ -48,7 +48,7 @@ def reconcile(
     from fengdu_cli.reconcile import reconcile_month
 
     config = columns_for(columns, [data])
-    result = reconcile_month(data, parse_month(month), db, lang=lang, columns=config)
+    result = reconcile_month(data, parse_month(month), db, columns=config)
     written = write_reconcile(result, out, split_by_township=split_by_township)
     if json_:
         print_json(result.summary())

@@ -17,6 +17,7 @@ from fengdu_cli.cells import records
 from fengdu_cli.cli.app import Common
 from fengdu_cli.cli.console import screen
 from fengdu_cli.messages import text
+from fengdu_cli.messages.problems import problem_words
 from fengdu_cli.validate import Checked
 
 
@@ -33,6 +34,11 @@ def headed(title: str, heads: list[str], right: tuple[str, ...] = (), **options:
     return view
 
 
+def place_of(file: str, sheet: str, lang: str) -> str:
+    """A file and its sheet as a screen names them."""
+    return text("place_sheet", lang, file=file, sheet=sheet) if sheet else file
+
+
 def print_error(message: str, lang: str) -> None:
     say = words(lang)
     screen(stderr=True).print(f"[bold red]{say('error')}[/]{say('colon')}" + escape(message))
@@ -40,12 +46,12 @@ def print_error(message: str, lang: str) -> None:
 
 def render_checked(checked: Checked, console: Console, lang: str, limit: int = 20) -> None:
     """Rows read / valid / rejected per file, problems by code, and the first problems."""
-    from fengdu_cli.io.reports import _code_title
+    from fengdu_cli.io.reports import code_title
 
     say = words(lang)
     if checked.unreadable and not checked.files:
         for bad in checked.unreadable:
-            print_error(bad.message, lang)
+            print_error(bad.message(lang), lang)
         return
     heads = [say("file"), say("read"), say("valid"), say("rejected")]
     table = headed(say("read_title", kind=checked.kind), heads, tuple(heads[1:]))
@@ -66,19 +72,20 @@ def render_checked(checked: Checked, console: Console, lang: str, limit: int = 2
         heads = [say("code"), say("meaning"), say("count")]
         by_code = headed(say("problems_by_code"), heads, (heads[2],))
         for code, n in counts.items():
-            by_code.add_row(code, _code_title(code, lang), str(n))
+            by_code.add_row(code, code_title(code, lang), str(n))
         console.print(by_code)
         heads = [say("file"), say("row"), say("column"), say("value"), say("problem")]
         first = headed(say("first_problems", limit=limit), heads, overflow="fold")
-        for rec in records(checked.problems.head(limit)):
-            where = Path(rec.file).name + (f"（{rec.sheet}）" if rec.sheet else "")
+        for rec in records(problem_words(checked.problems.head(limit), lang)):
+            where = place_of(Path(rec.file).name, rec.sheet, lang)
             first.add_row(where, str(rec.row), rec.header, rec.value, rec.message)
         console.print(first)
     render_gaps(checked.problems, console, lang)
     for notice in checked.notices:
-        console.print(f"[yellow]{escape(f'{Path(notice.file).name}：{notice.message}')}[/]")
+        line = Path(notice.file).name + say("colon") + notice.message(lang)
+        console.print(f"[yellow]{escape(line)}[/]")
     for bad in checked.unreadable:
-        print_error(bad.message, lang)
+        print_error(bad.message(lang), lang)
     if len(checked.skipped):
         console.print(say("rows_not_counted", n=len(checked.skipped)))
 
@@ -95,8 +102,8 @@ def render_gaps(
     file_level = problems[problems["code"].isin(("missing_column", "ambiguous_column"))]
     if file is not None:
         file_level = file_level[file_level["file"].eq(file) & file_level["sheet"].eq(sheet or "")]
-    for rec in records(file_level):
-        where = rec.file + (f"（{rec.sheet}）" if rec.sheet else "")
+    for rec in records(problem_words(file_level, lang)):
+        where = place_of(rec.file, rec.sheet, lang)
         line = text("screen_gap", lang, where=where, row=rec.row, message=rec.message)
         console.print(f"[bold red]{escape(line)}[/]")
 
@@ -167,7 +174,7 @@ def render_columns(
             console.print(view)
             render_gaps(checked.problems, console, lang, file, sheet)
         for bad in checked.unreadable:
-            print_error(bad.message, lang)
+            print_error(bad.message(lang), lang)
 
 
 def display_column(kind: str, column: str) -> str:

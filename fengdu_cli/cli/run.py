@@ -54,15 +54,15 @@ def run_month(
     m = parse_month(month)
     if commit and not new_db and not Path(db).exists():  # reconcile would create it: refuse first
         raise UsageError("db_missing", path=str(db))
-    checked = read_month(data, m, lang, columns_for(columns, [data]))  # read once, used twice
-    reconciled = reconcile_month(data, m, db, lang=lang, checked=checked)
+    checked = read_month(data, m, columns_for(columns, [data]))  # read once, used twice
+    reconciled = reconcile_month(data, m, db, checked=checked)
     roster = reconciled.checked["roster"]
     label = Path(out)
     written = [write_problem_report(roster, label / "roster-problems.xlsx", lang)]
     written += write_return_lists(roster, label / "退回清单", lang)
     written += write_reconcile(reconciled, out, split_by_township=True)
     subsidies, files = compute_and_write(
-        data, m, db, out, policy_path=policy, commit=commit, lang=lang, checked=checked,
+        data, m, db, out, policy_path=policy, commit=commit, checked=checked,
         no_history=no_history, new_db=new_db,
     )  # fmt: skip
     written += files

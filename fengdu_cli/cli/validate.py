@@ -21,6 +21,7 @@ from fengdu_cli.cli.render import (
     render_checked,
 )
 from fengdu_cli.messages import text
+from fengdu_cli.messages.problems import summary_words
 
 
 @command(app)
@@ -46,14 +47,14 @@ def validate(
     from fengdu_cli.validate import check_paths
 
     config = columns_for(columns, list(paths))
-    checked = check_paths(paths, parse_kind(kind), on=parse_as_of(as_of), lang=lang, columns=config)
+    checked = check_paths(paths, parse_kind(kind), on=parse_as_of(as_of), columns=config)
     written = []
     if report is not None:
         written.append(write_problem_report(checked, report, lang))
     if return_dir is not None:
         written.extend(write_return_lists(checked, return_dir, lang))
     if json_:
-        print_json(checked.summary())
+        print_json(summary_words(checked.summary(), lang))
     elif not quiet:
         console = screen()
         render_checked(checked, console, lang)

@@ -3,59 +3,41 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from fengdu_cli import idcard
 from fengdu_cli.cells import records
+from fengdu_cli.ingest import Ingested
 from fengdu_cli.io.columns import ALIASES, SENSITIVE_COLUMNS, display_name
 from fengdu_cli.io.write import Sheet, move_aside, write_csv, write_workbook
-from fengdu_cli.messages import text
+from fengdu_cli.messages import has, text
+from fengdu_cli.messages.problems import problem_words, row_notes
 from fengdu_cli.schemas import display_value
 from fengdu_cli.validate import Checked
 
-LABELS = {
-    "zh": {
-        "file": "文件", "sheet": "工作表", "row": "行号", "column": "列", "header": "表头",
-        "value": "填写内容", "code": "问题代码", "severity": "处理", "message": "问题说明",
-        "suggestion": "建议", "rows_read": "读取人数", "rows_valid": "有效", "rows_rejected": "退回",
-        "reason": "原因", "text": "内容", "township": "乡镇", "count": "数量", "item": "项目",
-        "summary": "汇总", "problems": "问题清单", "rejected": "退回行", "skipped": "未计入的行",
-        "warnings": "提示（已保留）",
-    },
-    "en": {
-        "file": "file", "sheet": "sheet", "row": "row", "column": "column", "header": "header",
-        "value": "value", "code": "code", "severity": "severity", "message": "message",
-        "suggestion": "suggestion", "rows_read": "rows read", "rows_valid": "valid",
-        "rows_rejected": "rejected", "reason": "reason", "text": "text", "township": "township",
-        "count": "count", "item": "item", "summary": "summary", "problems": "problems",
-        "rejected": "rejected rows", "skipped": "rows not counted", "warnings": "warnings (kept)",
-    },
-}  # fmt: skip
+if TYPE_CHECKING:
+    from fengdu_cli.demo import DemoResult
 
-EXTRA_LABELS = {
-    "category_detail": ("类别细分", "category detail"),
-    "sex": ("性别", "sex"),
-    "birth_date": ("出生日期", "birth date"),
-    "age": ("年龄", "age"),
-    "id_region": ("户籍地", "ID region"),
-    "source_file": ("来源文件", "source file"),
-    "source_sheet": ("来源工作表", "source sheet"),
-    "source_row": ("来源行号", "source row"),
-}
+# The columns ingest derives from the ID and the file: their headers.
+EXTRA_LABELS = frozenset(
+    {"category_detail", "sex", "birth_date", "age", "id_region", "source_file", "source_sheet",
+     "source_row"}
+)  # fmt: skip
 
 
 def label(key: str, lang: str) -> str:
-    """A fixed label in ``lang``."""
-    return LABELS.get(lang, LABELS["zh"]).get(key, key)
+    """A fixed workbook label (sheet name, header) in ``lang``."""
+    return text(f"wb_{key}", lang)
 
 
 def column_label(kind: str, column: str, lang: str) -> str:
     """The header written for a data column: Chinese display name, or the English key."""
     if column in EXTRA_LABELS:
-        zh, en = EXTRA_LABELS[column]
-        return en if lang == "en" else zh
+        return text(f"wb_col_{column}", lang)
     if column in ALIASES.get(kind, {}):
         return column if lang == "en" else display_name(kind, column)
     return column
@@ -70,7 +52,7 @@ def summary_frame(checked: Checked, lang: str) -> pd.DataFrame:
     table = checked.per_file.copy()
     table["file"] = table["file"].map(_file_name)
     total = {
-        "file": "合计" if lang == "zh" else "total",
+        "file": text("total", lang),
         "rows_read": checked.rows_read,
         "rows_valid": checked.rows_valid,
         "rows_rejected": checked.rows_rejected,
@@ -84,7 +66,7 @@ def _code_frame(checked: Checked, lang: str) -> pd.DataFrame:
     rows = [
         {
             label("code", lang): code,
-            label("message", lang): _code_title(code, lang),
+            label("message", lang): code_title(code, lang),
             label("count", lang): n,
         }
         for code, n in counts.items()
@@ -92,44 +74,15 @@ def _code_frame(checked: Checked, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[label(k, lang) for k in ("code", "message", "count")])
 
 
-def _code_title(code: str, lang: str) -> str:
-    titles = {
-        "id_format": ("身份证号码格式错误", "ID malformed"),
-        "id_checksum": ("身份证号码校验位错误", "ID check digit wrong"),
-        "id_birthdate": ("身份证号码出生日期错误", "ID birth date impossible"),
-        "id_precision_lost": ("身份证号码被存成数字", "ID stored as a number"),
-        "id_15_digit": ("15位旧号码已升级", "15-digit ID upgraded"),
-        "missing_required": ("缺少必填项", "required field empty"),
-        "duplicate_person": ("人员重复", "duplicate person"),
-        "id_name_conflict": ("同一号码不同姓名", "one ID, two names"),
-        "unknown_township": ("乡镇无法识别", "unknown township"),
-        "bad_date": ("日期无法识别", "bad date"),
-        "bad_number": ("数值或号码有误", "bad number"),
-        "bad_category": ("取值不在范围内", "value not allowed"),
-        "id_region": ("身份证号码地区代码未知", "unknown ID region"),
-        "missing_column": ("缺少列（相关人员无法判断）", "column missing (persons undetermined)"),
-        "ambiguous_column": ("多列可能同义", "columns competing for one meaning"),
-    }
-    zh, en = titles.get(code, (code, code))
-    return en if lang == "en" else zh
-
-
-HOW_LABELS = {
-    "columns.toml": ("columns.toml 指定", "columns.toml"),
-    "alias": ("表头名称", "alias"),
-    "keywords": ("表头关键词", "keywords"),
-    "values": ("按列中取值", "values"),
-    "": ("未识别（保留为附加列）", "not recognised (kept as an extra column)"),
-}
-GAP_LABELS = {
-    "missing": ("缺少该列", "missing"),
-    "ambiguous": ("多列可能是该列", "ambiguous"),
-}
+def code_title(code: str, lang: str) -> str:
+    """A problem code's short title (the code itself for an unknown one)."""
+    return text(f"title_{code}", lang) if has(f"title_{code}") else code
 
 
 def how_label(how: str, lang: str) -> str:
-    zh, en = HOW_LABELS.get(how, (how, how))
-    return en if lang == "en" else zh
+    """How a header was recognised (columns.toml / alias / keywords / values / not)."""
+    key = f"how_{how.replace('.', '_') or 'none'}"
+    return text(key, lang) if has(key) else how
 
 
 def columns_frame(checked: Checked, lang: str) -> pd.DataFrame:
@@ -150,42 +103,48 @@ def columns_frame(checked: Checked, lang: str) -> pd.DataFrame:
             }
         )
     for g in checked.gaps:
-        zh, english = GAP_LABELS[g.cause]
         rows.append(
             {
                 "file": _file_name(g.file),
                 "sheet": g.sheet,
                 "letter": "",
-                "header": "、".join(g.headers),
+                "header": text("list_sep", lang).join(g.headers),
                 "column": g.column if en else display_name(checked.kind, g.column),
-                "how": english if en else zh,
+                "how": text(f"how_gap_{g.cause}", lang),
                 "share": "",
             }
         )
-    names = {
-        "file": ("文件", "file"), "sheet": ("工作表", "sheet"), "letter": ("列", "col"),
-        "header": ("表头", "header"), "column": ("识别为", "recognised as"),
-        "how": ("识别方式", "how"), "share": ("取值符合比例", "values that fit"),
-    }  # fmt: skip
+    names = ("file", "sheet", "letter", "header", "column", "how", "share")
     table = pd.DataFrame(rows, columns=list(names))
-    return table.rename(columns={k: v[1] if en else v[0] for k, v in names.items()})
+    return table.rename(columns={k: text(f"wb_cols_{k}", lang) for k in names})
 
 
 def problems_frame(checked: Checked, lang: str) -> pd.DataFrame:
     """The problem list as written: one row per problem, header text as typed."""
-    table = checked.problems.copy()
+    table = problem_words(checked.problems, lang)
     table["column"] = table["header"]
     table["severity"] = table["severity"].map(lambda s: text(f"severity_{s}", lang))
-    table = table.drop(columns=["header"])
+    table = table[[c for c in WRITTEN_PROBLEM if c in table]]
     return table.rename(columns={c: label(c, lang) for c in table.columns})
 
 
+WRITTEN_PROBLEM = ["file", "sheet", "row", "column", "value", "code", "severity", "message",
+                   "suggestion"]  # fmt: skip
+
+
 def rejected_sheet(
-    checked: Checked, rows: pd.DataFrame, lang: str, name: str, *, masked: bool = False
+    checked: Checked,
+    rows: pd.DataFrame,
+    lang: str,
+    name: str,
+    *,
+    masked: bool = False,
+    notes: pd.Series | None = None,
 ) -> Sheet:
-    """Rejected rows as typed, with their Excel row numbers, 问题说明, bad cells red;
-    ``masked``: IDs, phones and accounts masked (a list that leaves the bureau)."""
-    data_columns = [c for c in rows.columns if not c.startswith("_") and c != "问题说明"]
+    """Rejected rows as typed, with their Excel row numbers, every problem of the row in one
+    cell, bad cells red; ``masked``: IDs, phones and accounts masked (a list that leaves the
+    bureau)."""
+    data_columns = [c for c in rows.columns if not c.startswith("_")]
     if masked and len(rows):
         rows = rows.copy()
         for column in SENSITIVE_COLUMNS & set(data_columns):
@@ -201,7 +160,12 @@ def rejected_sheet(
     )
     for column in data_columns:
         frame[column_label(checked.kind, column, lang)] = rows[column].to_numpy(dtype=object)
-    frame[label("message", lang)] = rows["问题说明"].to_numpy(dtype=object) if len(rows) else []
+    if len(rows):
+        if notes is None:
+            notes = row_notes(problem_words(checked.problems, lang), lang)
+        frame[label("message", lang)] = notes.reindex(rows["_index"]).fillna("").to_numpy(object)
+    else:
+        frame[label("message", lang)] = []
     red = [
         (i, 3 + data_columns.index(column))
         for i, bad in enumerate(rows.get("_bad_columns", pd.Series(dtype=object)))
@@ -221,29 +185,33 @@ def write_problem_report(checked: Checked, target: Path, lang: str = "zh") -> Pa
         Sheet(label("summary", lang), summary, title=_title(checked, lang)),
         Sheet(f"{label('summary', lang)}-{label('code', lang)}", _code_frame(checked, lang)),
         Sheet(label("problems", lang), problems_frame(checked, lang)),
-        Sheet("列识别" if lang == "zh" else "columns", columns_frame(checked, lang)),
+        Sheet(label("sheet_columns", lang), columns_frame(checked, lang)),
         rejected_sheet(checked, checked.rejected, lang, label("rejected", lang)),
         Sheet(label("skipped", lang), _skipped_frame(checked, lang)),
     ]
     if len(notes):
-        sheets.insert(2, Sheet("文件说明" if lang == "zh" else "file notes", notes))
+        sheets.insert(2, Sheet(label("sheet_notes", lang), notes))
     return write_workbook(target, sheets, private=True)  # the rejected rows hold full IDs
 
 
 def _title(checked: Checked, lang: str) -> str:
-    kind = text(f"kind_{checked.kind}", lang)
-    if lang == "en":
-        return f"Problem report — {kind}: {checked.rows_read} rows read, {checked.rows_rejected} rejected"
-    return f"{kind}数据问题报告：读取 {checked.rows_read} 行，有效 {checked.rows_valid} 行，退回 {checked.rows_rejected} 行"
+    return text(
+        "wb_problem_title",
+        lang,
+        kind=checked.kind,
+        read=checked.rows_read,
+        valid=checked.rows_valid,
+        rejected=checked.rows_rejected,
+    )
 
 
 def _notes_frame(checked: Checked, lang: str) -> pd.DataFrame:
     rows = [
-        {label("file", lang): _file_name(u.file), label("message", lang): u.message}
+        {label("file", lang): _file_name(u.file), label("message", lang): u.message(lang)}
         for u in checked.unreadable
     ]
     rows += [
-        {label("file", lang): _file_name(n.file), label("message", lang): n.message}
+        {label("file", lang): _file_name(n.file), label("message", lang): n.message(lang)}
         for n in checked.notices
     ]
     return pd.DataFrame(rows, columns=[label("file", lang), label("message", lang)])
@@ -252,6 +220,7 @@ def _notes_frame(checked: Checked, lang: str) -> pd.DataFrame:
 def _skipped_frame(checked: Checked, lang: str) -> pd.DataFrame:
     table = checked.skipped.copy()
     table["_file"] = table["_file"].map(_file_name)
+    table["reason"] = table["reason"].map({k: text(k, lang) for k in set(table["reason"])})
     table = table.rename(columns={"_file": "file", "_sheet": "sheet", "_row": "row"})
     return table.rename(columns={c: label(c, lang) for c in table.columns})
 
@@ -263,18 +232,20 @@ def write_return_lists(checked: Checked, folder: Path, lang: str = "zh") -> list
     title), so a row typed with a wrong township still goes back to its sender."""
     rejected = checked.rejected
     townships = (
-        rejected["_township"].fillna("").replace("", "未知乡镇")
+        rejected["_township"].fillna("").replace("", text("township_unknown", lang))
         if len(rejected)
         else pd.Series([], dtype=object)
     )
-    warnings = _warnings_by_township(checked)
+    worded = problem_words(checked.problems, lang)
+    notes = row_notes(worded, lang)
+    warnings = _warnings_by_township(checked, worded, lang)
     written = []
     for township in sorted(set(townships) | set(warnings)):
         rows = rejected[townships.to_numpy() == township] if len(rejected) else rejected
-        title = "需更正后重报" if lang == "zh" else "to correct"
-        sheets = [rejected_sheet(checked, rows, lang, title, masked=True)]
+        title = label("sheet_to_correct", lang)
+        sheets = [rejected_sheet(checked, rows, lang, title, masked=True, notes=notes)]
         if township in warnings:
-            sheets.append(Sheet("请核实" if lang == "zh" else "to verify", warnings[township]))
+            sheets.append(Sheet(label("sheet_to_verify", lang), warnings[township]))
         name = f"退回清单-{township}.xlsx" if lang == "zh" else f"returns-{township}.xlsx"
         written.append(write_workbook(Path(folder) / name, sheets))
     pattern = "退回清单-*.xlsx" if lang == "zh" else "returns-*.xlsx"
@@ -282,8 +253,9 @@ def write_return_lists(checked: Checked, folder: Path, lang: str = "zh") -> list
     return written
 
 
-def _warnings_by_township(checked: Checked) -> dict[str, pd.DataFrame]:
-    problems = checked.problems
+def _warnings_by_township(
+    checked: Checked, problems: pd.DataFrame, lang: str
+) -> dict[str, pd.DataFrame]:
     warn = problems[problems["severity"] == "warning"]
     if warn.empty or "_sender_township" not in checked.valid:
         return {}
@@ -299,11 +271,11 @@ def _warnings_by_township(checked: Checked) -> dict[str, pd.DataFrame]:
     sender = key[key["township"].ne("")].groupby("_file")["township"].first()
     file_level = merged["code"].isin(("missing_column", "ambiguous_column"))
     merged.loc[file_level, "township"] = merged.loc[file_level, "file"].map(sender)
-    merged["township"] = merged["township"].fillna("").replace("", "未知乡镇")
+    merged["township"] = merged["township"].fillna("").replace("", text("township_unknown", lang))
     out = {}
     for township, group in merged.groupby("township"):
         table = group[["file", "sheet", "row", "header", "value", "message", "suggestion"]]
-        out[str(township)] = table.rename(columns={c: label(c, "zh") for c in table.columns})
+        out[str(township)] = table.rename(columns={c: label(c, lang) for c in table.columns})
     return out
 
 
@@ -312,6 +284,11 @@ def write_clean(
 ) -> tuple[Path, Path]:
     """``<kind>-clean.xlsx`` and ``.csv``: the consolidated valid rows with canonical headers."""
     table = frame.copy()
+    for column, prefix in (("sex", "wb_sex_"), ("id_region", "wb_region_")):
+        if column in table:
+            table[column] = table[column].map(
+                {k: text(prefix + k, lang) for k in set(table[column].dropna())}
+            )
     table.columns = [column_label(kind, c, lang) for c in table.columns]
     stem = f"{kind}-clean"
     # full IDs, phones and bank accounts: readable by their owner only
@@ -319,3 +296,22 @@ def write_clean(
     xlsx = write_workbook(Path(folder) / f"{stem}.xlsx", sheets, private=True)
     csv = write_csv(table, Path(folder) / f"{stem}.csv", private=True)
     return xlsx, csv
+
+
+def write_ingested(result: Ingested, out: Path, lang: str = "zh") -> Ingested:
+    """``<kind>-clean.xlsx`` / ``.csv`` and ``<kind>-problems.xlsx`` of an ingest, in ``lang``."""
+    kind = result.checked.kind
+    xlsx, csv = write_clean(result.clean, kind, Path(out), lang)
+    report = write_problem_report(result.checked, Path(out) / f"{kind}-problems.xlsx", lang)
+    return replace(result, written=(xlsx, csv, report))
+
+
+def write_demo_lists(result: DemoResult, out: Path, lang: str = "zh") -> DemoResult:
+    """The demo's files in ``lang``: each kind's clean table and problem report, and the
+    roster's return lists (under 退回清单/, as a real month keeps them); listed first."""
+    written: list[Path] = []
+    for ingested in result.ingested.values():
+        written.extend(write_ingested(ingested, out, lang).written)
+    if "roster" in result.checked:
+        written.extend(write_return_lists(result.checked["roster"], Path(out) / "退回清单", lang))
+    return replace(result, written=(*written, *result.written))

@@ -1,0 +1,191 @@
+"""``--lang en``: no Chinese outside data cells, on the screens and in every file written.
+
+The committed sample month (``sample_data/``, 2024-06) is run through the commands with
+``--lang en``.  Chinese is allowed only where it is data: a text that occurs in the input
+files (a cell value, a header as the clerk typed it, a file or sheet name), or a value of the
+vocabulary the clerk types in Chinese (townships, categories and the other choices the tool
+lists).  A text the tool itself says in Chinese (a catalogue sentence) is never data, even
+when a clerk typed the same word into a file ("合计" on a subtotal row).  Anything else with a
+CJK character fails, with the file and the text.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from fengdu_cli.cli import app
+from fengdu_cli.io.read import read_grids
+from fengdu_cli.messages import CATALOGUES
+from fengdu_cli.schemas import CHOICES
+from fengdu_cli.townships import TOWNSHIPS
+from fengdu_cli.validate import describe_columns
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "sample_data"
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+runner = CliRunner()
+
+
+def input_texts(folder: Path) -> set[str]:
+    """Every text in the input: cell values (as typed and without spaces), file and sheet
+    names; and the vocabulary typed in Chinese; less the labels the tool itself writes in Chinese
+    (unless a clerk typed the same word as a header)."""
+    found: set[str] = set(TOWNSHIPS) | {v for values in CHOICES.values() for v in values}
+    for path in folder.rglob("*"):
+        if path.suffix not in (".xlsx", ".xls", ".csv"):
+            continue
+        found |= {path.name, path.stem}
+        for grid in read_grids(path):
+            found.add(str(grid.sheet))
+            for value in grid.cells.ravel():
+                typed = str(value).strip()
+                found |= {typed, re.sub(r"\s+", "", typed)}
+    said = {
+        v
+        for k, v in CATALOGUES["zh"].items()
+        if k.startswith(("wb_", "title_", "how_", "severity_", "total", "township_unknown"))
+    }
+    headers = {  # a header the clerk typed is data even when the tool says the same word
+        str(h) for c in describe_columns([folder]).values() for h in c.columns["header"]
+    }
+    return {t for t in found if CJK.search(t) and (t not in said or t in headers)}
+
+
+ALLOWED = input_texts(SAMPLE)
+TOKENS = sorted(ALLOWED, key=len, reverse=True)
+
+
+def foreign(text: str) -> str:
+    """What is left of ``text`` once every data text is taken out: '' when no CJK is left."""
+    if not CJK.search(text) or text.strip() in ALLOWED:
+        return ""
+    if all(part in ALLOWED for part in text.strip().split("、")):
+        return ""  # a category as normalised: the values typed, in the policy's own spelling
+    for token in TOKENS:
+        if token in text:
+            text = text.replace(token, " ")
+    return text if CJK.search(text) else ""
+
+
+def run(*args: object) -> str:
+    result = runner.invoke(app, [str(a) for a in args], env={"COLUMNS": "400"})
+    assert result.exit_code in (0, 1), result.output
+    return result.output
+
+
+@pytest.fixture(scope="module")
+def month(tmp_path_factory):
+    """Every command of the month in English: screens by command, the output folder."""
+    tmp = tmp_path_factory.mktemp("english")
+    out, db = tmp / "out", tmp / "fengdu.db"
+    shutil.copytree(SAMPLE, tmp / "data")
+    data = tmp / "data"
+    en = ("--lang", "en")
+    screens = {
+        "validate": run("validate", data / "rosters", "--as-of", "2024-06-30",
+                        "--report", out / "roster-problems.xlsx", "--return-dir",
+                        out / "returns", *en),
+        "ingest": run("ingest", data / "rosters", "--as-of", "2024-06-30", "--out", out, *en),
+        "reconcile": run("reconcile", "--month", "2024-06", "--data", data, "--out", out,
+                         "--db", db, *en),
+        "subsidy": run("subsidy", "--month", "2024-06", "--data", data, "--out", out,
+                       "--db", db, *en),
+    }  # fmt: skip
+    with open(out / "payments-2024-06-试算.csv", encoding="utf-8-sig", newline="") as f:
+        person = next(r["person_id"] for r in csv.DictReader(f) if r["person_id"])
+    screens["explain"] = run("explain", person, "--month", "2024-06", "--data", data,
+                             "--db", db, *en)  # fmt: skip
+    screens["policy show"] = run("policy", "show", "--month", "2024-06", *en)
+    screens["ledger show"] = run("ledger", "show", "--db", db, *en)
+    screens["ledger check"] = run("ledger", "check", "--db", db, *en)
+    return screens, out
+
+
+def file_texts(path: Path) -> list[str]:
+    """Every text a person sees in a written file: sheet names and cells, CSV cells."""
+    if path.suffix == ".csv":
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            return [cell for row in csv.reader(f) for cell in row]
+    book = openpyxl.load_workbook(path, read_only=True)
+    texts = []
+    for sheet in book.worksheets:
+        texts.append(sheet.title)
+        texts += [v for row in sheet.iter_rows(values_only=True) for v in row if isinstance(v, str)]
+    book.close()
+    return texts
+
+
+def chinese_in(texts: list[str]) -> list[str]:
+    return list(dict.fromkeys(t for t in texts if foreign(t)))
+
+
+# Not English yet (the library still words these in Chinese): known, and strict — when one
+# of them becomes English the mark must go.
+NOT_YET = {
+    "reconcile": "township summary rows",
+    "subsidy": "skip reasons quote the policy's Chinese sources with Chinese punctuation",
+    "explain": "rule conditions and their facts are worded in Chinese by the rules",
+    "policy show": "values joined with Chinese punctuation",
+    "reconcile-2024-06.xlsx": "reconcile workbook headers and warning details",
+    "warnings-2024-06.csv": "warning details are Chinese sentences built by the library",
+    "payments-2024-06-试算.xlsx": "payment workbook titles and headers",
+    "payments-2024-06-试算.csv": "basis (DESIGN §2: a short Chinese reason) and the batch label",
+    "publicity-2024-06-试算.xlsx": "publicity workbook titles and headers",
+}
+
+
+def _mark(name: str):
+    reason = NOT_YET.get(name)
+    return (
+        pytest.param(name, marks=pytest.mark.xfail(reason=reason, strict=True)) if reason else name
+    )
+
+
+SCREENS = ["validate", "ingest", "reconcile", "subsidy", "explain", "policy show",
+           "ledger show", "ledger check"]  # fmt: skip
+
+
+@pytest.mark.parametrize("command", [_mark(c) for c in SCREENS])
+def test_the_english_screen_has_no_chinese_outside_data(month, command):
+    screens, _ = month
+    assert chinese_in(screens[command].splitlines()) == []
+
+
+FILES = [
+    "roster-problems.xlsx", "roster-clean.xlsx", "roster-clean.csv", "reconcile-2024-06.xlsx",
+    "warnings-2024-06.csv", "payments-2024-06-试算.xlsx", "payments-2024-06-试算.csv",
+    "publicity-2024-06-试算.xlsx",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", [_mark(n) for n in FILES])
+def test_an_english_file_has_no_chinese_outside_data(month, name):
+    _, out = month
+    assert chinese_in(file_texts(out / name)) == []
+
+
+def test_every_file_written_is_checked(month):
+    _, out = month
+    written = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    returns = {p for p in written if p.startswith("returns/")}
+    assert returns and written - returns <= set(FILES) | {"roster-problems.xlsx"}
+    for name in sorted(returns):
+        assert chinese_in(file_texts(out / name)) == [], name
+
+
+def test_the_check_finds_a_chinese_header(month):
+    """The check can fail: a Chinese header, a Chinese total label, a Chinese separator."""
+    assert chinese_in(["问题说明", "合计", "a.xlsx（Sheet1）", "社坛镇", "脱贫人口"]) == [
+        "问题说明",
+        "合计",
+        "a.xlsx（Sheet1）",
+    ]
+    assert foreign("value '打工' is not one of: 县内务工, 市外务工") == ""
+    assert foreign("values: 县内务工、市外务工")
