@@ -43,7 +43,7 @@ def policy_show(
     for head in ("code", "name", "status", "values", "basis"):
         view.add_column(say(f"pl_{head}"), overflow="fold")
     for rule in table["rules"]:
-        values = "；".join(
+        values = say("list_sep2").join(
             f"{k}={'/'.join(map(str, v)) if isinstance(v, list | tuple) else v}"
             for k, v in rule["values"].items()
         )
