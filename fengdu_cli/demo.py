@@ -13,6 +13,7 @@ from fengdu_cli.io.columns import FOLDERS
 from fengdu_cli.io.reconcile_report import write_reconcile
 from fengdu_cli.io.reports import write_return_lists
 from fengdu_cli.io.subsidy_files import write_subsidy_files
+from fengdu_cli.progress import Progress
 from fengdu_cli.reconcile import Reconciled, reconcile_month
 from fengdu_cli.subsidy import SubsidyResult, compute_subsidies
 from fengdu_cli.validate import Checked
@@ -54,7 +55,9 @@ def sample_as_of(data: Path) -> dt.date:
     return dt.date.today()
 
 
-def run_demo(data: Path, out: Path, *, lang: str = "zh") -> DemoResult:
+def run_demo(
+    data: Path, out: Path, *, lang: str = "zh", progress: Progress | None = None
+) -> DemoResult:
     """Make the sample month in ``data`` if it is missing, ingest every kind into ``out``,
     then reconcile the month and compute its subsidies (a trial: nothing is committed)."""
     data, out = Path(data), Path(out)
@@ -69,7 +72,7 @@ def run_demo(data: Path, out: Path, *, lang: str = "zh") -> DemoResult:
         folder = data / FOLDERS[kind]
         if not folder.exists():
             continue
-        result = ingest([folder], kind, out, on=on, lang=lang)
+        result = ingest([folder], kind, out, on=on, lang=lang, progress=progress)
         checked[kind] = result.checked
         written.extend(result.written)
     if "roster" in checked:
@@ -78,8 +81,10 @@ def run_demo(data: Path, out: Path, *, lang: str = "zh") -> DemoResult:
     if all(k in checked for k in ("roster", "employment", "insurance")):
         month = dates.month_of(on)
         db = out / "demo.db"  # the demo never touches the real ./fengdu.db
-        reconciled = reconcile_month(data, month, db, lang=lang, checked=checked)
+        reconciled = reconcile_month(data, month, db, lang=lang, checked=checked, progress=progress)
         written.extend(write_reconcile(reconciled, out, split_by_township=True))
-        subsidies = compute_subsidies(data, month, db, lang=lang, checked=checked)
+        subsidies = compute_subsidies(
+            data, month, db, lang=lang, checked=checked, progress=progress
+        )
         written.extend(write_subsidy_files(subsidies, out))
     return DemoResult(data, checked, tuple(written), reconciled, subsidies)

@@ -18,6 +18,7 @@ from fengdu_cli import idcard
 from fengdu_cli.io.columns import ALIASES
 from fengdu_cli.io.columns_toml import ColumnsConfig
 from fengdu_cli.io.reports import write_clean, write_problem_report
+from fengdu_cli.progress import Progress
 from fengdu_cli.validate import Checked, check_paths
 
 REGION_ZH = {"county": "丰都县", "chongqing": "重庆市其他区县", "known": "市外", "unknown": "未知"}
@@ -89,6 +90,7 @@ def ingest(
     on: dt.date | None = None,
     lang: str = "zh",
     columns: ColumnsConfig | None = None,
+    progress: Progress | None = None,
 ) -> Ingested:
     """Check ``paths`` and write ``<kind>-clean.xlsx/.csv`` and ``<kind>-problems.xlsx``.
 
@@ -96,7 +98,7 @@ def ingest(
     township's file must not look complete.
     """
     on = on or dt.date.today()
-    checked = check_paths(paths, kind, on=on, lang=lang, columns=columns)
+    checked = check_paths(paths, kind, on=on, lang=lang, columns=columns, progress=progress)
     if checked.unreadable:
         raise checked.unreadable[0].error()
     clean = clean_table(checked, on)
