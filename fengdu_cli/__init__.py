@@ -3,7 +3,12 @@
 Reads the township rosters and the bureau's exports, validates them, cross-matches
 people against employment and social insurance, and produces subsidy payment lists.
 The modules are a library: they return DataFrames or frozen dataclasses and never
-print or exit; :mod:`fengdu_cli.cli` is the only place that talks to a terminal.
+print, exit or configure logging; :mod:`fengdu_cli.cli` is the only place that talks to a terminal.
 """
 
+import logging
+
 __version__ = "0.1.0"
+
+# a library logs, it does not configure logging: the command line (or the caller) does
+logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -12,6 +12,7 @@ from fengdu_cli.ingest import Ingested, ingest
 from fengdu_cli.io.columns import FOLDERS
 from fengdu_cli.io.reconcile_report import write_reconcile
 from fengdu_cli.io.subsidy_files import write_subsidy_files
+from fengdu_cli.progress import Progress
 from fengdu_cli.reconcile import Reconciled, reconcile_month
 from fengdu_cli.subsidy import SubsidyResult, compute_subsidies
 from fengdu_cli.validate import Checked
@@ -54,7 +55,7 @@ def sample_as_of(data: Path) -> dt.date:
     return dt.date.today()
 
 
-def run_demo(data: Path, out: Path) -> DemoResult:
+def run_demo(data: Path, out: Path, *, progress: Progress | None = None) -> DemoResult:
     """Make the sample month in ``data`` if it is missing, ingest every kind, then reconcile
     the month and compute its subsidies (a trial: nothing is committed) into ``out``.
 
@@ -73,14 +74,14 @@ def run_demo(data: Path, out: Path) -> DemoResult:
         folder = data / FOLDERS[kind]
         if not folder.exists():
             continue
-        ingested[kind] = ingest([folder], kind, on=on)
+        ingested[kind] = ingest([folder], kind, on=on, progress=progress)
         checked[kind] = ingested[kind].checked
     reconciled = subsidies = None
     if all(k in checked for k in ("roster", "employment", "insurance")):
         month = dates.month_of(on)
         db = out / "demo.db"  # the demo never touches the real ./fengdu.db
-        reconciled = reconcile_month(data, month, db, checked=checked)
+        reconciled = reconcile_month(data, month, db, checked=checked, progress=progress)
         written.extend(write_reconcile(reconciled, out, split_by_township=True))
-        subsidies = compute_subsidies(data, month, db, checked=checked)
+        subsidies = compute_subsidies(data, month, db, checked=checked, progress=progress)
         written.extend(write_subsidy_files(subsidies, out))
     return DemoResult(data, checked, tuple(written), reconciled, subsidies, ingested)

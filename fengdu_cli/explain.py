@@ -20,6 +20,7 @@ from fengdu_cli import __version__, dates, idcard, store
 from fengdu_cli.io.columns_toml import ColumnsConfig
 from fengdu_cli.messages import text
 from fengdu_cli.policy import RULE_CODES, load_policy
+from fengdu_cli.progress import Progress
 from fengdu_cli.rules import IMPLEMENTED
 from fengdu_cli.rules.base import condition_text
 from fengdu_cli.store import ledger
@@ -78,13 +79,14 @@ def explain(
     *,
     policy_path: Path | None = None,
     columns: ColumnsConfig | None = None,
+    progress: Progress | None = None,
 ) -> Explanation:
     """Explain every rule in the policy for ``subject`` (ID number or credit code) at ``month``."""
     subject = idcard.normalise(subject)
     if len(subject) == 15 and subject.isdigit():
         subject = idcard.upgrade_15(subject)
     policy = load_policy(policy_path)
-    checked, matched, state = load_month(data, month, columns=columns)
+    checked, matched, state = load_month(data, month, columns=columns, progress=progress)
     paid, batch = NO_PAYMENTS, None
     if Path(db).exists():  # no database yet: nothing has been paid (and none is created)
         conn = store.connect(db)
@@ -93,7 +95,7 @@ def explain(
             batch = ledger.live_batch(conn, month)
         finally:
             conn.close()
-    evaluations, skipped = evaluate_rules(policy, month, checked, matched, state, paid)
+    evaluations, skipped = evaluate_rules(policy, month, checked, matched, state, paid, progress)
     provenance = {
         "tool_version": __version__,
         "policy": {"path": policy.path, "sha256": policy.sha256},

@@ -28,6 +28,7 @@ import pandas as pd
 
 from fengdu_cli import dates, idcard, store
 from fengdu_cli.errors import InputError, UsageError
+from fengdu_cli.idcard import shown_name
 from fengdu_cli.io.columns import display_name
 from fengdu_cli.io.columns_toml import ColumnsConfig
 from fengdu_cli.io.shapes import SHAPES
@@ -130,11 +131,6 @@ class ImportPlan:
             "committed": self.batch_id is not None,
             "batch_id": self.batch_id,
         }
-
-
-def shown_name(path: str | Path) -> str:
-    """A file's name as it is shown and recorded: an ID or phone in it masked."""
-    return idcard.mask_in_text(Path(path).name)
 
 
 def programs_named(value: object, policy: Policy) -> set[str]:

@@ -15,6 +15,7 @@ import operator
 import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 from typing import SupportsFloat, TypeGuard, cast
 
 import numpy as np
@@ -92,6 +93,11 @@ def mask_in_text(text: str) -> str:
     text = _ID_IN_TEXT.sub(lambda m: m[1] + "********" + m[2], text)
     text = _PHONE_IN_TEXT.sub(lambda m: (m[1] or "") + m[2] + "****" + m[3], text)
     return _CARD_IN_TEXT.sub(lambda m: m[1] + "*" * (len(m[0]) - 8) + m[2], text)
+
+
+def shown_name(path: str | Path) -> str:
+    """A file's name as it is shown, recorded and logged: an ID or phone in it masked."""
+    return mask_in_text(Path(path).name)
 
 
 def mask_if_personal(value: object) -> object:

@@ -17,6 +17,7 @@ import pandas as pd
 from fengdu_cli import idcard
 from fengdu_cli.io.columns import ALIASES
 from fengdu_cli.io.columns_toml import ColumnsConfig
+from fengdu_cli.progress import Progress
 from fengdu_cli.validate import Checked, check_paths
 
 
@@ -84,6 +85,7 @@ def ingest(
     *,
     on: dt.date | None = None,
     columns: ColumnsConfig | None = None,
+    progress: Progress | None = None,
 ) -> Ingested:
     """Check ``paths`` and build the clean consolidated table;
     :func:`fengdu_cli.io.reports.write_ingested` writes ``<kind>-clean.xlsx/.csv`` and
@@ -93,7 +95,7 @@ def ingest(
     missing a township's file must not look complete.
     """
     on = on or dt.date.today()
-    checked = check_paths(paths, kind, on=on, columns=columns)
+    checked = check_paths(paths, kind, on=on, columns=columns, progress=progress)
     if checked.unreadable:
         raise checked.unreadable[0].error()
     return Ingested(checked, clean_table(checked, on))

@@ -7,6 +7,7 @@ compare with the previous stored month → store the snapshot.  Returns a frozen
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from fengdu_cli.io.columns import FOLDERS
 from fengdu_cli.io.columns_toml import ColumnsConfig, columns_for
 from fengdu_cli.match import Matched, as_of, match, matched_counts, person_state
 from fengdu_cli.normalise import LABOR_CAPABLE
+from fengdu_cli.progress import Progress, report
 from fengdu_cli.validate import Checked, check_paths
 from fengdu_cli.warnings import (
     OUTPUT_COLUMNS,
@@ -30,6 +32,8 @@ from fengdu_cli.warnings import (
 )
 
 RECONCILE_KINDS = ("roster", "employment", "insurance")
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -115,7 +119,12 @@ class Reconciled:
         }
 
 
-def read_inputs(data: Path, month: int, columns: ColumnsConfig | None = None) -> dict[str, Checked]:
+def read_inputs(
+    data: Path,
+    month: int,
+    columns: ColumnsConfig | None = None,
+    progress: Progress | None = None,
+) -> dict[str, Checked]:
     """Check rosters/, employment/ and insurance/ under ``data``; all three are needed.
 
     ``columns``: the clerk's columns.toml (None: ``data/columns.toml`` if present)."""
@@ -126,11 +135,21 @@ def read_inputs(data: Path, month: int, columns: ColumnsConfig | None = None) ->
         folder = Path(data) / FOLDERS[kind]
         if not folder.exists():
             raise InputError("path_missing", path=str(folder))
-        result = check_paths([folder], kind, on=on, columns=columns)
+        result = check_paths([folder], kind, on=on, columns=columns, progress=progress)
         if result.unreadable:
             raise result.unreadable[0].error()
+        log_checked(result)
         checked[kind] = result
     return checked
+
+
+def log_checked(result: Checked) -> None:
+    """One line per kind read: its files and rows, and the problems by code."""
+    log.info(
+        "%s: %d files, %d rows read, %d valid, %d rejected; problems %s",
+        result.kind, len(result.files), result.rows_read, result.rows_valid,
+        result.rows_rejected, result.problem_counts() or "none",
+    )  # fmt: skip
 
 
 def _input_counts(checked: dict[str, Checked], matched: Matched) -> dict[str, dict[str, int]]:
@@ -250,6 +269,7 @@ def reconcile_month(
     *,
     checked: dict[str, Checked] | None = None,
     columns: ColumnsConfig | None = None,
+    progress: Progress | None = None,
 ) -> Reconciled:
     """Reconcile ``month`` from ``data`` and store its snapshot in ``db`` (replacing a re-run).
 
@@ -257,18 +277,28 @@ def reconcile_month(
     the clerk's columns.toml (None: ``data/columns.toml`` if present).
     """
     if checked is None:
-        checked = read_inputs(data, month, columns)
+        checked = read_inputs(data, month, columns, progress)
     checked = {kind: checked[kind] for kind in RECONCILE_KINDS}
+    report(progress, "match", 0, 2)
     matched = match(
         checked["roster"].valid, checked["employment"].valid, checked["insurance"].valid
     )
     state = person_state(matched, month)
+    log.info("matched %d persons: %s", len(state), matched_counts(state))
+    report(progress, "match", 1, 2)
     warnings = pd.concat(
         [raise_warnings(state, matched, month), _typo_warnings(checked, state, month)],
         ignore_index=True,
     )
     warnings = _sorted(warnings)
     undetermined = _sorted(undetermined_warnings(state))
+    report(progress, "match", 2, 2)
+    log.info(
+        "warnings %s; undetermined %s",
+        warnings["code"].value_counts().to_dict() or "none",
+        undetermined["code"].value_counts().to_dict() or "none",
+    )
+    log.info("database %s: storing the snapshot of %s", db, dates.month_text(month))
     with store.hold_lock(db):
         conn = store.connect(db)
         try:

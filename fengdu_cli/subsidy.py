@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +38,8 @@ from fengdu_cli.policy import (
     ValuesError,
     load_policy,
 )
-from fengdu_cli.reconcile import read_inputs
+from fengdu_cli.progress import Progress, report
+from fengdu_cli.reconcile import log_checked, read_inputs
 from fengdu_cli.rules import IMPLEMENTED
 from fengdu_cli.rules.base import LINE_COLUMNS, Context, key_suffix, period_text
 from fengdu_cli.store import ledger
@@ -47,6 +49,7 @@ UNDETERMINED_COLUMNS = [
     "rule", "rule_name", "township", "village", "household_id", "person_id", "person_name",
     "payee_name", "reason",
 ]  # fmt: skip
+log = logging.getLogger(__name__)
 EXTRA_KINDS = ("workshops", "businesses", "posts", "loans", "students", "travel", "agencies")
 
 
@@ -154,20 +157,30 @@ def file_hashes(paths: list[str]) -> dict[str, str]:
     return {str(p): hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in sorted(paths)}
 
 
-def read_month(data: Path, month: int, columns: ColumnsConfig | None = None) -> dict[str, Checked]:
+def read_month(
+    data: Path,
+    month: int,
+    columns: ColumnsConfig | None = None,
+    progress: Progress | None = None,
+) -> dict[str, Checked]:
     """Read and check every input folder present (rosters, employment and insurance are
     required; the others only enable the subsidies that need them).
 
     ``columns``: the clerk's columns.toml (None: ``data/columns.toml`` if present)."""
     columns = columns if columns is not None else columns_for(None, [Path(data)])
-    checked = read_inputs(data, month, columns)
+    checked = read_inputs(data, month, columns, progress)
     for kind in EXTRA_KINDS:
         folder = Path(data) / FOLDERS[kind]
         if folder.exists() and any(folder.iterdir()):
-            result = check_paths([folder], kind, on=as_of(month), columns=columns)
+            result = check_paths(
+                [folder], kind, on=as_of(month), columns=columns, progress=progress
+            )
             if result.unreadable:
                 raise result.unreadable[0].error()
+            log_checked(result)
             checked[kind] = result
+        else:
+            log.info("%s: no %s/ folder, the rules that need it are skipped", kind, FOLDERS[kind])
     return checked
 
 
@@ -176,14 +189,18 @@ def load_month(
     month: int,
     checked: dict[str, Checked] | None = None,
     columns: ColumnsConfig | None = None,
+    progress: Progress | None = None,
 ) -> tuple[dict[str, Checked], Matched, pd.DataFrame]:
     """The month's checked inputs (read unless given), matches and person states."""
-    checked = checked if checked is not None else read_month(data, month, columns)
+    if checked is None:
+        checked = read_month(data, month, columns, progress)
+    report(progress, "match", 0, 1)
     matched = match(
         checked["roster"].valid, checked["employment"].valid, checked["insurance"].valid
     )
     state = person_state(matched, month)
     state["age"] = ages(state["id_number"], as_of(month))
+    report(progress, "match", 1, 1)
     return checked, matched, state
 
 
@@ -238,6 +255,7 @@ def evaluate_rules(
     matched: Matched,
     state: pd.DataFrame,
     paid: pd.DataFrame,
+    progress: Progress | None = None,
 ) -> tuple[dict[str, Evaluation], dict[str, Skip]]:
     """Evaluate every computable rule; the others come back with their skip reason."""
     ctx = Context(
@@ -249,9 +267,11 @@ def evaluate_rules(
     )
     evaluations: dict[str, Evaluation] = {}
     skipped: dict[str, Skip] = {}
-    for code in RULE_CODES:
+    for done, code in enumerate(RULE_CODES):
+        report(progress, "rules", done, len(RULE_CODES), rule=code)
         reason = skip_reason(policy, code, month, checked)
         if reason:
+            log.info("rule %s skipped: %s %s", code, reason.code, _neutral(reason.params))
             skipped[code] = reason
             continue
         rule = policy.rule(code)
@@ -262,7 +282,28 @@ def evaluate_rules(
         frame = IMPLEMENTED[code].evaluate(ctx, values)
         frame = _against_ledger(frame, code, rule.frequency, month, values, paid)
         evaluations[code] = Evaluation(code, frame, values, period, values.shown(month))
+        _log_rule(code, frame)
+    report(progress, "rules", len(RULE_CODES), len(RULE_CODES), rule="")
     return evaluations, skipped
+
+
+def _neutral(params: Mapping[str, object]) -> dict[str, object]:
+    """A skip's parameters as a log line carries them: the English wording, codes and dates."""
+    return {k: v for k, v in params.items() if not k.endswith("_zh")}
+
+
+def _log_rule(code: str, frame: pd.DataFrame) -> None:
+    """What a rule decided: candidates, eligible, undetermined, paid before, capped, payable
+    and the amount (counts and money only)."""
+    payable = frame[frame["payable"]]
+    log.info(
+        "rule %s: %d candidates, %d eligible, %d undetermined, %d paid before, %d capped, "
+        "%d payable, %.2f yuan",
+        code, len(frame), int(frame["eligible"].sum()),
+        int(frame["undetermined"].sum()) if "undetermined" in frame else 0,
+        int(frame["paid_before"].ne("").sum()), int(frame["capped"].sum()), len(payable),
+        int(payable["amount_fen"].sum()) / 100 if len(payable) else 0.0,
+    )  # fmt: skip
 
 
 def _against_ledger(
@@ -380,6 +421,7 @@ def compute_subsidies(
     no_history: bool = False,
     new_db: bool = False,
     stage: Callable[[SubsidyResult], Staging] | None = None,
+    progress: Progress | None = None,
 ) -> SubsidyResult:
     """Compute ``month``'s payment lines; with ``commit`` record them in the ledger.
 
@@ -395,11 +437,15 @@ def compute_subsidies(
     :class:`fengdu_cli.io.write.Staging`); the caller puts them in place afterwards.
     """
     policy = load_policy(policy_path)
-    checked, matched, state = load_month(data, month, checked, columns)
+    log.info("policy %s (sha256 %s)", policy.path, policy.sha256[:12])
+    checked, matched, state = load_month(data, month, checked, columns, progress)
     inputs = file_hashes([f for c in checked.values() for f in c.files])
     began = policy_start(policy)
     if not commit and not Path(db).exists():
-        evaluations, skipped = evaluate_rules(policy, month, checked, matched, state, NO_PAYMENTS)
+        log.info("database %s does not exist: a trial with nothing paid before", db)
+        evaluations, skipped = evaluate_rules(
+            policy, month, checked, matched, state, NO_PAYMENTS, progress
+        )
         batch_id = f"{dates.month_text(month)}-试算"
         fresh = lines_of(evaluations, policy).assign(batch_id=batch_id)
         return SubsidyResult(
@@ -424,7 +470,14 @@ def compute_subsidies(
                     "no_history", month=dates.month_text(month), start=began.isoformat()
                 )
             paid = ledger.live_payments(conn)
-            evaluations, skipped = evaluate_rules(policy, month, checked, matched, state, paid)
+            log.info(
+                "database %s: %d live ledger entries; %s batch of %s: %s",
+                db, len(paid), "committing the" if commit else "a trial of the",
+                dates.month_text(month), existing or "none yet",
+            )  # fmt: skip
+            evaluations, skipped = evaluate_rules(
+                policy, month, checked, matched, state, paid, progress
+            )
             fresh = lines_of(evaluations, policy)
             computed = tuple(evaluations)
             run_id = store.start_run(conn, "subsidy", month)

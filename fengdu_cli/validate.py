@@ -26,6 +26,7 @@ from fengdu_cli.io.recognise import Recogniser
 from fengdu_cli.messages import text
 from fengdu_cli.needs import codes_needing, needed_columns
 from fengdu_cli.normalise import normalise
+from fengdu_cli.progress import Progress, report
 from fengdu_cli.schemas import PROBLEM_COLUMNS, REJECT_CODES, failures, problem_report
 
 PROVENANCE = ["_file", "_sheet", "_row"]
@@ -188,6 +189,7 @@ def check_paths(
     on: dt.date | None = None,
     duplicates: bool | None = None,
     columns: ColumnsConfig | None = None,
+    progress: Progress | None = None,
 ) -> Checked:
     """Read and check every file under ``paths`` as ``kind``.
 
@@ -205,11 +207,13 @@ def check_paths(
     recogniser = Recogniser(kind, columns, needed_columns(kind))
     reads: list[FileRead] = []
     unreadable: list[Unreadable] = []
-    for path in files:
+    for done, path in enumerate(files):
+        report(progress, "read", done, len(files), kind=kind)
         try:
             reads.append(read_file(path, kind, recogniser))
         except InputError as exc:
             unreadable.append(Unreadable(str(path), exc.key, exc.params))
+    report(progress, "read", len(files), len(files), kind=kind)
     return check_reads(
         reads,
         kind,

@@ -164,6 +164,7 @@ def test_ingest_writes_clean_roster(tmp_path):
     )
     assert result.exit_code == 1
     assert sorted(p.name for p in out.iterdir()) == [
+        "logs",  # the run's log
         "roster-clean.csv",
         "roster-clean.xlsx",
         "roster-problems.xlsx",
@@ -187,7 +188,9 @@ def test_ingest_writes_nothing_when_a_file_cannot_be_read(tmp_path):
     result = run(["ingest", str(folder), "--out", str(out)])
     assert result.exit_code == 3
     assert "3-坏文件.xlsx" in result.output and "PDF" in result.output
-    assert not out.exists()
+    assert [p.name for p in out.iterdir()] == ["logs"]  # only the log of the failed run
+    (log,) = (out / "logs").iterdir()
+    assert "exit 3" in log.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(
@@ -289,7 +292,8 @@ def test_version_short_help_and_lang_before_the_command(tmp_path):
     assert "Read — " in before.output and before.output == after.output
     assert "读取结果" in run(["validate", str(folder)]).output
     wrong = run(["validate", str(folder), "--lang", "fr"])
-    assert wrong.exit_code == 2 and "--lang fr" in wrong.output
+    assert wrong.exit_code == 2 and "'--lang'" in wrong.output and "'fr'" in wrong.output
+    assert "zh" in run(["validate", "-h"]).output  # the choices are listed
 
 
 def test_python_dash_m():

@@ -45,7 +45,7 @@ def test_reconcile_writes_files_and_json(tmp_path):
     assert summary["month"] == "2024-06"
     assert sum(summary["flags"].values()) == len(EXPECTED)
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert names == ["reconcile-2024-06.xlsx", "townships", "warnings-2024-06.csv"]
+    assert names == ["logs", "reconcile-2024-06.xlsx", "townships", "warnings-2024-06.csv"]
     with open(tmp_path / "out" / "warnings-2024-06.csv", encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
     assert list(rows[0]) == [

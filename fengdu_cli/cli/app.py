@@ -12,24 +12,31 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+import logging
 import os
 import secrets
 import sqlite3
 import sys
 import traceback
 from collections.abc import Callable, Iterable
+from contextlib import ExitStack
+from dataclasses import MISSING, dataclass, fields, replace
 from pathlib import Path
-from typing import Annotated, NamedTuple
+from typing import Annotated, Any, Literal, get_args, get_type_hints
 
 import typer
+from rich.console import Console
 from rich.markup import escape
 
 from fengdu_cli import __version__, idcard
+from fengdu_cli.cli import logs
 from fengdu_cli.cli.console import screen
-from fengdu_cli.errors import FengduError, InputError, LockError, UsageError
+from fengdu_cli.errors import FengduError, InputError, LockError
 from fengdu_cli.messages import text
+from fengdu_cli.progress import Progress
 
 HELP = {"help_option_names": ["-h", "--help"]}
+log = logging.getLogger(__name__)
 
 app = typer.Typer(
     name="fengdu",
@@ -51,7 +58,25 @@ ledger_app = typer.Typer(
 app.add_typer(policy_app, name="policy")
 app.add_typer(ledger_app, name="ledger")
 
-LANGS = ("zh", "en")
+Lang = Literal["zh", "en"]
+LANGS: tuple[str, ...] = get_args(Lang)
+LangOpt = Annotated[
+    Lang | None,
+    typer.Option(
+        "--lang",
+        help="界面语言（也可写在子命令前）/ messages' language, before or after the command",
+    ),
+]
+VerboseOpt = Annotated[
+    int,
+    typer.Option(
+        "--verbose",
+        "-v",
+        count=True,
+        help="-v 说明处理过程（读取的文件、列的识别、各项规则的人数金额、所用数据库），-vv 更详细"
+        " / -v says what the tool decided, -vv debug lines",
+    ),
+]
 
 
 def _show_version(value: bool) -> None:
@@ -68,12 +93,8 @@ def _root(
             "--version", is_eager=True, callback=_show_version, help="显示版本 / the version"
         ),
     ] = False,
-    lang: Annotated[
-        str | None,
-        typer.Option(
-            "--lang", help="界面语言 zh|en（也可写在子命令后）/ before or after the command"
-        ),
-    ] = None,
+    lang: LangOpt = None,
+    verbose: VerboseOpt = 0,
 ) -> None:
     """丰都县就业帮扶数据工具：花名册校验、数据比对、补贴发放。Fengdu employment-assistance toolkit."""
 
@@ -81,13 +102,16 @@ def _root(
 # ---------------------------------------------------------------- the options every command shares
 
 
-class Common(NamedTuple):
+@dataclass(frozen=True)
+class Common:
     """What every command is told besides its own options."""
 
     json: bool = False  # print only the JSON summary on stdout
     quiet: bool = False
     lang: str = "zh"
     debug: bool = False  # let an unexpected error show its trace
+    verbose: int = 0  # -v INFO lines on stderr, -vv DEBUG
+    progress: Progress | None = None  # the progress display while the command runs, if any
 
 
 _KW = inspect.Parameter.KEYWORD_ONLY
@@ -109,12 +133,8 @@ COMMON_OPTIONS: dict[str, inspect.Parameter] = {
             bool, typer.Option("--quiet", "-q", help="不打印汇总表 / print nothing but errors")
         ],
     ),
-    "lang": inspect.Parameter(
-        "lang",
-        _KW,
-        default=None,
-        annotation=Annotated[str | None, typer.Option("--lang", help="界面语言 zh|en")],
-    ),
+    "lang": inspect.Parameter("lang", _KW, default=None, annotation=LangOpt),
+    "verbose": inspect.Parameter("verbose", _KW, default=0, annotation=VerboseOpt),
     "debug": inspect.Parameter(
         "debug",
         _KW,
@@ -124,30 +144,68 @@ COMMON_OPTIONS: dict[str, inspect.Parameter] = {
         ],
     ),
 }
-ALL_COMMON = ("json", "quiet", "lang", "debug")
+ALWAYS = ("lang", "verbose", "debug")
 _CONTEXT = inspect.Parameter(
     "context", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context
 )
 
 
+class OptionGroup:
+    """Options that several commands share, declared once: a frozen dataclass (subclassing
+    this) whose fields are annotated like a command's parameters.  A command's parameter
+    annotated with such a class is shown as the class's options and handed over as one
+    instance of it."""
+
+
+def _group_fields(group: type[OptionGroup]) -> list[inspect.Parameter]:
+    hints = get_type_hints(group, include_extras=True)
+    return [
+        inspect.Parameter(
+            f.name,
+            _KW,
+            default=inspect.Parameter.empty if f.default is MISSING else f.default,
+            annotation=hints[f.name],
+        )
+        for f in fields(group)  # type: ignore[arg-type]
+    ]
+
+
 def command(
-    group: typer.Typer, name: str | None = None, *, common: Iterable[str] = ALL_COMMON
+    group: typer.Typer, name: str | None = None, *, common: Iterable[str] = ("json", "quiet")
 ) -> Callable[[Callable[..., int]], Callable[..., int]]:
     """Register ``func(…own options…, *, common: Common) -> int`` as a command of ``group``:
-    the shared options (``common``, all four unless fewer are named) are declared here once
-    and handed over as one :class:`Common`; the exit code comes from :func:`run_guarded`."""
-    shared = tuple(common)
+    the shared options (--lang, -v, --debug, and those of ``common``: --json and --quiet unless
+    fewer are named) are declared here once and handed over as one :class:`Common`; a
+    parameter annotated with an :class:`OptionGroup` is shown as the group's options and
+    handed over as one group; the exit code comes from :func:`run_guarded`."""
+    shared = (*common, *ALWAYS)
 
     def register(func: Callable[..., int]) -> Callable[..., int]:
         signature = inspect.signature(func, eval_str=True)
-        own = [p for p in signature.parameters.values() if p.name != "common"]
+        own: list[inspect.Parameter] = []
+        groups: dict[str, type[OptionGroup]] = {}
+        for p in signature.parameters.values():
+            if p.name == "common":
+                continue
+            if isinstance(p.annotation, type) and issubclass(p.annotation, OptionGroup):
+                groups[p.name] = p.annotation
+                own += _group_fields(p.annotation)
+            else:
+                own.append(p.replace(kind=_KW))
         shown = [_CONTEXT, *own, *(COMMON_OPTIONS[c] for c in shared)]
 
         def invoke(context: typer.Context, **kwargs: object) -> None:
-            chosen = {c: kwargs.pop(COMMON_OPTIONS[c].name) for c in shared}
+            options = dict(kwargs)
+            chosen: dict[str, Any] = {c: kwargs.pop(COMMON_OPTIONS[c].name) for c in shared}
+            root = context.find_root().params
             # --lang after the command, else before it (fengdu --lang en validate …), else zh
-            chosen["lang"] = chosen.get("lang") or context.find_root().params.get("lang") or "zh"
-            run_guarded(func, kwargs, Common(**chosen))  # type: ignore[arg-type]
+            chosen["lang"] = chosen["lang"] or root.get("lang") or "zh"
+            chosen["verbose"] += root.get("verbose") or 0
+            for pname, cls in groups.items():
+                names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
+                kwargs[pname] = cls(**{n: kwargs.pop(n) for n in names})
+            called = "-".join(context.command_path.split()[1:]) or "fengdu"
+            run_guarded(func, kwargs, Common(**chosen), options, called)
 
         invoke.__signature__ = signature.replace(parameters=shown)  # type: ignore[attr-defined]
         invoke.__annotations__ = {p.name: p.annotation for p in shown}
@@ -159,52 +217,106 @@ def command(
     return register
 
 
-def run_guarded(func: Callable[..., int], kwargs: dict, common: Common) -> None:
-    """Run a command body; turn its result and its errors into the exit codes of DESIGN §2."""
+def run_guarded(
+    func: Callable[..., int],
+    kwargs: dict,
+    common: Common,
+    options: dict | None = None,
+    command: str = "fengdu",
+) -> None:
+    """Run a command body; turn its result and its errors into the exit codes of DESIGN §2.
+
+    While it runs, the log lines go to stderr (and, for a command that writes outputs or
+    uses the database, to its run log: see :func:`output_folder`), and its long steps may
+    show a progress display (a terminal, neither --json nor --quiet)."""
+    options = kwargs if options is None else options
     lang = common.lang
-    try:
-        if lang not in LANGS:
-            lang = "zh"
-            raise UsageError("unknown_kind", kind=f"--lang {common.lang}", choices="zh / en")
-        code = func(**kwargs, common=common)
-    except FengduError as exc:
-        message = escape(exc.message(lang))
-        word, colon = text("screen_error", lang), text("screen_colon", lang)
-        screen(stderr=True).print(f"[bold red]{word}[/]{colon}{message}")
-        raise typer.Exit(exc.exit_code) from None
-    except (typer.Exit, typer.Abort, KeyboardInterrupt):
-        raise
-    except sqlite3.DatabaseError as exc:
-        if common.debug:
+    console = Console(stderr=True)  # the log lines' and the progress display's
+    folder: Path | None = None
+    with ExitStack() as stack:
+        try:
+            folder = output_folder(options)
+            logs_in = run_log_folder(folder)
+            stack.enter_context(
+                logs.logging_for(command, common.verbose, common.quiet, logs_in, lang, console)
+            )
+            log.info("fengdu %s %s, pid %d", __version__, command, os.getpid())
+            with logs.progress_for(not (common.json or common.quiet), lang, console) as shown:
+                code = func(**kwargs, common=replace(common, progress=shown))
+        except FengduError as exc:
+            message = exc.message(lang)
+            word, colon = text("screen_error", lang), text("screen_colon", lang)
+            screen(stderr=True).print(f"[bold red]{word}[/]{colon}{escape(message)}")
+            _ended(exc.exit_code, message)
+            raise typer.Exit(exc.exit_code) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
-        db = str(kwargs.get("db", "fengdu.db"))
-        # busy past the wait: another run holds it (4); a full disk, a read-only or damaged
-        # file: the database cannot be used (3) — a message naming it, never a trace
-        error: FengduError = (
-            LockError("locked", path=db)
-            if "locked" in str(exc)
-            else InputError("db_unusable", path=db, detail=str(exc))
-        )
-        screen(stderr=True).print(escape(error.message(lang)))
-        raise typer.Exit(error.exit_code) from None
-    except Exception as exc:
-        if common.debug:
-            raise
-        log = write_crash_log(exc, log_folder(kwargs))
-        where = str(log) if log is not None else text("screen_log_unwritable", lang)
-        said = text("internal", lang, error=type(exc).__name__, log=where)
-        screen(stderr=True).print(escape(said))
-        raise typer.Exit(5) from None
+        except sqlite3.DatabaseError as exc:
+            if common.debug:
+                raise
+            db = str(options.get("db", "fengdu.db"))
+            # busy past the wait: another run holds it (4); a full disk, a read-only or damaged
+            # file: the database cannot be used (3) — a message naming it, never a trace
+            error: FengduError = (
+                LockError("locked", path=db)
+                if "locked" in str(exc)
+                else InputError("db_unusable", path=db, detail=str(exc))
+            )
+            screen(stderr=True).print(escape(error.message(lang)))
+            _ended(error.exit_code, error.message(lang))
+            raise typer.Exit(error.exit_code) from None
+        except Exception as exc:
+            if common.debug:
+                raise
+            crash = write_crash_log(exc, crash_log_folder(folder))
+            where = str(crash) if crash is not None else text("screen_log_unwritable", lang)
+            said = text("internal", lang, error=type(exc).__name__, log=where)
+            screen(stderr=True).print(escape(said))
+            _ended(5, said)
+            raise typer.Exit(5) from None
+        _ended(code)
     raise typer.Exit(code)
 
 
-def log_folder(options: dict) -> Path:
-    """Where a crash log goes: FENGDU_LOG_DIR, else the output folder, else the database's."""
+def _ended(code: int, message: str = "") -> None:
+    """The run's last line in its log (the screen has said it already)."""
+    log.info("exit %d%s", code, f": {message}" if message else "", extra={"run_log_only": True})
+
+
+def output_folder(options: dict) -> Path | None:
+    """The folder a command writes into, as fengdu.toml resolves it: ``--out``, else the
+    folder of ``--report`` or the one holding ``--return-dir``, else the database's; None for a command that
+    writes nothing and uses no database."""
+    out, db = options.get("out"), options.get("db")
+    if options.get("data") is not None and db is not None:
+        from fengdu_cli.config import resolve
+
+        db, out = resolve(db, out, options["data"], "FENGDU_DB" in os.environ)
+    if out is not None:
+        return Path(out)
+    if options.get("report") is not None:
+        return Path(options["report"]).parent
+    if options.get("return_dir") is not None:  # its lists are sent out: beside it, not in it
+        return Path(options["return_dir"]).parent
+    return Path(db).parent if db is not None else None
+
+
+def crash_log_folder(folder: Path | None) -> Path:
+    """Where a crash log goes: FENGDU_LOG_DIR, else the command's :func:`output_folder`,
+    else here."""
     if os.environ.get("FENGDU_LOG_DIR"):
         return Path(os.environ["FENGDU_LOG_DIR"])
-    if options.get("out"):
-        return Path(options["out"])
-    return Path(options["db"]).parent if options.get("db") else Path(".")
+    return folder if folder is not None else Path(".")
+
+
+def run_log_folder(folder: Path | None) -> Path | None:
+    """Where a run's log goes: FENGDU_LOG_DIR, else ``logs/`` in the command's
+    :func:`output_folder` (beside the crash logs); None for a command that writes nothing."""
+    if folder is None:
+        return None
+    if os.environ.get("FENGDU_LOG_DIR"):
+        return Path(os.environ["FENGDU_LOG_DIR"])
+    return folder / "logs"
 
 
 def write_crash_log(exc: BaseException, folder: Path) -> Path | None:

@@ -8,30 +8,21 @@ from typing import Annotated
 import typer
 
 from fengdu_cli.cli.app import Common, app, command
-from fengdu_cli.cli.console import print_json, screen
-from fengdu_cli.cli.options import (
-    ColumnsOpt,
-    parse_kind,
-)
-from fengdu_cli.cli.render import (
-    render_columns,
-)
+from fengdu_cli.cli.console import print_json, screen, show_file_check
+from fengdu_cli.cli.options import ColumnsOpt, Kind
+from fengdu_cli.cli.render import render_columns
 from fengdu_cli.errors import UsageError
-from fengdu_cli.io.columns import KINDS
-from fengdu_cli.messages import text
 from fengdu_cli.messages.problems import summary_words
 
 
-@command(app, "columns", common=("json", "lang", "debug"))
+@command(app, "columns", common=("json",))
 def columns_command(
     paths: Annotated[
         list[Path] | None, typer.Argument(help="文件或文件夹 / files or folders")
     ] = None,
     kind: Annotated[
-        str | None,
-        typer.Option(
-            "--kind", "-k", help=f"数据类型（默认按文件夹或表头判断）: {' / '.join(KINDS)}"
-        ),
+        Kind | None,
+        typer.Option("--kind", "-k", help="数据类型（默认按文件夹或表头判断）/ kind of data"),
     ] = None,
     columns: ColumnsOpt = None,
     check: Annotated[
@@ -51,28 +42,15 @@ def columns_command(
             from fengdu_cli.errors import InputError
 
             raise InputError("path_missing", path=str(check))
-        if json_:
-            print_json(
-                {
-                    "file": str(check),
-                    "ok": not problems,
-                    "problems": [
-                        {"code": p.code, "line": p.line, "message": p.message(lang)}
-                        for p in problems
-                    ],
-                }
-            )
-        else:
-            console = screen()
-            if not problems:
-                console.print(text("screen_columns_ok", lang, path=check))
-            for p in problems:
-                console.print(f"{check}：{p.message(lang)}", soft_wrap=True, markup=False)
-        return 1 if problems else 0
+        return show_file_check(
+            common, check,
+            [{"code": p.code, "line": p.line, "message": p.message(lang)} for p in problems],
+            [p.message(lang) for p in problems], "screen_columns_ok",
+        )  # fmt: skip
     if not paths:
         raise UsageError("columns_no_paths")
     config = columns_for(columns, list(paths))
-    found = describe_columns(paths, parse_kind(kind) if kind else None, columns=config)
+    found = describe_columns(paths, kind, columns=config)
     if json_:
         print_json(
             {

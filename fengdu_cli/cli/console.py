@@ -6,11 +6,18 @@ import json
 import os
 import re
 import sys
-from typing import Any
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+
+from fengdu_cli.messages import text
+
+if TYPE_CHECKING:
+    from fengdu_cli.cli.app import Common
 
 # Control characters a cell may hold (an escape sequence would drive the clerk's terminal).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -43,3 +50,40 @@ def screen(stderr: bool = False) -> Console:
 
 def print_json(data: dict) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def show(
+    common: Common,
+    summary: dict,
+    render: Callable[[Console], object],
+    written: Iterable[Path] = (),
+) -> None:
+    """A command's outcome: with --json the summary alone on stdout, with --quiet nothing,
+    else its screen (``render``) and the files written."""
+    if common.json:
+        print_json(summary)
+    elif not common.quiet:
+        console = screen()
+        render(console)
+        say_written(console, written, common.lang)
+
+
+def say_written(console: Console, written: Iterable[Path], lang: str) -> None:
+    for path in written:
+        console.print(text("screen_written", lang, path=path))
+
+
+def show_file_check(
+    common: Common, file: Path, problems: list[dict], said: list[str], ok: str
+) -> int:
+    """The outcome of checking one settings file (a policy, a columns.toml): its problems
+    (``said``: each in words; ``ok``: the sentence when there are none), exit 1 if any."""
+    if common.json:
+        print_json({"file": str(file), "ok": not problems, "problems": problems})
+    else:
+        console = screen()
+        if not problems:
+            console.print(text(ok, common.lang, path=file))
+        for words in said:
+            console.print(f"{file}：{words}", soft_wrap=True, markup=False)
+    return 1 if problems else 0

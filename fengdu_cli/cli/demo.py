@@ -6,17 +6,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 
 from fengdu_cli.cli.app import Common, app, command
-from fengdu_cli.cli.console import print_json, screen
-from fengdu_cli.cli.options import (
-    OutOpt,
-)
-from fengdu_cli.cli.render import (
-    render_checked,
-    render_reconciled,
-    render_subsidy,
-)
+from fengdu_cli.cli.console import print_json, screen, show
+from fengdu_cli.cli.options import OutOpt
+from fengdu_cli.cli.render import render_checked, render_reconciled, render_subsidy
 from fengdu_cli.messages import text
 
 
@@ -56,19 +51,17 @@ def demo(
                      people=manifest.people, planted=len(manifest.planted))
             )  # fmt: skip
         return 0
-    result = write_demo_lists(run_demo(data, out), out, lang)
-    if json_:
-        summary = result.summary()
-        summary["kinds"] = {k: summary_words(v, lang) for k, v in summary["kinds"].items()}
-        print_json(summary)
-    elif not quiet:
-        console = screen()
+    result = write_demo_lists(run_demo(data, out, progress=common.progress), out, lang)
+
+    def render(console: Console) -> None:
         for checked in result.checked.values():
             render_checked(checked, console, lang, limit=5)
         if result.reconciled is not None:
             render_reconciled(result.reconciled, console, lang)
         if result.subsidies is not None:
             render_subsidy(result.subsidies, console, lang)
-        for path in result.written:
-            console.print(text("screen_written", lang, path=path))
+
+    summary = result.summary()
+    summary["kinds"] = {k: summary_words(v, lang) for k, v in summary["kinds"].items()}
+    show(common, summary, render, result.written)
     return 0

@@ -10,20 +10,12 @@ from rich.markup import escape
 
 from fengdu_cli.cli.app import Common, app, command
 from fengdu_cli.cli.console import print_json, screen
-from fengdu_cli.cli.options import (
-    ColumnsOpt,
-    DataOpt,
-    DbOpt,
-    MonthOpt,
-    PolicyOpt,
-    month_paths,
-    parse_month,
-)
+from fengdu_cli.cli.options import ColumnsOpt, DataOpt, DbOpt, MonthOpt, PolicyOpt, month_paths
 from fengdu_cli.cli.render import words
 from fengdu_cli.messages import text
 
 
-@command(app, common=("json", "lang", "debug"))
+@command(app, common=("json",))
 def explain(
     id_number: Annotated[
         str, typer.Argument(help="身份证号码或统一社会信用代码 / ID number or credit code")
@@ -44,7 +36,7 @@ def explain(
 
     config = columns_for(columns, [data])
     result = run_explain(
-        id_number, parse_month(month), data, db, policy_path=policy, columns=config
+        id_number, month, data, db, policy_path=policy, columns=config, progress=common.progress
     )
     if json_:
         print_json(result.to_dict())

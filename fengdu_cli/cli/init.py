@@ -9,16 +9,11 @@ import typer
 
 from fengdu_cli.cli.app import Common, app, command
 from fengdu_cli.cli.console import screen
-from fengdu_cli.cli.options import (
-    DbOpt,
-)
-from fengdu_cli.cli.render import (
-    say_ledger,
-)
+from fengdu_cli.cli.options import DbOpt, use_ledger
 from fengdu_cli.messages import text
 
 
-@command(app, "init", common=("lang", "debug"))
+@command(app, "init", common=())
 def init(
     folder: Annotated[Path, typer.Argument(help="月度数据文件夹 / the month folder")],
     db: DbOpt = Path("fengdu.db"),
@@ -35,5 +30,5 @@ def init(
         console.print(text("screen_created", lang, path=path), markup=False)
     if not made:
         console.print(text("screen_nothing_created", lang))
-    say_ledger(db, common)
+    use_ledger(db, common)
     return 0

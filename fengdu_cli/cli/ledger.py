@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -11,7 +14,7 @@ from rich.table import Table
 from fengdu_cli import dates, idcard
 from fengdu_cli.cells import records
 from fengdu_cli.cli.app import Common, command, ledger_app
-from fengdu_cli.cli.console import print_json, screen
+from fengdu_cli.cli.console import print_json, say_written, screen
 from fengdu_cli.cli.options import (
     ColumnsOpt,
     DbOpt,
@@ -19,46 +22,46 @@ from fengdu_cli.cli.options import (
     NewDbOpt,
     OutOpt,
     PolicyOpt,
-    parse_month,
+    month_option,
+    use_ledger,
 )
-from fengdu_cli.cli.render import (
-    render_import,
-    say_ledger,
-    words,
-)
+from fengdu_cli.cli.render import render_import, words
 from fengdu_cli.errors import InputError, UsageError
 from fengdu_cli.messages import text
 
 
-@command(ledger_app, "show", common=("json", "lang", "debug"))
+@contextmanager
+def existing_ledger(db: Path, common: Common, **how: bool) -> Iterator[sqlite3.Connection]:
+    """The ledger ``db`` (named on stderr), which must exist, open while the block runs."""
+    use_ledger(db, common)
+    from fengdu_cli import store
+
+    if not Path(db).exists():
+        raise InputError("path_missing", path=str(db))
+    conn = store.connect(db, **how)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+@command(ledger_app, "show", common=("json",))
 def ledger_show(
-    month: Annotated[
-        str | None, typer.Option("--month", "-m", help="月份 YYYY-MM（默认全部）")
-    ] = None,
+    month: Annotated[int | None, month_option("月份 YYYY-MM（默认全部）")] = None,
     db: DbOpt = Path("fengdu.db"),
     *,
     common: Common,
 ) -> int:
     """已入账的批次和发放记录（含冲销）。"""
     json_, lang = common.json, common.lang
-    say_ledger(db, common)
-    from fengdu_cli import store
     from fengdu_cli.money import yuan_text
     from fengdu_cli.store import ledger
 
-    if not Path(db).exists():
-        from fengdu_cli.errors import InputError
-
-        raise InputError("path_missing", path=str(db))
-    conn = store.connect(db)
-    try:
-        m = parse_month(month) if month else None
+    with existing_ledger(db, common) as conn:
         batches = ledger.batches(conn)
-        if m:
-            batches = batches[batches["month"] == m]
-        entries = ledger.ledger_entries(conn, m)
-    finally:
-        conn.close()
+        if month:
+            batches = batches[batches["month"] == month]
+        entries = ledger.ledger_entries(conn, month)
     if json_:
         print_json(
             {
@@ -80,14 +83,14 @@ def ledger_show(
             if isinstance(b.void_reason, str)
             else ""
         )
-        month = dates.month_text(int(b.month))
-        kind, month = (
-            (say("lg_import"), say("lg_from", month=month))
+        shown = dates.month_text(int(b.month))
+        kind, shown = (
+            (say("lg_import"), say("lg_from", month=shown))
             if b.kind == "import"
-            else (say("lg_monthly"), month)
+            else (say("lg_monthly"), shown)
         )
         view.add_row(
-            b.batch_id, kind, month, b.committed, str(b.lines), yuan_text(int(b.total_fen)), void
+            b.batch_id, kind, shown, b.committed, str(b.lines), yuan_text(int(b.total_fen)), void
         )
     console = screen()
     console.print(view)
@@ -102,12 +105,10 @@ def ledger_show(
     return 0
 
 
-@command(ledger_app, "void", common=("json", "lang", "debug"))
+@command(ledger_app, "void", common=("json",))
 def ledger_void(
     reason: Annotated[str, typer.Option("--reason", help="冲销原因（必填）")],
-    month: Annotated[
-        str | None, typer.Option("--month", "-m", help="冲销该月的入账批次 / the month's batch")
-    ] = None,
+    month: Annotated[int | None, month_option("冲销该月的入账批次 / the month's batch")] = None,
     batch: Annotated[
         str | None,
         typer.Option("--batch", help="冲销指定批次（如导入批次 IMPORT-R3）/ a batch by its id"),
@@ -118,7 +119,7 @@ def ledger_void(
 ) -> int:
     """冲销某月的入账批次或某个导入批次（记录冲销分录，不修改不删除原记录）。"""
     json_, lang = common.json, common.lang
-    say_ledger(db, common)
+    use_ledger(db, common)
     from fengdu_cli import store
     from fengdu_cli.money import yuan_text
     from fengdu_cli.store import ledger
@@ -134,12 +135,13 @@ def ledger_void(
             done = (
                 ledger.void_batch(conn, batch, reason.strip())
                 if batch
-                else ledger.void_month(conn, parse_month(month or ""), reason.strip())
+                else ledger.void_month(conn, month or 0, reason.strip())
             )
         finally:
             conn.close()
     if done is None:
-        raise UsageError("nothing_to_void", month=month or batch)
+        shown = dates.month_text(month) if month else batch
+        raise UsageError("nothing_to_void", month=shown)
     batch_id, n, fen = done
     if json_:
         print_json({"batch_id": batch_id, "reversed": n, "amount": fen / 100, "reason": reason})
@@ -150,7 +152,7 @@ def ledger_void(
     return 0
 
 
-@command(ledger_app, "files", common=("json", "lang", "debug"))
+@command(ledger_app, "files", common=("json",))
 def ledger_files(
     month: MonthOpt,
     out: OutOpt = Path("out"),
@@ -161,21 +163,20 @@ def ledger_files(
 ) -> int:
     """重新写出某月已入账批次的发放文件（花名册、CSV、公示名单），内容取自台账。"""
     json_, lang = common.json, common.lang
-    say_ledger(db, common)
+    use_ledger(db, common)
     from fengdu_cli.io.subsidy_files import rewrite_batch_files
 
-    result, written = rewrite_batch_files(parse_month(month), db, out, policy)
+    result, written = rewrite_batch_files(month, db, out, policy)
     if json_:
         print_json({"batch_id": result.batch_id, "written": [str(p) for p in written]})
     else:
         console = screen()
         console.print(text("screen_batch_lines", lang, batch=result.batch_id, n=len(result.lines)))
-        for path in written:
-            console.print(text("screen_written", lang, path=path))
+        say_written(console, written, lang)
     return 0
 
 
-@command(ledger_app, "import", common=("json", "lang", "debug"))
+@command(ledger_app, "import", common=("json",))
 def ledger_import(
     files: Annotated[
         list[Path], typer.Argument(help="以往的发放名单（花名册）/ past payment lists")
@@ -203,7 +204,7 @@ def ledger_import(
 ) -> int:
     """导入工具启用前已发放的名单，使一次性、每年一次和封顶的补贴不再重复发放。"""
     json_, lang = common.json, common.lang
-    say_ledger(db, common)
+    use_ledger(db, common)
     from fengdu_cli.history import commit_import, plan_import
     from fengdu_cli.io.columns_toml import columns_for
     from fengdu_cli.policy import load_policy
@@ -221,7 +222,7 @@ def ledger_import(
     return 1 if len(plan.problems) else 0
 
 
-@command(ledger_app, "check", common=("json", "lang", "debug"))
+@command(ledger_app, "check", common=("json",))
 def ledger_check(
     db: DbOpt = Path("fengdu.db"),
     *,
@@ -229,17 +230,11 @@ def ledger_check(
 ) -> int:
     """检查台账完整性：同一补贴未重复发放、冲销与原记录相符、批次合计一致。"""
     json_, lang = common.json, common.lang
-    say_ledger(db, common)
-    from fengdu_cli import store
     from fengdu_cli.store import ledger
 
-    if not Path(db).exists():
-        raise InputError("path_missing", path=str(db))
-    conn = store.connect(db, inspect=True)  # a ledger refused elsewhere is looked into here
-    try:
+    # a ledger refused elsewhere is looked into here
+    with existing_ledger(db, common, inspect=True) as conn:
         problems = [p.text(lang) for p in ledger.check_ledger(conn)]
-    finally:
-        conn.close()
     if json_:
         print_json({"ok": not problems, "problems": problems})
     else:

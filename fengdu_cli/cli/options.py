@@ -1,23 +1,65 @@
-"""Options shared by the commands, declared once, and the parsing of their values."""
+"""Options shared by the commands, declared once and typed (a wrong kind, language, month or
+date is a usage error, exit 2, before anything runs), the option groups several commands
+share, and the steps they share."""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 import typer
 
-from fengdu_cli.cli.app import Common
+from fengdu_cli.cli.app import Common, OptionGroup
 from fengdu_cli.cli.render import say_ledger
-from fengdu_cli.errors import UsageError
-from fengdu_cli.io.columns import KINDS
+from fengdu_cli.io.columns_toml import ColumnsConfig
+from fengdu_cli.messages import text
 
-KindOpt = Annotated[str, typer.Option("--kind", "-k", help=f"数据类型 kind: {' / '.join(KINDS)}")]
+log = logging.getLogger(__name__)
+
+# the kinds of data (fengdu_cli.io.columns.KINDS; a test holds them equal), listed by -h
+Kind = Literal[
+    "roster", "employment", "insurance", "workshops", "posts",
+    "businesses", "loans", "students", "travel", "agencies", "payments",
+]  # fmt: skip
+
+
+def _bad(key: str, value: str) -> typer.BadParameter:
+    """A value that cannot be read: said in both languages (the option is read before
+    --lang may be)."""
+    return typer.BadParameter(f"{text(key, 'zh', value=value)} / {text(key, 'en', value=value)}")
+
+
+def day(value: str) -> dt.date:
+    """--as-of: a date YYYY-MM-DD."""
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise _bad("bad_day", value) from None
+
+
+def month_number(value: str) -> int:
+    """--month: YYYY-MM (or YYYYMM, YYYY/MM) as YYYYMM."""
+    from fengdu_cli.dates import parse_month
+
+    try:
+        return parse_month(value)
+    except ValueError:
+        raise _bad("bad_month", value) from None
+
+
+KindOpt = Annotated[Kind, typer.Option("--kind", "-k", help="数据类型 / kind of data")]
 AsOfOpt = Annotated[
-    str | None,
-    typer.Option("--as-of", help="计算年龄的日期 YYYY-MM-DD，默认今天 / date ages are judged on"),
+    dt.date | None,
+    typer.Option(
+        "--as-of",
+        parser=day,
+        metavar="YYYY-MM-DD",
+        help="计算年龄的日期，默认今天 / date ages are judged on (default today)",
+    ),
 ]
 OutOpt = Annotated[Path, typer.Option("--out", "-o", help="输出文件夹 / output folder")]
 NoHistoryOpt = Annotated[
@@ -43,7 +85,16 @@ ColumnsOpt = Annotated[
         help="列识别设置 columns.toml（默认：数据文件夹中的 columns.toml）/ column settings file",
     ),
 ]
-MonthOpt = Annotated[str, typer.Option("--month", "-m", help="月份 YYYY-MM")]
+MonthOpt = Annotated[
+    int, typer.Option("--month", "-m", parser=month_number, metavar="YYYY-MM", help="月份 YYYY-MM")
+]
+
+
+def month_option(help: str) -> Any:
+    """--month where it may be left out (``help`` says what that means)."""
+    return typer.Option("--month", "-m", parser=month_number, metavar="YYYY-MM", help=help)
+
+
 DataOpt = Annotated[
     Path, typer.Option("--data", "-d", help="数据文件夹（rosters/ employment/ insurance/ …）")
 ]
@@ -55,30 +106,6 @@ PolicyOpt = Annotated[
 ]
 
 
-def parse_kind(kind: str) -> str:
-    if kind not in KINDS:
-        raise UsageError("unknown_kind", kind=kind, choices=" / ".join(KINDS))
-    return kind
-
-
-def parse_as_of(value: str | None) -> dt.date:
-    if not value:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise UsageError("bad_month", value=value) from None
-
-
-def parse_month(value: str) -> int:
-    from fengdu_cli.dates import parse_month
-
-    try:
-        return parse_month(value)
-    except ValueError:
-        raise UsageError("bad_month", value=value) from None
-
-
 def config_paths(db: Path, out: Path | None, data: Path) -> tuple[Path, Path]:
     """--db and --out as given, else as the month folder's fengdu.toml says."""
     from fengdu_cli.config import resolve
@@ -87,9 +114,88 @@ def config_paths(db: Path, out: Path | None, data: Path) -> tuple[Path, Path]:
     return resolved_db, resolved_out if resolved_out is not None else Path("out")
 
 
+def use_ledger(db: Path, common: Common) -> None:
+    """The ledger this command works on: named on stderr, and in the log."""
+    log.info("database %s", db)
+    say_ledger(db, common)
+
+
 def month_paths(db: Path, out: Path | None, data: Path, common: Common) -> tuple[Path, Path]:
     """--db and --out as given, else as the month folder's fengdu.toml says; the ledger is
     named on stderr."""
     db, resolved = config_paths(db, out, data)
-    say_ledger(db, common)
+    use_ledger(db, common)
     return db, resolved
+
+
+# ---------------------------------------------------------------- option groups
+
+
+@dataclass(frozen=True)
+class Files(OptionGroup):
+    """PATH... --kind --as-of --columns: the files ``validate`` and ``ingest`` read."""
+
+    paths: Annotated[list[Path], typer.Argument(help="文件或文件夹 / files or folders")]
+    kind: KindOpt = "roster"
+    as_of: AsOfOpt = None
+    columns: ColumnsOpt = None
+
+    def on(self) -> dt.date:
+        return self.as_of or dt.date.today()
+
+    def config(self) -> ColumnsConfig:
+        from fengdu_cli.io.columns_toml import columns_for
+
+        return columns_for(self.columns, list(self.paths))
+
+
+@dataclass(frozen=True)
+class Month:
+    """A month folder's options resolved: the month, where the ledger and outputs are, the
+    columns.toml in force."""
+
+    month: int
+    data: Path
+    out: Path
+    db: Path
+    columns: ColumnsConfig
+
+
+@dataclass(frozen=True)
+class MonthFolder(OptionGroup):
+    """--month --data --out --db --columns: the month ``reconcile``, ``subsidy`` and ``run``
+    work on."""
+
+    month: MonthOpt
+    data: DataOpt
+    out: OutOpt = Path("out")
+    db: DbOpt = Path("fengdu.db")
+    columns: ColumnsOpt = None
+
+    def resolve(self, common: Common) -> Month:
+        """--db and --out as given, else as the folder's fengdu.toml says (the ledger named
+        on stderr), and the columns.toml in force."""
+        from fengdu_cli.io.columns_toml import columns_for
+
+        db, out = month_paths(self.db, self.out, self.data, common)
+        return Month(self.month, self.data, out, db, columns_for(self.columns, [self.data]))
+
+
+@dataclass(frozen=True)
+class Paying(OptionGroup):
+    """--policy --commit --no-history --new-db: how ``subsidy`` and ``run`` pay."""
+
+    policy: PolicyOpt = None
+    commit: CommitOpt = False
+    no_history: NoHistoryOpt = False
+    new_db: NewDbOpt = False
+
+    def pay(self, month: Month, common: Common, **given: object) -> tuple:
+        """The month's subsidies and their files (``given``: the checked inputs, if read)."""
+        from fengdu_cli.io.subsidy_files import compute_and_write
+
+        return compute_and_write(
+            month.data, month.month, month.db, month.out, policy_path=self.policy,
+            commit=self.commit, no_history=self.no_history, new_db=self.new_db,
+            progress=common.progress, **given,
+        )  # fmt: skip

@@ -10,21 +10,16 @@ import typer
 from rich.table import Table
 
 from fengdu_cli.cli.app import Common, command, policy_app
-from fengdu_cli.cli.console import print_json, screen
-from fengdu_cli.cli.options import (
-    PolicyOpt,
-    parse_month,
-)
+from fengdu_cli.cli.console import print_json, screen, show_file_check
+from fengdu_cli.cli.options import PolicyOpt, month_option
 from fengdu_cli.cli.render import words
 from fengdu_cli.errors import InputError
 from fengdu_cli.messages import text
 
 
-@command(policy_app, "show", common=("json", "lang", "debug"))
+@command(policy_app, "show", common=("json",))
 def policy_show(
-    month: Annotated[
-        str | None, typer.Option("--month", "-m", help="月份 YYYY-MM（默认本月）")
-    ] = None,
+    month: Annotated[int | None, month_option("月份 YYYY-MM（默认本月）")] = None,
     policy: PolicyOpt = None,
     *,
     common: Common,
@@ -33,7 +28,7 @@ def policy_show(
     json_, lang = common.json, common.lang
     from fengdu_cli.policy import load_policy, policy_table
 
-    m = parse_month(month) if month else dt.date.today().year * 100 + dt.date.today().month
+    m = month or dt.date.today().year * 100 + dt.date.today().month
     table = policy_table(load_policy(policy), m)
     if json_:
         print_json(table)
@@ -53,27 +48,17 @@ def policy_show(
     return 0
 
 
-@command(policy_app, "check", common=("json", "lang", "debug"))
+@command(policy_app, "check", common=("json",))
 def policy_check(
     file: Annotated[Path, typer.Argument(help="政策文件 TOML")],
     *,
     common: Common,
 ) -> int:
     """检查政策文件：类型、重叠期间、未知项。"""
-    json_, lang = common.json, common.lang
     from fengdu_cli.policy import check_policy
 
     if not file.exists():
         raise InputError("path_missing", path=str(file))
     problems = check_policy(file)
-    if json_:
-        print_json(
-            {"file": str(file), "ok": not problems, "problems": [p.__dict__ for p in problems]}
-        )
-    else:
-        console = screen()
-        if not problems:
-            console.print(text("screen_policy_ok", lang, path=file))
-        for p in problems:
-            console.print(f"{file}：{p.message}", soft_wrap=True, markup=False)
-    return 1 if problems else 0
+    said = [p.message for p in problems]
+    return show_file_check(common, file, [p.__dict__ for p in problems], said, "screen_policy_ok")

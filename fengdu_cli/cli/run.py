@@ -4,79 +4,48 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.console import Console
+
 from fengdu_cli.cli.app import Common, app, command
-from fengdu_cli.cli.console import print_json, screen
-from fengdu_cli.cli.options import (
-    ColumnsOpt,
-    CommitOpt,
-    DataOpt,
-    DbOpt,
-    MonthOpt,
-    NewDbOpt,
-    NoHistoryOpt,
-    OutOpt,
-    PolicyOpt,
-    month_paths,
-    parse_month,
-)
-from fengdu_cli.cli.render import (
-    render_reconciled,
-    render_subsidy,
-)
+from fengdu_cli.cli.console import show
+from fengdu_cli.cli.options import MonthFolder, Paying
+from fengdu_cli.cli.render import render_reconciled, render_subsidy
 from fengdu_cli.errors import UsageError
 from fengdu_cli.messages import text
 
 
 @command(app, "run")
-def run_month(
-    month: MonthOpt,
-    data: DataOpt,
-    out: OutOpt = Path("out"),
-    db: DbOpt = Path("fengdu.db"),
-    policy: PolicyOpt = None,
-    commit: CommitOpt = False,
-    no_history: NoHistoryOpt = False,
-    new_db: NewDbOpt = False,
-    columns: ColumnsOpt = None,
-    *,
-    common: Common,
-) -> int:
+def run_month(folder: MonthFolder, paying: Paying, *, common: Common) -> int:
     """每月一次跑完：校验 → 比对 → 补贴（供定时任务使用）。validate → reconcile → subsidy, for cron."""
-    json_, quiet, lang = common.json, common.quiet, common.lang
-    db, out = month_paths(db, out, data, common)
-    from fengdu_cli.io.columns_toml import columns_for
+    month = folder.resolve(common)
     from fengdu_cli.io.reconcile_report import write_reconcile
     from fengdu_cli.io.reports import write_problem_report, write_return_lists
-    from fengdu_cli.io.subsidy_files import compute_and_write
     from fengdu_cli.reconcile import reconcile_month
     from fengdu_cli.subsidy import read_month
 
-    m = parse_month(month)
-    if commit and not new_db and not Path(db).exists():  # reconcile would create it: refuse first
-        raise UsageError("db_missing", path=str(db))
-    checked = read_month(data, m, columns_for(columns, [data]))  # read once, used twice
-    reconciled = reconcile_month(data, m, db, checked=checked)
+    lang, progress, out = common.lang, common.progress, month.out
+    if paying.commit and not paying.new_db and not Path(month.db).exists():
+        raise UsageError("db_missing", path=str(month.db))  # reconcile would create it
+    checked = read_month(month.data, month.month, month.columns, progress)  # read once
+    reconciled = reconcile_month(
+        month.data, month.month, month.db, checked=checked, progress=progress
+    )
     roster = reconciled.checked["roster"]
-    label = Path(out)
-    written = [write_problem_report(roster, label / "roster-problems.xlsx", lang)]
-    written += write_return_lists(roster, label / "退回清单", lang)
+    written = [write_problem_report(roster, out / "roster-problems.xlsx", lang)]
+    written += write_return_lists(roster, out / "退回清单", lang)
     written += write_reconcile(reconciled, out, split_by_township=True)
-    subsidies, files = compute_and_write(
-        data, m, db, out, policy_path=policy, commit=commit, checked=checked,
-        no_history=no_history, new_db=new_db,
-    )  # fmt: skip
+    subsidies, files = paying.pay(month, common, checked=checked)
     written += files
-    if json_:
-        print_json(
-            {
-                "reconcile": reconciled.summary(),
-                "subsidy": subsidies.summary(),
-                "written": [str(p) for p in written],
-            }
-        )
-    elif not quiet:
-        console = screen()
+    summary = {
+        "reconcile": reconciled.summary(),
+        "subsidy": subsidies.summary(),
+        "written": [str(p) for p in written],
+    }
+
+    def render(console: Console) -> None:
         render_reconciled(reconciled, console, lang)
         render_subsidy(subsidies, console, lang)
         console.print(text("screen_files_written", lang, n=len(written), folder=out))
+
+    show(common, summary, render)
     return 1 if reconciled.has_problems() or len(subsidies.undetermined()) else 0

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -29,6 +30,7 @@ import pandas as pd
 import python_calamine as calamine
 
 from fengdu_cli.errors import InputError
+from fengdu_cli.idcard import mask_in_text, shown_name
 from fengdu_cli.io.columns import ALIASES, REQUIRED, clean_header, display_name
 from fengdu_cli.io.recognise import Recogniser, Recognition
 
@@ -40,6 +42,8 @@ FOOTER_PREFIXES = (
     "单位负责人", "分管领导", "统计人", "经办人", "填报单位", "说明：", "注：", "备注：",
     "本月无符合条件",
 )  # fmt: skip
+
+log = logging.getLogger(__name__)
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _MARKUP = re.compile(
@@ -618,9 +622,11 @@ def read_file(path: Path, kind: str, recogniser: Recogniser | None = None) -> Fi
             sheets.append(
                 SheetRead(grid, None, pd.DataFrame(), pd.DataFrame(), content, table, why)
             )
+            log.info("%s: not read as %s (%s, %d rows)", _where(grid), kind, why, content)
             continue
         _require_columns(grid, kind, header)
         sheets.append(sheet_frame(grid, kind, header))
+        _log_sheet(sheets[-1], kind)
     if not any(s.header is not None for s in sheets):
         if other is not None:  # a header lacking what the kind needs: say which column
             _require_columns(other[0], kind, other[1])
@@ -631,6 +637,37 @@ def read_file(path: Path, kind: str, recogniser: Recogniser | None = None) -> Fi
             scan=HEADER_SCAN_ROWS,
         )
     return FileRead(Path(path), tuple(sheets))
+
+
+def _where(grid: Grid) -> str:
+    """A sheet as a log line names it: the file's shown name, and the sheet of a workbook."""
+    return f"{shown_name(grid.file)} [{grid.sheet}]" if grid.sheet else shown_name(grid.file)
+
+
+def _log_sheet(sheet: SheetRead, kind: str) -> None:
+    """What was read from a sheet and how each header was recognised (counts, codes and
+    header texts only: never a cell of a person row)."""
+    assert sheet.header is not None and sheet.header.recognition is not None
+    log.info(
+        "read %s as %s: header on row %d, %d person rows, %d rows not counted",
+        _where(sheet.grid), kind, sheet.header.last_row + 1, len(sheet.frame), len(sheet.skipped),
+    )  # fmt: skip
+    for c in sheet.header.recognition.columns:
+        header = mask_in_text(c.header)[:40]
+        if c.column is not None:
+            share = "" if c.share is None else f", {c.share:.0%} of values fit"
+            log.info(
+                "  column %s %r -> %s (by %s%s)",
+                column_letter(c.index),
+                header,
+                c.column,
+                c.how,
+                share,
+            )
+        elif c.header:
+            log.debug("  column %s %r kept as an extra column", column_letter(c.index), header)
+    for gap in sheet.header.recognition.gaps:
+        log.info("  column %s %s (%s)", gap.column, gap.cause, gap.role)
 
 
 def _require_columns(grid: Grid, kind: str, header: Header) -> None:

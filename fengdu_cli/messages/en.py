@@ -324,6 +324,11 @@ MESSAGES: dict[str, str] = {
     "screen_township_lists": "{n} township warning lists in {folder}",
     "screen_files_written": "{n} files written in {folder}",
     "screen_log_unwritable": "(the log could not be written)",
+    "screen_run_log_unwritable": "The run log cannot be written in {folder} ({detail}); the run goes on",
+    "progress_read": "Reading {kind_name}",
+    "progress_match": "Matching employment and insurance",
+    "progress_rules": "Computing subsidies {rule}",
+    "bad_day": "Bad date {value}; use YYYY-MM-DD, e.g. 2024-06-30",
     "screen_list_sep2": "; ",
     # the store's own findings (ledger check, a refused database)
     "db_is_folder": "this is a folder",

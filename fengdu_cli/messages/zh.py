@@ -324,6 +324,11 @@ MESSAGES: dict[str, str] = {
     "screen_township_lists": "乡镇预警名单 {n} 个，位于 {folder}",
     "screen_files_written": "已写入 {n} 个文件，位于 {folder}",
     "screen_log_unwritable": "（日志无法写入）",
+    "screen_run_log_unwritable": "本次运行的日志无法写入 {folder}（{detail}），运行照常进行",
+    "progress_read": "读取{kind_name}",
+    "progress_match": "比对就业与参保",
+    "progress_rules": "计算补贴 {rule}",
+    "bad_day": "日期格式不对：{value}，应为 YYYY-MM-DD，例如 2024-06-30",
     "screen_list_sep2": "；",
     # the store's own findings (ledger check, a refused database)
     "db_is_folder": "这是一个文件夹",
