@@ -18,7 +18,7 @@ from fengdu_cli.messages.problems import summary_words
 @command(app, "columns", common=("json",))
 def columns_command(
     paths: Annotated[
-        list[Path] | None, typer.Argument(help="文件或文件夹 / files or folders")
+        list[Path] | None, typer.Argument(metavar="PATH", help="文件或文件夹 / files or folders")
     ] = None,
     kind: Annotated[
         Kind | None,

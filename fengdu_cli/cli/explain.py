@@ -18,7 +18,10 @@ from fengdu_cli.messages import text
 @command(app, common=("json",))
 def explain(
     id_number: Annotated[
-        str, typer.Argument(help="身份证号码或统一社会信用代码 / ID number or credit code")
+        str,
+        typer.Argument(
+            metavar="ID", help="身份证号码或统一社会信用代码 / ID number or credit code"
+        ),
     ],
     month: MonthOpt,
     data: DataOpt,

@@ -15,7 +15,9 @@ from fengdu_cli.messages import text
 
 @command(app, "init", common=())
 def init(
-    folder: Annotated[Path, typer.Argument(help="月度数据文件夹 / the month folder")],
+    folder: Annotated[
+        Path, typer.Argument(metavar="DIR", help="月度数据文件夹 / the month folder")
+    ],
     db: DbOpt = Path("fengdu.db"),
     *,
     common: Common,

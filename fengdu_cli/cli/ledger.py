@@ -179,7 +179,8 @@ def ledger_files(
 @command(ledger_app, "import", common=("json",))
 def ledger_import(
     files: Annotated[
-        list[Path], typer.Argument(help="以往的发放名单（花名册）/ past payment lists")
+        list[Path],
+        typer.Argument(metavar="FILE", help="以往的发放名单（花名册）/ past payment lists"),
     ],
     rule: Annotated[
         str | None,

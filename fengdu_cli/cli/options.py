@@ -135,7 +135,9 @@ def month_paths(db: Path, out: Path | None, data: Path, common: Common) -> tuple
 class Files(OptionGroup):
     """PATH... --kind --as-of --columns: the files ``validate`` and ``ingest`` read."""
 
-    paths: Annotated[list[Path], typer.Argument(help="文件或文件夹 / files or folders")]
+    paths: Annotated[
+        list[Path], typer.Argument(metavar="PATH", help="文件或文件夹 / files or folders")
+    ]
     kind: KindOpt = "roster"
     as_of: AsOfOpt = None
     columns: ColumnsOpt = None

@@ -50,7 +50,7 @@ def policy_show(
 
 @command(policy_app, "check", common=("json",))
 def policy_check(
-    file: Annotated[Path, typer.Argument(help="政策文件 TOML")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="政策文件 TOML")],
     *,
     common: Common,
 ) -> int:
