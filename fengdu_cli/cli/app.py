@@ -113,6 +113,12 @@ class Common:
     verbose: int = 0  # -v INFO lines on stderr, -vv DEBUG
     progress: Progress | None = None  # the progress display while the command runs, if any
 
+    def steps_done(self) -> None:
+        """The long steps are over: the progress display leaves the terminal before the
+        command prints its result."""
+        if isinstance(self.progress, logs.ProgressDisplay):
+            self.progress.done()
+
 
 _KW = inspect.Parameter.KEYWORD_ONLY
 COMMON_OPTIONS: dict[str, inspect.Parameter] = {

@@ -60,6 +60,7 @@ def show(
 ) -> None:
     """A command's outcome: with --json the summary alone on stdout, with --quiet nothing,
     else its screen (``render``) and the files written."""
+    common.steps_done()
     if common.json:
         print_json(summary)
     elif not common.quiet:

@@ -41,6 +41,7 @@ def explain(
     result = run_explain(
         id_number, month, data, db, policy_path=policy, columns=config, progress=common.progress
     )
+    common.steps_done()
     if json_:
         print_json(result.to_dict())
         return 0 if result.provenance.get("found_in") else 1

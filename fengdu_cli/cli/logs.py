@@ -143,6 +143,11 @@ class ProgressDisplay:
             self.tasks[key] = self.bar.add_task(words, total=total)
         self.bar.update(self.tasks[key], completed=done, total=total, description=words)
 
+    def done(self) -> None:
+        """Take the display off the terminal (the command is about to print its result:
+        lines printed below a live display would be drawn over)."""
+        self.bar.stop()
+
 
 @contextmanager
 def progress_for(show: bool, lang: str, console: Console) -> Iterator[Progress | None]:
