@@ -49,7 +49,7 @@ def reconcile(
 
     config = columns_for(columns, [data])
     result = reconcile_month(data, parse_month(month), db, columns=config)
-    written = write_reconcile(result, out, split_by_township=split_by_township)
+    written = write_reconcile(result, out, split_by_township=split_by_township, lang=lang)
     if json_:
         print_json(result.summary())
     elif not quiet:

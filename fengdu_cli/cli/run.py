@@ -44,6 +44,7 @@ def run_month(
     """每月一次跑完：校验 → 比对 → 补贴（供定时任务使用）。validate → reconcile → subsidy, for cron."""
     json_, quiet, lang = common.json, common.quiet, common.lang
     db, out = month_paths(db, out, data, common)
+    from fengdu_cli.io import names
     from fengdu_cli.io.columns_toml import columns_for
     from fengdu_cli.io.reconcile_report import write_reconcile
     from fengdu_cli.io.reports import write_problem_report, write_return_lists
@@ -58,9 +59,9 @@ def run_month(
     reconciled = reconcile_month(data, m, db, checked=checked)
     roster = reconciled.checked["roster"]
     label = Path(out)
-    written = [write_problem_report(roster, label / "roster-problems.xlsx", lang)]
-    written += write_return_lists(roster, label / "退回清单", lang)
-    written += write_reconcile(reconciled, out, split_by_township=True)
+    written = [write_problem_report(roster, label / names.PROBLEM_REPORT, lang)]
+    written += write_return_lists(roster, label / names.RETURNS_FOLDER, lang)
+    written += write_reconcile(reconciled, out, split_by_township=True, lang=lang)
     subsidies, files = compute_and_write(
         data, m, db, out, policy_path=policy, commit=commit, checked=checked,
         no_history=no_history, new_db=new_db,
