@@ -63,7 +63,7 @@ def run_month(
     written += write_return_lists(roster, label / names.RETURNS_FOLDER, lang)
     written += write_reconcile(reconciled, out, split_by_township=True, lang=lang)
     subsidies, files = compute_and_write(
-        data, m, db, out, policy_path=policy, commit=commit, checked=checked,
+        data, m, db, out, lang, policy_path=policy, commit=commit, checked=checked,
         no_history=no_history, new_db=new_db,
     )  # fmt: skip
     written += files

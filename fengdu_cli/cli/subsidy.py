@@ -47,7 +47,7 @@ def subsidy(
 
     config = columns_for(columns, [data])
     result, written = compute_and_write(
-        data, parse_month(month), db, out, policy_path=policy, commit=commit,
+        data, parse_month(month), db, out, lang, policy_path=policy, commit=commit,
         columns=config, no_history=no_history, new_db=new_db,
     )  # fmt: skip
     if json_:

@@ -191,7 +191,8 @@ def write_reconcile(
         Sheet(sheet("bad_data"), problems_all(result, lang)),
         Sheet(sheet("notes_rc"), notes_frame(result, lang)),
     ]
-    written = [write_workbook(out / names.reconcile_book(result.month), sheets, created=created)]
+    book = out / names.reconcile_book(result.month)
+    written = [write_workbook(book, sheets, created=created, lang=lang)]
     csv = with_detail(_masked(result.warnings), lang)
     written.append(write_csv(csv[OUTPUT_COLUMNS], out / names.warnings_csv(result.month)))
     if split_by_township:
@@ -205,6 +206,7 @@ def write_reconcile(
                     out / "townships" / names.township_warnings(result.month, name),
                     [Sheet(sheet("warnings"), group, title=town_title)],
                     created=created,
+                    lang=lang,
                 )
             )
             towns.append(written[-1])

@@ -192,7 +192,9 @@ def write_problem_report(checked: Checked, target: Path, lang: str = "zh") -> Pa
     ]
     if len(notes):
         sheets.insert(2, Sheet(label("sheet_notes", lang), notes))
-    return write_workbook(target, sheets, private=True)  # the rejected rows hold full IDs
+    return write_workbook(
+        target, sheets, private=True, lang=lang
+    )  # the rejected rows hold full IDs
 
 
 def _title(checked: Checked, lang: str) -> str:
@@ -247,7 +249,8 @@ def write_return_lists(checked: Checked, folder: Path, lang: str = "zh") -> list
         sheets = [rejected_sheet(checked, rows, lang, title, masked=True, notes=notes)]
         if township in warnings:
             sheets.append(Sheet(label("sheet_to_verify", lang), warnings[township]))
-        written.append(write_workbook(Path(folder) / names.return_list(township, lang), sheets))
+        target = Path(folder) / names.return_list(township, lang)
+        written.append(write_workbook(target, sheets, lang=lang))
     move_aside(Path(folder), names.return_list("*", lang), written)
     return written
 
@@ -292,7 +295,7 @@ def write_clean(
     stem = f"{kind}-clean"
     # full IDs, phones and bank accounts: readable by their owner only
     sheets = [Sheet(text(f"kind_{kind}", lang), table)]
-    xlsx = write_workbook(Path(folder) / f"{stem}.xlsx", sheets, private=True)
+    xlsx = write_workbook(Path(folder) / f"{stem}.xlsx", sheets, private=True, lang=lang)
     csv = write_csv(table, Path(folder) / f"{stem}.csv", private=True)
     return xlsx, csv
 
