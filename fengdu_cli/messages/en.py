@@ -527,7 +527,7 @@ MESSAGES: dict[str, str] = {
     "wb_pay_no_lines": "Nobody qualifies this month",
     "wb_pay_no_township": "(no township)",
     "wb_pay_signature": "Prepared by:            Checked by:            Approved by:            Date:",
-    "wb_pay_count_format": '0" lines"',
+    "wb_pay_count_format": '0" line(s)"',
     "wb_pay_trial_mark": " (TRIAL: not recorded, do not post)",
     "wb_pay_trial_batch": "{batch} (trial, not recorded)",
     "wb_pay_seq": "no.",
