@@ -161,3 +161,33 @@ def fen_array(values: pd.Series | pd.Index | np.ndarray) -> np.ndarray:
     if not np.issubdtype(array.dtype, np.integer):
         raise TypeError(f"fen must be integers, got a {array.dtype} column")
     return array.astype(np.int64, copy=False)
+
+
+_ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]  # fmt: skip
+_TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+_GROUPS = ((10**12, "trillion"), (10**9, "billion"), (10**6, "million"), (1000, "thousand"))
+
+
+def in_words(fen: int) -> str:
+    """The amount in English words, as an English list writes it beside the figures:
+    3650050 → 'thirty-six thousand five hundred yuan and fifty fen'."""
+    fen = _as_int(fen)
+    if fen < 0:
+        return "minus " + in_words(-fen)
+    yuan, cents = divmod(fen, 100)
+    words = f"{_number_words(yuan)} yuan"
+    return f"{words} and {_number_words(cents)} fen" if cents else words
+
+
+def _number_words(n: int) -> str:
+    for size, name in _GROUPS:
+        if n >= size:
+            high, rest = divmod(n, size)
+            return f"{_number_words(high)} {name}" + (f" {_number_words(rest)}" if rest else "")
+    if n >= 100:
+        high, rest = divmod(n, 100)
+        return f"{_ONES[high]} hundred" + (f" {_number_words(rest)}" if rest else "")
+    if n >= 20:
+        tens, ones = divmod(n, 10)
+        return _TENS[tens] + (f"-{_ONES[ones]}" if ones else "")
+    return _ONES[n]

@@ -19,13 +19,15 @@ from fengdu_cli.errors import InputError
 from fengdu_cli.io.columns import FOLDERS
 from fengdu_cli.io.columns_toml import ColumnsConfig, columns_for
 from fengdu_cli.match import Matched, as_of, match, matched_counts, person_state
+from fengdu_cli.messages import text
+from fengdu_cli.messages.warnings import with_detail
 from fengdu_cli.normalise import LABOR_CAPABLE
 from fengdu_cli.progress import Progress, report
 from fengdu_cli.validate import Checked, check_paths
 from fengdu_cli.warnings import (
-    OUTPUT_COLUMNS,
     UNDETERMINED_COLUMNS,
     WARNING_CODES,
+    WARNING_COLUMNS,
     raise_warnings,
     typo_suggestions,
     undetermined_warnings,
@@ -44,7 +46,7 @@ class Reconciled:
     checked: dict[str, Checked]
     matched: Matched
     state: pd.DataFrame  # one row per valid roster person
-    warnings: pd.DataFrame  # OUTPUT_COLUMNS + status (新增 / 持续)
+    warnings: pd.DataFrame  # WARNING_COLUMNS + status (新增 / 持续)
     resolved: pd.DataFrame  # last stored month's warnings that are gone now
     previous_month: int | None
     inputs: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -174,7 +176,7 @@ def _typo_warnings(checked: dict[str, Checked], state: pd.DataFrame, month: int)
     """possible_id_typo for roster IDs that failed the check digit or found no record."""
     roster = checked["roster"]
     failed = roster.rejected
-    bad = pd.DataFrame(columns=OUTPUT_COLUMNS)
+    bad = pd.DataFrame(columns=WARNING_COLUMNS)
     if len(failed):
         problems = roster.problems
         checksum_rows = set(
@@ -202,16 +204,16 @@ def _typo_warnings(checked: dict[str, Checked], state: pd.DataFrame, month: int)
         )
     lonely = state[(state["jobs"] == 0) & (state["insured_records"] == 0)]
     unmatched = pd.concat(
-        [bad, lonely.reindex(columns=OUTPUT_COLUMNS[:5])], ignore_index=True
+        [bad, lonely.reindex(columns=WARNING_COLUMNS[:5])], ignore_index=True
     ).fillna("")
     roster_ids = set(state["id_number"])
     records = []
-    for kind, source in (("employment", "就业登记"), ("insurance", "社保缴费")):
+    for kind in ("employment", "insurance"):
         valid = checked[kind].valid
         if "name" not in valid:
             continue
         outside = valid[~valid["id_number"].isin(roster_ids)][["id_number", "name"]]
-        records.append(outside.assign(source=source))
+        records.append(outside.assign(source=kind))
     pool = (
         pd.concat(records, ignore_index=True)
         if records
@@ -221,14 +223,16 @@ def _typo_warnings(checked: dict[str, Checked], state: pd.DataFrame, month: int)
     return typo_suggestions(unmatched, pool, as_of(month))
 
 
-def township_table(result: Reconciled) -> pd.DataFrame:
-    """Per township: persons, able to work, employed by region, insured, warnings by code."""
+def township_table(result: Reconciled, lang: str = "zh") -> pd.DataFrame:
+    """Per township: persons, able to work, employed by region, insured, warnings by code
+    (persons without a township under the catalogue's 'township_unknown' in ``lang``)."""
+    unknown = text("township_unknown", lang)
     state = result.state
     capable = state["labor_capacity"].isin(LABOR_CAPABLE) if "labor_capacity" in state else False
     active = state["active_jobs"] > 0
     table = pd.DataFrame(
         {
-            "township": state["township"].fillna("").replace("", "未知乡镇"),
+            "township": state["township"].fillna("").replace("", unknown),
             "persons": 1,
             "labor_capable": capable.astype(int) if hasattr(capable, "astype") else 0,
             "employed_county": (active & state["region"].eq("county")).astype(int),
@@ -242,7 +246,7 @@ def township_table(result: Reconciled) -> pd.DataFrame:
         }
     )
     grouped = table.groupby("township", sort=True).sum()
-    warn = result.warnings.assign(township=result.warnings["township"].replace("", "未知乡镇"))
+    warn = result.warnings.assign(township=result.warnings["township"].replace("", unknown))
     counts = warn.pivot_table(index="township", columns="code", values="id_number", aggfunc="count")
     for code in WARNING_CODES:
         grouped[code] = counts.get(code, 0)
@@ -250,7 +254,7 @@ def township_table(result: Reconciled) -> pd.DataFrame:
     grouped["warnings"] = grouped[list(WARNING_CODES)].sum(axis=1)
     new = warn[warn["status"] == "新增"].groupby("township").size()
     gone = (
-        result.resolved.assign(township=result.resolved["township"].replace("", "未知乡镇"))
+        result.resolved.assign(township=result.resolved["township"].replace("", unknown))
         .groupby("township")
         .size()
     )
@@ -323,7 +327,8 @@ def reconcile_month(
             )
             run_id = store.start_run(conn, "reconcile", month)
             summary = result.summary()
-            store.replace_month(conn, month, run_id, state, warnings, summary)
+            # the snapshot keeps the reason in Chinese, as every earlier month was stored
+            store.replace_month(conn, month, run_id, state, with_detail(warnings), summary)
             store.finish_run(conn, run_id, summary)
         finally:
             conn.close()

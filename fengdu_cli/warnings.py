@@ -1,9 +1,10 @@
-"""The monthly warnings of DESIGN §3, each with a Chinese reason and the dates behind it.
+"""The monthly warnings of DESIGN §3, each with its reason and the dates behind it.
 
 Every rule is a yes/no question over the person-state table of
 :func:`fengdu_cli.match.person_state`; :func:`raise_warnings` asks them all and
-returns one row per (person, code) with ``detail`` saying why, in words a township clerk
-can check on the phone.
+returns one row per (person, code) with the reason as a catalogue key and its parameters
+(``detail_key``, ``detail_params``): the writers word it (a sentence a township clerk can
+check on the phone) with :func:`fengdu_cli.messages.warnings.warning_details`.
 """
 
 from __future__ import annotations
@@ -25,27 +26,11 @@ WARNING_CODES = (
     "status_mismatch", "possible_id_typo",
 )  # fmt: skip
 
-WARNING_TITLES = {
-    "insurance_stopped": "社保断缴",
-    "job_ended": "就业终止",
-    "short_tenure": "就业不满3个月",
-    "frequent_change": "频繁更换单位",
-    "no_record": "无就业无参保",
-    "status_mismatch": "填报状态与数据不符",
-    "possible_id_typo": "身份证号码可能录错",
-}
-
-WARNING_MEANINGS = {
-    "insurance_stopped": "上月有社保缴费，本月无缴费",
-    "job_ended": "本月有就业登记终止，且月末无在岗就业",
-    "short_tenure": "月末在岗，但没有一份在岗就业已满3个月",
-    "frequent_change": "近12个月内开始的就业涉及3家及以上不同单位",
-    "no_record": "有劳动能力，月末无在岗就业且本月无社保缴费",
-    "status_mismatch": "花名册填“务工”但无就业无参保，或填“未务工”但有在岗就业",
-    "possible_id_typo": "花名册号码未匹配到记录，而同名人员的记录号码仅差一位或相邻两位颠倒",
-}
-
 OUTPUT_COLUMNS = ["township", "village", "household_id", "name", "id_number", "code", "detail"]
+# A warning as the library returns it: the reason as a catalogue key and its parameters (dates
+# as ISO text, months as YYYY-MM, employer names as typed), worded by
+# :func:`fengdu_cli.messages.warnings.warning_details` in the reader's language.
+WARNING_COLUMNS = [*OUTPUT_COLUMNS[:-1], "detail_key", "detail_params"]
 
 
 def _d(value: Any) -> str:
@@ -144,14 +129,14 @@ UNDETERMINED_COLUMNS = [
 
 
 def raise_warnings(state: pd.DataFrame, matched: Matched, month: int) -> pd.DataFrame:
-    """All warnings at ``month``: OUTPUT_COLUMNS, one row per person and code.
+    """All warnings at ``month``: WARNING_COLUMNS, one row per person and code.
 
     A warning is raised only where every fact it stands on is known and holds (see
     :func:`undetermined_warnings` for the rest).  Each reason is worded only for the rows
     that get the warning.
     """
     window = Window(month)
-    prev_zh, m_zh = dates.month_zh(dates.add_months(month, -1)), dates.month_zh(month)
+    m, prev = dates.month_text(month), dates.month_text(dates.add_months(month, -1))
     jobs = matched.jobs
     facts = warning_facts(state)
     parts: list[pd.DataFrame] = []
@@ -159,85 +144,92 @@ def raise_warnings(state: pd.DataFrame, matched: Matched, month: int) -> pd.Data
     def holds(code: str, variant: int = 0) -> pd.Series:
         return judge(state, facts[code][variant])[0]
 
-    def add(mask: pd.Series, code: str, detail: Callable[[pd.DataFrame], pd.Series]) -> None:
+    def add(
+        mask: pd.Series, code: str, key: str, params: Callable[[pd.DataFrame], list[dict]]
+    ) -> None:
         rows = state[mask]
         if not rows.empty:
-            parts.append(rows.assign(code=code, detail=detail(rows).astype(str)))
+            said = pd.Series(params(rows), index=rows.index, dtype=object)
+            parts.append(rows.assign(code=code, detail_key=key, detail_params=said))
 
-    def by_id(rows: pd.DataFrame, texts: dict[str, str]) -> pd.Series:
-        return rows["id_number"].map(texts).astype(object).fillna("")
+    def by_id(rows: pd.DataFrame, found: dict[str, Any], empty: Any) -> list[Any]:
+        return [found.get(i, empty) for i in rows["id_number"]]
 
     last_employer = _last_employer(matched, dates.add_months(month, -1))
     add(
         holds("insurance_stopped"),
         "insurance_stopped",
-        lambda r: f"{prev_zh}有社保缴费（" + by_id(r, last_employer) + f"），{m_zh}无缴费",
+        "warn_insurance_stopped",
+        lambda r: [
+            {"previous": prev, "employer": e, "month": m} for e in by_id(r, last_employer, "")
+        ],
     )
 
     ended = holds("job_ended")
     ended_jobs = jobs[jobs["end_date"].between(window.first, window.last)]
     ended_jobs = ended_jobs[ended_jobs["id_number"].isin(state.loc[ended, "id_number"])]
-    ended_text = _job_list(ended_jobs, "end_date", "{name}于{date}结束")
-    add(ended, "job_ended", lambda r: by_id(r, ended_text) + f"，{m_zh}末无在岗就业")
+    ended_list = _job_list(ended_jobs, "end_date")
+    add(
+        ended,
+        "job_ended",
+        "warn_job_ended",
+        lambda r: [{"jobs": j, "month": m} for j in by_id(r, ended_list, [])],
+    )
 
+    deadline = _d(window.first_of(2))
     add(
         holds("short_tenure"),
         "short_tenure",
-        lambda r: (
-            "自"
-            + r["start_date"].map(_d)
-            + "起在"
-            + r["employer_name"].astype(str)
-            + f"就业，至{m_zh}末不满3个月（需在{_d(window.first_of(2))}或之前入职）"
-        ),
+        "warn_short_tenure",
+        lambda r: [
+            {"start": _d(s), "employer": str(e), "month": m, "deadline": deadline}
+            for s, e in zip(r["start_date"], r["employer_name"], strict=True)
+        ],
     )
 
     frequent = holds("frequent_change")
     started = jobs[jobs["start_date"].between(window.first_of(11), window.last)]
     started = started[started["id_number"].isin(state.loc[frequent, "id_number"])]
-    start_text = _job_list(started.sort_values("start_date"), "start_date", "{name}（{date}）")
-    span = f"{dates.month_zh(dates.add_months(month, -11))}至{m_zh}"
+    start_list = _job_list(started.sort_values("start_date"), "start_date")
+    first = dates.month_text(dates.add_months(month, -11))
     add(
         frequent,
         "frequent_change",
-        lambda r: (
-            f"{span}先后入职" + r["employers_12m"].astype(str) + "家单位：" + by_id(r, start_text)
-        ),
+        "warn_frequent_change",
+        lambda r: [
+            {"first": first, "month": m, "n": str(n), "jobs": j}
+            for n, j in zip(r["employers_12m"], by_id(r, start_list, []), strict=True)
+        ],
     )
 
     add(
         holds("no_record"),
         "no_record",
-        lambda r: (
-            f"有劳动能力，{m_zh}末无在岗就业登记，当月无社保缴费（最近缴费："
-            + r["last_insured_month"].map(
-                lambda p: dates.month_zh(int(p)) if not pd.isna(p) else "无"
-            )
-            + "）"
-        ),
+        "warn_no_record",
+        lambda r: [
+            {"month": m, "last": dates.month_text(int(p)) if not pd.isna(p) else ""}
+            for p in r["last_insured_month"]
+        ],
     )
 
     status = state.get("work_status", pd.Series("", index=state.index)).fillna("")
     add(
         holds("status_mismatch", 0),
         "status_mismatch",
-        lambda r: "花名册填报“" + status[r.index] + f"”，但{m_zh}末无在岗就业登记，当月无社保缴费",
+        "warn_status_working",
+        lambda r: [{"status": str(s), "month": m} for s in status[r.index]],
     )
     add(
         holds("status_mismatch", 1),
         "status_mismatch",
-        lambda r: (
-            "花名册填报“"
-            + status[r.index]
-            + "”，但在"
-            + r["employer_name"].astype(str)
-            + "就业（"
-            + r["start_date"].map(_d)
-            + "起）"
-        ),
+        "warn_status_not_working",
+        lambda r: [
+            {"status": str(s), "employer": str(e), "start": _d(d)}
+            for s, e, d in zip(status[r.index], r["employer_name"], r["start_date"], strict=True)
+        ],
     )
 
-    return _stacked(parts, OUTPUT_COLUMNS)
+    return _stacked(parts, WARNING_COLUMNS)
 
 
 def _stacked(parts: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
@@ -248,19 +240,19 @@ def _stacked(parts: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
     return out.fillna("")
 
 
-def _job_list(jobs: pd.DataFrame, date_column: str, template: str) -> dict[str, str]:
-    """Per person: their jobs as '单位（日期）、单位（日期）' (employer name, else credit code)."""
+def _job_list(jobs: pd.DataFrame, date_column: str) -> dict[str, list[dict[str, str]]]:
+    """Per person: their jobs as [{employer, date}] (employer name, else credit code)."""
     if jobs.empty:
         return {}
     names = jobs["employer_name"].where(
         jobs["employer_name"].astype(str) != "", jobs["employer_code"]
     )
-    items = [
-        template.format(name=n, date=_d(d))
-        for n, d in zip(names.astype(str), jobs[date_column], strict=True)
-    ]
-    joined = pd.Series(items, index=jobs.index).groupby(jobs["id_number"]).agg("、".join)
-    return {str(k): str(v) for k, v in joined.items()}
+    out: dict[str, list[dict[str, str]]] = {}
+    for person, name, day in zip(
+        jobs["id_number"].astype(str), names.astype(str), jobs[date_column], strict=True
+    ):
+        out.setdefault(person, []).append({"employer": name, "date": _d(day)})
+    return out
 
 
 def _last_employer(matched: Matched, month: int) -> dict[str, str]:
@@ -280,10 +272,11 @@ def typo_suggestions(
     one adjacent swap away.  Suggestions only: nothing is linked.
 
     ``unmatched``: township, village, household_id, name, id_number (normalised text).
-    ``records``: id_number, name, source ('就业登记' / '社保缴费') of IDs not on the roster.
+    ``records``: id_number, name, source (the kind of record: 'employment' / 'insurance') of
+    IDs not on the roster.
     """
     if unmatched.empty or records.empty:
-        return pd.DataFrame(columns=OUTPUT_COLUMNS)
+        return pd.DataFrame(columns=WARNING_COLUMNS)
     by_name = records.drop_duplicates(["name", "id_number"]).groupby("name")
     pool = {name: dict(zip(g["id_number"], g["source"], strict=False)) for name, g in by_name}
     rows = []
@@ -295,26 +288,20 @@ def typo_suggestions(
         if len(hits) != 1:
             continue
         hit = hits[0]
-        where = _difference(rec["id_number"], hit)
-        detail = (
-            f"花名册号码未匹配到记录；{ids[hit]}中同名人员号码为 {idcard.mask(hit)}，"
-            f"与花名册{where}，建议核对：可能为 {idcard.mask(hit)}"
-        )
         rows.append(
             {
-                **{k: rec.get(k, "") for k in OUTPUT_COLUMNS},
+                **{k: rec.get(k, "") for k in WARNING_COLUMNS},
                 "code": "possible_id_typo",
-                "detail": detail,
+                "detail_key": "warn_id_typo",
+                "detail_params": {"kind": ids[hit], "found": idcard.mask(hit),
+                                  **_difference(rec["id_number"], hit)},
             }
-        )
-    return pd.DataFrame(rows, columns=OUTPUT_COLUMNS)
+        )  # fmt: skip
+    return pd.DataFrame(rows, columns=WARNING_COLUMNS)
 
 
-def _difference(typed: str, other: str) -> str:
+def _difference(typed: str, other: str) -> dict[str, Any]:
+    """Where two IDs differ: the 1-based positions, and the digits when only one differs."""
     diff = [i for i in range(18) if typed[i] != other[i]]
-    if len(diff) == 1:
-        i = diff[0]
-        return f"第{i + 1}位不同（花名册为{typed[i]}，记录为{other[i]}）"
-    if len(diff) == 2:
-        return f"第{diff[0] + 1}、{diff[1] + 1}位前后颠倒"
-    return "号码不同"
+    one = {"typed": typed[diff[0]], "recorded": other[diff[0]]} if len(diff) == 1 else {}
+    return {"positions": [i + 1 for i in diff], **one}

@@ -50,15 +50,16 @@ def policy_texts(node: object) -> set[str]:
 def input_texts(folder: Path) -> set[str]:
     """Every text in the input: cell values (as typed and without spaces), file and sheet
     names; and the vocabulary typed in Chinese; less the labels the tool itself writes in Chinese
-    (unless a clerk typed the same word as a header)."""
+    (unless a clerk typed the same word as a header, or named a file or sheet with it)."""
     found: set[str] = set(TOWNSHIPS) | {v for values in CHOICES.values() for v in values}
     found |= policy_texts(tomllib.loads(POLICY.read_text(encoding="utf-8")))
+    names: set[str] = set()  # a file or sheet name is data even when the tool says the word
     for path in folder.rglob("*"):
         if path.suffix not in (".xlsx", ".xls", ".csv"):
             continue
-        found |= {path.name, path.stem}
+        names |= {path.name, path.stem}
         for grid in read_grids(path):
-            found.add(str(grid.sheet))
+            names.add(str(grid.sheet))
             for value in grid.cells.ravel():
                 typed = str(value).strip()
                 found |= {typed, re.sub(r"\s+", "", typed)}
@@ -70,7 +71,9 @@ def input_texts(folder: Path) -> set[str]:
     headers = {  # a header the clerk typed is data even when the tool says the same word
         str(h) for c in describe_columns([folder]).values() for h in c.columns["header"]
     }
-    return {t for t in found if CJK.search(t) and (t not in said or t in headers)}
+    return {t for t in found if CJK.search(t) and (t not in said or t in headers)} | {
+        t for t in names if CJK.search(t)
+    }
 
 
 # DESIGN §2 names a trial's files with 试算 in both languages: a name, not a sentence
@@ -81,13 +84,15 @@ ALLOWED = input_texts(SAMPLE) | TRIAL_FILES
 TOKENS = sorted(ALLOWED, key=len, reverse=True)
 
 
-def foreign(text: str) -> str:
-    """What is left of ``text`` once every data text is taken out: '' when no CJK is left."""
-    if not CJK.search(text) or text.strip() in ALLOWED:
+def foreign(text: str, data: frozenset[str] = frozenset()) -> str:
+    """What is left of ``text`` once every data text (and ``data``) is taken out: '' when no
+    CJK is left."""
+    allowed = ALLOWED | data
+    if not CJK.search(text) or text.strip() in allowed:
         return ""
-    if all(part in ALLOWED for part in text.strip().split("、")):
+    if all(part in allowed for part in text.strip().split("、")):
         return ""  # a category as normalised: the values typed, in the policy's own spelling
-    for token in TOKENS:
+    for token in sorted(data, key=len, reverse=True) + TOKENS:
         if token in text:
             text = text.replace(token, " ")
     return text if CJK.search(text) else ""
@@ -143,20 +148,32 @@ def file_texts(path: Path) -> list[str]:
     return texts
 
 
-def chinese_in(texts: list[str]) -> list[str]:
-    return list(dict.fromkeys(t for t in texts if foreign(t)))
+def chinese_in(texts: list[str], data: frozenset[str] = frozenset()) -> list[str]:
+    return list(dict.fromkeys(t for t in texts if foreign(t, data)))
+
+
+# What a payment line holds as the ledger stores it is data, in every language: the reason
+# (basis, DESIGN §2 "a short Chinese reason") and the payee's and person's names as the rules
+# made them ("刘静户").  The CSV carries them column by column.
+LEDGER_TEXTS = ("basis", "payee_name", "person_name")
+
+
+def ledger_texts(out: Path) -> frozenset[str]:
+    with open(out / "payments-2024-06-试算.csv", encoding="utf-8-sig", newline="") as f:
+        return frozenset(r[c] for r in csv.DictReader(f) for c in LEDGER_TEXTS if CJK.search(r[c]))
+
+
+# A bank's own list (bank-YYYY-MM.xlsx/.csv, DESIGN §2 "Chinese headers") is meant for the bank:
+# it stays Chinese in every language, and is not checked here.
+FOR_THE_BANK = re.compile(r"bank-\d{4}-\d{2}")
 
 
 # Not English yet (the library still words these in Chinese): known, and strict — when one
 # of them becomes English the mark must go.
 NOT_YET = {
-    "reconcile": "township summary rows",
     "explain": "rule conditions and their facts are worded in Chinese by the rules",
-    "reconcile-2024-06.xlsx": "reconcile workbook headers and warning details",
-    "warnings-2024-06.csv": "warning details are Chinese sentences built by the library",
-    "payments-2024-06-试算.xlsx": "payment workbook titles and headers",
-    "payments-2024-06-试算.csv": "basis (DESIGN §2: a short Chinese reason) and the batch label",
-    "publicity-2024-06-试算.xlsx": "publicity workbook titles and headers",
+    "reconcile-2024-06.xlsx": "the 无法判断 sheet's reasons: gaps.reason words each unknown fact "
+    "in Chinese into the person state (the subsidy rules read them too)",
 }
 
 
@@ -187,12 +204,16 @@ FILES = [
 @pytest.mark.parametrize("name", [_mark(n) for n in FILES])
 def test_an_english_file_has_no_chinese_outside_data(month, name):
     _, out = month
-    assert chinese_in(file_texts(out / name)) == []
+    assert chinese_in(file_texts(out / name), ledger_texts(out)) == []
 
 
 def test_every_file_written_is_checked(month):
     _, out = month
-    written = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    written = {
+        p.relative_to(out).as_posix()
+        for p in out.rglob("*")
+        if p.is_file() and not FOR_THE_BANK.match(p.name)
+    }
     returns = {p for p in written if p.startswith("returns/")}
     logs = {p for p in written if p.startswith("logs/")}
     assert returns and logs and written - returns - logs <= set(FILES) | {"roster-problems.xlsx"}

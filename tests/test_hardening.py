@@ -190,7 +190,8 @@ def test_an_id_typed_where_the_household_goes_is_masked_in_the_lists(tmp_path):
     from fengdu_cli.reconcile import Reconciled
 
     frame = pd.DataFrame({"id_number": [valid_id(1)], "household_id": [valid_id(2)], "code": ["no_record"],
-                          "township": ["虎威镇"], "village": [""], "name": ["甲"], "detail": [""], "status": [""]})  # fmt: skip
+                          "township": ["虎威镇"], "village": [""], "name": ["甲"], "detail_key": ["warn_no_record"],
+                          "detail_params": [{"month": "2024-06", "last": ""}], "status": [""]})  # fmt: skip
     result = Reconciled.__new__(Reconciled)
     object.__setattr__(result, "warnings", frame)
     shown = warnings_frame(result).to_string()

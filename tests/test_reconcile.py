@@ -6,6 +6,7 @@ import pytest
 
 from fengdu_cli import dates
 from fengdu_cli.match import region_class
+from fengdu_cli.messages.warnings import with_detail
 from fengdu_cli.reconcile import reconcile_month
 from tests.makers import employer, month_folder, paid, person, valid_id
 
@@ -153,18 +154,22 @@ def test_match_keys_and_counts(reconciled):
 
 def test_typo_suggestion_names_the_digit(reconciled):
     result, typo = reconciled
-    row = result.warnings[result.warnings["code"] == "possible_id_typo"].iloc[0]
+    warnings = with_detail(result.warnings, "zh")
+    row = warnings[warnings["code"] == "possible_id_typo"].iloc[0]
     assert row["id_number"] == typo
     assert "第10位不同" in row["detail"] and valid_id(12) not in row["detail"]
 
 
 def test_details_carry_dates(reconciled):
     result, _ = reconciled
-    detail = result.warnings.set_index(["name", "code"])["detail"]
+    detail = with_detail(result.warnings, "zh").set_index(["name", "code"])["detail"]
     assert detail[("测试1", "insurance_stopped")].startswith("2024年5月有社保缴费")
     assert "2024年6月无缴费" in detail[("测试1", "insurance_stopped")]
     assert "2024-06-15结束" in detail[("测试2", "job_ended")]
     assert "2024-05-10" in detail[("测试4", "short_tenure")]
+    english = with_detail(result.warnings, "en").set_index(["name", "code"])["detail"]
+    assert english[("测试1", "insurance_stopped")].startswith("Contributions in 2024-05")
+    assert "ended 2024-06-15" in english[("测试2", "job_ended")]
 
 
 @pytest.mark.parametrize(

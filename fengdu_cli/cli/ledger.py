@@ -166,7 +166,7 @@ def ledger_files(
     use_ledger(db, common)
     from fengdu_cli.io.subsidy_files import rewrite_batch_files
 
-    result, written = rewrite_batch_files(month, db, out, policy)
+    result, written = rewrite_batch_files(month, db, out, policy, lang)
     if json_:
         print_json({"batch_id": result.batch_id, "written": [str(p) for p in written]})
     else:

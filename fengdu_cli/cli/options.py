@@ -197,7 +197,7 @@ class Paying(OptionGroup):
         from fengdu_cli.io.subsidy_files import compute_and_write
 
         return compute_and_write(
-            month.data, month.month, month.db, month.out, policy_path=self.policy,
+            month.data, month.month, month.db, month.out, common.lang, policy_path=self.policy,
             commit=self.commit, no_history=self.no_history, new_db=self.new_db,
             progress=common.progress, **given,
         )  # fmt: skip

@@ -34,7 +34,9 @@ def reconcile(
     result = reconcile_month(
         month.data, month.month, month.db, columns=month.columns, progress=common.progress
     )
-    written = write_reconcile(result, month.out, split_by_township=split_by_township)
+    written = write_reconcile(
+        result, month.out, split_by_township=split_by_township, lang=common.lang
+    )
 
     def render(console: Console) -> None:
         render_reconciled(result, console, common.lang)

@@ -183,28 +183,19 @@ def display_column(kind: str, column: str) -> str:
     return display_name(kind, column)
 
 
-RECONCILE_COLUMNS = [
-    "乡镇（街道）",
-    "人数",
-    "有劳动能力",
-    "县内就业",
-    "县外市内就业",
-    "市外就业",
-    "本月参保",
-    "预警合计",
-    "新增预警",
-    "已消除预警",
-]
+RECONCILE_COLUMNS = ["township", "persons", "labor_capable", "employed_county",
+                     "employed_chongqing", "employed_outside", "insured", "warnings", "new",
+                     "resolved"]  # fmt: skip
 RECONCILE_HEADS = ("township", "persons", "able", "in_county", "in_chongqing", "outside",
                    "insured", "warnings", "new", "resolved")  # fmt: skip
 
 
 def render_reconciled(result, console: Console, lang: str) -> None:
     """Per township: persons, able to work, employed, insured, warnings; then the totals."""
-    from fengdu_cli.io.reconcile_report import summary_frame
+    from fengdu_cli.io.reconcile_report import township_summary
 
     say = words(lang)
-    table = summary_frame(result)
+    table = township_summary(result, lang)
     summary = result.summary()
     view = Table(title=say("reconcile_title", month=summary["month"]))
     for i, head in enumerate(RECONCILE_HEADS):

@@ -18,6 +18,7 @@ from fengdu_cli.messages import text
 def run_month(folder: MonthFolder, paying: Paying, *, common: Common) -> int:
     """每月一次跑完：校验 → 比对 → 补贴（供定时任务使用）。validate → reconcile → subsidy, for cron."""
     month = folder.resolve(common)
+    from fengdu_cli.io import names
     from fengdu_cli.io.reconcile_report import write_reconcile
     from fengdu_cli.io.reports import write_problem_report, write_return_lists
     from fengdu_cli.reconcile import reconcile_month
@@ -31,9 +32,9 @@ def run_month(folder: MonthFolder, paying: Paying, *, common: Common) -> int:
         month.data, month.month, month.db, checked=checked, progress=progress
     )
     roster = reconciled.checked["roster"]
-    written = [write_problem_report(roster, out / "roster-problems.xlsx", lang)]
-    written += write_return_lists(roster, out / "退回清单", lang)
-    written += write_reconcile(reconciled, out, split_by_township=True)
+    written = [write_problem_report(roster, out / names.PROBLEM_REPORT, lang)]
+    written += write_return_lists(roster, out / names.RETURNS_FOLDER, lang)
+    written += write_reconcile(reconciled, out, split_by_township=True, lang=lang)
     subsidies, files = paying.pay(month, common, checked=checked)
     written += files
     summary = {

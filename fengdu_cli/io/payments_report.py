@@ -26,8 +26,9 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from fengdu_cli.idcard import mask
-from fengdu_cli.io.write import Staging, atomic_path
-from fengdu_cli.money import capital, fen_array, sum_fen, yuan_texts
+from fengdu_cli.io.write import Staging, atomic_path, display_width, print_setup
+from fengdu_cli.messages import month_words, text
+from fengdu_cli.money import capital, fen_array, in_words, sum_fen, yuan_texts
 from fengdu_cli.townships import TOWNSHIPS
 
 PAYMENT_CSV_COLUMNS = [
@@ -37,11 +38,9 @@ PAYMENT_CSV_COLUMNS = [
 _REQUIRED = [c for c in PAYMENT_CSV_COLUMNS if c != "amount"] + ["amount_fen"]
 _OPTIONAL_TEXT = ["rule_name", "village", "batch_id"]
 
-NO_LINES = "本月无符合条件人员"
-NO_TOWNSHIP = "（未填乡镇）"
-SIGNATURE = "经办人：　　　　审核人：　　　　负责人：　　　　日期：　　年　月　日"
+NO_LINES = text("wb_pay_no_lines", "zh")
+SIGNATURE = text("wb_pay_signature", "zh")
 MONEY_FORMAT = "#,##0.00"
-COUNT_FORMAT = '"共"0"笔"'
 FONT = "宋体"
 PAD = 3  # characters of room beside the widest value of a column
 _PERSON_PAYEES = frozenset({"person"})
@@ -53,7 +52,8 @@ _TOWN_RANK = {name: i for i, name in enumerate(TOWNSHIPS)}
 
 @dataclass(frozen=True)
 class Column:
-    """One printed column: its header, the frame field it shows, and how it is written."""
+    """One printed column: its header (catalogue key ``wb_pay_<title>``), the frame field it
+    shows, and how it is written."""
 
     title: str
     field: str  # column of the prepared frame; "" for a column left blank (signatures)
@@ -62,23 +62,21 @@ class Column:
     min_width: float = 6
 
 
-TRIAL_MARK = "（试算，未入账，不得张贴）"
-
 BASE_COLUMNS = (
-    Column("序号", "_seq", "seq", max_width=6, min_width=5),
-    Column("乡镇（街道）", "township", min_width=10),
-    Column("姓名/单位名称", "payee_name", max_width=36, min_width=10),
-    Column("身份证号码/统一社会信用代码", "payee_id", "id", min_width=20),
+    Column("seq", "_seq", "seq", max_width=6, min_width=5),
+    Column("township", "township", min_width=10),
+    Column("payee_name", "payee_name", max_width=36, min_width=10),
+    Column("payee_id", "payee_id", "id", min_width=20),
 )
 PERSON_COLUMNS = (
-    Column("人员姓名", "person_name", min_width=8),
-    Column("人员身份证号码", "person_id", "id", min_width=20),
+    Column("person_name", "person_name", min_width=8),
+    Column("person_id", "person_id", "id", min_width=20),
 )
 TAIL_COLUMNS = (
-    Column("金额（元）", "amount_fen", "money", min_width=12),
-    Column("发放期间", "period", min_width=9),
-    Column("依据", "basis", "wrap", max_width=30, min_width=12),
-    Column("签字（盖章）", "", "blank", max_width=14, min_width=14),
+    Column("amount", "amount_fen", "money", min_width=12),
+    Column("period", "period", min_width=9),
+    Column("basis", "basis", "wrap", max_width=30, min_width=12),
+    Column("signed", "", "blank", max_width=14, min_width=14),
 )
 
 
@@ -92,9 +90,10 @@ def write_payments_workbook(
     month: int,
     batch_id: str,
     rules: Sequence[tuple[str, str]],
-    county: str = "丰都县",
+    county: str | None = None,
     created: dt.datetime | None = None,
     staging: Staging | None = None,
+    lang: str = "zh",
 ) -> Path:
     """Write the 发放花名册: one sheet per rule of ``rules`` (in that order), atomically
     (readable by its owner only: it holds full IDs).
@@ -102,21 +101,24 @@ def write_payments_workbook(
     ``rules`` lists (code, Chinese name) of every rule computed this month, so a rule
     nobody qualified for still gets its sheet (saying 本月无符合条件人员) — the signed
     file shows it was computed.  A line whose rule is not in ``rules`` is an error
-    (ValueError), never silently left out of the list that is paid.
+    (ValueError), never silently left out of the list that is paid.  In English a rule is
+    named by its code (the policy names it in Chinese); ``county`` defaults to the
+    catalogue's.
     """
     frame = _sorted_for_print(_prepared(lines))
     _check_rules(frame, rules)
-    period = month_title(month)
+    words = _words(lang, month=month_title(month, lang), county=county or text("wb_county", lang))
+    shown = _named(rules, lang)
     with atomic_path(target, private=True, staging=staging) as tmp:
-        book = _new_book(tmp, created, f"{county}{period}就业帮扶补贴发放花名册")
-        styles = _Styles(book)
-        for (code, name), sheet_name in zip(rules, sheet_names(rules), strict=True):
+        book = _new_book(tmp, created, words("book_title"))
+        styles = _Styles(book, lang)
+        for (code, name), sheet_name in zip(shown, sheet_names(shown), strict=True):
             part = frame[frame["rule"].eq(code)]
-            page = _Page(book.add_worksheet(sheet_name), styles, _payment_columns(part))
-            page.title(f"{county}{period}{name}发放花名册")
-            page.subline(f"批次号：{batch_id}", "制表日期：　　　　年　　月　　日")
+            page = _Page(book.add_worksheet(sheet_name), styles, _payment_columns(part), lang)
+            page.title(words("title", rule=name))
+            page.subline(words("batch", batch=batch_id), words("made_on"))
             _write_payment_body(page, part)
-            page.finish(header=f"&R批次号：{_escape_hf(batch_id)}")
+            page.finish(header="&R" + _escape_hf(words("batch", batch=batch_id)))
         book.close()
     return Path(target)
 
@@ -127,10 +129,11 @@ def write_publicity_workbook(
     *,
     month: int,
     rules: Sequence[tuple[str, str]],
-    county: str = "丰都县",
+    county: str | None = None,
     created: dt.datetime | None = None,
     staging: Staging | None = None,
     trial: bool = False,
+    lang: str = "zh",
 ) -> Path:
     """Write the 公示名单 (one sheet), safe to post on a village notice board.
 
@@ -139,23 +142,25 @@ def write_publicity_workbook(
     employers, workshops and agencies are shown in full (they are public) unless they
     look like a resident ID.  No phone, bank account or full ID appears anywhere.
     """
-    frame = _publicity_frame(_prepared(lines), rules)
+    frame = _publicity_frame(_prepared(lines), _named(rules, lang), lang)
     columns = _publicity_columns(frame)
+    county = county or text("wb_county", lang)
+    mark = text("wb_pay_trial_mark", lang) if trial else ""
     with atomic_path(target, staging=staging) as tmp:
-        title = f"{county}{month_title(month)}就业帮扶补贴发放公示" + (TRIAL_MARK if trial else "")
+        title = text(
+            "wb_pub_title", lang, county=county, month=month_title(month, lang), trial=mark
+        )
         book = _new_book(tmp, created, title)
-        page = _Page(book.add_worksheet("公示名单"), _Styles(book), columns)
+        page = _Page(book.add_worksheet(text("wb_pub_sheet", lang)), _Styles(book, lang), columns,
+                     lang)  # fmt: skip
         page.title(title)
-        page.subline(f"公示单位：{county}人力资源和社会保障局", "公示日期：　　　　年　　月　　日")
+        page.subline(text("wb_pub_by", lang, county=county), text("wb_pub_date", lang))
         page.header()
         _write_publicity_body(page, frame)
         page.blank_rows(1)
-        page.paragraph(
-            f"公示期：自公示之日起5个工作日。如有异议，请向{county}人力资源和社会保障局反映。"
-            "联系电话：＿＿＿＿＿＿＿＿＿＿"
-        )
-        page.paragraph(f"{county}人力资源和社会保障局　　　　年　　月　　日", align="right")
-        page.finish(header=f"&R{_escape_hf(TRIAL_MARK)}" if trial else "")
+        page.paragraph(text("wb_pub_notice", lang, county=county))
+        page.paragraph(text("wb_pub_signed", lang, county=county), align="right")
+        page.finish(header=f"&R{_escape_hf(mark)}" if trial else "")
         book.close()
     return Path(target)
 
@@ -176,12 +181,19 @@ def payments_csv(lines: pd.DataFrame) -> pd.DataFrame:
     return out[columns].reset_index(drop=True)
 
 
-def month_title(month: int) -> str:
-    """202406 → '2024年6月' (the form a title row uses)."""
-    year, mon = divmod(int(month), 100)
-    if not 1 <= mon <= 12 or year < 1900:
-        raise ValueError(f"month must be YYYYMM, got {month!r}")
-    return f"{year}年{mon}月"
+def month_title(month: int, lang: str = "zh") -> str:
+    """202406 → '2024年6月' (the form a title row uses; '2024-06' in English)."""
+    return month_words(month, lang)
+
+
+def _words(lang: str, **common: object):
+    """``words(key, **params)``: the catalogue's ``wb_pay_<key>`` with ``common`` filled in."""
+    return lambda key, **params: text(f"wb_pay_{key}", lang, **common, **params)
+
+
+def _named(rules: Sequence[tuple[str, str]], lang: str) -> list[tuple[str, str]]:
+    """The rules as a list names them: the policy's (Chinese) name, or the code in English."""
+    return list(rules) if lang == "zh" else [(code, code) for code, _ in rules]
 
 
 def sheet_names(rules: Sequence[tuple[str, str]]) -> list[str]:
@@ -255,7 +267,9 @@ def _payment_columns(part: pd.DataFrame) -> list[Column]:
     return [*BASE_COLUMNS, *extra, *TAIL_COLUMNS]
 
 
-def _publicity_frame(frame: pd.DataFrame, rules: Sequence[tuple[str, str]]) -> pd.DataFrame:
+def _publicity_frame(
+    frame: pd.DataFrame, rules: Sequence[tuple[str, str]], lang: str
+) -> pd.DataFrame:
     """Lines as the public may see them: masked IDs, rule names, sorted by place and name."""
     order = {code: i for i, (code, _) in enumerate(rules)}
     names = dict(rules)
@@ -264,9 +278,11 @@ def _publicity_frame(frame: pd.DataFrame, rules: Sequence[tuple[str, str]]) -> p
         _rule_rank=frame["rule"].map(order).astype(float).fillna(len(order)),
         rule_label=frame["rule"].map(names).fillna(frame["rule_name"]).astype(object),
         public_id=_public_ids(frame),
-        public_name=_public_names(frame),
+        public_name=_public_names(frame, lang),
     )
     out["rule_label"] = out["rule_label"].where(out["rule_label"].ne(""), out["rule"])
+    if lang != "zh":  # the policy names a rule in Chinese
+        out["rule_label"] = out["rule"]
     keys = ["_rank", "township", "village", "public_name", "_rule_rank", "public_id"]
     return out.sort_values(keys, kind="stable").reset_index(drop=True)
 
@@ -281,26 +297,30 @@ def _public_ids(frame: pd.DataFrame) -> pd.Series:
     return shown.where(~(person | household | id_like), shown.map(mask)).astype(object)
 
 
-def _public_names(frame: pd.DataFrame) -> pd.Series:
+def _public_names(frame: pd.DataFrame, lang: str) -> pd.Series:
     """Payee name; for an employer/workshop/agency line also the person it pays for."""
     names = frame["payee_name"]
     person = frame["person_name"]
     add = ~frame["payee_type"].isin(_PERSON_PAYEES) & person.ne("") & person.ne(names)
-    return names.where(~add, names + "（" + person + "）").astype(object)
+    both = [
+        text("wb_pay_for_person", lang, payee=n, person=p)
+        for n, p in zip(names, person, strict=True)
+    ]
+    return names.where(~add, pd.Series(both, index=frame.index, dtype=object)).astype(object)
 
 
 def _publicity_columns(frame: pd.DataFrame) -> list[Column]:
     """The 公示 columns; the ID header names credit codes only when some are shown."""
     codes_shown = bool((~frame["payee_type"].isin({*_PERSON_PAYEES, "household"})).any())
-    id_title = "身份证号码/统一社会信用代码" if codes_shown else "身份证号码"
+    id_title = "payee_id" if codes_shown else "public_id"
     return [
-        Column("序号", "_seq", "seq", max_width=6, min_width=5),
-        Column("乡镇（街道）", "township", min_width=10),
-        Column("村（社区）", "village", min_width=10),
-        Column("姓名/单位名称", "public_name", max_width=40, min_width=10),
+        Column("seq", "_seq", "seq", max_width=6, min_width=5),
+        Column("township", "township", min_width=10),
+        Column("village", "village", min_width=10),
+        Column("payee_name", "public_name", max_width=40, min_width=10),
         Column(id_title, "public_id", "id", min_width=20),
-        Column("补贴项目", "rule_label", max_width=30, min_width=12),
-        Column("金额（元）", "amount_fen", "money", min_width=12),
+        Column("rule", "rule_label", max_width=30, min_width=12),
+        Column("amount", "amount_fen", "money", min_width=12),
     ]
 
 
@@ -311,23 +331,24 @@ def _write_payment_body(page: _Page, part: pd.DataFrame) -> None:
     """Header, rows grouped by township with subtotals, grand total, signature line."""
     page.header()
     if part.empty:
-        page.note(NO_LINES)
+        page.note(page.say("no_lines"))
     seq = 1
     for township, group in part.groupby("township", sort=False):
         page.rows(group, first_seq=seq)
         seq += len(group)
+        named = str(township) or page.say("no_township")
         page.subtotal(
-            f"{str(township) or NO_TOWNSHIP} 小计", len(group), sum_fen(group["amount_fen"])
+            page.say("subtotal", township=named), len(group), sum_fen(group["amount_fen"])
         )
     page.total(len(part), sum_fen(part["amount_fen"]))
     page.blank_rows(2)
-    page.paragraph(SIGNATURE)
+    page.paragraph(page.say("signature"))
 
 
 def _write_publicity_body(page: _Page, frame: pd.DataFrame) -> None:
     """Rows of the 公示 list (or the no-one note) and the total."""
     if frame.empty:
-        page.note(NO_LINES)
+        page.note(page.say("no_lines"))
     page.rows(frame, first_seq=1)
     page.total(len(frame), sum_fen(frame["amount_fen"]))
 
@@ -356,7 +377,8 @@ def _new_book(path: Path, created: dt.datetime | None, title: str) -> xlsxwriter
 class _Styles:
     """The cell formats of a printed list (borders draw the grid on paper)."""
 
-    def __init__(self, book: xlsxwriter.Workbook) -> None:
+    def __init__(self, book: xlsxwriter.Workbook, lang: str) -> None:
+        count_format = text("wb_pay_count_format", lang)
         base = {"font_name": FONT, "font_size": 11, "valign": "vcenter"}
         grid = {**base, "border": 1}
         bold = {**grid, "bold": True}
@@ -374,10 +396,10 @@ class _Styles:
         self.seq = add(**grid, align="center")
         self.money = add(**grid, num_format=MONEY_FORMAT)
         self.sum_text = add(**bold, bg_color="#F2F2F2")
-        self.sum_count = add(**bold, bg_color="#F2F2F2", num_format=COUNT_FORMAT, align="left")
+        self.sum_count = add(**bold, bg_color="#F2F2F2", num_format=count_format, align="left")
         self.sum_money = add(**bold, bg_color="#F2F2F2", num_format=MONEY_FORMAT)
         self.total_text = add(**bold)
-        self.total_count = add(**bold, num_format=COUNT_FORMAT, align="left")
+        self.total_count = add(**bold, num_format=count_format, align="left")
         self.total_money = add(**bold, num_format=MONEY_FORMAT)
         self.note = add(**grid, align="center")
         self.paragraph = add(**base, text_wrap=True, align="left")
@@ -397,8 +419,11 @@ class _Page:
     LINE_HEIGHT = 15  # points per wrapped line of 11-point text
     HEADER_ROWS = 3  # title, batch line, column header — repeated on every page
 
-    def __init__(self, ws: Worksheet, styles: _Styles, columns: Sequence[Column]) -> None:
-        self.ws, self.styles, self.columns = ws, styles, list(columns)
+    def __init__(
+        self, ws: Worksheet, styles: _Styles, columns: Sequence[Column], lang: str
+    ) -> None:
+        self.ws, self.styles, self.columns, self.lang = ws, styles, list(columns), lang
+        self.say = _words(lang)
         self.row = 0
         self._subline: tuple[int, str, str] | None = None
         self.last = len(self.columns) - 1
@@ -425,7 +450,7 @@ class _Page:
             return
         row, left, right = self._subline
         split, covered = 1, widths[0]
-        while split < self.last and covered < _width(left) + 2:
+        while split < self.last and covered < display_width(left) + 2:
             covered += widths[split]
             split += 1
         saved, self.row = self.row, row
@@ -443,7 +468,7 @@ class _Page:
     def header(self) -> None:
         """Row 3: the column titles (wrapped, so long titles do not widen the page)."""
         for j, column in enumerate(self.columns):
-            self.ws.write_string(self.row, j, column.title, self.styles.header)
+            self.ws.write_string(self.row, j, self.say(column.title), self.styles.header)
         self.ws.set_row(self.row, 32)
         self.row += 1
 
@@ -480,8 +505,8 @@ class _Page:
         else:
             shown = str(value)
             self.ws.write_string(self.row, j, shown, fmt)
-        self.widths[j] = max(self.widths[j], _width(shown) + PAD)
-        return -(-int(_width(shown)) // int(column.max_width - PAD + 1))
+        self.widths[j] = max(self.widths[j], display_width(shown) + PAD)
+        return -(-int(display_width(shown)) // int(column.max_width - PAD + 1))
 
     def subtotal(self, label: str, count: int, fen: int) -> None:
         """'虎威镇 小计': count of lines and their amount (int sum of fen)."""
@@ -494,8 +519,9 @@ class _Page:
     def total(self, count: int, fen: int) -> None:
         """'合计': count, amount, and the amount in capitals across the columns after it."""
         styles = self.styles
-        self._sum_row("合计", count, fen, styles.total_text, styles.total_count, styles.total_money)
-        words = f"大写：{capital(fen)}"
+        label = text("total", self.lang)
+        self._sum_row(label, count, fen, styles.total_text, styles.total_count, styles.total_money)
+        words = self.say("in_words", words=capital(fen) if self.lang == "zh" else in_words(fen))
         if self.money_col < self.last:
             self._merge(self.money_col + 1, self.last, words, styles.total_text)
         self.row += 1
@@ -510,9 +536,9 @@ class _Page:
         self.ws.write_number(self.row, 2, count, count_fmt)
         self.ws.write_number(self.row, self.money_col, fen / 100, money)
         self.ws.set_row(self.row, self.DATA_HEIGHT)
-        self.widths[1] = max(self.widths[1], _width(label) + PAD)
+        self.widths[1] = max(self.widths[1], display_width(label) + PAD)
         self.widths[self.money_col] = max(
-            self.widths[self.money_col], _width(f"{fen / 100:,.2f}") + PAD
+            self.widths[self.money_col], display_width(f"{fen / 100:,.2f}") + PAD
         )
 
     def blank_rows(self, n: int) -> None:
@@ -534,30 +560,12 @@ class _Page:
         if self._subline:
             self._write_subline(widths)
         self.ws.freeze_panes(self.HEADER_ROWS, 0)
-        _print_setup(self.ws, header)
-
-
-def _print_setup(ws: Worksheet, header: str) -> None:
-    """A4 landscape, one page wide, title and header rows on every page, page numbers."""
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(0, _Page.HEADER_ROWS - 1)
-    ws.center_horizontally()
-    ws.set_margins(left=0.3, right=0.3, top=0.6, bottom=0.6)
-    if header:
-        ws.set_header(header, {"margin": 0.25})
-    ws.set_footer("&C第 &P 页 共 &N 页", {"margin": 0.25})
+        print_setup(self.ws, self.lang, (0, self.HEADER_ROWS - 1), header=header, framed=True)
 
 
 def _escape_hf(text: str) -> str:
     """Text for an Excel header/footer: '&' starts a code there, so it is doubled."""
     return text.replace("&", "&&")
-
-
-def _width(text: str) -> float:
-    """Display width of ``text``: CJK and full-width characters count double."""
-    return float(sum(2 if ord(ch) > 0x2E80 else 1 for ch in text))
 
 
 __all__ = [

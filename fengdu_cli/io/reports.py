@@ -12,6 +12,7 @@ import pandas as pd
 from fengdu_cli import idcard
 from fengdu_cli.cells import records
 from fengdu_cli.ingest import Ingested
+from fengdu_cli.io import names
 from fengdu_cli.io.columns import ALIASES, SENSITIVE_COLUMNS, display_name
 from fengdu_cli.io.write import Sheet, move_aside, write_csv, write_workbook
 from fengdu_cli.messages import has, text
@@ -191,7 +192,9 @@ def write_problem_report(checked: Checked, target: Path, lang: str = "zh") -> Pa
     ]
     if len(notes):
         sheets.insert(2, Sheet(label("sheet_notes", lang), notes))
-    return write_workbook(target, sheets, private=True)  # the rejected rows hold full IDs
+    return write_workbook(
+        target, sheets, private=True, lang=lang
+    )  # the rejected rows hold full IDs
 
 
 def _title(checked: Checked, lang: str) -> str:
@@ -246,10 +249,9 @@ def write_return_lists(checked: Checked, folder: Path, lang: str = "zh") -> list
         sheets = [rejected_sheet(checked, rows, lang, title, masked=True, notes=notes)]
         if township in warnings:
             sheets.append(Sheet(label("sheet_to_verify", lang), warnings[township]))
-        name = f"退回清单-{township}.xlsx" if lang == "zh" else f"returns-{township}.xlsx"
-        written.append(write_workbook(Path(folder) / name, sheets))
-    pattern = "退回清单-*.xlsx" if lang == "zh" else "returns-*.xlsx"
-    move_aside(Path(folder), pattern, written)
+        target = Path(folder) / names.return_list(township, lang)
+        written.append(write_workbook(target, sheets, lang=lang))
+    move_aside(Path(folder), names.return_list("*", lang), written)
     return written
 
 
@@ -293,7 +295,7 @@ def write_clean(
     stem = f"{kind}-clean"
     # full IDs, phones and bank accounts: readable by their owner only
     sheets = [Sheet(text(f"kind_{kind}", lang), table)]
-    xlsx = write_workbook(Path(folder) / f"{stem}.xlsx", sheets, private=True)
+    xlsx = write_workbook(Path(folder) / f"{stem}.xlsx", sheets, private=True, lang=lang)
     csv = write_csv(table, Path(folder) / f"{stem}.csv", private=True)
     return xlsx, csv
 
@@ -313,5 +315,7 @@ def write_demo_lists(result: DemoResult, out: Path, lang: str = "zh") -> DemoRes
     for ingested in result.ingested.values():
         written.extend(write_ingested(ingested, out, lang).written)
     if "roster" in result.checked:
-        written.extend(write_return_lists(result.checked["roster"], Path(out) / "退回清单", lang))
+        written.extend(
+            write_return_lists(result.checked["roster"], Path(out) / names.RETURNS_FOLDER, lang)
+        )
     return replace(result, written=(*written, *result.written))

@@ -9,61 +9,65 @@ import pandas as pd
 
 from fengdu_cli import dates, idcard
 from fengdu_cli.errors import OutputError, UsageError
+from fengdu_cli.io import names
 from fengdu_cli.io.payments_report import (
     payments_csv,
     write_payments_workbook,
     write_publicity_workbook,
 )
 from fengdu_cli.io.write import Sheet, Staging, write_csv, write_workbook
-
-TRIAL = "-试算"  # in every file name of a run that is not committed (DESIGN §2)
+from fengdu_cli.messages import month_words, text
 
 
 def subsidy_file_names(month: int, committed: bool) -> dict[str, str]:
     """The files of a month's subsidy run: plain names only for a committed batch."""
-    label = dates.month_text(month) + ("" if committed else TRIAL)
     return {
-        "payments": f"payments-{label}.xlsx",
-        "csv": f"payments-{label}.csv",
-        "publicity": f"publicity-{label}.xlsx",
-        "undetermined": f"undetermined-{dates.month_text(month)}.xlsx",
+        "payments": names.payments_book(month, committed),
+        "csv": names.payments_csv(month, committed),
+        "publicity": names.publicity_book(month, committed),
+        "undetermined": names.undetermined_book(month),
     }
 
 
-def write_subsidy_files(result, out: Path, staging: Staging | None = None) -> list[Path]:
+def write_subsidy_files(
+    result, out: Path, staging: Staging | None = None, lang: str = "zh"
+) -> list[Path]:
     """``payments-YYYY-MM.xlsx/.csv`` and ``publicity-YYYY-MM.xlsx`` for a committed batch;
     the same with ``-试算`` in the names, and 试算 on every sheet and in the batch column, for
     a trial — so a trial is never taken for the list to pay.  With ``staging`` the files
-    are only written to temporary names (see :class:`fengdu_cli.io.write.Staging`)."""
+    are only written to temporary names (see :class:`fengdu_cli.io.write.Staging`).  The
+    words are in ``lang``; the names, the CSV's columns and the ledger's texts (basis) are
+    the same in every language."""
     out = Path(out)
-    names = subsidy_file_names(result.month, result.committed)
+    files = subsidy_file_names(result.month, result.committed)
     last = dates.last_day(result.month)
     created = dt.datetime(last.year, last.month, last.day)
     rules = [(code, result.policy.rule(code).name) for code in result.computed]
-    batch = result.batch_id if result.committed else f"{result.batch_id}（试算，未入账）"
+    batch = (
+        result.batch_id
+        if result.committed
+        else text("wb_pay_trial_batch", lang, batch=result.batch_id)
+    )
     lines = result.lines.assign(batch_id=batch)
     written = [
         write_payments_workbook(
-            lines, out / names["payments"], month=result.month, batch_id=batch, rules=rules,
-            created=created, staging=staging,
+            lines, out / files["payments"], month=result.month, batch_id=batch, rules=rules,
+            created=created, staging=staging, lang=lang,
         ),
-        write_csv(payments_csv(lines), out / names["csv"], private=True, staging=staging),
+        write_csv(payments_csv(lines), out / files["csv"], private=True, staging=staging),
         write_publicity_workbook(
-            lines, out / names["publicity"], month=result.month, rules=rules, created=created,
-            staging=staging, trial=not result.committed,
+            lines, out / files["publicity"], month=result.month, rules=rules, created=created,
+            staging=staging, trial=not result.committed, lang=lang,
         ),
     ]  # fmt: skip
-    undetermined = out / names["undetermined"]
+    undetermined = out / files["undetermined"]
     table = result.undetermined()
     if len(table):
-        title = f"丰都县{dates.month_zh(result.month)}补贴无法判断名单（未发放，补齐数据后重算）"
+        title = text("wb_sund_title", lang, county=text("wb_county", lang),
+                     month=month_words(result.month, lang))  # fmt: skip
+        sheet = Sheet(text("wb_sheet_undetermined", lang), undetermined_frame(table, lang), title)
         written.append(
-            write_workbook(
-                undetermined,
-                [Sheet("无法判断", undetermined_frame(table), title=title)],
-                created=created,
-                staging=staging,
-            )
+            write_workbook(undetermined, [sheet], created=created, staging=staging, lang=lang)
         )
     elif undetermined.exists() and result.evaluations:
         # computed today and nobody undetermined: a list of an earlier run is no longer true
@@ -72,43 +76,46 @@ def write_subsidy_files(result, out: Path, staging: Staging | None = None) -> li
     return written
 
 
-UNDETERMINED_LABELS = {
-    "rule": "补贴代码",
-    "rule_name": "补贴项目",
-    "township": "乡镇（街道）",
-    "village": "村（社区）",
-    "household_id": "户编号",
-    "person_id": "身份证号码",
-    "person_name": "姓名",
-    "payee_name": "发放对象",
-    "reason": "无法判断的原因（请补齐或更正后重算）",
+UNDETERMINED_LABELS = {  # column → catalogue key of its header
+    "rule": "wb_sund_rule",
+    "rule_name": "wb_sund_rule_name",
+    "township": "wb_rc_township",
+    "village": "wb_rc_village",
+    "household_id": "wb_rc_household_id",
+    "person_id": "wb_rc_id_number",
+    "person_name": "wb_rc_name",
+    "payee_name": "wb_sund_payee_name",
+    "reason": "wb_sund_reason",
 }
 
 
-def undetermined_frame(table: pd.DataFrame) -> pd.DataFrame:
-    """The 无法判断 list as written: Chinese headers, resident IDs masked."""
+def undetermined_frame(table: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """The 无法判断 list as written: headers in ``lang``, resident IDs masked."""
     shown = table.copy()
     shown["person_id"] = shown["person_id"].astype(str).map(idcard.mask)
-    return shown.rename(columns=UNDETERMINED_LABELS)
+    return shown.rename(columns={c: text(k, lang) for c, k in UNDETERMINED_LABELS.items()})
 
 
-def compute_and_write(data: Path, month: int, db: Path, out: Path, **options) -> tuple:
-    """:func:`fengdu_cli.subsidy.compute_subsidies` and its files, in the safe order: a new
-    batch's files are written (to temporary names) before the commit and put in place after
-    it; a failure then says the batch is recorded and how to write its files again."""
+def compute_and_write(
+    data: Path, month: int, db: Path, out: Path, lang: str = "zh", **options
+) -> tuple:
+    """:func:`fengdu_cli.subsidy.compute_subsidies` and its files (in ``lang``), in the safe
+    order: a new batch's files are written (to temporary names) before the commit and put in
+    place after it; a failure then says the batch is recorded and how to write its files
+    again."""
     from fengdu_cli.subsidy import compute_subsidies
 
     staged: list[Staging] = []
 
     def stage(result) -> Staging:
         staging = Staging()
-        write_subsidy_files(result, out, staging)
+        write_subsidy_files(result, out, staging, lang)
         staged.append(staging)
         return staging
 
     result = compute_subsidies(data, month, db, stage=stage, **options)
     if not (staged and result.newly_committed):
-        return result, write_subsidy_files(result, out)
+        return result, write_subsidy_files(result, out, lang=lang)
     try:
         return result, staged[0].publish()
     except OSError as exc:
@@ -119,7 +126,9 @@ def compute_and_write(data: Path, month: int, db: Path, out: Path, **options) ->
         ) from exc  # fmt: skip
 
 
-def rewrite_batch_files(month: int, db: Path, out: Path, policy_path: Path | None = None):
+def rewrite_batch_files(
+    month: int, db: Path, out: Path, policy_path: Path | None = None, lang: str = "zh"
+):
     """Write a committed batch's files again, from the ledger (``fengdu ledger files``)."""
     from fengdu_cli import store
     from fengdu_cli.policy import load_policy
@@ -145,4 +154,4 @@ def rewrite_batch_files(month: int, db: Path, out: Path, policy_path: Path | Non
         code: Skip("recorded", {"text": why}) for code, why in summary.get("skipped", {}).items()
     }
     result = SubsidyResult(month, policy, lines, computed, recorded, batch, True, False)
-    return result, write_subsidy_files(result, out)
+    return result, write_subsidy_files(result, out, lang=lang)

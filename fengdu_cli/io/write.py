@@ -23,8 +23,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
 
 from fengdu_cli.errors import OutputError
+from fengdu_cli.messages import text
 
 TEXT_HINTS = (
     "身份证",
@@ -199,8 +201,9 @@ def write_workbook(
     created: dt.datetime | None = None,
     private: bool = False,
     staging: Staging | None = None,
+    lang: str = "zh",
 ) -> Path:
-    """Write ``sheets`` to one workbook at ``target`` (atomic).
+    """Write ``sheets`` to one workbook at ``target`` (atomic); ``lang`` words its page footer.
 
     ``created`` fixes the document's creation time, so that the same inputs give a
     byte-identical file (re-running a month must not change its outputs).
@@ -214,7 +217,7 @@ def write_workbook(
             book.set_properties({"created": created})
         formats = _formats(book)
         for sheet in sheets:
-            _write_sheet(book, formats, sheet)
+            _write_sheet(book, formats, sheet, lang)
         book.close()
     return Path(target)
 
@@ -250,7 +253,7 @@ def _is_text_column(name: str, forced: Sequence[str]) -> bool:
     return name in forced or any(h in name for h in TEXT_HINTS)
 
 
-def _write_sheet(book: xlsxwriter.Workbook, formats: dict, sheet: Sheet) -> None:
+def _write_sheet(book: xlsxwriter.Workbook, formats: dict, sheet: Sheet, lang: str) -> None:
     ws = book.add_worksheet(sheet.name[:31])
     top = 0
     if sheet.title:
@@ -288,12 +291,7 @@ def _write_sheet(book: xlsxwriter.Workbook, formats: dict, sheet: Sheet) -> None
     for j, w in enumerate(widths):
         ws.set_column(j, j, sheet.widths.get(j, min(max(w + 2, 6), MAX_WIDTH)))
     ws.freeze_panes(top + 1, 0)
-    # printable as it is: A4 landscape, one page wide, header repeated, page numbers
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(top)
-    ws.set_footer("&C第 &P 页 共 &N 页")
+    print_setup(ws, lang, (top, top))  # printable as it is
     if len(columns):
         ws.autofilter(top, 0, top + len(values), len(columns) - 1)
 
@@ -309,7 +307,7 @@ def _fit_wrapped_rows(ws, first: int, values: np.ndarray, wrapped: list[bool]) -
     for j in (j for j, w in enumerate(wrapped) if w):
         for i, value in enumerate(values[:, j]):
             if isinstance(value, str) and len(value) * 2 > MAX_WIDTH - 2:
-                needed = -(-int(_width(value)) // (MAX_WIDTH - 12))  # words break late
+                needed = -(-int(display_width(value)) // (MAX_WIDTH - 12))  # words break late
                 lines[i] = max(lines.get(i, 1), needed)
     for i, n in lines.items():
         if n > 1:
@@ -318,10 +316,10 @@ def _fit_wrapped_rows(ws, first: int, values: np.ndarray, wrapped: list[bool]) -
 
 def _widths(columns: list[str], sample: np.ndarray) -> list[float]:
     """Display width per column: the header and the widest of the first rows."""
-    widths = [_width(c) for c in columns]
+    widths = [display_width(c) for c in columns]
     for j in range(len(columns)):
         for value in sample[:, j] if len(sample) else ():
-            widths[j] = max(widths[j], _width(_shown(value)))
+            widths[j] = max(widths[j], display_width(_shown(value)))
     return widths
 
 
@@ -359,6 +357,26 @@ def _write_cell(ws, r: int, j: int, value: object, as_text: bool, red: bool, for
     ws.write_string(r, j, shown, formats["red_text" if red else ("text" if as_text else "cell")])
 
 
-def _width(text: str) -> float:
-    """Display width: CJK characters count double."""
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(text))
+def display_width(text: object) -> float:
+    """Display width of a text: CJK and full-width characters count double."""
+    return float(sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(text)))
+
+
+def print_setup(
+    ws: Worksheet, lang: str, repeat: tuple[int, int], *, header: str = "", framed: bool = False
+) -> None:
+    """Printable as it is: A4 landscape, one page wide, rows ``repeat`` (first, last) on every
+    page, page numbers in the footer.  ``framed`` (the lists printed to sign and post):
+    centred, narrow margins, a ``header`` at the top right."""
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(*repeat)
+    options: dict[str, float] = {}
+    if framed:
+        ws.center_horizontally()
+        ws.set_margins(left=0.3, right=0.3, top=0.6, bottom=0.6)
+        options = {"margin": 0.25}
+        if header:
+            ws.set_header(header, options)
+    ws.set_footer("&C" + text("wb_page_footer", lang), options)

@@ -61,9 +61,17 @@ def _worded(value: object, lang: str) -> object:
     return value
 
 
+def month_words(month: int | str, lang: str = "zh", /) -> str:
+    """A month as titles and sentences write it: 202406 (or '2024-06') → '2024年6月' / '2024-06'."""
+    year, mon = divmod(int(str(month).replace("-", "")), 100)
+    if not 1 <= mon <= 12 or year < 1900:
+        raise ValueError(f"month must be YYYYMM, got {month!r}")
+    return text("wb_month", lang, year=year, mon=mon)
+
+
 def has(key: str) -> bool:
     """Is ``key`` in the catalogues?"""
     return key in zh.MESSAGES
 
 
-__all__ = ["CATALOGUES", "LANGS", "Said", "has", "said", "text"]
+__all__ = ["CATALOGUES", "LANGS", "Said", "has", "month_words", "said", "text"]
