@@ -10,8 +10,6 @@ from pathlib import Path
 from fengdu_cli import dates
 from fengdu_cli.ingest import Ingested, ingest
 from fengdu_cli.io.columns import FOLDERS
-from fengdu_cli.io.reconcile_report import write_reconcile
-from fengdu_cli.io.subsidy_files import write_subsidy_files
 from fengdu_cli.progress import Progress
 from fengdu_cli.reconcile import Reconciled, reconcile_month
 from fengdu_cli.subsidy import SubsidyResult, compute_subsidies
@@ -57,10 +55,11 @@ def sample_as_of(data: Path) -> dt.date:
 
 def run_demo(data: Path, out: Path, *, progress: Progress | None = None) -> DemoResult:
     """Make the sample month in ``data`` if it is missing, ingest every kind, then reconcile
-    the month and compute its subsidies (a trial: nothing is committed) into ``out``.
+    the month and compute its subsidies (a trial: nothing is committed; its database is
+    ``out/demo.db``).
 
-    The files in the clerk's language (each kind's clean table and problem report, the
-    return lists) are written by :func:`fengdu_cli.io.reports.write_demo_lists`."""
+    The files, in the clerk's language, are written by
+    :func:`fengdu_cli.io.reports.write_demo_lists`."""
     data, out = Path(data), Path(out)
     if not data.exists() or not any(data.iterdir()):
         from fengdu_cli.sample import make_sample
@@ -69,7 +68,6 @@ def run_demo(data: Path, out: Path, *, progress: Progress | None = None) -> Demo
     on = sample_as_of(data)
     checked: dict[str, Checked] = {}
     ingested: dict[str, Ingested] = {}
-    written: list[Path] = []
     for kind in DEMO_KINDS:
         folder = data / FOLDERS[kind]
         if not folder.exists():
@@ -81,7 +79,5 @@ def run_demo(data: Path, out: Path, *, progress: Progress | None = None) -> Demo
         month = dates.month_of(on)
         db = out / "demo.db"  # the demo never touches the real ./fengdu.db
         reconciled = reconcile_month(data, month, db, checked=checked, progress=progress)
-        written.extend(write_reconcile(reconciled, out, split_by_township=True))
         subsidies = compute_subsidies(data, month, db, checked=checked, progress=progress)
-        written.extend(write_subsidy_files(subsidies, out))
-    return DemoResult(data, checked, tuple(written), reconciled, subsidies, ingested)
+    return DemoResult(data, checked, (), reconciled, subsidies, ingested)

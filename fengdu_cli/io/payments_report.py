@@ -386,7 +386,7 @@ class _Styles:
         def add(**props: object) -> Format:
             return book.add_format(props)
 
-        self.title = add(**{**base, "font_size": 16}, bold=True, align="center")
+        self.title = add(**{**base, "font_size": 16}, bold=True, align="center", text_wrap=True)
         self.sub_left = add(**base, align="left")
         self.sub_right = add(**base, align="right")
         self.header = add(**bold, align="center", text_wrap=True, bg_color="#D9D9D9")
@@ -425,15 +425,20 @@ class _Page:
         self.ws, self.styles, self.columns, self.lang = ws, styles, list(columns), lang
         self.say = _words(lang)
         self.row = 0
+        self._title = ""
         self._subline: tuple[int, str, str] | None = None
         self.last = len(self.columns) - 1
         self.widths = [c.min_width for c in self.columns]
         self.money_col = next(i for i, c in enumerate(self.columns) if c.kind == "money")
 
+    TITLE_HEIGHT = 30  # points: one line of the 16-point title
+    TITLE_SCALE = 16 / 11  # the title's characters are wider than a column's 11-point ones
+
     def title(self, text: str) -> None:
-        """Row 1: the list's title, merged over all columns."""
+        """Row 1: the list's title, merged over all columns (its height is set by
+        ``finish``: a title wider than the table wraps onto a second line)."""
         self._merge(0, self.last, text, self.styles.title)
-        self.ws.set_row(self.row, 30)
+        self._title = text
         self.row += 1
 
     def subline(self, left: str, right: str) -> None:
@@ -557,6 +562,9 @@ class _Page:
         widths = [min(w, c.max_width) for c, w in zip(self.columns, self.widths, strict=True)]
         for j, width in enumerate(widths):
             self.ws.set_column(j, j, width)
+        needed = display_width(self._title) * self.TITLE_SCALE
+        lines = max(1, -(-int(needed) // max(1, int(sum(widths) * 0.95))))
+        self.ws.set_row(0, self.TITLE_HEIGHT if lines == 1 else 22 * lines)
         if self._subline:
             self._write_subline(widths)
         self.ws.freeze_panes(self.HEADER_ROWS, 0)

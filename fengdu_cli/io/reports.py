@@ -309,8 +309,12 @@ def write_ingested(result: Ingested, out: Path, lang: str = "zh") -> Ingested:
 
 
 def write_demo_lists(result: DemoResult, out: Path, lang: str = "zh") -> DemoResult:
-    """The demo's files in ``lang``: each kind's clean table and problem report, and the
-    roster's return lists (under 退回清单/, as a real month keeps them); listed first."""
+    """The demo's files in ``lang``: each kind's clean table and problem report, the
+    roster's return lists (under 退回清单/, as a real month keeps them), then the month's
+    reconcile workbooks and its trial payment lists."""
+    from fengdu_cli.io.reconcile_report import write_reconcile
+    from fengdu_cli.io.subsidy_files import write_subsidy_files
+
     written: list[Path] = []
     for ingested in result.ingested.values():
         written.extend(write_ingested(ingested, out, lang).written)
@@ -318,4 +322,8 @@ def write_demo_lists(result: DemoResult, out: Path, lang: str = "zh") -> DemoRes
         written.extend(
             write_return_lists(result.checked["roster"], Path(out) / names.RETURNS_FOLDER, lang)
         )
-    return replace(result, written=(*written, *result.written))
+    if result.reconciled is not None:
+        written.extend(write_reconcile(result.reconciled, out, split_by_township=True, lang=lang))
+    if result.subsidies is not None:
+        written.extend(write_subsidy_files(result.subsidies, out, lang=lang))
+    return replace(result, written=tuple(written))
