@@ -236,7 +236,7 @@ def _stacked(parts: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
     """The parts one under the other, with exactly ``columns`` (blank where a part lacks one)."""
     if not parts:
         return pd.DataFrame(columns=columns)
-    out = pd.concat(parts, ignore_index=True).reindex(columns=columns)
+    out = pd.concat(parts, ignore_index=True).reindex(columns=columns, fill_value="")
     return out.fillna("")
 
 
