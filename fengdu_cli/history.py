@@ -32,8 +32,8 @@ from fengdu_cli.idcard import shown_name
 from fengdu_cli.io.columns import display_name
 from fengdu_cli.io.columns_toml import ColumnsConfig
 from fengdu_cli.io.shapes import SHAPES
-from fengdu_cli.messages import text
-from fengdu_cli.messages.problems import problem_words
+from fengdu_cli.messages import Said, said
+from fengdu_cli.messages.problems import ProblemSaid
 from fengdu_cli.money import to_fen
 from fengdu_cli.policy import AMOUNT_KEYS, RULE_CODES, Policy
 from fengdu_cli.rules.base import key_suffix, period_text
@@ -107,8 +107,12 @@ class ImportPlan:
         counts = self.problems["code"].value_counts()
         return {str(k): int(v) for k, v in counts.items()}
 
-    def summary(self) -> dict:
-        """The JSON of ``fengdu ledger import``."""
+    def problem_list(self, lang: str = "zh") -> list[dict]:
+        """The rows not recorded, each with its reason in ``lang``."""
+        return [{**p, "message": p["message"].text(lang)} for p in self.problems.to_dict("records")]
+
+    def summary(self, lang: str = "zh") -> dict:
+        """The JSON of ``fengdu ledger import`` (reasons in ``lang``)."""
         table = self.by_rule_and_month()
         return {
             "files": {shown_name(f): sha for f, sha in self.files.items()},
@@ -127,7 +131,7 @@ class ImportPlan:
                 )
             ],
             "problem_counts": self.problem_counts(),
-            "problems": self.problems.to_dict("records"),
+            "problems": self.problem_list(lang),
             "committed": self.batch_id is not None,
             "batch_id": self.batch_id,
         }
@@ -239,11 +243,11 @@ def _month_of(row: dict, title: str) -> tuple[int | None, int | None, str]:
     return (same[0] if same else None), int(year), ""
 
 
-def _resident(row: dict, on: dt.date, household: bool = False) -> tuple[str, str]:
+def _resident(row: dict, on: dt.date, household: bool = False) -> tuple[str, Said | None]:
     """(the resident ID the payment was for, or '' — and why none, when a cell tried to be
     one): a household's owner (户主身份证号) first for a household's subsidy, else the
     person's."""
-    problem = ""
+    problem: Said | None = None
     order = ("person_id", "id_number", "head_id_number")
     for column in ("head_id_number", *order[:2]) if household else order:
         raw = row.get(column)
@@ -251,8 +255,8 @@ def _resident(row: dict, on: dt.date, household: bool = False) -> tuple[str, str
             continue
         check = idcard.classify(raw, on)
         if check.code in (None, "id_15_digit", "id_region"):
-            return check.id_number, ""
-        problem = text(check.code, "zh", length=len(check.id_number), birth=check.id_number[6:14],
+            return check.id_number, None
+        problem = said(check.code, length=len(check.id_number), birth=check.id_number[6:14],
                        value=check.id_number, region=check.id_number[:6])  # fmt: skip
     return "", problem
 
@@ -315,8 +319,9 @@ def plan_import(
     files = {f: _sha256(f) for f in checked.files}
     imported, live = _ledger_knows(db)
     problems: list[dict] = [
-        {"file": idcard.mask_in_text(p["file"]), "sheet": p["sheet"], "row": int(p["row"]), "code": "rejected", "message": p["message"]}
-        for p in problem_words(checked.problems, "zh").to_dict("records")
+        {"file": idcard.mask_in_text(p["file"]), "sheet": p["sheet"], "row": int(p["row"]),
+         "code": "rejected", "message": ProblemSaid("", row={str(k): v for k, v in p.items()})}
+        for p in checked.problems.to_dict("records")
         if p["severity"] == "rejected"
     ]  # fmt: skip
     entries: list[dict] = []
@@ -326,8 +331,8 @@ def plan_import(
         sha = files.get(file, "")
         entry, code, params = _place(row, policy, rule, on, imported.get(sha))
         if entry is None:
-            message = text(f"import_{code}", "zh", **params)
-            problems.append({**where, "code": params.pop("_code", code), "message": message})
+            shown = params.pop("_code", code)
+            problems.append({**where, "code": shown, "message": said(f"import_{code}", **params)})
             continue
         entry["source"] = where["file"] + (f"（{where['sheet']}）" if where["sheet"] else "")
         entry["source"] += f"第{where['row']}行"
@@ -340,7 +345,7 @@ def plan_import(
     frame, settled = _settle(frame, imported, live)
     mismatches = [
         {**_where(r), "code": "amount_mismatch",
-         "message": text("import_amount_mismatch", "zh", **r["_mismatch"])}
+         "message": said("import_amount_mismatch", **r["_mismatch"])}
         for r in frame[~frame["amount_ok"]].to_dict("records")
     ]  # fmt: skip
     table = pd.DataFrame([*problems, *settled, *mismatches], columns=PROBLEM_COLUMNS)
@@ -372,7 +377,7 @@ def _settle(
     code[again] = "already_imported"
     problems = [
         {**_where(r), "code": c,
-         "message": text(f"import_{c}", "zh", rule=r["rule"], who=idcard.mask_in_text(r["key"]),
+         "message": said(f"import_{c}", rule=r["rule"], who=idcard.mask_in_text(r["key"]),
                          batch=imported.get(r["_sha"], ""))}
         for r, c in zip(entries.to_dict("records"), code, strict=True)
         if c
@@ -426,11 +431,15 @@ def _place(
     start = min(p.start for p in policy.rule(code).periods)
     first, last = start.year * 100 + start.month, on.year * 100 + on.month
     if not (first <= month <= last if month else start.year <= (year or 0) <= on.year):
-        shown = dates.month_zh(month) if month else f"{year}年"
+        when = (
+            said("when_month", year=month // 100, mon=month % 100)
+            if month
+            else said("when_year", year=year)
+        )
         return (
             None,
             "bad_month",
-            {"value": shown, "start": start.isoformat(), "today": on.isoformat()},
+            {"value": when, "start": start.isoformat(), "today": on.isoformat()},
         )
     raw = row.get("_raw_amount", row.get("amount"))
     fen = _fen(raw)
@@ -450,9 +459,11 @@ def _place(
     fixed, ceiling = _policy_amounts(policy, code, day)
     within = fen in fixed or (ceiling is not None and fen <= ceiling)
     entry["amount_ok"] = within or (not fixed and ceiling is None)
-    allowed = "、".join(f"{f / 100:.2f}" for f in sorted(fixed))
-    if ceiling is not None:
-        allowed = allowed or f"不超过{ceiling / 100:.2f}"
+    allowed: tuple[Said, ...] = tuple(
+        said("amount_is", amount=f"{f / 100:.2f}") for f in sorted(fixed)
+    )
+    if ceiling is not None and not allowed:
+        allowed = (said("amount_up_to", amount=f"{ceiling / 100:.2f}"),)
     entry["_mismatch"] = {"amount": f"{fen / 100:.2f}", "allowed": allowed}
     return entry, "", {}
 

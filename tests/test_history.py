@@ -125,7 +125,7 @@ def test_a_dry_run_says_what_it_would_record_and_what_it_cannot_place(history, t
     assert plan.problem_counts() == {"amount_mismatch": 1, "bad_id": 1, "unknown_program": 1}
     mismatch = plan.problems[plan.problems["code"] == "amount_mismatch"].iloc[0]
     assert (mismatch.file, mismatch.row) == ("2024年3月跨区域交通补助发放花名册.xlsx", 5)
-    assert "150.00" in mismatch.message and "50.00、200.00" in mismatch.message
+    assert "150.00" in mismatch.message.text() and "50.00、200.00" in mismatch.message.text()
     keys = dict(
         zip(plan.entries["rule"] + plan.entries["person_id"], plan.entries["key"], strict=True)
     )
@@ -263,7 +263,8 @@ def test_a_month_that_cannot_be_read_is_a_problem_never_the_titles(world, tmp_pa
     problems = plan.problems.set_index("row")
     assert set(problems["code"]) == {"no_month"}
     assert (
-        "2024年第一季度" in problems.loc[3, "message"] and "按月分行" in problems.loc[4, "message"]
+        "2024年第一季度" in problems.loc[3, "message"].text()
+        and "按月分行" in problems.loc[4, "message"].text()
     )
 
 
@@ -392,8 +393,10 @@ def test_cells_shown_in_messages_are_masked_and_absurd_amounts_refused(world, tm
     codes = dict(zip(plan.problems["row"], plan.problems["code"], strict=True))
     assert codes == {2: "unknown_program", 3: "bad_amount", 4: "bad_amount", 5: "bad_amount",
                      6: "unknown_program", 7: "bad_month", 8: "bad_month"}  # fmt: skip
-    over = plan.problems.set_index("row").loc[5, "message"]
+    over = plan.problems.set_index("row").loc[5, "message"].text()
     assert "最高标准" in over and "200.00" in over
+    said_in_english = plan.problems.set_index("row").loc[7, "message"].text("en")
+    assert "before the subsidy began" in said_in_english
 
 
 def test_our_own_payment_list_imported_again_keeps_its_month(world, tmp_path):

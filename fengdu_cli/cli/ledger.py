@@ -217,7 +217,7 @@ def ledger_import(
     if commit and len(plan.to_record):
         plan = commit_import(plan, db, new_db=new_db)
     if json_:
-        print_json(plan.summary())
+        print_json(plan.summary(lang))
     else:
         render_import(plan, screen(), lang, commit)
     return 1 if len(plan.problems) else 0

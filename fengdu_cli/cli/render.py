@@ -308,8 +308,8 @@ def render_import(plan, console: Console, lang: str, commit: bool) -> None:
         problems = headed(say("not_imported", n=len(plan.problems)),
                           [say("file"), say("row"), say("reason")], overflow="fold")  # fmt: skip
         for p in records(plan.problems.head(50)):
-            where = p.file + (f"（{p.sheet}）" if p.sheet else "")
-            problems.add_row(where, str(p.row), p.message)
+            where = text("place_sheet", lang, file=p.file, sheet=p.sheet) if p.sheet else p.file
+            problems.add_row(where, str(p.row), p.message.text(lang))
         console.print(problems)
     if plan.batch_id:
         console.print(

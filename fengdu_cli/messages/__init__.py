@@ -38,7 +38,7 @@ class Said:
     """A sentence kept as codes until the edge words it: a catalogue key and its parameters.
 
     A parameter may itself be a :class:`Said` (worded in the same language) or a tuple of
-    them (joined with the language's list separator)."""
+    them (joined with the language's list separator, 、 in Chinese)."""
 
     key: str
     params: Mapping[str, object] = field(default_factory=dict)
@@ -57,7 +57,7 @@ def _worded(value: object, lang: str) -> object:
     if isinstance(value, Said):
         return value.text(lang)
     if isinstance(value, tuple) and value and all(isinstance(v, Said) for v in value):
-        return CATALOGUES[lang]["screen_list_sep2"].join(v.text(lang) for v in value)
+        return CATALOGUES[lang]["list_sep"].join(v.text(lang) for v in value)
     return value
 
 

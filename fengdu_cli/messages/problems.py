@@ -4,11 +4,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-from fengdu_cli.messages import text
+from fengdu_cli.messages import Said, text
 
 
 def column_name(kind: str, column: str, header: str, lang: str) -> str:
@@ -116,3 +118,15 @@ def summary_words(summary: dict[str, Any], lang: str) -> dict[str, Any]:
 
 
 __all__ = ["column_name", "place", "problem_words", "row_notes", "summary_words"]
+
+
+@dataclass(frozen=True)
+class ProblemSaid(Said):
+    """One row of the problem list kept as codes, worded in the language asked for (as
+    :func:`problem_words` words the whole list) — for a list that quotes a problem of the
+    file it read, such as ``ledger import``'s rows not imported."""
+
+    row: Mapping[str, Any] = field(default_factory=dict)
+
+    def text(self, lang: str = "zh") -> str:
+        return str(problem_words(pd.DataFrame([dict(self.row)]), lang)["message"].iloc[0])
