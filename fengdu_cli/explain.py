@@ -6,6 +6,10 @@ expired, amount not configured, not computed, data missing — with each conditi
 fact it was judged on, where that fact came from (file / sheet / row), and the policy
 value and its source.  The JSON form carries the tool version and the hashes of the
 policy and input files, so a payment can be justified years later.
+
+The trace holds codes and parameters (:class:`~fengdu_cli.messages.Said`): conditions,
+facts, places and reasons are worded by :meth:`Explanation.to_dict` in the reader's
+language (Chinese by default).
 """
 
 from __future__ import annotations
@@ -18,11 +22,11 @@ import pandas as pd
 
 from fengdu_cli import __version__, dates, idcard, store
 from fengdu_cli.io.columns_toml import ColumnsConfig
-from fengdu_cli.messages import text
+from fengdu_cli.messages import Said, in_words, text
 from fengdu_cli.policy import RULE_CODES, load_policy
 from fengdu_cli.progress import Progress
 from fengdu_cli.rules import IMPLEMENTED
-from fengdu_cli.rules.base import condition_text
+from fengdu_cli.rules.base import condition_said, fact_said
 from fengdu_cli.store import ledger
 from fengdu_cli.subsidy import NO_PAYMENTS, evaluate_rules, file_hashes, load_month
 
@@ -37,28 +41,46 @@ class Explanation:
     rules: list[dict] = field(default_factory=list)
     provenance: dict = field(default_factory=dict)
 
-    def to_dict(self) -> dict:
+    def to_dict(self, lang: str = "zh") -> dict:
+        """The trace as the JSON gives it, worded in ``lang`` (``outcome_zh`` stays Chinese)."""
         return {
             "subject": idcard.mask(self.subject)
             if len(self.subject) == 18 and self.subject[:17].isdigit()
             else self.subject,
             "month": dates.month_text(self.month),
-            "person": self.person,
-            "rules": self.rules,
-            **self.provenance,
+            "person": _worded(self.person, lang),
+            "rules": [_worded(rule, lang) for rule in self.rules],
+            **self._provenance(lang),
         }
+
+    def _provenance(self, lang: str) -> dict:
+        worded = _worded(self.provenance, lang)
+        assert isinstance(worded, dict)
+        return worded
+
+
+def _worded(node: object, lang: str) -> object:
+    """``node`` with every Said (and tuple of them) in it worded in ``lang``."""
+    if isinstance(node, Said) or (isinstance(node, tuple) and node):
+        return in_words(node, lang)
+    if isinstance(node, dict):
+        return {k: _worded(v, lang) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_worded(v, lang) for v in node]
+    return node
 
 
 def _said(outcome: str, key: str, params: Mapping[str, object]) -> dict:
-    """A rule's outcome as codes (outcome, reason_key, reason_params) and, for the JSON that
-    scripts read, in Chinese (outcome_zh, reason); the screen words them in its language."""
+    """A rule's outcome as codes (outcome, reason_key, reason_params), and its reason as a
+    Said that :meth:`Explanation.to_dict` words (``reason``; ``outcome_zh`` in Chinese)."""
     params = {
-        k: v if isinstance(v, str | int | float) or v is None else str(v) for k, v in params.items()
+        k: v if isinstance(v, str | int | float | Said | tuple) or v is None else str(v)
+        for k, v in params.items()
     }
     return {
         "outcome": outcome,
         "outcome_zh": text(f"outcome_{outcome}", "zh"),
-        "reason": text(key, "zh", **params),
+        "reason": Said(key, params),
         "reason_key": key,
         "reason_params": params,
     }
@@ -159,12 +181,15 @@ def _rule_trace(
     typed values (``RuleValues.shown``)."""
     conditions = []
     for cond in IMPLEMENTED[code].CONDITIONS:
-        unknown = str(row.get(f"u_{cond.name}", "") or "")
+        unknown = row.get(f"u_{cond.name}", "")
+        pending = isinstance(unknown, Said | tuple) and bool(unknown)
         conditions.append(
             {
-                "condition": condition_text(cond, values),
-                "ok": None if unknown else bool(row.get(f"c_{cond.name}")),
-                "value": f"无法判断：{unknown}" if unknown else str(row.get(f"v_{cond.name}", "")),
+                "condition": condition_said(cond, values),
+                "ok": None if pending else bool(row.get(f"c_{cond.name}")),
+                "value": Said("fact_unknown", {"unknown": unknown})
+                if pending
+                else fact_said(cond, row),
             }
         )
     amount = int(row["amount_fen"])
@@ -192,7 +217,9 @@ def _rule_trace(
         outcome = "paid" if committed else "to_pay"
         key, params = f"reason_{outcome}", {"amount": yuan, "batch": batch}
     policy_values = {
-        k: (str(v) if not isinstance(v, list | tuple) else "/".join(map(str, v)))
+        k: v
+        if isinstance(v, Said)
+        else (str(v) if not isinstance(v, list | tuple) else "/".join(map(str, v)))
         for k, v in values.items()
     }
     return {
@@ -227,33 +254,38 @@ def _person(state: pd.DataFrame, subject: str, month: int) -> dict:
         "employer": r.get("employer_name", ""),
         "region": r.get("region", ""),
         "insured_this_month": bool(r.get("insured_m", False)),
-        "roster_row": f"{Path(str(r.get('_file', ''))).name}（{r.get('_sheet', '')}）第{r.get('_row', '')}行",
+        "roster_row": _place(r.get("_file", ""), r.get("_sheet", ""), r.get("_row", ""), True),
         # facts that could not be read, each with the file and column (DESIGN §6)
         "unknown": [
-            str(r[c])
+            r[c]
             for c in rows.columns
-            if c.startswith("_gap_") and "__" in c and isinstance(r[c], str) and r[c]
+            if c.startswith("_gap_") and "__" in c and isinstance(r[c], Said)
         ],
     }
 
 
 def _sources(checked: dict, matched, subject: str) -> dict:
     """Where each fact came from: roster row, employment rows, insurance months."""
-    out: dict[str, list[str]] = {}
+    out: dict[str, list[object]] = {}
     for kind, frame in (("roster", checked["roster"].valid), ("employment", matched.jobs)):
         rows = frame[frame["id_number"] == subject]
-        out[kind] = [
-            f"{Path(str(f)).name}（{s}）第{r}行" if s else f"{Path(str(f)).name} 第{r}行"
-            for f, s, r in rows[["_file", "_sheet", "_row"]].to_numpy()
-        ]
+        out[kind] = [_place(f, s, r) for f, s, r in rows[["_file", "_sheet", "_row"]].to_numpy()]
     contrib = matched.contrib[matched.contrib["id_number"] == subject]
-    out["insurance_months"] = sorted({dates.month_text(int(p)) for p in contrib["period"]})
+    out["insurance_months"] = [*sorted({dates.month_text(int(p)) for p in contrib["period"]})]
     for kind in ("businesses",):
         if kind in checked:
             rows = checked[kind].valid
             rows = rows[(rows["id_number"] == subject) | (rows.get("business_code", "") == subject)]
             out[kind] = [
-                f"{Path(str(f)).name}（{s}）第{r}行"
-                for f, s, r in rows[["_file", "_sheet", "_row"]].to_numpy()
+                _place(f, s, r, True) for f, s, r in rows[["_file", "_sheet", "_row"]].to_numpy()
             ]
     return out
+
+
+def _place(file: object, sheet: object, row: object, sheet_always: bool = False) -> Said:
+    """A row of an input file as a place to word ('a.xlsx（Sheet1）第6行' / 'a.csv 第6行')."""
+    name = Path(str(file)).name
+    if sheet or sheet_always:
+        return Said("place_row", {"place": Said("place_sheet", {"file": name, "sheet": sheet}),
+                                  "row": row})  # fmt: skip
+    return Said("place_file_row", {"file": name, "row": row})

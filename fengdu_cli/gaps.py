@@ -5,19 +5,21 @@ A fact about a person is unknown when the column holding it is missing from thei
 when the value could not be understood.  Each row of a kind carries ``_gap_<column>``
 for the columns warnings and rules need: ``''`` (known) or the cause.  Per person the
 causes become ``_gap_<kind>__<column>`` in the month's state, holding the reason a
-clerk reads ("花名册 xx.xlsx（Sheet1）缺少“劳动技能”列").  Warnings and rule conditions
+clerk reads as a :class:`~fengdu_cli.messages.Said` (worded at the edge: "花名册
+xx.xlsx（Sheet1）缺少“劳动技能”列"), ``''`` where the fact is known.  Warnings and rule conditions
 that depend on an unknown fact are neither raised nor failed: they are listed as 无法判断.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from fengdu_cli.io.columns import display_name
-from fengdu_cli.messages import text
+from fengdu_cli.messages import Said
 
 CAUSES = ("no_column", "ambiguous", "blank", "bad_value")
 
@@ -67,11 +69,13 @@ def mark_values(
     return frame
 
 
-def _where(file: object, sheet: object, row: float | None) -> str:
+def _where(file: object, sheet: object, row: float | None) -> object:
+    """The file (and sheet, and row) as a place a sentence names."""
     name = Path(str(file)).name
-    sheet_part = f"（{sheet}）" if sheet else ""
-    row_part = f"第{int(row)}行" if row is not None and not pd.isna(row) else ""
-    return f"{name}{sheet_part}{row_part}"
+    place: object = Said("place_sheet", {"file": name, "sheet": sheet}) if sheet else name
+    if row is not None and not pd.isna(row):
+        place = Said("place_row", {"place": place, "row": int(row)})
+    return place
 
 
 def reason(
@@ -82,22 +86,34 @@ def reason(
     sheet: object,
     row: float | None,
     raw: object,
-) -> str:
-    """The sentence a clerk reads for one unknown fact."""
-    params = {
-        "kind": kind,
-        "column_zh": display_name(kind, column),
-        "file": _where(file, sheet, None),
-        "where": _where(file, sheet, row),
-        "value": "" if raw is None or (isinstance(raw, float) and np.isnan(raw)) else str(raw),
-    }
-    return text(f"gap_{cause}", "zh", **params)
+) -> Said:
+    """The sentence a clerk reads for one unknown fact, as a key and its parameters (the
+    column by the tool's Chinese name, or its key in English)."""
+    return Said(
+        f"gap_{cause}",
+        {
+            "kind": kind,
+            "column_zh": display_name(kind, column),
+            "column_en": column,
+            "file": _where(file, sheet, None),
+            "where": _where(file, sheet, row),
+            "value": "" if raw is None or (isinstance(raw, float) and np.isnan(raw)) else str(raw),
+        },
+    )
+
+
+def objects(values: Sequence[object], index: pd.Index) -> pd.Series:
+    """``values`` (Said, tuples of Said) as an object Series on ``index``, one per row."""
+    out = pd.Series(None, index=index, dtype=object)
+    for i, value in enumerate(values):  # one by one: numpy would unpack a tuple
+        out.iat[i] = value  # type: ignore[assignment]  # pandas-stubs: scalars only
+    return out
 
 
 def reasons(frame: pd.DataFrame, kind: str, column: str) -> pd.Series:
-    """Per row of ``frame`` (with provenance): the reason its ``column`` is unknown, or ''.
+    """Per row of ``frame`` (with provenance): why its ``column`` is unknown (a Said), or ''.
 
-    A column missing from a sheet is worded once per sheet; a blank or bad cell per row.
+    A column missing from a sheet is said once per sheet; a blank or bad cell per row.
     """
     name = gap_column(column)
     out = pd.Series("", index=frame.index, dtype=object)
@@ -109,20 +125,25 @@ def reasons(frame: pd.DataFrame, kind: str, column: str) -> pd.Series:
     if sheet_level.any():
         keys = list(zip(causes[sheet_level], frame.loc[sheet_level, "_file"],
                         frame.loc[sheet_level, "_sheet"], strict=True))  # fmt: skip
-        worded = {k: reason(kind, column, k[0], k[1], k[2], None, None) for k in set(keys)}
-        # pandas-stubs leave out a list as the value of a masked assignment
-        out[sheet_level] = [worded[k] for k in keys]  # type: ignore[call-overload]
+        said = {k: reason(kind, column, k[0], k[1], k[2], None, None) for k in set(keys)}
+        out[sheet_level] = objects([said[k] for k in keys], out.index[sheet_level])
     row_level = causes.ne("") & ~sheet_level
     if row_level.any():
         rows = frame[row_level]
         raws = rows[raw_column] if raw_column in rows else pd.Series(None, index=rows.index)
-        out[row_level] = [  # type: ignore[call-overload]  # as above
+        said_rows = [
             reason(kind, column, cause, f, s, r, v)
             for cause, f, s, r, v in zip(
                 causes[row_level], rows["_file"], rows["_sheet"], rows["_row"], raws, strict=True
             )
         ]
+        out[row_level] = objects(said_rows, rows.index)
     return out
+
+
+def known(values: pd.Series) -> pd.Series:
+    """Rows whose reason column says nothing ('' or missing): the fact is known."""
+    return values.fillna("").eq("")  # a Said or a tuple is never equal to ''
 
 
 def unknown(frame: pd.DataFrame, needs: tuple[str, ...]) -> pd.Series:
@@ -131,18 +152,24 @@ def unknown(frame: pd.DataFrame, needs: tuple[str, ...]) -> pd.Series:
     for need in needs:
         column = state_column(need)
         if column in frame:
-            mask |= frame[column].fillna("").ne("")
+            mask |= ~known(frame[column])
     return mask
 
 
 def why(frame: pd.DataFrame, needs: tuple[str, ...]) -> pd.Series:
-    """Per row: every reason of ``needs`` that is unknown, joined ('' when all are known)."""
+    """Per row: every reason of ``needs`` that is unknown, as a tuple of Said ('' when all
+    are known); the edge joins them with the language's separator."""
     out = pd.Series("", index=frame.index, dtype=object)
     for need in dict.fromkeys(needs):
         column = state_column(need)
         if column not in frame:
             continue
-        part = frame[column].fillna("").astype(str)
-        joined = out.where(out.eq(""), out + "；") + part
-        out = out.where(part.eq(""), joined)
+        part = frame[column]
+        pending = ~known(part)
+        if pending.any():
+            joined = [
+                (*(before or ()), said)
+                for before, said in zip(out[pending], part[pending], strict=True)
+            ]
+            out[pending] = objects(joined, out.index[pending])
     return out

@@ -170,11 +170,7 @@ FOR_THE_BANK = re.compile(r"bank-\d{4}-\d{2}")
 
 # Not English yet (the library still words these in Chinese): known, and strict — when one
 # of them becomes English the mark must go.
-NOT_YET = {
-    "explain": "rule conditions and their facts are worded in Chinese by the rules",
-    "reconcile-2024-06.xlsx": "the 无法判断 sheet's reasons: gaps.reason words each unknown fact "
-    "in Chinese into the person state (the subsidy rules read them too)",
-}
+NOT_YET: dict[str, str] = {}
 
 
 def _mark(name: str):

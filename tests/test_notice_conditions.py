@@ -12,7 +12,10 @@ import datetime as dt
 
 import pytest
 
+from fengdu_cli.messages import in_words
 from fengdu_cli.policy import load_policy
+from fengdu_cli.rules import hire_once
+from fengdu_cli.rules.base import fact_said
 from fengdu_cli.subsidy import compute_subsidies
 from tests.makers import HEADER, employer, xlsx
 from tests.test_subsidy import M, World, months, payees, pid
@@ -100,7 +103,7 @@ def test_startup_groups_of_the_notice(people, tmp_path):
     result = compute_subsidies(root, M, tmp_path / "f.db")
     frame = result.evaluations["startup_household"].frame.set_index("business_code")
     assert not frame.loc[employer(71), "eligible"]  # 突发严重困难户 is not one of its groups
-    assert frame.loc[employer(71), "failed"].startswith("经营者在花名册中且人员类别属于")
+    assert in_words(frame.loc[employer(71), "failed"]).startswith("经营者在花名册中且人员类别属于")
     assert frame.loc[employer(72), "eligible"]  # 边缘易致贫户
     assert frame.loc[employer(73), "eligible"]  # 农村自主创业农民, not on any roster
 
@@ -142,7 +145,8 @@ def test_hire_once_is_for_people_registered_in_chongqing(tmp_path, hukou, paid):
     result = compute_subsidies(root, M, tmp_path / "f.db")
     assert (person_id in payees(result, "hire_once")) is paid
     frame = result.evaluations["hire_once"].frame.set_index("person_id")
-    shown = frame.loc[person_id, "v_hukou"]
+    (hukou_condition,) = [c for c in hire_once.CONDITIONS if c.name == "hukou"]
+    shown = in_words(fact_said(hukou_condition, frame.loc[person_id].to_dict()))
     assert shown == (hukou or "户籍地为空，视为本市户籍")
 
 
@@ -152,7 +156,9 @@ def test_without_a_hukou_column_the_person_is_taken_as_registered(tmp_path):
     root = w.write(tmp_path / "data")
     result = compute_subsidies(root, M, tmp_path / "f.db")
     frame = result.evaluations["hire_once"].frame.set_index("person_id")
-    assert frame.loc[person_id, "c_hukou"] and "视为本市户籍" in frame.loc[person_id, "v_hukou"]
+    (hukou_condition,) = [c for c in hire_once.CONDITIONS if c.name == "hukou"]
+    shown = in_words(fact_said(hukou_condition, frame.loc[person_id].to_dict()))
+    assert frame.loc[person_id, "c_hukou"] and "视为本市户籍" in shown
 
 
 @pytest.mark.parametrize(

@@ -46,12 +46,13 @@ import pytest
 from fengdu_cli import dates, gaps
 from fengdu_cli.idcard import ages, check_digit
 from fengdu_cli.match import as_of, contributed, match, person_state
+from fengdu_cli.messages import in_words
 from fengdu_cli.needs import needed_columns
 from fengdu_cli.normalise import normalise
 from fengdu_cli.policy import load_policy
 from fengdu_cli.policy.schema import RULE_FREQUENCY
 from fengdu_cli.rules import IMPLEMENTED
-from fengdu_cli.rules.base import Context, condition_text, key_suffix
+from fengdu_cli.rules.base import Context, condition_said, condition_text, key_suffix
 from fengdu_cli.schemas import REJECT_CODES, failures
 from fengdu_cli.subsidy import NO_PAYMENTS, _against_ledger, skip_reason
 
@@ -300,8 +301,12 @@ def outcome(code: str, row: pd.Series, shown: dict) -> dict:
         failed = next((c for c in conditions if not row[f"c_{c.name}"] and not row[f"u_{c.name}"]),
                       None)  # fmt: skip
         got["failed"] = failed.name if failed is not None else "once_per_household"
-        if failed is not None:  # the text a clerk reads is the same condition's
-            assert row["failed"] == condition_text(failed, shown)
+        if failed is not None:  # what a clerk reads is the same condition's, in either language
+            assert row["failed"] == condition_said(failed, shown)
+            assert in_words(row["failed"]) == condition_text(failed, shown)
+            assert in_words(row["failed"], "en") == condition_text(failed, shown, "en")
+        else:
+            assert in_words(row["failed"]) == "同一户已有一个主体符合条件（每户一次）"
     if row["paid_before"]:
         got["paid_before"] = dates.month_text(int(row["paid_month"]))
     if row["capped"]:

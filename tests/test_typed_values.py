@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from fengdu_cli.messages import in_words
 from fengdu_cli.policy import RuleValues, ValuesError, load_policy, typed_values
 from fengdu_cli.policy.schema import (
     REQUIRED_WHEN_CONFIGURED,
@@ -65,7 +66,8 @@ def test_shown_is_the_periods_mapping_with_the_words_of_the_conditions(policy):
     shown = period.typed.shown(202406)
     assert list(shown)[: len(period.values)] == list(period.values)
     assert {k: shown[k] for k in period.values} == dict(period.values)
-    assert shown["hukou_text"] == "重庆市"
+    assert in_words(shown["hukou_text"]) == "重庆市"  # a catalogue key, worded at the edge
+    assert in_words(shown["hukou_text"], "en") == "Chongqing"
     startup = policy.rule("startup_household").values_for(date(2024, 6, 30)).typed
     assert startup.registered_by(202406) == date(2024, 1, 1)
     assert startup.shown(202406)["registered_by"] == "2024-01-01"

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from fengdu_cli.cli import app
 from fengdu_cli.explain import explain
+from fengdu_cli.messages import in_words
 from fengdu_cli.messages.problems import problem_words
 from fengdu_cli.reconcile import reconcile_month
 from fengdu_cli.subsidy import compute_subsidies
@@ -117,8 +118,10 @@ def test_reconcile_lists_them_as_undetermined_not_as_no(month, tmp_path):
     flagged = set(result.warnings.loc[result.warnings["code"] == "no_record", "id_number"])
     assert people[2] in flagged and people[12] not in flagged
     pending = result.undetermined.set_index(["id_number", "code"])["reason"]
-    reason = pending[(people[12], "no_record")]
+    reason = in_words(pending[(people[12], "no_record")])  # a key and parameters until worded
     assert "三合街道.xlsx" in reason and "劳动技能" in reason
+    english = in_words(pending[(people[12], "no_record")], "en")
+    assert english == "roster 三合街道.xlsx (Sheet1) has no column 'labor_capacity'"
     # someone with a job is not no_record whatever their labour capacity: nothing to list
     assert (people[13], "no_record") not in pending.index
     summary = result.summary()
@@ -134,7 +137,7 @@ def test_subsidy_does_not_pay_and_does_not_refuse_them(month, tmp_path):
     travel = set(result.lines.loc[result.lines["rule"] == "travel", "person_id"])
     assert people[1] in travel and people[11] not in travel and people[14] not in travel
     pending = result.undetermined()
-    by_person = pending[pending["rule"] == "travel"].set_index("person_id")["reason"]
+    by_person = pending[pending["rule"] == "travel"].set_index("person_id")["reason"].map(in_words)
     assert "花名册 三合街道.xlsx（Sheet1）缺少“劳动技能”列" in by_person[people[11]]
     assert "“人员类别”填写的“脱贫人囗”无法识别" in by_person[people[14]]
     assert result.summary()["undetermined"]["travel"] == 2

@@ -43,10 +43,10 @@ def explain(
     )
     common.steps_done()
     if json_:
-        print_json(result.to_dict())
+        print_json(result.to_dict(lang))
         return 0 if result.provenance.get("found_in") else 1
     console = screen()
-    data_ = result.to_dict()
+    data_ = result.to_dict(lang)
     say = words(lang)
     if not data_.get("found_in"):
         console.print(say("explain_not_found", subject=data_["subject"]))

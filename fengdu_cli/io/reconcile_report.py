@@ -15,7 +15,7 @@ from fengdu_cli import dates, idcard
 from fengdu_cli.io import names
 from fengdu_cli.io.reports import problems_frame
 from fengdu_cli.io.write import Sheet, move_aside, write_csv, write_workbook
-from fengdu_cli.messages import has, month_words, text
+from fengdu_cli.messages import has, in_words, month_words, text
 from fengdu_cli.messages.warnings import with_detail
 from fengdu_cli.reconcile import Reconciled, township_table
 from fengdu_cli.warnings import OUTPUT_COLUMNS, WARNING_CODES
@@ -103,8 +103,9 @@ def state_frame(result: Reconciled, lang: str = "zh") -> pd.DataFrame:
 
 
 def undetermined_frame(result: Reconciled, lang: str = "zh") -> pd.DataFrame:
-    """Persons a warning could not be judged for, with why (IDs masked)."""
+    """Persons a warning could not be judged for, with why in ``lang`` (IDs masked)."""
     table = _titled(_masked(result.undetermined), lang)
+    table["reason"] = table["reason"].map(lambda reasons: in_words(reasons, lang))
     return table.rename(columns=labels(table.columns, lang))
 
 

@@ -16,7 +16,7 @@ from fengdu_cli.io.payments_report import (
     write_publicity_workbook,
 )
 from fengdu_cli.io.write import Sheet, Staging, write_csv, write_workbook
-from fengdu_cli.messages import month_words, text
+from fengdu_cli.messages import in_words, month_words, text
 
 
 def subsidy_file_names(month: int, committed: bool) -> dict[str, str]:
@@ -90,8 +90,9 @@ UNDETERMINED_LABELS = {  # column → catalogue key of its header
 
 
 def undetermined_frame(table: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
-    """The 无法判断 list as written: headers in ``lang``, resident IDs masked."""
+    """The 无法判断 list as written: headers and reasons in ``lang``, resident IDs masked."""
     shown = table.copy()
+    shown["reason"] = shown["reason"].map(lambda reasons: in_words(reasons, lang))
     shown["person_id"] = shown["person_id"].astype(str).map(idcard.mask)
     return shown.rename(columns={c: text(k, lang) for c, k in UNDETERMINED_LABELS.items()})
 

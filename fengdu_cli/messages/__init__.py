@@ -10,6 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from string import Formatter
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from fengdu_cli.messages import en, zh
 
@@ -61,6 +66,35 @@ def _worded(value: object, lang: str) -> object:
     return value
 
 
+def in_words(value: object, lang: str = "zh", /) -> str:
+    """A value the library returned, as a person reads it in ``lang``: a :class:`Said` worded,
+    a tuple of them joined with the language's separator, '' for a missing value, any other
+    value as text."""
+    if value is None or (isinstance(value, float) and value != value):  # NaN
+        return ""
+    worded = _worded(value, lang if lang in CATALOGUES else "zh")
+    return "" if worded == () else str(worded)
+
+
+def fill(key: str, lang: str = "zh", /, **columns: pd.Series | str) -> pd.Series:
+    """The sentence ``key`` in ``lang`` for every row at once: each field taken from the
+    Series (or the one text) of the same name, joined as text (vectorised; the template's
+    fields are plain names)."""
+    import pandas as pd
+
+    template = CATALOGUES[lang if lang in CATALOGUES else "zh"][key]
+    index = next((c.index for c in columns.values() if isinstance(c, pd.Series)), None)
+    out = pd.Series("", index=index, dtype=object)
+    for literal, name, spec, conversion in Formatter().parse(template):
+        out = out + literal
+        if name is not None:
+            if spec or conversion:
+                raise ValueError(f"{key}: only plain fields can be filled per row")
+            value = columns[name]
+            out = out + (value.astype(str) if isinstance(value, pd.Series) else str(value))
+    return out
+
+
 def month_words(month: int | str, lang: str = "zh", /) -> str:
     """A month as titles and sentences write it: 202406 (or '2024-06') → '2024年6月' / '2024-06'."""
     year, mon = divmod(int(str(month).replace("-", "")), 100)
@@ -74,4 +108,4 @@ def has(key: str) -> bool:
     return key in zh.MESSAGES
 
 
-__all__ = ["CATALOGUES", "LANGS", "Said", "has", "month_words", "said", "text"]
+__all__ = ["CATALOGUES", "LANGS", "Said", "fill", "has", "in_words", "month_words", "said", "text"]

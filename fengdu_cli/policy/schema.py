@@ -21,6 +21,7 @@ from decimal import Decimal
 from types import MappingProxyType
 
 from fengdu_cli import dates
+from fengdu_cli.messages import Said
 from fengdu_cli.money import to_fen
 from fengdu_cli.normalise import EMPLOYMENT_TYPE_CHOICES
 
@@ -279,21 +280,21 @@ class HireOnceValues(RuleValues):
     employer_scope: str = "500230"  # a 6-digit region code, or "any"
 
     def shown(self, month: int) -> dict[str, object]:
-        """The values with the default hire date and the words the conditions use."""
+        """The values with the default hire date and the words the conditions use (as
+        catalogue keys: ``value_hukou_chongqing`` 重庆市, ``value_employer_scope``…)."""
         region = self.employer_scope
+        hukou: object = Said(f"value_hukou_{self.hukou}") if self.hukou in HUKOUS else self.hukou
         return {
             **super().shown(month),
             "hired_from": self.hired_from,
-            "hukou_text": HUKOU_TEXT.get(self.hukou, self.hukou),
-            "employer_text": "不限"
+            "hukou_text": hukou,
+            "employer_text": Said("value_employer_any")
             if region == "any"
-            else f"信用代码登记地为{region}，或参保地为丰都县",
+            else Said("value_employer_scope", {"region": region}),
         }
 
 
-HUKOU_TEXT: Mapping[str, str] = MappingProxyType(
-    {"chongqing": "重庆市", "county": "丰都县", "any": "不限"}
-)
+HUKOUS = ("chongqing", "county", "any")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -331,7 +332,7 @@ class StartupHouseholdValues(RuleValues):
         return dates.first_day(dates.add_months(month, -(self.min_operating_months - 1)))
 
     def shown(self, month: int) -> dict[str, object]:
-        rural = "，或为农村自主创业农民（市场主体名单标明）" if self.rural_entrepreneur else ""
+        rural: object = Said("value_or_rural") if self.rural_entrepreneur else ""
         return {
             **super().shown(month),
             "registered_by": self.registered_by(month).isoformat(),

@@ -6,12 +6,19 @@ and ``evaluate(ctx, values) -> DataFrame``.  ``evaluate`` looks at every candida
 (usually every roster person) and returns one row each with a boolean column per
 condition (``c_<name>``) and the fact it was judged on (``v_<name>``), so the same
 frame gives the payment lines (eligible rows) and ``explain``'s trace (any row).
+
+Nothing here is worded: a condition is a catalogue key (``cond_…``) filled with the policy
+values, ``failed`` and ``unknown`` hold :class:`~fengdu_cli.messages.Said` values, and a
+fact is a value (data as typed, a date, a number) with the catalogue key that words it
+(:func:`fact_said`); the edge (explain, the lists) words them in the reader's language.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from string import Formatter
 from typing import Protocol, TypeVar
 
 import numpy as np
@@ -19,6 +26,7 @@ import pandas as pd
 
 from fengdu_cli import dates, gaps
 from fengdu_cli.match import Matched, Window
+from fengdu_cli.messages import CATALOGUES, Said, fill, text
 from fengdu_cli.policy.schema import RuleValues
 
 LINE_COLUMNS = [
@@ -29,13 +37,16 @@ LINE_COLUMNS = [
 
 @dataclass(frozen=True)
 class Condition:
-    """One condition of a rule: its column suffix, how a clerk reads it, and the facts it
-    is judged on ('kind.column'): when one of them is unknown for a candidate, the
-    condition is neither met nor failed, and the candidate is 无法判断."""
+    """One condition of a rule: its column suffix, the catalogue key a clerk reads it by
+    (``cond_category``: 人员类别属于 {categories}), the facts it is judged on ('kind.column':
+    when one of them is unknown for a candidate, the condition is neither met nor failed,
+    and the candidate is 无法判断), and the catalogue key that words its fact ``v_<name>``
+    (``fact_age``: {value}岁; None: the value is shown as it is)."""
 
     name: str
-    label: str  # 人员类别属于 {categories}
+    key: str
     needs: tuple[str, ...] = ()
+    fact: str | None = None
 
 
 # What the employment conditions stand on: the dates of the jobs, and where / how.
@@ -81,16 +92,52 @@ class Rule(Protocol[V]):
     def evaluate(self, ctx: Context, values: V) -> pd.DataFrame: ...
 
 
-def condition_text(cond: Condition, values: Mapping[str, object]) -> str:
-    """The condition with the policy values filled in (lists joined with '/'); ``values``
-    is the plain mapping of the typed values (``RuleValues.shown``)."""
-    shown = {
-        k: "/".join(map(str, v)) if isinstance(v, list | tuple) else v for k, v in values.items()
-    }
-    try:
-        return cond.label.format_map(shown)
-    except (KeyError, IndexError, ValueError):
-        return cond.label
+def condition_said(cond: Condition, values: Mapping[str, object]) -> Said:
+    """The condition with the policy values filled in (lists joined with '/'), to be worded;
+    ``values`` is the plain mapping of the typed values (``RuleValues.shown``).  A value the
+    label names but ``values`` lacks is left as its ``{name}``."""
+    fields = [f for _, f, _, _ in Formatter().parse(CATALOGUES["zh"][cond.key]) if f]
+    params: dict[str, object] = {}
+    for name in dict.fromkeys(fields):
+        value = values.get(name, "{" + name + "}")
+        params[name] = "/".join(map(str, value)) if isinstance(value, list | tuple) else value
+    return Said(cond.key, params)
+
+
+def condition_text(cond: Condition, values: Mapping[str, object], lang: str = "zh") -> str:
+    """:func:`condition_said` in ``lang``."""
+    return condition_said(cond, values).text(lang)
+
+
+def fact_said(cond: Condition, row: Mapping[str, object]) -> object:
+    """The fact ``cond`` was judged on in one row of a rule's frame, to be worded: the row's
+    own key (``f_<name>``) or the condition's ``fact`` with the value (``v_<name>``) and
+    any ``v_<name>__<param>``; a missing value is 无 (``fact_none``); a value without a
+    key is data, shown as it is."""
+    value = row.get(f"v_{cond.name}")
+    key = row.get(f"f_{cond.name}")
+    prefix = f"v_{cond.name}__"
+    extras = {k[len(prefix) :]: v for k, v in row.items() if k.startswith(prefix)}
+    if isinstance(key, str) and key:
+        return Said(key, {"value": value, **extras})
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return Said("fact_none")
+    if cond.fact:
+        return Said(cond.fact, {"value": value, **extras})
+    return value if isinstance(value, Said) else str(value)
+
+
+def fact_words(frame: pd.DataFrame, cond: Condition, lang: str = "zh") -> pd.Series:
+    """:func:`fact_said` worded for every row at once (the rule's ``basis``); for facts
+    without a per-row key (``f_<name>``)."""
+    value = frame[f"v_{cond.name}"]
+    prefix = f"v_{cond.name}__"
+    if cond.fact:
+        extras = {k[len(prefix) :]: frame[k] for k in frame.columns if k.startswith(prefix)}
+        shown = fill(cond.fact, lang, value=value, **extras)
+    else:
+        shown = value.astype(str)
+    return shown.where(value.notna(), text("fact_none", lang))
 
 
 def finish(
@@ -99,12 +146,13 @@ def finish(
     values: Mapping[str, object],
     unknown: Mapping[str, object] | None = None,
 ) -> pd.DataFrame:
-    """Add ``eligible`` (every condition holds), ``failed`` (the first that does not, worded
-    with ``values``: ``RuleValues.shown``), ``undetermined`` (none failed, but one could
-    not be judged) and ``unknown`` (why).
+    """Add ``eligible`` (every condition holds), ``failed`` (the first that does not, as
+    :func:`condition_said` with ``values``: ``RuleValues.shown``), ``undetermined`` (none
+    failed, but one could not be judged) and ``unknown`` (why: a tuple of Said).
 
-    ``unknown[name]``: per row, why condition ``name`` cannot be judged ('' = it can);
-    see :func:`person_unknowns`.  Kept as ``u_<name>`` for ``explain``.
+    ``unknown[name]``: per row, why condition ``name`` cannot be judged ('' = it can; else a
+    Said or a tuple of Said); see :func:`person_unknowns`.  Kept as ``u_<name>`` for
+    ``explain``.
     """
     unknown = unknown or {}
     eligible = pd.Series(True, index=frame.index)
@@ -112,34 +160,44 @@ def finish(
     why = pd.Series("", index=frame.index, dtype=object)
     for cond in conditions:
         ok = frame[f"c_{cond.name}"].fillna(False).astype(bool)
-        reason = pd.Series(unknown.get(cond.name, ""), index=frame.index, dtype=object)
-        reason = reason.fillna("").astype(str)
+        given = unknown.get(cond.name)
+        if given is None:
+            reason = pd.Series("", index=frame.index, dtype=object)
+        else:
+            reason = pd.Series(given, index=frame.index, dtype=object).fillna("")
         frame[f"u_{cond.name}"] = reason
-        pending = reason.ne("")
-        failed = failed.where(failed.ne("") | ok | pending, condition_text(cond, values))
+        pending = ~gaps.known(reason)
+        # pandas-stubs leave out an object as the value of where
+        failed = failed.where(  # type: ignore[call-overload]
+            failed.ne("") | ok | pending, condition_said(cond, values)
+        )
         eligible &= ok & ~pending
         if pending.any():
-            # pandas-stubs leave out a list as the value of a masked assignment
-            why[pending] = [  # type: ignore[call-overload]
-                _add_reason(w, r) for w, r in zip(why[pending], reason[pending], strict=True)
-            ]
+            merged = [_add_reason(w, r) for w, r in zip(why[pending], reason[pending], strict=True)]
+            why[pending] = gaps.objects(merged, why.index[pending])
     frame["eligible"] = eligible
     frame["failed"] = failed
-    frame["undetermined"] = ~eligible & failed.eq("") & why.ne("")
+    frame["undetermined"] = ~eligible & failed.eq("") & ~gaps.known(why)
     frame["unknown"] = why.where(frame["undetermined"], "")
     return frame
 
 
-def _add_reason(known: str, more: str) -> str:
-    parts = [p for p in known.split("；") if p]
-    parts += [p for p in more.split("；") if p and p not in parts]
-    return "；".join(parts)
+def _reasons(value: object) -> tuple[Said, ...]:
+    if isinstance(value, Said):
+        return (value,)
+    return tuple(value) if isinstance(value, tuple) else ()
+
+
+def _add_reason(known: object, more: object) -> tuple[Said, ...]:
+    parts = _reasons(known)
+    return parts + tuple(p for p in _reasons(more) if p not in parts)
 
 
 def person_unknowns(
     state: pd.DataFrame, conditions: Sequence[Condition], ids: pd.Series
 ) -> dict[str, np.ndarray]:
-    """Per condition with needs: why it cannot be judged for each person of ``ids``."""
+    """Per condition with needs: why it cannot be judged for each person of ``ids`` (a
+    tuple of Said, '' where it can)."""
     out: dict[str, np.ndarray] = {}
     if not any(c.startswith("_gap_") for c in state.columns):
         return out
@@ -147,7 +205,7 @@ def person_unknowns(
         if not cond.needs:
             continue
         reasons = gaps.why(state, cond.needs)
-        if not reasons.ne("").any():
+        if gaps.known(reasons).all():
             continue
         reasons.index = state["id_number"].to_numpy()
         out[cond.name] = ids.map(reasons).fillna("").to_numpy(dtype=object)

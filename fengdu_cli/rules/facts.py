@@ -67,8 +67,12 @@ def first_per_person(jobs: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def describe_job(job: pd.DataFrame) -> pd.Series:
-    """'单位名（重庆市渝北区，2023-03-01起）' per job row."""
+def describe_job(job: pd.DataFrame) -> pd.DataFrame:
+    """Per job row what ``fact_job`` words ('单位名（重庆市渝北区，2023-03-01起）'): the employer
+    (its name, else its credit code) as ``value``, ``region`` as typed and ``start``."""
     start: pd.Series = job["start_date"].dt.strftime("%Y-%m-%d").fillna("?")
     name = job["employer_name"].where(job["employer_name"].astype(str) != "", job["employer_code"])
-    return name.astype(str) + "（" + job["work_region"].astype(str) + "，" + start + "起）"
+    return pd.DataFrame(
+        {"value": name.astype(str), "region": job["work_region"].astype(str), "start": start},
+        index=job.index,
+    )

@@ -22,7 +22,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from fengdu_cli import gaps
 from fengdu_cli.match import consecutive_months
+from fengdu_cli.messages import Said
 from fengdu_cli.money import to_fen
 from fengdu_cli.policy.schema import HireOnceValues
 from fengdu_cli.regions import region_class
@@ -30,6 +32,7 @@ from fengdu_cli.rules.base import (
     JOB_DATES,
     Condition,
     Context,
+    fact_words,
     finish,
     person_columns,
     person_unknowns,
@@ -40,28 +43,16 @@ CODE = "hire_once"
 NEEDS: tuple[str, ...] = ()
 VALUES = HireOnceValues
 CONDITIONS: tuple[Condition, ...] = (
-    Condition("category", "人员类别属于 {categories}", ("roster.category",)),
-    Condition("hukou", "本市户籍（花名册户籍地：{hukou_text}）"),
+    Condition("category", "cond_category", ("roster.category",)),
+    Condition("hukou", "cond_hire_once_hukou"),
     Condition(
-        "full_time_job",
-        "月末有在岗的{employment_type}就业",
-        (*JOB_DATES, "employment.employment_type"),
+        "full_time_job", "cond_hire_once_full_time_job", (*JOB_DATES, "employment.employment_type")
     ),
     # judged on that full-time job: unknown too when which job is full-time is unknown
+    Condition("hired", "cond_hire_once_hired", (*JOB_DATES, "employment.employment_type")),
+    Condition("employer", "cond_hire_once_employer", ("employment.employment_type",)),
     Condition(
-        "hired",
-        "入职日期不早于{hired_from}（政策执行期内招用；本工具的理解）",
-        (*JOB_DATES, "employment.employment_type"),
-    ),
-    Condition(
-        "employer",
-        "用人单位在本县（{employer_text}；本工具的理解）",
-        ("employment.employment_type",),
-    ),
-    Condition(
-        "insured",
-        "该单位连续为其缴纳社保满{min_insured_months}个月（至本月）",
-        ("employment.employment_type",),
+        "insured", "cond_hire_once_insured", ("employment.employment_type",), fact="fact_months"
     ),
 )
 ALLOWED_HUKOU = {
@@ -96,21 +87,21 @@ def evaluate(ctx: Context, values: HireOnceValues) -> pd.DataFrame:
     ids = state["id_number"]
     out["c_category"] = is_in_categories(state, values.categories).to_numpy()
     out["v_category"] = text_column(state, "category").to_numpy()
-    hukou_ok, hukou_shown, hukou_unknown = _hukou(state, values.hukou)
-    out["c_hukou"], out["v_hukou"] = hukou_ok, hukou_shown
+    hukou_ok, hukou_shown, hukou_key, hukou_unknown = _hukou(state, values.hukou)
+    out["c_hukou"], out["v_hukou"], out["f_hukou"] = hukou_ok, hukou_shown, hukou_key
     out["c_full_time_job"] = ids.isin(best.index).to_numpy()
-    out["v_full_time_job"] = ids.map(best["employer_name"]).astype(object).fillna("无").to_numpy()
+    out["v_full_time_job"] = ids.map(best["employer_name"]).astype(object).to_numpy()
     start = pd.Series(
         pd.to_datetime(best["start_date"].reindex(ids.to_numpy())).to_numpy(), index=ids.index
     )
     hired_from = pd.Timestamp(values.hired_from)
     out["c_hired"] = (start >= hired_from).fillna(False).to_numpy()
-    out["v_hired"] = start.dt.strftime("%Y-%m-%d").fillna("无").to_numpy()
-    employer_ok, employer_shown = _in_remit(best, ids, contrib, values.employer_scope)
-    out["c_employer"], out["v_employer"] = employer_ok, employer_shown
+    out["v_hired"] = start.dt.strftime("%Y-%m-%d").astype(object).to_numpy()
+    employer_ok, registered, employer_key = _in_remit(best, ids, contrib, values.employer_scope)
+    out["c_employer"], out["v_employer"], out["f_employer"] = employer_ok, registered, employer_key
     run = ids.map(best["run"]).astype(object).fillna(0).astype(int)
     out["c_insured"] = (run >= need).to_numpy()
-    out["v_insured"] = run.astype(str).add("个月").to_numpy()
+    out["v_insured"] = run.astype(str).to_numpy()
     out["payee_type"] = "employer"
     out["payee_id"] = ids.map(best["employer_code"]).astype(object).fillna("").to_numpy()
     out["payee_name"] = ids.map(best["employer_name"]).astype(object).fillna("").to_numpy()
@@ -121,7 +112,7 @@ def evaluate(ctx: Context, values: HireOnceValues) -> pd.DataFrame:
         "脱贫人口"
         + out["person_name"].astype(str)
         + "，"
-        + out["v_hired"]
+        + fact_words(out, CONDITIONS[3])
         + "入职"
         + out["payee_name"]
         + "（全日制），该单位连续缴纳社保"
@@ -133,32 +124,40 @@ def evaluate(ctx: Context, values: HireOnceValues) -> pd.DataFrame:
     return finish(out, CONDITIONS, values.shown(ctx.month), unknown)
 
 
-def _hukou(state: pd.DataFrame, rule: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(meets the rule, the value shown, why it cannot be judged) per person.
+def _hukou(state: pd.DataFrame, rule: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(meets the rule, the value as typed, the key that words it, why it cannot be judged)
+    per person.
 
     No 户籍地 column, or a blank cell: taken as registered in Chongqing (said so)."""
     allowed = ALLOWED_HUKOU.get(rule, ALLOWED_HUKOU["chongqing"])
+    n = len(state)
     if "hukou" not in state:
-        n = len(state)
-        shown = np.full(n, "花名册无户籍地列，视为本市户籍", dtype=object)
-        return np.ones(n, dtype=bool), shown, np.full(n, "", dtype=object)
+        key = np.full(n, "fact_hukou_no_column", dtype=object)
+        nothing = np.full(n, "", dtype=object)
+        return np.ones(n, dtype=bool), nothing, key, nothing.copy()
     text = state["hukou"].fillna("").astype(str)
     cls = text.map(region_class)
     blank = text.eq("")
     ok = (blank | cls.isin(allowed)).to_numpy()
-    shown = text.where(~blank, "户籍地为空，视为本市户籍").to_numpy(dtype=object)
-    unknown = ("户籍地“" + text + "”无法识别").where(~blank & cls.eq("unknown"), "")
-    return ok, shown, unknown.to_numpy(dtype=object)
+    key = np.where(blank, "fact_hukou_blank", "").astype(object)
+    unread = ~blank & cls.eq("unknown")
+    unknown = pd.Series("", index=state.index, dtype=object)
+    if unread.any():
+        said = [(Said("gap_hukou_unknown", {"value": v}),) for v in text[unread]]
+        unknown[unread] = gaps.objects(said, state.index[unread])
+    return ok, text.to_numpy(dtype=object), key, unknown.to_numpy(dtype=object)
 
 
 def _in_remit(
     best: pd.DataFrame, ids: pd.Series, contrib: pd.DataFrame, region: str
-) -> tuple[np.ndarray, np.ndarray]:
-    """Is the employer of each person's job in the county's remit, and what says so."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Is the employer of each person's job in the county's remit, and what says so: the
+    region its credit code is registered in, and the key that words the finding."""
     code = ids.map(best["employer_code"]).astype(object).fillna("")
-    if region == "any":
-        return np.ones(len(ids), dtype=bool), np.full(len(ids), "不限", dtype=object)
     registered = code.str[2:8]
+    if region == "any":
+        key = np.full(len(ids), "fact_employer_any", dtype=object)
+        return np.ones(len(ids), dtype=bool), registered.to_numpy(dtype=object), key
     by_code = registered.eq(region)
     insured_here = pd.Series(False, index=ids.index)
     if "insured_region" in contrib:
@@ -167,15 +166,13 @@ def _in_remit(
         insured_here = pd.Series(
             [(i, c) in here for i, c in zip(ids, code, strict=True)], index=ids.index
         )
-    shown = np.where(
-        code.eq(""),
-        "无",
-        np.where(
-            by_code,
-            "信用代码登记地" + registered,
-            np.where(
-                insured_here, "参保地为丰都县", "信用代码登记地" + registered + "，参保地不在本县"
-            ),
-        ),
+    key = np.select(
+        [code.eq(""), by_code, insured_here],
+        ["fact_none", "fact_employer_code", "fact_employer_insured"],
+        "fact_employer_elsewhere",
     )
-    return (by_code | insured_here).to_numpy(), shown.astype(object)
+    return (
+        (by_code | insured_here).to_numpy(),
+        registered.to_numpy(dtype=object),
+        key.astype(object),
+    )

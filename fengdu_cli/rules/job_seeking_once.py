@@ -10,7 +10,7 @@ import pandas as pd
 
 from fengdu_cli.money import to_fen
 from fengdu_cli.policy.schema import JobSeekingOnceValues
-from fengdu_cli.rules.base import Condition, Context, finish, person_unknowns
+from fengdu_cli.rules.base import Condition, Context, fact_words, finish, person_unknowns
 from fengdu_cli.rules.outside_work import (
     OUTSIDE_JOB,
     PERSON_CONDITIONS,
@@ -24,7 +24,9 @@ NEEDS: tuple[str, ...] = ()
 VALUES = JobSeekingOnceValues
 CONDITIONS: tuple[Condition, ...] = (
     *PERSON_CONDITIONS,
-    Condition("stable_outside", "在县外稳定就业满{min_stable_months}个月", OUTSIDE_JOB),
+    Condition(
+        "stable_outside", "cond_job_seeking_once_stable_outside", OUTSIDE_JOB, fact="fact_job"
+    ),
 )
 
 
@@ -34,7 +36,7 @@ def evaluate(ctx: Context, values: JobSeekingOnceValues) -> pd.DataFrame:
     out = paid_to_person(
         out,
         to_fen(values.amount),
-        f"县外稳定就业满{values.min_stable_months}个月：" + out["v_stable_outside"],
+        f"县外稳定就业满{values.min_stable_months}个月：" + fact_words(out, CONDITIONS[-1]),
     )
     unknown = person_unknowns(ctx.state, CONDITIONS, out["person_id"])
     return finish(out, CONDITIONS, values.shown(ctx.month), unknown)

@@ -21,9 +21,9 @@ from fengdu_cli.rules.facts import (
 )
 
 PERSON_CONDITIONS = (
-    Condition("category", "人员类别属于 {categories}", ("roster.category",)),
-    Condition("age", "月末年满{min_age}周岁"),
-    Condition("able", "有劳动能力", ("roster.labor_capacity",)),
+    Condition("category", "cond_category", ("roster.category",)),
+    Condition("age", "cond_age", fact="fact_age"),
+    Condition("able", "cond_able", ("roster.labor_capacity",)),
 )
 # An outside job is judged on its dates and on where it is.
 OUTSIDE_JOB = (*JOB_DATES, "employment.work_region")
@@ -37,7 +37,7 @@ def person_frame(ctx: Context, values: OutsideWorkValues) -> pd.DataFrame:
     out["c_category"] = is_in_categories(state, values.categories).to_numpy()
     out["v_category"] = text_column(state, "category").to_numpy()
     out["c_age"] = (age >= values.min_age).fillna(False).to_numpy()
-    out["v_age"] = age.astype(str).add("岁").to_numpy()
+    out["v_age"] = age.astype(str).to_numpy()
     out["c_able"] = is_able_to_work(state).to_numpy()
     out["v_able"] = (
         state["labor_capacity"].fillna("").to_numpy() if "labor_capacity" in state else ""
@@ -53,17 +53,16 @@ def job_condition(
     stable_months: int = 0,
     regions: Iterable[str] | None = None,
 ) -> pd.DataFrame:
-    """Add ``c_<name>``/``v_<name>``: an active (stable) job outside the county exists."""
+    """Add ``c_<name>``/``v_<name>``: an active (stable) job outside the county exists; the
+    fact is that job (``fact_job``: its employer, with ``v_<name>__region`` and ``__start``)."""
     jobs = outside_jobs(ctx.matched.jobs, ctx.window, stable_months=stable_months, regions=regions)
     best = first_per_person(jobs)
     ids = out["person_id"]
     out[f"c_{name}"] = ids.isin(best.index).to_numpy()
-    out[f"v_{name}"] = (
-        ids.map(describe_job(best.reset_index()).set_axis(best.index))
-        .astype(object)
-        .fillna("无")
-        .to_numpy()
-    )
+    described = describe_job(best.reset_index()).set_axis(best.index)
+    out[f"v_{name}"] = ids.map(described["value"]).astype(object).to_numpy()
+    out[f"v_{name}__region"] = ids.map(described["region"]).astype(object).to_numpy()
+    out[f"v_{name}__start"] = ids.map(described["start"]).astype(object).to_numpy()
     return out
 
 

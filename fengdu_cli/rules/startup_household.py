@@ -15,29 +15,22 @@ import numpy as np
 import pandas as pd
 
 from fengdu_cli import gaps
+from fengdu_cli.messages import Said
 from fengdu_cli.money import to_fen
 from fengdu_cli.policy.schema import StartupHouseholdValues
-from fengdu_cli.rules.base import Condition, Context, finish, person_unknowns
+from fengdu_cli.rules.base import Condition, Context, fact_words, finish, person_unknowns
 from fengdu_cli.rules.facts import is_in_categories, text_column
 
 CODE = "startup_household"
 NEEDS: tuple[str, ...] = ("businesses",)
 VALUES = StartupHouseholdValues
 CONDITIONS: tuple[Condition, ...] = (
-    Condition(
-        "owner",
-        "经营者在花名册中且人员类别属于 {categories}{or_rural}",
-        ("roster.category",),
-    ),
-    Condition(
-        "operating",
-        "工商登记不晚于{registered_by}（正常运营满{min_operating_months}个月）",
-        ("businesses.registration_date",),
-    ),
-    Condition(
-        "employees", "不含本人至少{min_employees}人由该主体缴纳社保满{min_insured_months}个月"
-    ),
+    Condition("owner", "cond_startup_household_owner", ("roster.category",)),
+    Condition("operating", "cond_startup_household_operating", ("businesses.registration_date",)),
+    Condition("employees", "cond_startup_household_employees", fact="fact_persons"),
 )
+# Not a condition of the notice's but of the ledger's: one payment per household.
+ONCE_PER_HOUSEHOLD = Said("cond_startup_household_once")
 
 
 def household_identities(
@@ -107,13 +100,19 @@ def evaluate(ctx: Context, values: StartupHouseholdValues) -> pd.DataFrame:
         }
     )
     out["c_owner"] = (on_roster.to_numpy() & category_ok) | rural
-    out["v_owner"] = np.where(on_roster, text_column(people, "category").to_numpy(), "不在花名册")
-    out["v_owner"] = np.where(rural, out["v_owner"] + "；农村自主创业农民", out["v_owner"])
+    out["v_owner"] = np.where(on_roster, text_column(people, "category").to_numpy(), "")
+    out["f_owner"] = np.select(
+        [~on_roster & rural, ~on_roster, rural],
+        ["fact_not_on_roster_rural", "fact_not_on_roster", "fact_owner_rural"],
+        "",
+    ).astype(object)
     out["c_operating"] = (firms["registration_date"] <= registered_by).fillna(False).to_numpy()
-    out["v_operating"] = firms["registration_date"].dt.strftime("%Y-%m-%d").fillna("无").to_numpy()
+    out["v_operating"] = (
+        firms["registration_date"].dt.strftime("%Y-%m-%d").astype(object).to_numpy()
+    )
     employees = firms["business_code"].map(count).astype(object).fillna(0).astype(int)
     out["c_employees"] = (employees >= values.min_employees).to_numpy()
-    out["v_employees"] = employees.astype(str).add("人").to_numpy()
+    out["v_employees"] = employees.astype(str).to_numpy()
     out["payee_type"] = "household"
     household = out["household_id"].astype(str)
     # paid to the household (its 户编号, or the owner when the roster gives none); once per
@@ -128,9 +127,9 @@ def evaluate(ctx: Context, values: StartupHouseholdValues) -> pd.DataFrame:
     out["basis"] = (
         out["business_name"].astype(str)
         + "（"
-        + out["v_operating"]
+        + fact_words(out, CONDITIONS[1])
         + "登记），带动"
-        + out["v_employees"]
+        + fact_words(out, CONDITIONS[2])
         + "参保满"
         + str(values.min_insured_months)
         + "个月"
@@ -144,5 +143,6 @@ def evaluate(ctx: Context, values: StartupHouseholdValues) -> pd.DataFrame:
     )
     dup = out["eligible"] & earlier.astype(bool)
     out.loc[dup, "eligible"] = False
-    out.loc[dup, "failed"] = "同一户已有一个主体符合条件（每户一次）"
+    if dup.any():
+        out.loc[dup, "failed"] = ONCE_PER_HOUSEHOLD  # type: ignore[call-overload]  # an object
     return out

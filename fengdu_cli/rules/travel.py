@@ -12,7 +12,7 @@ import pandas as pd
 
 from fengdu_cli.money import to_fen
 from fengdu_cli.policy.schema import TravelValues
-from fengdu_cli.rules.base import Condition, Context, finish, person_unknowns
+from fengdu_cli.rules.base import Condition, Context, fact_words, finish, person_unknowns
 from fengdu_cli.rules.facts import outside_jobs
 from fengdu_cli.rules.outside_work import (
     OUTSIDE_JOB,
@@ -27,7 +27,7 @@ NEEDS: tuple[str, ...] = ()
 VALUES = TravelValues
 CONDITIONS: tuple[Condition, ...] = (
     *PERSON_CONDITIONS,
-    Condition("outside_job", "月末在县外务工（有在岗就业）", OUTSIDE_JOB),
+    Condition("outside_job", "cond_travel_outside_job", OUTSIDE_JOB, fact="fact_job"),
 )
 
 
@@ -38,7 +38,7 @@ def evaluate(ctx: Context, values: TravelValues) -> pd.DataFrame:
     only_chongqing = jobs["region"].eq("chongqing").groupby(jobs["id_number"]).all()
     in_cq = out["person_id"].map(only_chongqing).astype(object).fillna(True).astype(bool).to_numpy()
     amount = np.where(in_cq, to_fen(values.amount_chongqing), to_fen(values.amount_outside))
-    basis = np.where(in_cq, "市内县外务工：", "市外务工：") + out["v_outside_job"]
+    basis = np.where(in_cq, "市内县外务工：", "市外务工：") + fact_words(out, CONDITIONS[-1])
     out = paid_to_person(out, amount, basis)
     unknown = person_unknowns(ctx.state, CONDITIONS, out["person_id"])
     return finish(out, CONDITIONS, values.shown(ctx.month), unknown)

@@ -17,6 +17,7 @@ from fengdu_cli.rules.base import (
     JOB_DATES,
     Condition,
     Context,
+    fact_words,
     finish,
     person_columns,
     person_unknowns,
@@ -27,8 +28,8 @@ CODE = "workshop_monthly"
 NEEDS: tuple[str, ...] = ("workshops",)
 VALUES = WorkshopMonthlyValues
 CONDITIONS: tuple[Condition, ...] = (
-    Condition("workshop_job", "月末在认定的就业帮扶车间在岗", JOB_DATES),
-    Condition("stable", "在该车间稳定就业满{min_stable_months}个月", JOB_DATES),
+    Condition("workshop_job", "cond_workshop_monthly_workshop_job", JOB_DATES),
+    Condition("stable", "cond_workshop_monthly_stable", JOB_DATES, fact="fact_since"),
 )
 
 
@@ -59,22 +60,15 @@ def evaluate(ctx: Context, values: WorkshopMonthlyValues) -> pd.DataFrame:
     ids = state["id_number"]
     out = person_columns(state)
     out["c_workshop_job"] = ids.isin(best.index).to_numpy()
-    out["v_workshop_job"] = (
-        ids.map(best["employer_code"].map(names)).astype(object).fillna("无").to_numpy()
-    )
+    out["v_workshop_job"] = ids.map(best["employer_code"].map(names)).astype(object).to_numpy()
     out["c_stable"] = ids.map(best["stable"]).astype(object).fillna(False).astype(bool).to_numpy()
-    out["v_stable"] = (
-        ids.map(best["start_date"].dt.strftime("%Y-%m-%d") + "起")
-        .astype(object)
-        .fillna("无")
-        .to_numpy()
-    )
+    out["v_stable"] = ids.map(best["start_date"].dt.strftime("%Y-%m-%d")).astype(object).to_numpy()
     out["payee_type"] = "workshop"
     out["payee_id"] = ids.map(best["employer_code"]).astype(object).fillna("").to_numpy()
     out["payee_name"] = out["payee_id"].map(names).astype(object).fillna("").to_numpy()
     out["amount_fen"] = to_fen(values.amount)
     out["key_base"] = ids.to_numpy()
     out["identities"] = ids.to_numpy()
-    out["basis"] = "在" + out["payee_name"] + "稳定就业（" + out["v_stable"] + "）"
+    out["basis"] = "在" + out["payee_name"] + "稳定就业（" + fact_words(out, CONDITIONS[1]) + "）"
     unknown = person_unknowns(state, CONDITIONS, ids)
     return finish(out, CONDITIONS, values.shown(ctx.month), unknown)
