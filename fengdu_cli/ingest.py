@@ -38,6 +38,10 @@ class Ingested:
         }
 
 
+# Columns this table adds beside the clerk's.
+ADDED = frozenset(
+    {"sex", "birth_date", "age", "id_region", "source_file", "source_sheet", "source_row"}
+)
 # Columns normalising adds for the rules, not for the clerk's table.
 DERIVED_INTERNAL = frozenset({"category_facts", "region"})
 
@@ -60,6 +64,9 @@ def clean_table(checked: Checked, on: dt.date) -> pd.DataFrame:
         if not c.startswith("_") and c not in canonical and c not in DERIVED_INTERNAL
     ]
     table = valid[canonical + extras].copy()
+    # a header typed exactly as a column this table adds (sex, age, source_file …) is kept
+    # under a name of its own
+    table = table.rename(columns={c: f"{c}_typed" for c in extras if c in ADDED})
     if "category_detail" in table and "category" in table:
         table.insert(
             _position(table, "category") + 1, "category_detail", table.pop("category_detail")

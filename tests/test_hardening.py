@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from fengdu_cli import store
 from fengdu_cli.cli import app, write_crash_log
 from fengdu_cli.io.write import neutralised, write_csv
+from fengdu_cli.messages import text
 from fengdu_cli.messages.problems import problem_words
 from fengdu_cli.store import ledger
 from fengdu_cli.townships import canonical_township, townships_named_in
@@ -197,3 +198,32 @@ def test_an_id_typed_where_the_household_goes_is_masked_in_the_lists(tmp_path):
     shown = warnings_frame(result).to_string()
     assert valid_id(2) not in shown and valid_id(1) not in shown
     assert ledger.idcard.mask_if_personal("5002302040020004") == "5002302040020004"  # a real 户编号
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_columns_the_clerk_named_like_the_tools_own_are_kept_apart(tmp_path, lang):
+    """A roster with its own 性别, 年龄, 户籍地 and 来源文件 (the tool adds a sex, an age, an ID
+    region and a source file of its own), and a rejected row with a 文件 column of its own."""
+    path = csv_file(tmp_path / "r.csv", [
+        "姓名,身份证号码,乡镇,人员类别,性别,年龄,户籍地,来源文件,文件,sex",
+        f"甲,{valid_id(1)},虎威镇,脱贫户,男,35,重庆市丰都县,旧表.xlsx,x,m",
+        f"乙,{valid_id(2)[:-1]}0,虎威镇,脱贫户,女,40,四川省,旧表.xlsx,y,f",
+    ])  # fmt: skip
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["ingest", str(path), "--out", str(out), "--lang", lang])
+    assert result.exit_code == 1, result.output  # the second row is rejected: a bad check digit
+    clean = pd.read_csv(out / "roster-clean.csv", dtype=str)
+    assert len(clean.columns) == len(set(clean.columns))
+    own = "（原表）" if lang == "zh" else " (as typed)"
+    if lang == "zh":
+        assert {"性别", f"性别{own}", "年龄", f"年龄{own}", "来源文件", f"来源文件{own}",
+                "户籍地", "身份证归属地"} <= set(clean.columns)  # fmt: skip
+        assert clean.loc[0, "来源文件"] == "r.csv" and clean.loc[0, f"来源文件{own}"] == "旧表.xlsx"
+    else:
+        assert {"sex", "sex_typed", "age", "年龄", "hukou", "ID region"} <= set(clean.columns)
+    sheet = pd.read_excel(out / "roster-problems.xlsx", sheet_name=text("wb_rejected", lang))
+    assert len(sheet.columns) == len(set(sheet.columns)) and len(sheet) == 1
+    assert "sex" in sheet.columns  # the clerk's own header, as typed
+    if lang == "zh":  # the clerk's 文件 beside the file the row came from
+        assert {"文件", f"文件{own}", "性别"} <= set(sheet.columns)
+        assert sheet.loc[0, f"文件{own}"] == "y" and sheet.loc[0, "文件"] == "r.csv"

@@ -133,6 +133,27 @@ WRITTEN_PROBLEM = ["file", "sheet", "row", "column", "value", "code", "severity"
                    "suggestion"]  # fmt: skip
 
 
+def is_ours(kind: str, column: str) -> bool:
+    """Is ``column`` one the tool names (canonical or derived), not a header the clerk typed?"""
+    return column in EXTRA_LABELS or column in ALIASES.get(kind, {})
+
+
+def unique_labels(labels: list[str], ours: list[bool], lang: str) -> list[str]:
+    """``labels`` made unique: a column the clerk typed (``ours`` False) under a name the
+    tool also writes (their own 性别 or 年龄 beside the ones read from the ID, a 来源文件
+    column beside the provenance) keeps its place, marked as the file's own."""
+    seen = {name for name, own in zip(labels, ours, strict=True) if own}
+    out = []
+    for name, own in zip(labels, ours, strict=True):
+        shown = name
+        if not own:
+            while shown in seen:
+                shown = text("wb_label_as_typed", lang, label=shown)
+            seen.add(shown)
+        out.append(shown)
+    return out
+
+
 def rejected_sheet(
     checked: Checked,
     rows: pd.DataFrame,
@@ -146,27 +167,33 @@ def rejected_sheet(
     cell, bad cells red; ``masked``: IDs, phones and accounts masked (a list that leaves the
     bureau)."""
     data_columns = [c for c in rows.columns if not c.startswith("_")]
+    canonical = ALIASES.get(checked.kind, {})  # the others are the clerk's, shown as typed
     if masked and len(rows):
         rows = rows.copy()
         for column in SENSITIVE_COLUMNS & set(data_columns):
             rows[column] = rows[column].map(lambda v, c=column: display_value(v, c))
         if "household_id" in data_columns:  # an ID or a phone typed where 户编号 goes
             rows["household_id"] = rows["household_id"].map(idcard.mask_if_personal)
-    frame = pd.DataFrame(
-        {
-            label("file", lang): rows["_file"].map(_file_name) if len(rows) else [],
-            label("sheet", lang): rows["_sheet"] if len(rows) else [],
-            label("row", lang): rows["_row"] if len(rows) else [],
-        }
-    )
-    for column in data_columns:
-        frame[column_label(checked.kind, column, lang)] = rows[column].to_numpy(dtype=object)
+    values: list[object] = [
+        rows["_file"].map(_file_name).to_numpy(dtype=object) if len(rows) else [],
+        rows["_sheet"].to_numpy(dtype=object) if len(rows) else [],
+        rows["_row"].to_numpy(dtype=object) if len(rows) else [],
+        *(rows[column].to_numpy(dtype=object) for column in data_columns),
+    ]
     if len(rows):
         if notes is None:
             notes = row_notes(problem_words(checked.problems, lang), lang)
-        frame[label("message", lang)] = notes.reindex(rows["_index"]).fillna("").to_numpy(object)
+        values.append(notes.reindex(rows["_index"]).fillna("").to_numpy(object))
     else:
-        frame[label("message", lang)] = []
+        values.append([])
+    named = unique_labels(
+        [label("file", lang), label("sheet", lang), label("row", lang),
+         *(column_label(checked.kind, c, lang) if c in canonical else c for c in data_columns),
+         label("message", lang)],
+        [True, True, True, *(c in canonical for c in data_columns), True],
+        lang,
+    )  # fmt: skip
+    frame = pd.DataFrame(dict(zip(named, values, strict=True)))
     red = [
         (i, 3 + data_columns.index(column))
         for i, bad in enumerate(rows.get("_bad_columns", pd.Series(dtype=object)))
@@ -291,7 +318,11 @@ def write_clean(
             table[column] = table[column].map(
                 {k: text(prefix + k, lang) for k in set(table[column].dropna())}
             )
-    table.columns = [column_label(kind, c, lang) for c in table.columns]
+    table.columns = unique_labels(
+        [column_label(kind, c, lang) for c in table.columns],
+        [is_ours(kind, c) for c in table.columns],
+        lang,
+    )
     stem = f"{kind}-clean"
     # full IDs, phones and bank accounts: readable by their owner only
     sheets = [Sheet(text(f"kind_{kind}", lang), table)]

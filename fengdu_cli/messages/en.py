@@ -428,6 +428,7 @@ MESSAGES: dict[str, str] = {
     "wb_col_sex": "sex",
     "wb_col_birth_date": "birth date",
     "wb_col_age": "age",
+    "wb_label_as_typed": "{label} (as typed)",
     "wb_col_id_region": "ID region",
     "wb_col_source_file": "source file",
     "wb_col_source_sheet": "source sheet",
