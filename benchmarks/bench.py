@@ -54,6 +54,7 @@ import python_calamine  # noqa: E402
 # imported up front so that no step pays for importing pandera & co.
 from fengdu_cli.ingest import ingest as fengdu_ingest  # noqa: E402
 from fengdu_cli.io.read import read_file as fengdu_read_file  # noqa: E402
+from fengdu_cli.io.reports import write_ingested  # noqa: E402
 from fengdu_cli.validate import check_paths  # noqa: E402
 
 DEFAULT_DIR = HERE / ".data"
@@ -100,7 +101,7 @@ def _check(kind: str, folder: str) -> Callable[[Path, dt.date], tuple[int, str]]
 
 def ingest(data: Path, on: dt.date) -> tuple[int, str]:
     with tempfile.TemporaryDirectory(prefix="fengdu-bench-") as out:
-        done = fengdu_ingest([data / "rosters"], "roster", Path(out), on=on)
+        done = write_ingested(fengdu_ingest([data / "rosters"], "roster", on=on), Path(out))
         sizes = sum(p.stat().st_size for p in done.written) / 2**20
         return done.checked.rows_read, f"wrote {len(done.clean)} rows, {sizes:.1f} MB"
 
