@@ -46,7 +46,7 @@ class Reconciled:
     checked: dict[str, Checked]
     matched: Matched
     state: pd.DataFrame  # one row per valid roster person
-    warnings: pd.DataFrame  # WARNING_COLUMNS + status (新增 / 持续)
+    warnings: pd.DataFrame  # WARNING_COLUMNS (detail in Chinese) + status (新增 / 持续)
     resolved: pd.DataFrame  # last stored month's warnings that are gone now
     previous_month: int | None
     inputs: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -312,7 +312,8 @@ def reconcile_month(
                 if previous
                 else pd.DataFrame(columns=store.WARNING_COLUMNS)
             )
-            warnings = _mark_status(warnings, before)
+            # worded once, in Chinese: as every earlier month's snapshot keeps it
+            warnings = with_detail(_mark_status(warnings, before))
             resolved = _resolved(before, warnings)
             result = Reconciled(
                 month,
@@ -327,8 +328,7 @@ def reconcile_month(
             )
             run_id = store.start_run(conn, "reconcile", month)
             summary = result.summary()
-            # the snapshot keeps the reason in Chinese, as every earlier month was stored
-            store.replace_month(conn, month, run_id, state, with_detail(warnings), summary)
+            store.replace_month(conn, month, run_id, state, warnings, summary)
             store.finish_run(conn, run_id, summary)
         finally:
             conn.close()

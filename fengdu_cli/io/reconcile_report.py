@@ -67,12 +67,25 @@ def _titled(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     return table
 
 
-def warnings_frame(result: Reconciled, lang: str = "zh", *, masked: bool = True) -> pd.DataFrame:
+def worded_warnings(result: Reconciled, lang: str) -> pd.DataFrame:
+    """The month's warnings with their reasons in ``lang`` (the library words them in
+    Chinese once, for the snapshot)."""
+    if lang == "zh" and "detail" in result.warnings:
+        return result.warnings
+    return with_detail(result.warnings, lang)
+
+
+def warnings_frame(
+    result: Reconciled,
+    lang: str = "zh",
+    *,
+    masked: bool = True,
+    worded: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """The warnings list as sent: headers and reasons in ``lang``, IDs masked."""
-    table = result.warnings.copy()
+    table = (worded if worded is not None else worded_warnings(result, lang)).copy()
     if masked:
         table = _masked(table)
-    table = with_detail(table, lang)
     table = table[[*OUTPUT_COLUMNS, "status"]]
     statuses = {"新增": text("status_new", lang), "持续": text("status_continuing", lang)}
     table["status"] = table["status"].map(lambda s: statuses.get(s, s))
@@ -176,7 +189,8 @@ def write_reconcile(
     month = month_words(result.month, lang)
     county = text("wb_county", lang)
     created = _created(result.month)
-    warnings = warnings_frame(result, lang)
+    worded = worded_warnings(result, lang)
+    warnings = warnings_frame(result, lang, worded=worded)
 
     def title(key: str) -> str:
         return text(f"wb_rc_title_{key}", lang, county=county, month=month)
@@ -194,7 +208,7 @@ def write_reconcile(
     ]
     book = out / names.reconcile_book(result.month)
     written = [write_workbook(book, sheets, created=created, lang=lang)]
-    csv = with_detail(_masked(result.warnings), lang)
+    csv = _masked(worded)
     written.append(write_csv(csv[OUTPUT_COLUMNS], out / names.warnings_csv(result.month)))
     if split_by_township:
         towns: list[Path] = []

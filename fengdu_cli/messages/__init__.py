@@ -8,6 +8,7 @@ holds them equal), so ``--lang en`` switches every sentence at once.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from string import Formatter
@@ -95,6 +96,7 @@ def fill(key: str, lang: str = "zh", /, **columns: pd.Series | str) -> pd.Series
     return out
 
 
+@functools.lru_cache(maxsize=4096)  # a month's list words the same few months many times
 def month_words(month: int | str, lang: str = "zh", /) -> str:
     """A month as titles and sentences write it: 202406 (or '2024-06') → '2024年6月' / '2024-06'."""
     year, mon = divmod(int(str(month).replace("-", "")), 100)
