@@ -400,12 +400,29 @@ def _ledger_knows(db: Path) -> tuple[dict[str, str], pd.DataFrame]:
         conn.close()
 
 
+# What the tool writes on a trial's lists (file name, batch line, page header, batch column)
+# and a county's draft says: a list that paid nobody.
+_TRIAL = re.compile(r"试算|未入账|\btrial\b", re.IGNORECASE)
+
+
+def _trial_mark(row: dict) -> str | None:
+    """The trial mark of the list a row comes from, if any (its file or sheet name, its title
+    and batch lines, its batch column)."""
+    where = (Path(str(row["_file"])).name, row["_sheet"], row.get("_title"), row.get("batch"))
+    for text in where:
+        if isinstance(text, str) and (found := _TRIAL.search(text)):
+            return found[0]
+    return None
+
+
 def _place(
     row: dict, policy: Policy, rule: str | None, on: dt.date, imported_in: str | None
 ) -> tuple[dict | None, str, dict]:
     """One row as a ledger entry, or (None, problem code, its parameters)."""
     if imported_in:
         return None, "already_imported", {"batch": imported_in}
+    if mark := _trial_mark(row):  # a trial paid nobody: never history
+        return None, "trial_list", {"mark": mark}
     title = f"{Path(str(row['_file'])).stem} {row['_sheet']} {row.get('_title', '')}"
     named = programs_named(row.get("program"), policy)
     if len(named) > 1:

@@ -402,7 +402,8 @@ def test_cells_shown_in_messages_are_masked_and_absurd_amounts_refused(world, tm
 def test_our_own_payment_list_imported_again_keeps_its_month(world, tmp_path):
     root, _ids = world
     db = tmp_path / "f.db"
-    june = compute_subsidies(root, M, tmp_path / "trial.db")
+    june = compute_subsidies(root, M, tmp_path / "paid.db", commit=True, new_db=True,
+                             no_history=True)  # fmt: skip
     from fengdu_cli.io.subsidy_files import write_subsidy_files
 
     written = write_subsidy_files(june, tmp_path / "out")
@@ -411,6 +412,24 @@ def test_our_own_payment_list_imported_again_keeps_its_month(world, tmp_path):
     travel = plan.entries[plan.entries["rule"].eq("travel")]
     assert len(travel) == len(payees(june, "travel")) and set(travel["month"]) == {M}
     assert not set(plan.problems["code"]) - {"amount_mismatch"}  # subtotals and 合计 are not people
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_trial_list_is_never_taken_for_payments_made(world, tmp_path, lang):
+    """A trial's lists paid nobody: imported as history, the month would then pay no one."""
+    root, _ids = world
+    trial = compute_subsidies(root, M, tmp_path / "trial.db")
+    from fengdu_cli.io.subsidy_files import write_subsidy_files
+
+    written = write_subsidy_files(trial, tmp_path / "out", lang=lang)
+    lists = [p for p in written if p.name.startswith("payments-")]
+    renamed = []  # the 试算 in the name taken out: the lists still say so inside
+    for path in lists:
+        renamed.append(path.with_name(f"paid{path.suffix}"))
+        renamed[-1].write_bytes(path.read_bytes())
+    for files in (lists, renamed):
+        plan = plan_import(files, load_policy(None), tmp_path / "x.db", rule="travel")
+        assert plan.entries.empty and set(plan.problems["code"]) == {"trial_list"}, files
 
 
 def test_a_title_names_what_was_paid_for_not_when_the_bank_paid(world, tmp_path):

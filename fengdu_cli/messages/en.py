@@ -79,6 +79,7 @@ MESSAGES: dict[str, str] = {
     "when_year": "{year}",
     "amount_is": "{amount}",
     "amount_up_to": "up to {amount}",
+    "import_trial_list": "This is a trial list (marked '{mark}'): nobody was paid from it, so it cannot be imported as past payments",
     "import_no_person": "No ID number: who was paid cannot be told",
     "import_bad_id": "The ID number cannot be used: {detail}",
     "import_no_month": "No month (not in a column, a payment date or the title)",

@@ -79,6 +79,7 @@ MESSAGES: dict[str, str] = {
     "when_year": "{year}年",
     "amount_is": "{amount}",
     "amount_up_to": "不超过{amount}",
+    "import_trial_list": "这是试算名单（标有“{mark}”），没有发放过：试算不入账，不能作为以往发放导入",
     "import_no_person": "没有身份证号码，无法确定发给了谁",
     "import_bad_id": "身份证号码无法使用：{detail}",
     "import_no_month": "没有发放月份（表中、发放日期或标题中都没有）",
