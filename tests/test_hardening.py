@@ -227,3 +227,23 @@ def test_columns_the_clerk_named_like_the_tools_own_are_kept_apart(tmp_path, lan
     if lang == "zh":  # the clerk's 文件 beside the file the row came from
         assert {"文件", f"文件{own}", "性别"} <= set(sheet.columns)
         assert sheet.loc[0, f"文件{own}"] == "y" and sheet.loc[0, "文件"] == "r.csv"
+
+
+def test_json_never_carries_nan(capsys):
+    """A batch not voided has no void reason: null in the JSON, not NaN (strict readers
+    refuse NaN), whatever the frame held."""
+    import json
+    import math
+
+    from fengdu_cli.cli.console import print_json
+
+    frame = pd.DataFrame({"batch_id": ["A", "B"], "void_reason": ["重算", math.nan]})
+    print_json({"batches": frame.to_dict("records"), "when": pd.NaT, "inf": math.inf})
+    out = capsys.readouterr().out
+
+    def refuse(constant: str) -> None:
+        raise ValueError(constant)
+
+    data = json.loads(out, parse_constant=refuse)
+    assert data["batches"][1]["void_reason"] is None and data["when"] is None
+    assert data["inf"] is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import sys
@@ -10,6 +11,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -49,7 +51,22 @@ def screen(stderr: bool = False) -> Console:
 
 
 def print_json(data: dict) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    """``data`` as JSON on stdout; a missing value (NaN, NaT, NA) is null, never the NaN
+    that strict JSON readers refuse."""
+    text_ = json.dumps(_plain(data), ensure_ascii=False, indent=2, default=str, allow_nan=False)
+    sys.stdout.write(text_ + "\n")
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is pd.NaT or value is pd.NA:
+        return None
+    return value
 
 
 def show(
