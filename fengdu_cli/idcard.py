@@ -80,8 +80,12 @@ _ALONE = r"(?<!\d){}(?!\d)"  # not inside a longer number (letters around are no
 _ID_IN_TEXT = re.compile(_ALONE.format(r"(\d{6})\d{5,8}([\dXx]{4})"))
 _PHONE_IN_TEXT = re.compile(_ALONE.format(r"(\+?86[-\s]?)?(1[3-9]\d)\d{4}(\d{4})"))
 _CARD_IN_TEXT = re.compile(_ALONE.format(r"(\d{4})\d{11,13}(\d{4})"))  # 19–21 digits
-# a number typed in groups: 6217 8561 1277 7001 320, 139-1234-5678, 500230 19900101 1234
-_GROUPED = re.compile(_ALONE.format(r"\+?\d(?:[ \-]?[\dXx]){10,24}"))
+# a number typed in groups: 6217 8561 1277 7001 320, 139-1234-5678, 500230 19900101 1234,
+# 500230_19900101_1234, (183)83683735
+_SEP = r"[ \-_.()]"
+_GROUPED = re.compile(_ALONE.format(rf"\+?\d(?:{_SEP}?[\dXx]){{10,24}}"))
+# a landline with its area code: 023-70612345, 0755 12345678
+_LANDLINE = re.compile(_ALONE.format(r"(0\d{2,3})[-\s]\d{3,4}(\d{4})"))
 
 
 def mask_in_text(text: str) -> str:
@@ -90,6 +94,7 @@ def mask_in_text(text: str) -> str:
     groups or glued to letters ('ID500230…', '电话+8613912345678'): a ledger key, a trace,
     a cell or a file name shown in a message."""
     text = _GROUPED.sub(_mask_grouped, text)
+    text = _LANDLINE.sub(lambda m: m[1] + "-****" + m[2], text)
     text = _ID_IN_TEXT.sub(lambda m: m[1] + "********" + m[2], text)
     text = _PHONE_IN_TEXT.sub(lambda m: (m[1] or "") + m[2] + "****" + m[3], text)
     return _CARD_IN_TEXT.sub(lambda m: m[1] + "*" * (len(m[0]) - 8) + m[2], text)
@@ -115,22 +120,44 @@ def mask_if_personal(value: object) -> object:
 
 
 def _mask_grouped(found: re.Match[str]) -> str:
-    """A number typed with spaces or dashes, masked when it is an ID, a mobile or a card."""
+    """A number typed with separators, masked when it is an ID, a mobile or a card — or when
+    some of its groups are (another number typed just before it: 'id2 500230 19900101 1234')."""
     typed = found[0]
-    if not re.search(r"[ \-]", typed):
+    if not re.search(_SEP, typed):
         return typed  # one run: the patterns above see it
-    digits = re.sub(r"[^\dXx]", "", typed).upper().removeprefix("86")
-    personal = (
+    if _personal(typed):
+        return mask_in_text(_digits(typed))
+    parts = re.split(f"({_SEP}+)", typed)  # groups at even places, separators between
+    groups = parts[0::2]
+    for start in range(len(groups)):
+        for end in range(len(groups), start, -1):
+            if end - start == len(groups):
+                continue
+            inner = "".join(parts[2 * start : 2 * end - 1])
+            if _personal(inner):
+                before = "".join(parts[: 2 * start])
+                after = "".join(parts[2 * end - 1 :])
+                return before + mask_in_text(_digits(inner)) + after
+    return typed
+
+
+def _digits(typed: str) -> str:
+    return re.sub(r"[^\dXx]", "", typed).upper().removeprefix("86")
+
+
+def _personal(typed: str) -> bool:
+    """Is a number typed in groups an ID, a mobile or a bank card?"""
+    digits = _digits(typed)
+    return (
         (len(digits) == 18 and is_valid_checksum(digits))
         or bool(re.fullmatch(r"1[3-9]\d{9}", digits))
         or (16 <= len(digits) <= 19 and digits.isdigit() and (_luhn(digits) or _fours(typed)))
     )
-    return mask_in_text(digits) if personal else typed
 
 
 def _fours(typed: str) -> bool:
     """Written in groups of four, as card numbers are (the last group may be shorter)."""
-    groups = re.split(r"[ \-]+", typed.strip())
+    groups = re.split(f"{_SEP}+", typed.strip())
     return all(len(g) == 4 for g in groups[:-1]) and 1 <= len(groups[-1]) <= 4
 
 

@@ -541,6 +541,16 @@ def test_classify_series_empty() -> None:
         ("2024-01-15", "2024-01-15"),
         ("91500230MAWPDQNQ9D", "91500230MAWPDQNQ9D"),  # a credit code is public
         ("1,500.00 元", "1,500.00 元"),
+        ("500230_19900101_1237", "500230********1237"),
+        ("500230.19900101.1237", "500230********1237"),
+        ("(139)12345678", "(139****5678"),
+        ("座机 023-70612345", "座机 023-****2345"),
+        ("6000.00", "6000.00"),
+        ("2024.06.30", "2024.06.30"),
+        (
+            "fengdu-error-20261129-214606-17299-f091.log",
+            "fengdu-error-20261129-214606-17299-f091.log",
+        ),
     ],
 )
 def test_mask_in_text(text, shown):
@@ -549,11 +559,12 @@ def test_mask_in_text(text, shown):
     assert mask_in_text(text) == shown
 
 
-@given(valid_ids(), st.sampled_from(["", "ID", "身份证", "号码:", "+", "x"]),
-       st.sampled_from(["", " ", "-", "号", "ab"]), st.booleans())  # fmt: skip
-def test_no_id_survives_masking_wherever_it_stands(id18, before, after, grouped):
+@given(valid_ids(), st.sampled_from(["", "ID", "身份证", "号码:", "+", "x", "id2 ", "3-"]),
+       st.sampled_from(["", " ", "-", "号", "ab", " 5"]), st.booleans(),
+       st.sampled_from([" ", "-", "_", "."]))  # fmt: skip
+def test_no_id_survives_masking_wherever_it_stands(id18, before, after, grouped, sep):
     from fengdu_cli.idcard import mask_in_text
 
-    typed = f"{id18[:6]} {id18[6:14]} {id18[14:]}" if grouped else id18
+    typed = f"{id18[:6]}{sep}{id18[6:14]}{sep}{id18[14:]}" if grouped else id18
     masked = mask_in_text(f"{before}{typed}{after}")
     assert id18 not in masked.replace(" ", "") and id18[6:14] not in masked

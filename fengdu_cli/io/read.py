@@ -677,14 +677,16 @@ def _require_columns(grid: Grid, kind: str, header: Header) -> None:
         if gap.role != "required":
             continue
         where = {
-            "path": str(grid.file),
-            "sheet": grid.sheet or grid.file.name,
+            "path": mask_in_text(str(grid.file)),
+            "sheet": mask_in_text(grid.sheet or grid.file.name),
             "column": display_name(kind, gap.column),
         }
         if gap.cause == "ambiguous":
             raise InputError("required_column_ambiguous", **where, headers="”“".join(gap.headers))
         if gap.cause == "values":
-            example = gap.example if len(gap.example) < 15 else gap.example[:6] + "…"
+            # a sample value may be a phone or an ID: never in full on screen or in the JSON
+            shown = mask_in_text(gap.example)
+            example = shown if len(shown) < 15 else shown[:6] + "…"
             raise InputError(
                 "required_column_values",
                 **where,
