@@ -127,6 +127,7 @@ def month(tmp_path_factory):
     screens["explain"] = run("explain", person, "--month", "2024-06", "--data", data,
                              "--db", db, *en)  # fmt: skip
     screens["policy show"] = run("policy", "show", "--month", "2024-06", *en)
+    screens["columns"] = run("columns", data / "rosters", data / "employment", *en)
     screens["ledger show"] = run("ledger", "show", "--db", db, *en)
     screens["ledger check"] = run("ledger", "check", "--db", db, *en)
     return screens, out
@@ -181,7 +182,7 @@ def _mark(name: str):
 
 
 SCREENS = ["validate", "ingest", "reconcile", "subsidy", "explain", "policy show",
-           "ledger show", "ledger check"]  # fmt: skip
+           "ledger show", "ledger check", "columns"]  # fmt: skip
 
 
 @pytest.mark.parametrize("command", [_mark(c) for c in SCREENS])

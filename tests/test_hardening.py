@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import stat
 
 import pandas as pd
@@ -247,3 +248,27 @@ def test_json_never_carries_nan(capsys):
     data = json.loads(out, parse_constant=refuse)
     assert data["batches"][1]["void_reason"] is None and data["when"] is None
     assert data["inf"] is None
+
+
+@pytest.mark.parametrize("as_of", ["0001-01-01", "9999-12-31", "1899-12-31"])
+def test_a_date_no_roster_can_be_judged_on_is_a_usage_error(tmp_path, as_of):
+    path = csv_file(tmp_path / "r.csv", ["姓名,身份证号码,乡镇", f"甲,{valid_id(1)},虎威镇"])
+    result = CliRunner().invoke(app, ["validate", str(path), "--as-of", as_of])
+    assert result.exit_code == 2 and as_of in result.output
+
+
+def test_explain_without_a_number_is_a_usage_error(tmp_path):
+    result = CliRunner().invoke(
+        app, ["explain", " ", "--month", "2024-06", "--data", str(tmp_path)]
+    )
+    assert result.exit_code == 2 and "身份证号码或统一社会信用代码" in result.output
+
+
+def test_policy_check_speaks_the_chosen_language_even_at_the_end_of_the_file(tmp_path):
+    bad = tmp_path / "p.toml"
+    bad.write_text("a = [1,2\n", encoding="utf-8")
+    zh = CliRunner().invoke(app, ["policy", "check", str(bad)])
+    en = CliRunner().invoke(app, ["policy", "check", str(bad), "--lang", "en"])
+    assert zh.exit_code == en.exit_code == 1
+    assert "文件末尾" in zh.output and "None" not in zh.output
+    assert "end of the file" in en.output and not re.search(r"[\u4e00-\u9fff]", en.output)

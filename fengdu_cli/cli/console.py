@@ -102,6 +102,7 @@ def show_file_check(
         console = screen()
         if not problems:
             console.print(text(ok, common.lang, path=file))
+        colon = text("screen_colon", common.lang)
         for words in said:
-            console.print(f"{file}：{words}", soft_wrap=True, markup=False)
+            console.print(f"{file}{colon}{words}", soft_wrap=True, markup=False)
     return 1 if problems else 0

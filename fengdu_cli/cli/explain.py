@@ -12,6 +12,7 @@ from fengdu_cli.cli.app import Common, app, command
 from fengdu_cli.cli.console import print_json, screen
 from fengdu_cli.cli.options import ColumnsOpt, DataOpt, DbOpt, MonthOpt, PolicyOpt, month_paths
 from fengdu_cli.cli.render import words
+from fengdu_cli.errors import UsageError
 from fengdu_cli.messages import text
 
 
@@ -33,6 +34,8 @@ def explain(
 ) -> int:
     """说明某人（或某单位）每项补贴发或不发的原因。Why this person got, or did not get, each subsidy."""
     json_, lang = common.json, common.lang
+    if not id_number.strip():
+        raise UsageError("explain_no_number")
     db, _ = month_paths(db, None, data, common)
     from fengdu_cli.explain import explain as run_explain
     from fengdu_cli.io.columns_toml import columns_for

@@ -34,11 +34,16 @@ def _bad(key: str, value: str) -> typer.BadParameter:
 
 
 def day(value: str) -> dt.date:
-    """--as-of: a date YYYY-MM-DD."""
+    """--as-of: a date YYYY-MM-DD, in the years a roster can be judged on (1900–2999)."""
+    from fengdu_cli.dates import MAX_YEAR, MIN_YEAR
+
     try:
-        return dt.date.fromisoformat(value.strip())
+        found = dt.date.fromisoformat(value.strip())
     except ValueError:
         raise _bad("bad_day", value) from None
+    if not MIN_YEAR <= found.year <= MAX_YEAR:
+        raise _bad("bad_day", value)
+    return found
 
 
 def month_number(value: str) -> int:

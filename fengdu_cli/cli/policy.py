@@ -60,5 +60,5 @@ def policy_check(
     if not file.exists():
         raise InputError("path_missing", path=str(file))
     problems = check_policy(file)
-    said = [p.message for p in problems]
+    said = [p.message_en if common.lang == "en" and p.message_en else p.message for p in problems]
     return show_file_check(common, file, [p.__dict__ for p in problems], said, "screen_policy_ok")

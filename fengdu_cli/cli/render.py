@@ -155,12 +155,13 @@ def render_columns(
         sheets = columns[["file", "sheet"]].drop_duplicates().itertuples(index=False, name=None)
         for file, sheet in sheets:
             rows = columns[columns["file"].eq(file) & columns["sheet"].eq(sheet)]
-            where = file + (f"（{sheet}）" if sheet else "")
+            where = text("place_sheet", lang, file=file, sheet=sheet) if sheet else file
             heads = [say("col"), say("header"), say("taken_as"), say("how"), say("values_fit")]
             view = headed(escape(say("columns_title", where=where, kind=kind)), heads,
                           overflow="fold")  # fmt: skip
             for rec in records(rows):
-                shown = f"{rec.column_zh}（{rec.column}）" if rec.column else "—"
+                named = f"{rec.column_zh}（{rec.column}）" if lang == "zh" else rec.column
+                shown = named if rec.column else "—"
                 share = "" if pd.isna(rec.share) else f"{rec.share:.0%}"
                 style = None if rec.column else "dim"
                 view.add_row(

@@ -191,6 +191,8 @@ MESSAGES: dict[str, str] = {
     "policy_where": "{where}: ",
     "policy_unreadable": "Cannot read the policy file {path} ({detail})",
     "policy_encoding": "The policy file is not UTF-8 text; save it as UTF-8",
+    "policy_syntax_end": "TOML syntax error (at the end of the file): {detail}",
+    "explain_no_number": "Give the ID number or credit code to explain",
     "policy_syntax": "TOML syntax error (line {line}, column {column}): {detail}",
     "policy_unknown_top": "Unknown top-level item '{key}'; allowed: {choices}",
     "policy_not_table": "'{key}' is missing or is not a table",

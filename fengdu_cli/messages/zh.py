@@ -191,6 +191,8 @@ MESSAGES: dict[str, str] = {
     "policy_where": "{where}：",
     "policy_unreadable": "无法读取政策文件 {path}（{detail}）",
     "policy_encoding": "政策文件不是 UTF-8 编码的文本，请用 UTF-8 保存",
+    "policy_syntax_end": "TOML 语法错误（文件末尾）：{detail}。常见原因：括号或引号没有闭合、等号后面没有值",
+    "explain_no_number": "请给出要说明的身份证号码或统一社会信用代码",
     "policy_syntax": "TOML 语法错误（第 {line} 行第 {column} 列）：{detail}。常见原因：文字没加引号、日期写成了 2021/9/13、缺少等号或括号",
     "policy_unknown_top": "未知的顶层项“{key}”；可用：{choices}",
     "policy_not_table": "缺少“{key}”表，或它不是一个表",

@@ -407,6 +407,10 @@ def _syntax_problem(exc: tomllib.TOMLDecodeError) -> PolicyProblem:
     position = _SYNTAX_POSITION.search(message)
     line, column = (int(position[1]), int(position[2])) if position else (None, None)
     detail = _SYNTAX_POSITION.sub("", message)
+    if line is None:  # tomllib: "(at end of document)"
+        detail = re.sub(r"\s*\(at end of document\)", "", detail)
+        zh, en = _render("policy_syntax_end", "", None, {"detail": detail})
+        return PolicyProblem(None, None, zh, None, "policy_syntax", en)
     zh, en = _render("policy_syntax", "", None, {"line": line, "column": column, "detail": detail})
     return PolicyProblem(None, None, zh, line, "policy_syntax", en)
 
