@@ -222,7 +222,9 @@ def test_columns_the_clerk_named_like_the_tools_own_are_kept_apart(tmp_path, lan
         assert clean.loc[0, "来源文件"] == "r.csv" and clean.loc[0, f"来源文件{own}"] == "旧表.xlsx"
     else:
         assert {"sex", "sex_typed", "age", "年龄", "hukou", "ID region"} <= set(clean.columns)
-    sheet = pd.read_excel(out / "roster-problems.xlsx", sheet_name=text("wb_rejected", lang))
+    sheet = pd.read_excel(
+        out / "roster-problems.xlsx", sheet_name=text("wb_rejected", lang), engine="openpyxl"
+    )
     assert len(sheet.columns) == len(set(sheet.columns)) and len(sheet) == 1
     assert "sex" in sheet.columns  # the clerk's own header, as typed
     if lang == "zh":  # the clerk's 文件 beside the file the row came from
