@@ -333,7 +333,7 @@ def problem_report(
     report = pd.DataFrame(
         {
             "file": [_file_name(f) for f in files],
-            "sheet": sheets,
+            "sheet": [idcard.mask_in_text(s) if isinstance(s, str) else s for s in sheets],
             "row": rows["_row"].astype(int).to_numpy(),
             "column": column.to_numpy(),
             "header": [
@@ -427,7 +427,8 @@ CHOICES: dict[str, tuple[str, ...]] = {
 
 
 def _file_name(path: str) -> str:
-    return path.replace("\\", "/").rsplit("/", 1)[-1]
+    """A file's name as shown (an ID or phone in it masked)."""
+    return idcard.mask_in_text(path.replace("\\", "/").rsplit("/", 1)[-1])
 
 
 def _first_seen(frame: pd.DataFrame) -> dict[str, tuple[str, str, int]]:

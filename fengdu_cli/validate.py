@@ -19,6 +19,7 @@ import pandas as pd
 
 from fengdu_cli import gaps
 from fengdu_cli.errors import InputError
+from fengdu_cli.idcard import mask_in_text, shown_name
 from fengdu_cli.io.columns import KINDS, display_name
 from fengdu_cli.io.columns_toml import ColumnsConfig, columns_for
 from fengdu_cli.io.read import FileRead, SheetRead, column_letter, find_files, read_file
@@ -150,8 +151,8 @@ class Checked:
             "rows_skipped": len(self.skipped),
             "sheets_skipped": [
                 {
-                    "file": n.file,
-                    "sheet": n.sheet,
+                    "file": mask_in_text(n.file),
+                    "sheet": _shown_sheet(n.sheet),
                     "content_rows": n.content_rows,
                     "may_hold_data": n.may_hold_data(),
                     "key": n.key,
@@ -160,7 +161,8 @@ class Checked:
                 for n in self.notices
             ],
             "unreadable": [
-                {"file": u.file, "code": u.key, "params": u.params} for u in self.unreadable
+                {"file": mask_in_text(u.file), "code": u.key, "params": u.params}
+                for u in self.unreadable
             ],
             "columns": [
                 {k: (None if k == "share" and pd.isna(v) else v) for k, v in rec.items()}
@@ -168,8 +170,8 @@ class Checked:
             ],
             "missing_columns": [
                 {
-                    "file": Path(g.file).name,
-                    "sheet": g.sheet,
+                    "file": shown_name(g.file),
+                    "sheet": _shown_sheet(g.sheet),
                     "column": g.column,
                     "cause": g.cause,
                     "role": g.role,
@@ -374,8 +376,8 @@ def _gap_problems(kind: str, sheet_gaps: list[SheetGap]) -> pd.DataFrame:
             key = "missing_column_near" if g.headers else "missing_column"
         rows.append(
             {
-                "file": Path(g.file).name,
-                "sheet": g.sheet,
+                "file": shown_name(g.file),
+                "sheet": _shown_sheet(g.sheet),
                 "row": g.header_row,
                 "column": g.column,
                 "header": "",
@@ -401,8 +403,8 @@ def _column_table(kind: str, sheets: list[SheetRead]) -> pd.DataFrame:
                 continue  # a blank column with nothing recognised in it
             rows.append(
                 {
-                    "file": Path(str(s.grid.file)).name,
-                    "sheet": s.grid.sheet,
+                    "file": shown_name(s.grid.file),
+                    "sheet": _shown_sheet(s.grid.sheet),
                     "letter": column_letter(c.index),
                     "header": c.header,
                     "column": c.column or "",
@@ -425,6 +427,11 @@ def _rejected_rows(raw: pd.DataFrame, bad_index: list[int], problems: pd.DataFra
     return rows.reset_index(drop=True)
 
 
+def _shown_sheet(sheet: object) -> object:
+    """A sheet's name as shown: an ID or phone a clerk named it by masked."""
+    return mask_in_text(sheet) if isinstance(sheet, str) else sheet
+
+
 def _per_file(files: list[str], raw: pd.DataFrame, bad_index: list[int]) -> pd.DataFrame:
     counts: pd.DataFrame
     if len(raw):
@@ -436,6 +443,7 @@ def _per_file(files: list[str], raw: pd.DataFrame, bad_index: list[int]) -> pd.D
     else:
         counts = pd.DataFrame(columns=["rows_read", "rows_rejected"])
     table = pd.DataFrame({"file": files}).join(counts, on="file").fillna(0)
+    table["file"] = table["file"].map(mask_in_text)  # a name may hold an ID: never in full
     table["rows_read"] = table["rows_read"].astype(int)
     table["rows_rejected"] = table["rows_rejected"].astype(int)
     table["rows_valid"] = table["rows_read"] - table["rows_rejected"]

@@ -274,3 +274,36 @@ def test_policy_check_speaks_the_chosen_language_even_at_the_end_of_the_file(tmp
     assert zh.exit_code == en.exit_code == 1
     assert "文件末尾" in zh.output and "None" not in zh.output
     assert "end of the file" in en.output and not re.search(r"[\u4e00-\u9fff]", en.output)
+
+
+def test_a_file_or_sheet_named_with_an_id_is_masked_wherever_it_is_shown(tmp_path):
+    """A clerk named the file and the sheet after a person: the screen, the JSON, the
+    problem workbook and the township's return list show the ID masked."""
+    import glob
+    import json
+
+    import openpyxl
+
+    idn = valid_id(7)
+    folder = tmp_path / "rosters"
+    folder.mkdir()
+    rows = [
+        ["甲", valid_id(1), "虎威镇", "脱贫户"],
+        ["乙", valid_id(2)[:-1] + "0", "虎威镇", "脱贫户"],
+    ]
+    with pd.ExcelWriter(folder / f"邓鹏海{idn}虎威镇.xlsx") as book:
+        pd.DataFrame(rows, columns=["姓名", "身份证号码", "乡镇", "人员类别"]).to_excel(
+            book, sheet_name=f"邓鹏海 {idn}", index=False
+        )
+    report, returns = tmp_path / "r.xlsx", tmp_path / "ret"
+    screen = CliRunner().invoke(
+        app, ["validate", str(folder), "--report", str(report), "--return-dir", str(returns)]
+    )
+    summary = CliRunner().invoke(app, ["validate", str(folder), "--json"])
+    assert screen.exit_code == summary.exit_code == 1
+    assert idn not in screen.output and idn not in summary.output
+    assert json.loads(summary.output)["problems"]  # the rejected row is reported
+    for path in [report, *map(str, glob.glob(str(returns / "*.xlsx")))]:
+        book = openpyxl.load_workbook(path, read_only=True)
+        cells = [v for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row]
+        assert not any(isinstance(v, str) and idn in v for v in cells), path

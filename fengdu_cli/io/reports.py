@@ -45,7 +45,8 @@ def column_label(kind: str, column: str, lang: str) -> str:
 
 
 def _file_name(path: str) -> str:
-    return re.split(r"[/\\]", str(path))[-1]
+    """A file's name as shown (an ID or phone in it masked)."""
+    return idcard.mask_in_text(re.split(r"[/\\]", str(path))[-1])
 
 
 def summary_frame(checked: Checked, lang: str) -> pd.DataFrame:
@@ -107,7 +108,7 @@ def columns_frame(checked: Checked, lang: str) -> pd.DataFrame:
         rows.append(
             {
                 "file": _file_name(g.file),
-                "sheet": g.sheet,
+                "sheet": idcard.mask_in_text(g.sheet) if isinstance(g.sheet, str) else g.sheet,
                 "letter": "",
                 "header": text("list_sep", lang).join(g.headers),
                 "column": g.column if en else display_name(checked.kind, g.column),
@@ -174,9 +175,10 @@ def rejected_sheet(
             rows[column] = rows[column].map(lambda v, c=column: display_value(v, c))
         if "household_id" in data_columns:  # an ID or a phone typed where 户编号 goes
             rows["household_id"] = rows["household_id"].map(idcard.mask_if_personal)
+    sheets = rows["_sheet"].map(lambda s: idcard.mask_in_text(s) if isinstance(s, str) else s)
     values: list[object] = [
         rows["_file"].map(_file_name).to_numpy(dtype=object) if len(rows) else [],
-        rows["_sheet"].to_numpy(dtype=object) if len(rows) else [],
+        sheets.to_numpy(dtype=object) if len(rows) else [],
         rows["_row"].to_numpy(dtype=object) if len(rows) else [],
         *(rows[column].to_numpy(dtype=object) for column in data_columns),
     ]
