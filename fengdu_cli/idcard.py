@@ -100,6 +100,12 @@ def mask_in_text(text: str) -> str:
     return _CARD_IN_TEXT.sub(lambda m: m[1] + "*" * (len(m[0]) - 8) + m[2], text)
 
 
+def shown_sheet(sheet: object) -> object:
+    """A sheet's name as it is shown: an ID or phone a clerk named it by masked (a sheet with
+    no name — a CSV — stays None)."""
+    return mask_in_text(sheet) if isinstance(sheet, str) else sheet
+
+
 def shown_name(path: str | Path) -> str:
     """A file's name as it is shown, recorded and logged: an ID or phone in it masked."""
     return mask_in_text(Path(path).name)

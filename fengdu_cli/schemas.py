@@ -333,7 +333,7 @@ def problem_report(
     report = pd.DataFrame(
         {
             "file": [_file_name(f) for f in files],
-            "sheet": [idcard.mask_in_text(s) if isinstance(s, str) else s for s in sheets],
+            "sheet": [idcard.shown_sheet(s) for s in sheets],
             "row": rows["_row"].astype(int).to_numpy(),
             "column": column.to_numpy(),
             "header": [

@@ -19,7 +19,7 @@ import pandas as pd
 
 from fengdu_cli import gaps
 from fengdu_cli.errors import InputError
-from fengdu_cli.idcard import mask_in_text, shown_name
+from fengdu_cli.idcard import mask_in_text, shown_name, shown_sheet
 from fengdu_cli.io.columns import KINDS, display_name
 from fengdu_cli.io.columns_toml import ColumnsConfig, columns_for
 from fengdu_cli.io.read import FileRead, SheetRead, column_letter, find_files, read_file
@@ -152,7 +152,7 @@ class Checked:
             "sheets_skipped": [
                 {
                     "file": mask_in_text(n.file),
-                    "sheet": _shown_sheet(n.sheet),
+                    "sheet": shown_sheet(n.sheet),
                     "content_rows": n.content_rows,
                     "may_hold_data": n.may_hold_data(),
                     "key": n.key,
@@ -171,7 +171,7 @@ class Checked:
             "missing_columns": [
                 {
                     "file": shown_name(g.file),
-                    "sheet": _shown_sheet(g.sheet),
+                    "sheet": shown_sheet(g.sheet),
                     "column": g.column,
                     "cause": g.cause,
                     "role": g.role,
@@ -377,7 +377,7 @@ def _gap_problems(kind: str, sheet_gaps: list[SheetGap]) -> pd.DataFrame:
         rows.append(
             {
                 "file": shown_name(g.file),
-                "sheet": _shown_sheet(g.sheet),
+                "sheet": shown_sheet(g.sheet),
                 "row": g.header_row,
                 "column": g.column,
                 "header": "",
@@ -404,7 +404,7 @@ def _column_table(kind: str, sheets: list[SheetRead]) -> pd.DataFrame:
             rows.append(
                 {
                     "file": shown_name(s.grid.file),
-                    "sheet": _shown_sheet(s.grid.sheet),
+                    "sheet": shown_sheet(s.grid.sheet),
                     "letter": column_letter(c.index),
                     "header": c.header,
                     "column": c.column or "",
@@ -425,11 +425,6 @@ def _rejected_rows(raw: pd.DataFrame, bad_index: list[int], problems: pd.DataFra
     rows["_index"] = rows.index.to_numpy()
     rows["_bad_columns"] = pd.Series([bad_columns.get(i) for i in rows.index], index=rows.index)
     return rows.reset_index(drop=True)
-
-
-def _shown_sheet(sheet: object) -> object:
-    """A sheet's name as shown: an ID or phone a clerk named it by masked."""
-    return mask_in_text(sheet) if isinstance(sheet, str) else sheet
 
 
 def _per_file(files: list[str], raw: pd.DataFrame, bad_index: list[int]) -> pd.DataFrame:

@@ -108,7 +108,7 @@ def columns_frame(checked: Checked, lang: str) -> pd.DataFrame:
         rows.append(
             {
                 "file": _file_name(g.file),
-                "sheet": idcard.mask_in_text(g.sheet) if isinstance(g.sheet, str) else g.sheet,
+                "sheet": idcard.shown_sheet(g.sheet),
                 "letter": "",
                 "header": text("list_sep", lang).join(g.headers),
                 "column": g.column if en else display_name(checked.kind, g.column),
@@ -175,7 +175,7 @@ def rejected_sheet(
             rows[column] = rows[column].map(lambda v, c=column: display_value(v, c))
         if "household_id" in data_columns:  # an ID or a phone typed where 户编号 goes
             rows["household_id"] = rows["household_id"].map(idcard.mask_if_personal)
-    sheets = rows["_sheet"].map(lambda s: idcard.mask_in_text(s) if isinstance(s, str) else s)
+    sheets = rows["_sheet"].map(idcard.shown_sheet)
     values: list[object] = [
         rows["_file"].map(_file_name).to_numpy(dtype=object) if len(rows) else [],
         sheets.to_numpy(dtype=object) if len(rows) else [],
