@@ -73,6 +73,8 @@ WHERE_COLUMNS = ["_file", "_sheet", "_row", "_sha"]
 LARGEST_FEN = 100_000_000  # 1,000,000 yuan: no single payment of these programs comes near it
 _MONTH_IN_TEXT = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月")
 _YEAR_IN_TEXT = re.compile(r"((?:19|20)\d{2})\s*年")
+# a month as our own file names write it (payments-2024-06.csv), not a day (2024-06-30)
+_MONTH_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})-(0[1-9]|1[0-2])(?![\d-])")
 
 
 @dataclass(frozen=True)
@@ -203,6 +205,8 @@ def _title_month(title: str) -> tuple[int | None, int | None]:
         return None, (int(first) if first == last else None)
     several = bool(_SEVERAL_MONTHS.search(title))
     if not several and (found := _MONTH_IN_TEXT.search(title)) and 1 <= int(found[2]) <= 12:
+        return int(found[1]) * 100 + int(found[2]), int(found[1])
+    if not several and (found := _MONTH_IN_NAME.search(title)):  # payments-2024-06.csv
         return int(found[1]) * 100 + int(found[2]), int(found[1])
     if found := _YEAR_IN_TEXT.search(title):
         return None, int(found[1])

@@ -414,6 +414,22 @@ def test_our_own_payment_list_imported_again_keeps_its_month(world, tmp_path):
     assert not set(plan.problems["code"]) - {"amount_mismatch"}  # subtotals and 合计 are not people
 
 
+def test_our_own_payments_csv_imports_every_line_with_its_month(world, tmp_path):
+    """A restored ledger is made whole from the lists paid since the backup: the payments
+    CSV of a committed batch (rule codes, the month in its name) gives back every line."""
+    root, _ids = world
+    june = compute_subsidies(root, M, tmp_path / "paid.db", commit=True, new_db=True,
+                             no_history=True)  # fmt: skip
+    from fengdu_cli.io.subsidy_files import write_subsidy_files
+
+    written = write_subsidy_files(june, tmp_path / "out")
+    csv = next(p for p in written if p.name == "payments-2024-06.csv")
+    plan = plan_import([csv], load_policy(None), tmp_path / "restored.db")
+    assert plan.problems.empty, plan.problem_list()
+    assert len(plan.entries) == len(june.lines) and set(plan.entries["month"]) == {M}
+    assert int(plan.entries["amount_fen"].sum()) == int(june.lines["amount_fen"].sum())
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_trial_list_is_never_taken_for_payments_made(world, tmp_path, lang):
     """A trial's lists paid nobody: imported as history, the month would then pay no one."""
