@@ -453,7 +453,7 @@ def _place(
     first, last = start.year * 100 + start.month, on.year * 100 + on.month
     if not (first <= month <= last if month else start.year <= (year or 0) <= on.year):
         when = (
-            said("when_month", year=month // 100, mon=month % 100)
+            said("wb_month", year=month // 100, mon=month % 100)
             if month
             else said("when_year", year=year)
         )

@@ -178,12 +178,6 @@ def render_columns(
             print_error(bad.message(lang), lang)
 
 
-def display_column(kind: str, column: str) -> str:
-    from fengdu_cli.io.columns import display_name
-
-    return display_name(kind, column)
-
-
 RECONCILE_COLUMNS = ["township", "persons", "labor_capable", "employed_county",
                      "employed_chongqing", "employed_outside", "insured", "warnings", "new",
                      "resolved"]  # fmt: skip

@@ -75,7 +75,6 @@ MESSAGES: dict[str, str] = {
     "unknown_rule": "Unknown subsidy code '{rule}'; choose one of: {choices}",
     "import_ambiguous_column": "{path}: several columns may be '{column}' ({headers}); who was paid cannot be told, nothing imported. Name the column in columns.toml (see fengdu columns)",
     "import_unknown_program": "Which subsidy is this ('{value}')? Name it in the list, or give --rule",
-    "when_month": "{mon}/{year}",
     "when_year": "{year}",
     "amount_is": "{amount}",
     "amount_up_to": "up to {amount}",

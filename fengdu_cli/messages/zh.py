@@ -75,7 +75,6 @@ MESSAGES: dict[str, str] = {
     "unknown_rule": "未知的补贴代码“{rule}”；可选：{choices}",
     "import_ambiguous_column": "{path}：有多列都可能是“{column}”（“{headers}”），看不出发给了谁，未导入。请在 columns.toml 中指定用哪一列（fengdu columns 可查看识别结果）",
     "import_unknown_program": "看不出是哪项补贴（“{value}”）：请在表中写明补贴项目，或用 --rule 指定",
-    "when_month": "{year}年{mon}月",
     "when_year": "{year}年",
     "amount_is": "{amount}",
     "amount_up_to": "不超过{amount}",
