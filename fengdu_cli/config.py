@@ -14,12 +14,12 @@ from pathlib import Path
 
 from fengdu_cli import store
 from fengdu_cli.errors import InputError, OutputError
-from fengdu_cli.io.columns import FOLDERS
+from fengdu_cli.io.columns import FOLDERS, MONTH_KINDS
 
 CONFIG = "fengdu.toml"
 DEFAULT_DB = Path("fengdu.db")
 DEFAULT_OUT = Path("out")
-FOLDER_KINDS = ("roster", "employment", "insurance", "workshops", "businesses")
+FOLDER_KINDS = MONTH_KINDS
 
 
 def read_config(data: Path | None) -> dict[str, Path]:

@@ -5,17 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 from fengdu_cli import dates
 from fengdu_cli.ingest import Ingested, ingest
-from fengdu_cli.io.columns import FOLDERS
+from fengdu_cli.io.columns import FOLDERS, MONTH_KINDS
+from fengdu_cli.policy.load import DEMO, DEMO_NAME
 from fengdu_cli.progress import Progress
 from fengdu_cli.reconcile import Reconciled, reconcile_month
 from fengdu_cli.subsidy import SubsidyResult, compute_subsidies
 from fengdu_cli.validate import Checked
 
-DEMO_KINDS = ("roster", "employment", "insurance", "workshops", "businesses")
+DEMO_KINDS = MONTH_KINDS
 
 
 @dataclass(frozen=True)
@@ -53,10 +55,19 @@ def sample_as_of(data: Path) -> dt.date:
     return dt.date.today()
 
 
+def demo_policy(data: Path) -> Path | None:
+    """The demo's policy: the sample folder's copy of it when there is one, else the
+    packaged file (its amounts are invented, so that every sheet shows)."""
+    folder_copy = Path(data) / DEMO_NAME
+    if folder_copy.is_file():
+        return folder_copy
+    return Path(str(resources.files("fengdu_cli").joinpath(DEMO)))
+
+
 def run_demo(data: Path, out: Path, *, progress: Progress | None = None) -> DemoResult:
     """Make the sample month in ``data`` if it is missing, ingest every kind, then reconcile
     the month and compute its subsidies (a trial: nothing is committed; its database is
-    ``out/demo.db``).
+    ``out/demo.db``) with the demo policy (:func:`demo_policy`).
 
     The files, in the clerk's language, are written by
     :func:`fengdu_cli.io.reports.write_demo_lists`."""
@@ -79,5 +90,7 @@ def run_demo(data: Path, out: Path, *, progress: Progress | None = None) -> Demo
         month = dates.month_of(on)
         db = out / "demo.db"  # the demo never touches the real ./fengdu.db
         reconciled = reconcile_month(data, month, db, checked=checked, progress=progress)
-        subsidies = compute_subsidies(data, month, db, checked=checked, progress=progress)
+        subsidies = compute_subsidies(
+            data, month, db, policy_path=demo_policy(data), checked=checked, progress=progress
+        )
     return DemoResult(data, checked, (), reconciled, subsidies, ingested)

@@ -36,6 +36,7 @@ from fengdu_cli.messages import Said, said
 from fengdu_cli.messages.problems import ProblemSaid
 from fengdu_cli.money import to_fen
 from fengdu_cli.policy import AMOUNT_KEYS, RULE_CODES, Policy
+from fengdu_cli.rules import IMPLEMENTED
 from fengdu_cli.rules.base import key_suffix, period_text
 from fengdu_cli.store import ledger
 from fengdu_cli.validate import check_paths
@@ -509,6 +510,11 @@ def _entry(
     identities = "|".join(
         [person, *([f"户:{household}"] if household and payee == "household" else [])]
     )
+    # a rule whose payments are not one per person (a loan, a student's school year, a
+    # course) says how a past payment is keyed, so that the rule sees it as paid
+    keyed = getattr(IMPLEMENTED.get(code), "history_key", None)
+    if keyed is not None:
+        base, identities = keyed(row, person, month)
     return {
         "rule": code,
         "identities": identities,

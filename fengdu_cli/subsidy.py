@@ -22,7 +22,7 @@ import pandas as pd
 from fengdu_cli import dates, store
 from fengdu_cli.errors import UsageError
 from fengdu_cli.idcard import ages
-from fengdu_cli.io.columns import FOLDERS
+from fengdu_cli.io.columns import EXTRA_KINDS, FOLDERS
 from fengdu_cli.io.columns_toml import ColumnsConfig, columns_for
 from fengdu_cli.io.write import Staging
 from fengdu_cli.match import Matched, as_of, contributed, match, person_state
@@ -50,7 +50,6 @@ UNDETERMINED_COLUMNS = [
     "payee_name", "reason",
 ]  # fmt: skip
 log = logging.getLogger(__name__)
-EXTRA_KINDS = ("workshops", "businesses", "posts", "loans", "students", "travel", "agencies")
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,15 @@ DESIGN_NAMES = {
     "base_award": "就业帮扶基地奖补",
     "student_job_seeking": "困难家庭学生求职创业补贴",
     "incubator_award": "创业孵化基地奖补",
+    "recruit_award": "市重点电子企业招聘补贴",
+    "training": "培训补贴及生活费",
+    "service_market_award": "就业服务超市奖补",
+}
+# 一(三)'s Shandong items other than 稳岗补贴: codes of the tool's own, after DESIGN §3's
+SHANDONG_NAMES = {
+    "shandong_job_seeking": "赴山东一次性求职创业补贴",
+    "shandong_work_training": "鲁渝协作以工代训补贴",
+    "shandong_travel": "鲁渝协作一次性交通生活补助",
 }
 UNCONFIGURED = (
     "insurance_subsidy",
@@ -88,11 +97,11 @@ def test_bundled_policy_loads_and_passes_check(policy):
 
 
 def test_every_rule_code_present_in_design_order_with_name_and_source(policy):
-    assert tuple(RULE_CODES) == tuple(DESIGN_NAMES)
+    assert tuple(RULE_CODES) == (*DESIGN_NAMES, *SHANDONG_NAMES)
     assert tuple(policy.rules) == RULE_CODES
     for code in RULE_CODES:
         rule = policy.rule(code)
-        assert rule.name == DESIGN_NAMES[code]
+        assert rule.name == (DESIGN_NAMES | SHANDONG_NAMES)[code]
         assert rule.source.strip()
         assert rule.periods
 
@@ -330,9 +339,9 @@ def test_check_finds_unknown_top_level_item(tmp_path, bundled_text):
 
 
 def test_check_finds_missing_rule(tmp_path, bundled_text):
-    start = bundled_text.index("[rules.incubator_award]")
+    start = bundled_text.index("[rules.shandong_travel]")
     problems = check_policy(variant(tmp_path, bundled_text[:start]))
-    assert [(p.code, p.rule) for p in problems] == [("policy_missing_rule", "incubator_award")]
+    assert [(p.code, p.rule) for p in problems] == [("policy_missing_rule", "shandong_travel")]
 
 
 def test_check_reports_toml_syntax_error_with_line(tmp_path, bundled_text):

@@ -24,20 +24,29 @@ Case file format (dates are TOML dates, months "YYYY-MM"):
                        except = ["2023-12"], insured_region = "丰都县" }]
     workshops = [{ employer = "w1", name = "某帮扶车间", recognised = 2022-01-01 }]
     businesses = [{ owner = "o", employer = "b1", registered = 2024-01-01, rural = "是" }]
-    paid = [{ rule = "travel", person = "a", month = "2023-08" }]   # or from/to for months
+    lists = { loans = [{ person = "a", employer = "b1", principal = "200000", start_date = 2024-01-10 }] }
+                                       # any kind's rows under internal column names; person →
+                                       # id_number (and name), employer → a credit code column
+    policy = "demo"                    # the demo policy (amounts the notice leaves open filled)
+    paid = [{ rule = "travel", person = "a", month = "2023-08" }]   # or from/to for months;
+                                       # identities = "贷:L1" for who a non-person entry is for
     skipped = "政策已于"     # instead of expect: the rule is not computed, for this reason
     expect = [{ person = "a", eligible = true, amount = 5000 },      # amount in fen
               { person = "b", eligible = false, failed = "age" },    # the condition's name
               { person = "c", eligible = false, undetermined = "able" },
               { person = "d", eligible = true, payable = false, paid_before = "2023-08" },
-              { person = "e", eligible = true, payable = false, capped = true }]
+              { person = "e", eligible = true, payable = false, capped = true },
+              { where = { loan_no = "L1" }, eligible = true, amount = 123 }]
 
-``payable`` defaults to ``eligible``; a business row is chosen with ``business = "b1"``.
+``payable`` defaults to ``eligible``; a business row is chosen with ``business = "b1"``, any
+row by the values of its columns with ``where`` (with or without ``person``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
+from importlib import resources
 from pathlib import Path
 
 import pandas as pd
@@ -49,7 +58,8 @@ from fengdu_cli.match import as_of, contributed, match, person_state
 from fengdu_cli.messages import in_words
 from fengdu_cli.needs import needed_columns
 from fengdu_cli.normalise import normalise
-from fengdu_cli.policy import load_policy
+from fengdu_cli.policy import Policy, load_policy
+from fengdu_cli.policy.load import DEMO
 from fengdu_cli.policy.schema import RULE_FREQUENCY
 from fengdu_cli.rules import IMPLEMENTED
 from fengdu_cli.rules.base import Context, condition_said, condition_text, key_suffix
@@ -58,10 +68,11 @@ from fengdu_cli.subsidy import NO_PAYMENTS, _against_ledger, skip_reason
 
 CASES = Path(__file__).parent / "rules"
 POLICY = load_policy()
+DEMO_POLICY = load_policy(Path(str(resources.files("fengdu_cli").joinpath(DEMO))))
 JOB_COLUMNS = ["id_number", "name", "employer_name", "employer_code", "start_date", "end_date",
                "employment_type", "work_region"]  # fmt: skip
-EXPECT_KEYS = {"person", "business", "eligible", "amount", "failed", "undetermined", "payable",
-               "paid_before", "capped"}  # fmt: skip
+EXPECT_KEYS = {"person", "business", "where", "eligible", "amount", "failed", "undetermined",
+               "payable", "paid_before", "capped"}  # fmt: skip
 
 
 def _load() -> list[tuple[str, dict]]:
@@ -242,6 +253,10 @@ def build(case: dict) -> tuple[Context, pd.DataFrame, _Ids]:
             for b in case["businesses"]
         ]
         extra["businesses"] = _checked(_raw("businesses", rows, list(rows[0])), "businesses", month)
+    for kind, items in case.get("lists", {}).items():
+        rows = [_list_row(item, ids) for item in items]
+        columns = list(dict.fromkeys(k for row in rows for k in row))
+        extra[kind] = _checked(_raw(kind, rows, columns), kind, month)
     # as subsidy.load_month and subsidy.evaluate_rules do
     matched = match(checked["roster"], checked["employment"], checked["insurance"])
     state = person_state(matched, month)
@@ -250,11 +265,33 @@ def build(case: dict) -> tuple[Context, pd.DataFrame, _Ids]:
     return ctx, _ledger(case.get("paid", []), ids), ids
 
 
+def _list_row(item: dict, ids: _Ids) -> dict[str, object]:
+    """A row of a case's list as the reader gives it: ``person`` becomes the ID (and the name
+    unless one is given), ``employer`` a credit code (``employer_code``), dates ISO text."""
+    row: dict[str, object] = {}
+    for key, value in item.items():
+        if key == "person":
+            row["id_number"] = ids.person(value)
+            row.setdefault("name", item.get("name", value))
+        elif key == "employer":
+            row["employer_code"] = ids.employer(value)
+        elif isinstance(value, dt.date):
+            row[key] = value.isoformat()
+        else:
+            row[key] = value if value is None else str(value)
+    return row
+
+
+def policy_of(case: dict) -> Policy:
+    """The policy a case runs with: the bundled one, or the demo's (``policy = "demo"``)."""
+    return DEMO_POLICY if case.get("policy") == "demo" else POLICY
+
+
 def _ledger(paid: list[dict], ids: _Ids) -> pd.DataFrame:
     """The live ledger entries of ``paid`` (one per month), as ``ledger.live_payments``."""
     rows = []
     for item in paid:
-        who = ids.person(item["person"])
+        who = item["identities"] if "identities" in item else ids.person(item["person"])
         for month in _months(item):
             rows.append(
                 {
@@ -281,7 +318,7 @@ def _ledger(paid: list[dict], ids: _Ids) -> pd.DataFrame:
 
 def run(code: str, case: dict) -> tuple[pd.DataFrame, _Ids]:
     ctx, paid, ids = build(case)
-    rule = POLICY.rule(code)
+    rule = policy_of(case).rule(code)
     period = rule.values_for(dates.last_day(ctx.month))
     assert period is not None and period.typed is not None, f"{code} not in force at {ctx.month}"
     frame = IMPLEMENTED[code].evaluate(ctx, period.typed)
@@ -324,28 +361,34 @@ def test_case(code, case):
         "employment",
         "insurance",
         *(k for k in ("workshops", "businesses") if k in case),
+        *case.get("lists", {}),
     }
-    reason = skip_reason(POLICY, code, _month(case["month"]), dict.fromkeys(present))
+    policy = policy_of(case)
+    reason = skip_reason(policy, code, _month(case["month"]), dict.fromkeys(present))
     if "skipped" in case:
         assert reason is not None and reason.text().startswith(case["skipped"]), reason
         return
     assert reason is None, reason
     frame, ids = run(code, case)
-    shown = POLICY.rule(code).values_for(dates.last_day(_month(case["month"]))).typed
+    shown = policy.rule(code).values_for(dates.last_day(_month(case["month"]))).typed
     shown = shown.shown(_month(case["month"]))
     for expected in case["expect"]:
         assert set(expected) <= EXPECT_KEYS, set(expected) - EXPECT_KEYS
-        rows = frame[frame["person_id"].eq(ids.person(expected["person"]))]
+        rows = frame
+        if "person" in expected:
+            rows = rows[rows["person_id"].eq(ids.person(expected["person"]))]
+        for column, value in expected.get("where", {}).items():
+            rows = rows[rows[column].astype(str).eq(str(value))]
+        label = expected.get("person", expected.get("where"))
         if "business" in expected:
             rows = rows[rows["business_code"].eq(ids.employer(expected["business"]))]
-        assert len(rows) == 1, f"{expected['person']}: {len(rows)} rows"
+        assert len(rows) == 1, f"{label}: {len(rows)} rows"
         got = outcome(code, rows.iloc[0], shown)
         want = {"payable": expected["eligible"], **expected}
-        want.pop("person")
+        want.pop("person", None)
         want.pop("business", None)
+        want.pop("where", None)
         got = {key: got.get(key) for key in want} | {
             key: value for key, value in got.items() if key not in want and key != "amount"
         }
-        assert got == want, (
-            f"{expected['person']}: {rows.iloc[0][['failed', 'unknown', 'basis']].to_dict()}"
-        )
+        assert got == want, f"{label}: {rows.iloc[0][['failed', 'unknown', 'basis']].to_dict()}"

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from fengdu_cli.cli import app
 from fengdu_cli.explain import explain
+from fengdu_cli.policy import RULE_CODES
 from tests.test_subsidy import world  # noqa: F401  (fixture)
 
 runner = CliRunner()
@@ -165,7 +166,7 @@ def test_policy_show_json(tmp_path):
     data = json.loads(run("policy", "show", "--month", "2024-06", "--json").output)
     assert data["month"] == "2024-06"
     by_code = {r["code"]: r for r in data["rules"]}
-    assert len(by_code) == 15
+    assert list(by_code) == list(RULE_CODES)
     assert (
         by_code["hire_once"]["status"] == "in_force"
         and by_code["hire_once"]["values"]["amount"] == "6000.00"
@@ -173,7 +174,9 @@ def test_policy_show_json(tmp_path):
     assert by_code["work_training"]["status"] == "expired"
     assert by_code["base_award"]["status"] == "not_configured"
     for rule in data["rules"]:
-        assert {"code", "name", "status", "source", "values"} <= set(rule)
+        assert {"code", "name", "status", "source", "values", "computed"} <= set(rule)
+        # a rule the tool does not compute never says 有效
+        assert rule["computed"] or rule["status"] != "in_force", rule["code"]
 
 
 def test_policy_check_reports_problems(tmp_path):

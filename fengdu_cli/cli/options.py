@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 # the kinds of data (fengdu_cli.io.columns.KINDS; a test holds them equal), listed by -h
 Kind = Literal[
     "roster", "employment", "insurance", "workshops", "posts",
-    "businesses", "loans", "students", "travel", "agencies", "payments",
+    "businesses", "loans", "students", "travel", "agencies", "bases", "training", "payments",
 ]  # fmt: skip
 
 

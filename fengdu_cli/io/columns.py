@@ -26,8 +26,13 @@ from dataclasses import dataclass
 
 KINDS: tuple[str, ...] = (
     "roster", "employment", "insurance", "workshops", "posts",
-    "businesses", "loans", "students", "travel", "agencies", "payments",
+    "businesses", "loans", "students", "travel", "agencies", "bases", "training", "payments",
 )  # fmt: skip
+
+# The kinds of a month folder (all but past payment lists), and those beyond the three every
+# month needs: each only enables the subsidies that read it.
+MONTH_KINDS: tuple[str, ...] = tuple(kind for kind in KINDS if kind != "payments")
+EXTRA_KINDS: tuple[str, ...] = MONTH_KINDS[3:]
 
 # Folder name under --data for each kind (DESIGN §2).
 FOLDERS: dict[str, str] = {
@@ -41,6 +46,8 @@ FOLDERS: dict[str, str] = {
     "students": "students",
     "travel": "travel",
     "agencies": "agencies",
+    "bases": "bases",
+    "training": "training",
     "payments": "history",  # past payment lists, read by `fengdu ledger import`
 }
 
@@ -540,6 +547,22 @@ SPECS: dict[str, tuple[Spec, ...]] = {
         EMPLOYER_CODE,
         _id("劳务经纪人身份证号码"),
     ),
+    "bases": (
+        Spec(
+            "base_name",
+            ("基地名称", "就业帮扶基地名称", "孵化基地名称", "名称"),
+            (("基地", "园区", "超市"), ("名称",)),
+            ("代码", "编码"),
+            "organisation",
+        ),
+        EMPLOYER_CODE,
+        TOWNSHIP,
+    ),
+    "training": (
+        _id(),
+        _name(),
+        TOWNSHIP,
+    ),
 }
 
 # Past payment lists (花名册 of payments made by hand, or our own payments workbooks):
@@ -650,6 +673,8 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "students": ("id_number", "name"),
     "travel": ("id_number", "name"),
     "agencies": ("agency_name",),
+    "bases": ("base_name",),
+    "training": ("id_number", "name"),
     "payments": ("amount",),
 }
 

@@ -227,6 +227,7 @@ MESSAGES: dict[str, str] = {
     "status_expired": "expired",
     "status_not_yet": "not yet in force",
     "status_not_configured": "not configured",
+    "status_not_computed": "not computed by this tool",
     "skip_expired": "The policy ended on {end} ({source}); not computed this month",
     "skip_not_in_force": "The policy applies from {start}; not in force this month",
     "skip_not_configured": "Amount not configured: this month falls under {source}, which leaves it to a later rule; fill it in the policy file, then compute",

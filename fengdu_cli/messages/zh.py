@@ -227,6 +227,7 @@ MESSAGES: dict[str, str] = {
     "status_expired": "已到期",
     "status_not_yet": "未生效",
     "status_not_configured": "未配置",
+    "status_not_computed": "未实现（本工具不计算）",
     "skip_expired": "政策已于{end}到期（{source}），本月不计算",
     "skip_not_in_force": "政策自{start}起执行，本月尚未生效",
     "skip_not_configured": "金额未配置：本月依据{source}，通知规定另行制定或按规定执行，请在政策文件中填写后再计算",

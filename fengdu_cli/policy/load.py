@@ -12,6 +12,15 @@ from fengdu_cli.policy.check import PolicyProblem, examine
 from fengdu_cli.policy.schema import RULE_CODES, Policy
 
 BUNDLED = "data/policy.toml"
+# The demo's policy: the bundled one with every amount the notice leaves to other documents
+# filled in with an invented value, so the sample month shows every sheet.  Never for paying.
+DEMO = "data/policy-demo.toml"
+DEMO_NAME = "policy-demo.toml"  # its copy in a sample folder
+
+
+def demo_policy_text() -> str:
+    """The text of the demo policy file (a sample folder gets a copy of it)."""
+    return resources.files("fengdu_cli").joinpath(DEMO).read_text(encoding="utf-8")
 
 
 class PolicyError(InputError):

@@ -41,6 +41,13 @@ RULE_CODES: tuple[str, ...] = (
     "base_award",
     "student_job_seeking",
     "incubator_award",
+    "recruit_award",
+    "training",
+    "service_market_award",
+    # 一(三)'s Shandong-funded items other than 稳岗补贴 (not among DESIGN §3's codes)
+    "shandong_job_seeking",
+    "shandong_work_training",
+    "shandong_travel",
 )
 
 # How often each rule pays: part of the rule, not of a policy file — the ledger keys on it,
@@ -57,11 +64,17 @@ RULE_FREQUENCY: Mapping[str, str] = MappingProxyType(
         "insurance_subsidy": "monthly",
         "loan_interest": "monthly",
         "public_post": "monthly",
-        "yulu": "yearly",
+        "yulu": "once",  # once per student and school year: the school year is in the key
         "job_intro": "once",
         "base_award": "yearly",
         "student_job_seeking": "once",
         "incubator_award": "yearly",
+        "recruit_award": "once",
+        "training": "once",  # once per trainee and course: the course is in the key
+        "service_market_award": "yearly",
+        "shandong_job_seeking": "once",
+        "shandong_work_training": "monthly",
+        "shandong_travel": "once",
     }
 )
 PAYEES = ("person", "household", "employer", "agency", "workshop")

@@ -8,7 +8,7 @@ from typing import Any
 
 from fengdu_cli import dates
 from fengdu_cli.messages import text
-from fengdu_cli.policy.schema import RULE_CODES, Policy, Rule, amount_text
+from fengdu_cli.policy.schema import IN_FORCE, RULE_CODES, Policy, Rule, amount_text
 
 
 def _json_value(value: object) -> object:
@@ -22,16 +22,29 @@ def _json_value(value: object) -> object:
     return value
 
 
+NOT_COMPUTED = "not_computed"  # in force and configured, but no rule module computes it
+
+
 def _rule_row(rule: Rule, month: int) -> dict[str, object]:
-    """One rule of ``policy_table``: status and the values that apply (or last applied)."""
+    """One rule of ``policy_table``: status and the values that apply (or last applied).
+
+    ``computed`` says whether the tool computes the rule at all; a rule in force that it
+    does not compute is shown as ``not_computed``, never as in force (有效)."""
+    from fengdu_cli.rules import IMPLEMENTED  # the rules read the policy's schema
+
     period = rule.shown_period(dates.last_day(month))
+    computed = rule.code in IMPLEMENTED
+    status = rule.status(month)
+    if status == IN_FORCE and not computed:
+        status = NOT_COMPUTED
     values: dict[str, object] = {"from": period.start.isoformat(), "to": period.end.isoformat()}
     values.update({key: _json_value(v) for key, v in period.values.items()})
     return {
         "code": rule.code,
         "name": rule.name,
-        "status": rule.status(month),
-        "status_zh": text(f"status_{rule.status(month)}", "zh"),
+        "status": status,
+        "status_zh": text(f"status_{status}", "zh"),
+        "computed": computed,
         "source": period.source or rule.source,
         "payee": rule.payee,
         "frequency": rule.frequency,

@@ -82,6 +82,11 @@ class Rule(Protocol[V]):
     period's instance of it (built once by the policy layer) and returns one row per
     candidate with ``c_``/``v_``/``u_`` columns per condition, ``eligible``, ``failed``,
     the payee columns, ``amount_fen``, ``key_base`` and ``identities``.
+
+    A rule whose payments are not one per person in its scope (a loan per month, a
+    student per school year, a trainee per course) also has
+    ``history_key(row, person, month) -> (key_base, identities)``: how ``ledger import``
+    keys a past payment of it, so that the rule sees that payment as made.
     """
 
     CODE: str

@@ -27,8 +27,9 @@ _QUIRKS: dict[str, str] = {
 }
 
 
-def readme(manifest: SampleManifest) -> str:
-    """The folder's README: what it holds, how it was made, each file's quirks."""
+def readme(manifest: SampleManifest, lists: list[str] | None = None) -> str:
+    """The folder's README: what it holds, how it was made, each file's quirks; ``lists``
+    are the lines of the program lists (``fengdu_cli.sample.programs``)."""
     y, mo = divmod(manifest.month, 100)
     names = roster_file_names(manifest.month)
     problems: dict[str, int] = {}
@@ -65,6 +66,9 @@ def readme(manifest: SampleManifest) -> str:
         ],
         "- `workshops/就业帮扶车间名单.xlsx` — 就业帮扶车间名单 · recognised employment-assistance workshops",
         "- `businesses/市场主体名单.xlsx` — 台账人员创办的市场主体 · businesses owned by roster people",
+        *(lists or []),
+        "- `policy-demo.toml` — 演示用政策文件：通知未写明的金额填了演示数值，不得用于发放"
+        " · the demo policy: amounts the notice leaves open are invented, never for paying",
         "",
         "## 埋入的问题 · Planted problems (`ok_normalised`: odd but valid IDs)",
         "",

@@ -177,6 +177,7 @@ class _World:
 
     def __init__(self, month: int, seed: int) -> None:
         self.m = month
+        self.seed = seed
         self.rng = random.Random(seed)
         self.data_start = (month // 100 - 1) * 100 + 1  # January of the previous year
         self.used_ids: set[str] = set()
