@@ -15,7 +15,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from fengdu_cli import dates, idcard
+from fengdu_cli import dates, idcard, schoolyear
 from fengdu_cli.cells import text_value
 from fengdu_cli.io.columns import DATE_COLUMNS, NUMBER_COLUMNS
 from fengdu_cli.regions import region_class
@@ -164,12 +164,56 @@ EMPLOYMENT_TYPE: dict[str, str] = {
 }
 EMPLOYMENT_TYPE_CHOICES = ("全日制", "非全日制")
 
+# 就读层次 (雨露计划: 中职 / 高职); the other levels are known values the rule does not pay
+SECONDARY, HIGHER = "中职", "高职"
+LEVELS: dict[str, str] = {
+    **dict.fromkeys(
+        ("中职", "中等职业教育", "中等职业学校", "中专", "中等专业学校", "职高", "职业高中",
+         "技工学校", "技工学校（中级工）", "技工学校(中级工)", "技工院校（中级工）",
+         "技工院校(中级工)", "中级工", "技校", "中职学校", "中职学生", "中等职业"),
+        SECONDARY,
+    ),
+    **dict.fromkeys(
+        ("高职", "高等职业教育", "大专", "专科", "高职专科", "高职（专科）", "高职(专科)",
+         "高职院校", "高等职业学校", "高等职业院校", "高职学生", "专科（高职）", "专科(高职)",
+         "技工院校（高级工）", "技工院校(高级工)", "技工学校（高级工）", "技工学校(高级工)",
+         "技师学院（高级工）", "技师学院(高级工)", "高级工", "预备技师", "高等职业"),
+        HIGHER,
+    ),
+    **{v: v for v in ("本科", "普通高中", "高中", "初中", "小学", "研究生", "硕士", "博士",
+                      "职业本科", "学前", "幼儿园")},
+    "大学本科": "本科",
+    "普通本科": "本科",
+    "本科院校": "本科",
+    "硕士研究生": "研究生",
+    "博士研究生": "研究生",
+    "普高": "普通高中",
+}  # fmt: skip
+LEVEL_CHOICES = (SECONDARY, HIGHER, "本科", "普通高中")
+# 在校 (graduating this year) / 离校未就业 (困难家庭学生求职创业补贴)
+AT_SCHOOL, LEFT_UNEMPLOYED = "在校", "离校未就业"
+STUDENT_STATUS: dict[str, str] = {
+    **dict.fromkeys(
+        ("在校", "在校生", "毕业年度在校生", "毕业年度在校", "应届", "应届毕业生", "应届生",
+         "在校求职", "在校求职创业", "毕业学年在校生", "毕业年度内在校生"),
+        AT_SCHOOL,
+    ),
+    **dict.fromkeys(
+        ("离校未就业", "离校未就业毕业生", "离校未就业高校毕业生", "离校未就业学生",
+         "离校未就业人员", "未就业毕业生", "离校未就业求职"),
+        LEFT_UNEMPLOYED,
+    ),
+}  # fmt: skip
+STUDENT_STATUS_CHOICES = (AT_SCHOOL, LEFT_UNEMPLOYED)
+
 # The value tables a columns.toml can add spellings to, per kind and column.
 VOCABULARIES: dict[tuple[str, str], dict] = {
     ("roster", "category"): CATEGORY_FACTS,
     ("roster", "labor_capacity"): LABOR,
     ("roster", "work_status"): WORK_STATUS,
     ("employment", "employment_type"): EMPLOYMENT_TYPE,
+    ("students", "level"): LEVELS,
+    ("students", "student_status"): STUDENT_STATUS,
 }
 
 
@@ -313,6 +357,8 @@ def normalise(
             out[column] = pd.to_numeric(texts(out[column]).str.replace(",", ""), errors="coerce")
     if kind == "insurance":
         _reject_absurd(out, on)
+    if kind == "students":
+        _normalise_students(out, spellings)
     if kind == "businesses" and "rural_entrepreneur" in out:
         out["_raw_rural_entrepreneur"] = out["rural_entrepreneur"]
         out["rural_entrepreneur"] = map_unique(texts(out["rural_entrepreneur"]), _flag)
@@ -395,6 +441,33 @@ def _normalise_roster(out: pd.DataFrame, spellings: Spellings) -> None:
             out[f"_raw_{column}"] = out[column]
             out[column] = texts(out[column]).str.replace(r"[-－—()（）]", "", regex=True)
     for column in ("village", "work_place", "relation", "hukou"):
+        if column in out:
+            out[column] = texts(out[column])
+
+
+def _normalise_students(out: pd.DataFrame, spellings: Spellings) -> None:
+    """Levels and statuses as codes (unknown text kept, checked later), the school year as
+    its starting year (``school_year``, Int64; ``semester`` when the cell names one), the
+    graduation year as a year, the guardian's ID normalised."""
+    for column, table in (("level", LEVELS), ("student_status", STUDENT_STATUS)):
+        if column in out:
+            out[f"_raw_{column}"] = out[column]
+            clean = texts(out[column]).str.replace("(", "（").str.replace(")", "）")
+            out[column] = _lookup(clean, table, spellings.get(column))
+    if "school_year" in out:
+        out["_raw_school_year"] = out["school_year"]
+        parsed = schoolyear.parse_series(out["school_year"])
+        out["school_year"] = parsed["school_year"]
+        out["semester"] = parsed["semester"]
+    if "graduation_year" in out:
+        out["_raw_graduation_year"] = out["graduation_year"]
+        years = map_unique(out["graduation_year"], schoolyear.graduation_year)
+        out["graduation_year"] = pd.array(list(years), dtype="Int64")
+    if "guardian_id" in out:
+        out["guardian_id"] = map_unique(
+            texts(out["guardian_id"]), lambda s: idcard.normalise(s) if s else ""
+        )
+    for column in ("school", "guardian_name"):
         if column in out:
             out[column] = texts(out[column])
 

@@ -32,6 +32,10 @@ from fengdu_cli.normalise import (
     EMPLOYMENT_TYPE_CHOICES,
     LABOR,
     LABOR_CHOICES,
+    LEVEL_CHOICES,
+    LEVELS,
+    STUDENT_STATUS,
+    STUDENT_STATUS_CHOICES,
     WORK_STATUS,
     WORK_STATUS_CHOICES,
     category_label,
@@ -234,6 +238,13 @@ def rules_for(kind: str, frame: pd.DataFrame, *, duplicates: bool) -> list[Rule]
                 lambda f: f["rural_entrepreneur"].map(lambda v: isinstance(v, bool)).astype(bool),
             )
         )
+    if kind == "students":
+        for column, table in (("level", LEVELS), ("student_status", STUDENT_STATUS)):
+            if column in frame:
+                rules.append(Rule(column, "bad_category", _allowed(column, table)))
+        for column in ("school_year", "graduation_year"):
+            if column in frame:
+                rules.append(Rule(column, "bad_date", _parses(column)))
     if kind == "roster" and "hukou" in frame:
         rules.append(Rule("hukou", "bad_category", _names_a_place("hukou")))
     return rules
@@ -423,6 +434,8 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "work_region": REGION_EXAMPLES,
     "hukou": REGION_EXAMPLES,
     "rural_entrepreneur": ("是", "否"),
+    "level": LEVEL_CHOICES,
+    "student_status": STUDENT_STATUS_CHOICES,
 }
 
 

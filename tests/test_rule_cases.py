@@ -26,10 +26,14 @@ Case file format (dates are TOML dates, months "YYYY-MM"):
     businesses = [{ owner = "o", employer = "b1", registered = 2024-01-01, rural = "是" }]
     lists = { loans = [{ person = "a", employer = "b1", principal = "200000", start_date = 2024-01-10 }] }
                                        # any kind's rows under internal column names; person →
-                                       # id_number (and name), employer → a credit code column
+                                       # id_number (and name), employer → a credit code column;
+                                       # persons = { guardian_id = "m" }: columns holding the ID
+                                       # of a labelled person
     policy = "demo"                    # the demo policy (amounts the notice leaves open filled)
+    values = { installments = 2 }      # values changed from the policy's, for this case
     paid = [{ rule = "travel", person = "a", month = "2023-08" }]   # or from/to for months;
                                        # identities = "贷:L1" for who a non-person entry is for
+                                       # ("学:{a}@2023-2024#1": {label} is that person's ID)
     skipped = "政策已于"     # instead of expect: the rule is not computed, for this reason
     expect = [{ person = "a", eligible = true, amount = 5000 },      # amount in fen
               { person = "b", eligible = false, failed = "age" },    # the condition's name
@@ -44,7 +48,9 @@ row by the values of its columns with ``where`` (with or without ``person``).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -174,6 +180,8 @@ def build(case: dict) -> tuple[Context, pd.DataFrame, _Ids]:
                       "labor_capacity", "work_status", "phone"]  # fmt: skip
     if any("hukou" in p for p in people):
         roster_columns.append("hukou")
+    if any("relation" in p for p in people):
+        roster_columns.append("relation")
     roster = [
         {
             "township": p.get("township", "虎威镇"),
@@ -186,6 +194,7 @@ def build(case: dict) -> tuple[Context, pd.DataFrame, _Ids]:
             "work_status": "县外市内务工",
             "phone": f"138{n:08d}",
             "hukou": p.get("hukou", ""),
+            "relation": p.get("relation", ""),
         }
         for n, p in enumerate(people, 1)
     ]
@@ -275,6 +284,8 @@ def _list_row(item: dict, ids: _Ids) -> dict[str, object]:
             row.setdefault("name", item.get("name", value))
         elif key == "employer":
             row["employer_code"] = ids.employer(value)
+        elif key == "persons":
+            row.update({column: ids.person(label) for column, label in value.items()})
         elif isinstance(value, dt.date):
             row[key] = value.isoformat()
         else:
@@ -291,7 +302,11 @@ def _ledger(paid: list[dict], ids: _Ids) -> pd.DataFrame:
     """The live ledger entries of ``paid`` (one per month), as ``ledger.live_payments``."""
     rows = []
     for item in paid:
-        who = item["identities"] if "identities" in item else ids.person(item["person"])
+        who = (
+            re.sub(r"\{(\w+)\}", lambda m: ids.person(m[1]), item["identities"])
+            if "identities" in item
+            else ids.person(item["person"])
+        )
         for month in _months(item):
             rows.append(
                 {
@@ -321,9 +336,15 @@ def run(code: str, case: dict) -> tuple[pd.DataFrame, _Ids]:
     rule = policy_of(case).rule(code)
     period = rule.values_for(dates.last_day(ctx.month))
     assert period is not None and period.typed is not None, f"{code} not in force at {ctx.month}"
-    frame = IMPLEMENTED[code].evaluate(ctx, period.typed)
-    frame = _against_ledger(frame, code, rule.frequency, ctx.month, period.typed, paid)
+    typed = values_of(case, period.typed)
+    frame = IMPLEMENTED[code].evaluate(ctx, typed)
+    frame = _against_ledger(frame, code, rule.frequency, ctx.month, typed, paid)
     return frame, ids
+
+
+def values_of(case: dict, typed):
+    """The period's typed values, with the case's ``values`` put in their place."""
+    return dataclasses.replace(typed, **case.get("values", {}))
 
 
 def outcome(code: str, row: pd.Series, shown: dict) -> dict:
@@ -370,7 +391,7 @@ def test_case(code, case):
         return
     assert reason is None, reason
     frame, ids = run(code, case)
-    shown = policy.rule(code).values_for(dates.last_day(_month(case["month"]))).typed
+    shown = values_of(case, policy.rule(code).values_for(dates.last_day(_month(case["month"]))).typed)
     shown = shown.shown(_month(case["month"]))
     for expected in case["expect"]:
         assert set(expected) <= EXPECT_KEYS, set(expected) - EXPECT_KEYS

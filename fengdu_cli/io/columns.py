@@ -526,10 +526,67 @@ SPECS: dict[str, tuple[Spec, ...]] = {
         _date("end_date", ("到期日期", "贷款到期日", "结束日期"), ("到期", "结束", "止")),
     ),
     "students": (
-        _id(),
-        _name(),
-        Spec("school", ("学校名称", "就读学校", "学校"), (("学校", "院校"),)),
-        Spec("school_type", ("学校类型", "学历层次", "学段"), (("层次", "学段", "学历"),)),
+        _id("学生身份证号码", "学生身份证号"),
+        _name("学生姓名"),
+        Spec(
+            "school",
+            ("学校名称", "就读学校", "学校", "就读院校", "毕业学校", "毕业院校"),
+            (("学校", "院校"),),
+            ("类型", "层次", "代码", "编码", "地址", "地点", "电话"),
+        ),
+        # 中职 / 高职 (雨露计划), normalised: the spellings clerks use are in normalise.LEVELS
+        Spec(
+            "level",
+            ("就读层次", "学历层次", "学段", "层次", "教育层次", "学校类型", "学生类型", "学历"),
+            (("层次", "学段", "学历", "学校类型", "学生类型", "就读类型", "教育类型"),),
+            ("家长", "监护人", "户主", "父", "母"),
+            "school_level",
+            by_values=True,
+        ),
+        # the school year the student is listed for: 2024-2025 / 2024年秋季学期 / a date
+        Spec(
+            "school_year",
+            ("学年", "就读学年", "资助学年", "所属学年", "申报学年", "学年度", "学期", "资助学期"),
+            (("学年", "学期"),),
+            ("入学", "毕业", "学制"),
+        ),
+        _date("enrolled_date", ("入学时间", "入学日期", "入学年月"), ("入学",), ("毕业",)),
+        Spec(
+            "household_id",
+            ("户编号", "户号", "家庭编号", "户主编号"),
+            (("户编号", "户号", "户编码", "家庭编号", "户主编号", "农户编号", "户代码", "户码"),),
+        ),
+        # the guardian (监护人/家长; a 户主 column says the same): finds the household on the roster
+        Spec(
+            "guardian_id",
+            ("监护人身份证号码", "家长身份证号码", "监护人身份证号", "家长身份证号",
+             "户主身份证号码", "户主身份证号", "父（母）身份证号码"),
+            (("监护人", "家长", "户主", "父", "母"), _ID_WORDS),
+            (),
+            "id_number",
+        ),
+        Spec(
+            "guardian_name",
+            ("监护人姓名", "家长姓名", "监护人", "家长", "户主姓名", "父（母）姓名"),
+            (("监护人", "家长", "户主", "父", "母"), ("姓名", "名字", "监护人", "家长")),
+            ("身份证", "证件", "电话", "关系", "编号", "号码"),
+            "name",
+        ),
+        # 困难家庭学生求职创业补贴: the graduation year and 在校 / 离校未就业
+        Spec(
+            "graduation_year",
+            ("毕业年度", "毕业时间", "毕业年份", "毕业日期", "预计毕业时间", "届别"),
+            (("毕业", "届别"), ("年度", "时间", "年份", "日期", "年月", "届别")),
+            ("学校", "院校", "专业", "证书"),
+        ),
+        Spec(
+            "student_status",
+            ("学生类别", "申报类别", "毕业生类别", "在校或离校", "申报类型", "补贴类别", "就业状态"),
+            (("在校", "离校", "毕业生类", "申报类", "学生类", "就业状态"),),
+            ("时间", "日期", "年度", "学校", "院校"),
+            "student_status",
+            by_values=True,
+        ),
         TOWNSHIP,
     ),
     "travel": (
@@ -638,6 +695,9 @@ SPECS["payments"] = (
         "period",
     ),
     _date("paid_date", ("发放日期", "拨付日期", "支付日期"), ("发放", "拨付", "支付", "到账")),
+    # 雨露计划: the school year (and semester) a payment was for
+    Spec("school_year", ("学年", "资助学年", "所属学年", "学年度", "学期", "资助学期"),
+         (("学年", "学期"),), ("入学", "毕业")),
     Spec(
         "amount",
         ("金额（元）", "金额", "发放金额", "补贴金额", "补助金额", "实发金额", "金额(元)"),
@@ -687,6 +747,7 @@ DATE_COLUMNS: dict[str, tuple[str, ...]] = {
     "posts": ("start_date", "end_date"),
     "loans": ("start_date", "end_date"),
     "travel": ("travel_date",),
+    "students": ("enrolled_date",),
     "payments": ("paid_date",),
 }
 
@@ -699,7 +760,7 @@ NUMBER_COLUMNS: dict[str, tuple[str, ...]] = {
 
 # Columns whose values are personal identifiers: masked on screen, in logs and in JSON.
 SENSITIVE_COLUMNS: frozenset[str] = frozenset(
-    {"id_number", "head_id_number", "phone", "bank_account"}
+    {"id_number", "head_id_number", "guardian_id", "phone", "bank_account"}
 )
 
 _NOTE = re.compile(r"[（(][^（）()]*[）)]$")

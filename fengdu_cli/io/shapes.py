@@ -19,6 +19,8 @@ from fengdu_cli.cells import text_value
 from fengdu_cli.normalise import (
     EMPLOYMENT_TYPE,
     LABOR,
+    LEVELS,
+    STUDENT_STATUS,
     WORK_STATUS,
     category_facts,
 )
@@ -194,6 +196,8 @@ SHAPES: dict[str, Callable[[object], bool]] = {
     "employment_type": _in(_EMPLOYMENT_WORDS),
     "insurance_type": _is_insurance_type,
     "category": lambda v: category_facts(text_value(v)) is not None,
+    "school_level": _in(LEVELS),
+    "student_status": _in(STUDENT_STATUS),
 }
 
 

@@ -338,12 +338,19 @@ def _is_date(value: object) -> TypeGuard[date]:
     return isinstance(value, date) and not isinstance(value, datetime)
 
 
+# Counts that only take some values: yulu pays once a school year or once a semester.
+COUNT_CHOICES: dict[str, tuple[int, ...]] = {"installments": (1, 2)}
+
+
 def _convert(key: str, value: object) -> tuple[str, dict[str, object], object]:
     """(problem code or '', its params, converted value) for value ``key``."""
     if key in AMOUNT_KEYS:
         return _convert_amount(value)
     if key in COUNT_KEYS:
         ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+        if ok and key in COUNT_CHOICES and value not in COUNT_CHOICES[key]:
+            choices = _choices(map(str, COUNT_CHOICES[key]))
+            return "policy_bad_choice", {"value": _shown(value), "choices": choices}, value
         return ("", {}, value) if ok else ("policy_bad_count", {"value": _shown(value)}, value)
     if key in LIST_KEYS:
         return _convert_categories(value)

@@ -20,7 +20,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from types import MappingProxyType
 
-from fengdu_cli import dates
+from fengdu_cli import dates, schoolyear
 from fengdu_cli.messages import Said
 from fengdu_cli.money import to_fen
 from fengdu_cli.normalise import EMPLOYMENT_TYPE_CHOICES
@@ -103,6 +103,8 @@ COUNT_KEYS: frozenset[str] = frozenset(
         "min_stable_months",
         "max_months",  # paid months per person, ever (the ledger caps it)
         "max_months_per_year",
+        "installments",  # yulu: 1 (once a school year) or 2 (once a semester, half each)
+        "max_years_after",  # student_job_seeking: 离校未就业 within so many years of graduating
     }
 )
 TEXT_CHOICES: Mapping[str, tuple[str, ...] | None] = MappingProxyType(
@@ -385,6 +387,44 @@ class ShandongStableValues(OutsideWorkValues):
     min_stable_months: int
 
 
+@dataclass(frozen=True, kw_only=True)
+class YuluValues(RuleValues):
+    """yulu: 3000 yuan (中职) / 5000 yuan (高职) per student and school year, to the household;
+    ``installments = 2`` pays half in each semester."""
+
+    amount_secondary: Decimal
+    amount_higher: Decimal
+    categories: tuple[str, ...]
+    installments: int = 1
+
+    def shown(self, month: int) -> dict[str, object]:
+        start = schoolyear.of_month(month)
+        return {
+            **super().shown(month),
+            "installments": self.installments,
+            "school_year": schoolyear.text(start),
+            "semester": schoolyear.semester_of_month(month),
+        }
+
+
+@dataclass(frozen=True, kw_only=True)
+class StudentJobSeekingValues(RuleValues):
+    """student_job_seeking: a one-time amount for a student of a difficult family in the
+    graduation year (在校), or a graduate not employed within ``max_years_after`` years."""
+
+    amount: Decimal
+    categories: tuple[str, ...]
+    max_years_after: int
+
+    def shown(self, month: int) -> dict[str, object]:
+        year = month // 100
+        return {
+            **super().shown(month),
+            "year": year,
+            "earliest": year - self.max_years_after,
+        }
+
+
 VALUES_TYPES: Mapping[str, type[RuleValues]] = MappingProxyType(
     {
         "hire_once": HireOnceValues,
@@ -394,6 +434,8 @@ VALUES_TYPES: Mapping[str, type[RuleValues]] = MappingProxyType(
         "travel": TravelValues,
         "job_seeking_once": JobSeekingOnceValues,
         "shandong_stable": ShandongStableValues,
+        "yulu": YuluValues,
+        "student_job_seeking": StudentJobSeekingValues,
     }
 )
 _BOOKKEEPING = ("given", "other")
@@ -413,15 +455,12 @@ def value_fields(cls: type[RuleValues]) -> dict[str, tuple[object, bool]]:
 
 
 # What the computing modules read once a rule has an amount — the fields of its values class
-# without a default (yulu, not computed yet, names its own): a configured rule missing one of
-# these would otherwise fail in the middle of a monthly run.
+# without a default: a configured rule missing one of these would otherwise fail in the
+# middle of a monthly run.
 REQUIRED_WHEN_CONFIGURED: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
-        **{
-            code: tuple(key for key, (_, required) in value_fields(cls).items() if required)
-            for code, cls in VALUES_TYPES.items()
-        },
-        "yulu": ("amount_secondary", "amount_higher"),
+        code: tuple(key for key, (_, required) in value_fields(cls).items() if required)
+        for code, cls in VALUES_TYPES.items()
     }
 )
 

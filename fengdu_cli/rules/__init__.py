@@ -13,9 +13,11 @@ from fengdu_cli.rules import (
     job_seeking_once,
     shandong_stable,
     startup_household,
+    student_job_seeking,
     travel,
     work_training,
     workshop_monthly,
+    yulu,
 )
 from fengdu_cli.rules.base import Rule
 
@@ -28,5 +30,7 @@ _RULES: tuple[Rule[Any], ...] = (
     travel,
     job_seeking_once,
     shandong_stable,
+    yulu,
+    student_job_seeking,
 )
 IMPLEMENTED: dict[str, Rule[Any]] = {rule.CODE: rule for rule in _RULES}
