@@ -31,9 +31,14 @@ def rng_for(lay: _Layout, name: str) -> random.Random:
 
 
 # One entry per module; each is (name, lay).
-LISTS: tuple[tuple[str, Callable[[_Layout], list[Listed]]], ...] = ()
+LISTS: tuple[tuple[str, Callable[[_Layout], list[Listed]]], ...] = (
+    ("students", lambda lay: _students.lay(lay)),
+)
 
 
 def program_lists(lay: _Layout) -> list[Listed]:
     """Every program list of the month, in the order of ``LISTS``."""
     return [listed for _, make in LISTS for listed in make(lay)]
+
+
+from fengdu_cli.sample.programs import students as _students  # noqa: E402  (uses Listed)
