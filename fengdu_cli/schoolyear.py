@@ -83,10 +83,10 @@ def parse(value: object) -> tuple[int, int | None] | None:
         return int(found[1]), None
     if re.fullmatch(r"(?:19|20)\d{2}", typed):  # a bare year says no school year
         return None
-    month = dates.parse_period(typed)  # a date or a month: the school year it lies in
-    if month is None or not 190001 <= month <= 209912:
+    found_month = dates.parse_period(typed)  # a date or a month: the school year it lies in
+    if found_month is None or not 190001 <= found_month <= 209912:
         return None
-    return of_month(month), semester_of_month(month)
+    return of_month(found_month), semester_of_month(found_month)
 
 
 def _second_year(start: int, typed: str) -> int:
@@ -98,12 +98,8 @@ def parse_series(series: pd.Series) -> pd.DataFrame:
     parsed = series.map(parse)
     return pd.DataFrame(
         {
-            "school_year": pd.array(
-                [p[0] if p else None for p in parsed], dtype="Int64"
-            ),
-            "semester": pd.array(
-                [p[1] if p and p[1] else None for p in parsed], dtype="Int64"
-            ),
+            "school_year": pd.array([p[0] if p else None for p in parsed], dtype="Int64"),
+            "semester": pd.array([p[1] if p and p[1] else None for p in parsed], dtype="Int64"),
         },
         index=series.index,
     )

@@ -391,7 +391,9 @@ def test_case(code, case):
         return
     assert reason is None, reason
     frame, ids = run(code, case)
-    shown = values_of(case, policy.rule(code).values_for(dates.last_day(_month(case["month"]))).typed)
+    shown = values_of(
+        case, policy.rule(code).values_for(dates.last_day(_month(case["month"]))).typed
+    )
     shown = shown.shown(_month(case["month"]))
     for expected in case["expect"]:
         assert set(expected) <= EXPECT_KEYS, set(expected) - EXPECT_KEYS

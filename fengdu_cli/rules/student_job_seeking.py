@@ -86,9 +86,11 @@ def evaluate(ctx: Context, values: StudentJobSeekingValues) -> pd.DataFrame:
     out["c_household"] = ok_category.to_numpy()
     out["v_household"] = found["category"].to_numpy()
     out["f_household"] = found["how"].map(FOUND_KEYS).to_numpy()
-    out["v_household__household"] = found["household_id"].where(
-        found["household_id"].ne(""), found["anchor"].map(lambda p: mask(p) if p else "")
-    ).to_numpy()
+    out["v_household__household"] = (
+        found["household_id"]
+        .where(found["household_id"].ne(""), found["anchor"].map(lambda p: mask(p) if p else ""))
+        .to_numpy()
+    )
 
     known_status = status.isin(STUDENT_STATUS_CHOICES)
     out["c_listed"] = (known_status & graduated.notna()).to_numpy()
@@ -99,9 +101,7 @@ def evaluate(ctx: Context, values: StudentJobSeekingValues) -> pd.DataFrame:
     at_school = status.eq(AT_SCHOOL)
     left = status.eq(LEFT_UNEMPLOYED)
     g = graduated.fillna(-1).astype(int)
-    window = (at_school & g.eq(year)) | (
-        left & g.between(year - values.max_years_after, year)
-    )
+    window = (at_school & g.eq(year)) | (left & g.between(year - values.max_years_after, year))
     out["c_graduation"] = window.to_numpy()
     out["v_graduation"] = graduated.map(lambda v: f"{v}年", na_action="ignore").to_numpy(
         dtype=object
@@ -110,7 +110,9 @@ def evaluate(ctx: Context, values: StudentJobSeekingValues) -> pd.DataFrame:
     jobs = first_per_person(active_jobs(ctx.matched.jobs, ctx.window))
     employed = ids.isin(jobs.index)
     out["c_not_employed"] = (~(left & employed)).to_numpy()
-    shown_job = describe_job(jobs) if len(jobs) else pd.DataFrame(columns=["value", "region", "start"])
+    shown_job = (
+        describe_job(jobs) if len(jobs) else pd.DataFrame(columns=["value", "region", "start"])
+    )
     out["v_not_employed"] = ids.map(shown_job["value"]).where(employed).to_numpy(dtype=object)
     out["v_not_employed__region"] = ids.map(shown_job["region"]).fillna("").to_numpy()
     out["v_not_employed__start"] = ids.map(shown_job["start"]).fillna("").to_numpy()
@@ -121,9 +123,11 @@ def evaluate(ctx: Context, values: StudentJobSeekingValues) -> pd.DataFrame:
     out["amount_fen"] = to_fen(values.amount)
     out["key_base"] = ids.to_numpy()
     out["identities"] = ids.to_numpy()
-    how = found["how"].map(
-        {"hh": "按户编号", "guardian": "按监护人身份证号", "self": "按本人身份证号"}
-    ).fillna("")
+    how = (
+        found["how"]
+        .map({"hh": "按户编号", "guardian": "按监护人身份证号", "self": "按本人身份证号"})
+        .fillna("")
+    )
     school = out["school"].astype(str)
     out["basis"] = (
         out["v_listed"].astype(str)
@@ -163,11 +167,14 @@ def _listed_unknown(
         ("graduation_year", graduated.isna()),
     ]
     for column, unread in reasons:
+        cause: pd.Series
         if column not in students:
-            cause = pd.Series("no_column", index=students.index)
+            cause = pd.Series("no_column", index=students.index, dtype=object)
         else:
             cause = pd.Series(
-                np.where(raw_given(students, column), "bad_value", ""), index=students.index
+                np.where(raw_given(students, column), "bad_value", ""),
+                index=students.index,
+                dtype=object,
             )
         rows = students[unread & cause.ne("") & out.eq("")]
         if not len(rows):

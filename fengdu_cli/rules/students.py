@@ -138,6 +138,8 @@ def job_seeking_rows(frame: pd.DataFrame) -> pd.Series:
 
 def job_seeking_only(frame: pd.DataFrame) -> pd.Series:
     """Rows of the job-seeking list that name no school year (nor an 入学日期): not 雨露 rows."""
-    return job_seeking_rows(frame) & ~raw_given(frame, "school_year") & ~raw_given(
-        frame, "enrolled_date"
+    return (
+        job_seeking_rows(frame)
+        & ~raw_given(frame, "school_year")
+        & ~raw_given(frame, "enrolled_date")
     )

@@ -139,9 +139,11 @@ def evaluate(ctx: Context, values: YuluValues) -> pd.DataFrame:
     out["c_household"] = ok_category.to_numpy()
     out["v_household"] = found["category"].to_numpy()
     out["f_household"] = found["how"].map(FOUND_KEYS).to_numpy()
-    out["v_household__household"] = found["household_id"].where(
-        found["household_id"].ne(""), found["anchor"].map(_masked)
-    ).to_numpy()
+    out["v_household__household"] = (
+        found["household_id"]
+        .where(found["household_id"].ne(""), found["anchor"].map(_masked))
+        .to_numpy()
+    )
 
     out["c_level"] = level.isin((SECONDARY, HIGHER)).to_numpy()
     out["v_level"] = level.to_numpy()
@@ -150,9 +152,9 @@ def evaluate(ctx: Context, values: YuluValues) -> pd.DataFrame:
     out["v_school_year"] = listed.map(
         lambda s: schoolyear.text(int(s)), na_action="ignore"
     ).to_numpy(dtype=object)
-    out["f_school_year"] = np.where(
-        listed_how.eq("enrolled"), "fact_yulu_enrolled", ""
-    ).astype(object)
+    out["f_school_year"] = np.where(listed_how.eq("enrolled"), "fact_yulu_enrolled", "").astype(
+        object
+    )
 
     guardian_id = list_text(students, "guardian_id")
     guardian_name = list_text(students, "guardian_name")
@@ -191,9 +193,8 @@ def evaluate(ctx: Context, values: YuluValues) -> pd.DataFrame:
         ).astype(object)
     unknown["level"] = gaps.reasons(students, "students", "level").to_numpy()
     unknown["school_year"] = _year_unknown(students, listed).to_numpy()
-    unknown["payee"] = np.where(
-        payee_ok.to_numpy(), "", Said("gap_yulu_payee")
-    ).astype(object)
+    payee_gap = pd.Series(Said("gap_yulu_payee"), index=out.index, dtype=object)
+    unknown["payee"] = payee_gap.where(~payee_ok.to_numpy(), "").to_numpy()
     out = finish(out, CONDITIONS, values.shown(month), unknown)
     twice = first_listing(out["key_base"], out["eligible"])
     out.loc[twice, "eligible"] = False
@@ -221,12 +222,13 @@ def _year_unknown(students: pd.DataFrame, listed: pd.Series) -> pd.Series:
     if not missing.any():
         return out
     rows = students[missing]
+    causes: pd.Series
     if "school_year" not in students and "enrolled_date" not in students:
-        causes = pd.Series("no_column", index=rows.index)
+        causes = pd.Series("no_column", index=rows.index, dtype=object)
     else:
         raw = rows.get("_raw_school_year", pd.Series(None, index=rows.index))
         causes = pd.Series(
-            np.where(raw.map(dates.is_blank), "blank", "bad_value"), index=rows.index
+            np.where(raw.map(dates.is_blank), "blank", "bad_value"), index=rows.index, dtype=object
         )
     said = [
         gaps.reason("students", "school_year", c, f, s, None if c == "no_column" else r, v)
@@ -239,18 +241,19 @@ def _year_unknown(students: pd.DataFrame, listed: pd.Series) -> pd.Series:
     return out
 
 
-def _basis(
-    out: pd.DataFrame, found: pd.DataFrame, start: int, semester: int | None
-) -> pd.Series:
+def _basis(out: pd.DataFrame, found: pd.DataFrame, start: int, semester: int | None) -> pd.Series:
     """依据: school year (and semester), level and school, how the household was found."""
-    how = found["how"].map(
-        {"hh": "按户编号", "guardian": "按监护人身份证号", "self": "按学生本人身份证号"}
-    ).fillna("")
+    how = (
+        found["how"]
+        .map({"hh": "按户编号", "guardian": "按监护人身份证号", "self": "按学生本人身份证号"})
+        .fillna("")
+    )
     term = "" if semester is None else ("第一学期" if semester == 1 else "第二学期")
     school = out["school"].astype(str)
-    return (
+    basis: pd.Series = (
         schoolyear.text(start) + "学年" + term + " "
         + out["v_level"].astype(str)
         + school.where(school.eq(""), "（" + school + "）")
         + "，" + how.to_numpy() + "认定为" + found["category"].to_numpy() + "家庭"
     )  # fmt: skip
+    return basis

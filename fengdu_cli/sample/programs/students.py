@@ -16,7 +16,7 @@ from fengdu_cli.dates import last_day
 from fengdu_cli.idcard import completed_years
 from fengdu_cli.sample.layouts import Book, Sheet, _Layout
 from fengdu_cli.sample.programs import Listed, rng_for
-from fengdu_cli.sample.world import Person
+from fengdu_cli.sample.world import Cell, Person
 
 _SECONDARY_SCHOOLS = ("丰都县职业教育中心", "重庆市三峡职业技工学校", "丰都县第二职业中学")
 _HIGHER_SCHOOLS = ("重庆三峡职业学院", "重庆工程职业技术学院", "重庆城市管理职业学院")
@@ -54,7 +54,10 @@ def _low_income_student(lay: _Layout) -> Person | None:
     found = [
         p
         for p in lay.w.people
-        if p.on_roster and not p.busy and p.category == "农村低收入人口" and 15 <= _age(lay, p) <= 22
+        if p.on_roster
+        and not p.busy
+        and p.category == "农村低收入人口"
+        and 15 <= _age(lay, p) <= 22
     ]
     return found[0] if found else None
 
@@ -68,7 +71,7 @@ def lay(lay: _Layout) -> list[Listed]:
     start = w.m // 100 - (0 if w.m % 100 >= 9 else 1)
     school_year = f"{start}-{start + 1}"
 
-    rows: list[list[object]] = []
+    rows: list[list[Cell]] = []
     chosen = pupils[:7]
     low_income = _low_income_student(lay)
     for n, p in enumerate(chosen):
@@ -90,7 +93,7 @@ def lay(lay: _Layout) -> list[Listed]:
         rows.append([low_income.township, low_income.name, low_income.id_number,
                      low_income.household_id, head.name if head else "",
                      head.id_number if head else "", _HIGHER_SCHOOLS[2], "高职", school_year])  # fmt: skip
-    yulu: list[list[object]] = [
+    yulu: list[list[Cell]] = [
         [f"丰都县{school_year}学年雨露计划中高职学生补助名单"],
         list(_YULU_HEADER),
         *([n + 1, *row] for n, row in enumerate(rows)),
@@ -103,7 +106,7 @@ def lay(lay: _Layout) -> list[Listed]:
         (f"{year - 3}年6月", "离校未就业"),  # edge: left school 3 years ago
         (f"{year + 1}年6月", "在校"),  # edge: graduates only next year
     )
-    graduate_rows: list[list[object]] = [
+    graduate_rows: list[list[Cell]] = [
         [f"丰都县困难家庭高校毕业生求职创业补贴申报汇总表（{year}年）"],
         list(_GRADUATE_HEADER),
     ]
@@ -112,16 +115,32 @@ def lay(lay: _Layout) -> list[Listed]:
                               _HIGHER_SCHOOLS[n % len(_HIGHER_SCHOOLS)], "大专", when, kind])  # fmt: skip
     return [
         Listed(
-            Book(f"students/{school_year}学年雨露计划学生名单.xlsx",
-                 [Sheet("雨露计划", yulu, merges=[(0, 0, 0, len(_YULU_HEADER) - 1)],
-                        header_rows=(0, 1))]),  # fmt: skip
+            Book(
+                f"students/{school_year}学年雨露计划学生名单.xlsx",
+                [
+                    Sheet(
+                        "雨露计划",
+                        yulu,
+                        merges=[(0, 0, 0, len(_YULU_HEADER) - 1)],
+                        header_rows=(0, 1),
+                    )
+                ],
+            ),
             "雨露计划学生名单（中职/高职，按户编号、监护人或本人身份证号找到家庭）"
             " · 雨露计划 students (secondary/higher vocational)",
         ),
         Listed(
-            Book("students/困难家庭高校毕业生求职创业补贴申报表.xlsx",
-                 [Sheet("申报汇总", graduate_rows,
-                        merges=[(0, 0, 0, len(_GRADUATE_HEADER) - 1)], header_rows=(0, 1))]),  # fmt: skip
+            Book(
+                "students/困难家庭高校毕业生求职创业补贴申报表.xlsx",
+                [
+                    Sheet(
+                        "申报汇总",
+                        graduate_rows,
+                        merges=[(0, 0, 0, len(_GRADUATE_HEADER) - 1)],
+                        header_rows=(0, 1),
+                    )
+                ],
+            ),
             "困难家庭学生求职创业补贴申报表（在校 / 离校未就业）"
             " · graduates of difficult families (in school / left school unemployed)",
         ),
