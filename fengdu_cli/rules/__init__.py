@@ -11,6 +11,7 @@ from typing import Any
 from fengdu_cli.rules import (
     hire_once,
     job_seeking_once,
+    loan_interest,
     shandong_stable,
     startup_household,
     travel,
@@ -28,5 +29,6 @@ _RULES: tuple[Rule[Any], ...] = (
     travel,
     job_seeking_once,
     shandong_stable,
+    loan_interest,
 )
 IMPLEMENTED: dict[str, Rule[Any]] = {rule.CODE: rule for rule in _RULES}
