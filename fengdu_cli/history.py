@@ -55,7 +55,7 @@ PROGRAM_WORDS: dict[str, tuple[str, ...]] = {
     "job_seeking_once": ("一次性求职创业补贴", "求职创业补贴"),
     "shandong_stable": ("鲁渝劳务协作稳岗补贴", "鲁渝协作稳岗补贴", "鲁渝稳岗补贴"),
     "insurance_subsidy": ("社会保险补贴", "社保补贴"),
-    "loan_interest": ("创业担保贷款贴息", "贷款贴息"),
+    "loan_interest": ("创业担保贷款贴息", "创业担保贷款财政贴息", "贷款贴息", "担保贷款贴息"),
     "public_post": ("公益性岗位补贴", "公益岗位补贴"),
     "yulu": ("雨露计划",),
     "job_intro": ("职业介绍补贴",),
@@ -65,7 +65,7 @@ PROGRAM_WORDS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 PROBLEM_CODES = (
     "unknown_program", "no_person", "bad_id", "no_month", "bad_amount", "amount_mismatch",
-    "duplicate", "already_recorded", "already_imported", "rejected", "bad_month",
+    "duplicate", "already_recorded", "already_imported", "rejected", "bad_month", "no_key",
 )  # fmt: skip
 ENTRY_COLUMNS = [*ledger.PAYMENT_COLUMNS, "month", "source"]
 PROBLEM_COLUMNS = ["file", "sheet", "row", "code", "message"]
@@ -477,6 +477,8 @@ def _place(
                                      "_code": "bad_amount"}  # fmt: skip
     year = year or (month or 0) // 100
     entry = _entry(code, policy, row, person, month or year * 100 + 1, month is None, fen)
+    if entry is None:  # the rule cannot tell which of the person's payments this was
+        return None, "no_key", {}
     day = dates.last_day(month) if month else dt.date(year, 12, 31)
     fixed, ceiling = _policy_amounts(policy, code, day)
     within = fen in fixed or (ceiling is not None and fen <= ceiling)
@@ -492,8 +494,10 @@ def _place(
 
 def _entry(
     code: str, policy: Policy, row: dict, person: str, month: int, year_only: bool, fen: int
-) -> dict:
-    """One ledger entry, keyed the way the rule keys its own payments."""
+) -> dict | None:
+    """One ledger entry, keyed the way the rule keys its own payments; None when the rule
+    cannot tell from the row which of the person's payments it was (a loan without its
+    contract number or start date)."""
     rule = policy.rule(code)
     household = str(row.get("household_id") or "").strip()
     payee = rule.payee
@@ -514,7 +518,10 @@ def _entry(
     # course) says how a past payment is keyed, so that the rule sees it as paid
     keyed = getattr(IMPLEMENTED.get(code), "history_key", None)
     if keyed is not None:
-        base, identities = keyed(row, person, month)
+        found = keyed(row, person, month)
+        if found is None:
+            return None
+        base, identities = found
     return {
         "rule": code,
         "identities": identities,

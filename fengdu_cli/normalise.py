@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
 
 import numpy as np
 import pandas as pd
@@ -306,6 +308,8 @@ def normalise(
     """
     spellings = spellings or {}
     out = raw.copy()
+    if kind == "loans":
+        _credit_codes_apart(out)
     if "id_number" in out and kind != "payments":  # a payment list mixes IDs and credit codes
         checked = idcard.classify_series(out["id_number"], on)
         out["_raw_id_number"] = out["id_number"]
@@ -359,6 +363,8 @@ def normalise(
         _reject_absurd(out, on)
     if kind == "students":
         _normalise_students(out, spellings)
+    if kind == "loans":
+        _normalise_loans(out)
     if kind == "businesses" and "rural_entrepreneur" in out:
         out["_raw_rural_entrepreneur"] = out["rural_entrepreneur"]
         out["rural_entrepreneur"] = map_unique(texts(out["rural_entrepreneur"]), _flag)
@@ -402,6 +408,127 @@ def _reject_absurd(out: pd.DataFrame, on: dt.date) -> None:
             out.loc[bad, column] = np.nan
             absurd |= bad
     out["_absurd"] = absurd
+
+
+# ---------------------------------------------------------------- loans
+
+# 贷款类型 → the three kinds of guaranteed loan of the notice (一(二)3)
+LOAN_PERSON, LOAN_PARTNERSHIP, LOAN_BUSINESS = "个人", "合伙", "小微企业"
+LOAN_TYPE_CHOICES = (LOAN_PERSON, LOAN_PARTNERSHIP, LOAN_BUSINESS)
+LOAN_TYPES: dict[str, str] = {
+    **{w: LOAN_PERSON for w in ("个人", "个人创业", "个人贷款", "个人创业担保贷款", "个人创业贷款",
+                                "自然人")},
+    **{w: LOAN_PARTNERSHIP for w in ("合伙", "合伙创业", "合伙贷款", "合伙创业担保贷款",
+                                     "合伙创业贷款")},
+    **{w: LOAN_BUSINESS for w in ("小微企业", "小微", "企业", "小微企业贷款", "小微企业创业担保贷款",
+                                  "小微企业创业贷款")},
+}  # fmt: skip
+_CREDIT_CODE = re.compile(r"[1-9A-HJ-NP-RTUWY][1-9A-HJ-NP-RTUWY0-9]\d{6}[0-9A-HJ-NP-RTUWXY]{10}")
+_RESIDENT_ID = re.compile(r"\d{17}[\dX]")
+# A contract rate above this is no guaranteed loan's (and above the legal ceiling of lending).
+MAX_LOAN_RATE = Decimal("0.24")
+# Principal below this (yuan) is taken for a list kept in 万元: refused, never read as yuan.
+MIN_PRINCIPAL = 1000
+OVERDUE_NOW = "本月"  # a 是否逾期 flag: overdue in the month the list is for
+_MONTH_TOKEN = re.compile(r"(\d{4})\s*(?:年|[-./])?\s*(\d{1,2})\s*月?")
+_MONTH_SPLIT = re.compile(r"[、,，;；\s]+")
+
+
+def is_credit_code(text: str) -> bool:
+    """An 18-character unified social credit code (not an 18-digit resident ID)."""
+    return bool(_CREDIT_CODE.fullmatch(text)) and not _RESIDENT_ID.fullmatch(text)
+
+
+def _credit_codes_apart(out: pd.DataFrame) -> None:
+    """A 小微企业 borrows with its credit code, which lists often type in the ID column: such
+    a cell moves to ``employer_code`` (when that is blank) instead of failing as an ID."""
+    if "id_number" not in out:
+        return
+    typed = map_unique(texts(out["id_number"]), lambda v: "".join(v.split()).upper())
+    code = typed.map(is_credit_code).astype(bool)
+    if not code.any():
+        return
+    current = (
+        texts(out["employer_code"]) if "employer_code" in out else pd.Series("", index=out.index)
+    )
+    out["employer_code"] = current.where(~(code & current.eq("")), typed)
+    out["id_number"] = out["id_number"].where(~code, "")
+
+
+def loan_rate(value: object) -> Decimal | None:
+    """A contract rate as an exact fraction: '4.35%' / 4.35 / 0.0435 → Decimal('0.0435').
+
+    With a % sign the number is percent; without, a number of 1 to 24 is percent and one
+    below 0.24 a fraction.  Anything else (0.5: 50 % or 0.5 %? 0, 30, text) is None.
+    """
+    if isinstance(value, float):
+        if not np.isfinite(value):
+            return None
+        typed = repr(value)  # the shortest text of the double: 0.0435, not 0.04349999…
+    else:
+        typed = unicodedata.normalize("NFKC", text_value(value)).replace(" ", "")
+    if not typed:
+        return None
+    percent = typed.endswith("%")
+    try:
+        number = Decimal(typed.rstrip("%"))
+    except InvalidOperation:
+        return None
+    if not number.is_finite() or number <= 0:
+        return None
+    if percent or number >= 1:
+        number = number / 100
+    elif number >= MAX_LOAN_RATE:
+        return None
+    return number.normalize() if 0 < number <= MAX_LOAN_RATE else None
+
+
+def overdue_months(value: str) -> str | None:
+    """逾期 cell → '|202403|202405|' (months listed), '|本月|' (a yes flag), '' (none / no),
+    or None when it is neither."""
+    if value.upper() in NO or value in ("无逾期", "未逾期", "正常"):
+        return ""
+    if value.upper() in YES or value in ("逾期", "已逾期"):
+        return f"|{OVERDUE_NOW}|"
+    months = []
+    for part in _MONTH_SPLIT.split(value):
+        if not part:
+            continue
+        found = _MONTH_TOKEN.fullmatch(part)
+        if not found or not 1 <= int(found[2]) <= 12:
+            return None
+        months.append(int(found[1]) * 100 + int(found[2]))
+    return "|" + "|".join(str(m) for m in sorted(set(months))) + "|" if months else None
+
+
+def _normalise_loans(out: pd.DataFrame) -> None:
+    """Loan types as 个人 / 合伙 / 小微企业 (unknown kept), the rate as an exact Decimal
+    (None when unreadable), overdue months, whole numbers of partners and hires, and a
+    principal in yuan (a figure below MIN_PRINCIPAL is taken for 万元: None)."""
+    if "borrower_type" in out:
+        out["_raw_borrower_type"] = out["borrower_type"]
+        out["borrower_type"] = _lookup(out["borrower_type"], LOAN_TYPES)
+    if "rate" in out:
+        out["_raw_rate"] = out["rate"]
+        out["rate"] = map_unique(out["rate"], loan_rate)
+    if "overdue" in out:
+        out["_raw_overdue"] = out["overdue"]
+        out["overdue"] = map_unique(texts(out["overdue"]), overdue_months)
+    for column in ("partners", "new_hires"):
+        if column in out:
+            value = out[column].astype(float)
+            whole = value.notna() & (value >= 0) & (value == np.floor(value)) & (value < 10_000)
+            out[column] = value.where(whole)
+    if "principal" in out:
+        value = out["principal"].astype(float)
+        out["principal"] = value.where(value.notna() & (value >= MIN_PRINCIPAL) & (value < 1e9))
+    if "loan_no" in out:  # a contract number keys the loan: no spaces, half-width, upper case
+        out["loan_no"] = map_unique(
+            texts(out["loan_no"]),
+            lambda v: unicodedata.normalize("NFKC", v).replace(" ", "").upper(),
+        )
+    if "bank" in out:
+        out["bank"] = texts(out["bank"])
 
 
 def _normalise_roster(out: pd.DataFrame, spellings: Spellings) -> None:

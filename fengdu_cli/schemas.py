@@ -34,6 +34,8 @@ from fengdu_cli.normalise import (
     LABOR_CHOICES,
     LEVEL_CHOICES,
     LEVELS,
+    LOAN_TYPE_CHOICES,
+    LOAN_TYPES,
     STUDENT_STATUS,
     STUDENT_STATUS_CHOICES,
     WORK_STATUS,
@@ -181,6 +183,15 @@ def _account_ok(frame: pd.DataFrame) -> pd.Series:
     return account.eq("") | account.str.fullmatch(r"\d{12,25}")
 
 
+def _borrower_known(frame: pd.DataFrame) -> pd.Series:
+    """A loan names its borrower by a resident ID or (a 小微企业) a credit code."""
+    known = pd.Series(False, index=frame.index)
+    for column in ("id_number", "employer_code"):
+        if column in frame:
+            known |= ~blank(frame[column])
+    return known
+
+
 def _township_known(frame: pd.DataFrame) -> pd.Series:
     return frame["township"].isin(TOWNSHIPS)
 
@@ -245,6 +256,17 @@ def rules_for(kind: str, frame: pd.DataFrame, *, duplicates: bool) -> list[Rule]
         for column in ("school_year", "graduation_year"):
             if column in frame:
                 rules.append(Rule(column, "bad_date", _parses(column)))
+    if kind == "loans":
+        who = next((c for c in ("id_number", "employer_code") if c in frame), "name")
+        rules.append(Rule(who, "missing_required", _borrower_known))
+        if "borrower_type" in frame:
+            rules.append(
+                Rule("borrower_type", "bad_category", _allowed("borrower_type", LOAN_TYPES))
+            )
+        if "rate" in frame:
+            rules.append(Rule("rate", "bad_number", _parses("rate")))
+        if "overdue" in frame:
+            rules.append(Rule("overdue", "bad_category", _parses("overdue")))
     if kind == "roster" and "hukou" in frame:
         rules.append(Rule("hukou", "bad_category", _names_a_place("hukou")))
     return rules
@@ -436,6 +458,8 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "rural_entrepreneur": ("是", "否"),
     "level": LEVEL_CHOICES,
     "student_status": STUDENT_STATUS_CHOICES,
+    "borrower_type": LOAN_TYPE_CHOICES,
+    "overdue": ("是", "否", "2024-03、2024-05"),
 }
 
 

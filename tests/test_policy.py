@@ -57,7 +57,6 @@ SHANDONG_NAMES = {
 }
 UNCONFIGURED = (
     "insurance_subsidy",
-    "loan_interest",
     "public_post",
     "job_intro",
     "base_award",
@@ -174,7 +173,6 @@ def test_unconfigured_rules_have_no_amount(policy):
     for code in UNCONFIGURED:
         for period in policy.rule(code).periods:
             assert not AMOUNT_KEYS & set(period.values), code
-    assert policy.rule("loan_interest").periods[0].values["borrower_rate"] == "LPR-150BP"
 
 
 def test_each_rule_has_a_comment_quoting_the_notice(bundled_text):

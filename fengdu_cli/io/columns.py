@@ -517,13 +517,86 @@ SPECS: dict[str, tuple[Spec, ...]] = {
         _date("end_date", ("离岗日期", "结束日期", "聘用结束日期"), _END_WORDS, ("开始", "上岗")),
     ),
     "loans": (
-        _id(),
-        _name(),
-        Spec("amount", ("贷款金额", "贷款额度"), (("贷款", "借款"), ("金额", "额度", "本金"))),
-        _date(
-            "start_date", ("放款日期", "贷款发放日期", "开始日期"), ("放款", "发放", "开始", "起")
+        _id("借款人身份证号码", "借款人身份证号", "身份证号码/统一社会信用代码"),
+        _name(
+            "借款人姓名",
+            "借款人",
+            "借款人名称",
+            "借款人姓名/企业名称",
+            "借款主体",
+            words=("姓名", "借款人", "借款主体"),
+            excludes=(*_NOT_NAME, "身份证", "证件", "代码", "类型", "类别", "电话"),
         ),
-        _date("end_date", ("到期日期", "贷款到期日", "结束日期"), ("到期", "结束", "止")),
+        # a 小微企业 borrows with its credit code (it may also stand in the ID column)
+        Spec(
+            "employer_code",
+            ("统一社会信用代码", "借款企业统一社会信用代码", "企业信用代码", "信用代码"),
+            (("信用代码", "社会信用"),),
+            (),
+            "credit_code",
+            by_values=True,
+        ),
+        Spec(
+            "borrower_type",
+            ("贷款类型", "借款人类型", "贷款对象类型", "借款主体类型", "贷款类别", "贷款种类"),
+            (("贷款", "借款", "主体"), ("类型", "类别", "种类", "对象")),
+            ("利率", "日期", "金额", "银行", "期限", "合同", "编号"),
+        ),
+        Spec(
+            "partners",
+            ("合伙人数", "合伙人数量", "合伙人个数", "合伙创业人数"),
+            (("合伙",), ("人数", "数量", "个数")),
+        ),
+        Spec(
+            "new_hires",
+            ("当年新招用符合条件人员数", "新招用符合条件人员数", "当年新招用人数", "新招用人数"),
+            (("新招", "招用"), ("人数", "人员数", "数量")),
+        ),
+        Spec(
+            "principal",
+            ("贷款金额", "贷款本金", "借款金额", "放款金额", "贷款额度", "贷款金额（元）"),
+            (("贷款", "借款", "放款"), ("金额", "额度", "本金")),
+            ("利率", "利息", "贴息", "日期", "期限", "万元"),
+        ),
+        Spec(
+            "rate",
+            ("合同利率", "贷款利率", "年利率", "执行利率", "借款利率", "合同年利率"),
+            (("利率",),),
+            ("贴息", "LPR", "基准", "浮动", "报价"),
+        ),
+        _date(
+            "start_date",
+            ("放款日期", "放款日", "贷款发放日期", "贷款起始日期", "借款起始日", "开始日期"),
+            ("放款", "发放", "开始", "起"),
+            ("到期", "结束", "截止"),
+        ),
+        _date(
+            "end_date",
+            ("到期日期", "到期日", "贷款到期日", "贷款到期日期", "借款到期日", "结束日期"),
+            ("到期", "结束", "止"),
+            ("放款", "发放", "开始", "起始"),
+        ),
+        # 逾期月份 (2024-03、2024-05) or 是否逾期 (是 / 否: overdue in the list's month)
+        Spec(
+            "overdue",
+            ("逾期月份", "是否逾期", "逾期情况", "逾期记录", "逾期"),
+            (("逾期",),),
+            ("利息", "罚息", "金额", "天数", "本金"),
+        ),
+        Spec(
+            "bank",
+            ("贷款银行", "经办银行", "放款银行", "承贷银行", "贷款机构", "经办金融机构"),
+            (("银行", "金融机构", "贷款机构"),),
+            ("账号", "卡号", "账户", "开户", "户名"),
+            "organisation",
+        ),
+        Spec(
+            "loan_no",
+            ("借款合同号", "借款合同编号", "贷款合同号", "贷款合同编号", "合同编号", "合同号"),
+            (("合同", "借据", "贷款编号"), ("号", "编号", "编码")),
+            ("日期", "金额", "利率", "期限"),
+        ),
+        TOWNSHIP,
     ),
     "students": (
         _id(),
@@ -709,10 +782,16 @@ SPECS["payments"] = (
         ("出生", "入职", "开始", "结束"),
         "period",
     ),
-    _date("paid_date", ("发放日期", "拨付日期", "支付日期"), ("发放", "拨付", "支付", "到账")),
     # 雨露计划: the school year (and semester) a payment was for
     Spec("school_year", ("学年", "资助学年", "所属学年", "学年度", "学期", "资助学期"),
          (("学年", "学期"),), ("入学", "毕业")),
+    _date("paid_date", ("发放日期", "拨付日期", "支付日期"), ("发放", "拨付", "支付", "到账"),
+          ("贷款", "放款", "借款")),
+    # a 贴息 list names the loan: its contract number, or the loan's start date
+    Spec("loan_no", ("借款合同号", "借款合同编号", "贷款合同号", "贷款合同编号", "合同编号", "合同号"),
+         (("合同", "借据"), ("号", "编号", "编码")), ("日期", "金额")),
+    _date("loan_start_date", ("放款日期", "放款日", "贷款发放日期", "贷款起始日期", "借款起始日"),
+          ("放款", "贷款发放", "贷款起始", "借款起始"), ("到期", "结束")),
     Spec(
         "amount",
         ("金额（元）", "金额", "发放金额", "补贴金额", "补助金额", "实发金额", "金额(元)"),
@@ -744,7 +823,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "workshops": ("workshop_name", "employer_code"),
     "businesses": ("id_number", "business_code", "registration_date"),
     "posts": ("id_number", "name"),
-    "loans": ("id_number", "name"),
+    "loans": ("name",),  # and an ID or a credit code per row (schemas)
     "students": ("id_number", "name"),
     "travel": ("id_number", "name"),
     "agencies": ("agency_name",),
@@ -763,13 +842,13 @@ DATE_COLUMNS: dict[str, tuple[str, ...]] = {
     "loans": ("start_date", "end_date"),
     "travel": ("travel_date",),
     "students": ("enrolled_date",),
-    "payments": ("paid_date",),
+    "payments": ("paid_date", "loan_start_date"),
 }
 
 # Columns that hold amounts (bad_number when not a number).
 NUMBER_COLUMNS: dict[str, tuple[str, ...]] = {
     "insurance": ("base", "employer_amount", "personal_amount"),
-    "loans": ("amount",),
+    "loans": ("principal", "partners", "new_hires"),
     "payments": ("amount",),
 }
 

@@ -48,6 +48,11 @@ _ID_LIKE = re.compile(r"[0-9]{15}|[0-9]{17}[0-9X]")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _SHEET_MAX = 31
 _TOWN_RANK = {name: i for i, name in enumerate(TOWNSHIPS)}
+# A 贴息 line whose list has a 贷款银行 column begins its basis with the bank (the ledger keeps
+# the basis, so a batch written again from it still splits by bank): one sheet per bank.
+BANK_MARK = "贷款银行："
+_BANK_SPLIT = frozenset({"loan_interest"})
+_BANK_IN_BASIS = re.compile("^" + BANK_MARK + "([^；]*)；")
 
 
 @dataclass(frozen=True)
@@ -108,12 +113,12 @@ def write_payments_workbook(
     frame = _sorted_for_print(_prepared(lines))
     _check_rules(frame, rules)
     words = _words(lang, month=month_title(month, lang), county=county or text("wb_county", lang))
-    shown = _named(rules, lang)
+    parts = _sheet_parts(frame, _named(rules, lang), lang)
+    shown = [(key, sheet) for key, sheet, _, _ in parts]
     with atomic_path(target, private=True, staging=staging) as tmp:
         book = _new_book(tmp, created, words("book_title"))
         styles = _Styles(book, lang)
-        for (code, name), sheet_name in zip(shown, sheet_names(shown), strict=True):
-            part = frame[frame["rule"].eq(code)]
+        for (_, _, name, part), sheet_name in zip(parts, sheet_names(shown), strict=True):
             page = _Page(book.add_worksheet(sheet_name), styles, _payment_columns(part), lang)
             page.title(words("title", rule=name))
             page.subline(words("batch", batch=batch_id), words("made_on"))
@@ -194,6 +199,34 @@ def _words(lang: str, **common: object):
 def _named(rules: Sequence[tuple[str, str]], lang: str) -> list[tuple[str, str]]:
     """The rules as a list names them: the policy's (Chinese) name, or the code in English."""
     return list(rules) if lang == "zh" else [(code, code) for code, _ in rules]
+
+
+def bank_of(basis: pd.Series) -> pd.Series:
+    """The lending bank a line's basis names ('' when blank), None when it names none."""
+    found = basis.astype(str).str.extract(_BANK_IN_BASIS, expand=False)
+    return found.astype(object).where(found.notna(), None)
+
+
+def _sheet_parts(
+    frame: pd.DataFrame, rules: Sequence[tuple[str, str]], lang: str
+) -> list[tuple[str, str, str, pd.DataFrame]]:
+    """(sheet key, sheet name, title name, lines) per sheet: one per rule, except a rule
+    whose lines name their lending bank (贷款贴息 from a list with a 贷款银行 column): one
+    sheet per bank, named by it, the lines without one on a sheet of their own (未填贷款银行)."""
+    out = []
+    for code, name in rules:
+        part = frame[frame["rule"].eq(code)]
+        banks = bank_of(part["basis"]) if code in _BANK_SPLIT else None
+        if banks is None or banks.isna().all():
+            out.append((code, name, name, part))
+            continue
+        banks = banks.fillna("")
+        for n, bank in enumerate(sorted(set(banks), key=lambda b: (b == "", b))):
+            shown = bank or text("wb_pay_no_bank", lang)
+            sheet = shown if lang == "zh" else f"{code} {shown}"
+            out.append((f"{code}#{n}", sheet, f"{name}（{shown}）" if lang == "zh"
+                        else f"{name} ({shown})", part[banks.eq(bank)]))  # fmt: skip
+    return out
 
 
 def sheet_names(rules: Sequence[tuple[str, str]]) -> list[str]:
@@ -577,6 +610,7 @@ def _escape_hf(text: str) -> str:
 
 
 __all__ = [
+    "BANK_MARK",
     "NO_LINES",
     "PAYMENT_CSV_COLUMNS",
     "SIGNATURE",

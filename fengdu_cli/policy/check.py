@@ -21,6 +21,8 @@ from fengdu_cli.normalise import CATEGORY_CHOICES
 from fengdu_cli.policy.schema import (
     AMOUNT_KEYS,
     BOOL_KEYS,
+    CAP_KEYS,
+    CONFIGURING_KEYS,
     COUNT_KEYS,
     DATE_KEYS,
     FREQUENCIES,
@@ -28,6 +30,8 @@ from fengdu_cli.policy.schema import (
     META_KEYS,
     PAYEES,
     PERIOD_KEYS,
+    RATE_TABLE_ENTRY_KEYS,
+    RATE_TABLE_KEYS,
     REQUIRED_WHEN_CONFIGURED,
     ROUNDINGS,
     RULE_CODES,
@@ -37,6 +41,7 @@ from fengdu_cli.policy.schema import (
     TOP_KEYS,
     VALUE_KEYS,
     VALUES_TYPES,
+    LprRate,
     Period,
     Rule,
     typed_values,
@@ -270,7 +275,7 @@ class _Checker:
             return None
         if _is_date(period_end) and end > period_end:
             self.add("policy_after_end", table, "to", code, period_end=period_end, **params)
-        configured = any(key in AMOUNT_KEYS for key in values)
+        configured = any(key in CONFIGURING_KEYS for key in values)
         typed = (
             typed_values(code, values)
             if configured and code in VALUES_TYPES and len(self.problems) == before
@@ -308,7 +313,7 @@ class _Checker:
     def required(self, code: str, index: int, values: Mapping[str, object]) -> None:
         """A configured period must hold every value its computation reads, no amount beyond
         what one payment line can be, and at least one condition that is not switched off."""
-        if not any(key in AMOUNT_KEYS for key in values):
+        if not any(key in CONFIGURING_KEYS for key in values):
             return
         table = f"rules.{code}.values[{index}]"
         for key, value in values.items():
@@ -344,8 +349,10 @@ COUNT_CHOICES: dict[str, tuple[int, ...]] = {"installments": (1, 2)}
 
 def _convert(key: str, value: object) -> tuple[str, dict[str, object], object]:
     """(problem code or '', its params, converted value) for value ``key``."""
-    if key in AMOUNT_KEYS:
+    if key in AMOUNT_KEYS or key in CAP_KEYS:
         return _convert_amount(value)
+    if key in RATE_TABLE_KEYS:
+        return _convert_rate_table(value)
     if key in COUNT_KEYS:
         ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
         if ok and key in COUNT_CHOICES and value not in COUNT_CHOICES[key]:
@@ -385,6 +392,36 @@ def _convert_amount(value: object) -> tuple[str, dict[str, object], object]:
     if amount < 0:
         return "policy_negative_amount", params, value
     return "", {}, amount
+
+
+MAX_PERCENT = Decimal(100)
+
+
+def _convert_rate_table(value: object) -> tuple[str, dict[str, object], object]:
+    """A dated rate table: a non-empty list of {from = <date>, percent = "<decimal>"} (only
+    those keys), dates strictly increasing, each percent a decimal string above 0 and below
+    100 (a TOML float is refused: not exact).  Converted to a tuple of ``LprRate``."""
+    keys = "/".join(RATE_TABLE_ENTRY_KEYS)
+    if not isinstance(value, list) or not value:
+        return "policy_bad_table", {"keys": keys}, value
+    lines: list[LprRate] = []
+    for number, item in enumerate(value, 1):
+        if not isinstance(item, dict) or set(item) != set(RATE_TABLE_ENTRY_KEYS):
+            return "policy_bad_table", {"keys": keys}, value
+        start, percent = item["from"], item["percent"]
+        if not _is_date(start):
+            return "policy_table_date", {"number": number, "value": _shown(start)}, value
+        try:
+            rate = Decimal(percent.strip()) if isinstance(percent, str) else None
+        except InvalidOperation:
+            rate = None
+        if rate is None or not rate.is_finite() or not (0 < rate < MAX_PERCENT):
+            return "policy_table_rate", {"number": number, "value": _shown(percent)}, value
+        if lines and start <= lines[-1].start:
+            return "policy_table_order", {"number": number, "value": start.isoformat(),
+                                          "before": lines[-1].start.isoformat()}, value  # fmt: skip
+        lines.append(LprRate(start, rate))
+    return "", {}, tuple(lines)
 
 
 def _convert_categories(value: object) -> tuple[str, dict[str, object], object]:

@@ -93,6 +93,19 @@ AMOUNT_KEYS: frozenset[str] = frozenset(
         "amount_higher",  # yulu: 高职
     }
 )
+# Limits in yuan that are not what one line pays (a loan's principal caps): exact like amounts
+# and, like them, making a period "configured" — but a policy may set them above any line.
+CAP_KEYS: frozenset[str] = frozenset(
+    {
+        "principal_max_person",  # loan_interest: 个人 贷款额度上限
+        "principal_per_partner",  # loan_interest: 合伙 每人额度
+        "principal_max_partnership",  # loan_interest: 合伙 额度上限
+        "principal_per_hire",  # loan_interest: 小微企业 每名新招用人员额度
+        "principal_max_business",  # loan_interest: 小微企业 额度上限
+    }
+)
+# A key present from one of these sets makes a period configured (else 未配置).
+CONFIGURING_KEYS: frozenset[str] = AMOUNT_KEYS | CAP_KEYS
 COUNT_KEYS: frozenset[str] = frozenset(
     {
         "min_age",
@@ -105,12 +118,15 @@ COUNT_KEYS: frozenset[str] = frozenset(
         "max_months_per_year",
         "installments",  # yulu: 1 (once a school year) or 2 (once a semester, half each)
         "max_years_after",  # student_job_seeking: 离校未就业 within so many years of graduating
+        "lpr_margin_bp",  # loan_interest: the borrower bears up to LPR minus this many BP
+        "term_years_person",  # loan_interest: longest subsidised term, years
+        "term_years_partnership",
+        "term_years_business",
     }
 )
 TEXT_CHOICES: Mapping[str, tuple[str, ...] | None] = MappingProxyType(
     {
         "employment_type": EMPLOYMENT_TYPE_CHOICES,
-        "borrower_rate": None,
         # hire_once: whose employees count — "500230" (credit code region of the county, or
         # insured in the county per the insurance export's 参保地), or "any"
         "employer_scope": None,
@@ -121,9 +137,20 @@ TEXT_CHOICES: Mapping[str, tuple[str, ...] | None] = MappingProxyType(
 LIST_KEYS: frozenset[str] = frozenset({"categories"})
 DATE_KEYS: frozenset[str] = frozenset({"hired_from"})  # hire_once: hired on or after
 BOOL_KEYS: frozenset[str] = frozenset({"rural_entrepreneur"})  # startup: 农村自主创业农民 count
+# Dated tables: a list of {from = <date>, percent = "<decimal>"} in increasing date order, each
+# entry in force from its date until the next one's (loan_interest: the one-year LPR).
+RATE_TABLE_KEYS: frozenset[str] = frozenset({"lpr_1y"})
+RATE_TABLE_ENTRY_KEYS = ("from", "percent")
 PERIOD_KEYS = ("from", "to", "source")
 VALUE_KEYS: frozenset[str] = (
-    AMOUNT_KEYS | COUNT_KEYS | LIST_KEYS | DATE_KEYS | BOOL_KEYS | frozenset(TEXT_CHOICES)
+    AMOUNT_KEYS
+    | CAP_KEYS
+    | COUNT_KEYS
+    | LIST_KEYS
+    | DATE_KEYS
+    | BOOL_KEYS
+    | RATE_TABLE_KEYS
+    | frozenset(TEXT_CHOICES)
 )
 
 RULE_KEYS = ("name", "source", "payee", "frequency", "rounding", "values")
@@ -158,8 +185,8 @@ class Period:
 
     @property
     def configured(self) -> bool:
-        """Does the period set an amount (else the rule is 未配置 while it lasts)?"""
-        return any(key in AMOUNT_KEYS for key in self.values)
+        """Does the period set an amount or a cap (else the rule is 未配置 while it lasts)?"""
+        return any(key in CONFIGURING_KEYS for key in self.values)
 
 
 @dataclass(frozen=True)
@@ -425,6 +452,66 @@ class StudentJobSeekingValues(RuleValues):
         }
 
 
+@dataclass(frozen=True)
+class LprRate:
+    """One line of a dated rate table: the rate (in percent, exact) in force from ``start``
+    until the next line's date."""
+
+    start: date
+    percent: Decimal
+
+    def __str__(self) -> str:
+        return f"{self.start.isoformat()}:{self.percent}%"
+
+
+def rate_on(table: tuple[LprRate, ...], day: date) -> LprRate | None:
+    """The line of ``table`` (dates increasing) in force on ``day``; None before the first."""
+    found = None
+    for line in table:
+        if line.start > day:
+            break
+        found = line
+    return found
+
+
+def add_years(day: date, years: int) -> date:
+    """The same day ``years`` later (29 February → 28 February in a common year)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+@dataclass(frozen=True, kw_only=True)
+class LoanInterestValues(RuleValues):
+    """loan_interest: the part of a guaranteed loan's interest above LPR − 150BP, on the
+    principal up to the caps, for the days within the longest term, monthly."""
+
+    lpr_margin_bp: int
+    principal_max_person: Decimal
+    principal_per_partner: Decimal
+    principal_max_partnership: Decimal
+    principal_per_hire: Decimal
+    principal_max_business: Decimal
+    term_years_person: int
+    term_years_partnership: int
+    term_years_business: int
+    lpr_1y: tuple[LprRate, ...]
+
+    @property
+    def margin(self) -> Decimal:
+        """The margin as a rate: 150 BP → 0.0150."""
+        return Decimal(self.lpr_margin_bp) / Decimal(10000)
+
+    def shown(self, month: int) -> dict[str, object]:
+        return {
+            **super().shown(month),
+            "margin_percent": f"{Decimal(self.lpr_margin_bp) / 100:.2f}%",
+            "month_text": dates.month_text(month),
+            "lpr_from": self.lpr_1y[0].start.isoformat() if self.lpr_1y else "",
+        }
+
+
 VALUES_TYPES: Mapping[str, type[RuleValues]] = MappingProxyType(
     {
         "hire_once": HireOnceValues,
@@ -436,6 +523,7 @@ VALUES_TYPES: Mapping[str, type[RuleValues]] = MappingProxyType(
         "shandong_stable": ShandongStableValues,
         "yulu": YuluValues,
         "student_job_seeking": StudentJobSeekingValues,
+        "loan_interest": LoanInterestValues,
     }
 )
 _BOOKKEEPING = ("given", "other")

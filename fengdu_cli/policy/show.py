@@ -8,7 +8,7 @@ from typing import Any
 
 from fengdu_cli import dates
 from fengdu_cli.messages import text
-from fengdu_cli.policy.schema import IN_FORCE, RULE_CODES, Policy, Rule, amount_text
+from fengdu_cli.policy.schema import IN_FORCE, RULE_CODES, LprRate, Policy, Rule, amount_text
 
 
 def _json_value(value: object) -> object:
@@ -17,6 +17,8 @@ def _json_value(value: object) -> object:
         return amount_text(value)
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, LprRate):  # a dated table's line: '2019-08-20:4.25%'
+        return str(value)
     if isinstance(value, tuple | list):
         return [_json_value(v) for v in value]
     return value

@@ -11,6 +11,7 @@ from typing import Any
 from fengdu_cli.rules import (
     hire_once,
     job_seeking_once,
+    loan_interest,
     shandong_stable,
     startup_household,
     student_job_seeking,
@@ -32,5 +33,6 @@ _RULES: tuple[Rule[Any], ...] = (
     shandong_stable,
     yulu,
     student_job_seeking,
+    loan_interest,
 )
 IMPLEMENTED: dict[str, Rule[Any]] = {rule.CODE: rule for rule in _RULES}

@@ -30,15 +30,17 @@ def rng_for(lay: _Layout, name: str) -> random.Random:
     return random.Random(f"{lay.w.seed}:{name}")
 
 
+# The modules import Listed and rng_for from here: imported once those are defined.
+from fengdu_cli.sample.programs import loans as _loans  # noqa: E402
+from fengdu_cli.sample.programs import students as _students  # noqa: E402
+
 # One entry per module; each is (name, lay).
 LISTS: tuple[tuple[str, Callable[[_Layout], list[Listed]]], ...] = (
-    ("students", lambda lay: _students.lay(lay)),
+    ("loans", _loans.lay),
+    ("students", _students.lay),
 )
 
 
 def program_lists(lay: _Layout) -> list[Listed]:
     """Every program list of the month, in the order of ``LISTS``."""
     return [listed for _, make in LISTS for listed in make(lay)]
-
-
-from fengdu_cli.sample.programs import students as _students  # noqa: E402  (uses Listed)

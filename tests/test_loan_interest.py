@@ -1,0 +1,331 @@
+"""创业担保贷款贴息: its helpers (rate, LPR, days, the formula), its keys in the ledger and in
+``ledger import``, the policy's dated LPR table, the loan list's columns and the sheet per bank.
+
+The boundaries of the rule itself are in ``tests/rules/loan_interest.toml``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fengdu_cli import dates
+from fengdu_cli.history import plan_import
+from fengdu_cli.io.payments_report import bank_of, write_payments_workbook
+from fengdu_cli.io.recognise import Recogniser
+from fengdu_cli.normalise import loan_rate, overdue_months
+from fengdu_cli.policy import load_policy
+from fengdu_cli.policy.check import examine
+from fengdu_cli.policy.schema import LprRate, add_years, rate_on
+from fengdu_cli.rules.loan_interest import (
+    days_in_month,
+    history_key,
+    loan_tokens,
+    month_interest,
+    percent_text,
+    subsidy_rate,
+)
+from fengdu_cli.store import ledger
+from fengdu_cli.subsidy import _against_ledger
+
+POLICY = load_policy()
+VALUES = POLICY.rule("loan_interest").periods[0].typed
+BUNDLED = Path(__file__).parents[1] / "fengdu_cli" / "data" / "policy.toml"
+
+
+# ---------------------------------------------------------------- rates and the LPR
+
+
+@pytest.mark.parametrize(
+    ("typed", "rate"),
+    [("4.35%", "0.0435"), ("4.35", "0.0435"), ("0.0435", "0.0435"), (0.0435, "0.0435"),
+     (4.35, "0.0435"), ("３．８５％", "0.0385"), ("3.1%", "0.031"), ("24", "0.24")],
+)  # fmt: skip
+def test_a_rate_in_any_clerk_form_is_an_exact_fraction(typed, rate):
+    assert loan_rate(typed) == Decimal(rate)
+
+
+@pytest.mark.parametrize("typed", ["0.5", "0.24", "30", "0", "-4.35", "四点三五", "", "4.35‰"])
+def test_an_ambiguous_or_absurd_rate_is_not_guessed(typed):
+    assert loan_rate(typed) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "months"),
+    [("2024-03、2024-05", "|202403|202405|"), ("2024年3月，2024年5月", "|202403|202405|"),
+     ("202403 202405", "|202403|202405|"), ("是", "|本月|"), ("否", ""), ("", ""), ("无", ""),
+     ("三月", None), ("2024-13", None)],
+)  # fmt: skip
+def test_overdue_months_or_flag(typed, months):
+    assert overdue_months(typed) == months
+
+
+def test_the_lpr_table_is_dated_and_exact():
+    table = VALUES.lpr_1y
+    assert table[0] == LprRate(dt.date(2019, 8, 20), Decimal("4.25"))
+    assert [line.start for line in table] == sorted({line.start for line in table})
+    assert all(type(line.percent) is Decimal for line in table)
+
+
+@pytest.mark.parametrize(
+    ("day", "percent"),
+    [(dt.date(2019, 8, 19), None), (dt.date(2019, 8, 20), "4.25"), (dt.date(2019, 9, 19), "4.25"),
+     (dt.date(2019, 9, 20), "4.20"), (dt.date(2023, 8, 20), "3.55"), (dt.date(2023, 8, 21), "3.45"),
+     (dt.date(2024, 7, 21), "3.45"), (dt.date(2024, 7, 22), "3.35"), (dt.date(2024, 10, 21), "3.10"),
+     (dt.date(2025, 5, 19), "3.10"), (dt.date(2025, 5, 20), "3.00"), (dt.date(2025, 12, 31), "3.00")],
+)  # fmt: skip
+def test_the_lpr_in_force_on_a_day_switches_on_the_publication_day(day, percent):
+    found = rate_on(VALUES.lpr_1y, day)
+    assert (found.percent if found else None) == (Decimal(percent) if percent else None)
+
+
+def test_the_margin_and_the_state_rate():
+    assert VALUES.margin == Decimal("0.0150")
+    assert subsidy_rate(Decimal("0.0435"), Decimal("3.45"), VALUES.margin) == Decimal("0.0240")
+    assert subsidy_rate(Decimal("0.0195"), Decimal("3.45"), VALUES.margin) == 0
+    assert subsidy_rate(Decimal("0.0100"), Decimal("3.45"), VALUES.margin) == 0  # never < 0
+    # an LPR under the margin: the borrower bears nothing, the state pays the whole rate
+    assert subsidy_rate(Decimal("0.0400"), Decimal("1.20"), VALUES.margin) == Decimal("0.0400")
+    assert percent_text(Decimal("0.024")) == "2.40%"
+    assert percent_text(Decimal("0.04275")) == "4.275%"
+
+
+# ---------------------------------------------------------------- days and the formula
+
+
+def test_days_of_a_month_start_inclusive_stop_exclusive():
+    june = 202406
+    assert days_in_month(dt.date(2024, 6, 16), dt.date(2026, 6, 16), june) == 15
+    assert days_in_month(dt.date(2023, 6, 15), dt.date(2024, 6, 15), june) == 14
+    assert days_in_month(dt.date(2023, 6, 15), dt.date(2024, 6, 1), june) == 0
+    assert days_in_month(dt.date(2024, 7, 1), dt.date(2026, 7, 1), june) == 0
+    assert days_in_month(dt.date(2024, 6, 30), dt.date(2024, 7, 1), june) == 1
+    assert add_years(dt.date(2020, 2, 29), 3) == dt.date(2023, 2, 28)
+
+
+def test_rounding_is_half_up_to_the_fen():
+    assert month_interest(Decimal("10002.50"), Decimal("0.024"), 30) == Decimal("20.01")
+    assert month_interest(Decimal("10002.49"), Decimal("0.024"), 30) == Decimal("20.00")
+    assert month_interest(Decimal("200000"), Decimal("0.023"), 30) == Decimal("383.33")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    capped=st.integers(min_value=1000_00, max_value=3_000_000_00),
+    rate_bp=st.integers(min_value=1, max_value=800),
+    start=st.dates(min_value=dt.date(2021, 1, 1), max_value=dt.date(2024, 12, 31)),
+    length=st.integers(min_value=1, max_value=3 * 366),
+)
+def test_a_loans_months_sum_to_the_formula_over_its_days(capped, rate_bp, start, length):
+    """Rounded per month, the amounts of a loan stay within half a fen per month of the
+    formula over all its days, and the days of its months add up to its days."""
+    principal = Decimal(capped) / 100
+    rate = Decimal(rate_bp) / 10000
+    stop = start + dt.timedelta(days=length)
+    months = dates.months_range(dates.month_of(start), dates.month_of(stop))
+    days = [days_in_month(start, stop, m) for m in months]
+    assert sum(days) == length
+    paid = sum(month_interest(principal, rate, d) for d in days)
+    exact = principal * rate * length / Decimal(360)
+    assert abs(paid - exact) <= Decimal("0.005") * len(months)
+
+
+# ---------------------------------------------------------------- never twice
+
+
+def _frame(**row: object) -> pd.DataFrame:
+    base = {"eligible": True, "payee_id": "500230198001010010", "amount_fen": 40000}
+    return pd.DataFrame([{**base, **row}])
+
+
+def _imported(identities: str, month: int) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"entry_id": 1, "batch_id": "I1", "rule": "loan_interest", "key": identities,
+          "payee_id": "x", "person_id": "x", "amount_fen": 40000, "identities": identities,
+          "month": month, "source": "past.xlsx", "batch_kind": "import"}]
+    ).reindex(columns=ledger.NO_PAYMENTS.columns)  # fmt: skip
+
+
+@pytest.mark.parametrize("paid_as", ["贷:DB20230001", "贷:500230198001010010@2023-09-01"])
+def test_the_same_loan_month_is_never_paid_twice_however_it_was_keyed(paid_as):
+    tokens = loan_tokens("DB20230001", "500230198001010010", dt.date(2023, 9, 1))
+    frame = _frame(key_base="DB20230001", identities="|".join(tokens))
+    checked = _against_ledger(frame, "loan_interest", "monthly", 202406, VALUES,
+                              _imported(paid_as, 202406))  # fmt: skip
+    assert checked["paid_before"].iat[0] == "I1"
+    assert not checked["payable"].iat[0]
+    later = _against_ledger(frame, "loan_interest", "monthly", 202407, VALUES,
+                            _imported(paid_as, 202406))  # fmt: skip
+    assert later["payable"].iat[0]
+
+
+def test_another_loan_of_the_same_person_is_another_payment():
+    tokens = loan_tokens("DB20230002", "500230198001010010", dt.date(2023, 10, 8))
+    frame = _frame(key_base="DB20230002", identities="|".join(tokens))
+    checked = _against_ledger(frame, "loan_interest", "monthly", 202406, VALUES,
+                              _imported("贷:DB20230001|贷:500230198001010010@2023-09-01", 202406))  # fmt: skip
+    assert checked["payable"].iat[0]
+
+
+def test_history_key_by_contract_else_by_start_date_else_none():
+    person = "500230198001010010"
+    assert history_key({"loan_no": "DB1", "loan_start_date": pd.Timestamp("2023-09-01")},
+                       person, 202406) == ("DB1", f"贷:DB1|贷:{person}@2023-09-01")  # fmt: skip
+    assert history_key({"loan_no": "DB1"}, person, 202406) == ("DB1", "贷:DB1")
+    assert history_key({"loan_start_date": pd.Timestamp("2023-09-01")}, person, 202406) == (
+        f"{person}@2023-09-01", f"贷:{person}@2023-09-01",
+    )  # fmt: skip
+    assert history_key({"loan_no": "", "loan_start_date": pd.NaT}, person, 202406) is None
+
+
+def test_ledger_import_keys_a_past_list_like_the_rule_and_refuses_a_row_it_cannot_key(tmp_path):
+    from tests.makers import valid_id
+
+    a, b, c = (valid_id(n) for n in (1, 2, 3))
+    csv = tmp_path / "创业担保贷款贴息发放花名册2024年5月.csv"
+    csv.write_text(
+        "姓名,身份证号码,借款合同号,放款日期,发放月份,金额\n"
+        f"甲,{a},DB20230001,2023-09-01,2024-05,400.00\n"
+        f"乙,{b},,2023-10-08,2024-05,200.00\n"
+        f"丙,{c},,,2024-05,300.00\n",
+        encoding="utf-8-sig",
+    )
+    plan = plan_import([csv], POLICY, tmp_path / "none.db", on=dt.date(2024, 6, 30))
+    keyed = dict(zip(plan.entries["person_id"], plan.entries["identities"], strict=True))
+    assert keyed[a] == f"贷:DB20230001|贷:{a}@2023-09-01"
+    assert keyed[b] == f"贷:{b}@2023-10-08"
+    assert c not in keyed
+    assert plan.problems["code"].tolist() == ["no_key"]
+
+
+# ---------------------------------------------------------------- the policy's table
+
+
+def _with(text: str, old: str, new: str) -> bytes:
+    assert old in text
+    return text.replace(old, new, 1).encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "code"),
+    [
+        ('{ from = 2019-09-20, percent = "4.20" }', '{ from = 2019-08-20, percent = "4.20" }',
+         "policy_table_order"),
+        ('{ from = 2019-09-20, percent = "4.20" }', "{ from = 2019-09-20, percent = 4.20 }",
+         "policy_table_rate"),
+        ('{ from = 2019-09-20, percent = "4.20" }', '{ from = 2019-09-20, percent = "四点二" }',
+         "policy_table_rate"),
+        ('{ from = 2019-09-20, percent = "4.20" }', '{ from = "2019-09-20", percent = "4.20" }',
+         "policy_table_date"),
+        ('{ from = 2019-09-20, percent = "4.20" }',
+         '{ from = 2019-09-20, percent = "4.20", rate = "4.20" }', "policy_bad_table"),
+        ("lpr_margin_bp = 150", 'lpr_margin_bp = "150BP"', "policy_bad_count"),
+        ("lpr_margin_bp = 150", 'borrower_rate = "LPR-150BP"', "policy_unknown_value"),
+    ],
+)  # fmt: skip
+def test_the_lpr_table_and_the_margin_are_checked(old, new, code):
+    problems, _, _ = examine(_with(BUNDLED.read_text(encoding="utf-8"), old, new))
+    assert code in {p.code for p in problems}, [p.message for p in problems]
+
+
+def test_the_caps_configure_the_rule_and_may_exceed_one_line():
+    rule = POLICY.rule("loan_interest")
+    assert rule.status(202406) == "in_force"
+    assert VALUES.principal_max_business == Decimal(3_000_000)
+    assert (VALUES.term_years_person, VALUES.term_years_business) == (3, 2)
+
+
+# ---------------------------------------------------------------- the loan list's columns
+
+
+@pytest.mark.parametrize(
+    ("header", "column"),
+    [("借款人", "name"), ("借款人身份证号码", "id_number"), ("贷款类型", "borrower_type"),
+     ("合伙人数", "partners"), ("当年新招用符合条件人员数", "new_hires"), ("贷款金额（元）", "principal"),
+     ("合同利率", "rate"), ("年利率(%)", "rate"), ("放款日", "start_date"), ("到期日", "end_date"),
+     ("贷款到期日期", "end_date"), ("逾期月份", "overdue"), ("是否逾期", "overdue"),
+     ("贷款银行", "bank"), ("经办银行", "bank"), ("借款合同号", "loan_no"), ("合同编号", "loan_no")],
+)  # fmt: skip
+def test_loan_list_wordings(header, column):
+    assert column in Recogniser("loans").text_matches(header)
+
+
+@pytest.mark.parametrize(
+    "header", ["LPR", "贴息金额", "逾期天数", "担保人身份证号码", "开户银行账号"]
+)
+def test_loan_list_words_that_rule_a_column_out(header):
+    matched = Recogniser("loans").text_matches(header)
+    assert not {"rate", "principal", "overdue", "id_number", "bank"} & set(matched)
+
+
+def test_a_credit_code_in_the_id_column_is_the_business_s(tmp_path):
+    from fengdu_cli.validate import check_paths
+    from tests.makers import valid_id
+
+    path = tmp_path / "loans" / "贷款名单.csv"
+    path.parent.mkdir()
+    path.write_text(
+        "借款人,身份证号码/统一社会信用代码,贷款类型,当年新招用符合条件人员数,贷款金额,合同利率,放款日,到期日,是否逾期,贷款银行\n"
+        "某某公司,91500230MA5U000012,小微企业,2,400000,4.35%,2023-09-01,2025-09-01,否,农行\n"
+        f"张三,{valid_id(7)},个人,,20,0.5,2023-09-01,2025-09-01,是,\n",
+        encoding="utf-8-sig",
+    )
+    checked = check_paths([path], "loans", on=dt.date(2024, 6, 30))
+    assert checked.rows_read == 2 and len(checked.valid) == 2
+    first = checked.valid.iloc[0]
+    assert (first["employer_code"], first["id_number"]) == ("91500230MA5U000012", "")
+    assert first["rate"] == Decimal("0.0435") and first["overdue"] == ""
+    codes = set(checked.problems["code"])
+    assert {"bad_number"} <= codes  # 20 (万元?) as principal, 0.5 as a rate: kept, unknown
+    assert checked.valid.iloc[1]["overdue"] == "|本月|"
+
+
+# ---------------------------------------------------------------- a sheet per bank
+
+
+def _lines(banks: list[str | None]) -> pd.DataFrame:
+    rows = []
+    for n, bank in enumerate(banks):
+        mark = "" if bank is None else f"贷款银行：{bank}；"
+        rows.append({"rule": "loan_interest", "payee_type": "person", "payee_id": f"P{n}",
+                     "payee_name": f"借款人{n}", "township": "虎威镇", "person_id": f"P{n}",
+                     "person_name": f"借款人{n}", "amount_fen": 40000, "period": "2024-06",
+                     "basis": mark + "本金200000元"})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_one_sheet_per_bank_and_one_for_lines_without(tmp_path):
+    lines = _lines(
+        ["中国农业银行丰都县支行", "重庆农村商业银行丰都支行", "", "中国农业银行丰都县支行"]
+    )
+    assert bank_of(lines["basis"]).tolist() == [
+        "中国农业银行丰都县支行", "重庆农村商业银行丰都支行", "", "中国农业银行丰都县支行",
+    ]  # fmt: skip
+    path = write_payments_workbook(lines, tmp_path / "p.xlsx", month=202406, batch_id="B",
+                                   rules=[("loan_interest", "创业担保贷款贴息")])  # fmt: skip
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["中国农业银行丰都县支行", "重庆农村商业银行丰都支行", "未填贷款银行"]
+    assert "创业担保贷款贴息（中国农业银行丰都县支行）" in book.worksheets[0]["A1"].value
+
+
+def test_one_sheet_when_the_list_has_no_bank_column(tmp_path):
+    path = write_payments_workbook(_lines([None, None]), tmp_path / "p.xlsx", month=202406,
+                                   batch_id="B", rules=[("loan_interest", "创业担保贷款贴息")])  # fmt: skip
+    assert openpyxl.load_workbook(path).sheetnames == ["创业担保贷款贴息"]
+
+
+def test_long_or_equal_bank_names_give_unique_sheets_within_31_characters(tmp_path):
+    long = "中国农业银行股份有限公司重庆丰都县支行营业部第一分理处某某网点"
+    lines = _lines([long, long + "二", "未填贷款银行", ""])
+    path = write_payments_workbook(lines, tmp_path / "p.xlsx", month=202406, batch_id="B",
+                                   rules=[("loan_interest", "创业担保贷款贴息")])  # fmt: skip
+    names = openpyxl.load_workbook(path).sheetnames
+    assert len(names) == len(set(n.lower() for n in names)) == 4
+    assert all(len(n) <= 31 for n in names)
