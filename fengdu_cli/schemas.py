@@ -234,6 +234,18 @@ def rules_for(kind: str, frame: pd.DataFrame, *, duplicates: bool) -> list[Rule]
                 lambda f: f["rural_entrepreneur"].map(lambda v: isinstance(v, bool)).astype(bool),
             )
         )
+    if kind == "posts" and "accident_insurance" in frame:
+        rules.append(
+            Rule(
+                "accident_insurance",
+                "bad_category",
+                lambda f: (
+                    f["accident_insurance"]
+                    .map(lambda v: v is None or isinstance(v, bool))
+                    .astype(bool)
+                ),
+            )
+        )
     if kind == "roster" and "hukou" in frame:
         rules.append(Rule("hukou", "bad_category", _names_a_place("hukou")))
     return rules
@@ -423,6 +435,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "work_region": REGION_EXAMPLES,
     "hukou": REGION_EXAMPLES,
     "rural_entrepreneur": ("是", "否"),
+    "accident_insurance": ("是", "否", "已购买", "未购买"),
 }
 
 

@@ -10,7 +10,9 @@ from typing import Any
 
 from fengdu_cli.rules import (
     hire_once,
+    insurance_subsidy,
     job_seeking_once,
+    public_post,
     shandong_stable,
     startup_household,
     travel,
@@ -28,5 +30,7 @@ _RULES: tuple[Rule[Any], ...] = (
     travel,
     job_seeking_once,
     shandong_stable,
+    insurance_subsidy,
+    public_post,
 )
 IMPLEMENTED: dict[str, Rule[Any]] = {rule.CODE: rule for rule in _RULES}

@@ -30,8 +30,11 @@ def rng_for(lay: _Layout, name: str) -> random.Random:
     return random.Random(f"{lay.w.seed}:{name}")
 
 
+# The modules import Listed and rng_for from here: imported once those exist.
+from fengdu_cli.sample.programs import posts  # noqa: E402
+
 # One entry per module; each is (name, lay).
-LISTS: tuple[tuple[str, Callable[[_Layout], list[Listed]]], ...] = ()
+LISTS: tuple[tuple[str, Callable[[_Layout], list[Listed]]], ...] = (("posts", posts.lay),)
 
 
 def program_lists(lay: _Layout) -> list[Listed]:
