@@ -29,6 +29,8 @@ BLANK_UNKNOWN: dict[str, tuple[str, ...]] = {
     "roster": ("category", "labor_capacity"),
     "employment": ("employment_type", "work_region"),
     "students": ("level",),
+    "posts": ("contract_start", "contract_end", "accident_insurance"),
+    "insurance": ("insurance_type",),
 }
 # Problem codes that make a value unknown.
 VALUE_CODES = ("bad_category", "bad_date", "bad_number")

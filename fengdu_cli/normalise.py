@@ -368,6 +368,9 @@ def normalise(
     if kind == "businesses" and "rural_entrepreneur" in out:
         out["_raw_rural_entrepreneur"] = out["rural_entrepreneur"]
         out["rural_entrepreneur"] = map_unique(texts(out["rural_entrepreneur"]), _flag)
+    if kind == "posts" and "accident_insurance" in out:
+        out["_raw_accident_insurance"] = out["accident_insurance"]
+        out["accident_insurance"] = map_unique(texts(out["accident_insurance"]), _bought)
     if "township" in out or kind == "roster":
         _normalise_township(out)
     return out
@@ -383,6 +386,24 @@ def _flag(text: str) -> object:
     if upper in YES:
         return True
     if upper in NO:
+        return False
+    return text
+
+
+# 人身意外伤害保险 on a post list: bought or not, in the words clerks use.
+BOUGHT = YES | {"已购买", "已买", "购买", "已购", "已投保", "已参保", "已办理", "已缴纳", "有购买"}
+NOT_BOUGHT = (NO - {""}) | {"未购买", "未买", "没买", "未购", "未投保", "未参保", "未办理", "没有"}
+
+
+def _bought(text: str) -> object:
+    """An accident-insurance cell: True, False, None when blank (unknown, never "no"), or
+    the text when it says neither (bad_category, kept)."""
+    if not text:
+        return None
+    upper = text.upper()
+    if upper in BOUGHT:
+        return True
+    if upper in NOT_BOUGHT:
         return False
     return text
 

@@ -267,6 +267,18 @@ def rules_for(kind: str, frame: pd.DataFrame, *, duplicates: bool) -> list[Rule]
             rules.append(Rule("rate", "bad_number", _parses("rate")))
         if "overdue" in frame:
             rules.append(Rule("overdue", "bad_category", _parses("overdue")))
+    if kind == "posts" and "accident_insurance" in frame:
+        rules.append(
+            Rule(
+                "accident_insurance",
+                "bad_category",
+                lambda f: (
+                    f["accident_insurance"]
+                    .map(lambda v: v is None or isinstance(v, bool))
+                    .astype(bool)
+                ),
+            )
+        )
     if kind == "roster" and "hukou" in frame:
         rules.append(Rule("hukou", "bad_category", _names_a_place("hukou")))
     return rules
@@ -460,6 +472,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "student_status": STUDENT_STATUS_CHOICES,
     "borrower_type": LOAN_TYPE_CHOICES,
     "overdue": ("是", "否", "2024-03、2024-05"),
+    "accident_insurance": ("是", "否", "已购买", "未购买"),
 }
 
 

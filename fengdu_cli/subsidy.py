@@ -38,9 +38,10 @@ from fengdu_cli.policy import (
     ValuesError,
     load_policy,
 )
+from fengdu_cli.policy.schema import typed_values
 from fengdu_cli.progress import Progress, report
 from fengdu_cli.reconcile import log_checked, read_inputs
-from fengdu_cli.rules import IMPLEMENTED
+from fengdu_cli.rules import IMPLEMENTED, public_post
 from fengdu_cli.rules.base import LINE_COLUMNS, Context, key_suffix, period_text
 from fengdu_cli.store import ledger
 from fengdu_cli.validate import Checked, check_paths
@@ -81,6 +82,8 @@ class SubsidyResult:
     inputs: dict[str, str] = field(default_factory=dict)  # file → sha256
     differences: int = 0  # committed month re-run: lines that would differ now
     history_missing: bool = False  # a trial on a ledger that knows nothing paid before
+    # public posts' exit list (有序退岗) when posts/ was read: public_post.EXIT_COLUMNS
+    post_exits: pd.DataFrame | None = None
 
     def totals_fen(self) -> dict[str, int]:
         sums = self.lines.groupby("rule")["amount_fen"].sum() if len(self.lines) else pd.Series()
@@ -139,6 +142,7 @@ class SubsidyResult:
             "differences_from_committed": self.differences,
             "undetermined": self.undetermined_counts(),
             "history_missing": self.history_missing,
+            **({"post_exits": len(self.post_exits)} if self.post_exits is not None else {}),
         }
 
 
@@ -257,13 +261,7 @@ def evaluate_rules(
     progress: Progress | None = None,
 ) -> tuple[dict[str, Evaluation], dict[str, Skip]]:
     """Evaluate every computable rule; the others come back with their skip reason."""
-    ctx = Context(
-        month=month,
-        state=state,
-        matched=matched,
-        insurance=contributed(checked["insurance"].valid),
-        extra={k: c.valid for k, c in checked.items() if k in EXTRA_KINDS},
-    )
+    ctx = _context(month, checked, matched, state)
     evaluations: dict[str, Evaluation] = {}
     skipped: dict[str, Skip] = {}
     for done, code in enumerate(RULE_CODES):
@@ -284,6 +282,45 @@ def evaluate_rules(
         _log_rule(code, frame)
     report(progress, "rules", len(RULE_CODES), len(RULE_CODES), rule="")
     return evaluations, skipped
+
+
+def _context(
+    month: int, checked: Mapping[str, Checked], matched: Matched, state: pd.DataFrame
+) -> Context:
+    return Context(
+        month=month,
+        state=state,
+        matched=matched,
+        insurance=contributed(checked["insurance"].valid),
+        extra={k: c.valid for k, c in checked.items() if k in EXTRA_KINDS},
+    )
+
+
+def post_exits(
+    policy: Policy,
+    month: int,
+    checked: Mapping[str, Checked],
+    matched: Matched,
+    state: pd.DataFrame,
+    evaluations: Mapping[str, Evaluation],
+) -> pd.DataFrame | None:
+    """The public posts' exit list (有序退岗) of month m, or None without a posts/ list.
+
+    Who must leave a post does not depend on the amounts: while the policy leaves them
+    未配置 the conditions are still judged (with the period's other values), so the
+    townships get the list; a month outside the policy period gets none."""
+    if "posts" not in checked:
+        return None
+    if "public_post" in evaluations:
+        return public_post.exits(evaluations["public_post"].frame)
+    rule = policy.rule("public_post")
+    period = rule.values_for(dates.last_day(month))
+    if rule.status(month) != NOT_CONFIGURED or period is None:
+        return None
+    values = typed_values("public_post", period.values)
+    assert isinstance(values, public_post.VALUES)
+    frame = public_post.evaluate(_context(month, checked, matched, state), values)
+    return public_post.exits(frame)
 
 
 def _neutral(params: Mapping[str, object]) -> dict[str, object]:
@@ -450,6 +487,7 @@ def compute_subsidies(
         return SubsidyResult(
             month, policy, fresh, tuple(evaluations), skipped, batch_id, False, False,
             evaluations, checked, inputs, history_missing=began < dates.first_day(month),
+            post_exits=post_exits(policy, month, checked, matched, state, evaluations),
         )  # fmt: skip
     fresh_ledger = commit and new_db and not Path(db).exists()
     if fresh_ledger and began < dates.first_day(month) and not no_history:
@@ -479,6 +517,7 @@ def compute_subsidies(
             )
             fresh = lines_of(evaluations, policy)
             computed = tuple(evaluations)
+            exits = post_exits(policy, month, checked, matched, state, evaluations)
             run_id = store.start_run(conn, "subsidy", month)
             if existing:
                 lines = ledger.batch_lines(conn, existing)
@@ -487,14 +526,14 @@ def compute_subsidies(
                 differences = _difference(lines, fresh)
                 result = SubsidyResult(
                     month, policy, lines, computed, skipped, existing, True, False,
-                    evaluations, checked, inputs, differences,
+                    evaluations, checked, inputs, differences, post_exits=exits,
                 )  # fmt: skip
             else:
                 batch_id = f"{dates.month_text(month)}-R{run_id}"
                 result = SubsidyResult(
                     month, policy, fresh.assign(batch_id=batch_id), computed, skipped, batch_id,
                     commit, commit, evaluations, checked, inputs,
-                    history_missing=history_missing and not commit,
+                    history_missing=history_missing and not commit, post_exits=exits,
                 )  # fmt: skip
                 if commit:
                     # the batch's files first (to temporary names): money is never recorded

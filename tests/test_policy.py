@@ -272,8 +272,8 @@ def test_new_amount_from_a_date_and_gap_between_periods(tmp_path, bundled_text):
             "min_age",
         ),
         (
-            "max_months = 36",
-            "max_months = -1",
+            "max_months = 36 # 最长不超过 3 年",
+            "max_months = -1 # 最长不超过 3 年",
             "policy_bad_count",
             "workshop_monthly",
             "max_months",

@@ -22,6 +22,9 @@ Case file format (dates are TOML dates, months "YYYY-MM"):
               region = "重庆市渝北区", type = "全日制" }]
     contributions = [{ person = "a", employer = "e1", from = "2023-07", to = "2024-06",
                        except = ["2023-12"], insured_region = "丰都县" }]
+                                       # also type (险种), employer_amount, personal_amount
+                                       # (a negative amount is a refund row)
+    insurance_lacks = ["employer_amount"]  # columns the insurance export does not have
     workshops = [{ employer = "w1", name = "某帮扶车间", recognised = 2022-01-01 }]
     businesses = [{ owner = "o", employer = "b1", registered = 2024-01-01, rural = "是" }]
     lists = { loans = [{ person = "a", employer = "b1", principal = "200000", start_date = 2024-01-10 }] }
@@ -29,6 +32,7 @@ Case file format (dates are TOML dates, months "YYYY-MM"):
                                        # id_number (and name), employer → a credit code column;
                                        # persons = { guardian_id = "m" }: columns holding the ID
                                        # of a labelled person
+    lists_lack = { posts = ["accident_insurance"] }   # columns a list's file does not have
     policy = "demo"                    # the demo policy (amounts the notice leaves open filled)
     values = { installments = 2 }      # values changed from the policy's, for this case
     paid = [{ rule = "travel", person = "a", month = "2023-08" }]   # or from/to for months;
@@ -42,7 +46,8 @@ Case file format (dates are TOML dates, months "YYYY-MM"):
               { person = "e", eligible = true, payable = false, capped = true },
               { where = { loan_no = "L1" }, eligible = true, amount = 123 }]
 
-``payable`` defaults to ``eligible``; a business row is chosen with ``business = "b1"``, any
+``payable`` defaults to ``eligible``; a business row is chosen with ``business = "b1"``, the
+line paying an employer with ``employer = "e1"``, any
 row by the values of its columns with ``where`` (with or without ``person``).
 """
 
@@ -77,7 +82,7 @@ POLICY = load_policy()
 DEMO_POLICY = load_policy(Path(str(resources.files("fengdu_cli").joinpath(DEMO))))
 JOB_COLUMNS = ["id_number", "name", "employer_name", "employer_code", "start_date", "end_date",
                "employment_type", "work_region"]  # fmt: skip
-EXPECT_KEYS = {"person", "business", "where", "eligible", "amount", "failed", "undetermined",
+EXPECT_KEYS = {"person", "business", "employer", "where", "eligible", "amount", "failed", "undetermined",
                "payable", "paid_before", "capped"}  # fmt: skip
 
 
@@ -222,10 +227,10 @@ def build(case: dict) -> tuple[Context, pd.DataFrame, _Ids]:
             "name": c["person"],
             "employer_code": ids.employer(c["employer"]),
             "period": str(period),
-            "insurance_type": "企业职工基本养老保险",
+            "insurance_type": c.get("type", "企业职工基本养老保险"),
             "base": "4000",
-            "employer_amount": "640",
-            "personal_amount": "320",
+            "employer_amount": str(c.get("employer_amount", "640")),
+            "personal_amount": str(c.get("personal_amount", "320")),
             "insured_region": c.get("insured_region", "重庆市丰都县"),
         }
         for c in contributions
@@ -235,7 +240,12 @@ def build(case: dict) -> tuple[Context, pd.DataFrame, _Ids]:
     checked = {
         "roster": _checked(_raw("roster", roster, roster_columns), "roster", month, lacks),
         "employment": _checked(_raw("employment", jobs, JOB_COLUMNS), "employment", month),
-        "insurance": _checked(_raw("insurance", insurance, insurance_columns), "insurance", month),
+        "insurance": _checked(
+            _raw("insurance", insurance, insurance_columns),
+            "insurance",
+            month,
+            tuple(case.get("insurance_lacks", ())),
+        ),
     }
     extra = {}
     if "workshops" in case:
@@ -264,8 +274,9 @@ def build(case: dict) -> tuple[Context, pd.DataFrame, _Ids]:
         extra["businesses"] = _checked(_raw("businesses", rows, list(rows[0])), "businesses", month)
     for kind, items in case.get("lists", {}).items():
         rows = [_list_row(item, ids) for item in items]
-        columns = list(dict.fromkeys(k for row in rows for k in row))
-        extra[kind] = _checked(_raw(kind, rows, columns), kind, month)
+        lack = tuple(case.get("lists_lack", {}).get(kind, ()))
+        columns = list(dict.fromkeys([*(k for row in rows for k in row), *lack]))
+        extra[kind] = _checked(_raw(kind, rows, columns), kind, month, lack)
     # as subsidy.load_month and subsidy.evaluate_rules do
     matched = match(checked["roster"], checked["employment"], checked["insurance"])
     state = person_state(matched, month)
@@ -405,11 +416,14 @@ def test_case(code, case):
         label = expected.get("person", expected.get("where"))
         if "business" in expected:
             rows = rows[rows["business_code"].eq(ids.employer(expected["business"]))]
+        if "employer" in expected:
+            rows = rows[rows["payee_id"].eq(ids.employer(expected["employer"]))]
         assert len(rows) == 1, f"{label}: {len(rows)} rows"
         got = outcome(code, rows.iloc[0], shown)
         want = {"payable": expected["eligible"], **expected}
         want.pop("person", None)
         want.pop("business", None)
+        want.pop("employer", None)
         want.pop("where", None)
         got = {key: got.get(key) for key in want} | {
             key: value for key, value in got.items() if key not in want and key != "amount"

@@ -48,6 +48,12 @@ def publicity_book(month: int, committed: bool) -> str:
     return _subsidy("publicity", month, committed, ".xlsx")
 
 
+def posts_exit_book(month: int, committed: bool) -> str:
+    """``posts-exit-YYYY-MM.xlsx`` (``posts-exit-YYYY-MM-试算.xlsx`` for a trial): the public
+    posts' exit list (有序退岗) for the townships."""
+    return _subsidy("posts-exit", month, committed, ".xlsx")
+
+
 def undetermined_book(month: int) -> str:
     """``undetermined-YYYY-MM.xlsx``: the persons a subsidy could not be judged for."""
     return f"undetermined-{month_text(month)}.xlsx"

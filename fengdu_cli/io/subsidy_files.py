@@ -15,6 +15,7 @@ from fengdu_cli.io.payments_report import (
     write_payments_workbook,
     write_publicity_workbook,
 )
+from fengdu_cli.io.post_exits import write_post_exits
 from fengdu_cli.io.write import Sheet, Staging, write_csv, write_workbook
 from fengdu_cli.messages import in_words, month_words, text
 
@@ -26,6 +27,7 @@ def subsidy_file_names(month: int, committed: bool) -> dict[str, str]:
         "csv": names.payments_csv(month, committed),
         "publicity": names.publicity_book(month, committed),
         "undetermined": names.undetermined_book(month),
+        "posts_exit": names.posts_exit_book(month, committed),
     }
 
 
@@ -60,6 +62,20 @@ def write_subsidy_files(
             staging=staging, trial=not result.committed, lang=lang,
         ),
     ]  # fmt: skip
+    exits = getattr(result, "post_exits", None)
+    if exits is not None:  # posts/ was read: the townships' exit list (有序退岗)
+        target = out / files["posts_exit"]
+        trial = not result.committed
+        exit_book = write_post_exits(
+            exits,
+            target,
+            month=result.month,
+            trial=trial,
+            created=created,
+            staging=staging,
+            lang=lang,
+        )
+        written.append(exit_book)
     undetermined = out / files["undetermined"]
     table = result.undetermined()
     if len(table):

@@ -359,6 +359,8 @@ def _convert(key: str, value: object) -> tuple[str, dict[str, object], object]:
             choices = _choices(map(str, COUNT_CHOICES[key]))
             return "policy_bad_choice", {"value": _shown(value), "choices": choices}, value
         return ("", {}, value) if ok else ("policy_bad_count", {"value": _shown(value)}, value)
+    if key == "insurance_types":
+        return _convert_words(value)
     if key in LIST_KEYS:
         return _convert_categories(value)
     if key in DATE_KEYS:
@@ -433,6 +435,15 @@ def _convert_categories(value: object) -> tuple[str, dict[str, object], object]:
     if unknown:
         return "policy_unknown_category", {"value": unknown[0], "choices": choices}, value
     return "", {}, tuple(value)
+
+
+def _convert_words(value: object) -> tuple[str, dict[str, object], object]:
+    """A non-empty list of non-empty words (insurance types: 养老, 医疗, 失业 …)."""
+    if not isinstance(value, list) or not value:
+        return "policy_bad_text", {}, value
+    if not all(isinstance(v, str) and v.strip() for v in value):
+        return "policy_bad_text", {}, value
+    return "", {}, tuple(v.strip() for v in value)
 
 
 def _convert_text(key: str, value: object) -> tuple[str, dict[str, object], object]:

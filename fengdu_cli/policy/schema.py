@@ -77,6 +77,8 @@ RULE_FREQUENCY: Mapping[str, str] = MappingProxyType(
         "shandong_travel": "once",
     }
 )
+# the employer's part, the person's own part, or both (insurance_subsidy, public_post)
+INSURANCE_SHARES = ("employer", "personal", "both")
 PAYEES = ("person", "household", "employer", "agency", "workshop")
 FREQUENCIES = ("once", "yearly", "monthly")
 ROUNDINGS = ("none", "fen", "yuan")
@@ -122,6 +124,8 @@ COUNT_KEYS: frozenset[str] = frozenset(
         "term_years_person",  # loan_interest: longest subsidised term, years
         "term_years_partnership",
         "term_years_business",
+        "max_contract_months",  # public_post: 劳动合同或劳务协议期限不得超过1年 (12)
+        "elsewhere_insured_months",  # public_post: insured this long elsewhere = 稳定就业
     }
 )
 TEXT_CHOICES: Mapping[str, tuple[str, ...] | None] = MappingProxyType(
@@ -132,9 +136,13 @@ TEXT_CHOICES: Mapping[str, tuple[str, ...] | None] = MappingProxyType(
         "employer_scope": None,
         # hire_once: where the person must be registered (户籍): chongqing / county / any
         "hukou": ("chongqing", "county", "any"),
+        # insurance_subsidy / public_post: whose part of the contribution is subsidised
+        "insurance_share": INSURANCE_SHARES,
     }
 )
-LIST_KEYS: frozenset[str] = frozenset({"categories"})
+# categories: roster category facts; insurance_types: words naming the insurance types
+# counted (养老 matches 企业职工基本养老保险)
+LIST_KEYS: frozenset[str] = frozenset({"categories", "insurance_types"})
 DATE_KEYS: frozenset[str] = frozenset({"hired_from"})  # hire_once: hired on or after
 BOOL_KEYS: frozenset[str] = frozenset({"rural_entrepreneur"})  # startup: 农村自主创业农民 count
 # Dated tables: a list of {from = <date>, percent = "<decimal>"} in increasing date order, each
@@ -512,6 +520,68 @@ class LoanInterestValues(RuleValues):
         }
 
 
+def _share_said(share: str) -> object:
+    return Said(f"value_share_{share}") if share in INSURANCE_SHARES else share
+
+
+@dataclass(frozen=True, kw_only=True)
+class InsuranceSubsidyValues(RuleValues):
+    """insurance_subsidy: a county employer's contributions for a 脱贫人口 it employs (the
+    share and types set here), at most ``amount_max`` a person and month."""
+
+    amount_max: Decimal
+    categories: tuple[str, ...]
+    insurance_types: tuple[str, ...] = ("养老", "医疗", "失业")
+    insurance_share: str = "employer"
+    employer_scope: str = "500230"  # a 6-digit region code, or "any" (as hire_once)
+
+    def shown(self, month: int) -> dict[str, object]:
+        region = self.employer_scope
+        return {
+            **super().shown(month),
+            "insurance_types": self.insurance_types,
+            "share_text": _share_said(self.insurance_share),
+            "month_text": dates.month_text(month),
+            "employer_text": Said("value_employer_any")
+            if region == "any"
+            else Said("value_employer_scope", {"region": region}),
+        }
+
+
+@dataclass(frozen=True, kw_only=True)
+class PublicPostValues(RuleValues):
+    """public_post: the post subsidy (the list's standard up to ``amount_max``, else
+    ``amount``) plus the holder's contributions of month m (share and types set here)."""
+
+    amount: Decimal | None = None
+    amount_max: Decimal | None = None
+    max_contract_months: int = 12
+    elsewhere_insured_months: int = 3
+    insurance_types: tuple[str, ...] = ("养老", "医疗", "失业")
+    insurance_share: str = "personal"
+
+    def shown(self, month: int) -> dict[str, object]:
+        return {
+            **super().shown(month),
+            "max_contract_months": self.max_contract_months,
+            "elsewhere_insured_months": self.elsewhere_insured_months,
+            "insurance_types": self.insurance_types,
+            "share_text": _share_said(self.insurance_share),
+            "month_text": dates.month_text(month),
+            "standard_text": self.standard_said(),
+        }
+
+    def standard_said(self) -> Said:
+        """How the post subsidy is set: the list's standard, capped, or the policy's."""
+        given = {"amount": self.amount, "amount_max": self.amount_max}
+        which = {(True, True): "list_max", (True, False): "list", (False, True): "max"}.get(
+            (self.amount is not None, self.amount_max is not None), "none"
+        )
+        return Said(
+            f"value_post_standard_{which}", {k: v for k, v in given.items() if v is not None}
+        )
+
+
 VALUES_TYPES: Mapping[str, type[RuleValues]] = MappingProxyType(
     {
         "hire_once": HireOnceValues,
@@ -524,6 +594,8 @@ VALUES_TYPES: Mapping[str, type[RuleValues]] = MappingProxyType(
         "yulu": YuluValues,
         "student_job_seeking": StudentJobSeekingValues,
         "loan_interest": LoanInterestValues,
+        "insurance_subsidy": InsuranceSubsidyValues,
+        "public_post": PublicPostValues,
     }
 )
 _BOOKKEEPING = ("given", "other")

@@ -10,8 +10,10 @@ from typing import Any
 
 from fengdu_cli.rules import (
     hire_once,
+    insurance_subsidy,
     job_seeking_once,
     loan_interest,
+    public_post,
     shandong_stable,
     startup_household,
     student_job_seeking,
@@ -34,5 +36,7 @@ _RULES: tuple[Rule[Any], ...] = (
     yulu,
     student_job_seeking,
     loan_interest,
+    insurance_subsidy,
+    public_post,
 )
 IMPLEMENTED: dict[str, Rule[Any]] = {rule.CODE: rule for rule in _RULES}

@@ -37,7 +37,12 @@ from fengdu_cli.rules.base import (
     person_columns,
     person_unknowns,
 )
-from fengdu_cli.rules.facts import active_jobs, is_in_categories, text_column
+from fengdu_cli.rules.facts import (
+    active_jobs,
+    employer_in_remit,
+    is_in_categories,
+    text_column,
+)
 
 CODE = "hire_once"
 NEEDS: tuple[str, ...] = ()
@@ -151,28 +156,7 @@ def _hukou(state: pd.DataFrame, rule: str) -> tuple[np.ndarray, np.ndarray, np.n
 def _in_remit(
     best: pd.DataFrame, ids: pd.Series, contrib: pd.DataFrame, region: str
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Is the employer of each person's job in the county's remit, and what says so: the
-    region its credit code is registered in, and the key that words the finding."""
+    """Is the employer of each person's job in the county's remit (see
+    :func:`fengdu_cli.rules.facts.employer_in_remit`)."""
     code = ids.map(best["employer_code"]).astype(object).fillna("")
-    registered = code.str[2:8]
-    if region == "any":
-        key = np.full(len(ids), "fact_employer_any", dtype=object)
-        return np.ones(len(ids), dtype=bool), registered.to_numpy(dtype=object), key
-    by_code = registered.eq(region)
-    insured_here = pd.Series(False, index=ids.index)
-    if "insured_region" in contrib:
-        rows = contrib[contrib["insured_region"].map(region_class).eq("county")]
-        here = set(zip(rows["id_number"], rows["employer_code"], strict=True))
-        insured_here = pd.Series(
-            [(i, c) in here for i, c in zip(ids, code, strict=True)], index=ids.index
-        )
-    key = np.select(
-        [code.eq(""), by_code, insured_here],
-        ["fact_none", "fact_employer_code", "fact_employer_insured"],
-        "fact_employer_elsewhere",
-    )
-    return (
-        (by_code | insured_here).to_numpy(),
-        registered.to_numpy(dtype=object),
-        key.astype(object),
-    )
+    return employer_in_remit(ids, code, contrib, region)
