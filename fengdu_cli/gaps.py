@@ -28,6 +28,9 @@ CAUSES = ("no_column", "ambiguous", "blank", "bad_value")
 BLANK_UNKNOWN: dict[str, tuple[str, ...]] = {
     "roster": ("category", "labor_capacity"),
     "employment": ("employment_type", "work_region"),
+    # a blank yes/no of a placement says nothing (never "no")
+    "agencies": ("free_service", "dispatch"),
+    "bases": ("grade",),
 }
 # Problem codes that make a value unknown.
 VALUE_CODES = ("bad_category", "bad_date", "bad_number")

@@ -34,6 +34,11 @@ from fengdu_cli.normalise import (
     LABOR_CHOICES,
     WORK_STATUS,
     WORK_STATUS_CHOICES,
+    AGENCY_FLAGS,
+    BASE_TYPE_CHOICES,
+    GRADE_CHOICES,
+    SERVICE_TYPE,
+    SERVICE_TYPE_CHOICES,
     category_label,
 )
 from fengdu_cli.regions import is_known_region
@@ -177,6 +182,15 @@ def _account_ok(frame: pd.DataFrame) -> pd.Series:
     return account.eq("") | account.str.fullmatch(r"\d{12,25}")
 
 
+def _is_flag(column: str) -> Predicate:
+    """A yes/no cell read as yes or no, or blank (None: see gaps)."""
+    return lambda frame: frame[column].map(lambda v: v is None or isinstance(v, bool)).astype(bool)
+
+
+def _in_choices(column: str, choices: tuple[str, ...]) -> Predicate:
+    return lambda frame: frame[column].isin(choices) | frame[column].eq("")
+
+
 def _township_known(frame: pd.DataFrame) -> pd.Series:
     return frame["township"].isin(TOWNSHIPS)
 
@@ -234,6 +248,19 @@ def rules_for(kind: str, frame: pd.DataFrame, *, duplicates: bool) -> list[Rule]
                 lambda f: f["rural_entrepreneur"].map(lambda v: isinstance(v, bool)).astype(bool),
             )
         )
+    if kind == "agencies":
+        for column in AGENCY_FLAGS:
+            if column in frame:
+                rules.append(Rule(column, "bad_category", _is_flag(column)))
+        if "service_type" in frame:
+            rules.append(
+                Rule("service_type", "bad_category", _allowed("service_type", SERVICE_TYPE))
+            )
+    if kind == "bases":
+        if "base_type" in frame:
+            rules.append(Rule("base_type", "bad_category", _in_choices("base_type", BASE_TYPE_CHOICES)))
+        if "grade" in frame:
+            rules.append(Rule("grade", "bad_category", _in_choices("grade", GRADE_CHOICES)))
     if kind == "roster" and "hukou" in frame:
         rules.append(Rule("hukou", "bad_category", _names_a_place("hukou")))
     return rules
@@ -423,6 +450,12 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "work_region": REGION_EXAMPLES,
     "hukou": REGION_EXAMPLES,
     "rural_entrepreneur": ("是", "否"),
+    "free_service": ("是", "否"),
+    "dispatch": ("是", "否"),
+    "registered_unemployed": ("是", "否"),
+    "service_type": SERVICE_TYPE_CHOICES,
+    "base_type": BASE_TYPE_CHOICES,
+    "grade": GRADE_CHOICES,
 }
 
 

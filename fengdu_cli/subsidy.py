@@ -263,6 +263,7 @@ def evaluate_rules(
         matched=matched,
         insurance=contributed(checked["insurance"].valid),
         extra={k: c.valid for k, c in checked.items() if k in EXTRA_KINDS},
+        employment=checked["employment"].valid,
     )
     evaluations: dict[str, Evaluation] = {}
     skipped: dict[str, Skip] = {}

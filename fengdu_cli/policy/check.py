@@ -345,6 +345,8 @@ def _convert(key: str, value: object) -> tuple[str, dict[str, object], object]:
     if key in COUNT_KEYS:
         ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
         return ("", {}, value) if ok else ("policy_bad_count", {"value": _shown(value)}, value)
+    if key == "key_employers":
+        return _convert_names(value)
     if key in LIST_KEYS:
         return _convert_categories(value)
     if key in DATE_KEYS:
@@ -389,6 +391,13 @@ def _convert_categories(value: object) -> tuple[str, dict[str, object], object]:
     if unknown:
         return "policy_unknown_category", {"value": unknown[0], "choices": choices}, value
     return "", {}, tuple(value)
+
+
+def _convert_names(value: object) -> tuple[str, dict[str, object], object]:
+    """A list (possibly empty) of employers: credit codes, names, or 'code name'."""
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        return "policy_bad_list", {}, value
+    return "", {}, tuple(v.strip() for v in value)
 
 
 def _convert_text(key: str, value: object) -> tuple[str, dict[str, object], object]:

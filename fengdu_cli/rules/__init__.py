@@ -9,8 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from fengdu_cli.rules import (
+    base_award,
     hire_once,
+    incubator_award,
+    job_intro,
     job_seeking_once,
+    recruit_award,
+    service_market_award,
     shandong_stable,
     startup_household,
     travel,
@@ -28,5 +33,10 @@ _RULES: tuple[Rule[Any], ...] = (
     travel,
     job_seeking_once,
     shandong_stable,
+    job_intro,
+    base_award,
+    incubator_award,
+    recruit_award,
+    service_market_award,
 )
 IMPLEMENTED: dict[str, Rule[Any]] = {rule.CODE: rule for rule in _RULES}

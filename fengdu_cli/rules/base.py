@@ -62,6 +62,20 @@ class Context:
     matched: Matched
     insurance: pd.DataFrame  # every valid insurance row (employees need not be on the roster)
     extra: Mapping[str, pd.DataFrame] = field(default_factory=dict)  # workshops, businesses, …
+    # every valid employment row, on the roster or not (a placement's person need not be)
+    employment: pd.DataFrame | None = None
+
+    @property
+    def all_jobs(self) -> pd.DataFrame:
+        """Every employment row (the roster's jobs when the whole export was not given), with
+        the columns a job always has."""
+        jobs = self.matched.jobs if self.employment is None else self.employment
+        missing = {
+            c: pd.NaT if c == "end_date" else ""
+            for c in ("end_date", "employment_type", "employer_name")
+            if c not in jobs
+        }
+        return jobs.assign(**missing) if missing else jobs
 
     @property
     def window(self) -> Window:
