@@ -27,18 +27,18 @@ from fengdu_cli.io.columns import (
 )
 from fengdu_cli.io.read import text_op
 from fengdu_cli.normalise import (
+    AGENCY_FLAGS,
+    BASE_TYPE_CHOICES,
     CATEGORY_CHOICES,
     EMPLOYMENT_TYPE,
     EMPLOYMENT_TYPE_CHOICES,
+    GRADE_CHOICES,
     LABOR,
     LABOR_CHOICES,
-    WORK_STATUS,
-    WORK_STATUS_CHOICES,
-    AGENCY_FLAGS,
-    BASE_TYPE_CHOICES,
-    GRADE_CHOICES,
     SERVICE_TYPE,
     SERVICE_TYPE_CHOICES,
+    WORK_STATUS,
+    WORK_STATUS_CHOICES,
     category_label,
 )
 from fengdu_cli.regions import is_known_region
@@ -258,7 +258,9 @@ def rules_for(kind: str, frame: pd.DataFrame, *, duplicates: bool) -> list[Rule]
             )
     if kind == "bases":
         if "base_type" in frame:
-            rules.append(Rule("base_type", "bad_category", _in_choices("base_type", BASE_TYPE_CHOICES)))
+            rules.append(
+                Rule("base_type", "bad_category", _in_choices("base_type", BASE_TYPE_CHOICES))
+            )
         if "grade" in frame:
             rules.append(Rule("grade", "bad_category", _in_choices("grade", GRADE_CHOICES)))
     if kind == "roster" and "hukou" in frame:

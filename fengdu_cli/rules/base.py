@@ -70,12 +70,17 @@ class Context:
         """Every employment row (the roster's jobs when the whole export was not given), with
         the columns a job always has."""
         jobs = self.matched.jobs if self.employment is None else self.employment
-        missing = {
-            c: pd.NaT if c == "end_date" else ""
-            for c in ("end_date", "employment_type", "employer_name")
-            if c not in jobs
-        }
-        return jobs.assign(**missing) if missing else jobs
+        jobs = (
+            jobs.copy()
+            if any(c not in jobs for c in ("end_date", "employment_type", "employer_name"))
+            else jobs
+        )
+        if "end_date" not in jobs:
+            jobs["end_date"] = pd.NaT
+        for column in ("employment_type", "employer_name"):
+            if column not in jobs:
+                jobs[column] = ""
+        return jobs
 
     @property
     def window(self) -> Window:

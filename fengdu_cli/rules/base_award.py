@@ -62,9 +62,11 @@ def evaluate(ctx: Context, values: BaseAwardValues) -> pd.DataFrame:
     out["c_persons"] = (persons >= values.min_persons).to_numpy()
     out["v_persons"] = persons.astype(str).to_numpy()
     pending = (persons < values.min_persons) & (persons + more >= values.min_persons)
-    unknown["persons"] = np.where(
-        pending, Said("gap_persons_unread", {"count": more}), ""
-    ).astype(object) if pending.any() else None
+    said = [Said("gap_persons_unread", {"count": int(n)}) for n in more[pending]]
+    reasons = pd.Series("", index=rows.index, dtype=object)
+    if said:
+        reasons[pending] = gaps.objects(said, rows.index[pending])
+    unknown["persons"] = reasons.to_numpy(dtype=object)
     out["amount_fen"] = to_fen(values.amount)
     out["key_base"] = bl.identity("基地", rows)
     out["identities"] = out["key_base"]
@@ -72,5 +74,4 @@ def evaluate(ctx: Context, values: BaseAwardValues) -> pd.DataFrame:
         rows["base_name"] + "：月末稳定就业满" + str(values.min_stable_months) + "个月的脱贫人口"
         + persons.astype(str) + "人（" + str(ctx.year) + "年度）"
     )  # fmt: skip
-    given = {k: v for k, v in unknown.items() if v is not None}
-    return finish(out, CONDITIONS, values.shown(ctx.month), given)
+    return finish(out, CONDITIONS, values.shown(ctx.month), unknown)

@@ -106,16 +106,21 @@ def _type_unknown(rows: pd.DataFrame) -> np.ndarray:
             [
                 gaps.reason("bases", "base_type", "blank", f, s, r, v)
                 for f, s, r, v in zip(
-                    rows.loc[blank, "_file"], rows.loc[blank, "_sheet"], rows.loc[blank, "_row"],
-                    raw[blank], strict=True,
+                    rows.loc[blank, "_file"],
+                    rows.loc[blank, "_sheet"],
+                    rows.loc[blank, "_row"],
+                    raw[blank],
+                    strict=True,
                 )
             ],
             said.index[blank],
         )
-    return said.where(rows["_type"].eq(""), "").to_numpy(dtype=object)
+    shown: np.ndarray = said.where(rows["_type"].eq(""), "").to_numpy(dtype=object)
+    return shown
 
 
 def _day(rows: pd.DataFrame, column: str) -> np.ndarray:
     if column not in rows:
         return np.full(len(rows), "", dtype=object)
-    return rows[column].dt.strftime("%Y-%m-%d").fillna("").astype(object).to_numpy()
+    shown: np.ndarray = rows[column].dt.strftime("%Y-%m-%d").fillna("").to_numpy(dtype=object)
+    return shown

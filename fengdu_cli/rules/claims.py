@@ -45,7 +45,9 @@ def typed(frame: pd.DataFrame, column: str) -> pd.Series:
     return frame[source].map(lambda v: "" if v is None or v is pd.NA or v != v else str(v))
 
 
-def value_unknown(frame: pd.DataFrame, column: str, causes: tuple[str, ...] = gaps.CAUSES) -> pd.Series:
+def value_unknown(
+    frame: pd.DataFrame, column: str, causes: tuple[str, ...] = gaps.CAUSES
+) -> pd.Series:
     """Per row: why ``column`` of agencies/ is unknown (a Said), '' where known — only the
     ``causes`` given (a missing column may say nothing for one rule)."""
     reasons = gaps.reasons(frame, "agencies", column)

@@ -48,13 +48,12 @@ def evaluate(ctx: Context, values: IncubatorAwardValues) -> pd.DataFrame:
     }
     out["c_grade"] = grade.isin(amounts).to_numpy()
     out["v_grade"] = grade.to_numpy()
-    unknown["grade"] = gaps.reasons(rows, "bases", "grade").where(~grade.isin(amounts), "")
-    unknown["grade"] = unknown["grade"].to_numpy(dtype=object)
+    grade_gap = gaps.reasons(rows, "bases", "grade").where(~grade.isin(amounts), "")
+    unknown["grade"] = grade_gap.to_numpy(dtype=object)
     out["amount_fen"] = grade.map(amounts).fillna(0).astype("int64").to_numpy()
     out["key_base"] = bl.identity("孵化", rows)
     out["identities"] = out["key_base"]
-    out["basis"] = (
-        rows["base_name"] + "：" + str(ctx.year) + "年度绩效评估" + grade + "，按" + grade
-        + "档奖补"
-    ).to_numpy(dtype=object)  # fmt: skip
+    out["basis"] = (rows["base_name"] + "：" + str(ctx.year) + "年度绩效评估" + grade).to_numpy(
+        dtype=object
+    )
     return finish(out, CONDITIONS, values.shown(ctx.month), unknown)

@@ -67,9 +67,11 @@ def evaluate(ctx: Context, values: JobIntroValues) -> pd.DataFrame:
     out["v_service"] = cl.typed(rows, "service_type").to_numpy()
     unknown["service"] = cl.value_unknown(rows, "service_type", ("bad_value",)).to_numpy()
     for name, column, want in (("free", "free_service", True), ("not_dispatch", "dispatch", False)):
-        out[f"c_{name}"] = rows[column].map(lambda v, w=want: v is w).to_numpy(dtype=bool) if (
-            column in rows
-        ) else np.zeros(n, dtype=bool)
+        out[f"c_{name}"] = (
+            rows[column].map(lambda v, w=want: v is w).to_numpy(dtype=bool)
+            if (column in rows)
+            else np.zeros(n, dtype=bool)
+        )
         out[f"v_{name}"] = cl.typed(rows, column).to_numpy()
         unknown[name] = cl.value_unknown(rows, column).to_numpy()
 
@@ -182,7 +184,8 @@ def _insured_months(ctx: Context, jobs: pd.DataFrame) -> pd.Series:
     both = pairs.merge(ins, on=["id_number", "employer_code"])
     start = both["start_date"].dt.year * 100 + both["start_date"].dt.month
     counted = both[both["period"].astype("int64") >= start].groupby("_job")["period"].nunique()
-    return counted.reindex(jobs.index).fillna(0).astype(int)
+    months: pd.Series = counted.reindex(jobs.index).fillna(0).astype(int)
+    return months
 
 
 def _on_posts(ctx: Context) -> set[str]:
@@ -192,7 +195,9 @@ def _on_posts(ctx: Context) -> set[str]:
         return set()
     if "start_date" not in posts:
         return set(posts["id_number"])
-    frame = posts.assign(end_date=posts.get("end_date", pd.NaT))
+    frame = posts.copy()
+    if "end_date" not in frame:
+        frame["end_date"] = pd.NaT
     return set(frame.loc[active_at_end(frame, ctx.window).fillna(False), "id_number"])
 
 

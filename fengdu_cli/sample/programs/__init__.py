@@ -31,9 +31,15 @@ def rng_for(lay: _Layout, name: str) -> random.Random:
 
 
 # One entry per module; each is (name, lay).
-LISTS: tuple[tuple[str, Callable[[_Layout], list[Listed]]], ...] = ()
+LISTS: tuple[tuple[str, Callable[[_Layout], list[Listed]]], ...] = (
+    ("agencies", lambda lay: agencies.lay(lay)),
+    ("bases", lambda lay: bases.lay(lay)),
+)
 
 
 def program_lists(lay: _Layout) -> list[Listed]:
     """Every program list of the month, in the order of ``LISTS``."""
     return [listed for _, make in LISTS for listed in make(lay)]
+
+
+from fengdu_cli.sample.programs import agencies, bases  # noqa: E402  (they import Listed)
