@@ -229,7 +229,7 @@ def _rule_trace(
             "type": row["payee_type"],
             "id": idcard.mask(row["payee_id"])
             if row["payee_type"] in ("person", "household") and len(str(row["payee_id"])) >= 15
-            else row["payee_id"],
+            else idcard.mask_if_personal(row["payee_id"]),  # a broker's ID
             "name": row["payee_name"],
         },
         "conditions": conditions,

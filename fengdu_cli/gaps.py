@@ -31,6 +31,9 @@ BLANK_UNKNOWN: dict[str, tuple[str, ...]] = {
     "students": ("level",),
     "posts": ("contract_start", "contract_end", "accident_insurance"),
     "insurance": ("insurance_type",),
+    # a blank yes/no of a placement says nothing (never "no")
+    "agencies": ("free_service", "dispatch"),
+    "bases": ("grade",),
 }
 # Problem codes that make a value unknown.
 VALUE_CODES = ("bad_category", "bad_date", "bad_number")

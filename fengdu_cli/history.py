@@ -58,10 +58,12 @@ PROGRAM_WORDS: dict[str, tuple[str, ...]] = {
     "loan_interest": ("创业担保贷款贴息", "创业担保贷款财政贴息", "贷款贴息", "担保贷款贴息"),
     "public_post": ("公益性岗位补贴", "公益岗位补贴"),
     "yulu": ("雨露计划",),
-    "job_intro": ("职业介绍补贴",),
-    "base_award": ("就业帮扶基地奖补",),
+    "job_intro": ("职业介绍补贴", "职介补贴", "免费职业介绍补贴"),
+    "base_award": ("就业帮扶基地奖补", "帮扶基地奖补", "就业帮扶基地奖励"),
     "student_job_seeking": ("困难家庭学生求职创业补贴", "学生求职创业补贴", "毕业生求职创业补贴"),
-    "incubator_award": ("创业孵化基地奖补",),
+    "incubator_award": ("创业孵化基地奖补", "孵化基地奖补", "创业园奖补"),
+    "recruit_award": ("市重点电子企业招聘补贴", "重点电子企业招聘补贴", "电子企业招聘补贴", "招聘补贴"),
+    "service_market_award": ("就业服务超市奖补", "服务超市奖补"),
 }  # fmt: skip
 PROBLEM_CODES = (
     "unknown_program", "no_person", "bad_id", "no_month", "bad_amount", "amount_mismatch",

@@ -163,6 +163,10 @@ EMPLOYMENT_TYPE: dict[str, str] = {
     "兼职": "非全日制",
     "小时工": "非全日制",
     "否": "非全日制",
+    # a public-welfare post is neither: 职业介绍补贴 excludes it (公益性岗位就业除外)
+    "公益性岗位": "公益性岗位",
+    "公益岗位": "公益性岗位",
+    "公益岗": "公益性岗位",
 }
 EMPLOYMENT_TYPE_CHOICES = ("全日制", "非全日制")
 
@@ -371,13 +375,17 @@ def normalise(
     if kind == "posts" and "accident_insurance" in out:
         out["_raw_accident_insurance"] = out["accident_insurance"]
         out["accident_insurance"] = map_unique(texts(out["accident_insurance"]), _bought)
+    if kind == "agencies":
+        _normalise_agencies(out)
+    if kind == "bases":
+        _normalise_bases(out)
     if "township" in out or kind == "roster":
         _normalise_township(out)
     return out
 
 
-YES = frozenset({"是", "√", "✓", "Y", "YES", "TRUE", "1", "有"})
-NO = frozenset({"否", "×", "N", "NO", "FALSE", "0", "无", ""})
+YES = frozenset({"是", "√", "✓", "✔", "Y", "YES", "TRUE", "1", "有"})
+NO = frozenset({"否", "×", "✗", "✘", "X", "N", "NO", "FALSE", "0", "无", "不是", ""})
 
 
 def _flag(text: str) -> object:
@@ -406,6 +414,90 @@ def _bought(text: str) -> object:
     if upper in NOT_BOUGHT:
         return False
     return text
+
+
+# agencies/: what a placement was (服务类型), and the yes/no columns of the list.
+SERVICE_TYPE: dict[str, str] = {
+    "职业介绍": "职业介绍",
+    "免费职业介绍": "职业介绍",
+    "职业介绍服务": "职业介绍",
+    "职介": "职业介绍",
+    "介绍就业": "职业介绍",
+    "招聘": "招聘",
+    "招工": "招聘",
+    "招聘服务": "招聘",
+    "用工保障": "招聘",
+    "重点企业招聘": "招聘",
+    "市重点电子企业招聘": "招聘",
+    "电子企业招聘": "招聘",
+}
+SERVICE_TYPE_CHOICES = ("职业介绍", "招聘")
+AGENCY_FLAGS = ("free_service", "dispatch", "registered_unemployed")
+
+# bases/: the kind of base (an unknown value stays as typed: bad_category) and the grade of
+# its yearly evaluation.  本工具的理解：A/B/C/D 即 优秀/良好/合格/不合格.
+BASE_TYPE_CHOICES = ("就业帮扶基地", "创业孵化基地", "就业服务超市")
+GRADE: dict[str, str] = {
+    "优秀": "优秀", "优": "优秀", "A": "优秀", "A级": "优秀", "A等": "优秀",
+    "良好": "良好", "良": "良好", "B": "良好", "B级": "良好", "B等": "良好",
+    "合格": "合格", "达标": "合格", "C": "合格", "C级": "合格", "C等": "合格",
+    "不合格": "不合格", "不达标": "不合格", "D": "不合格", "D级": "不合格", "D等": "不合格",
+}  # fmt: skip
+GRADE_CHOICES = ("优秀", "良好", "合格", "不合格")
+
+
+def base_type(text: str) -> str:
+    """就业帮扶基地 / 创业孵化基地 / 就业服务超市 from what a list (or a name) says; '' for a
+    blank; the text itself when it names none of them."""
+    if not text:
+        return ""
+    if "超市" in text:
+        return "就业服务超市"
+    if "孵化" in text or "创业园" in text or "创业基地" in text:
+        return "创业孵化基地"
+    if "帮扶基地" in text or "就业基地" in text:
+        return "就业帮扶基地"
+    return text
+
+
+def _normalise_agencies(out: pd.DataFrame) -> None:
+    for column in ("agency_name", "employer_name", "person_type"):
+        if column in out:
+            out[column] = texts(out[column])
+    for column in ("agency_code", "employer_code"):
+        if column in out:
+            out[column] = texts(out[column]).str.upper()
+    if "broker_id" in out:
+        out["_raw_broker_id"] = out["broker_id"]
+        out["broker_id"] = map_unique(texts(out["broker_id"]), lambda s: idcard.normalise(s))
+    if "service_type" in out:
+        out["_raw_service_type"] = out["service_type"]
+        out["service_type"] = _lookup(out["service_type"], SERVICE_TYPE)
+    if "registered_unemployed" not in out and "person_type" in out:
+        # a 人员类型 column instead of the yes/no one: 登记失业人员 in it, or not
+        out["registered_unemployed"] = texts(out["person_type"]).map(
+            lambda s: ("是" if "失业" in s else "否") if s else ""
+        )
+    for column in AGENCY_FLAGS:
+        if column in out:
+            # a blank 是否免费 / 是否劳务派遣 says nothing (None: 无法判断); a blank 登记失业人员
+            # mark is no mark
+            blank = False if column == "registered_unemployed" else None
+            out[f"_raw_{column}"] = out[column]
+            out[column] = map_unique(texts(out[column]), lambda s, b=blank: _flag(s) if s else b)
+
+
+def _normalise_bases(out: pd.DataFrame) -> None:
+    if "base_name" in out:
+        out["base_name"] = texts(out["base_name"])
+    if "village" in out:
+        out["village"] = texts(out["village"])
+    if "base_type" in out:
+        out["_raw_base_type"] = out["base_type"]
+        out["base_type"] = map_unique(texts(out["base_type"]), base_type)
+    if "grade" in out:
+        out["_raw_grade"] = out["grade"]
+        out["grade"] = map_unique(texts(out["grade"]), lambda s: GRADE.get(s.upper(), s))
 
 
 # An insurance row whose month or amount no export can hold is rejected, not guessed with.

@@ -27,15 +27,20 @@ from fengdu_cli.io.columns import (
 )
 from fengdu_cli.io.read import text_op
 from fengdu_cli.normalise import (
+    AGENCY_FLAGS,
+    BASE_TYPE_CHOICES,
     CATEGORY_CHOICES,
     EMPLOYMENT_TYPE,
     EMPLOYMENT_TYPE_CHOICES,
+    GRADE_CHOICES,
     LABOR,
     LABOR_CHOICES,
     LEVEL_CHOICES,
     LEVELS,
     LOAN_TYPE_CHOICES,
     LOAN_TYPES,
+    SERVICE_TYPE,
+    SERVICE_TYPE_CHOICES,
     STUDENT_STATUS,
     STUDENT_STATUS_CHOICES,
     WORK_STATUS,
@@ -192,6 +197,15 @@ def _borrower_known(frame: pd.DataFrame) -> pd.Series:
     return known
 
 
+def _is_flag(column: str) -> Predicate:
+    """A yes/no cell read as yes or no, or blank (None: see gaps)."""
+    return lambda frame: frame[column].map(lambda v: v is None or isinstance(v, bool)).astype(bool)
+
+
+def _in_choices(column: str, choices: tuple[str, ...]) -> Predicate:
+    return lambda frame: frame[column].isin(choices) | frame[column].eq("")
+
+
 def _township_known(frame: pd.DataFrame) -> pd.Series:
     return frame["township"].isin(TOWNSHIPS)
 
@@ -279,6 +293,21 @@ def rules_for(kind: str, frame: pd.DataFrame, *, duplicates: bool) -> list[Rule]
                 ),
             )
         )
+    if kind == "agencies":
+        for column in AGENCY_FLAGS:
+            if column in frame:
+                rules.append(Rule(column, "bad_category", _is_flag(column)))
+        if "service_type" in frame:
+            rules.append(
+                Rule("service_type", "bad_category", _allowed("service_type", SERVICE_TYPE))
+            )
+    if kind == "bases":
+        if "base_type" in frame:
+            rules.append(
+                Rule("base_type", "bad_category", _in_choices("base_type", BASE_TYPE_CHOICES))
+            )
+        if "grade" in frame:
+            rules.append(Rule("grade", "bad_category", _in_choices("grade", GRADE_CHOICES)))
     if kind == "roster" and "hukou" in frame:
         rules.append(Rule("hukou", "bad_category", _names_a_place("hukou")))
     return rules
@@ -473,6 +502,12 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "borrower_type": LOAN_TYPE_CHOICES,
     "overdue": ("是", "否", "2024-03、2024-05"),
     "accident_insurance": ("是", "否", "已购买", "未购买"),
+    "free_service": ("是", "否"),
+    "dispatch": ("是", "否"),
+    "registered_unemployed": ("是", "否"),
+    "service_type": SERVICE_TYPE_CHOICES,
+    "base_type": BASE_TYPE_CHOICES,
+    "grade": GRADE_CHOICES,
 }
 
 

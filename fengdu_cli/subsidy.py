@@ -293,6 +293,7 @@ def _context(
         matched=matched,
         insurance=contributed(checked["insurance"].valid),
         extra={k: c.valid for k, c in checked.items() if k in EXTRA_KINDS},
+        employment=checked["employment"].valid,
     )
 
 

@@ -501,3 +501,82 @@ def test_cells_systems_write_their_own_way(tmp_path):
                              on=dt.date(2024, 6, 30))  # fmt: skip
     assert "bad_date" not in set(employment.problems["code"])
     assert employment.valid["end_date"].isna().sum() == 3
+
+
+# ---------------------------------------------------------------- agencies/ and bases/
+
+
+@pytest.mark.parametrize(
+    ("kind", "wording", "expected"),
+    [
+        ("agencies", "申报机构", {"agency_name": "alias"}),
+        ("agencies", "劳务经纪人姓名", {"agency_name": "alias"}),
+        ("agencies", "机构统一社会信用代码", {"agency_code": "alias"}),
+        ("agencies", "服务机构信用代码", {"agency_code": "keywords"}),
+        ("agencies", "劳务经纪人身份证号码", {"broker_id": "alias"}),
+        ("agencies", "经纪人公民身份号码", {"broker_id": "keywords"}),
+        ("agencies", "被介绍人员身份证号码", {"id_number": "alias"}),
+        ("agencies", "求职人员身份证号", {"id_number": "keywords"}),
+        ("agencies", "用人单位统一社会信用代码", {"employer_code": "alias"}),
+        ("agencies", "招聘单位名称", {"employer_name": "keywords"}),
+        ("agencies", "入职日期", {"placement_date": "alias"}),
+        ("agencies", "服务类型", {"service_type": "alias"}),
+        ("agencies", "是否免费", {"free_service": "alias"}),
+        ("agencies", "是否属于劳务派遣", {"dispatch": "keywords"}),
+        ("agencies", "是否登记失业人员", {"registered_unemployed": "alias"}),
+        ("agencies", "人员类型", {"person_type": "alias"}),
+        ("bases", "载体名称", {"base_name": "alias"}),
+        ("bases", "孵化基地名称", {"base_name": "alias"}),
+        ("bases", "类型", {"base_type": "alias"}),
+        ("bases", "基地类别", {"base_type": "keywords"}),
+        ("bases", "绩效评估等级", {"grade": "alias"}),
+        ("bases", "年度考核等次", {"grade": "keywords"}),
+        ("bases", "有效期至", {"valid_until": "alias"}),
+    ],
+)
+def test_placement_and_base_wordings(kind, wording, expected):
+    assert Recogniser(kind).text_matches(wording) == expected
+
+
+def test_placement_flags_and_base_values_are_normalised():
+    import pandas as pd
+
+    from fengdu_cli.normalise import normalise
+    from fengdu_cli.schemas import failures
+
+    raw = pd.DataFrame(
+        {
+            "_file": "a.xlsx", "_sheet": "S", "_row": [2, 3, 4, 5, 6], "_title": "",
+            "agency_name": "甲", "id_number": valid_id(1),
+            "free_service": ["是", "√", "否", "", "待定"],
+            "dispatch": ["✗", "×", "是", "", "Y"],
+            "person_type": ["登记失业人员", "脱贫人口", "", "城乡登记失业人员", "其他"],
+            "service_type": ["职业介绍", "招工", "", "重点企业招聘", "培训"],
+        }
+    )  # fmt: skip
+    out = normalise(raw, "agencies", dt.date(2024, 6, 30))
+    assert out["free_service"].tolist() == [True, True, False, None, "待定"]
+    assert out["dispatch"].tolist() == [False, False, True, None, True]
+    assert out["registered_unemployed"].tolist() == [True, False, False, True, False]
+    assert out["service_type"].tolist() == ["职业介绍", "招聘", "", "招聘", "培训"]
+    bad = failures("agencies", out, duplicates=False)
+    assert set(zip(bad["index"], bad["column"], bad["code"], strict=True)) == {
+        (4, "free_service", "bad_category"),
+        (4, "service_type", "bad_category"),
+    }
+    bases = pd.DataFrame(
+        {
+            "_file": "b.xlsx", "_sheet": "S", "_row": [2, 3, 4, 5], "_title": "",
+            "base_name": ["甲", "乙", "丙", "丁"],
+            "base_type": ["创业孵化基地（园区）", "帮扶基地", "就业服务超市", "服务站"],
+            "grade": ["A", "良好", "d", "待评"],
+        }
+    )  # fmt: skip
+    out = normalise(bases, "bases", dt.date(2024, 6, 30))
+    assert out["base_type"].tolist() == ["创业孵化基地", "就业帮扶基地", "就业服务超市", "服务站"]
+    assert out["grade"].tolist() == ["优秀", "良好", "不合格", "待评"]
+    bad = failures("bases", out, duplicates=False)
+    assert set(zip(bad["index"], bad["column"], bad["code"], strict=True)) == {
+        (3, "base_type", "bad_category"),
+        (3, "grade", "bad_category"),
+    }

@@ -281,7 +281,9 @@ def build(case: dict) -> tuple[Context, pd.DataFrame, _Ids]:
     matched = match(checked["roster"], checked["employment"], checked["insurance"])
     state = person_state(matched, month)
     state["age"] = ages(state["id_number"], as_of(month))
-    ctx = Context(month, state, matched, contributed(checked["insurance"]), extra)
+    ctx = Context(
+        month, state, matched, contributed(checked["insurance"]), extra, checked["employment"]
+    )
     return ctx, _ledger(case.get("paid", []), ids), ids
 
 

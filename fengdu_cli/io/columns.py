@@ -771,25 +771,150 @@ SPECS: dict[str, tuple[Spec, ...]] = {
         _date("travel_date", ("出行日期", "乘车日期", "外出日期"), ("出行", "乘车", "外出")),
         Spec("destination", ("务工地点", "目的地"), (("目的地", "务工地"),), (), "region"),
     ),
+    # placements claimed by 人力资源服务机构 and 劳务经纪人 (职业介绍补贴, 招聘补贴): one row per
+    # person placed; the agency's own code / the broker's ID are not the person's
     "agencies": (
         Spec(
             "agency_name",
-            ("机构名称", "人力资源服务机构名称", "劳务经纪人姓名"),
-            (("机构", "经纪人"),),
+            (
+                "机构名称",
+                "人力资源服务机构名称",
+                "劳务经纪人姓名",
+                "服务机构名称",
+                "申报机构",
+                "机构（经纪人）名称",
+                "申报单位",
+            ),
+            (("机构", "经纪人", "申报单位"),),
+            ("代码", "编码", "身份证", "证件", "号码", "类型", "是否"),
         ),
-        EMPLOYER_CODE,
-        _id("劳务经纪人身份证号码"),
+        Spec(
+            "agency_code",
+            ("机构统一社会信用代码", "机构信用代码", "服务机构统一社会信用代码", "机构代码"),
+            (("机构", "申报单位"), ("信用代码", "代码", "编码")),
+            ("用人", "就业单位", "招聘单位"),
+            "credit_code",
+        ),
+        Spec(
+            "broker_id",
+            ("劳务经纪人身份证号码", "经纪人身份证号码", "劳务经纪人身份证号", "经纪人身份证号"),
+            (("经纪人",), _ID_WORDS),
+            (),
+            "id_number",
+        ),
+        _id(
+            "被介绍人员身份证号码",
+            "人员身份证号码",
+            "求职者身份证号码",
+            "招聘人员身份证号码",
+            excludes=(*_NOT_OWN_ID, "经纪人", "机构"),
+        ),
+        _name("被介绍人员姓名", "求职者姓名", "招聘人员姓名", excludes=(*_NOT_NAME, "经纪人")),
+        Spec(
+            "employer_code",
+            (
+                "用人单位统一社会信用代码",
+                "用人单位信用代码",
+                "就业单位统一社会信用代码",
+                "招聘单位统一社会信用代码",
+                "单位统一社会信用代码",
+            ),
+            (("用人", "就业单位", "招聘单位", "单位"), ("信用代码", "代码", "编码")),
+            ("机构",),
+            "credit_code",
+        ),
+        Spec(
+            "employer_name",
+            ("用人单位名称", "用人单位", "就业单位", "招聘单位", "就业单位名称"),
+            (("用人", "就业单位", "招聘单位", "入职单位"),),
+            ("代码", "编码", "信用", "地址", "性质", "类型", "日期", "时间"),
+            "organisation",
+        ),
+        _date(
+            "placement_date",
+            ("介绍日期", "入职日期", "推荐日期", "招聘日期", "介绍就业日期", "就业日期"),
+            ("介绍", "入职", "推荐", "招聘", "就业", "上岗"),
+            _END_WORDS,
+        ),
+        Spec(
+            "service_type",
+            ("服务类型", "补贴类型", "申报类型", "服务项目"),
+            (("服务", "申报", "补贴"), ("类型", "类别", "项目")),
+            ("人员", "机构", "单位", "日期", "是否", "免费"),
+        ),
+        Spec(
+            "free_service",
+            ("是否免费", "是否免费介绍", "免费服务", "是否免费服务", "免费职业介绍"),
+            (("免费", "收费"),),
+        ),
+        Spec(
+            "dispatch",
+            ("是否劳务派遣", "劳务派遣", "是否派遣", "派遣"),
+            (("派遣",),),
+        ),
+        Spec(
+            "registered_unemployed",
+            ("是否登记失业人员", "登记失业人员", "是否登记失业", "城乡登记失业人员"),
+            (("失业",),),
+            ("类型", "类别", "日期", "时间", "证号", "编号"),
+        ),
+        Spec(
+            "person_type",
+            ("人员类型", "人员类别", "对象类型", "介绍对象类型"),
+            (("人员", "对象"), ("类型", "类别", "属性")),
+            ("机构", "单位", "服务", "用工", "就业"),
+        ),
     ),
+    # recognised 就业帮扶基地, 创业孵化基地（园区） and 就业服务超市, one row per base
     "bases": (
         Spec(
             "base_name",
-            ("基地名称", "就业帮扶基地名称", "孵化基地名称", "名称"),
-            (("基地", "园区", "超市"), ("名称",)),
+            (
+                "基地名称",
+                "就业帮扶基地名称",
+                "孵化基地名称",
+                "名称",
+                "超市名称",
+                "就业服务超市名称",
+                "园区名称",
+                "载体名称",
+            ),
+            (("基地", "园区", "超市", "载体"), ("名称",)),
             ("代码", "编码"),
             "organisation",
         ),
         EMPLOYER_CODE,
+        Spec(
+            "base_type",
+            ("类型", "基地类型", "载体类型", "类别", "认定类型"),
+            (("基地", "载体", "认定", "园区", "超市"), ("类型", "类别")),
+            ("等级", "评估", "结果"),
+        ),
         TOWNSHIP,
+        Spec(
+            "village",
+            ("村（社区）", "村", "所在村", "村社区"),
+            (("村", "社区"),),
+            ("代码", "编码", "编号"),
+            "village",
+        ),
+        _date(
+            "recognised_date",
+            ("认定日期", "认定时间", "挂牌时间", "挂牌日期"),
+            ("认定", "挂牌", "命名", "授牌"),
+        ),
+        Spec(
+            "valid_until",
+            ("有效期至", "认定有效期至", "到期日期"),
+            (("有效期", "到期", "截止", "有效至"),),
+            ("起", "开始"),
+            "date",
+        ),
+        Spec(
+            "grade",
+            ("绩效评估等级", "评估结果", "评估等级", "绩效评估结果", "考核等次", "评估等次"),
+            (("评估", "考核", "绩效"), ("等级", "结果", "等次", "档次")),
+        ),
     ),
     "training": (
         _id(),
@@ -914,7 +1039,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "loans": ("name",),  # and an ID or a credit code per row (schemas)
     "students": ("id_number", "name"),
     "travel": ("id_number", "name"),
-    "agencies": ("agency_name",),
+    "agencies": ("agency_name", "id_number"),
     "bases": ("base_name",),
     "training": ("id_number", "name"),
     "payments": ("amount",),
@@ -930,6 +1055,8 @@ DATE_COLUMNS: dict[str, tuple[str, ...]] = {
     "loans": ("start_date", "end_date"),
     "travel": ("travel_date",),
     "students": ("enrolled_date",),
+    "agencies": ("placement_date",),
+    "bases": ("recognised_date", "valid_until"),
     "payments": ("paid_date", "loan_start_date"),
 }
 
@@ -943,7 +1070,7 @@ NUMBER_COLUMNS: dict[str, tuple[str, ...]] = {
 
 # Columns whose values are personal identifiers: masked on screen, in logs and in JSON.
 SENSITIVE_COLUMNS: frozenset[str] = frozenset(
-    {"id_number", "head_id_number", "guardian_id", "phone", "bank_account"}
+    {"id_number", "head_id_number", "guardian_id", "phone", "bank_account", "broker_id"}
 )
 
 _NOTE = re.compile(r"[（(][^（）()]*[）)]$")

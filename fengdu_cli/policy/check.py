@@ -361,6 +361,8 @@ def _convert(key: str, value: object) -> tuple[str, dict[str, object], object]:
         return ("", {}, value) if ok else ("policy_bad_count", {"value": _shown(value)}, value)
     if key == "insurance_types":
         return _convert_words(value)
+    if key == "key_employers":
+        return _convert_names(value)
     if key in LIST_KEYS:
         return _convert_categories(value)
     if key in DATE_KEYS:
@@ -443,6 +445,13 @@ def _convert_words(value: object) -> tuple[str, dict[str, object], object]:
         return "policy_bad_text", {}, value
     if not all(isinstance(v, str) and v.strip() for v in value):
         return "policy_bad_text", {}, value
+    return "", {}, tuple(v.strip() for v in value)
+
+
+def _convert_names(value: object) -> tuple[str, dict[str, object], object]:
+    """A list (possibly empty) of employers: credit codes, names, or 'code name'."""
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        return "policy_bad_list", {}, value
     return "", {}, tuple(v.strip() for v in value)
 
 

@@ -93,6 +93,11 @@ AMOUNT_KEYS: frozenset[str] = frozenset(
         "amount_outside",  # travel: work outside Chongqing
         "amount_secondary",  # yulu: 中职
         "amount_higher",  # yulu: 高职
+        "amount_unemployed",  # job_intro 情形一: 城乡户籍登记失业人员
+        "amount_lifted",  # job_intro 情形二: 脱贫人口
+        "amount_excellent",  # incubator_award: 绩效评估 优秀
+        "amount_good",  # incubator_award: 良好
+        "amount_pass",  # incubator_award: 合格
     }
 )
 # Limits in yuan that are not what one line pays (a loan's principal caps): exact like amounts
@@ -116,6 +121,7 @@ COUNT_KEYS: frozenset[str] = frozenset(
         "min_operating_months",
         "min_persons",
         "min_stable_months",
+        "min_contract_months",  # job_intro: a labour contract of this many months or more
         "max_months",  # paid months per person, ever (the ledger caps it)
         "max_months_per_year",
         "installments",  # yulu: 1 (once a school year) or 2 (once a semester, half each)
@@ -142,7 +148,8 @@ TEXT_CHOICES: Mapping[str, tuple[str, ...] | None] = MappingProxyType(
 )
 # categories: roster category facts; insurance_types: words naming the insurance types
 # counted (养老 matches 企业职工基本养老保险)
-LIST_KEYS: frozenset[str] = frozenset({"categories", "insurance_types"})
+# key_employers (recruit_award): 市重点电子企业, each "credit code" or "credit code name" or a name
+LIST_KEYS: frozenset[str] = frozenset({"categories", "insurance_types", "key_employers"})
 DATE_KEYS: frozenset[str] = frozenset({"hired_from"})  # hire_once: hired on or after
 BOOL_KEYS: frozenset[str] = frozenset({"rural_entrepreneur"})  # startup: 农村自主创业农民 count
 # Dated tables: a list of {from = <date>, percent = "<decimal>"} in increasing date order, each
@@ -582,6 +589,66 @@ class PublicPostValues(RuleValues):
         )
 
 
+@dataclass(frozen=True, kw_only=True)
+class JobIntroValues(RuleValues):
+    """job_intro: per person placed, once: 情形一 a registered unemployed person with a contract
+    of a year insured 6 months, 情形二 a 脱贫人口 in full-time work 3 months."""
+
+    amount_unemployed: Decimal
+    amount_lifted: Decimal
+    min_contract_months: int
+    min_insured_months: int
+    min_stable_months: int
+    categories: tuple[str, ...]
+    employment_type: str = "全日制"
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecruitAwardValues(RuleValues):
+    """recruit_award: per recruit to a 市重点电子企业, once."""
+
+    amount: Decimal
+    key_employers: tuple[str, ...] = ()
+    min_stable_months: int = 0
+
+    def shown(self, month: int) -> dict[str, object]:
+        listed: object = (
+            "、".join(self.key_employers) if self.key_employers else Said("value_none_listed")
+        )
+        stable: object = (
+            Said("value_recruit_stable", {"months": self.min_stable_months})
+            if self.min_stable_months
+            else ""
+        )
+        return {**super().shown(month), "key_employers_text": listed, "stable_text": stable}
+
+
+@dataclass(frozen=True, kw_only=True)
+class BaseAwardValues(RuleValues):
+    """base_award: yearly, a 就业帮扶基地 keeping 10 脱贫人口 stable 3 months."""
+
+    amount: Decimal
+    min_persons: int
+    min_stable_months: int
+    categories: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class IncubatorAwardValues(RuleValues):
+    """incubator_award: yearly, by the incubator's evaluation grade."""
+
+    amount_excellent: Decimal
+    amount_good: Decimal
+    amount_pass: Decimal
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServiceMarketAwardValues(RuleValues):
+    """service_market_award: yearly, per recognised 就业服务超市."""
+
+    amount: Decimal
+
+
 VALUES_TYPES: Mapping[str, type[RuleValues]] = MappingProxyType(
     {
         "hire_once": HireOnceValues,
@@ -596,6 +663,11 @@ VALUES_TYPES: Mapping[str, type[RuleValues]] = MappingProxyType(
         "loan_interest": LoanInterestValues,
         "insurance_subsidy": InsuranceSubsidyValues,
         "public_post": PublicPostValues,
+        "job_intro": JobIntroValues,
+        "recruit_award": RecruitAwardValues,
+        "base_award": BaseAwardValues,
+        "incubator_award": IncubatorAwardValues,
+        "service_market_award": ServiceMarketAwardValues,
     }
 )
 _BOOKKEEPING = ("given", "other")

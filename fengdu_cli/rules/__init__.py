@@ -9,11 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 from fengdu_cli.rules import (
+    base_award,
     hire_once,
+    incubator_award,
     insurance_subsidy,
+    job_intro,
     job_seeking_once,
     loan_interest,
     public_post,
+    recruit_award,
+    service_market_award,
     shandong_stable,
     startup_household,
     student_job_seeking,
@@ -38,5 +43,10 @@ _RULES: tuple[Rule[Any], ...] = (
     loan_interest,
     insurance_subsidy,
     public_post,
+    job_intro,
+    base_award,
+    incubator_award,
+    recruit_award,
+    service_market_award,
 )
 IMPLEMENTED: dict[str, Rule[Any]] = {rule.CODE: rule for rule in _RULES}

@@ -62,6 +62,25 @@ class Context:
     matched: Matched
     insurance: pd.DataFrame  # every valid insurance row (employees need not be on the roster)
     extra: Mapping[str, pd.DataFrame] = field(default_factory=dict)  # workshops, businesses, …
+    # every valid employment row, on the roster or not (a placement's person need not be)
+    employment: pd.DataFrame | None = None
+
+    @property
+    def all_jobs(self) -> pd.DataFrame:
+        """Every employment row (the roster's jobs when the whole export was not given), with
+        the columns a job always has."""
+        jobs = self.matched.jobs if self.employment is None else self.employment
+        jobs = (
+            jobs.copy()
+            if any(c not in jobs for c in ("end_date", "employment_type", "employer_name"))
+            else jobs
+        )
+        if "end_date" not in jobs:
+            jobs["end_date"] = pd.NaT
+        for column in ("employment_type", "employer_name"):
+            if column not in jobs:
+                jobs[column] = ""
+        return jobs
 
     @property
     def window(self) -> Window:

@@ -31,6 +31,8 @@ def rng_for(lay: _Layout, name: str) -> random.Random:
 
 
 # The modules import Listed and rng_for from here: imported once those are defined.
+from fengdu_cli.sample.programs import agencies as _agencies  # noqa: E402
+from fengdu_cli.sample.programs import bases as _bases  # noqa: E402
 from fengdu_cli.sample.programs import loans as _loans  # noqa: E402
 from fengdu_cli.sample.programs import posts as _posts  # noqa: E402
 from fengdu_cli.sample.programs import students as _students  # noqa: E402
@@ -40,6 +42,8 @@ LISTS: tuple[tuple[str, Callable[[_Layout], list[Listed]]], ...] = (
     ("loans", _loans.lay),
     ("students", _students.lay),
     ("posts", _posts.lay),
+    ("agencies", _agencies.lay),
+    ("bases", _bases.lay),
 )
 
 
