@@ -32,6 +32,8 @@ from fengdu_cli.normalise import (
     EMPLOYMENT_TYPE_CHOICES,
     LABOR,
     LABOR_CHOICES,
+    TRAINING_RESULT_CHOICES,
+    TRAINING_TYPE_CHOICES,
     WORK_STATUS,
     WORK_STATUS_CHOICES,
     category_label,
@@ -150,6 +152,11 @@ def _parses(column: str) -> Predicate:
     return passes
 
 
+def _one_of(column: str, choices: tuple[str, ...]) -> Predicate:
+    """The normalised value is one of ``choices``, or blank."""
+    return lambda frame: frame[column].isin(choices) | frame[column].eq("")
+
+
 def _category_understood(frame: pd.DataFrame) -> pd.Series:
     """The 人员类别 was read as facts (or as a known value in none of the groups), or is blank."""
     category = frame["category"]
@@ -205,7 +212,7 @@ def rules_for(kind: str, frame: pd.DataFrame, *, duplicates: bool) -> list[Rule]
     for column in DATE_COLUMNS.get(kind, ()):
         if column in frame:
             rules.append(Rule(column, "bad_date", _parses(column)))
-    if kind == "insurance" and "period" in frame:
+    if kind in ("insurance", "training") and "period" in frame:
         rules.append(Rule("period", "bad_date", _parses("period")))
     for column in NUMBER_COLUMNS.get(kind, ()):
         if column in frame:
@@ -236,6 +243,15 @@ def rules_for(kind: str, frame: pd.DataFrame, *, duplicates: bool) -> list[Rule]
         )
     if kind == "roster" and "hukou" in frame:
         rules.append(Rule("hukou", "bad_category", _names_a_place("hukou")))
+    if kind == "travel" and "destination" in frame:
+        rules.append(Rule("destination", "bad_category", _names_a_place("destination")))
+    if kind == "training":
+        for column, choices in (
+            ("training_type", TRAINING_TYPE_CHOICES),
+            ("result", TRAINING_RESULT_CHOICES),
+        ):
+            if column in frame:
+                rules.append(Rule(column, "bad_category", _one_of(column, choices)))
     return rules
 
 
@@ -423,6 +439,9 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "work_region": REGION_EXAMPLES,
     "hukou": REGION_EXAMPLES,
     "rural_entrepreneur": ("是", "否"),
+    "destination": REGION_EXAMPLES,
+    "training_type": TRAINING_TYPE_CHOICES,
+    "result": TRAINING_RESULT_CHOICES,
 }
 
 

@@ -19,8 +19,12 @@ from fengdu_cli.cells import text_value
 from fengdu_cli.normalise import (
     EMPLOYMENT_TYPE,
     LABOR,
+    TRAINING_RESULT_CHOICES,
+    TRAINING_TYPE_CHOICES,
     WORK_STATUS,
     category_facts,
+    training_result,
+    training_type,
 )
 from fengdu_cli.regions import is_known_region
 from fengdu_cli.townships import canonical_township
@@ -194,6 +198,8 @@ SHAPES: dict[str, Callable[[object], bool]] = {
     "employment_type": _in(_EMPLOYMENT_WORDS),
     "insurance_type": _is_insurance_type,
     "category": lambda v: category_facts(text_value(v)) is not None,
+    "training_type": lambda v: training_type(text_value(v)) in TRAINING_TYPE_CHOICES,
+    "training_result": lambda v: training_result(text_value(v)) in TRAINING_RESULT_CHOICES,
 }
 
 

@@ -11,8 +11,12 @@ from typing import Any
 from fengdu_cli.rules import (
     hire_once,
     job_seeking_once,
+    shandong_job_seeking,
     shandong_stable,
+    shandong_travel,
+    shandong_work_training,
     startup_household,
+    training,
     travel,
     work_training,
     workshop_monthly,
@@ -28,5 +32,9 @@ _RULES: tuple[Rule[Any], ...] = (
     travel,
     job_seeking_once,
     shandong_stable,
+    training,
+    shandong_job_seeking,
+    shandong_work_training,
+    shandong_travel,
 )
 IMPLEMENTED: dict[str, Rule[Any]] = {rule.CODE: rule for rule in _RULES}
