@@ -492,9 +492,7 @@ def _normalise_training(out: pd.DataFrame, spellings: Spellings) -> None:
         if column in out:
             out[f"_raw_{column}"] = out[column]
             extra = spellings.get(column) or {}
-            out[column] = map_unique(
-                texts(out[column]), lambda s, e=extra, r=read: r(e.get(s, s))
-            )
+            out[column] = map_unique(texts(out[column]), lambda s, e=extra, r=read: r(e.get(s, s)))
     for column in ("course", "certificate_no"):
         if column in out:
             out[column] = texts(out[column])

@@ -124,17 +124,12 @@ def person_of_rows(ctx: Context, rows: pd.DataFrame, categories: tuple[str, ...]
     return out
 
 
-def evaluate(
-    ctx: Context, values: WorkTrainingValues, code: str, program: str
-) -> pd.DataFrame:
+def evaluate(ctx: Context, values: WorkTrainingValues, code: str, program: str) -> pd.DataFrame:
     """One row per 以工代训 row of type ``program`` for month m (see the module)."""
     conds = conditions(code)
     month = ctx.month
     rows = ctx.extra[KIND]
-    if "training_type" in rows:
-        rows = rows[rows["training_type"].eq(program)]
-    else:
-        rows = rows.iloc[0:0]
+    rows = rows[rows["training_type"].eq(program)] if "training_type" in rows else rows.iloc[0:0]
     period = rows["period"] if "period" in rows else pd.Series(pd.NA, index=rows.index)
     rows = rows[period.isna() | period.eq(month)]
     rows = with_blank_gaps(rows, ("period",))
@@ -189,7 +184,7 @@ def evaluate(
         claimed.notna(), np.minimum(claimed_fen.fillna(0), most), np.where(typed, 0, most)
     ).astype("int64")
     out["c_claim"] = (amount > 0) & ~(claimed.notna() & (claimed <= 0)).to_numpy()
-    out["v_claim"] = np.where(claimed.notna(), claimed.map(lambda v: f"{v:.2f}"), None)
+    out["v_claim"] = claimed.map(lambda v: f"{v:.2f}").astype(object).where(claimed.notna(), None)
     out["f_claim"] = np.where(claimed.isna() & ~typed, "fact_no_claim", "").astype(object)
     out["v_claim__most"] = f"{values.amount_max:.2f}"
 
@@ -202,7 +197,8 @@ def evaluate(
     out["identities"] = out["person_id"]
     out["basis"] = (
         dates.month_text(month)
-        + "以工代训：在"
+        + program
+        + "：在"
         + out["payee_name"].astype(str)
         + "就业，"
         + np.where(
@@ -225,4 +221,3 @@ def evaluate(
     if again.any():
         out.loc[again, "failed"] = condition_said(conds[-1], values.shown(month))  # type: ignore[call-overload]
     return out.drop(columns=["on_roster", "category_ok", "category"])
-

@@ -33,9 +33,11 @@ VALUES = ShandongTravelValues
 CONDITIONS: tuple[Condition, ...] = (
     *PERSON_CONDITIONS,
     Condition(
-        "trip", "cond_shandong_travel_trip", ("travel.travel_date", "travel.destination"),
+        "trip",
+        "cond_shandong_travel_trip",
+        ("travel.travel_date", "travel.destination"),
         fact="fact_trip",
-    ),  # fmt: skip
+    ),
     Condition("shandong_job", "cond_shandong_travel_shandong_job", OUTSIDE_JOB, fact="fact_job"),
 )
 KIND = "travel"
@@ -62,7 +64,6 @@ def evaluate(ctx: Context, values: ShandongTravelValues) -> pd.DataFrame:
     out["f_category"] = np.where(on_roster, "", "fact_not_on_roster").astype(object)
 
     # the trip: to Shandong, dated from travel_from to the end of m (the earliest such)
-    place = trips["destination"] if "destination" in trips else pd.Series("", index=trips.index)
     region = (
         trips["destination_region"]
         if "destination_region" in trips
@@ -90,7 +91,7 @@ def evaluate(ctx: Context, values: ShandongTravelValues) -> pd.DataFrame:
     out = paid_to_person(
         out,
         to_fen(values.amount),
-        "赴山东出行"
+        "出行："
         + fact_words(out, CONDITIONS[-2])
         + "，在山东务工："
         + fact_words(out, CONDITIONS[-1]),

@@ -58,7 +58,7 @@ NOT_COURSES = ("以工代训", "鲁渝协作以工代训")
 def course_token(id_number: str, course: object, end: object) -> str:
     """``训:<ID>@<course>@<end date>`` (the course without spaces, the date as YYYY-MM-DD)."""
     name = "".join(str(course or "").split())
-    day = pd.Timestamp(end).strftime("%Y-%m-%d") if not _blank(end) else "?"
+    day = pd.Timestamp(str(end)).strftime("%Y-%m-%d") if not _blank(end) else "?"
     return f"训:{id_number}@{name}@{day}"
 
 
@@ -68,8 +68,12 @@ def certificate_token(id_number: str, certificate: object) -> str:
 
 
 def _blank(value: object) -> bool:
-    return value is None or value is pd.NaT or (not isinstance(value, str) and pd.isna(value)) or (
-        isinstance(value, str) and not value.strip()
+    return (
+        value is None
+        or value is pd.NaT
+        or value is pd.NA
+        or (isinstance(value, float) and value != value)  # NaN
+        or (isinstance(value, str) and not value.strip())
     )
 
 
@@ -117,20 +121,25 @@ def evaluate(ctx: Context, values: TrainingValues) -> pd.DataFrame:
     failed = result.eq(FAILED)
     passed = ~failed & (result.isin((PASSED, CERTIFIED)) | certificate.ne(""))
     out["c_passed"] = passed.to_numpy()
-    out["v_passed"] = (result.where(result.ne(""), certificate.radd("证书 "))).to_numpy()
-    out["v_passed"] = np.where(result.eq("") & certificate.eq(""), None, out["v_passed"])
+    shown = result.where(result.ne(""), "证书 " + certificate).astype(object)
+    out["v_passed"] = shown.where(result.ne("") | certificate.ne(""), None).to_numpy()
 
     # the amount: the course's, plus the living allowance per day attended
     base = np.where(
-        kind.eq(SKILL), to_fen(values.amount_skill), np.where(kind.eq(STARTUP), to_fen(values.amount_startup), 0)
+        kind.eq(SKILL),
+        to_fen(values.amount_skill),
+        np.where(kind.eq(STARTUP), to_fen(values.amount_startup), 0),
     )
     course_days = (end - start).dt.days + 1
     course_days = course_days.where(course_days > 0)
     days = pd.to_numeric(rows["days"], errors="coerce") if "days" in rows else course_days * np.nan
-    hours = pd.to_numeric(rows["hours"], errors="coerce") if "hours" in rows else course_days * np.nan
+    hours = (
+        pd.to_numeric(rows["hours"], errors="coerce") if "hours" in rows else course_days * np.nan
+    )
     attended = days.where(days.notna(), np.floor(hours / HOURS_PER_DAY))
     attended = attended.where(attended.notna(), course_days)
-    living_days = np.fmin(attended, course_days).where(course_days.notna(), attended)
+    living_days = attended.where(attended <= course_days, course_days)
+    living_days = living_days.where(course_days.notna(), attended)
     living_days = living_days.fillna(0).clip(lower=0)
     per_day = to_fen(values.amount_living_per_day) if values.amount_living_per_day else 0
     living = np.floor(living_days * per_day + 0.5).astype("int64")

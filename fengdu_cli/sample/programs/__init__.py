@@ -30,8 +30,14 @@ def rng_for(lay: _Layout, name: str) -> random.Random:
     return random.Random(f"{lay.w.seed}:{name}")
 
 
+# The modules import Listed and rng_for from here, so they are imported after them.
+from fengdu_cli.sample.programs import training, travel  # noqa: E402
+
 # One entry per module; each is (name, lay).
-LISTS: tuple[tuple[str, Callable[[_Layout], list[Listed]]], ...] = ()
+LISTS: tuple[tuple[str, Callable[[_Layout], list[Listed]]], ...] = (
+    ("training", training.lay),
+    ("travel", travel.lay),
+)
 
 
 def program_lists(lay: _Layout) -> list[Listed]:
