@@ -212,6 +212,7 @@ def evaluate(ctx: Context, values: WorkTrainingValues, code: str, program: str) 
     unknown["month"] = gaps.reasons(rows, KIND, "period").to_numpy()
     unknown["claim"] = bad_number_reasons(rows, "amount").to_numpy()
     out["c_single"] = True
+    out["v_single"] = out["payee_name"]
     out = finish(out, conds, values.shown(month), unknown)
     # one line per person and month: a later row of a person already eligible is not paid
     single = first_of_each(out["person_id"], out["eligible"])

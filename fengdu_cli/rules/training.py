@@ -186,6 +186,7 @@ def evaluate(ctx: Context, values: TrainingValues) -> pd.DataFrame:
     why = gaps.reasons(unsure, KIND, "result")
     unknown["passed"] = why.where(~passed & ~failed, "").to_numpy()
     out["c_once"] = True
+    out["v_once"] = (course + "，" + end_text + "结业").to_numpy()
     out = finish(out, CONDITIONS, values.shown(ctx.month), unknown)
     single = first_of_each(pd.Series(out["key_base"]), out["eligible"])
     out["c_once"] = single.to_numpy()
