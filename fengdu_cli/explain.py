@@ -204,6 +204,10 @@ def _rule_trace(
         outcome, key, params = "undetermined", "reason_undetermined", {"unknown": row["unknown"]}
     elif not row["eligible"]:
         outcome, key, params = "not_eligible", "reason_not_eligible", {"failed": row["failed"]}
+    elif row["capped"] and row.get("capped_year"):
+        outcome, key = "capped", "reason_capped_year"
+        params = {"year": month // 100, "months": row.get("months_paid_year", 0),
+                  "cap": values.get("max_months_per_year")}  # fmt: skip
     elif row["capped"]:
         outcome, key = "capped", "reason_capped"
         params = {"months": row.get("months_paid", 0), "cap": values.get("max_months")}

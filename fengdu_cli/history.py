@@ -37,7 +37,7 @@ from fengdu_cli.messages.problems import ProblemSaid
 from fengdu_cli.money import to_fen
 from fengdu_cli.policy import AMOUNT_KEYS, RULE_CODES, Policy
 from fengdu_cli.rules import IMPLEMENTED
-from fengdu_cli.rules.base import key_suffix, period_text
+from fengdu_cli.rules.base import HistoryKeyError, key_suffix, period_text
 from fengdu_cli.store import ledger
 from fengdu_cli.validate import check_paths
 
@@ -64,10 +64,15 @@ PROGRAM_WORDS: dict[str, tuple[str, ...]] = {
     "incubator_award": ("创业孵化基地奖补", "孵化基地奖补", "创业园奖补"),
     "recruit_award": ("市重点电子企业招聘补贴", "重点电子企业招聘补贴", "电子企业招聘补贴", "招聘补贴"),
     "service_market_award": ("就业服务超市奖补", "服务超市奖补"),
+    "training": ("培训补贴及生活费", "职业培训补贴", "培训补贴", "培训生活费补贴", "创业培训补贴",
+                 "职业技能培训补贴"),
+    "shandong_job_seeking": ("赴山东一次性求职创业补贴", "赴鲁一次性求职创业补贴"),
+    "shandong_work_training": ("鲁渝协作以工代训补贴", "鲁渝以工代训补贴", "鲁渝协作以工代训"),
+    "shandong_travel": ("鲁渝协作一次性交通生活补助", "一次性交通生活补助", "交通生活补助"),
 }  # fmt: skip
 PROBLEM_CODES = (
     "unknown_program", "no_person", "bad_id", "no_month", "bad_amount", "amount_mismatch",
-    "duplicate", "already_recorded", "already_imported", "rejected", "bad_month", "no_key",
+    "duplicate", "already_recorded", "already_imported", "rejected", "bad_month", "no_item",
 )  # fmt: skip
 ENTRY_COLUMNS = [*ledger.PAYMENT_COLUMNS, "month", "source"]
 PROBLEM_COLUMNS = ["file", "sheet", "row", "code", "message"]
@@ -478,9 +483,10 @@ def _place(
         return None, "amount_over", {"amount": f"{fen / 100:.2f}", "highest": f"{highest / 100:.2f}",
                                      "_code": "bad_amount"}  # fmt: skip
     year = year or (month or 0) // 100
-    entry = _entry(code, policy, row, person, month or year * 100 + 1, month is None, fen)
-    if entry is None:  # the rule cannot tell which of the person's payments this was
-        return None, "no_key", {}
+    try:
+        entry = _entry(code, policy, row, person, month or year * 100 + 1, month is None, fen)
+    except HistoryKeyError as exc:  # which of a person's items it paid is not said
+        return None, "no_item", {"detail": exc.said}
     day = dates.last_day(month) if month else dt.date(year, 12, 31)
     fixed, ceiling = _policy_amounts(policy, code, day)
     within = fen in fixed or (ceiling is not None and fen <= ceiling)
@@ -496,10 +502,10 @@ def _place(
 
 def _entry(
     code: str, policy: Policy, row: dict, person: str, month: int, year_only: bool, fen: int
-) -> dict | None:
-    """One ledger entry, keyed the way the rule keys its own payments; None when the rule
-    cannot tell from the row which of the person's payments it was (a loan without its
-    contract number or start date)."""
+) -> dict:
+    """One ledger entry, keyed the way the rule keys its own payments; HistoryKeyError when
+    the rule cannot tell from the row which of the person's payments it was (a loan
+    without its contract number or start date, a course without its name or certificate)."""
     rule = policy.rule(code)
     household = str(row.get("household_id") or "").strip()
     payee = rule.payee
@@ -520,10 +526,7 @@ def _entry(
     # course) says how a past payment is keyed, so that the rule sees it as paid
     keyed = getattr(IMPLEMENTED.get(code), "history_key", None)
     if keyed is not None:
-        found = keyed(row, person, month)
-        if found is None:
-            return None
-        base, identities = found
+        base, identities = keyed(row, person, month)
     return {
         "rule": code,
         "identities": identities,

@@ -211,6 +211,85 @@ STUDENT_STATUS: dict[str, str] = {
     ),
 }  # fmt: skip
 STUDENT_STATUS_CHOICES = (AT_SCHOOL, LEFT_UNEMPLOYED)
+# 培训类型 (training/): typed value → one of TRAINING_TYPE_CHOICES.  A value not in the
+# table is read by its words (鲁渝 and 以工代训 → 鲁渝协作以工代训; 以工代训; 创业; 技能 …),
+# anything else is kept as typed (bad_category).
+SKILL, STARTUP, WORK_TRAINING, SHANDONG_WORK_TRAINING = (
+    "职业技能培训", "创业培训", "以工代训", "鲁渝协作以工代训",
+)  # fmt: skip
+TRAINING_TYPE_CHOICES = (SKILL, STARTUP, WORK_TRAINING, SHANDONG_WORK_TRAINING)
+TRAINING_TYPE: dict[str, str] = {v: v for v in TRAINING_TYPE_CHOICES} | {
+    "技能培训": SKILL,
+    "就业技能培训": SKILL,
+    "职业培训": SKILL,
+    "职业技能提升培训": SKILL,
+    "岗位技能提升培训": SKILL,
+    "技能提升培训": SKILL,
+    "职业技能提升行动": SKILL,
+    "SYB": STARTUP,
+    "SYB创业培训": STARTUP,
+    "创业培训（SYB）": STARTUP,
+    "创业培训(SYB)": STARTUP,
+    "GYB": STARTUP,
+    "网络创业培训": STARTUP,
+    "以工代训补贴": WORK_TRAINING,
+    "鲁渝以工代训": SHANDONG_WORK_TRAINING,
+    "鲁渝劳务协作以工代训": SHANDONG_WORK_TRAINING,
+    "东西部协作以工代训": SHANDONG_WORK_TRAINING,
+}
+
+
+def training_type(text: str) -> str:
+    """The 培训类型 a cleaned text names (TRAINING_TYPE_CHOICES), or the text itself."""
+    if text in TRAINING_TYPE:
+        return TRAINING_TYPE[text]
+    if "以工代训" in text:
+        return SHANDONG_WORK_TRAINING if ("鲁渝" in text or "东西部" in text) else WORK_TRAINING
+    if "创业" in text and "培训" in text:
+        return STARTUP
+    if "技能" in text and "培训" in text:
+        return SKILL
+    return text
+
+
+# 考核结果 (training/): passed or not.  A value that says 不合格 / 未通过 is never a pass.
+PASSED, CERTIFIED, FAILED = "合格", "取得证书", "不合格"
+TRAINING_RESULT_CHOICES = (PASSED, CERTIFIED, FAILED)
+TRAINING_RESULT: dict[str, str] = {v: v for v in TRAINING_RESULT_CHOICES} | {
+    "考核合格": PASSED,
+    "培训合格": PASSED,
+    "结业合格": PASSED,
+    "通过": PASSED,
+    "考核通过": PASSED,
+    "是": PASSED,
+    "已取证": CERTIFIED,
+    "取证": CERTIFIED,
+    "已取得证书": CERTIFIED,
+    "职业资格证书": CERTIFIED,
+    "职业技能等级证书": CERTIFIED,
+    "专项职业能力证书": CERTIFIED,
+    "培训合格证": CERTIFIED,
+    "创业培训合格证": CERTIFIED,
+    "考核不合格": FAILED,
+    "未通过": FAILED,
+    "考核未通过": FAILED,
+    "未取证": FAILED,
+    "缺考": FAILED,
+    "否": FAILED,
+}
+
+
+def training_result(text: str) -> str:
+    """The 考核结果 a cleaned text names (TRAINING_RESULT_CHOICES), or the text itself: a
+    text that says 不合格 / 未通过 / 未取得 fails whatever else it says."""
+    if text in TRAINING_RESULT:
+        return TRAINING_RESULT[text]
+    if any(word in text for word in ("不合格", "未通过", "未取得", "未取证")):
+        return FAILED
+    if "证书" in text or "合格证" in text:
+        return CERTIFIED
+    return text
+
 
 # The value tables a columns.toml can add spellings to, per kind and column.
 VOCABULARIES: dict[tuple[str, str], dict] = {
@@ -220,6 +299,8 @@ VOCABULARIES: dict[tuple[str, str], dict] = {
     ("employment", "employment_type"): EMPLOYMENT_TYPE,
     ("students", "level"): LEVELS,
     ("students", "student_status"): STUDENT_STATUS,
+    ("training", "training_type"): TRAINING_TYPE,
+    ("training", "result"): TRAINING_RESULT,
 }
 
 
@@ -349,6 +430,11 @@ def normalise(
     if kind == "employment" and "work_region" in out:
         extra = spellings.get("work_region") or {}
         out["region"] = map_unique(out["work_region"], lambda s: region_class(extra.get(s, s)))
+    if kind == "travel" and "destination" in out:
+        out["destination"] = texts(out["destination"])
+        out["destination_region"] = map_unique(out["destination"], region_class)
+    if kind == "training":
+        _normalise_training(out, spellings)
     for column in DATE_COLUMNS.get(kind, ()):
         if column in out:
             values = out[column]
@@ -356,7 +442,7 @@ def normalise(
                 values = values.where(~texts(values).isin(STILL_GOING), None)
             out[f"_raw_{column}"] = values
             out[column] = dates.parse_dates(values)
-    if kind == "insurance" and "period" in out:
+    if kind in ("insurance", "training") and "period" in out:
         out["_raw_period"] = out["period"]
         out["period"] = dates.parse_periods(out["period"])
     for column in NUMBER_COLUMNS.get(kind, ()):
@@ -708,6 +794,18 @@ def _normalise_students(out: pd.DataFrame, spellings: Spellings) -> None:
             texts(out["guardian_id"]), lambda s: idcard.normalise(s) if s else ""
         )
     for column in ("school", "guardian_name"):
+        if column in out:
+            out[column] = texts(out[column])
+
+
+def _normalise_training(out: pd.DataFrame, spellings: Spellings) -> None:
+    """培训类型 and 考核结果 as their known values; course, certificate and enterprise as text."""
+    for column, read in (("training_type", training_type), ("result", training_result)):
+        if column in out:
+            out[f"_raw_{column}"] = out[column]
+            extra = spellings.get(column) or {}
+            out[column] = map_unique(texts(out[column]), lambda s, e=extra, r=read: r(e.get(s, s)))
+    for column in ("course", "certificate_no"):
         if column in out:
             out[column] = texts(out[column])
 

@@ -43,6 +43,8 @@ from fengdu_cli.normalise import (
     SERVICE_TYPE_CHOICES,
     STUDENT_STATUS,
     STUDENT_STATUS_CHOICES,
+    TRAINING_RESULT_CHOICES,
+    TRAINING_TYPE_CHOICES,
     WORK_STATUS,
     WORK_STATUS_CHOICES,
     category_label,
@@ -161,6 +163,11 @@ def _parses(column: str) -> Predicate:
     return passes
 
 
+def _one_of(column: str, choices: tuple[str, ...]) -> Predicate:
+    """The normalised value is one of ``choices``, or blank."""
+    return lambda frame: frame[column].isin(choices) | frame[column].eq("")
+
+
 def _category_understood(frame: pd.DataFrame) -> pd.Series:
     """The 人员类别 was read as facts (or as a known value in none of the groups), or is blank."""
     category = frame["category"]
@@ -234,7 +241,7 @@ def rules_for(kind: str, frame: pd.DataFrame, *, duplicates: bool) -> list[Rule]
     for column in DATE_COLUMNS.get(kind, ()):
         if column in frame:
             rules.append(Rule(column, "bad_date", _parses(column)))
-    if kind == "insurance" and "period" in frame:
+    if kind in ("insurance", "training") and "period" in frame:
         rules.append(Rule("period", "bad_date", _parses("period")))
     for column in NUMBER_COLUMNS.get(kind, ()):
         if column in frame:
@@ -310,6 +317,15 @@ def rules_for(kind: str, frame: pd.DataFrame, *, duplicates: bool) -> list[Rule]
             rules.append(Rule("grade", "bad_category", _in_choices("grade", GRADE_CHOICES)))
     if kind == "roster" and "hukou" in frame:
         rules.append(Rule("hukou", "bad_category", _names_a_place("hukou")))
+    if kind == "travel" and "destination" in frame:
+        rules.append(Rule("destination", "bad_category", _names_a_place("destination")))
+    if kind == "training":
+        for column, choices in (
+            ("training_type", TRAINING_TYPE_CHOICES),
+            ("result", TRAINING_RESULT_CHOICES),
+        ):
+            if column in frame:
+                rules.append(Rule(column, "bad_category", _one_of(column, choices)))
     return rules
 
 
@@ -508,6 +524,9 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "service_type": SERVICE_TYPE_CHOICES,
     "base_type": BASE_TYPE_CHOICES,
     "grade": GRADE_CHOICES,
+    "destination": REGION_EXAMPLES,
+    "training_type": TRAINING_TYPE_CHOICES,
+    "result": TRAINING_RESULT_CHOICES,
 }
 
 

@@ -356,7 +356,8 @@ def _against_ledger(
     Already paid: a live entry of the rule, not of this month's own batch, in the same scope (ever for a
     one-time rule, the calendar year for a yearly one, the month for a monthly one) for any
     of the same people — matched on who a payment was for, not on how its key was written.
-    A cap counts every month paid to the person, earlier or later.
+    A cap counts every month paid to the person, earlier or later (a yearly cap, every
+    month of m's calendar year).
     """
     frame = frame.copy()
     frame["rule"] = code
@@ -371,11 +372,15 @@ def _against_ledger(
         shown = "paid_before" if column == "batch_id" else f"paid_{column}"
         frame[shown] = hits[column].reindex(frame.index).fillna(default) if len(hits) else default
     frame["paid_month"] = frame["paid_month"].astype(int)
+    frame["capped"] = False
     if values.max_months is not None:
         frame["months_paid"] = _months_paid(frame, earlier)
         frame["capped"] = frame["months_paid"] >= values.max_months
-    else:
-        frame["capped"] = False
+    if values.max_months_per_year is not None:  # months of m's calendar year, earlier or later
+        in_year = _months_paid(frame, earlier[earlier["month"] // 100 == month // 100])
+        frame["months_paid_year"] = in_year
+        frame["capped_year"] = ~frame["capped"] & (in_year >= values.max_months_per_year)
+        frame["capped"] |= frame["capped_year"]
     payee = frame["payee_id"].astype(str).ne("") & frame["key_base"].astype(str).ne("")
     frame["payable"] = frame["eligible"] & frame["paid_before"].eq("") & ~frame["capped"] & payee
     return frame

@@ -24,6 +24,7 @@ from fengdu_cli.normalise import loan_rate, overdue_months
 from fengdu_cli.policy import load_policy
 from fengdu_cli.policy.check import examine
 from fengdu_cli.policy.schema import LprRate, add_years, rate_on
+from fengdu_cli.rules.base import HistoryKeyError
 from fengdu_cli.rules.loan_interest import (
     days_in_month,
     history_key,
@@ -174,7 +175,7 @@ def test_another_loan_of_the_same_person_is_another_payment():
     assert checked["payable"].iat[0]
 
 
-def test_history_key_by_contract_else_by_start_date_else_none():
+def test_history_key_by_contract_else_by_start_date_else_refused():
     person = "500230198001010010"
     assert history_key({"loan_no": "DB1", "loan_start_date": pd.Timestamp("2023-09-01")},
                        person, 202406) == ("DB1", f"贷:DB1|贷:{person}@2023-09-01")  # fmt: skip
@@ -182,7 +183,8 @@ def test_history_key_by_contract_else_by_start_date_else_none():
     assert history_key({"loan_start_date": pd.Timestamp("2023-09-01")}, person, 202406) == (
         f"{person}@2023-09-01", f"贷:{person}@2023-09-01",
     )  # fmt: skip
-    assert history_key({"loan_no": "", "loan_start_date": pd.NaT}, person, 202406) is None
+    with pytest.raises(HistoryKeyError):
+        history_key({"loan_no": "", "loan_start_date": pd.NaT}, person, 202406)
 
 
 def test_ledger_import_keys_a_past_list_like_the_rule_and_refuses_a_row_it_cannot_key(tmp_path):
@@ -202,7 +204,7 @@ def test_ledger_import_keys_a_past_list_like_the_rule_and_refuses_a_row_it_canno
     assert keyed[a] == f"贷:DB20230001|贷:{a}@2023-09-01"
     assert keyed[b] == f"贷:{b}@2023-10-08"
     assert c not in keyed
-    assert plan.problems["code"].tolist() == ["no_key"]
+    assert plan.problems["code"].tolist() == ["no_item"]
 
 
 # ---------------------------------------------------------------- the policy's table

@@ -768,8 +768,19 @@ SPECS: dict[str, tuple[Spec, ...]] = {
     "travel": (
         _id(),
         _name(),
-        _date("travel_date", ("出行日期", "乘车日期", "外出日期"), ("出行", "乘车", "外出")),
-        Spec("destination", ("务工地点", "目的地"), (("目的地", "务工地"),), (), "region"),
+        _date(
+            "travel_date",
+            ("出行日期", "乘车日期", "外出日期", "出发日期", "出发时间", "输送日期"),
+            ("出行", "乘车", "外出", "出发", "输送", "启程"),
+        ),
+        Spec(
+            "destination",
+            ("务工地点", "目的地", "务工地", "输出地", "前往地", "到达地", "务工省市"),
+            (("目的地", "务工地", "前往", "到达", "输出地", "去向"),),
+            ("单位", "企业", "公司", "日期", "时间"),
+            "region",
+        ),
+        TOWNSHIP,
     ),
     # placements claimed by 人力资源服务机构 and 劳务经纪人 (职业介绍补贴, 招聘补贴): one row per
     # person placed; the agency's own code / the broker's ID are not the person's
@@ -920,6 +931,104 @@ SPECS: dict[str, tuple[Spec, ...]] = {
         _id(),
         _name(),
         TOWNSHIP,
+        Spec(
+            "course",
+            (
+                "培训项目",
+                "培训专业",
+                "培训工种",
+                "培训职业",
+                "培训内容",
+                "培训课程",
+                "专业（工种）",
+            ),
+            (("专业", "工种", "课程", "项目", "职业（工种）"),),
+            ("类型", "类别", "代码", "编号", "单位", "企业", "金额", "日期", "时间", "结果"),
+        ),
+        Spec(
+            "training_type",
+            ("培训类型", "培训类别", "培训种类", "补贴类型", "项目类别"),
+            (("培训", "补贴", "项目"), ("类型", "类别", "种类")),
+            ("日期", "时间", "金额", "证书"),
+            "training_type",
+            by_values=True,
+        ),
+        _date(
+            "start_date",
+            ("培训开始日期", "开班日期", "开始日期", "开训日期", "培训起始日期"),
+            ("开始", "开班", "起始", "开训", "起"),
+            ("结束", "结业", "终止", "止"),
+        ),
+        _date(
+            "end_date",
+            ("培训结束日期", "结业日期", "结束日期", "结训日期", "培训截止日期"),
+            ("结束", "结业", "结训", "截止", "止"),
+            ("开始", "开班", "起始"),
+        ),
+        Spec(
+            "days",
+            ("出勤天数", "培训天数", "实际培训天数", "参训天数", "天数"),
+            (("天数",),),
+            ("金额", "标准"),
+            "amount",
+        ),
+        Spec(
+            "hours",
+            ("培训学时", "学时", "课时", "出勤学时"),
+            (("学时", "课时"),),
+            ("金额",),
+            "amount",
+        ),
+        Spec(
+            "result",
+            ("考核结果", "培训结果", "结业情况", "鉴定结果", "是否合格", "考核情况", "取证情况"),
+            (("结果", "合格", "结业情况", "考核情况", "取证", "鉴定"),),
+            ("日期", "时间", "编号", "证书号"),
+            "training_result",
+            by_values=True,
+        ),
+        Spec(
+            "certificate_no",
+            ("证书编号", "证书号码", "证书号", "合格证编号", "职业资格证书编号"),
+            (("证书", "合格证"), ("编号", "号码", "号")),
+            ("日期", "时间", "类型", "类别"),
+        ),
+        Spec(
+            "employer_code",
+            ("统一社会信用代码", "企业信用代码", "单位统一社会信用代码", "信用代码"),
+            (("信用代码", "社会信用", "单位编码", "单位代码"),),
+            (),
+            "credit_code",
+            by_values=True,
+        ),
+        Spec(
+            "employer_name",
+            (
+                "企业名称",
+                "用工单位",
+                "单位名称",
+                "以工代训企业",
+                "经营主体名称",
+                "企业（合作社、车间）名称",
+            ),
+            (("企业", "单位", "合作社", "车间", "经营主体"), ("名称", "单位")),
+            ("代码", "编码", "编号", "信用"),
+            "organisation",
+        ),
+        Spec(
+            "period",
+            ("所属月份", "以工代训月份", "补贴月份", "培训月份", "所属期", "所属年月"),
+            (("月份", "年月", "所属期"),),
+            ("出生", "开始", "结束", "结业", "开班"),
+            "period",
+        ),
+        Spec(
+            "amount",
+            ("申请金额", "申请补贴金额", "补贴金额", "申报金额"),
+            (("金额", "补贴额"),),
+            ("标准", "大写"),
+            "amount",
+        ),
     ),
 }
 
@@ -1014,6 +1123,11 @@ SPECS["payments"] = (
     ),
     Spec("batch", ("批次号", "批次", "发放批次", "文号", "发放文号", "审批文号", "batch_id", "batch"),
          (("批次", "文号", "凭证号"),)),
+    # a past 培训补贴 list: the course paid for (a trainee may be paid for two courses)
+    Spec("course", ("培训项目", "培训专业", "培训工种", "培训职业"), (("培训",), ("专业", "工种", "项目", "职业")),
+         ("类型", "类别", "金额", "日期")),
+    _date("course_end", ("结业日期", "培训结束日期", "结训日期"), ("结业", "结训", "培训结束")),
+    Spec("certificate_no", ("证书编号", "证书号码", "合格证编号"), (("证书", "合格证"), ("编号", "号码"))),
     TOWNSHIP,
     Spec("village", ("村（社区）", "村", "所在村"), (("村", "社区"),), ("代码",), "village"),
 )  # fmt: skip
@@ -1057,7 +1171,8 @@ DATE_COLUMNS: dict[str, tuple[str, ...]] = {
     "students": ("enrolled_date",),
     "agencies": ("placement_date",),
     "bases": ("recognised_date", "valid_until"),
-    "payments": ("paid_date", "loan_start_date"),
+    "payments": ("paid_date", "loan_start_date", "course_end"),
+    "training": ("start_date", "end_date"),
 }
 
 # Columns that hold amounts (bad_number when not a number).
@@ -1065,6 +1180,7 @@ NUMBER_COLUMNS: dict[str, tuple[str, ...]] = {
     "insurance": ("base", "employer_amount", "personal_amount"),
     "loans": ("principal", "partners", "new_hires"),
     "posts": ("subsidy_amount",),
+    "training": ("days", "hours", "amount"),
     "payments": ("amount",),
 }
 

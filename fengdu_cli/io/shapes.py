@@ -21,8 +21,12 @@ from fengdu_cli.normalise import (
     LABOR,
     LEVELS,
     STUDENT_STATUS,
+    TRAINING_RESULT_CHOICES,
+    TRAINING_TYPE_CHOICES,
     WORK_STATUS,
     category_facts,
+    training_result,
+    training_type,
 )
 from fengdu_cli.regions import is_known_region
 from fengdu_cli.townships import canonical_township
@@ -198,6 +202,8 @@ SHAPES: dict[str, Callable[[object], bool]] = {
     "category": lambda v: category_facts(text_value(v)) is not None,
     "school_level": _in(LEVELS),
     "student_status": _in(STUDENT_STATUS),
+    "training_type": lambda v: training_type(text_value(v)) in TRAINING_TYPE_CHOICES,
+    "training_result": lambda v: training_result(text_value(v)) in TRAINING_RESULT_CHOICES,
 }
 
 

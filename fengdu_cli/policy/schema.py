@@ -98,6 +98,9 @@ AMOUNT_KEYS: frozenset[str] = frozenset(
         "amount_excellent",  # incubator_award: 绩效评估 优秀
         "amount_good",  # incubator_award: 良好
         "amount_pass",  # incubator_award: 合格
+        "amount_skill",  # training: 职业技能培训, per course passed
+        "amount_startup",  # training: 创业培训, per course passed
+        "amount_living_per_day",  # training: 生活费（含交通费）per day attended
     }
 )
 # Limits in yuan that are not what one line pays (a loan's principal caps): exact like amounts
@@ -150,7 +153,9 @@ TEXT_CHOICES: Mapping[str, tuple[str, ...] | None] = MappingProxyType(
 # counted (养老 matches 企业职工基本养老保险)
 # key_employers (recruit_award): 市重点电子企业, each "credit code" or "credit code name" or a name
 LIST_KEYS: frozenset[str] = frozenset({"categories", "insurance_types", "key_employers"})
-DATE_KEYS: frozenset[str] = frozenset({"hired_from"})  # hire_once: hired on or after
+# hire_once: hired on or after; training: course ended on or after; shandong_travel: trip on
+# or after
+DATE_KEYS: frozenset[str] = frozenset({"hired_from", "ended_from", "travel_from"})
 BOOL_KEYS: frozenset[str] = frozenset({"rural_entrepreneur"})  # startup: 农村自主创业农民 count
 # Dated tables: a list of {from = <date>, percent = "<decimal>"} in increasing date order, each
 # entry in force from its date until the next one's (loan_interest: the one-year LPR).
@@ -312,6 +317,7 @@ class RuleValues:
     """
 
     max_months: int | None = None  # paid months per person, ever: the ledger caps any rule
+    max_months_per_year: int | None = None  # paid months per person in a calendar year
     given: tuple[str, ...] = field(default=(), compare=False, repr=False)
     other: Mapping[str, object] = field(default_factory=dict, compare=False, repr=False)
 
@@ -368,8 +374,32 @@ class WorkTrainingValues(RuleValues):
     """work_training: at most 500 yuan a month, at most 6 months a year (to 2021-12-31)."""
 
     amount_max: Decimal
-    max_months_per_year: int
+    max_months_per_year: int = field()  # required here (a bare annotation would inherit None)
     categories: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShandongWorkTrainingValues(WorkTrainingValues):
+    """shandong_work_training: as work_training, funded by Shandong (鲁渝协作), to 2025."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrainingValues(RuleValues):
+    """training: an amount per course passed (职业技能培训 / 创业培训) and a living allowance
+    (生活费含交通费) per day attended."""
+
+    amount_skill: Decimal
+    amount_startup: Decimal
+    categories: tuple[str, ...]
+    amount_living_per_day: Decimal | None = None  # None: no living allowance configured
+    ended_from: date = date(2021, 9, 13)  # the notice's date
+
+    def shown(self, month: int) -> dict[str, object]:
+        return {
+            **super().shown(month),
+            "ended_from": self.ended_from,
+            "month_end": dates.last_day(month).isoformat(),
+        }
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -649,6 +679,28 @@ class ServiceMarketAwardValues(RuleValues):
     amount: Decimal
 
 
+@dataclass(frozen=True, kw_only=True)
+class ShandongJobSeekingValues(OutsideWorkValues):
+    """shandong_job_seeking: an amount once, for going to work in Shandong."""
+
+    amount: Decimal
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShandongTravelValues(OutsideWorkValues):
+    """shandong_travel: an amount once, for a trip to Shandong (travel/) and a job there."""
+
+    amount: Decimal
+    travel_from: date = date(2021, 9, 13)  # the notice's date
+
+    def shown(self, month: int) -> dict[str, object]:
+        return {
+            **super().shown(month),
+            "travel_from": self.travel_from,
+            "month_end": dates.last_day(month).isoformat(),
+        }
+
+
 VALUES_TYPES: Mapping[str, type[RuleValues]] = MappingProxyType(
     {
         "hire_once": HireOnceValues,
@@ -668,6 +720,10 @@ VALUES_TYPES: Mapping[str, type[RuleValues]] = MappingProxyType(
         "base_award": BaseAwardValues,
         "incubator_award": IncubatorAwardValues,
         "service_market_award": ServiceMarketAwardValues,
+        "training": TrainingValues,
+        "shandong_job_seeking": ShandongJobSeekingValues,
+        "shandong_work_training": ShandongWorkTrainingValues,
+        "shandong_travel": ShandongTravelValues,
     }
 )
 _BOOKKEEPING = ("given", "other")

@@ -19,9 +19,13 @@ from fengdu_cli.rules import (
     public_post,
     recruit_award,
     service_market_award,
+    shandong_job_seeking,
     shandong_stable,
+    shandong_travel,
+    shandong_work_training,
     startup_household,
     student_job_seeking,
+    training,
     travel,
     work_training,
     workshop_monthly,
@@ -48,5 +52,9 @@ _RULES: tuple[Rule[Any], ...] = (
     incubator_award,
     recruit_award,
     service_market_award,
+    training,
+    shandong_job_seeking,
+    shandong_work_training,
+    shandong_travel,
 )
 IMPLEMENTED: dict[str, Rule[Any]] = {rule.CODE: rule for rule in _RULES}

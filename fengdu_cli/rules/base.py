@@ -105,7 +105,8 @@ class Rule(Protocol[V]):
     A rule whose payments are not one per person in its scope (a loan per month, a
     student per school year, a trainee per course) also has
     ``history_key(row, person, month) -> (key_base, identities)``: how ``ledger import``
-    keys a past payment of it, so that the rule sees that payment as made.
+    keys a past payment of it, so that the rule sees that payment as made (or raises
+    :class:`HistoryKeyError` when the row does not say which item it paid).
     """
 
     CODE: str
@@ -114,6 +115,16 @@ class Rule(Protocol[V]):
     VALUES: type[V]
 
     def evaluate(self, ctx: Context, values: V) -> pd.DataFrame: ...
+
+
+class HistoryKeyError(ValueError):
+    """Raised by a rule's ``history_key`` for a past payment it cannot key (a list that does
+    not say which course, loan or school year was paid): the import reports the row with
+    ``said`` and records nothing for it — never a guess."""
+
+    def __init__(self, said: Said) -> None:
+        super().__init__(said.key)
+        self.said = said
 
 
 def condition_said(cond: Condition, values: Mapping[str, object]) -> Said:

@@ -43,7 +43,7 @@ from fengdu_cli.normalise import (
     OVERDUE_NOW,
 )
 from fengdu_cli.policy.schema import LoanInterestValues, LprRate, add_years, rate_on
-from fengdu_cli.rules.base import Condition, Context, finish
+from fengdu_cli.rules.base import Condition, Context, HistoryKeyError, finish
 
 CODE = "loan_interest"
 NEEDS: tuple[str, ...] = ("loans",)
@@ -150,16 +150,17 @@ def loan_tokens(loan_no: str, borrower: str, start: dt.date | None) -> list[str]
     return tokens
 
 
-def history_key(row: Mapping[str, object], person: str, month: int) -> tuple[str, str] | None:
+def history_key(row: Mapping[str, object], person: str, month: int) -> tuple[str, str]:
     """How ``ledger import`` keys a past 贴息 line: by its contract number (借款合同号) when the
-    list has one, else by the borrower and the loan's start date (放款日期); None (the row
-    is refused) when it has neither — a guess could book a payment on the wrong loan."""
+    list has one, else by the borrower and the loan's start date (放款日期); HistoryKeyError
+    (the row is refused) when it has neither — a guess could book a payment on the wrong
+    loan."""
     del month  # the month is added by the ledger (monthly scope)
     loan_no = str(row.get("loan_no") or "").strip().upper()
     start = _as_date(row.get("loan_start_date"))
     tokens = loan_tokens(loan_no, person, start)
     if not tokens:
-        return None
+        raise HistoryKeyError(Said("import_no_key"))
     return tokens[0].removeprefix("贷:"), "|".join(tokens)
 
 

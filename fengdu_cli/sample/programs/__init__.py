@@ -36,6 +36,8 @@ from fengdu_cli.sample.programs import bases as _bases  # noqa: E402
 from fengdu_cli.sample.programs import loans as _loans  # noqa: E402
 from fengdu_cli.sample.programs import posts as _posts  # noqa: E402
 from fengdu_cli.sample.programs import students as _students  # noqa: E402
+from fengdu_cli.sample.programs import training as _training  # noqa: E402
+from fengdu_cli.sample.programs import travel as _travel  # noqa: E402
 
 # One entry per module; each is (name, lay).
 LISTS: tuple[tuple[str, Callable[[_Layout], list[Listed]]], ...] = (
@@ -44,6 +46,8 @@ LISTS: tuple[tuple[str, Callable[[_Layout], list[Listed]]], ...] = (
     ("posts", _posts.lay),
     ("agencies", _agencies.lay),
     ("bases", _bases.lay),
+    ("training", _training.lay),
+    ("travel", _travel.lay),
 )
 
 
