@@ -3,11 +3,13 @@
 The county paid these subsidies by hand since 2021-09.  Its own 花名册 (or any list in
 the shape our reader understands) are read as the kind ``payments``; each row becomes a
 ledger entry keyed exactly as the rule keys its own payments (person, person|year,
-person|month, household), so once-ever, once-a-year and month caps count it.
+person|month, household; an organisation's credit code for the programs that pay one), so
+once-ever, once-a-year and month caps count it.
 
 Nothing is guessed.  A row is placed only when its program (a column, ``--rule`` or the
-list's title), its person (a resident ID that passes every check) and its month (a
-column, the payment date or the title) are known and its amount is a positive number of
+list's title), whom it paid (a resident ID that passes every check; for a program paid to
+an organisation — :data:`ORGANISATION_RULES` — its unified social credit code, check
+character included) and its month (a column, the payment date or the title) are known and its amount is a positive number of
 fen; an amount that is not the policy's value in force then is held back unless the
 clerk accepts it.  Every row that cannot be placed is reported with its file, sheet and
 row.  A dry run records nothing; the same file is never imported twice.
@@ -18,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -35,6 +38,7 @@ from fengdu_cli.io.shapes import SHAPES
 from fengdu_cli.messages import Said, said
 from fengdu_cli.messages.problems import ProblemSaid
 from fengdu_cli.money import to_fen
+from fengdu_cli.normalise import credit_check_ok, is_credit_code
 from fengdu_cli.policy import AMOUNT_KEYS, RULE_CODES, Policy
 from fengdu_cli.rules import IMPLEMENTED
 from fengdu_cli.rules.base import HistoryKeyError, key_suffix, period_text
@@ -70,6 +74,18 @@ PROGRAM_WORDS: dict[str, tuple[str, ...]] = {
     "shandong_work_training": ("鲁渝协作以工代训补贴", "鲁渝以工代训补贴", "鲁渝协作以工代训"),
     "shandong_travel": ("鲁渝协作一次性交通生活补助", "一次性交通生活补助", "交通生活补助"),
 }  # fmt: skip
+# Programs whose lines are for an organisation, which a past list names by its unified social
+# credit code (统一社会信用代码) and no person: "only" — always an organisation (the awards to
+# a base, an incubator, a service market); "also" — a person by the resident ID, else an
+# organisation (a 小微企业's 创业担保贷款).  Each rule's ``history_key`` keys such a row from
+# the code (``payee_id`` of the row it is given; ``person`` is then '') exactly as the rule
+# keys its own lines.
+ORGANISATION_RULES: dict[str, str] = {
+    "base_award": "only",
+    "incubator_award": "only",
+    "service_market_award": "only",
+    "loan_interest": "also",
+}
 PROBLEM_CODES = (
     "unknown_program", "no_person", "bad_id", "no_month", "bad_amount", "amount_mismatch",
     "duplicate", "already_recorded", "already_imported", "rejected", "bad_month", "no_item",
@@ -273,6 +289,26 @@ def _resident(row: dict, on: dt.date, household: bool = False) -> tuple[str, Sai
     return "", problem
 
 
+def _organisation(row: dict) -> tuple[str, Said | None]:
+    """(the unified social credit code of the organisation a row paid, or '' — and why none,
+    when a cell tried to be one): the payee's code column, else a code typed in the ID
+    column.  A code of the wrong shape, or whose check character does not match, is refused:
+    a mistyped code would record the payment for nobody the rule pays."""
+    for column in ("payee_id", "id_number"):
+        raw = row.get(column)
+        if dates.is_blank(raw):
+            continue
+        typed = "".join(unicodedata.normalize("NFKC", str(raw)).split()).upper()
+        if is_credit_code(typed):
+            if credit_check_ok(typed):
+                return typed, None
+            return "", said("import_credit_check", value=typed)
+        if column == "payee_id":  # the code column holds no code (an ID in the ID column is
+            # a person's: not whom these programs pay, so not a code mistyped)
+            return "", said("import_credit_format", value=idcard.mask_in_text(typed))
+    return "", None
+
+
 def _credit(row: dict) -> str:
     for column in ("payee_id", "id_number"):
         raw = row.get(column)
@@ -448,8 +484,17 @@ def _place(
             {"value": idcard.mask_in_text(str(row.get("program") or ""))},
         )
     household = policy.rule(code).payee == "household"
-    person, why = _resident(row, on, household)
-    if not person:
+    organisation = ORGANISATION_RULES.get(code)
+    person, why = ("", None) if organisation == "only" else _resident(row, on, household)
+    if not person and organisation and why is None:
+        credit, bad = _organisation(row)
+        if bad is not None:
+            return None, "bad_credit", {"detail": bad, "_code": "bad_id"}
+        if not credit:
+            shown = "no_credit" if organisation == "only" else "no_payee"
+            return None, shown, {"_code": "no_person"}
+        row = {**row, "payee_id": credit}  # what the rule's history_key reads
+    elif not person:
         return None, ("bad_id" if why else "no_person"), {"detail": why}
     month, year, typed = _month_of(row, title)
     if typed:
@@ -522,11 +567,16 @@ def _entry(
     identities = "|".join(
         [person, *([f"户:{household}"] if household and payee == "household" else [])]
     )
+    if not person:  # an organisation (ORGANISATION_RULES): paid by its credit code, no person
+        payee, payee_id, payee_name, name = "employer", credit, payee_name or name, ""
     # a rule whose payments are not one per person (a loan, a student's school year, a
-    # course) says how a past payment is keyed, so that the rule sees it as paid
+    # course, an organisation) says how a past payment is keyed, so that the rule sees it
+    # as paid
     keyed = getattr(IMPLEMENTED.get(code), "history_key", None)
     if keyed is not None:
         base, identities = keyed(row, person, month)
+    if not identities:  # keyed on nobody: it would stop no payment
+        raise HistoryKeyError(said("import_no_key"))
     return {
         "rule": code,
         "identities": identities,
@@ -536,7 +586,7 @@ def _entry(
         "payee_name": payee_name or (name if payee in ("person", "household") else ""),
         "township": row.get("township") or "",
         "village": row.get("village") or "",
-        "household_id": household,
+        "household_id": household if person else "",
         "person_id": person,
         "person_name": name,
         "amount_fen": fen,

@@ -498,7 +498,10 @@ def sheet_frame(grid: Grid, kind: str, header: Header) -> SheetRead:
     frame = pd.DataFrame(body, columns=names, dtype=object)
     excel_rows = np.arange(header.last_row + 2, header.last_row + 2 + len(body))
     empty = _is_empty_fast(body)
-    keys = [names.index(c) for c in ("name", "id_number") if c in names] or list(range(len(names)))
+    # who a row is for: a person's name or ID; on a payment list also an organisation paid by
+    # its credit code and name (an award to a base names no person)
+    who = ("name", "id_number", *(("payee_id", "payee_name") if kind == "payments" else ()))
+    keys = [names.index(c) for c in who if c in names] or list(range(len(names)))
     # np.all, not .all: the method's stubs may return a scalar (they cannot tell the ndim)
     has_person: np.ndarray = (
         ~np.all(empty[:, keys], axis=1) if len(body) else np.zeros(0, dtype=bool)

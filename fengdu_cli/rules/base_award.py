@@ -17,6 +17,8 @@ the first month of the year that is computed and committed while it qualifies.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -38,6 +40,16 @@ CONDITIONS: tuple[Condition, ...] = (
     bl.PAYEE,
     Condition("persons", "cond_base_award_persons", JOB_DATES, fact="fact_persons"),
 )
+
+
+PREFIX = "基地"  # identities: '基地:<credit code>'
+
+
+def history_key(row: Mapping[str, object], person: str, month: int) -> tuple[str, str]:
+    """How ``ledger import`` keys a past 就业帮扶基地奖补 line: by the credit code the list names
+    (``基地:<code>``), as the rule keys its own; the ledger adds the year."""
+    del person, month  # paid to the organisation, once a year
+    return bl.history_identity(PREFIX, row)
 
 
 def evaluate(ctx: Context, values: BaseAwardValues) -> pd.DataFrame:
@@ -68,7 +80,7 @@ def evaluate(ctx: Context, values: BaseAwardValues) -> pd.DataFrame:
         reasons[pending] = gaps.objects(said, rows.index[pending])
     unknown["persons"] = reasons.to_numpy(dtype=object)
     out["amount_fen"] = to_fen(values.amount)
-    out["key_base"] = bl.identity("基地", rows)
+    out["key_base"] = bl.identity(PREFIX, rows)
     out["identities"] = out["key_base"]
     out["basis"] = (
         rows["base_name"] + "：月末稳定就业满" + str(values.min_stable_months) + "个月的脱贫人口"

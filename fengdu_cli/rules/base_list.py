@@ -9,12 +9,15 @@ organisation by its credit code; a row without one fails ``payee`` (never droppe
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
 from fengdu_cli import gaps
-from fengdu_cli.normalise import BASE_TYPE_CHOICES, base_type
-from fengdu_cli.rules.base import Condition, Context
+from fengdu_cli.messages import Said
+from fengdu_cli.normalise import BASE_TYPE_CHOICES, base_type, is_credit_code
+from fengdu_cli.rules.base import Condition, Context, HistoryKeyError
 from fengdu_cli.rules.facts import text_column
 
 
@@ -93,6 +96,18 @@ def identity(prefix: str, rows: pd.DataFrame) -> np.ndarray:
     code = rows["employer_code"].astype(str)
     place = rows["base_name"].astype(str) + "@" + rows["township"] + rows["village"]
     return (prefix + ":" + code.where(code.ne(""), place)).to_numpy(dtype=object)
+
+
+def history_identity(prefix: str, row: Mapping[str, object]) -> tuple[str, str]:
+    """(key_base, identities) of a past payment to a base, as :func:`identity` keys the rule's
+    own lines: '<prefix>:<credit code>', the code from the row's ``payee_id`` (``ledger
+    import`` puts the checked code there).  A row without a code is refused
+    (HistoryKeyError): a base is paid by its code only, so a name says nothing the rule pays."""
+    code = "".join(str(row.get("payee_id") or "").split()).upper()
+    if not is_credit_code(code):
+        raise HistoryKeyError(Said("import_no_credit"))
+    token = f"{prefix}:{code}"
+    return token, token
 
 
 def _type_unknown(rows: pd.DataFrame) -> np.ndarray:

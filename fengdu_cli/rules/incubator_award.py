@@ -17,6 +17,8 @@ Yearly: identities ``孵化:<credit code>``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from fengdu_cli import gaps
@@ -37,6 +39,16 @@ CONDITIONS: tuple[Condition, ...] = (
 )
 
 
+PREFIX = "孵化"  # identities: '孵化:<credit code>'
+
+
+def history_key(row: Mapping[str, object], person: str, month: int) -> tuple[str, str]:
+    """How ``ledger import`` keys a past 创业孵化基地奖补 line: by the credit code the list names
+    (``孵化:<code>``), as the rule keys its own; the ledger adds the year."""
+    del person, month  # paid to the organisation, once a year
+    return bl.history_identity(PREFIX, row)
+
+
 def evaluate(ctx: Context, values: IncubatorAwardValues) -> pd.DataFrame:
     rows, out = bl.candidates(ctx, "创业孵化基地")
     unknown = bl.unknowns(out)
@@ -51,7 +63,7 @@ def evaluate(ctx: Context, values: IncubatorAwardValues) -> pd.DataFrame:
     grade_gap = gaps.reasons(rows, "bases", "grade").where(~grade.isin(amounts), "")
     unknown["grade"] = grade_gap.to_numpy(dtype=object)
     out["amount_fen"] = grade.map(amounts).fillna(0).astype("int64").to_numpy()
-    out["key_base"] = bl.identity("孵化", rows)
+    out["key_base"] = bl.identity(PREFIX, rows)
     out["identities"] = out["key_base"]
     out["basis"] = (rows["base_name"] + "：" + str(ctx.year) + "年度绩效评估" + grade).to_numpy(
         dtype=object

@@ -14,6 +14,8 @@ Yearly: identities ``超市:<credit code>`` (``超市:<name>@<township><village>
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from fengdu_cli.money import to_fen
@@ -27,11 +29,21 @@ VALUES = ServiceMarketAwardValues
 CONDITIONS: tuple[Condition, ...] = (bl.type_condition(CODE), bl.RECOGNISED, bl.PAYEE)
 
 
+PREFIX = "超市"  # identities: '超市:<credit code>'
+
+
+def history_key(row: Mapping[str, object], person: str, month: int) -> tuple[str, str]:
+    """How ``ledger import`` keys a past 就业服务超市奖补 line: by the credit code the list names
+    (``超市:<code>``), as the rule keys its own; the ledger adds the year."""
+    del person, month  # paid to the organisation, once a year
+    return bl.history_identity(PREFIX, row)
+
+
 def evaluate(ctx: Context, values: ServiceMarketAwardValues) -> pd.DataFrame:
     rows, out = bl.candidates(ctx, "就业服务超市")
     unknown = bl.unknowns(out)
     out["amount_fen"] = to_fen(values.amount)
-    out["key_base"] = bl.identity("超市", rows)
+    out["key_base"] = bl.identity(PREFIX, rows)
     out["identities"] = out["key_base"]
     place = rows["township"] + rows["village"]
     out["basis"] = (
