@@ -631,6 +631,18 @@ MIN_PRINCIPAL = 1000
 OVERDUE_NOW = "本月"  # a 是否逾期 flag: overdue in the month the list is for
 _MONTH_TOKEN = re.compile(r"(\d{4})\s*(?:年|[-./])?\s*(\d{1,2})\s*月?")
 _MONTH_SPLIT = re.compile(r"[、,，;；\s]+")
+# what a contract number is typed with but does not consist of: spaces and hyphens/dashes
+_LOAN_KEY_DROP = re.compile(r"[\s\-\u2010-\u2015\u2212\ufe58\ufe63\uff0d]+")
+
+
+def loan_key(value: object) -> str:
+    """A contract number (借款合同号) in the one form every key of a loan uses — the loans
+    list, the ledger's tokens and ``ledger import``: half-width, without spaces or hyphens,
+    upper case ('ＤＢ－2023 0001' / 'db-20230001' → 'DB20230001'); '' for a blank cell."""
+    if dates.is_blank(value):
+        return ""
+    text = unicodedata.normalize("NFKC", str(value))
+    return _LOAN_KEY_DROP.sub("", text).upper()
 
 
 def is_credit_code(text: str) -> bool:
@@ -735,11 +747,8 @@ def _normalise_loans(out: pd.DataFrame) -> None:
     if "principal" in out:
         value = out["principal"].astype(float)
         out["principal"] = value.where(value.notna() & (value >= MIN_PRINCIPAL) & (value < 1e9))
-    if "loan_no" in out:  # a contract number keys the loan: no spaces, half-width, upper case
-        out["loan_no"] = map_unique(
-            texts(out["loan_no"]),
-            lambda v: unicodedata.normalize("NFKC", v).replace(" ", "").upper(),
-        )
+    if "loan_no" in out:  # a contract number keys the loan: see loan_key
+        out["loan_no"] = map_unique(texts(out["loan_no"]), loan_key)
     if "bank" in out:
         out["bank"] = texts(out["bank"])
 

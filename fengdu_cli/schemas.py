@@ -37,6 +37,8 @@ from fengdu_cli.normalise import (
     LABOR_CHOICES,
     LEVEL_CHOICES,
     LEVELS,
+    LOAN_PARTNERSHIP,
+    LOAN_PERSON,
     LOAN_TYPE_CHOICES,
     LOAN_TYPES,
     SERVICE_TYPE,
@@ -204,6 +206,13 @@ def _borrower_known(frame: pd.DataFrame) -> pd.Series:
     return known
 
 
+def _person_loan_has_id(frame: pd.DataFrame) -> pd.Series:
+    """A 个人 / 合伙 loan names its borrower by a resident ID, not by a credit code alone."""
+    person = frame["borrower_type"].isin((LOAN_PERSON, LOAN_PARTNERSHIP))
+    no_id = blank(frame["id_number"]) if "id_number" in frame else True
+    return ~(person & no_id & ~blank(frame["employer_code"]))
+
+
 def _is_flag(column: str) -> Predicate:
     """A yes/no cell read as yes or no, or blank (None: see gaps)."""
     return lambda frame: frame[column].map(lambda v: v is None or isinstance(v, bool)).astype(bool)
@@ -284,6 +293,8 @@ def rules_for(kind: str, frame: pd.DataFrame, *, duplicates: bool) -> list[Rule]
             rules.append(
                 Rule("borrower_type", "bad_category", _allowed("borrower_type", LOAN_TYPES))
             )
+            if "employer_code" in frame:
+                rules.append(Rule("employer_code", "bad_category", _person_loan_has_id))
         if "rate" in frame:
             rules.append(Rule("rate", "bad_number", _parses("rate")))
         if "overdue" in frame:
@@ -455,6 +466,10 @@ def problem_report(
     report.loc[code.eq("unknown_township") & report["value"].eq(""), "message_key"] = (
         "unknown_township_empty"
     )
+    if kind == "loans":  # a credit code where a 个人 / 合伙 loan needs the borrower's ID
+        at_code = (code.eq("bad_category") & column.eq("employer_code")).to_numpy()
+        report.loc[at_code, "message_key"] = "loan_person_credit_code"
+        report.loc[at_code, "suggestion_key"] = ""
     params: list[dict] = [{"kind": kind} for _ in range(len(report))]
     first_seen = _first_seen(frame) if code.eq("duplicate_person").any() else {}
     names: dict[str, tuple] = (

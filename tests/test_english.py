@@ -155,8 +155,8 @@ def chinese_in(texts: list[str], data: frozenset[str] = frozenset()) -> list[str
 
 # What a payment line holds as the ledger stores it is data, in every language: the reason
 # (basis, DESIGN §2 "a short Chinese reason") and the payee's and person's names as the rules
-# made them ("刘静户").  The CSV carries them column by column.
-LEDGER_TEXTS = ("basis", "payee_name", "person_name")
+# made them ("刘静户"), and its key ("学:…@2023-2024").  The CSV carries them column by column.
+LEDGER_TEXTS = ("basis", "payee_name", "person_name", "key")
 
 
 def ledger_texts(out: Path) -> frozenset[str]:

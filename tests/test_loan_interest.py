@@ -6,7 +6,10 @@ The boundaries of the rule itself are in ``tests/rules/loan_interest.toml``.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import json
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,12 +18,15 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
 from fengdu_cli import dates
+from fengdu_cli.cli import app
 from fengdu_cli.history import plan_import
 from fengdu_cli.io.payments_report import bank_of, write_payments_workbook
 from fengdu_cli.io.recognise import Recogniser
-from fengdu_cli.normalise import loan_rate, overdue_months
+from fengdu_cli.messages import in_words
+from fengdu_cli.normalise import loan_key, loan_rate, overdue_months
 from fengdu_cli.policy import load_policy
 from fengdu_cli.policy.check import examine
 from fengdu_cli.policy.schema import LprRate, add_years, rate_on
@@ -35,6 +41,7 @@ from fengdu_cli.rules.loan_interest import (
 )
 from fengdu_cli.store import ledger
 from fengdu_cli.subsidy import _against_ledger
+from tests.test_rule_cases import run as run_case
 
 POLICY = load_policy()
 VALUES = POLICY.rule("loan_interest").periods[0].typed
@@ -331,3 +338,200 @@ def test_long_or_equal_bank_names_give_unique_sheets_within_31_characters(tmp_pa
     names = openpyxl.load_workbook(path).sheetnames
     assert len(names) == len(set(n.lower() for n in names)) == 4
     assert all(len(n) <= 31 for n in names)
+
+
+# ---------------------------------------------------------------- one loan, one normal form
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [("DB20230001", "DB20230001"), ("DB-20230001", "DB20230001"), ("DB 20230001", "DB20230001"),
+     ("db20230001", "DB20230001"), ("ＤＢ２０２３０００２", "DB20230002"), ("DB－2023 0001", "DB20230001"),
+     ("DB—2023—0001", "DB20230001"), (" DB20230001\u3000", "DB20230001"), ("", ""), (None, "")],
+)  # fmt: skip
+def test_a_contract_number_has_one_normal_form(typed, key):
+    assert loan_key(typed) == key
+    assert loan_tokens(typed or "", "", None) == ([f"贷:{key}"] if key else [])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="DBdb0123456789-－— \u3000ＤＢ０１２", max_size=16))
+def test_the_normal_form_is_stable_and_plain(typed):
+    key = loan_key(typed)
+    assert loan_key(key) == key
+    assert not set(key) & set("-－— \u3000") and key == key.upper()
+
+
+def _case(loans: list[dict], people: tuple[str, ...] = ("a",)) -> pd.DataFrame:
+    case = {"month": "2024-06", "people": [{"id": p} for p in people], "lists": {"loans": loans}}
+    frame, _ = run_case("loan_interest", case)
+    return frame
+
+
+LOAN = {"person": "a", "borrower_type": "个人", "principal": "200000", "rate": "4.35%",
+        "start_date": dt.date(2023, 9, 1), "end_date": dt.date(2025, 9, 1),
+        "loan_no": "DB20230001"}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "copy",
+    [{}, {"loan_no": "DB-20230001"}, {"loan_no": "db 20230001"}, {"loan_no": ""},
+     {"loan_no": "", "overdue": "2024-06"}],
+    ids=["same_row", "hyphen", "case_and_space", "blank_contract", "blank_contract_overdue"],
+)  # fmt: skip
+def test_the_same_loan_listed_twice_is_paid_once(copy):
+    frame = _case([LOAN, {**LOAN, **copy}])
+    assert frame["eligible"].tolist() == [True, False]
+    assert frame["payable"].tolist() == [True, False]
+    second = frame.iloc[1]
+    assert second["failed"].key == "cond_loan_interest_listed_twice"
+    assert in_words(second["failed"]).startswith("同一笔贷款在名单中重复列出（与")
+    assert "第2行" in in_words(second["failed"])  # the row of the copy that is paid
+    assert not second["undetermined"]
+
+
+def test_the_copy_that_counts_is_the_first_eligible_one():
+    frame = _case([{**LOAN, "overdue": "2024-06"}, LOAN])
+    assert frame["payable"].tolist() == [False, True]
+    assert frame.iloc[0]["failed"].key == "cond_loan_interest_listed_twice"
+
+
+def test_a_shared_cap_is_said_in_the_basis():
+    frame = _case([LOAN, {**LOAN, "loan_no": "DB20240002", "start_date": dt.date(2024, 1, 10),
+                          "end_date": dt.date(2026, 1, 10), "principal": "50000"}])  # fmt: skip
+    first, later = frame["basis"].tolist()
+    assert (
+        "计息本金200000元（同一借款人本月另有1笔贷款，额度按放款日先后分配，在先贷款已占0元）"
+        in first
+    )
+    assert (
+        "计息本金0元（同一借款人本月另有1笔贷款，额度按放款日先后分配，在先贷款已占200000元）"
+        in later
+    )
+    assert frame["payable"].tolist() == [True, False]  # another loan, not the same one twice
+    assert frame.iloc[1]["failed"].key == "cond_loan_interest_principal"
+
+
+# ---------------------------------------------------------------- the import keys it the same way
+
+
+def test_history_key_reads_the_contract_in_any_spelling_and_our_own_files():
+    person = "500230198001010010"
+    for typed in ("DB 20230001", "ＤＢ２０２３０００１", "db-20230001"):
+        assert history_key({"loan_no": typed}, person, 202406) == ("DB20230001", "贷:DB20230001")
+    # our payments CSV: the ledger's key; our CSV and workbook: the basis
+    assert history_key({"key": "DB20230001|202406"}, person, 202406) == (
+        "DB20230001", "贷:DB20230001",
+    )  # fmt: skip
+    assert history_key({"key": f"{person}@2023-09-01|202406"}, person, 202406) == (
+        f"{person}@2023-09-01", f"贷:{person}@2023-09-01",
+    )  # fmt: skip
+    basis = ("贷款银行：中国农业银行丰都县支行；合同DB20230001，本金200000元，计息本金200000元；"
+             "利率4.35%，放款日2023-09-01LPR3.45%，贴息利率2.40%；本月30天")  # fmt: skip
+    assert history_key({"basis": basis}, person, 202406) == (
+        "DB20230001", f"贷:DB20230001|贷:{person}@2023-09-01",
+    )  # fmt: skip
+    with pytest.raises(HistoryKeyError):  # a clerk's 依据 that names no loan of ours
+        history_key({"basis": "按借款合同约定，本金按月计息"}, person, 202406)
+
+
+def test_a_past_list_s_contract_spelling_keys_the_same_loan(tmp_path):
+    from tests.makers import valid_id
+
+    a, b = valid_id(1), valid_id(2)
+    csv = tmp_path / "创业担保贷款贴息发放花名册2024年6月.csv"
+    csv.write_text(
+        "姓名,身份证号码,借款合同号,发放月份,金额\n"
+        f"甲,{a},DB 20230001,2024-06,400.00\n"
+        f"乙,{b},ＤＢ２０２３０００２,2024-06,256.25\n",
+        encoding="utf-8-sig",
+    )
+    plan = plan_import([csv], POLICY, tmp_path / "none.db", on=dt.date(2024, 6, 30))
+    keyed = dict(zip(plan.entries["person_id"], plan.entries["identities"], strict=True))
+    assert keyed == {a: "贷:DB20230001", b: "贷:DB20230002"}
+    rule_tokens = loan_tokens("DB-20230001", a, dt.date(2023, 9, 1))
+    assert keyed[a] in rule_tokens
+
+
+# ---------------------------------------------------------------- end to end, on the sample month
+
+SAMPLE = Path(__file__).parents[1] / "sample_data"
+LOAN_HEADER = ["借款人", "身份证号码", "贷款类型", "合伙人数", "当年新招用符合条件人员数",
+               "贷款金额（元）", "合同利率", "放款日", "到期日", "逾期月份", "贷款银行", "借款合同号"]  # fmt: skip
+WU = ["吴江富", "50023019911018935X", "个人", None, None, 200000, "4.35%",
+      dt.datetime(2023, 9, 1), dt.datetime(2025, 9, 1), None, "中国农业银行丰都县支行", "DB20230001"]  # fmt: skip
+
+
+def _sample_with_loans(tmp_path: Path, rows: list[list]) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE, data)
+    for old in (data / "loans").iterdir():
+        old.unlink()
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(LOAN_HEADER)
+    for row in rows:
+        sheet.append(row)
+    book.save(data / "loans" / "loans.xlsx")
+    return data
+
+
+def _subsidy(data: Path, out: Path, *extra: str):
+    result = CliRunner().invoke(app, ["subsidy", "--month", "2024-06", "--data", str(data),
+                                      "--policy", str(data / "policy-demo.toml"), "--out",
+                                      str(out), "--json", *extra])  # fmt: skip
+    return result.exit_code, (json.loads(result.stdout) if result.stdout.startswith("{") else {})
+
+
+def _loan_lines(out: Path) -> list[dict]:
+    path = next(out.glob("payments-2024-06*.csv"))
+    with path.open(encoding="utf-8-sig") as f:
+        return [r for r in csv.DictReader(f) if r["rule"] == "loan_interest"]
+
+
+def test_a_loan_listed_twice_is_one_line_and_the_commit_does_not_fail(tmp_path):
+    header_again = ["借款人", "身份证号码", "贷款类型", None, None, "贷款金额（元）"]
+    variant = [*WU[:1], "50023019911018935x", *WU[2:11], "DB-20230001"]
+    blank = [*WU[:11], None]
+    data = _sample_with_loans(tmp_path, [WU, header_again, variant, WU, blank])
+    code, summary = _subsidy(data, tmp_path / "trial")
+    assert code in (0, 1)
+    assert [r["payee_id"] for r in _loan_lines(tmp_path / "trial")] == [WU[1]]
+    assert summary["counts"]["loan_interest"] == 1
+    code, summary = _subsidy(data, tmp_path / "c", "--commit", "--new-db", "--no-history",
+                             "--db", str(tmp_path / "x.db"))  # fmt: skip
+    assert code in (0, 1), summary
+    assert len(_loan_lines(tmp_path / "c")) == 1
+
+
+def test_our_own_payments_csv_restores_the_loans_paid(tmp_path):
+    """Commit the sample month, import its payments CSV into a fresh ledger: no person's
+    loan-month is payable again (the CSV's key column names the loan)."""
+    first, restored = tmp_path / "a.db", tmp_path / "b.db"
+    _subsidy(SAMPLE, tmp_path / "o1", "--commit", "--new-db", "--no-history", "--db", str(first))
+    paid = _loan_lines(tmp_path / "o1")
+    assert paid and all(line["key"].endswith("|202406") for line in paid)
+    result = CliRunner().invoke(app, ["ledger", "import", str(tmp_path / "o1" / "payments-2024-06.csv"),
+                                      "--db", str(restored), "--new-db", "--commit", "--policy",
+                                      str(SAMPLE / "policy-demo.toml"), "--json"])  # fmt: skip
+    assert result.exit_code in (0, 1), result.output
+    _subsidy(SAMPLE, tmp_path / "o2", "--db", str(restored))
+    again = {line["payee_id"] for line in _loan_lines(tmp_path / "o2")}
+    persons = {line["payee_id"] for line in paid if line["payee_type"] == "person"}
+    assert persons and not again & persons
+    # a 小微企业's line (a credit code, no resident ID) waits for the import of
+    # organisation-paid rows: at most that line is left
+    assert again <= {line["payee_id"] for line in paid if line["payee_type"] == "employer"}
+
+
+def test_a_person_loan_with_a_credit_code_is_reported(tmp_path):
+    row = [WU[0], "92500230MAFCR7T30L", *WU[2:]]
+    data = _sample_with_loans(tmp_path, [row])
+    _, summary = _subsidy(data, tmp_path / "o")
+    assert summary["undetermined"].get("loan_interest") == 1
+    checked = CliRunner().invoke(
+        app, ["validate", str(data / "loans"), "--kind", "loans", "--json"]
+    )
+    problems = json.loads(checked.stdout)["problems"]
+    assert [p["code"] for p in problems] == ["bad_category"]
+    assert "统一社会信用代码" in problems[0]["message"] and "个人或合伙" in problems[0]["message"]

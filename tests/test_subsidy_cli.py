@@ -43,7 +43,7 @@ def test_csv_json_and_workbook_totals_agree(world, tmp_path):  # noqa: F811
     rows = csv_rows(tmp_path / "out" / "payments-2024-06-试算.csv")
     assert list(rows[0]) == [
         "rule", "payee_type", "payee_id", "payee_name", "township", "person_id", "person_name",
-        "amount", "period", "basis", "batch_id",
+        "amount", "period", "basis", "batch_id", "key",
     ]  # fmt: skip
     assert all("试算" in r["batch_id"] for r in rows)
     csv_total = sum(Decimal(r["amount"]) for r in rows)

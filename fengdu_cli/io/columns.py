@@ -1114,6 +1114,10 @@ SPECS["payments"] = (
          (("合同", "借据"), ("号", "编号", "编码")), ("日期", "金额")),
     _date("loan_start_date", ("放款日期", "放款日", "贷款发放日期", "贷款起始日期", "借款起始日"),
           ("放款", "贷款发放", "贷款起始", "借款起始"), ("到期", "结束")),
+    # our own payments files: the ledger's key (CSV) and the basis (CSV and workbook), which
+    # name the loan a 贴息 line paid for (loan_interest.history_key)
+    Spec("key", ("key",), ()),
+    Spec("basis", ("依据", "basis"), ()),
     Spec(
         "amount",
         ("金额（元）", "金额", "发放金额", "补贴金额", "补助金额", "实发金额", "金额(元)"),

@@ -183,6 +183,9 @@ def payments_csv(lines: pd.DataFrame) -> pd.DataFrame:
     if "batch_id" in frame:  # after DESIGN's columns: the batch, or 试算 on every line
         out["batch_id"] = frame["batch_id"].astype(str)
         columns.append("batch_id")
+    if "key" in lines:  # the ledger's key: what ``ledger import`` of this file keys a line by
+        out["key"] = _text(lines["key"]).to_numpy()
+        columns.append("key")
     return out[columns].reset_index(drop=True)
 
 

@@ -17,14 +17,22 @@ new eligible hire, at most 3,000,000), LPR the one-year LPR in force on the loan
 start ≤ d < min(maturity, start + the type's longest term).  Nothing for a month the list
 says the loan was overdue.  Every figure is a policy value; the rates are exact Decimals.
 
-A person may have two loans: each loan is its own payment, known by its contract number and
-by its borrower and start date (``贷:<no>|贷:<borrower>@<start>``), so the same loan-month is
-never paid twice, however a past list (``ledger import``) named it (:func:`history_key`).
+本工具的理解: the cap is the borrower's (个人: the person's; 合伙: the partnership borrower's;
+小微企业: the enterprise's), shared by their loans in force in the month in the order of their
+start dates (:func:`_shares`); the basis says so.
+
+A person may have two loans: each loan is its own payment, known by its contract number (in
+one normal form, :func:`fengdu_cli.normalise.loan_key`) and by its borrower and start date
+(``贷:<no>|贷:<borrower>@<start>``), so the same loan-month is never paid twice, however a past
+list (``ledger import``) or our own payments files named it (:func:`history_key`).  Rows of the
+list that share one of these keys are one loan listed twice: its first eligible copy is
+paid, every other copy fails "同一笔贷款在名单中重复列出".
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -32,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from fengdu_cli import dates, gaps
+from fengdu_cli.idcard import shown_name
 from fengdu_cli.io.payments_report import BANK_MARK
 from fengdu_cli.messages import Said
 from fengdu_cli.money import to_fen
@@ -41,6 +50,7 @@ from fengdu_cli.normalise import (
     LOAN_PERSON,
     LOAN_TYPE_CHOICES,
     OVERDUE_NOW,
+    loan_key,
 )
 from fengdu_cli.policy.schema import LoanInterestValues, LprRate, add_years, rate_on
 from fengdu_cli.rules.base import Condition, Context, HistoryKeyError, finish
@@ -100,9 +110,11 @@ def month_interest(capped: Decimal, rate: Decimal, days: int) -> Decimal:
 
 
 def capped_principal(values: LoanInterestValues, kind: str, principal: Decimal,
-                     partners: int | None, hires: int | None) -> Decimal | None:  # fmt: skip
-    """The principal the subsidy is computed on: up to the cap of the loan's type (None when
-    the number the cap stands on is unknown)."""
+                     partners: int | None, hires: int | None,
+                     used: Decimal = Decimal(0)) -> Decimal | None:  # fmt: skip
+    """The principal the subsidy is computed on: up to what is left of the cap of the loan's
+    type once the borrower's earlier loans took ``used`` of it (None when the number the cap
+    stands on is unknown)."""
     if kind == LOAN_PERSON:
         cap = values.principal_max_person
     elif kind == LOAN_PARTNERSHIP:
@@ -113,7 +125,7 @@ def capped_principal(values: LoanInterestValues, kind: str, principal: Decimal,
         if hires is None:
             return None
         cap = min(values.principal_per_hire * hires, values.principal_max_business)
-    return min(principal, cap)
+    return max(Decimal(0), min(principal, cap - used))
 
 
 def term_years(values: LoanInterestValues, kind: str) -> int:
@@ -143,7 +155,9 @@ def yuan_text(amount: Decimal) -> str:
 
 
 def loan_tokens(loan_no: str, borrower: str, start: dt.date | None) -> list[str]:
-    """What a loan is known by: its contract number, and its borrower with its start date."""
+    """What a loan is known by: its contract number (in :func:`loan_key`'s one form), and
+    its borrower with its start date."""
+    loan_no = loan_key(loan_no)
     tokens = [f"贷:{loan_no}"] if loan_no else []
     if borrower and start is not None:
         tokens.append(f"贷:{borrower}@{start.isoformat()}")
@@ -154,14 +168,49 @@ def history_key(row: Mapping[str, object], person: str, month: int) -> tuple[str
     """How ``ledger import`` keys a past 贴息 line: by its contract number (借款合同号) when the
     list has one, else by the borrower and the loan's start date (放款日期); HistoryKeyError
     (the row is refused) when it has neither — a guess could book a payment on the wrong
-    loan."""
+    loan.  Our own payments files say both: the CSV's ``key`` column (the ledger's key), and
+    the 依据 of the CSV and the workbook ('合同DB20230001，本金…放款日2023-09-01LPR…')."""
     del month  # the month is added by the ledger (monthly scope)
-    loan_no = str(row.get("loan_no") or "").strip().upper()
-    start = _as_date(row.get("loan_start_date"))
+    own_no, own_start = _own_key(row, person)
+    loan_no = loan_key(row.get("loan_no")) or own_no
+    start = _as_date(row.get("loan_start_date")) or own_start
     tokens = loan_tokens(loan_no, person, start)
     if not tokens:
         raise HistoryKeyError(Said("import_no_key"))
     return tokens[0].removeprefix("贷:"), "|".join(tokens)
+
+
+# what our own files write: the ledger key ('DB20230001|202406', '<borrower>@2023-09-01|202406')
+# and the basis ('…合同DB20230001，本金…放款日2023-09-01LPR…')
+_KEY_MONTH = re.compile(r"\|\d{6}$")
+_KEY_STARTED = re.compile(r"(?P<who>.+)@(?P<start>\d{4}-\d{2}-\d{2})")
+_BASIS_LOAN = re.compile(r"(?:^|；)合同(?P<no>[^，；\s]+)，本金")
+_BASIS_START = re.compile(r"放款日(?P<start>\d{4}-\d{2}-\d{2})LPR")
+
+
+def _own_key(row: Mapping[str, object], person: str) -> tuple[str, dt.date | None]:
+    """(contract number, start date) as our own payments files write them ('' / None)."""
+    loan_no, start = "", None
+    key = _KEY_MONTH.sub("", str(row.get("key") or "").strip())
+    if key:
+        started = _KEY_STARTED.fullmatch(key)
+        if started and started["who"] == person:
+            start = _day(started["start"])
+        elif not started:
+            loan_no = loan_key(key)
+    basis = str(row.get("basis") or "")
+    if not loan_no and (found := _BASIS_LOAN.search(basis)):
+        loan_no = loan_key(found["no"])
+    if start is None and (found := _BASIS_START.search(basis)):
+        start = _day(found["start"])
+    return loan_no, start
+
+
+def _day(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def _as_date(value: object) -> dt.date | None:
@@ -252,11 +301,8 @@ def evaluate(ctx: Context, values: LoanInterestValues) -> pd.DataFrame:
     maturity = pd.to_datetime(_column(loans, "end_date", pd.NaT), errors="coerce")
     rates = _column(loans, "rate", None)
     overdue = _texts(loans, "overdue")
-
-    # ---- per loan, exactly (a bureau's list holds hundreds of loans, not millions)
-    rows = [
-        _one_loan(values, month, *loan)
-        for loan in zip(
+    loan_facts = list(
+        zip(
             kind.tolist(),
             principal.tolist(),
             partners.tolist(),
@@ -266,15 +312,14 @@ def evaluate(ctx: Context, values: LoanInterestValues) -> pd.DataFrame:
             rates.tolist(),
             strict=True,
         )
-    ]
-    facts = pd.DataFrame(rows, index=loans.index, columns=list(_FACTS))
+    )
 
     # ---- who is paid, and for whom
     state = ctx.state.drop_duplicates("id_number").set_index("id_number")
     on_roster = ids.isin(state.index) & ids.ne("")
     roster = state.reindex(ids.where(on_roster, "__none__"))
     township = _texts(loans, "township")
-    out = pd.DataFrame(
+    base = pd.DataFrame(
         {
             "person_id": ids.to_numpy(),
             "person_name": np.where(
@@ -292,79 +337,217 @@ def evaluate(ctx: Context, values: LoanInterestValues) -> pd.DataFrame:
         },
         index=loans.index,
     )
-    out["township"] = out["township"].where(out["township"].ne(""), township)
+    base["township"] = base["township"].where(base["township"].ne(""), township)
     business = kind.eq(LOAN_BUSINESS)
-    out["payee_type"] = np.where(business, "employer", "person")
-    out["payee_id"] = np.where(business, codes, np.where(person_loan, ids, ""))
-    out["payee_name"] = names.to_numpy()
-    out["loan_no"] = loan_no.to_numpy()
-    out["bank"] = bank.to_numpy()
+    base["payee_type"] = np.where(business, "employer", "person")
+    base["payee_id"] = np.where(business, codes, np.where(person_loan, ids, ""))
+    base["payee_name"] = names.to_numpy()
+    base["loan_no"] = loan_no.to_numpy()
+    base["bank"] = bank.to_numpy()
+    borrower = base["payee_id"].astype(str)
 
-    # ---- the conditions
-    borrower = pd.Series(out["payee_id"], index=loans.index).astype(str)
-    out["c_payee"] = (typed & borrower.ne("")).to_numpy()
-    out["v_payee"] = np.where(business & codes.ne(""), kind + "（" + codes + "）", kind)
-    out["c_principal"] = facts["capped"].map(lambda c: c is not None and c > 0).to_numpy()
-    out["v_principal"] = facts["principal_text"].to_numpy()
-    out["v_principal__capped"] = facts["capped_text"].to_numpy()
-    out["c_term"] = facts["days"].fillna(0).astype(int).gt(0).to_numpy()
-    out["v_term"] = start.dt.strftime("%Y-%m-%d").astype(object).fillna("").to_numpy()
-    out["v_term__maturity"] = maturity.dt.strftime("%Y-%m-%d").astype(object).fillna("").to_numpy()
-    out["v_term__until"] = facts["until"].to_numpy()
-    out["v_term__days"] = facts["days"].fillna(0).astype(int).to_numpy()
-    out["c_rate"] = facts["state_rate"].map(lambda r: r is not None and r > 0).to_numpy()
-    out["v_rate"] = facts["rate_text"].to_numpy()
-    out["v_rate__lpr"] = facts["lpr_text"].to_numpy()
-    out["v_rate__rate"] = facts["state_rate_text"].to_numpy()
-    now = overdue.str.contains(f"|{OVERDUE_NOW}|", regex=False) | overdue.str.contains(
-        f"|{month}|", regex=False
-    )
-    out["c_not_overdue"] = (~now).to_numpy()
-    out["v_not_overdue"] = np.where(now, dates.month_text(month), "")
-    out["f_not_overdue"] = np.where(now, "fact_loan_overdue", "fact_loan_not_overdue")
-
-    # ---- what could not be judged
-    no_type = ~typed
-    type_why = _blank_reasons(loans, "borrower_type", no_type)
-    unknown: dict[str, object] = {
-        "payee": type_why.to_numpy(),
-        "principal": _merge(
-            type_why,
-            _blank_reasons(loans, "principal", principal.isna()),
-            _blank_reasons(loans, "partners", kind.eq(LOAN_PARTNERSHIP) & partners.isna()),
-            _blank_reasons(loans, "new_hires", business & hires.isna()),
-        ),
-        "term": _merge(
-            type_why,
-            _blank_reasons(loans, "start_date", start.isna()),
-            _blank_reasons(loans, "end_date", maturity.isna()),
-        ),
-        "rate": _merge(
-            _blank_reasons(loans, "rate", rates.isna()),
-            _blank_reasons(loans, "start_date", start.isna()),
-            pd.Series(facts["lpr_missing"].to_numpy(), index=loans.index),
-        ),
-        "not_overdue": gaps.reasons(loans, "loans", "overdue").to_numpy(),
-    }
-
-    # ---- the amount, its key and its basis
-    out["amount_fen"] = [to_fen(a) if a is not None else 0 for a in facts["amount"]]
+    # ---- what a loan is known by (one loan, however often listed, is one payment)
     start_dates = start.dt.date.astype(object).where(start.notna(), None)
     tokens = [
         loan_tokens(no, who, day)
         for no, who, day in zip(loan_no, borrower, start_dates, strict=True)
     ]
-    out["identities"] = ["|".join(t) for t in tokens]
-    out["key_base"] = [t[0].removeprefix("贷:") if t else "" for t in tokens]
+    same = same_loan(tokens)
+
+    # ---- what could not be judged, whatever the figures
+    no_type = ~typed
+    type_why = _blank_reasons(loans, "borrower_type", no_type)
+    # a 个人 / 合伙 loan whose ID column holds a credit code: whose loan is it?
+    credit_only = person_loan & ids.eq("") & codes.ne("")
+    payee_why = pd.Series(
+        [Said("gap_loan_person_credit_code", {"kind": k}) if c else w
+         for k, c, w in zip(kind, credit_only, type_why, strict=True)],
+        index=loans.index, dtype=object,
+    )  # fmt: skip
+    principal_why = [
+        type_why,
+        _blank_reasons(loans, "principal", principal.isna()),
+        _blank_reasons(loans, "partners", kind.eq(LOAN_PARTNERSHIP) & partners.isna()),
+        _blank_reasons(loans, "new_hires", business & hires.isna()),
+    ]
+    term_why = _merge(
+        type_why,
+        _blank_reasons(loans, "start_date", start.isna()),
+        _blank_reasons(loans, "end_date", maturity.isna()),
+    )
+    rate_why = _blank_reasons(loans, "rate", rates.isna())
+    start_why = _blank_reasons(loans, "start_date", start.isna())
+    overdue_why = gaps.reasons(loans, "loans", "overdue").to_numpy()
+    now = overdue.str.contains(f"|{OVERDUE_NOW}|", regex=False) | overdue.str.contains(
+        f"|{month}|", regex=False
+    )
     prefix = (BANK_MARK + bank + "；") if bank_given else pd.Series("", index=loans.index)
     contract = np.where(loan_no.ne(""), "合同" + loan_no + "，", "")
-    out["basis"] = prefix + contract + facts["basis"].fillna("")
-    return finish(out, CONDITIONS, values.shown(month), unknown)
+
+    def judged(facts: pd.DataFrame) -> pd.DataFrame:
+        out = base.copy()
+        out["c_payee"] = (typed & borrower.ne("")).to_numpy()
+        out["v_payee"] = np.where(business & codes.ne(""), kind + "（" + codes + "）", kind)
+        out["c_principal"] = facts["capped"].map(lambda c: c is not None and c > 0).to_numpy()
+        out["v_principal"] = facts["principal_text"].to_numpy()
+        out["v_principal__capped"] = facts["capped_text"].to_numpy()
+        out["c_term"] = facts["days"].fillna(0).astype(int).gt(0).to_numpy()
+        out["v_term"] = start.dt.strftime("%Y-%m-%d").astype(object).fillna("").to_numpy()
+        out["v_term__maturity"] = (
+            maturity.dt.strftime("%Y-%m-%d").astype(object).fillna("").to_numpy()
+        )
+        out["v_term__until"] = facts["until"].to_numpy()
+        out["v_term__days"] = facts["days"].fillna(0).astype(int).to_numpy()
+        out["c_rate"] = facts["state_rate"].map(lambda r: r is not None and r > 0).to_numpy()
+        out["v_rate"] = facts["rate_text"].to_numpy()
+        out["v_rate__lpr"] = facts["lpr_text"].to_numpy()
+        out["v_rate__rate"] = facts["state_rate_text"].to_numpy()
+        out["c_not_overdue"] = (~now).to_numpy()
+        out["v_not_overdue"] = np.where(now, dates.month_text(month), "")
+        out["f_not_overdue"] = np.where(now, "fact_loan_overdue", "fact_loan_not_overdue")
+        unknown: dict[str, object] = {
+            "payee": payee_why.to_numpy(),
+            "principal": _merge(
+                *principal_why, pd.Series(facts["share_missing"].to_numpy(), index=loans.index)
+            ),
+            "term": term_why,
+            "rate": _merge(
+                rate_why,
+                start_why,
+                pd.Series(facts["lpr_missing"].to_numpy(), index=loans.index),
+            ),
+            "not_overdue": overdue_why,
+        }
+        out["amount_fen"] = [to_fen(a) if a is not None else 0 for a in facts["amount"]]
+        out["identities"] = ["|".join(t) for t in tokens]
+        out["key_base"] = [t[0].removeprefix("贷:") if t else "" for t in tokens]
+        out["basis"] = prefix + contract + facts["basis"].fillna("")
+        return finish(out, CONDITIONS, values.shown(month), unknown)
+
+    # ---- each loan on its own first (the type's cap), to tell which copy of a loan counts
+    each = [_one_loan(values, month, *loan) for loan in loan_facts]
+    alone = pd.DataFrame(each, index=loans.index, columns=list(_FACTS), dtype=object)
+    first = judged(alone)
+    kept = _kept_copies(same, first["eligible"])
+
+    # ---- then a borrower's cap shared by their loans in force, earliest start first
+    shares = _shares(values, kind, borrower, alone, kept, loan_facts, loan_no)
+    for i, (used, others, blocker) in shares.items():
+        each[i] = _one_loan(
+            values, month, *loan_facts[i], used=used, others=others, blocker=blocker
+        )
+    out = judged(pd.DataFrame(each, index=loans.index, columns=list(_FACTS), dtype=object))
+
+    # ---- a loan listed twice: the copy kept is paid, every other copy says why not
+    twice = ~kept
+    if twice.any():
+        rows = _column(loans, "_row", 0).astype(int).tolist()
+        files = _texts(loans, "_file").tolist()
+        # the one kept copy of each loan, by position
+        kept_at = pd.Series(np.flatnonzero(kept.to_numpy()), index=same[kept].to_numpy())
+        keeper = same.map(kept_at)
+        out["eligible"] = out["eligible"] & ~twice
+        out["undetermined"] = out["undetermined"] & ~twice
+        out.loc[twice, "unknown"] = ""
+        said_twice = [
+            Said("cond_loan_interest_listed_twice",
+                 {"file": shown_name(files[k]), "row": rows[k]})
+            for k in keeper[twice]
+        ]  # fmt: skip
+        out.loc[twice, "failed"] = gaps.objects(said_twice, out.index[twice])
+    return out
+
+
+def same_loan(tokens: list[list[str]]) -> pd.Series:
+    """Per row, the first row of the loan it names: rows that share a token (the same
+    contract number, or the same borrower and start date) are one loan, listed twice."""
+    parent = list(range(len(tokens)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    seen: dict[str, int] = {}
+    for i, row in enumerate(tokens):
+        for token in row:
+            j = seen.setdefault(token, i)
+            a, b = root(i), root(j)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    return pd.Series([root(i) for i in range(len(tokens))], dtype="int64")
+
+
+def _kept_copies(same: pd.Series, eligible: pd.Series) -> pd.Series:
+    """The copy of each loan that counts: its first eligible row, else its first row."""
+    order = pd.Series(np.arange(len(same)), index=same.index)
+    rank = order.where(~eligible.to_numpy(), order - len(same))  # eligible rows come first
+    keeper = rank.groupby(same.to_numpy()).transform("idxmin")
+    return pd.Series(keeper.to_numpy() == order.to_numpy(), index=same.index)
+
+
+def _shares(
+    values: LoanInterestValues,
+    kind: pd.Series,
+    borrower: pd.Series,
+    alone: pd.DataFrame,
+    kept: pd.Series,
+    loan_facts: list[tuple[object, ...]],
+    loan_no: pd.Series,
+) -> dict[int, tuple[Decimal | None, int, str]]:
+    """Per loan sharing its borrower's cap with another loan in force in the month: (the
+    cap its earlier loans took — None when one of them cannot be judged —, how many other
+    loans share it, the contract of the loan that could not be judged).
+
+    本工具的理解: the notice's 额度上限 is the borrower's (个人: the person's; 合伙: the
+    partnership borrower's; 小微企业: the enterprise's), over all their loans in force in
+    the month (with days to subsidise, overdue or not), given to the loans in the order of
+    their start dates (the list's order on the same day)."""
+    days = alone["days"]
+    in_force = days.isna() | days.fillna(0).astype(float).gt(0)
+    members = kept & kind.isin(LOAN_TYPE_CHOICES) & borrower.ne("") & in_force
+    out: dict[int, tuple[Decimal | None, int, str]] = {}
+    start = pd.Series([loan[4] for loan in loan_facts], index=kind.index)
+    frame = pd.DataFrame(
+        {"kind": kind, "who": borrower, "start": start, "row": np.arange(len(kind))}
+    )[members.to_numpy()]
+    # an unknown start date first: it could be the earliest, so no later share is known
+    frame = frame.assign(_known=frame["start"].notna()).sort_values(
+        ["_known", "start", "row"], kind="stable"
+    )
+    for _, group in frame.groupby(["kind", "who"], sort=False):
+        if len(group) < 2:
+            continue
+        used: Decimal | None = Decimal(0)
+        blocker = ""
+        for i in group.index:
+            out[int(i)] = (used, len(group) - 1, blocker)
+            if used is None:
+                continue
+            loan_type, amount, partners, hires, started = loan_facts[i][:5]
+            capped = (
+                capped_principal(
+                    values, loan_type, principal, _count(partners), _count(hires), used
+                )
+                if (principal := _decimal(amount)) is not None
+                else None
+            )
+            if capped is None or pd.isna(started) or pd.isna(days[i]):
+                label = loan_no[i] or (started.date().isoformat() if not pd.isna(started) else "—")
+                used, blocker = None, label
+            else:
+                used += capped
+    return out
+
+
+def _count(value: float) -> int | None:
+    return None if pd.isna(value) else int(value)
 
 
 _FACTS = (
     "capped", "principal_text", "capped_text", "days", "until", "rate_text", "lpr_text",
-    "state_rate", "state_rate_text", "lpr_missing", "amount", "basis",
+    "state_rate", "state_rate_text", "lpr_missing", "amount", "basis", "share_missing",
 )  # fmt: skip
 
 
@@ -384,20 +567,23 @@ def _one_loan(
     start: pd.Timestamp,  # NaT when unknown
     maturity: pd.Timestamp,
     rate: object,
+    *,
+    used: Decimal | None = Decimal(0),
+    others: int = 0,
+    blocker: str = "",
 ) -> tuple[object, ...]:
-    """The figures of one loan in month YYYYMM (see ``_FACTS``); None where unknown."""
+    """The figures of one loan in month YYYYMM (see ``_FACTS``); None where unknown.
+    ``used``: the cap the borrower's ``others`` loans in force took before this one (None:
+    unknown, because of the loan ``blocker``)."""
     amount_principal = _decimal(principal)
     known_type = kind in LOAN_TYPE_CHOICES
     capped = (
-        capped_principal(
-            values,
-            kind,
-            amount_principal,
-            None if pd.isna(partners) else int(partners),
-            None if pd.isna(hires) else int(hires),
-        )
-        if known_type and amount_principal is not None
+        capped_principal(values, kind, amount_principal, _count(partners), _count(hires), used)
+        if known_type and amount_principal is not None and used is not None
         else None
+    )
+    share_missing: object = (
+        Said("gap_loan_share_unknown", {"loan": blocker}) if used is None else ""
     )
     days, until = None, ""
     if known_type and not pd.isna(start) and not pd.isna(maturity):
@@ -423,8 +609,15 @@ def _one_loan(
     if capped is not None and state_rate is not None and days is not None:
         amount = month_interest(capped, state_rate, days)
         lpr_text = percent_text(lpr.percent / HUNDRED) if lpr is not None else ""
+        shared = (
+            f"（同一借款人本月另有{others}笔贷款，额度按放款日先后分配，在先贷款已占"
+            f"{yuan_text(used or Decimal(0))}元）"
+            if others
+            else ""
+        )
         basis = (
-            f"本金{yuan_text(amount_principal or Decimal(0))}元，计息本金{yuan_text(capped)}元；"
+            f"本金{yuan_text(amount_principal or Decimal(0))}元，计息本金{yuan_text(capped)}元"
+            f"{shared}；"
             f"利率{percent_text(contract_rate or Decimal(0))}，放款日{start.date().isoformat()}"
             f"LPR{lpr_text}，贴息利率{percent_text(state_rate)}；"
             f"本月{days}天（到期{maturity.date().isoformat()}，贴息至{until}前）；"
@@ -443,4 +636,5 @@ def _one_loan(
         lpr_missing,
         amount,
         basis,
+        share_missing,
     )

@@ -21,18 +21,18 @@ BANKS = (
 )
 HEADER = (
     "序号", "借款人", "身份证号码/统一社会信用代码", "贷款类型", "合伙人数", "当年新招用符合条件人员数",
-    "贷款金额（元）", "合同利率", "放款日", "到期日", "逾期月份", "贷款银行", "借款合同号",
+    "贷款金额（元）", "合同利率", "放款日", "到期日", "逾期月份", "贷款银行", "借款合同号", "所在乡镇",
 )  # fmt: skip
 
 
 def _loan(
     name: str, who: str, kind: str, principal: int, rate: str, start: dt.date, end: dt.date,
     bank: str, number: str, *, partners: int | None = None, hires: int | None = None,
-    overdue: str = "",
+    overdue: str = "", township: str = "",
 ) -> list[Cell]:  # fmt: skip
     return [name, who, kind, partners if partners is not None else "",
             hires if hires is not None else "", principal, rate, start, end, overdue, bank,
-            number]  # fmt: skip
+            number, township]  # fmt: skip
 
 
 def lay(lay: _Layout) -> list[Listed]:
@@ -82,11 +82,13 @@ def lay(lay: _Layout) -> list[Listed]:
     rows.append(_loan(p.name, p.id_number, "合伙", 600000, "4.35%", dt.date(year - 1, 10, 16),
                       dt.date(year + 2, 10, 16), BANKS[1], f"DB{year - 1}0088",
                       partners=3))  # fmt: skip
+    for row, p in zip(rows, chosen, strict=True):  # the borrower's township, as listed
+        row[-1] = p.township
     if w.businesses:
         e, _, _ = w.businesses[0]
         rows.append(_loan(e.name, e.code, "小微企业", 500000, "4.35%", dt.date(year - 1, 8, 28),
                           dt.date(year + 1, 8, 28), BANKS[2], f"DB{year - 1}0063",
-                          hires=2))  # fmt: skip
+                          hires=2, township=e.township))  # fmt: skip
     title = f"丰都县创业担保贷款贴息名单（{year}年{month % 100}月）"
     cells: list[list[Cell]] = [[title], list(HEADER)]
     cells += [[n, *row] for n, row in enumerate(rows, 1)]
