@@ -171,10 +171,12 @@ def history_key(row: Mapping[str, object], person: str, month: int) -> tuple[str
     loan.  Our own payments files say both: the CSV's ``key`` column (the ledger's key), and
     the 依据 of the CSV and the workbook ('合同DB20230001，本金…放款日2023-09-01LPR…')."""
     del month  # the month is added by the ledger (monthly scope)
-    own_no, own_start = _own_key(row, person)
+    # a 小微企业's line names no person: the borrower is the enterprise's credit code
+    borrower = person or str(row.get("payee_id") or "").strip().upper()
+    own_no, own_start = _own_key(row, borrower)
     loan_no = loan_key(row.get("loan_no")) or own_no
     start = _as_date(row.get("loan_start_date")) or own_start
-    tokens = loan_tokens(loan_no, person, start)
+    tokens = loan_tokens(loan_no, borrower, start)
     if not tokens:
         raise HistoryKeyError(Said("import_no_key"))
     return tokens[0].removeprefix("贷:"), "|".join(tokens)
@@ -185,7 +187,7 @@ def history_key(row: Mapping[str, object], person: str, month: int) -> tuple[str
 _KEY_MONTH = re.compile(r"\|\d{6}$")
 _KEY_STARTED = re.compile(r"(?P<who>.+)@(?P<start>\d{4}-\d{2}-\d{2})")
 _BASIS_LOAN = re.compile(r"(?:^|；)合同(?P<no>[^，；\s]+)，本金")
-_BASIS_START = re.compile(r"放款日(?P<start>\d{4}-\d{2}-\d{2})LPR")
+_BASIS_START = re.compile(r"放款日(?P<start>\d{4}-\d{2}-\d{2})(?:，当日)?LPR")
 
 
 def _own_key(row: Mapping[str, object], person: str) -> tuple[str, dt.date | None]:
@@ -618,8 +620,8 @@ def _one_loan(
         basis = (
             f"本金{yuan_text(amount_principal or Decimal(0))}元，计息本金{yuan_text(capped)}元"
             f"{shared}；"
-            f"利率{percent_text(contract_rate or Decimal(0))}，放款日{start.date().isoformat()}"
-            f"LPR{lpr_text}，贴息利率{percent_text(state_rate)}；"
+            f"利率{percent_text(contract_rate or Decimal(0))}，放款日{start.date().isoformat()}，"
+            f"当日LPR{lpr_text}，贴息利率{percent_text(state_rate)}；"
             f"本月{days}天（到期{maturity.date().isoformat()}，贴息至{until}前）；"
             f"{yuan_text(capped)}×{percent_text(state_rate)}×{days}/360={amount}元"
         )
