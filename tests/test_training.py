@@ -187,3 +187,12 @@ def test_a_travel_list_places_its_destinations(tmp_path):
     assert rows.loc["张三", "destination_region"] == "shandong"
     bad = checked.problems[checked.problems["code"].eq("bad_category")]
     assert list(bad["column"]) == ["destination"]
+
+
+def test_history_key_reads_our_own_csv_key():
+    """A line of our own payments CSV names its course in the ledger key it was paid under."""
+    person = "500230199004283094"
+    base, identities = training.history_key({"key": f"{person}@育婴员@2024-06-13"}, person, 202406)
+    assert (base, identities) == (f"{person}@育婴员@2024-06-13", f"训:{person}@育婴员@2024-06-13")
+    with pytest.raises(HistoryKeyError):  # another person's key is not this row's
+        training.history_key({"key": "500230198001010010@育婴员@2024-06-13"}, person, 202406)

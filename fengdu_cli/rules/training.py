@@ -80,10 +80,14 @@ def _blank(value: object) -> bool:
 def history_key(row: Mapping[str, object], person: str, month: int) -> tuple[str, str]:
     """(key_base, identities) of a past 培训补贴 payment: by its course and 结业日期, and by
     its certificate number — whichever the list gives.  A list with neither cannot say
-    which course was paid (a trainee may be paid for two): HistoryKeyError, never a guess."""
+    which course was paid (a trainee may be paid for two): HistoryKeyError, never a guess.
+    Our own payments CSV says it in its ``key`` column ('<ID>@<course>@<end date>')."""
     del month  # once per course, whenever it was paid
     course, end, certificate = row.get("course"), row.get("course_end"), row.get("certificate_no")
     tokens = []
+    own = str(row.get("key") or "").strip()
+    if person and own.startswith(f"{person}@"):
+        tokens.append(f"训:{own}")
     if not _blank(course) and not _blank(end):
         tokens.append(course_token(person, course, end))
     if not _blank(certificate):
