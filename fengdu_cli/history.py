@@ -331,13 +331,23 @@ def _amounts(values: Mapping[str, object]) -> tuple[set[int], int | None]:
     return fixed, (to_fen(ceiling) if ceiling is not None else None)
 
 
+# Rules whose line adds a computed part to the policy's amount, and the most that part can
+# plausibly be (fen): public_post's line is the post subsidy plus the 社保补贴 of the month
+# (养老/医疗/失业 contributions: about 36% of the base for both parts together, under 2000
+# yuan a month at the bases a public post is insured at).  A past line up to the post
+# standard plus this is what was paid; above it, the import says so.
+COMPUTED_PART_FEN: dict[str, int] = {"public_post": 200_000}
+
+
 def _highest(policy: Policy, code: str) -> int | None:
-    """The most the rule ever paid one line (fen), in any period; None if it never set one."""
+    """The most the rule ever paid one line (fen), in any period — with its computed part
+    (COMPUTED_PART_FEN) —; None if it never set one."""
     amounts = [
         max([*fixed, *([ceiling] if ceiling is not None else [])], default=0)
         for fixed, ceiling in (_amounts(p.values) for p in policy.rule(code).periods)
     ]
-    return max(amounts) or None if amounts else None
+    highest = max(amounts) or None if amounts else None
+    return highest + COMPUTED_PART_FEN.get(code, 0) if highest is not None else None
 
 
 def plan_import(
@@ -535,12 +545,17 @@ def _place(
     day = dates.last_day(month) if month else dt.date(year, 12, 31)
     fixed, ceiling = _policy_amounts(policy, code, day)
     within = fen in fixed or (ceiling is not None and fen <= ceiling)
-    entry["amount_ok"] = within or (not fixed and ceiling is None)
     allowed: tuple[Said, ...] = tuple(
         said("amount_is", amount=f"{f / 100:.2f}") for f in sorted(fixed)
     )
     if ceiling is not None and not allowed:
         allowed = (said("amount_up_to", amount=f"{ceiling / 100:.2f}"),)
+    part = COMPUTED_PART_FEN.get(code)
+    if part and (fixed or ceiling is not None):  # the policy's amount plus what it computed
+        most = max([*fixed, *([ceiling] if ceiling is not None else [])]) + part
+        within = fen <= most
+        allowed = (said("amount_with_part", amount=f"{most / 100:.2f}", part=f"{part / 100:.2f}"),)
+    entry["amount_ok"] = within or (not fixed and ceiling is None)
     entry["_mismatch"] = {"amount": f"{fen / 100:.2f}", "allowed": allowed}
     return entry, "", {}
 

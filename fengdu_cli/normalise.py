@@ -461,6 +461,9 @@ def normalise(
     if kind == "posts" and "accident_insurance" in out:
         out["_raw_accident_insurance"] = out["accident_insurance"]
         out["accident_insurance"] = map_unique(texts(out["accident_insurance"]), _bought)
+    if kind == "posts" and "subsidy_amount" in out:  # 0 or less is no standard: bad_number
+        value = out["subsidy_amount"].astype(float)
+        out["subsidy_amount"] = value.where(np.isfinite(value) & (value > 0))
     if kind == "agencies":
         _normalise_agencies(out)
     if kind == "bases":

@@ -19,14 +19,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from fengdu_cli import dates, store
+from fengdu_cli import dates, gaps, store
 from fengdu_cli.errors import UsageError
 from fengdu_cli.idcard import ages
 from fengdu_cli.io.columns import EXTRA_KINDS, FOLDERS
 from fengdu_cli.io.columns_toml import ColumnsConfig, columns_for
 from fengdu_cli.io.write import Staging
 from fengdu_cli.match import Matched, as_of, contributed, match, person_state
-from fengdu_cli.messages import LANGS, has, text
+from fengdu_cli.messages import LANGS, Said, has, text
 from fengdu_cli.policy import (
     EXPIRED,
     NOT_CONFIGURED,
@@ -360,13 +360,16 @@ def _against_ledger(
     month of m's calendar year).
     """
     frame = frame.copy()
-    frame["rule"] = code
-    frame["period"] = period_text(month, frequency)
-    frame["key"] = frame["key_base"].astype(str) + key_suffix(frequency, month)
     # everything live for the rule but this month's own batch (a rerun compares with it):
     # an import of this very month is money paid, like any other month's
     own = paid["month"].eq(month) & paid["batch_kind"].eq("month")
     earlier = paid[paid["rule"].eq(code) & ~own]
+    settle = getattr(IMPLEMENTED.get(code), "settle", None)
+    if settle is not None and len(earlier) and len(frame):  # what remains of a part paid
+        frame = settle(frame, _paid_tokens(earlier, frequency, month))
+    frame["rule"] = code
+    frame["period"] = period_text(month, frequency)
+    frame["key"] = frame["key_base"].astype(str) + key_suffix(frequency, month)
     hits = _same_people(frame, earlier, frequency, month)
     for column, default in (("batch_id", ""), ("month", 0), ("source", "")):
         shown = "paid_before" if column == "batch_id" else f"paid_{column}"
@@ -381,9 +384,45 @@ def _against_ledger(
         frame["months_paid_year"] = in_year
         frame["capped_year"] = ~frame["capped"] & (in_year >= values.max_months_per_year)
         frame["capped"] |= frame["capped_year"]
+    _not_positive(frame)
     payee = frame["payee_id"].astype(str).ne("") & frame["key_base"].astype(str).ne("")
     frame["payable"] = frame["eligible"] & frame["paid_before"].eq("") & ~frame["capped"] & payee
     return frame
+
+
+def _not_positive(frame: pd.DataFrame) -> None:
+    """An eligible row of 0 fen or less pays nothing (and a 0 line would mark its key paid
+    for good): whatever a rule computed, it is not eligible, with the reason
+    (``not_positive``), never a payable line."""
+    amount = pd.to_numeric(frame["amount_fen"], errors="coerce")
+    nothing = frame["eligible"].astype(bool) & ~(amount > 0)
+    frame["not_positive"] = nothing
+    if not nothing.any():
+        return
+    frame.loc[nothing, "eligible"] = False
+    frame["failed"] = frame["failed"].astype(object)
+    said = [
+        Said("failed_amount_not_positive", {"amount": f"{a / 100:.2f}" if pd.notna(a) else "?"})
+        for a in amount[nothing]
+    ]
+    frame.loc[nothing, "failed"] = gaps.objects(said, frame.index[nothing])
+    log.warning("%d eligible rows of 0 fen or less: not payable", int(nothing.sum()))
+
+
+def _paid_tokens(earlier: pd.DataFrame, frequency: str, month: int) -> pd.DataFrame:
+    """One row per (live entry in month m's scope, who it paid for): ``who``, ``entry`` (the
+    entry's position), its ``amount_fen``, ``month``, ``batch_id`` and ``source``."""
+    entries = earlier.assign(
+        identities=ledger.identities_of(earlier), scope=ledger.scope_of(earlier)
+    )
+    scope = {"once": "", "yearly": str(month // 100)}.get(frequency, str(month))
+    entries = entries[entries["scope"].eq(scope)].reset_index(drop=True)
+    if "source" not in entries:
+        entries = entries.assign(source="")
+    tokens = _tokens(entries)
+    columns = ["amount_fen", "month", "batch_id", "source"]
+    out = tokens.merge(entries[columns], left_on="row", right_index=True)
+    return out.rename(columns={"row": "entry"}).reset_index(drop=True)
 
 
 def _tokens(frame: pd.DataFrame, column: str = "identities") -> pd.DataFrame:
@@ -400,19 +439,9 @@ def _same_people(
     of its people in the same scope; rows with none are absent."""
     if earlier.empty or frame.empty:
         return pd.DataFrame(columns=["batch_id", "month", "source"])
-    entries = earlier.assign(
-        identities=ledger.identities_of(earlier), scope=ledger.scope_of(earlier)
-    )
-    scope = {"once": "", "yearly": str(month // 100)}.get(frequency, str(month))
-    entries = entries[entries["scope"].eq(scope)]
-    if "source" not in entries:
-        entries = entries.assign(source="")
-    paid_for = _tokens(entries.reset_index(drop=True)).merge(
-        entries.reset_index(drop=True)[["batch_id", "month", "source"]],
-        left_on="row", right_index=True,
-    )  # fmt: skip
+    paid_for = _paid_tokens(earlier, frequency, month).drop(columns=["entry", "amount_fen"])
     wanted = _tokens(frame)
-    found = wanted.merge(paid_for.drop(columns="row"), on="who").sort_values(["row", "month"])
+    found = wanted.merge(paid_for, on="who").sort_values(["row", "month"])
     return found.drop_duplicates("row").set_index("row")[["batch_id", "month", "source"]]
 
 

@@ -498,3 +498,30 @@ def test_ids_in_file_names_and_void_reasons_are_never_shown_in_full(world, tmp_p
     said = json.dumps(plan.summary(), ensure_ascii=False) + voided.output + shown
     for secret in (ids["hire11"], ids["age16"], "13912345678"):
         assert secret not in said
+
+
+def test_a_past_post_list_with_the_insurance_part_is_imported(tmp_path):
+    """公益性岗位: a past line is the post subsidy plus the 社保补贴 of the month, so it may be
+    above the policy's amount / amount_max (demo: 600 / 800): up to the standard plus a
+    plausible insurance part (2000 yuan) it is what was paid and is recorded; above that it
+    is refused as beyond anything the program paid."""
+    from tests.test_rule_cases import DEMO_POLICY
+
+    people = [valid_id(n) for n in (61, 62, 63, 64)]
+    path = xlsx(
+        tmp_path / "2024年5月公益性岗位补贴发放花名册.xlsx",
+        [
+            ["丰都县2024年5月公益性岗位补贴发放花名册"],
+            ["序号", "乡镇", "姓名", "身份证号码", "岗位", "发放金额（元）"],
+            [1, "虎威镇", "甲", people[0], "保洁员", 600],
+            [2, "虎威镇", "乙", people[1], "护林员", 920],  # 600 + 320 社保补贴
+            [3, "虎威镇", "丙", people[2], "护林员", 2800],
+            [4, "虎威镇", "丁", people[3], "护林员", 2800.01],
+        ],
+    )  # fmt: skip
+    plan = plan_import([path], DEMO_POLICY, tmp_path / "none.db", on=dates.last_day(M))
+    recorded = plan.to_record.set_index("person_id")["amount_fen"].to_dict()
+    assert recorded == {people[0]: 60000, people[1]: 92000, people[2]: 280000}
+    assert plan.problem_counts() == {"bad_amount": 1}
+    over = plan.problems.iloc[0]
+    assert over.row == 6 and "2800.01" in over.message.text()

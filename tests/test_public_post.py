@@ -95,6 +95,28 @@ def test_a_post_list_in_a_clerks_words(tmp_path):
     assert rows.loc[three, "_gap_subsidy_amount"] == "bad_value"
 
 
+@pytest.mark.parametrize("standard", ["-600", "0", "0.00", -600, 0])
+def test_a_standard_of_zero_or_less_is_a_bad_number(tmp_path, standard):
+    """A 岗位补贴标准 of 0 or less is no standard: a bad_number on the row, the value left
+    unknown (the holder is then 无法判断, never paid 0 or less, never the policy's amount)."""
+    one = valid_id(1)
+    (tmp_path / "posts").mkdir()
+    path = xlsx(
+        tmp_path / "posts" / "posts.xlsx",
+        [
+            ["姓名", "身份证号", "岗位名称", "合同起始日期", "合同终止日期", "是否购买人身意外伤害保险",
+             "岗位补贴标准（元/月）"],
+            ["张三", one, "保洁员", "2024-01-01", "2024-12-31", "是", standard],
+        ],
+    )  # fmt: skip
+    checked = check_paths([path.parent], "posts", on=dt.date(2024, 6, 30))
+    row = checked.valid.set_index("id_number").loc[one]
+    assert pd.isna(row["subsidy_amount"])
+    assert row["_gap_subsidy_amount"] == "bad_value"
+    problems = checked.problems
+    assert problems[problems["column"].eq("subsidy_amount")]["code"].tolist() == ["bad_number"]
+
+
 # ---------------------------------------------------------------- 期限不得超过1年
 
 
@@ -251,3 +273,36 @@ def test_an_empty_exit_list_is_still_written(tmp_path):
     book = openpyxl.load_workbook(target)
     assert book.sheetnames == ["全县"]
     assert "0人" in str(book["全县"]["A1"].value)
+
+
+@pytest.mark.parametrize("standard", ["-600", "0"])
+def test_the_sample_month_never_pays_a_standard_of_zero_or_less(tmp_path, standard):
+    """The sample's posts list replaced by one holder with a 岗位补贴标准 of ``standard``: no
+    public_post line, the holder 无法判断 (and validate reports a bad_number)."""
+    import shutil
+    from pathlib import Path
+
+    from fengdu_cli.subsidy import compute_subsidies
+
+    root = tmp_path / "data"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "sample_data", root)
+    for old in (root / "posts").iterdir():
+        old.unlink()
+    xlsx(
+        root / "posts" / "posts.xlsx",
+        [
+            ["乡镇（街道）", "岗位名称", "姓名", "身份证号", "用工单位", "合同起始日期", "合同终止日期",
+             "是否购买人身意外伤害保险", "岗位补贴标准（元/月）"],
+            ["虎威镇", "保洁员", "张俊富", "500230198110042353", "丰都县虎威镇人民政府",
+             "2024-01-01", "2024-12-31", "是", standard],
+        ],
+    )  # fmt: skip
+    result = compute_subsidies(
+        root, 202406, tmp_path / "none.db", policy_path=root / "policy-demo.toml"
+    )
+    assert result.counts()["public_post"] == 0
+    assert result.undetermined_counts().get("public_post") == 1
+    problems = result.checked["posts"].problems
+    assert ("subsidy_amount", "bad_number") in set(
+        zip(problems["column"], problems["code"], strict=True)
+    )

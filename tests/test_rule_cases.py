@@ -37,7 +37,8 @@ Case file format (dates are TOML dates, months "YYYY-MM"):
     values = { installments = 2 }      # values changed from the policy's, for this case
     paid = [{ rule = "travel", person = "a", month = "2023-08" }]   # or from/to for months;
                                        # identities = "贷:L1" for who a non-person entry is for
-                                       # ("学:{a}@2023-2024#1": {label} is that person's ID)
+                                       # ("学:{a}@2023-2024#1": {label} is that person's ID);
+                                       # amount = 150000: what the entry paid, in fen (else 0)
     skipped = "政策已于"     # instead of expect: the rule is not computed, for this reason
     expect = [{ person = "a", eligible = true, amount = 5000 },      # amount in fen
               { person = "b", eligible = false, failed = "age" },    # the condition's name
@@ -329,7 +330,7 @@ def _ledger(paid: list[dict], ids: _Ids) -> pd.DataFrame:
                     "key": who + key_suffix(RULE_FREQUENCY[item["rule"]], month),
                     "payee_id": who,
                     "person_id": who,
-                    "amount_fen": 0,
+                    "amount_fen": int(item.get("amount", 0)),
                     "identities": who,
                     "month": month,
                     "source": "",
@@ -372,7 +373,10 @@ def outcome(code: str, row: pd.Series, shown: dict) -> dict:
         failed = next((c for c in conditions if not row[f"c_{c.name}"] and not row[f"u_{c.name}"]),
                       None)  # fmt: skip
         got["failed"] = failed.name if failed is not None else "once_per_household"
-        if failed is not None:  # what a clerk reads is the same condition's, in either language
+        if failed is None and row.get("not_positive"):  # subsidy's guard: 0 fen or less
+            got["failed"] = "amount_not_positive"
+            assert in_words(row["failed"]).startswith("金额为零或负数")
+        elif failed is not None:  # what a clerk reads is the same condition's, in either language
             assert row["failed"] == condition_said(failed, shown)
             assert in_words(row["failed"]) == condition_text(failed, shown)
             assert in_words(row["failed"], "en") == condition_text(failed, shown, "en")

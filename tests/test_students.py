@@ -135,6 +135,61 @@ def test_yulu_keys_a_school_year_and_its_halves():
     assert yulu.keyed(sid, 2024, 2) == (f"学:{sid}@2024-2025#2", f"学:{sid}@2024-2025#2")
 
 
+def _whole_years(*students: str, amount: int = 300000) -> pd.DataFrame:
+    keys = [yulu.keyed(s, 2023, None) for s in students]
+    return pd.DataFrame(
+        {
+            "key_base": [k for k, _ in keys],
+            "identities": [w for _, w in keys],
+            "amount_fen": amount,
+            "basis": "2023-2024学年 中职",
+        }
+    )
+
+
+def test_yulu_settle_pays_the_semester_left_of_a_whole_year():
+    """installments 2 → 1: a whole year's line of which one semester was paid pays the other
+    semester's token with the rest of the year's amount; both paid or none paid: unchanged."""
+    one, both, none = (valid_id(n) for n in (51, 52, 53))
+    paid = pd.DataFrame(
+        {
+            "who": [yulu.token(one, 2023, 1), yulu.token(both, 2023, 1), yulu.token(both, 2023, 2)],
+            "entry": [0, 1, 2],
+            "amount_fen": [150000, 150000, 150000],
+            "month": [202310, 202310, 202403],
+        }
+    )
+    frame = _whole_years(one, both, none)
+    out = yulu.settle(frame, paid)
+    assert out.loc[0, "identities"] == yulu.token(one, 2023, 2)
+    assert out.loc[0, "key_base"] == f"学:{one}@2023-2024#2"  # as a second semester's line
+    assert out.loc[0, "amount_fen"] == 150000
+    assert out.loc[0, "basis"].endswith(
+        "第一学期已于2023年10月发放1500.00元，本次发放本学年余下的1500.00元（第二学期）"
+    )
+    assert out.loc[1:].equals(frame.loc[1:])
+    assert frame.loc[0, "amount_fen"] == 300000  # the rule's own frame is left as it was
+
+
+@given(
+    year=st.sampled_from([300000, 500000]),
+    spent=st.integers(min_value=1, max_value=1_000_000),
+    semester=st.sampled_from([1, 2]),
+)
+def test_yulu_settle_never_pays_more_than_the_year(year, spent, semester):
+    sid = valid_id(54)
+    paid = pd.DataFrame(
+        {"who": [yulu.token(sid, 2023, semester)], "entry": [0], "amount_fen": [spent],
+         "month": [202310]}
+    )  # fmt: skip
+    out = yulu.settle(_whole_years(sid, amount=year), paid).iloc[0]
+    if spent < year:
+        assert out["amount_fen"] + spent == year
+        assert out["identities"] == yulu.token(sid, 2023, 3 - semester)
+    else:  # nothing left: the line keeps both tokens and the ledger finds it paid before
+        assert out["identities"] == yulu.keyed(sid, 2023, None)[1]
+
+
 def test_a_past_yulu_list_is_keyed_like_the_rule(tmp_path):
     """学年 column → that school year (a semester → its half); none → the paid month's."""
     students = [valid_id(n) for n in (31, 32, 33)]
@@ -163,3 +218,35 @@ def test_program_words():
     policy = load_policy(None)
     assert program_of("2023年秋季雨露计划补助发放表", policy) == "yulu"
     assert program_of("困难家庭高校毕业生求职创业补贴", policy) == "student_job_seeking"
+
+
+def test_yulu_second_half_paid_after_installments_change_from_2_to_1(tmp_path):
+    """The sample's students: 2023-10 committed with installments = 2 pays the first halves;
+    2024-03 with installments = 1 pays the second halves (never 0, never the whole year
+    again), each as its second semester's line, and explain's basis says why."""
+    from pathlib import Path
+
+    from fengdu_cli.explain import explain
+    from fengdu_cli.subsidy import compute_subsidies
+
+    root = Path(__file__).resolve().parent.parent / "sample_data"
+    demo = (root / "policy-demo.toml").read_text(encoding="utf-8")
+    assert demo.count("installments = 1") == 1
+    two = tmp_path / "two.toml"
+    two.write_text(demo.replace("installments = 1", "installments = 2"), encoding="utf-8")
+    db = tmp_path / "y.db"
+    october = compute_subsidies(
+        root, 202310, db, policy_path=two, commit=True, new_db=True, no_history=True
+    )
+    first = october.lines[october.lines["rule"].eq("yulu")]
+    assert len(first) and first["identities"].str.endswith("#1").all()
+    march = compute_subsidies(root, 202403, db, policy_path=root / "policy-demo.toml")
+    second = march.lines[march.lines["rule"].eq("yulu")]
+    assert march.totals_fen()["yulu"] == october.totals_fen()["yulu"] > 0
+    assert sorted(second["identities"]) == sorted(first["identities"].str[:-1] + "2")
+    assert second["basis"].str.contains("第一学期已于2023年10月发放").all()
+    student = str(second["person_id"].iloc[0])
+    trace = explain(student, 202403, root, db, policy_path=root / "policy-demo.toml")
+    said = next(r for r in trace.rules if r["code"] == "yulu")
+    assert said["outcome"] == "to_pay" and said["amount"] > 0
+    assert "本次发放本学年余下的" in said["basis"]

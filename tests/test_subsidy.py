@@ -287,3 +287,31 @@ def test_work_training_ends_2021_12_31(world, tmp_path):
     assert december.skipped["work_training"].code == "data_missing"  # in force, needs its ledger
     january = compute_subsidies(root, 202201, tmp_path / "b.db")
     assert january.skipped["work_training"].text().startswith("政策已于2021-12-31到期")
+
+
+def test_a_line_of_zero_or_less_is_never_payable():
+    """Whatever a rule computed, an eligible row of 0 fen or less is no payment line: a 0
+    line would also mark its key paid for good.  It is reported as not eligible, with the
+    amount in the reason."""
+    import pandas as pd
+
+    from fengdu_cli.policy.schema import RuleValues
+    from fengdu_cli.subsidy import NO_PAYMENTS, _against_ledger
+
+    ids = [f"50023019900101{n:03d}X" for n in range(4)]
+    frame = pd.DataFrame(
+        {
+            "key_base": ids,
+            "identities": ids,
+            "payee_id": ids,
+            "eligible": [True, True, True, False],
+            "failed": ["", "", "", "某条件"],
+            "amount_fen": [-60000, 0, 1, 0],
+        }
+    )
+    out = _against_ledger(frame, "public_post", "monthly", 202406, RuleValues(), NO_PAYMENTS)
+    assert out["payable"].tolist() == [False, False, True, False]
+    assert out["not_positive"].tolist() == [True, True, False, False]
+    assert in_words(out.loc[0, "failed"]) == "金额为零或负数（-600.00 元），不发放"
+    assert in_words(out.loc[1, "failed"], "en") == "the amount is zero or negative (0.00): not paid"
+    assert out.loc[3, "failed"] == "某条件"  # a row failed by a condition keeps its reason

@@ -296,7 +296,8 @@ def _standard(
         else pd.Series("", index=posts.index)
     )
     said = gaps.reasons(posts, "posts", "subsidy_amount")
-    unreadable = cause.isin(("bad_value", "ambiguous"))
+    # a standard of 0 or less is no standard (normalise already blanks it as bad_number)
+    unreadable = cause.isin(("bad_value", "ambiguous")) | (listed <= 0)
     fen = listed_fen.where(~unreadable)
     source = pd.Series("名单标准", index=posts.index, dtype=object)
     fallback = fen.isna() & ~unreadable

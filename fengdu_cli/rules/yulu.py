@@ -13,7 +13,11 @@ year, in the first computed month of that school year in which the student is li
 
 The ledger judges "paid twice" on the identities: ``学:<student ID>@2024-2025#1`` and
 ``…#2`` (a whole school year's line carries both halves), with the rule's frequency
-"once" — so the next school year is paid again and the same one never twice.
+"once" — so the next school year is paid again and the same one never twice.  When the
+policy changes ``installments`` within a school year (2 → 1) after one semester was paid,
+:func:`settle` makes the whole year's line pay the other semester's token with what the
+year's amount leaves (never more than the year in total); a whole year paid (1 → 2) is
+paid before for either semester.
 """
 
 from __future__ import annotations
@@ -52,6 +56,7 @@ CONDITIONS: tuple[Condition, ...] = (
 # Not a condition of the notice's but of the ledger's: a student listed twice
 LISTED_TWICE = Said("cond_yulu_listed_twice")
 SEMESTERS = (1, 2)
+_TERMS = {1: "第一学期", 2: "第二学期"}
 
 
 def token(student: str, start: int, semester: int) -> str:
@@ -203,6 +208,48 @@ def evaluate(ctx: Context, values: YuluValues) -> pd.DataFrame:
     return out
 
 
+def settle(frame: pd.DataFrame, paid: pd.DataFrame) -> pd.DataFrame:
+    """What remains of a school year one semester of which was paid (``installments``
+    changed from 2 to 1 within the year): a whole year's row (both semesters' tokens) of
+    which the ledger paid exactly one semester pays the other one, with what the year's
+    amount leaves after what was paid for it — never more than the year in total.  When
+    nothing remains the row is left as it is (the ledger then finds it paid before).
+
+    ``paid``: the live entries of the rule in scope, one row per token (subsidy's
+    ``_paid_tokens``: who, entry, amount_fen, month)."""
+    tokens = frame["identities"].astype(str).str.split("|")
+    whole = tokens.map(len).eq(len(SEMESTERS))
+    if not whole.any() or paid.empty:
+        return frame
+    mine = tokens[whole].explode().rename("who").reset_index().rename(columns={"index": "row"})
+    hits = mine.merge(paid[["who", "entry", "amount_fen", "month"]], on="who")
+    if hits.empty:
+        return frame
+    frame = frame.copy()
+    amounts = frame["amount_fen"].astype("int64")
+    keys, bases = frame["key_base"].astype(str), frame["basis"].astype(str)
+    for row, found in hits.groupby("row"):
+        if found["who"].nunique() != 1:  # both semesters paid: paid before
+            continue
+        done = str(found["who"].iloc[0])
+        spent = int(found.drop_duplicates("entry")["amount_fen"].sum())
+        remaining = int(amounts[row]) - spent
+        if remaining <= 0:
+            continue
+        left = next(t for t in tokens[row] if t != done)
+        semester, before = (int(t.rsplit("#", 1)[1]) for t in (left, done))
+        paid_month = int(found["month"].min())
+        frame.at[row, "identities"] = left
+        frame.at[row, "key_base"] = f"{keys[row]}#{semester}"
+        frame.at[row, "amount_fen"] = remaining
+        frame.at[row, "basis"] = (
+            f"{bases[row]}；{_TERMS[before]}已于{dates.month_zh(paid_month)}"
+            f"发放{spent / 100:.2f}元，本次发放本学年余下的{remaining / 100:.2f}元"
+            f"（{_TERMS[semester]}）"
+        )
+    return frame
+
+
 def _first_text(frame: pd.DataFrame, column: str, fallback: pd.Series) -> np.ndarray:
     if column not in frame:
         return fallback.to_numpy(dtype=object)
@@ -248,7 +295,7 @@ def _basis(out: pd.DataFrame, found: pd.DataFrame, start: int, semester: int | N
         .map({"hh": "按户编号", "guardian": "按监护人身份证号", "self": "按学生本人身份证号"})
         .fillna("")
     )
-    term = "" if semester is None else ("第一学期" if semester == 1 else "第二学期")
+    term = "" if semester is None else _TERMS[semester]
     school = out["school"].astype(str)
     basis: pd.Series = (
         schoolyear.text(start) + "学年" + term + " "
