@@ -369,6 +369,9 @@ def _against_ledger(
         frame = settle(frame, _paid_tokens(earlier, frequency, month))
     frame["rule"] = code
     frame["period"] = period_text(month, frequency)
+    if "paid_period" in frame:  # a rule that pays for a span of its own (a school year)
+        spans = frame["paid_period"].fillna("").astype(str)
+        frame["period"] = spans.where(spans.ne(""), period_text(month, frequency))
     frame["key"] = frame["key_base"].astype(str) + key_suffix(frequency, month)
     hits = _same_people(frame, earlier, frequency, month)
     for column, default in (("batch_id", ""), ("month", 0), ("source", "")):

@@ -224,7 +224,7 @@ def test_the_exit_list_names_whoever_breaks_a_rule(exit_list):
 def test_each_reason_in_chinese_and_what_to_do(exit_list):
     exits, ids = exit_list
     long = _row(exits, ids, "long")
-    assert in_words(long["reasons"]) == "合同2024-01-01至2025-01-01超过1年（最晚应止于2024-12-31）"
+    assert in_words(long["reasons"]) == "合同2024-01-01 – 2025-01-01超过1年（最晚应止于2024-12-31）"
     assert in_words(long["advice"]).startswith("限期整改")
     assert in_words(_row(exits, ids, "no_insurance")["reasons"]).startswith(
         "未购买人身意外伤害保险"

@@ -240,11 +240,13 @@ def test_yulu_second_half_paid_after_installments_change_from_2_to_1(tmp_path):
     )
     first = october.lines[october.lines["rule"].eq("yulu")]
     assert len(first) and first["identities"].str.endswith("#1").all()
+    assert set(first["period"]) == {"2023-2024学年第一学期"}  # 发放期间 on the lists
     march = compute_subsidies(root, 202403, db, policy_path=root / "policy-demo.toml")
     second = march.lines[march.lines["rule"].eq("yulu")]
     assert march.totals_fen()["yulu"] == october.totals_fen()["yulu"] > 0
     assert sorted(second["identities"]) == sorted(first["identities"].str[:-1] + "2")
     assert second["basis"].str.contains("第一学期已于2023年10月发放").all()
+    assert set(second["period"]) == {"2023-2024学年第二学期"}
     student = str(second["person_id"].iloc[0])
     trace = explain(student, 202403, root, db, policy_path=root / "policy-demo.toml")
     said = next(r for r in trace.rules if r["code"] == "yulu")

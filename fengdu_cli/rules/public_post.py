@@ -124,8 +124,9 @@ def evaluate(ctx: Context, values: PublicPostValues) -> pd.DataFrame:
     start = _dates(posts, "contract_start")
     end = _dates(posts, "contract_end")
     limit = contract_limit(start, values.max_contract_months)
+    # a span of dates in either language: data, not words
     shown = (
-        start.dt.strftime("%Y-%m-%d").fillna("?") + "至" + end.dt.strftime("%Y-%m-%d").fillna("?")
+        start.dt.strftime("%Y-%m-%d").fillna("?") + " – " + end.dt.strftime("%Y-%m-%d").fillna("?")
     )
     out["contract"] = shown.to_numpy()
     out["c_contract"] = ((start <= window.last) & (end >= window.last)).fillna(False).to_numpy()

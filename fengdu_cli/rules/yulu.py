@@ -189,6 +189,9 @@ def evaluate(ctx: Context, values: YuluValues) -> pd.DataFrame:
     out["key_base"] = [k for k, _ in keys]
     out["identities"] = [w for _, w in keys]
     out["school_year"] = schoolyear.text(current)
+    # 发放期间 on the lists: the school year (and the semester) paid for
+    term = "" if whole else ("第一学期" if semester == 1 else "第二学期")
+    out["paid_period"] = f"{schoolyear.text(current)}学年{term}"
     out["basis"] = _basis(out, found, current, None if whole else semester)
 
     unknown = person_unknowns(ctx.state, CONDITIONS[:1], anchor)
@@ -242,6 +245,8 @@ def settle(frame: pd.DataFrame, paid: pd.DataFrame) -> pd.DataFrame:
         frame.at[row, "identities"] = left
         frame.at[row, "key_base"] = f"{keys[row]}#{semester}"
         frame.at[row, "amount_fen"] = remaining
+        if "paid_period" in frame:
+            frame.at[row, "paid_period"] = str(frame.at[row, "paid_period"]) + _TERMS[semester]
         frame.at[row, "basis"] = (
             f"{bases[row]}；{_TERMS[before]}已于{dates.month_zh(paid_month)}"
             f"发放{spent / 100:.2f}元，本次发放本学年余下的{remaining / 100:.2f}元"
