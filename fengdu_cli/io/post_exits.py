@@ -28,6 +28,8 @@ LABELS = {  # column → catalogue key of its header
     "advice": "wb_exit_advice",
 }
 _RANK = {name: i for i, name in enumerate(TOWNSHIPS)}
+# printed on A4 landscape at a readable size: the long columns wrap (序号 is column 0)
+WIDTHS: dict[int, float] = {0: 5, 4: 17, 5: 10, 6: 16, 7: 22, 8: 28, 9: 26}
 
 
 def exit_frame(exits: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
@@ -74,7 +76,7 @@ def write_post_exits(
     ]
     safe = sheet_names([(str(i), name) for i, (name, _) in enumerate(parts)])
     sheets = [
-        Sheet(sheet, exit_frame(part, lang), title(name, len(part)))
+        Sheet(sheet, exit_frame(part, lang), title(name, len(part)), widths=WIDTHS)
         for sheet, (name, part) in zip(safe, parts, strict=True)
     ]
     return write_workbook(target, sheets, created=created, staging=staging, lang=lang)

@@ -268,10 +268,13 @@ def _write_sheet(book: xlsxwriter.Workbook, formats: dict, sheet: Sheet, lang: s
     text_cols = [_is_text_column(c, sheet.text_columns) for c in columns]
     values = frame.to_numpy(dtype=object)
     widths = _widths(columns, values[:WIDTH_SAMPLE])
-    # a sentence wider than the widest column wraps inside it instead of being cut off
+    # each column as wide as its widest value, within MAX_WIDTH or the width the sheet sets;
+    # a sentence wider than its column wraps inside it instead of being cut off
+    shown = [sheet.widths.get(j, min(max(w + 2, 6), MAX_WIDTH)) for j, w in enumerate(widths)]
+    wrapped = [w + 2 > s for w, s in zip(widths, shown, strict=True)]
     string_formats = [
-        formats["text"] if t else formats["wrap" if w + 2 > MAX_WIDTH else "cell"]
-        for t, w in zip(text_cols, widths, strict=True)
+        formats["text"] if t else formats["wrap" if wrap else "cell"]
+        for t, wrap in zip(text_cols, wrapped, strict=True)
     ]
     collecting = gc.isenabled()
     gc.disable()  # millions of short-lived cells: the collector only slows the loop down
@@ -287,9 +290,9 @@ def _write_sheet(book: xlsxwriter.Workbook, formats: dict, sheet: Sheet, lang: s
     finally:
         if collecting:
             gc.enable()
-    _fit_wrapped_rows(ws, top + 1, values, [w + 2 > MAX_WIDTH for w in widths])
-    for j, w in enumerate(widths):
-        ws.set_column(j, j, sheet.widths.get(j, min(max(w + 2, 6), MAX_WIDTH)))
+    _fit_wrapped_rows(ws, top + 1, values, [s if wrap else 0 for s, wrap in zip(shown, wrapped)])
+    for j, width in enumerate(shown):
+        ws.set_column(j, j, width)
     ws.freeze_panes(top + 1, 0)
     print_setup(ws, lang, (top, top))  # printable as it is
     if len(columns):
@@ -300,14 +303,16 @@ WIDTH_SAMPLE = 2000  # column widths are fitted to the header and the first rows
 MAX_WIDTH = 60
 
 
-def _fit_wrapped_rows(ws, first: int, values: np.ndarray, wrapped: list[bool]) -> None:
+def _fit_wrapped_rows(ws, first: int, values: np.ndarray, wrapped: list[float]) -> None:
     """Give each row whose wrapped text needs several lines the height of those lines
-    (spreadsheet programs do not always grow a row for wrapped text on their own)."""
+    (spreadsheet programs do not always grow a row for wrapped text on their own);
+    ``wrapped`` is the width of each wrapped column (0: not wrapped)."""
     lines: dict[int, int] = {}
     for j in (j for j, w in enumerate(wrapped) if w):
+        room = max(wrapped[j] - 12 if wrapped[j] >= MAX_WIDTH else wrapped[j] - 4, 4)
         for i, value in enumerate(values[:, j]):
-            if isinstance(value, str) and len(value) * 2 > MAX_WIDTH - 2:
-                needed = -(-int(display_width(value)) // (MAX_WIDTH - 12))  # words break late
+            if isinstance(value, str) and len(value) * 2 > wrapped[j] - 2:
+                needed = -(-int(display_width(value)) // int(room))  # words break late
                 lines[i] = max(lines.get(i, 1), needed)
     for i, n in lines.items():
         if n > 1:
