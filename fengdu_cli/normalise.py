@@ -465,9 +465,9 @@ def normalise(
         value = out["subsidy_amount"].astype(float)
         out["subsidy_amount"] = value.where(np.isfinite(value) & (value > 0))
     if kind == "agencies":
-        _normalise_agencies(out)
+        _normalise_agencies(out, raw, on)
     if kind == "bases":
-        _normalise_bases(out)
+        _normalise_bases(out, raw)
     if "township" in out or kind == "roster":
         _normalise_township(out)
     return out
@@ -549,16 +549,21 @@ def base_type(text: str) -> str:
     return text
 
 
-def _normalise_agencies(out: pd.DataFrame) -> None:
+def _normalise_agencies(out: pd.DataFrame, raw: pd.DataFrame, on: dt.date) -> None:
     for column in ("agency_name", "employer_name", "person_type"):
         if column in out:
             out[column] = texts(out[column])
-    for column in ("agency_code", "employer_code"):
-        if column in out:
-            out[column] = texts(out[column]).str.upper()
-    if "broker_id" in out:
-        out["_raw_broker_id"] = out["broker_id"]
-        out["broker_id"] = map_unique(texts(out["broker_id"]), lambda s: idcard.normalise(s))
+    if "employer_code" in out:
+        out["employer_code"] = texts(out["employer_code"]).str.upper()
+    if "agency_code" in out:  # the payee: checked (schemas, claims.payees)
+        out["_raw_agency_code"] = raw["agency_code"]
+        out["agency_code"] = map_unique(raw["agency_code"], credit_key)
+    if "broker_id" in out:  # the payee without a credit code: checked as an ID
+        out["_raw_broker_id"] = raw["broker_id"]
+        checked = idcard.classify_series(raw["broker_id"], on)
+        out["broker_id"] = checked["id_number"].astype(object)
+        out["_broker_id_code"] = checked["id_code"]
+        out["_broker_id_expected"] = checked["id_expected_check"]
     if "service_type" in out:
         out["_raw_service_type"] = out["service_type"]
         out["service_type"] = _lookup(out["service_type"], SERVICE_TYPE)
@@ -576,9 +581,12 @@ def _normalise_agencies(out: pd.DataFrame) -> None:
             out[column] = map_unique(texts(out[column]), lambda s, b=blank: _flag(s) if s else b)
 
 
-def _normalise_bases(out: pd.DataFrame) -> None:
+def _normalise_bases(out: pd.DataFrame, raw: pd.DataFrame) -> None:
     if "base_name" in out:
         out["base_name"] = texts(out["base_name"])
+    if "employer_code" in out:  # the payee: checked (schemas, base_list.candidates)
+        out["_raw_employer_code"] = raw["employer_code"]
+        out["employer_code"] = map_unique(raw["employer_code"], credit_key)
     if "village" in out:
         out["village"] = texts(out["village"])
     if "base_type" in out:
@@ -648,6 +656,14 @@ def loan_key(value: object) -> str:
     return _LOAN_KEY_DROP.sub("", text).upper()
 
 
+def credit_key(value: object) -> str:
+    """A credit code in the one form lists are compared in: half-width, without spaces,
+    upper case ('９１５００２３０ma7y07hx8l ' → '91500230MA7Y07HX8L'); '' for a blank cell."""
+    if dates.is_blank(value):
+        return ""
+    return "".join(unicodedata.normalize("NFKC", str(value)).split()).upper()
+
+
 def is_credit_code(text: str) -> bool:
     """An 18-character unified social credit code (not an 18-digit resident ID)."""
     return bool(_CREDIT_CODE.fullmatch(text)) and not _RESIDENT_ID.fullmatch(text)
@@ -658,13 +674,16 @@ _CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 
+def credit_check_char(first17: str) -> str:
+    """The GB 32100 check character of the first 17 characters of a credit code."""
+    total = sum(_CREDIT_CHARS.index(c) * w for c, w in zip(first17, _CREDIT_WEIGHTS, strict=True))
+    return _CREDIT_CHARS[-total % 31]
+
+
 def credit_check_ok(code: str) -> bool:
     """Whether the 18th character of a credit code (of :func:`is_credit_code`'s shape) is the
     check character GB 32100 computes from the first 17: a mistyped character is caught."""
-    if not is_credit_code(code):
-        return False
-    total = sum(_CREDIT_CHARS.index(c) * w for c, w in zip(code[:17], _CREDIT_WEIGHTS, strict=True))
-    return _CREDIT_CHARS[-total % 31] == code[17]
+    return is_credit_code(code) and credit_check_char(code[:17]) == code[17]
 
 
 def _credit_codes_apart(out: pd.DataFrame) -> None:

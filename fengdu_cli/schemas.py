@@ -50,6 +50,7 @@ from fengdu_cli.normalise import (
     WORK_STATUS,
     WORK_STATUS_CHOICES,
     category_label,
+    credit_check_ok,
 )
 from fengdu_cli.regions import is_known_region
 from fengdu_cli.townships import TOWNSHIPS
@@ -64,6 +65,12 @@ REJECT_CODES = frozenset(
     {"id_format", "id_checksum", "id_birthdate", "id_precision_lost", "missing_required",
      "duplicate_person", "id_name_conflict"}
 )  # fmt: skip
+
+# ID columns besides the row's own person: an ID problem there is a warning, the row kept
+# (agencies/: a broker's ID that fails its checks makes the placement unpayable, not unread).
+KEPT_ID_COLUMNS = frozenset({"broker_id"})
+# Columns of a list holding the payee's unified social credit code (checked: bad_number).
+CREDIT_CODE_COLUMNS = {"bases": ("employer_code",), "agencies": ("agency_code",)}
 
 _INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")  # zero-width and soft marks
 REGION_EXAMPLES = ("重庆市丰都县", "重庆市渝北区", "山东省济南市", "广东省东莞市", "省外")
@@ -222,6 +229,27 @@ def _in_choices(column: str, choices: tuple[str, ...]) -> Predicate:
     return lambda frame: frame[column].isin(choices) | frame[column].eq("")
 
 
+def _credit_code_ok(column: str) -> Predicate:
+    """A unified social credit code of the right shape with its GB 32100 check character
+    (the normal form: :func:`~fengdu_cli.normalise.credit_key`), or blank."""
+
+    def passes(frame: pd.DataFrame) -> pd.Series:
+        values = frame[column].fillna("").astype(str)
+        return values.eq("") | values.map(credit_check_ok).astype(bool)
+
+    return passes
+
+
+def _broker_id_is_not(code: str) -> Predicate:
+    return lambda frame: frame["_broker_id_code"].ne(code) | frame["_broker_id_code"].isna()
+
+
+def rejects(cases: pd.DataFrame) -> pd.Series:
+    """Which failure cases reject their row: a code of REJECT_CODES, except an ID check on
+    a payee's ID column of a list (KEPT_ID_COLUMNS: the row stays, its payee fails)."""
+    return cases["code"].isin(REJECT_CODES) & ~cases["column"].isin(KEPT_ID_COLUMNS)
+
+
 def _township_known(frame: pd.DataFrame) -> pd.Series:
     return frame["township"].isin(TOWNSHIPS)
 
@@ -312,6 +340,11 @@ def rules_for(kind: str, frame: pd.DataFrame, *, duplicates: bool) -> list[Rule]
             )
         )
     if kind == "agencies":
+        if "agency_code" in frame:
+            rules.append(Rule("agency_code", "bad_number", _credit_code_ok("agency_code")))
+        if "broker_id" in frame:  # the payee's ID: reported, the row kept (KEPT_ID_COLUMNS)
+            for code in ("id_precision_lost", "id_format", "id_checksum", "id_birthdate"):
+                rules.append(Rule("broker_id", code, _broker_id_is_not(code)))
         for column in AGENCY_FLAGS:
             if column in frame:
                 rules.append(Rule(column, "bad_category", _is_flag(column)))
@@ -320,6 +353,8 @@ def rules_for(kind: str, frame: pd.DataFrame, *, duplicates: bool) -> list[Rule]
                 Rule("service_type", "bad_category", _allowed("service_type", SERVICE_TYPE))
             )
     if kind == "bases":
+        if "employer_code" in frame:
+            rules.append(Rule("employer_code", "bad_number", _credit_code_ok("employer_code")))
         if "base_type" in frame:
             rules.append(
                 Rule("base_type", "bad_category", _in_choices("base_type", BASE_TYPE_CHOICES))
@@ -442,7 +477,7 @@ def problem_report(
             ],
             "value": "",
             "code": code.to_numpy(),
-            "severity": np.where(code.isin(REJECT_CODES), "rejected", "warning"),
+            "severity": np.where(rejects(cases), "rejected", "warning"),
             "_index": at,
         }
     )
@@ -470,6 +505,8 @@ def problem_report(
         at_code = (code.eq("bad_category") & column.eq("employer_code")).to_numpy()
         report.loc[at_code, "message_key"] = "loan_person_credit_code"
         report.loc[at_code, "suggestion_key"] = ""
+    at_credit = (code.eq("bad_number") & column.isin(CREDIT_CODE_COLUMNS.get(kind, ()))).to_numpy()
+    report.loc[at_credit, "message_key"] = "bad_credit_code"
     params: list[dict] = [{"kind": kind} for _ in range(len(report))]
     first_seen = _first_seen(frame) if code.eq("duplicate_person").any() else {}
     names: dict[str, tuple] = (
@@ -478,6 +515,13 @@ def problem_report(
         else {}
     )
     expected = rows["_id_expected"].to_numpy() if "_id_expected" in rows else [None] * len(rows)
+    if column.isin(KEPT_ID_COLUMNS).any():  # an ID check on a payee's ID column: its own ID
+        ids, expected = np.asarray(ids, dtype=object).copy(), np.array(expected, dtype=object)
+        for name in KEPT_ID_COLUMNS & set(column):
+            at_column = column.eq(name).to_numpy()
+            ids[at_column] = rows[name].fillna("").astype(str).to_numpy()[at_column]
+            if f"_{name}_expected" in rows:
+                expected[at_column] = rows[f"_{name}_expected"].to_numpy()[at_column]
     person = rows["name"].to_numpy() if "name" in rows else [""] * len(rows)
     codes, columns = code.to_numpy(), column.to_numpy()
     for i in np.flatnonzero(code.isin(ROW_PARAMS).to_numpy()):

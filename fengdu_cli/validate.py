@@ -28,7 +28,7 @@ from fengdu_cli.messages import text
 from fengdu_cli.needs import codes_needing, needed_columns
 from fengdu_cli.normalise import normalise
 from fengdu_cli.progress import Progress, report
-from fengdu_cli.schemas import PROBLEM_COLUMNS, REJECT_CODES, failures, problem_report
+from fengdu_cli.schemas import PROBLEM_COLUMNS, failures, problem_report, rejects
 
 PROVENANCE = ["_file", "_sheet", "_row"]
 
@@ -298,7 +298,7 @@ def check_reads(
     problems = problem_report(kind, normalised, cases, headers)
     if sheet_gaps:
         problems = pd.concat([_gap_problems(kind, sheet_gaps), problems], ignore_index=True)
-    rejecting = cases["code"].isin(REJECT_CODES)
+    rejecting = rejects(cases)
     if "_absurd" in normalised and len(cases):  # a month or amount no export can hold
         absurd = normalised["_absurd"].reindex(cases["index"]).fillna(False).to_numpy(dtype=bool)
         rejecting |= absurd & cases["code"].isin(("bad_date", "bad_number")).to_numpy()

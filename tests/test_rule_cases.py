@@ -42,6 +42,7 @@ Case file format (dates are TOML dates, months "YYYY-MM"):
     skipped = "政策已于"     # instead of expect: the rule is not computed, for this reason
     expect = [{ person = "a", eligible = true, amount = 5000 },      # amount in fen
               { person = "b", eligible = false, failed = "age" },    # the condition's name
+                                       # (failed = "listed_twice": a repeat of an earlier row)
               { person = "c", eligible = false, undetermined = "able" },
               { person = "d", eligible = true, payable = false, paid_before = "2023-08" },
               { person = "e", eligible = true, payable = false, capped = true },
@@ -69,13 +70,13 @@ from fengdu_cli.idcard import ages, check_digit
 from fengdu_cli.match import as_of, contributed, match, person_state
 from fengdu_cli.messages import in_words
 from fengdu_cli.needs import needed_columns
-from fengdu_cli.normalise import normalise
+from fengdu_cli.normalise import credit_check_char, normalise
 from fengdu_cli.policy import Policy, load_policy
 from fengdu_cli.policy.load import DEMO
 from fengdu_cli.policy.schema import RULE_FREQUENCY
 from fengdu_cli.rules import IMPLEMENTED
 from fengdu_cli.rules.base import Context, condition_said, condition_text, key_suffix
-from fengdu_cli.schemas import REJECT_CODES, failures
+from fengdu_cli.schemas import failures, rejects
 from fengdu_cli.subsidy import NO_PAYMENTS, _against_ledger, skip_reason
 
 CASES = Path(__file__).parent / "rules"
@@ -133,7 +134,8 @@ class _Ids:
 
     def employer(self, label: str) -> str:
         if label not in self.codes:
-            self.codes[label] = f"91500230MA5U{len(self.codes) + 1:06d}"
+            first17 = f"91500230MA5U{len(self.codes) + 1:05d}"
+            self.codes[label] = first17 + credit_check_char(first17)  # a valid code (GB 32100)
         return self.codes[label]
 
 
@@ -163,7 +165,7 @@ def _checked(raw: pd.DataFrame, kind: str, month: int, lacks: tuple[str, ...] = 
         return normalised
     cases = failures(kind, normalised, duplicates=kind == "roster")
     normalised = gaps.mark_values(normalised, kind, needed_columns(kind), cases)
-    rejected = sorted(set(cases.loc[cases["code"].isin(REJECT_CODES), "index"]))
+    rejected = sorted(set(cases.loc[rejects(cases), "index"]))
     assert not rejected, f"{kind}: a case row was rejected ({cases.to_dict('records')})"
     return normalised.reset_index(drop=True)
 
@@ -373,7 +375,10 @@ def outcome(code: str, row: pd.Series, shown: dict) -> dict:
         failed = next((c for c in conditions if not row[f"c_{c.name}"] and not row[f"u_{c.name}"]),
                       None)  # fmt: skip
         got["failed"] = failed.name if failed is not None else "once_per_household"
-        if failed is None and row.get("not_positive"):  # subsidy's guard: 0 fen or less
+        twice = str(getattr(row["failed"], "key", "")).endswith("_listed_twice")
+        if failed is None and twice:  # the same thing listed again: every condition holds
+            got["failed"] = "listed_twice"
+        elif failed is None and row.get("not_positive"):  # subsidy's guard: 0 fen or less
             got["failed"] = "amount_not_positive"
             assert in_words(row["failed"]).startswith("金额为零或负数")
         elif failed is not None:  # what a clerk reads is the same condition's, in either language

@@ -6,13 +6,15 @@ it).  One row per base of bases/ of type 就业帮扶基地:
 
 - recognised: on the list, 认定日期 on or before the last day of m and 有效期至 (when given) on
   or after the first day of m;
-- the base can be paid: it has a credit code;
+- the base can be paid: it has a valid credit code (GB 32100 check character);
 - at the end of m at least ``min_persons`` distinct roster people of ``categories`` have a
   job at the base's credit code stable for ``min_stable_months`` months (DESIGN §6).  When a
   few more employees' category cannot be read and would reach the number, it is 无法判断.
 
 Yearly: the ledger pays a base once per calendar year (identities ``基地:<credit code>``), in
 the first month of the year that is computed and committed while it qualifies.
+A base listed twice (the same credit code) is paid once: the other rows fail
+“同一单位在名单中重复列出” (:func:`base_list.once_listed`).
 """
 
 from __future__ import annotations
@@ -86,4 +88,4 @@ def evaluate(ctx: Context, values: BaseAwardValues) -> pd.DataFrame:
         rows["base_name"] + "：月末稳定就业满" + str(values.min_stable_months) + "个月的脱贫人口"
         + persons.astype(str) + "人（" + str(ctx.year) + "年度）"
     )  # fmt: skip
-    return finish(out, CONDITIONS, values.shown(ctx.month), unknown)
+    return bl.once_listed(finish(out, CONDITIONS, values.shown(ctx.month), unknown), rows)

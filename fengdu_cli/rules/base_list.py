@@ -4,7 +4,9 @@ and who is paid.
 bases/ lists 就业帮扶基地, 创业孵化基地（园区） and 就业服务超市, one row each.  A rule looks at
 the rows of its type, and at the rows whose type cannot be told (a blank or unknown 类型 and
 a name that does not say it either): those are 无法判断, never left out.  A base is paid as an
-organisation by its credit code; a row without one fails ``payee`` (never dropped).
+organisation by its unified social credit code (GB 32100: shape and check character); a
+row without a valid one fails ``payee`` (never dropped), the fact naming what was typed.  A
+base listed twice is paid once (:func:`once_listed`).
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from fengdu_cli import gaps
+from fengdu_cli import gaps, idcard
+from fengdu_cli.idcard import shown_name
 from fengdu_cli.messages import Said
-from fengdu_cli.normalise import BASE_TYPE_CHOICES, base_type, is_credit_code
+from fengdu_cli.normalise import BASE_TYPE_CHOICES, base_type, credit_check_ok, is_credit_code
 from fengdu_cli.rules.base import Condition, Context, HistoryKeyError
 from fengdu_cli.rules.facts import text_column
 
@@ -75,12 +78,14 @@ def candidates(ctx: Context, wanted: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     out["_u_recognised"] = gaps.reasons(rows, "bases", "recognised_date").to_numpy(dtype=object)
 
     code = rows["employer_code"]
-    out["c_payee"] = code.ne("").to_numpy()
-    out["v_payee"] = code.to_numpy()
+    valid = code.map(credit_check_ok).astype(bool)
+    out["c_payee"] = valid.to_numpy()
+    out["v_payee"] = code.map(idcard.mask_in_text).to_numpy(dtype=object)
+    out["f_payee"] = np.where(code.ne("") & ~valid, "fact_credit_code_invalid", "").astype(object)
     out["payee_type"] = "employer"
-    out["payee_id"] = code.to_numpy()
+    out["payee_id"] = code.where(valid, "").to_numpy()
     out["payee_name"] = rows["base_name"].to_numpy()
-    out["employer_code"] = code.to_numpy()
+    out["employer_code"] = code.where(valid, "").to_numpy()
     out["base_name"] = rows["base_name"].to_numpy()
     return rows, out
 
@@ -92,10 +97,40 @@ def unknowns(out: pd.DataFrame) -> dict[str, object]:
 
 
 def identity(prefix: str, rows: pd.DataFrame) -> np.ndarray:
-    """'<prefix>:<credit code>', or '<prefix>:<name>@<township><village>' without a code."""
+    """'<prefix>:<credit code>', or '<prefix>:<name>@<township><village>' without a valid
+    code (such a row is not paid: the key only tells its listings apart)."""
     code = rows["employer_code"].astype(str)
+    valid = code.map(credit_check_ok).astype(bool)
     place = rows["base_name"].astype(str) + "@" + rows["township"] + rows["village"]
-    return (prefix + ":" + code.where(code.ne(""), place)).to_numpy(dtype=object)
+    return (prefix + ":" + code.where(valid, place)).to_numpy(dtype=object)
+
+
+def once_listed(out: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """One line per organisation: rows of the rule's frame (after ``finish``) with the same
+    ``key_base`` (the same credit code; without a valid one, the same name and place) are one
+    base listed twice.  Of the copies that qualify or cannot be judged, the first that
+    qualifies (else the first) is kept; every other such copy fails “同一单位在名单中重复列出
+    （与{file}第{row}行相同）”.  A copy that fails a condition of its own keeps that reason."""
+    keys = out["key_base"].astype(str).to_numpy()
+    eligible = out["eligible"].astype(bool)
+    open_ = eligible | out["undetermined"].astype(bool)
+    order = pd.Series(np.arange(len(out)), index=out.index)
+    rank = order.where(~eligible, order - len(out)).where(open_, order + len(out))
+    keeper = rank.groupby(keys).transform("idxmin")
+    twice = open_ & keeper.ne(out.index.to_series())
+    if not twice.any():
+        return out
+    files = rows["_file"].astype(str) if "_file" in rows else pd.Series("", index=rows.index)
+    lines = rows["_row"] if "_row" in rows else pd.Series(0, index=rows.index)
+    said = [
+        Said("cond_base_listed_twice", {"file": shown_name(files[k]), "row": int(lines[k])})
+        for k in keeper[twice]
+    ]
+    out["eligible"] = eligible & ~twice
+    out["undetermined"] = out["undetermined"].astype(bool) & ~twice
+    out.loc[twice, "unknown"] = ""
+    out.loc[twice, "failed"] = gaps.objects(said, out.index[twice])
+    return out
 
 
 def history_identity(prefix: str, row: Mapping[str, object]) -> tuple[str, str]:

@@ -2,8 +2,9 @@
 the person's columns, the job at the employer a row names, and "first claim wins".
 
 A row of agencies/ is one person placed by one 人力资源服务机构 or 劳务经纪人 with one
-employer.  The agency is paid: its credit code, else the broker's ID (劳务经纪人身份证号);
-a row with neither cannot be paid and fails its ``payee`` condition (never dropped).
+employer.  The agency is paid: its credit code, else the broker's ID (劳务经纪人身份证号), each checked
+(:func:`payees`); a row with neither, or with an invalid one, cannot be paid and fails its
+``payee`` condition (never dropped).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from fengdu_cli import gaps, idcard
+from fengdu_cli.normalise import credit_check_ok
 from fengdu_cli.rules.base import Condition, Context
 from fengdu_cli.rules.facts import text_column
 
@@ -57,14 +59,52 @@ def value_unknown(
     return reasons.where(frame[name].fillna("").isin(causes), "")
 
 
-def payees(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """(payee ID, the payee as a fact shows it, has one) per row: the agency's credit code,
-    else the broker's ID (masked in the fact)."""
+def payees(frame: pd.DataFrame) -> pd.DataFrame:
+    """Who is paid for each row, with the columns ``id`` (the payee's credit code or ID; ''
+    when none can be paid), ``shown`` (what the fact shows: an ID masked), ``ok``, ``fact``
+    (the fact's key where the payee fails: '' or ``fact_…``) and ``unknown`` (why the payee
+    cannot be told: a Said, '' where it can).
+
+    The agency's credit code when one is typed: it must be a valid unified social credit code
+    (GB 32100 shape and check character), else the row fails naming it.  Without a code, the
+    broker's ID (劳务经纪人身份证号), which must be a valid resident ID (format, check digit,
+    birth date; a 15-digit ID is upgraded); an ID Excel stored as a number (its last digits
+    lost) is 无法判断; any other invalid ID fails naming it (masked).  Neither: fails."""
     code = frame["agency_code"].astype(str)
     broker = frame["broker_id"].astype(str)
-    payee = code.where(code.ne(""), broker)
-    shown = code.where(code.ne(""), broker.map(lambda s: idcard.mask(s) if s else ""))
-    return payee, shown, payee.ne("")
+    check = (
+        frame["_broker_id_code"].astype(object)
+        if "_broker_id_code" in frame
+        else pd.Series(None, index=frame.index, dtype=object)
+    )
+    has_code = code.ne("")
+    code_ok = code.map(credit_check_ok).astype(bool)
+    has_broker = ~has_code & broker.ne("")
+    id_ok = check.isna() | check.eq("id_15_digit")
+    broker_ok = has_broker & id_ok.astype(bool)
+    unreadable = has_broker & check.eq("id_precision_lost").fillna(False).astype(bool)
+    out = pd.DataFrame(index=frame.index)
+    out["ok"] = (has_code & code_ok) | broker_ok
+    out["id"] = code.where(has_code & code_ok, broker.where(broker_ok, ""))
+    out["shown"] = code.map(idcard.mask_in_text).where(
+        has_code, broker.map(lambda s: idcard.mask(s) if s else "")
+    )
+    out["fact"] = np.select(
+        [has_code & ~code_ok, has_broker & ~broker_ok & ~unreadable],
+        ["fact_credit_code_invalid", "fact_broker_id_invalid"],
+        "",
+    ).astype(object)
+    out["unknown"] = pd.Series("", index=frame.index, dtype=object)
+    if unreadable.any():
+        rows = frame[unreadable]
+        raws = rows["_raw_broker_id"] if "_raw_broker_id" in rows else rows["broker_id"]
+        said = [
+            gaps.reason("agencies", "broker_id", "bad_value", f, sh, r, idcard.mask_in_text(
+                idcard.excel_number_text(v) if isinstance(v, float) else str(v)))
+            for f, sh, r, v in zip(rows["_file"], rows["_sheet"], rows["_row"], raws, strict=True)
+        ]  # fmt: skip
+        out.loc[unreadable, "unknown"] = gaps.objects(said, rows.index)
+    return out
 
 
 def person_frame(ctx: Context, rows: pd.DataFrame) -> pd.DataFrame:

@@ -6,13 +6,15 @@ Notice 二(三)1: “可利用现有园区等资源建设一批县级返乡入�
 set).  One row per base of bases/ of type 创业孵化基地（园区）:
 
 - recognised (as for every base: 认定日期 by the end of m, 有效期至 not before m);
-- it has a credit code (paid as an organisation);
+- it has a valid credit code (paid as an organisation; GB 32100 check character);
 - its 绩效评估等级 of the year is 合格 or better: 优秀 / 良好 / 合格 are paid
   ``amount_excellent`` / ``amount_good`` / ``amount_pass``; 不合格 is paid nothing; a blank
   or unread grade is 无法判断.  本工具的理解：A/B/C/D 即 优秀/良好/合格/不合格; the list holds
   the grade of the year being paid (one evaluation a year).
 
 Yearly: identities ``孵化:<credit code>``.
+A base listed twice (the same credit code) is paid once: the other rows fail
+“同一单位在名单中重复列出” (:func:`base_list.once_listed`).
 """
 
 from __future__ import annotations
@@ -68,4 +70,4 @@ def evaluate(ctx: Context, values: IncubatorAwardValues) -> pd.DataFrame:
     out["basis"] = (rows["base_name"] + "：" + str(ctx.year) + "年度绩效评估" + grade).to_numpy(
         dtype=object
     )
-    return finish(out, CONDITIONS, values.shown(ctx.month), unknown)
+    return bl.once_listed(finish(out, CONDITIONS, values.shown(ctx.month), unknown), rows)

@@ -17,7 +17,8 @@ One row per placement of agencies/ (服务类型 职业介绍; a blank type is r
 - 情形二: a 脱贫人口 of the roster; a ``employment_type`` job at the list's employer active at
   the end of m and stable for ``min_stable_months`` months (DESIGN §6), not a public-welfare
   post (就业形式 公益性岗位, or on the posts/ list with a post active at m);
-- the agency can be paid: its credit code, else the broker's ID;
+- the agency can be paid: a valid credit code (GB 32100), else (no code typed) the broker's
+  valid resident ID;
 - once per person: when two agencies claim one person, the earliest placement (then the
   first listed) that meets the rest is paid; the others fail “同一人员已由其他机构申报”.
 
@@ -146,11 +147,13 @@ def evaluate(ctx: Context, values: JobIntroValues) -> pd.DataFrame:
             reason = code_gap.where(code_gap.ne(""), reason)
         unknown[name] = reason.where(~out[f"c_{name}"].astype(bool), "").to_numpy(dtype=object)
 
-    payee, shown, has_payee = cl.payees(rows)
-    out["c_payee"] = has_payee.to_numpy()
-    out["v_payee"] = shown.to_numpy()
+    payee = cl.payees(rows)
+    out["c_payee"] = payee["ok"].to_numpy(dtype=bool)
+    out["v_payee"] = payee["shown"].to_numpy()
+    out["f_payee"] = payee["fact"].to_numpy()
+    unknown["payee"] = payee["unknown"].to_numpy()
     out["payee_type"] = "agency"
-    out["payee_id"] = payee.to_numpy()
+    out["payee_id"] = payee["id"].to_numpy()
     out["payee_name"] = rows["agency_name"].astype(str).to_numpy()
     amounts = np.where(
         (unemployed & case1_done) & (lifted & case2_done),

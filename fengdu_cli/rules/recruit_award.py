@@ -12,7 +12,8 @@ One row per placement of agencies/:
 - the recruit has an employment record at that employer, begun on or after the placement
   date, active at the end of m (and stable ``min_stable_months`` months when the policy
   sets it, DESIGN §6);
-- the agency can be paid (its credit code, else the broker's ID);
+- the agency can be paid (a valid credit code, else — no code typed — the broker's valid
+  resident ID);
 - once per recruit: the earliest claim meeting the rest is paid.
 
 The yearly target (6100 recruits) is a count for ``fengdu report``, not a condition of a
@@ -107,11 +108,13 @@ def evaluate(ctx: Context, values: RecruitAwardValues) -> pd.DataFrame:
     ).astype(object)
     out["v_active"] = np.where(out["f_active"].eq(""), out["v_active"], employer.to_numpy())
 
-    payee, shown, has_payee = cl.payees(rows)
-    out["c_payee"] = has_payee.to_numpy()
-    out["v_payee"] = shown.to_numpy()
+    payee = cl.payees(rows)
+    out["c_payee"] = payee["ok"].to_numpy(dtype=bool)
+    out["v_payee"] = payee["shown"].to_numpy()
+    out["f_payee"] = payee["fact"].to_numpy()
+    unknown["payee"] = payee["unknown"].to_numpy()
     out["payee_type"] = "agency"
-    out["payee_id"] = payee.to_numpy()
+    out["payee_id"] = payee["id"].to_numpy()
     out["payee_name"] = rows["agency_name"].astype(str).to_numpy()
     out["amount_fen"] = to_fen(values.amount)
     out["key_base"] = rows["id_number"].to_numpy()

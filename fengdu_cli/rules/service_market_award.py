@@ -6,8 +6,11 @@ amount is “按规定” (未配置 until the county sets it).  One row per bas
 
 - recognised on or before the last day of m (认定日期), and valid in m (有效期至, when given,
   not before the first day of m);
-- it has a credit code (paid as an organisation; a village market without one is listed,
-  not paid).
+- it has a valid credit code (paid as an organisation; GB 32100 check character; a village
+  market without one is listed, not paid).
+
+A market listed twice (the same credit code) is paid once: the other rows fail
+“同一单位在名单中重复列出”.
 
 Yearly: identities ``超市:<credit code>`` (``超市:<name>@<township><village>`` without one).
 """
@@ -51,4 +54,4 @@ def evaluate(ctx: Context, values: ServiceMarketAwardValues) -> pd.DataFrame:
         + pd.Series(out["v_recognised"], index=rows.index).astype(str).replace("", "未填")
         + "，" + str(ctx.year) + "年度奖补"
     ).to_numpy(dtype=object)  # fmt: skip
-    return finish(out, CONDITIONS, values.shown(ctx.month), unknown)
+    return bl.once_listed(finish(out, CONDITIONS, values.shown(ctx.month), unknown), rows)
