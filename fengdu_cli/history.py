@@ -21,7 +21,7 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -339,9 +339,31 @@ def _amounts(values: Mapping[str, object]) -> tuple[set[int], int | None]:
 COMPUTED_PART_FEN: dict[str, int] = {"public_post": 200_000}
 
 
+# A rule whose line adds a part computed from the row with no plausible bound (training: the
+# course amount plus the living allowance × days attended) tells the import which amounts
+# fit a period: its module's ``history_amount_fits(fen, values) -> bool`` (``values``: the
+# period's raw values) and ``history_amount_allowed(values) -> Said`` (the words of the
+# mismatch).  Such a rule has no fixed ceiling; a line that does not fit is an
+# amount_mismatch (recorded only with --accept-amounts), never silently.
+
+
+AmountFits = Callable[[int, Mapping[str, object]], bool]
+AmountWords = Callable[[Mapping[str, object]], Said]
+
+
+def _fits_hook(code: str) -> tuple[AmountFits, AmountWords | None] | None:
+    """The rule's ``history_amount_fits`` and ``history_amount_allowed``, if it has them."""
+    module = IMPLEMENTED.get(code)
+    fits = getattr(module, "history_amount_fits", None)
+    return (fits, getattr(module, "history_amount_allowed", None)) if fits is not None else None
+
+
 def _highest(policy: Policy, code: str) -> int | None:
     """The most the rule ever paid one line (fen), in any period — with its computed part
-    (COMPUTED_PART_FEN) —; None if it never set one."""
+    (COMPUTED_PART_FEN) —; None if it never set one, or says itself which amounts fit
+    (``history_amount_fits``)."""
+    if _fits_hook(code) is not None:
+        return None
     amounts = [
         max([*fixed, *([ceiling] if ceiling is not None else [])], default=0)
         for fixed, ceiling in (_amounts(p.values) for p in policy.rule(code).periods)
@@ -555,6 +577,12 @@ def _place(
         most = max([*fixed, *([ceiling] if ceiling is not None else [])]) + part
         within = fen <= most
         allowed = (said("amount_with_part", amount=f"{most / 100:.2f}", part=f"{part / 100:.2f}"),)
+    hook = _fits_hook(code)
+    period = policy.rule(code).values_for(day)
+    if hook is not None and period is not None and (fixed or ceiling is not None):
+        fits, words = hook
+        within = fits(fen, period.values)
+        allowed = (words(period.values),) if words is not None else allowed
     entry["amount_ok"] = within or (not fixed and ceiling is None)
     entry["_mismatch"] = {"amount": f"{fen / 100:.2f}", "allowed": allowed}
     return entry, "", {}

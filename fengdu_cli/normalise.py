@@ -461,6 +461,12 @@ def normalise(
     if kind == "posts" and "accident_insurance" in out:
         out["_raw_accident_insurance"] = out["accident_insurance"]
         out["accident_insurance"] = map_unique(texts(out["accident_insurance"]), _bought)
+    if kind == "training":  # 出勤天数 1–366 / 学时 1–2928, whole numbers: else bad_number
+        for column, most in (("days", 366), ("hours", 366 * 8)):
+            if column in out:
+                value = out[column].astype(float)
+                whole = np.isfinite(value) & (value >= 1) & (value <= most)
+                out[column] = value.where(whole & (value == np.floor(value.where(whole, 0))))
     if kind == "posts" and "subsidy_amount" in out:  # 0 or less is no standard: bad_number
         value = out["subsidy_amount"].astype(float)
         out["subsidy_amount"] = value.where(np.isfinite(value) & (value > 0))

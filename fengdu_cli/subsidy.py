@@ -277,6 +277,9 @@ def evaluate_rules(
         if period is None or values is None:  # a configured period is typed when loaded
             raise ValuesError(f"rules.{code}: no typed values in force for {month}")
         frame = IMPLEMENTED[code].evaluate(ctx, values)
+        beside = getattr(IMPLEMENTED[code], "beside", None)
+        if beside is not None:  # a rule that leaves what an earlier rule of the month pays
+            frame = beside(frame, {c: e.frame for c, e in evaluations.items()}, values.shown(month))
         frame = _against_ledger(frame, code, rule.frequency, month, values, paid)
         evaluations[code] = Evaluation(code, frame, values, period, values.shown(month))
         _log_rule(code, frame)
@@ -343,6 +346,19 @@ def _log_rule(code: str, frame: pd.DataFrame) -> None:
     )  # fmt: skip
 
 
+# Rules that pay the same thing from different funds: each one's paid-before check and
+# caps count the others' ledger entries as its own.  以工代训 (work_training, the county's
+# fund, notice 一(二)2) and 鲁渝协作以工代训 (shandong_work_training, Shandong's fund, 一(三))
+# pay an enterprise for one person's month of work-based training: one training month is
+# one training, not subsidised twice, and “每人每年不超过6个月” counts the person's 以工代训
+# months whichever fund paid them (本工具的理解).  Within one month the Shandong rule leaves
+# a person-month the county rule finds eligible (``shandong_work_training.beside``).
+SHARED_SCOPE: dict[str, tuple[str, ...]] = {
+    "work_training": ("shandong_work_training",),
+    "shandong_work_training": ("work_training",),
+}
+
+
 def _against_ledger(
     frame: pd.DataFrame,
     code: str,
@@ -357,13 +373,15 @@ def _against_ledger(
     one-time rule, the calendar year for a yearly one, the month for a monthly one) for any
     of the same people — matched on who a payment was for, not on how its key was written.
     A cap counts every month paid to the person, earlier or later (a yearly cap, every
-    month of m's calendar year).
+    month of m's calendar year).  Both count the entries of the rule's SHARED_SCOPE
+    siblings too.
     """
     frame = frame.copy()
     # everything live for the rule but this month's own batch (a rerun compares with it):
     # an import of this very month is money paid, like any other month's
     own = paid["month"].eq(month) & paid["batch_kind"].eq("month")
     earlier = paid[paid["rule"].eq(code) & ~own]
+    shared = paid[paid["rule"].isin([code, *SHARED_SCOPE.get(code, ())]) & ~own]
     settle = getattr(IMPLEMENTED.get(code), "settle", None)
     if settle is not None and len(earlier) and len(frame):  # what remains of a part paid
         frame = settle(frame, _paid_tokens(earlier, frequency, month))
@@ -373,17 +391,17 @@ def _against_ledger(
         spans = frame["paid_period"].fillna("").astype(str)
         frame["period"] = spans.where(spans.ne(""), period_text(month, frequency))
     frame["key"] = frame["key_base"].astype(str) + key_suffix(frequency, month)
-    hits = _same_people(frame, earlier, frequency, month)
+    hits = _same_people(frame, shared, frequency, month)
     for column, default in (("batch_id", ""), ("month", 0), ("source", "")):
         shown = "paid_before" if column == "batch_id" else f"paid_{column}"
         frame[shown] = hits[column].reindex(frame.index).fillna(default) if len(hits) else default
     frame["paid_month"] = frame["paid_month"].astype(int)
     frame["capped"] = False
     if values.max_months is not None:
-        frame["months_paid"] = _months_paid(frame, earlier)
+        frame["months_paid"] = _months_paid(frame, shared)
         frame["capped"] = frame["months_paid"] >= values.max_months
     if values.max_months_per_year is not None:  # months of m's calendar year, earlier or later
-        in_year = _months_paid(frame, earlier[earlier["month"] // 100 == month // 100])
+        in_year = _months_paid(frame, shared[shared["month"] // 100 == month // 100])
         frame["months_paid_year"] = in_year
         frame["capped_year"] = ~frame["capped"] & (in_year >= values.max_months_per_year)
         frame["capped"] |= frame["capped_year"]

@@ -35,6 +35,7 @@ Case file format (dates are TOML dates, months "YYYY-MM"):
     lists_lack = { posts = ["accident_insurance"] }   # columns a list's file does not have
     policy = "demo"                    # the demo policy (amounts the notice leaves open filled)
     values = { installments = 2 }      # values changed from the policy's, for this case
+    also = ["work_training"]           # rules evaluated before it in the month (its ``beside``)
     paid = [{ rule = "travel", person = "a", month = "2023-08" }]   # or from/to for months;
                                        # identities = "贷:L1" for who a non-person entry is for
                                        # ("学:{a}@2023-2024#1": {label} is that person's ID);
@@ -354,6 +355,13 @@ def run(code: str, case: dict) -> tuple[pd.DataFrame, _Ids]:
     assert period is not None and period.typed is not None, f"{code} not in force at {ctx.month}"
     typed = values_of(case, period.typed)
     frame = IMPLEMENTED[code].evaluate(ctx, typed)
+    if "also" in case:  # the rules evaluated before it in the month (a rule's ``beside``)
+        others = {}
+        for other in case["also"]:
+            there = policy_of(case).rule(other).values_for(dates.last_day(ctx.month))
+            assert there is not None and there.typed is not None, f"{other} not in force"
+            others[other] = IMPLEMENTED[other].evaluate(ctx, there.typed)
+        frame = IMPLEMENTED[code].beside(frame, others, typed.shown(ctx.month))
     frame = _against_ledger(frame, code, rule.frequency, ctx.month, typed, paid)
     return frame, ids
 

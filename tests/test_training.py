@@ -3,8 +3,14 @@ helpers of the 以工代训 rules."""
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import date as dt_date
+from decimal import Decimal
+
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fengdu_cli.history import plan_import
 from fengdu_cli.normalise import training_result, training_type
@@ -196,3 +202,134 @@ def test_history_key_reads_our_own_csv_key():
     assert (base, identities) == (f"{person}@育婴员@2024-06-13", f"训:{person}@育婴员@2024-06-13")
     with pytest.raises(HistoryKeyError):  # another person's key is not this row's
         training.history_key({"key": "500230198001010010@育婴员@2024-06-13"}, person, 202406)
+
+
+# ---------------------------------------------------------------- review: money and crashes
+
+DEMO_VALUES = {"amount_skill": Decimal("1200"), "amount_startup": Decimal("800"),
+               "amount_living_per_day": Decimal("30")}  # fmt: skip
+
+
+@settings(max_examples=200)
+@given(st.sampled_from([120000, 80000]), st.integers(0, 400), st.integers(1, 999))
+def test_a_past_line_fits_a_course_plus_whole_days(course, days, off):
+    """A past 培训补贴 line is a course amount plus the living allowance × whole days: any
+    such amount fits, whatever the days; one that is not (some fen off a day, less than
+    the smallest course) does not; without a living allowance only a course amount fits."""
+    assert training.history_amount_fits(course + days * 3000, DEMO_VALUES)
+    assert not training.history_amount_fits(course + days * 3000 + off, DEMO_VALUES)
+    assert not training.history_amount_fits(80000 - off, DEMO_VALUES)
+    alone = {k: v for k, v in DEMO_VALUES.items() if k != "amount_living_per_day"}
+    assert training.history_amount_fits(course, alone)
+    assert not training.history_amount_fits(course + (days + 1) * 3000, alone)
+
+
+def test_ledger_import_of_our_training_lines_with_the_living_allowance(tmp_path):
+    """Our own lines (course + 生活费) are imported, not refused as over the course amount;
+    one that is no course plus whole days is an amount_mismatch, said in words, recorded
+    only when accepted."""
+    header = "rule,person_id,person_name,amount,period,key"
+    a, b = valid_id(11), valid_id(12)
+    path = csv_file(
+        tmp_path / "payments-2024-06.csv",
+        [header, f"training,{a},甲,1470.00,2024-06,{a}@电工@2024-06-10",
+         f"training,{b},乙,1471.00,2024-06,{b}@焊工@2024-06-10"],
+    )  # fmt: skip
+    plan = plan_import([path], DEMO_POLICY, tmp_path / "none.db")
+    assert list(plan.to_record["person_id"]) == [a]
+    assert plan.problem_counts() == {"amount_mismatch": 1}
+    said = plan.problem_list()[0]["message"]
+    assert "1471.00" in said and "生活费30.00元/天" in said
+    accepted = plan_import([path], DEMO_POLICY, tmp_path / "none.db", accept_amounts=True)
+    assert sorted(accepted.to_record["amount_fen"]) == [147000, 147100]
+
+
+def test_a_training_list_without_courses_computes_no_line():
+    """Only 以工代训 rows (or only a header): no candidate, no crash."""
+    case = {"month": "2024-06", "people": [{"id": "a"}],
+            "lists": {"training": [{"person": "a", "training_type": "以工代训", "period": "2024-06"}]}}  # fmt: skip
+    ctx, _, _ = build(case)
+    values = DEMO_POLICY.rule("training").values_for(pd.Timestamp("2024-06-30").date()).typed
+    for rows in (ctx.extra["training"], ctx.extra["training"].iloc[0:0]):
+        frame = training.evaluate(dataclasses.replace(ctx, extra={"training": rows}), values)
+        assert frame.empty and "basis" in frame
+
+
+def test_absurd_days_are_bad_number_when_read(tmp_path):
+    import datetime as dt
+
+    from fengdu_cli.validate import check_paths
+
+    path = xlsx(
+        tmp_path / "培训名单.xlsx",
+        [["姓名", "身份证号码", "培训工种", "培训类别", "结业日期", "出勤天数", "学时"],
+         ["甲", valid_id(1), "电工", "职业技能培训", "2024-06-10", 1e308, None],
+         ["乙", valid_id(2), "电工", "职业技能培训", "2024-06-10", 2.5, None],
+         ["丙", valid_id(3), "电工", "职业技能培训", "2024-06-10", None, 2929],
+         ["丁", valid_id(4), "电工", "职业技能培训", "2024-06-10", 366, 2928]],
+    )  # fmt: skip
+    checked = check_paths([path], "training", on=dt.date(2024, 6, 30))
+    bad = checked.problems[checked.problems["code"].eq("bad_number")]
+    assert sorted(zip(bad["row"], bad["column"], strict=True)) == [
+        (2, "days"),
+        (3, "days"),
+        (4, "hours"),
+    ]
+    assert checked.valid.set_index("name").loc["丁", "days"] == 366
+
+
+def test_the_same_training_is_one_group_whatever_links_it():
+    """Rows sharing any token with each other, directly or through another row, are one
+    training: the first eligible row of the group pays."""
+    tokens = pd.Series(["c1|s1", "c2|s1", "c2", "c3", "c3|s9", "c4"])
+    eligible = pd.Series([True, True, True, False, True, True])
+    assert list(training.first_of_groups(tokens, eligible)) == [
+        True,
+        False,
+        False,
+        True,
+        True,
+        True,
+    ]
+
+
+def test_shandong_leaves_a_person_month_the_county_program_pays():
+    """One person's month of 以工代训 is one training: when both programs are in force
+    (2021-09…2021-12) the county's work_training pays it and shandong_work_training leaves it
+    (its condition other_program), said in words; the month goes on."""
+    from fengdu_cli.messages import in_words
+    from fengdu_cli.rules import shandong_work_training, work_training
+
+    case = {
+        "month": "2021-12", "people": [{"id": "a"}, {"id": "b"}],
+        "jobs": [{"person": "a", "employer": "e1", "start": dt_date(2021, 1, 1)},
+                 {"person": "b", "employer": "e1", "start": dt_date(2021, 1, 1)}],
+        "lists": {"training": [
+            {"person": "a", "employer": "e1", "training_type": "以工代训", "period": "2021-12"},
+            {"person": "a", "employer": "e1", "training_type": "鲁渝协作以工代训", "period": "2021-12"},
+            {"person": "b", "employer": "e1", "training_type": "鲁渝协作以工代训", "period": "2021-12"},
+        ]},
+    }  # fmt: skip
+    ctx, _, ids = build(case)
+    day = dt_date(2021, 12, 31)
+    county = work_training.evaluate(ctx, DEMO_POLICY.rule("work_training").values_for(day).typed)
+    values = DEMO_POLICY.rule("shandong_work_training").values_for(day).typed
+    frame = shandong_work_training.evaluate(ctx, values)
+    frame = shandong_work_training.beside(frame, {"work_training": county}, values.shown(202112))
+    by_person = frame.set_index("person_id")
+    assert not by_person.loc[ids.person("a"), "eligible"]
+    assert in_words(by_person.loc[ids.person("a"), "failed"]).startswith(
+        "同一人同一月未按县级以工代训"
+    )
+    assert by_person.loc[ids.person("b"), "eligible"]
+    untouched = shandong_work_training.beside(frame, {}, values.shown(202112))
+    assert untouched is frame  # the county's rule not computed this month: nothing left to it
+
+
+def test_the_sibling_programs_are_declared_both_ways():
+    from fengdu_cli.policy import RULE_CODES
+    from fengdu_cli.subsidy import SHARED_SCOPE
+
+    for code, others in SHARED_SCOPE.items():
+        assert all(code in SHARED_SCOPE[o] for o in others)
+    assert RULE_CODES.index("work_training") < RULE_CODES.index("shandong_work_training")

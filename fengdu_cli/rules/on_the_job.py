@@ -14,6 +14,8 @@ months per person and calendar year are capped by the ledger (``max_months_per_y
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -33,6 +35,11 @@ from fengdu_cli.rules.facts import active_jobs, is_in_categories
 KIND = "training"
 
 
+# A rule that leaves to another the person-months that one finds eligible (one training
+# month is one training, paid from one fund: see subsidy.SHARED_SCOPE), and that other rule.
+LEAVES_TO: dict[str, str] = {"shandong_work_training": "work_training"}
+
+
 def conditions(code: str) -> tuple[Condition, ...]:
     """The conditions of the rule ``code`` (their words are ``cond_<code>_<name>``)."""
     return (
@@ -41,7 +48,38 @@ def conditions(code: str) -> tuple[Condition, ...]:
         Condition("employed", f"cond_{code}_employed", JOB_DATES),
         Condition("claim", f"cond_{code}_claim", fact="fact_claimed"),
         Condition("single", f"cond_{code}_single"),
+        *((Condition("other_program", f"cond_{code}_other_program"),) if code in LEAVES_TO else ()),
     )
+
+
+def leave_to_other(
+    frame: pd.DataFrame,
+    code: str,
+    evaluated: Mapping[str, pd.DataFrame],
+    shown: Mapping[str, object],
+) -> pd.DataFrame:
+    """``frame`` (rule ``code``'s rows of month m) with every eligible row of a person whom
+    the rule ``LEAVES_TO[code]`` found eligible this month failing ``other_program``.  That
+    rule is evaluated first (policy order); when it is not computed this month (expired,
+    未配置) it pays nobody and nothing is left to it."""
+    other = evaluated.get(LEAVES_TO[code])
+    if other is None or not len(frame):
+        return frame
+    taken = set(other.loc[other["eligible"].astype(bool), "person_id"])
+    if not taken:
+        return frame
+    frame = frame.copy()
+    hit = frame["person_id"].isin(taken)
+    frame["c_other_program"] = ~hit
+    frame["v_other_program"] = frame["v_other_program"].astype(object)
+    frame.loc[hit, "v_other_program"] = LEAVES_TO[code]
+    again = frame["eligible"] & hit
+    frame.loc[again, "eligible"] = False
+    if again.any():
+        cond = next(c for c in conditions(code) if c.name == "other_program")
+        frame["failed"] = frame["failed"].astype(object)
+        frame.loc[again, "failed"] = condition_said(cond, shown)  # type: ignore[call-overload]
+    return frame
 
 
 def with_blank_gaps(rows: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
@@ -213,6 +251,9 @@ def evaluate(ctx: Context, values: WorkTrainingValues, code: str, program: str) 
     unknown["claim"] = bad_number_reasons(rows, "amount").to_numpy()
     out["c_single"] = True
     out["v_single"] = out["payee_name"]
+    if code in LEAVES_TO:  # judged once the other rule is (leave_to_other)
+        out["c_other_program"] = True
+        out["v_other_program"] = None
     out = finish(out, conds, values.shown(month), unknown)
     # one line per person and month: a later row of a person already eligible is not paid
     single = first_of_each(out["person_id"], out["eligible"])
@@ -220,5 +261,6 @@ def evaluate(ctx: Context, values: WorkTrainingValues, code: str, program: str) 
     again = out["eligible"] & ~single
     out.loc[again, "eligible"] = False
     if again.any():
-        out.loc[again, "failed"] = condition_said(conds[-1], values.shown(month))  # type: ignore[call-overload]
+        single_cond = next(c for c in conds if c.name == "single")
+        out.loc[again, "failed"] = condition_said(single_cond, values.shown(month))  # type: ignore[call-overload]
     return out.drop(columns=["on_roster", "category_ok", "category"])

@@ -11,16 +11,24 @@ passed (a 考核结果 of 合格 / a certificate; one that says 不合格 never 
 with a certificate number passes).  The amount is the policy's amount for the type of
 course plus the living allowance per day attended × days — the list's 出勤天数, else its
 学时 at 8 a day (whole days), else the course's days from start to end; never more days
-than the course has (本工具的理解).
+than the course has (本工具的理解).  出勤天数 and 学时 are whole numbers from 1 to 366 days
+(2928 学时): anything else is bad_number when read, and the trainee is 无法判断 (the living
+allowance cannot be computed) while a living allowance is configured.
 
 Once per trainee and course: the ledger token is ``训:<ID>@<course>@<end date>``, and also
 ``训:<ID>@证:<certificate>`` when the row gives a certificate number, so a past list keyed by
-either is matched (:func:`history_key`).
+either is matched (:func:`history_key`).  In the month's list, rows that share any token with
+an earlier eligible row (the same course written differently but the same certificate, the
+same course and 结业日期 with another certificate, …) are the same training: paid once.
+A past line's amount fits the policy when it is a course amount plus a whole number of days
+of the living allowance (:func:`history_amount_fits`).
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -38,7 +46,7 @@ from fengdu_cli.rules.base import (
     finish,
     person_unknowns,
 )
-from fengdu_cli.rules.on_the_job import first_of_each, person_of_rows, with_blank_gaps
+from fengdu_cli.rules.on_the_job import bad_number_reasons, person_of_rows, with_blank_gaps
 
 CODE = "training"
 NEEDS: tuple[str, ...] = ("training",)
@@ -48,18 +56,26 @@ CONDITIONS: tuple[Condition, ...] = (
     Condition("course_type", "cond_training_course_type", ("training.training_type",)),
     Condition("ended", "cond_training_ended", ("training.end_date",)),
     Condition("passed", "cond_training_passed", ("training.result",)),
+    Condition("attendance", "cond_training_attendance", ("training.days",)),
     Condition("once", "cond_training_once"),
 )
 KIND = "training"
 HOURS_PER_DAY = 8  # 学时 → days attended, whole days only (本工具的理解)
+MOST_DAYS = 366  # 出勤天数: a whole number from 1 to this (本工具的理解)
+MOST_HOURS = MOST_DAYS * HOURS_PER_DAY  # 学时 likewise
 NOT_COURSES = ("以工代训", "鲁渝协作以工代训")
 
 
+def course_name(course: object) -> str:
+    """A course's name as compared: half-width (NFKC), without spaces."""
+    return "".join(unicodedata.normalize("NFKC", str(course or "")).split())
+
+
 def course_token(id_number: str, course: object, end: object) -> str:
-    """``训:<ID>@<course>@<end date>`` (the course without spaces, the date as YYYY-MM-DD)."""
-    name = "".join(str(course or "").split())
+    """``训:<ID>@<course>@<end date>`` (the course as :func:`course_name`, the date as
+    YYYY-MM-DD)."""
     day = pd.Timestamp(str(end)).strftime("%Y-%m-%d") if not _blank(end) else "?"
-    return f"训:{id_number}@{name}@{day}"
+    return f"训:{id_number}@{course_name(course)}@{day}"
 
 
 def certificate_token(id_number: str, certificate: object) -> str:
@@ -92,9 +108,44 @@ def history_key(row: Mapping[str, object], person: str, month: int) -> tuple[str
         tokens.append(course_token(person, course, end))
     if not _blank(certificate):
         tokens.append(certificate_token(person, certificate))
+    tokens = list(dict.fromkeys(tokens))
     if not tokens:
         raise HistoryKeyError(Said("import_training_no_course"))
     return tokens[0].removeprefix("训:"), "|".join(tokens)
+
+
+def history_amount_fits(fen: int, values: Mapping[str, object]) -> bool:
+    """Whether a past line of ``fen`` is what the policy period ``values`` pays: a course
+    amount (职业技能培训 / 创业培训) plus the living allowance × whole days attended (0 or
+    more); only a course amount when no living allowance is configured."""
+    courses = [
+        to_fen(cast_amount(values[k])) for k in ("amount_skill", "amount_startup") if k in values
+    ]
+    per_day = (
+        to_fen(cast_amount(values["amount_living_per_day"]))
+        if "amount_living_per_day" in values
+        else 0
+    )
+    for course in courses:
+        rest = fen - course
+        if rest == 0 or (per_day > 0 and rest > 0 and rest % per_day == 0):
+            return True
+    return False
+
+
+def history_amount_allowed(values: Mapping[str, object]) -> Said:
+    """What :func:`history_amount_fits` accepts, in words."""
+    courses = " / ".join(
+        f"{cast_amount(values[k]):.2f}" for k in ("amount_skill", "amount_startup") if k in values
+    )
+    if "amount_living_per_day" not in values:
+        return Said("amount_is", {"amount": courses})
+    per_day = f"{cast_amount(values['amount_living_per_day']):.2f}"
+    return Said("amount_course_and_days", {"amount": courses, "per_day": per_day})
+
+
+def cast_amount(value: object) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
 def evaluate(ctx: Context, values: TrainingValues) -> pd.DataFrame:
@@ -140,6 +191,9 @@ def evaluate(ctx: Context, values: TrainingValues) -> pd.DataFrame:
     hours = (
         pd.to_numeric(rows["hours"], errors="coerce") if "hours" in rows else course_days * np.nan
     )
+    # whole numbers in range only (validate says bad_number for anything else)
+    days = days.where(_whole_in(days, MOST_DAYS))
+    hours = hours.where(_whole_in(hours, MOST_HOURS))
     attended = days.where(days.notna(), np.floor(hours / HOURS_PER_DAY))
     attended = attended.where(attended.notna(), course_days)
     living_days = attended.where(attended <= course_days, course_days)
@@ -161,7 +215,7 @@ def evaluate(ctx: Context, values: TrainingValues) -> pd.DataFrame:
     out["payee_name"] = out["person_name"]
     start_text = start.dt.strftime("%Y-%m-%d").fillna("?")
     end_text = end.dt.strftime("%Y-%m-%d").fillna("?")
-    shown_days = living_days.map(lambda d: f"{d:g}")
+    shown_days = living_days.map(lambda d: f"{d:g}").astype(object)
     out["basis"] = (
         course.where(course.ne(""), "培训")
         + "（"
@@ -173,7 +227,9 @@ def evaluate(ctx: Context, values: TrainingValues) -> pd.DataFrame:
         + "，"
         + result.where(result.ne(""), "证书" + certificate)
         + "）：培训补贴"
-        + pd.Series(base / 100, index=rows.index).map(lambda v: f"{v:.2f}")
+        + pd.Series(base / 100, index=rows.index, dtype=float)
+        .map(lambda v: f"{v:.2f}")
+        .astype(object)
         + "元"
         + (
             "＋生活费" + shown_days + f"天×{per_day / 100:.2f}元"
@@ -189,10 +245,16 @@ def evaluate(ctx: Context, values: TrainingValues) -> pd.DataFrame:
     unsure = with_blank_gaps(rows, ("result",))
     why = gaps.reasons(unsure, KIND, "result")
     unknown["passed"] = why.where(~passed & ~failed, "").to_numpy()
+    # 出勤天数 / 学时 typed but not a whole number of days or 学时 in range: the living
+    # allowance cannot be computed (when one is configured)
+    out["c_attendance"] = True
+    out["v_attendance"] = shown_days.where(living_days.gt(0), None).to_numpy()
+    unreadable = _unreadable_attendance(rows)
+    unknown["attendance"] = (unreadable if per_day else empty).to_numpy()
     out["c_once"] = True
     out["v_once"] = (course + "，" + end_text + "结业").to_numpy()
     out = finish(out, CONDITIONS, values.shown(ctx.month), unknown)
-    single = first_of_each(pd.Series(out["key_base"]), out["eligible"])
+    single = first_of_groups(pd.Series(out["identities"]), out["eligible"])
     out["c_once"] = single.to_numpy()
     again = out["eligible"] & ~single
     out.loc[again, "eligible"] = False
@@ -201,3 +263,46 @@ def evaluate(ctx: Context, values: TrainingValues) -> pd.DataFrame:
     out["course"] = course.to_numpy()
     out["certificate_no"] = certificate.to_numpy()
     return out.drop(columns=["on_roster", "category_ok", "category"])
+
+
+def _whole_in(numbers: pd.Series, most: int) -> pd.Series:
+    """True where ``numbers`` is a whole number from 1 to ``most``."""
+    finite = numbers.where(np.isfinite(numbers.astype(float)))
+    return (finite >= 1) & (finite <= most) & finite.eq(np.floor(finite))
+
+
+def _unreadable_attendance(rows: pd.DataFrame) -> pd.Series:
+    """Per row: why the days attended cannot be read (出勤天数, else 学时, typed but not a
+    whole number in range), else ''."""
+    days = bad_number_reasons(rows, "days")
+    hours = bad_number_reasons(rows, "hours")
+    typed_days = (
+        rows["_raw_days"].notna() & rows["_raw_days"].astype(str).str.strip().ne("")
+        if "_raw_days" in rows
+        else pd.Series(False, index=rows.index)
+    )
+    return days.where(days.ne("") | typed_days, hours)
+
+
+def first_of_groups(identities: pd.Series, eligible: pd.Series) -> pd.Series:
+    """True for a row unless an earlier eligible row is the same training: rows sharing any
+    '|'-joined token (directly or through other rows) are one training, paid once (the first
+    eligible row of each).  A list holds hundreds of rows: a plain loop is clearest."""
+    parent: dict[int, int] = {}
+
+    def root(i: int) -> int:
+        while parent.get(i, i) != i:
+            i = parent[i]
+        return i
+
+    holder: dict[str, int] = {}
+    for position, tokens in enumerate(identities.fillna("").astype(str)):
+        parent[position] = position
+        for token in filter(None, tokens.split("|")):
+            if token in holder:
+                parent[root(position)] = root(holder[token])
+            else:
+                holder[token] = position
+    groups = pd.Series([root(i) for i in range(len(identities))], index=identities.index)
+    earlier = eligible.groupby(groups).transform(lambda s: s.shift(fill_value=False).cummax())
+    return ~earlier.astype(bool)

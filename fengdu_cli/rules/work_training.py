@@ -4,6 +4,8 @@ Notice 一(二)2: “企业、农民专业合作社和就业帮扶车间等各�
 给予不超过500元/人·月，每人每年不超过6个月培训补贴。政策受理期限截至2021年12月31日。”
 In force only to 2021-12-31: a later month reports it as expired (policy status).  The
 以工代训 rows of training/ (type 以工代训) are judged by :mod:`fengdu_cli.rules.on_the_job`.
+The yearly cap and paid-before checks count the months shandong_work_training paid too (one
+person's month of 以工代训 is one training, whichever fund paid it: ``subsidy.SHARED_SCOPE``).
 """
 
 from __future__ import annotations
