@@ -290,7 +290,9 @@ def _write_sheet(book: xlsxwriter.Workbook, formats: dict, sheet: Sheet, lang: s
     finally:
         if collecting:
             gc.enable()
-    _fit_wrapped_rows(ws, top + 1, values, [s if wrap else 0 for s, wrap in zip(shown, wrapped)])
+    _fit_wrapped_rows(
+        ws, top + 1, values, [s if wrap else 0 for s, wrap in zip(shown, wrapped, strict=True)]
+    )
     for j, width in enumerate(shown):
         ws.set_column(j, j, width)
     ws.freeze_panes(top + 1, 0)
