@@ -237,6 +237,18 @@ def _title_month(title: str) -> tuple[int | None, int | None]:
     return None, None
 
 
+def _school_year_period(row: dict) -> dict:
+    """A 发放期间 that names a school year ('2023-2024学年第二学期', as our own lists write a
+    雨露计划 line) says what was paid for, not the month: it is read as the row's school year
+    (when the row has none), and the month comes from the title or the payment date."""
+    period = row.get("_raw_period", row.get("period"))
+    if not isinstance(period, str) or "学年" not in period:
+        return row
+    if dates.is_blank(row.get("_raw_school_year", row.get("school_year"))):
+        row = {**row, "school_year": period, "_raw_school_year": period}
+    return {**row, "period": None, "_raw_period": None}
+
+
 def _month_of(row: dict, title: str) -> tuple[int | None, int | None, str]:
     """(month YYYYMM, year, what was typed when it cannot be read) of a row: its period
     column; else the month its list's title names (what the list paid for — the bank may
@@ -528,6 +540,7 @@ def _place(
         row = {**row, "payee_id": credit}  # what the rule's history_key reads
     elif not person:
         return None, ("bad_id" if why else "no_person"), {"detail": why}
+    row = _school_year_period(row)
     month, year, typed = _month_of(row, title)
     if typed:
         return None, "unread_month", {"value": idcard.mask_in_text(typed), "_code": "no_month"}

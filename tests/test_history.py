@@ -557,3 +557,30 @@ def test_a_ledger_rebuilt_from_our_own_csv_pays_no_training_again(tmp_path):
         db: compute_subsidies(sample, 202407, db, policy_path=demo) for db in (paid_db, rebuilt)
     }
     assert payees(july[rebuilt], "training") == payees(july[paid_db], "training")
+
+
+def test_a_ledger_rebuilt_from_our_own_csv_pays_nothing_again(tmp_path):
+    """Every line of a committed month (demo policy, sample month: every program) comes back
+    from its payments CSV — a 雨露计划 line's 发放期间 names a school year, not a month — and the
+    rebuilt ledger pays nothing of that month again, and the next month as the real one does."""
+    from pathlib import Path
+
+    from fengdu_cli.io.subsidy_files import write_subsidy_files
+
+    sample = Path(__file__).parents[1] / "sample_data"
+    demo = sample / "policy-demo.toml"
+    paid_db, rebuilt = tmp_path / "paid.db", tmp_path / "rebuilt.db"
+    june = compute_subsidies(sample, M, paid_db, policy_path=demo, commit=True, new_db=True,
+                             no_history=True)  # fmt: skip
+    assert set(june.lines["rule"]) >= {"yulu", "loan_interest", "training", "incubator_award"}
+    csv = next(p for p in write_subsidy_files(june, tmp_path / "out")
+               if p.name == "payments-2024-06.csv")  # fmt: skip
+    plan = plan_import([csv], load_policy(demo), rebuilt)
+    assert plan.problems.empty, plan.problems.to_dict("records")
+    assert len(plan.to_record) == len(june.lines)
+    commit_import(plan, rebuilt, new_db=True)
+    assert compute_subsidies(sample, M, rebuilt, policy_path=demo).grand_total_fen() == 0
+    july = {
+        db: compute_subsidies(sample, 202407, db, policy_path=demo) for db in (paid_db, rebuilt)
+    }
+    assert july[rebuilt].totals_fen() == july[paid_db].totals_fen()
