@@ -527,42 +527,11 @@ def test_a_past_post_list_with_the_insurance_part_is_imported(tmp_path):
     assert over.row == 6 and "2800.01" in over.message.text()
 
 
-def test_a_ledger_rebuilt_from_our_own_csv_pays_no_training_again(tmp_path):
-    """培训补贴 lines add the living allowance to the course amount: our own committed CSV
-    (demo policy, sample month) is imported whole — nothing refused as over the course
-    amount — and the rebuilt ledger pays none of those trainees again, that month or the
-    next."""
-    from pathlib import Path
-
-    from fengdu_cli.io.subsidy_files import write_subsidy_files
-
-    sample = Path(__file__).parents[1] / "sample_data"
-    demo = sample / "policy-demo.toml"
-    paid_db, rebuilt = tmp_path / "paid.db", tmp_path / "rebuilt.db"
-    june = compute_subsidies(sample, M, paid_db, policy_path=demo, commit=True, new_db=True,
-                             no_history=True)  # fmt: skip
-    assert len(payees(june, "training"))
-    csv = next(p for p in write_subsidy_files(june, tmp_path / "out")
-               if p.name == "payments-2024-06.csv")  # fmt: skip
-    plan = plan_import([csv], load_policy(demo), rebuilt)
-    training = plan.to_record[plan.to_record["rule"].eq("training")]
-    assert dict(zip(training["person_id"], training["amount_fen"], strict=True)) == payees(
-        june, "training"
-    )
-    assert not {"bad_amount", "amount_mismatch"} & set(plan.problems["code"])
-    commit_import(plan, rebuilt, new_db=True)
-    again = compute_subsidies(sample, M, rebuilt, policy_path=demo)
-    assert payees(again, "training") == {}
-    july = {
-        db: compute_subsidies(sample, 202407, db, policy_path=demo) for db in (paid_db, rebuilt)
-    }
-    assert payees(july[rebuilt], "training") == payees(july[paid_db], "training")
-
-
 def test_a_ledger_rebuilt_from_our_own_csv_pays_nothing_again(tmp_path):
     """Every line of a committed month (demo policy, sample month: every program) comes back
-    from its payments CSV — a 雨露计划 line's 发放期间 names a school year, not a month — and the
-    rebuilt ledger pays nothing of that month again, and the next month as the real one does."""
+    from its payments CSV — a 培训 line adds the living allowance to the course amount, a 雨露计划
+    line's 发放期间 names a school year, not a month — and the rebuilt ledger pays nothing of
+    that month again, and the next month as the real one does."""
     from pathlib import Path
 
     from fengdu_cli.io.subsidy_files import write_subsidy_files
