@@ -59,6 +59,19 @@ def value_unknown(
     return reasons.where(frame[name].fillna("").isin(causes), "")
 
 
+def add_payee(out: pd.DataFrame, unknown: dict[str, object], rows: pd.DataFrame) -> None:
+    """The payee condition (``c_/v_/f_payee``, its unknown reason) and the payee columns of
+    a rule paying the agency or broker of each claim row (job_intro, recruit_award)."""
+    payee = payees(rows)
+    out["c_payee"] = payee["ok"].to_numpy(dtype=bool)
+    out["v_payee"] = payee["shown"].to_numpy()
+    out["f_payee"] = payee["fact"].to_numpy()
+    unknown["payee"] = payee["unknown"].to_numpy()
+    out["payee_type"] = "agency"
+    out["payee_id"] = payee["id"].to_numpy()
+    out["payee_name"] = rows["agency_name"].astype(str).to_numpy()
+
+
 def payees(frame: pd.DataFrame) -> pd.DataFrame:
     """Who is paid for each row, with the columns ``id`` (the payee's credit code or ID; ''
     when none can be paid), ``shown`` (what the fact shows: an ID masked), ``ok``, ``fact``

@@ -147,14 +147,7 @@ def evaluate(ctx: Context, values: JobIntroValues) -> pd.DataFrame:
             reason = code_gap.where(code_gap.ne(""), reason)
         unknown[name] = reason.where(~out[f"c_{name}"].astype(bool), "").to_numpy(dtype=object)
 
-    payee = cl.payees(rows)
-    out["c_payee"] = payee["ok"].to_numpy(dtype=bool)
-    out["v_payee"] = payee["shown"].to_numpy()
-    out["f_payee"] = payee["fact"].to_numpy()
-    unknown["payee"] = payee["unknown"].to_numpy()
-    out["payee_type"] = "agency"
-    out["payee_id"] = payee["id"].to_numpy()
-    out["payee_name"] = rows["agency_name"].astype(str).to_numpy()
+    cl.add_payee(out, unknown, rows)
     amounts = np.where(
         (unemployed & case1_done) & (lifted & case2_done),
         max(to_fen(values.amount_unemployed), to_fen(values.amount_lifted)),

@@ -108,14 +108,7 @@ def evaluate(ctx: Context, values: RecruitAwardValues) -> pd.DataFrame:
     ).astype(object)
     out["v_active"] = np.where(out["f_active"].eq(""), out["v_active"], employer.to_numpy())
 
-    payee = cl.payees(rows)
-    out["c_payee"] = payee["ok"].to_numpy(dtype=bool)
-    out["v_payee"] = payee["shown"].to_numpy()
-    out["f_payee"] = payee["fact"].to_numpy()
-    unknown["payee"] = payee["unknown"].to_numpy()
-    out["payee_type"] = "agency"
-    out["payee_id"] = payee["id"].to_numpy()
-    out["payee_name"] = rows["agency_name"].astype(str).to_numpy()
+    cl.add_payee(out, unknown, rows)
     out["amount_fen"] = to_fen(values.amount)
     out["key_base"] = rows["id_number"].to_numpy()
     out["identities"] = rows["id_number"].to_numpy()
