@@ -585,7 +585,7 @@ def compute_subsidies(
                     evaluations, checked, inputs, differences, post_exits=exits,
                 )  # fmt: skip
             else:
-                batch_id = f"{dates.month_text(month)}-R{run_id}"
+                batch_id = ledger.next_batch_id(conn, month)
                 result = SubsidyResult(
                     month, policy, fresh.assign(batch_id=batch_id), computed, skipped, batch_id,
                     commit, commit, evaluations, checked, inputs,

@@ -7,6 +7,7 @@ import pytest
 from fengdu_cli import dates, store
 from fengdu_cli.idcard import check_digit
 from fengdu_cli.messages import in_words
+from fengdu_cli.reconcile import reconcile_month
 from fengdu_cli.store import ledger
 from fengdu_cli.subsidy import compute_subsidies
 from tests.makers import employer, month_folder, paid, person, xlsx
@@ -213,6 +214,24 @@ def test_commit_rerun_next_month_never_twice(world, tmp_path):
     january = compute_subsidies(root, 202501, db)
     assert ids["age16"] in payees(january, "travel")  # a new calendar year
     assert ledger.check_ledger(conn) == []
+
+
+def test_batch_ids_count_the_months_batches_only(world, tmp_path):
+    """The id on the signed list counts the month's batches: the first is B1 whatever ran
+    before (reconcile, trials, other months); a batch after a void is B2, never a reused id."""
+    root, _ = world
+    db = tmp_path / "f.db"
+    reconcile_month(root, M, db)  # a run of its own, before any batch
+    trial = compute_subsidies(root, M, db)
+    assert trial.batch_id == "2024-06-B1" and not trial.committed
+    june = compute_subsidies(root, M, db, commit=True, no_history=True)
+    assert june.batch_id == "2024-06-B1"
+    assert compute_subsidies(root, 202407, db, commit=True).batch_id == "2024-07-B1"
+    conn = store.connect(db)
+    ledger.void_month(conn, M, "重算")
+    conn.close()
+    again = compute_subsidies(root, M, db, commit=True, no_history=True)
+    assert again.batch_id == "2024-06-B2"
 
 
 def test_workshop_cap_counts_committed_months(world, tmp_path):

@@ -192,7 +192,7 @@ def test_explain_outcomes(world, tmp_path):  # noqa: F811
     subsidy(root, db, tmp_path / "a", "2024-06", "--commit", *FRESH)
     paid = explain(ids["hire12"], 202406, root, db).to_dict()
     hire = next(r for r in paid["rules"] if r["code"] == "hire_once")
-    assert hire["outcome"] == "paid" and "2024-06-R" in hire["reason"]
+    assert hire["outcome"] == "paid" and "2024-06-B1" in hire["reason"]
     assert paid["tool_version"] and len(paid["policy"]["sha256"]) == 64 and paid["inputs"]
     later = explain(ids["hire12"], 202407, root, db).to_dict()
     assert next(r for r in later["rules"] if r["code"] == "hire_once")["outcome"] == "already_paid"

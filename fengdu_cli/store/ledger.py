@@ -53,6 +53,23 @@ def live_batch(conn: sqlite3.Connection, month: int) -> str | None:
     return row[0] if row else None
 
 
+def next_batch_id(conn: sqlite3.Connection, month: int) -> str:
+    """The id of ``month``'s next batch: '2024-06-B1' for its first, one more for each batch
+    of the month committed before (a voided one included), whatever else ran in between —
+    so the number a clerk reads on the signed list counts the month's batches only."""
+    text = f"{month // 100:04d}-{month % 100:02d}"
+    taken = {
+        row[0]
+        for row in conn.execute(
+            "SELECT batch_id FROM batches WHERE batch_id LIKE ?", (f"{text}-%",)
+        )
+    }
+    number = len(taken) + 1
+    while f"{text}-B{number}" in taken:  # never reuse an id, whatever the ledger holds
+        number += 1
+    return f"{text}-B{number}"
+
+
 def has_history(conn: sqlite3.Connection, month: int) -> bool:
     """Does the ledger know what was paid before ``month``: a live import, or a live batch
     of an earlier month?"""
