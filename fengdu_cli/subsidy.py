@@ -538,7 +538,7 @@ def compute_subsidies(
         evaluations, skipped = evaluate_rules(
             policy, month, checked, matched, state, NO_PAYMENTS, progress
         )
-        batch_id = f"{dates.month_text(month)}-试算"
+        batch_id = f"{dates.month_text(month)}-B1"  # no database: it would be the first
         fresh = lines_of(evaluations, policy).assign(batch_id=batch_id)
         return SubsidyResult(
             month, policy, fresh, tuple(evaluations), skipped, batch_id, False, False,

@@ -59,6 +59,10 @@ def test_csv_json_and_workbook_totals_agree(world, tmp_path):  # noqa: F811
         total_row = next(r for r in rows_ if r[1] == "合计")
         sheet_totals.append(Decimal(str(total_row[amount_col])).quantize(Decimal("0.01")))
     assert sum(sheet_totals) == csv_total
+    for ws in book:  # a trial's payment list says so in every sheet's title and page header
+        assert "试算，未入账，不得张贴" in ws["A1"].value and "试算" in ws.oddHeader.right.text, (
+            ws.title
+        )
     publicity = openpyxl.load_workbook(tmp_path / "out" / "publicity-2024-06-试算.xlsx")
     text = " ".join(
         str(c) for ws in publicity for row in ws.iter_rows(values_only=True) for c in row if c
@@ -81,6 +85,8 @@ def test_commit_rerun_next_month_through_cli(world, tmp_path):  # noqa: F811
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
     posted = openpyxl.load_workbook(tmp_path / "a" / "publicity-2024-06.xlsx").active
     assert "试算" not in posted["A1"].value and not posted.oddHeader.right.text
+    for ws in openpyxl.load_workbook(tmp_path / "a" / "payments-2024-06.xlsx"):
+        assert "试算" not in ws["A1"].value and "试算" not in ws.oddHeader.right.text
     july = json.loads(subsidy(root, db, tmp_path / "c", "2024-07", "--commit", "--json").output)
     assert july["counts"]["hire_once"] == 0 and july["counts"]["workshop_monthly"] == 2
     once = {"hire_once", "job_seeking_once", "shandong_stable", "startup_household", "travel"}

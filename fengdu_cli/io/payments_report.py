@@ -99,9 +99,12 @@ def write_payments_workbook(
     created: dt.datetime | None = None,
     staging: Staging | None = None,
     lang: str = "zh",
+    trial: bool = False,
 ) -> Path:
     """Write the 发放花名册: one sheet per rule of ``rules`` (in that order), atomically
-    (readable by its owner only: it holds full IDs).
+    (readable by its owner only: it holds full IDs).  A ``trial`` list says so in the title
+    of every sheet (试算，未入账，不得张贴), as its batch line and page header do, so a trial
+    can never be taken for the list to pay.
 
     ``rules`` lists (code, Chinese name) of every rule computed this month, so a rule
     nobody qualified for still gets its sheet (saying 本月无符合条件人员) — the signed
@@ -120,7 +123,8 @@ def write_payments_workbook(
         styles = _Styles(book, lang)
         for (_, _, name, part), sheet_name in zip(parts, sheet_names(shown), strict=True):
             page = _Page(book.add_worksheet(sheet_name), styles, _payment_columns(part), lang)
-            page.title(words("title", rule=name))
+            mark = text("wb_pay_trial_mark", lang) if trial else ""
+            page.title(words("title", rule=name) + mark)
             page.subline(words("batch", batch=batch_id), words("made_on"))
             _write_payment_body(page, part)
             page.finish(header="&R" + _escape_hf(words("batch", batch=batch_id)))

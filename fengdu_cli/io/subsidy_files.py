@@ -54,7 +54,7 @@ def write_subsidy_files(
     written = [
         write_payments_workbook(
             lines, out / files["payments"], month=result.month, batch_id=batch, rules=rules,
-            created=created, staging=staging, lang=lang,
+            created=created, staging=staging, lang=lang, trial=not result.committed,
         ),
         write_csv(payments_csv(lines), out / files["csv"], private=True, staging=staging),
         write_publicity_workbook(
