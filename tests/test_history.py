@@ -8,6 +8,7 @@ footer.  It covers 2021–2024 for the hand-built people of ``tests/test_subsidy
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -204,8 +205,11 @@ def test_the_cli_imports_with_accept_amounts_and_says_what_it_did(history, tmp_p
     )  # fmt: skip
     summary = json.loads(done.output)
     assert summary["committed"] and summary["entries"] == 42
-    shown = runner.invoke(app, ["ledger", "show", "--db", str(db)])
+    shown = runner.invoke(app, ["ledger", "show", "--db", str(db)], env={"COLUMNS": "160"})
     assert summary["batch_id"] in shown.output
+    # the net per rule as a table in the policy's order, named; times without the ISO 'T'
+    assert "各项补贴净额" in shown.output and "一次性吸纳就业补贴（hire_once）" in shown.output
+    assert not re.search(r"\d{4}-\d{2}-\d{2}T\d{2}:", shown.output)
     assert json.loads(runner.invoke(app, ["ledger", "check", "--db", str(db), "--json"]).output)[
         "ok"
     ]
@@ -553,3 +557,14 @@ def test_a_ledger_rebuilt_from_our_own_csv_pays_nothing_again(tmp_path):
         db: compute_subsidies(sample, 202407, db, policy_path=demo) for db in (paid_db, rebuilt)
     }
     assert july[rebuilt].totals_fen() == july[paid_db].totals_fen()
+
+
+def test_ledger_show_says_when_the_ledger_is_empty(tmp_path):
+    """A ledger with no batch and no import says so in a sentence, not an empty table."""
+    from fengdu_cli import store
+
+    db = tmp_path / "empty.db"
+    store.connect(db, create=True).close()
+    shown = CliRunner().invoke(app, ["ledger", "show", "--db", str(db)])
+    assert shown.exit_code == 0 and "台账中还没有入账批次" in shown.output
+    assert "发放台账" not in shown.output.splitlines()[-1]

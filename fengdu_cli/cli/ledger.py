@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.table import Table
 
@@ -75,11 +76,13 @@ def ledger_show(
     heads = ["batch", "kind", "month", "committed_at", "lines", "amount", "void"]
     view = Table(title=say("ledger_title"))
     for head in heads:
-        # a batch id and a month are read whole (two batches must not look alike), others wrap
-        view.add_column(say(f"lg_{head}"), no_wrap=head in ("batch", "month"), overflow="fold")
+        # a batch id, a month and a time are read whole (two batches must not look alike)
+        view.add_column(
+            say(f"lg_{head}"), no_wrap=head in ("batch", "month", "committed_at"), overflow="fold"
+        )
     for b in records(batches):
         void = (
-            say("lg_voided", reason=b.void_reason, when=b.voided)
+            say("lg_voided", reason=b.void_reason, when=_when(b.voided))
             if isinstance(b.void_reason, str)
             else ""
         )
@@ -90,19 +93,42 @@ def ledger_show(
             else (say("lg_monthly"), shown)
         )
         view.add_row(
-            b.batch_id, kind, shown, b.committed, str(b.lines), yuan_text(int(b.total_fen)), void
-        )
+            b.batch_id, kind, shown, _when(b.committed), str(b.lines),
+            yuan_text(int(b.total_fen)), void,
+        )  # fmt: skip
     console = screen()
+    if not len(batches):
+        console.print(say("lg_empty"))
+        return 0
     console.print(view)
     if len(entries):
-        net = entries.groupby("rule")["amount_fen"].sum()
-        console.print(
-            say(
-                "lg_net",
-                net=say("list_sep").join(f"{r} {yuan_text(int(v))}" for r, v in net.items()),
-            )
-        )
+        console.print(_net_table(entries, say, lang))
     return 0
+
+
+def _when(stamp: object) -> str:
+    """A stored local time as a clerk reads it: '2024-07-05 09:30:00' (no 'T')."""
+    return str(stamp).replace("T", " ") if isinstance(stamp, str) else ""
+
+
+def _net_table(entries: pd.DataFrame, say: Callable[..., str], lang: str) -> Table:
+    """Paid less reversed, per rule in the policy's order, named as the lists name it."""
+    from fengdu_cli.money import yuan_text
+    from fengdu_cli.policy import RULE_CODES, load_policy
+
+    names = load_policy().rules
+    net = entries.groupby("rule")["amount_fen"].sum()
+    view = Table(title=say("lg_net_title"))
+    view.add_column(say("subsidy"), overflow="fold")
+    view.add_column(say("lg_amount"), justify="right", no_wrap=True)
+    order = [c for c in RULE_CODES if c in net.index] + [
+        c for c in net.index if c not in RULE_CODES
+    ]
+    for code in order:
+        named = f"{names[code].name}（{code}）" if lang == "zh" and code in names else str(code)
+        view.add_row(named, yuan_text(int(net[code])))
+    view.add_row(say("total"), yuan_text(int(net.sum())))
+    return view
 
 
 @command(ledger_app, "void", common=("json",))
