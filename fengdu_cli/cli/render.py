@@ -218,6 +218,21 @@ def render_reconciled(result, console: Console, lang: str) -> None:
     render_undetermined(result.checked, result.undetermined_counts(), console, lang, "warnings")
 
 
+def _skips_by_reason(result: Any, lang: str) -> dict[str, list[str]]:
+    """The rules not computed, grouped by what the clerk must do about them: the same
+    sentence once, with every rule it is said of.  Amounts not configured share one sentence
+    (each rule's document is in ``fengdu policy show``); the JSON keeps one reason per rule."""
+    grouped: dict[str, list[str]] = {}
+    for code, skip in result.skipped.items():
+        reason = (
+            text("skip_not_configured_group", lang)
+            if skip.code == "not_configured"
+            else skip.text(lang)
+        )
+        grouped.setdefault(reason, []).append(code)
+    return grouped
+
+
 def render_undetermined(
     checked, counts: dict[str, int], console: Console, lang: str, what: str
 ) -> None:
@@ -266,9 +281,9 @@ def render_subsidy(result, console: Console, lang: str) -> None:
     if result.skipped:
         skipped = headed(say("not_computed_title"), [say("subsidy"), say("reason")],
                          overflow="fold")  # fmt: skip
-        for code, skip in result.skipped.items():
-            name = f"{result.policy.rule(code).name}（{code}）" if zh else code
-            skipped.add_row(name, skip.text(lang))
+        for reason, codes in _skips_by_reason(result, lang).items():
+            names = [f"{result.policy.rule(c).name}（{c}）" if zh else c for c in codes]
+            skipped.add_row("\n".join(names), reason)
         console.print(skipped)
     render_undetermined(result.checked, result.undetermined_counts(), console, lang, "lists")
     if result.history_missing:

@@ -364,6 +364,7 @@ MESSAGES: dict[str, str] = {
     "skip_not_configured": "Amount not configured: this month falls under {source}, which leaves it to a later rule; fill it in the policy file, then compute",
     "skip_not_computed": "The amount is configured but this tool does not compute this subsidy yet; not computed this month (pay it the usual way)",
     "skip_data_missing": "Data missing: {inputs}",
+    "skip_not_configured_group": "Amount not configured: the notice leaves it to a later rule; fill it in the policy file, then compute (each rule's document: fengdu policy show)",
     "skip_recorded": "{text}",
     "input_workshops": "the workshop list (workshops/ folder)",
     "input_businesses": "the business list (businesses/ folder)",

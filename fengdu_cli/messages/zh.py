@@ -364,6 +364,7 @@ MESSAGES: dict[str, str] = {
     "skip_not_configured": "金额未配置：本月依据{source}，通知规定另行制定或按规定执行，请在政策文件中填写后再计算",
     "skip_not_computed": "已配置金额，但本工具尚未实现该项计算，本月不计算（请按原办法另行核发）",
     "skip_data_missing": "缺少数据：{inputs}",
+    "skip_not_configured_group": "金额未配置：通知规定另行制定或按规定执行，请在政策文件中填写后再计算（各项依据见 fengdu policy show）",
     "skip_recorded": "{text}",
     "input_workshops": "就业帮扶车间名单（workshops/ 文件夹）",
     "input_businesses": "市场主体名单（businesses/ 文件夹）",
