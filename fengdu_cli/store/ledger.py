@@ -10,7 +10,7 @@ import sqlite3
 import numpy as np
 import pandas as pd
 
-from fengdu_cli import idcard
+from fengdu_cli import dates, idcard
 from fengdu_cli.errors import InternalError
 from fengdu_cli.messages import Said, said
 from fengdu_cli.policy.schema import RULE_FREQUENCY
@@ -57,7 +57,7 @@ def next_batch_id(conn: sqlite3.Connection, month: int) -> str:
     """The id of ``month``'s next batch: '2024-06-B1' for its first, one more for each batch
     of the month committed before (a voided one included), whatever else ran in between —
     so the number a clerk reads on the signed list counts the month's batches only."""
-    text = f"{month // 100:04d}-{month % 100:02d}"
+    text = dates.month_text(month)
     taken = {
         row[0]
         for row in conn.execute(
