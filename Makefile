@@ -15,7 +15,7 @@ demo: $(STAMP)
 	$(BIN)/fengdu demo --data sample_data --out out
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check fengdu_cli tests benchmarks
