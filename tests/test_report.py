@@ -46,7 +46,7 @@ def _warnings(rows: list[tuple]) -> pd.DataFrame:
         [
             {"id_number": valid_id(n), "code": c, "township": t, "detail": "", "status": "新增"}
             for n, t, c in rows
-        ]  # fmt: skip
+        ]
     )
 
 

@@ -313,10 +313,13 @@ def _target_sheet(book, fmt, report: YearReport, say, lang) -> _Table:
     _write_rows(ws, fmt, county, columns, first, 1)
     last = first + len(county) - 1
     row = last + 2
+    widths = [10, 12, 12, 12, 12]
     for line in _target_notes(report, say):
-        ws.write_string(row, 0, line, fmt["note"])
+        # each note wraps within the table's width: nothing cut off, the page not shrunk
+        ws.merge_range(row, 0, row, len(widths) - 1, line, fmt["note"])
+        ws.set_row(row, 14 * max(1, -(-int(display_width(line)) // (sum(widths) - 4))))
         row += 1
-    _finish(ws, lang, [10, 12, 12, 12, 12], title)
+    _finish(ws, lang, widths, title)
     table_columns = {"month": 0, **{code: j for j, (code, _) in enumerate(columns, 1)}}
     return _Table(name, TOP, first, last, table_columns)
 
