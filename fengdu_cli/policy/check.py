@@ -7,6 +7,7 @@ lists as tuples).  Nothing here reads a file: see :mod:`.load`.
 
 from __future__ import annotations
 
+import itertools
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -37,6 +38,9 @@ from fengdu_cli.policy.schema import (
     RULE_CODES,
     RULE_FREQUENCY,
     RULE_KEYS,
+    TARGET_CODES,
+    TARGET_KEYS,
+    TARGET_VALUE_KEYS,
     TEXT_CHOICES,
     TOP_KEYS,
     VALUE_KEYS,
@@ -44,6 +48,8 @@ from fengdu_cli.policy.schema import (
     LprRate,
     Period,
     Rule,
+    Target,
+    TargetPeriod,
     typed_values,
     yuan_to_fen,
 )
@@ -328,6 +334,101 @@ class _Checker:
                 self.add("policy_required_value", f"rules.{code}.values[{index}]", key, code,
                          index=index)  # fmt: skip
 
+    # ---- yearly targets
+
+    def targets(self, data: Mapping[str, object], period_end: object) -> dict[str, Target]:
+        """Check the optional [targets.*] tables; return the targets that are sound."""
+        raw = data.get("targets")
+        if raw is None:
+            return {}
+        if not isinstance(raw, dict):
+            self.add("policy_not_table", "", "targets")
+            return {}
+        built = {}
+        for code, table in raw.items():
+            where = f"targets.{code}"
+            if code not in TARGET_CODES:
+                self.add("policy_unknown_target", where, None, code,
+                         choices=_choices(TARGET_CODES))  # fmt: skip
+            elif (target := self.target(code, table, period_end)) is not None:
+                built[code] = target
+        return built
+
+    def target(self, code: str, table: object, period_end: object) -> Target | None:
+        """One [targets.<code>] table: name, source, and its dated periods."""
+        before = len(self.problems)
+        where = f"targets.{code}"
+        if not isinstance(table, dict):
+            self.add("policy_not_table", "", where, code)
+            return None
+        for key in table:
+            if key not in TARGET_KEYS:
+                self.add("policy_unknown_target_key", where, key, code,
+                         choices=_choices(TARGET_KEYS))  # fmt: skip
+        for key in ("name", "source"):
+            value = table.get(key)
+            if not isinstance(value, str) or not value.strip():
+                self.add("policy_target_text", where, key, code)
+        raw = table.get("values")
+        if not isinstance(raw, list) or not raw or not all(isinstance(i, dict) for i in raw):
+            self.add("policy_target_no_periods", where, "values", code)
+            return None
+        periods = [self.target_period(code, i, item, period_end) for i, item in enumerate(raw, 1)]
+        found = sorted((p for p in periods if p is not None), key=lambda p: p.start)
+        for earlier, later in itertools.pairwise(found):
+            if later.start <= earlier.end:
+                self.add("policy_target_overlap", where, "values", code,
+                         start=later.start, other_end=earlier.end)  # fmt: skip
+        if len(self.problems) > before:
+            return None
+        return Target(code, str(table["name"]), str(table["source"]), tuple(found))
+
+    def target_period(
+        self, code: str, index: int, item: Mapping[str, object], period_end: object
+    ) -> TargetPeriod | None:
+        """One period of a target: from/to dates, a whole-number target, an employers list."""
+        table = f"targets.{code}.values[{index}]"
+        for key in item:
+            if key not in TARGET_VALUE_KEYS:
+                self.add("policy_unknown_target_key", table, key, code,
+                         choices=_choices(TARGET_VALUE_KEYS))  # fmt: skip
+        bounds = []
+        for key in ("from", "to"):
+            value = item.get(key)
+            if key not in item:
+                self.add("policy_target_missing_date", table, key, code, index=index)
+            elif not _is_date(value):
+                self.add("policy_target_bad_date", table, key, code, value=_shown(value))
+            bounds.append(value if _is_date(value) else None)
+        number = item.get("target")
+        if "target" not in item:
+            self.add("policy_target_missing", table, "target", code)
+        elif isinstance(number, bool) or not isinstance(number, int) or number <= 0:
+            self.add("policy_target_number", table, "target", code, value=_shown(number))
+        employers: tuple[str, ...] | None = None
+        if "employers" in item:
+            issue, params, converted = _convert_names(item["employers"])
+            if issue:
+                self.add(issue, table, "employers", code, **params)
+            else:
+                employers = converted  # type: ignore[assignment]
+        source = item.get("source")
+        if "source" in item and (not isinstance(source, str) or not source.strip()):
+            self.add("policy_target_bad_text", table, "source", code)
+        start, end = bounds
+        if start is None or end is None or not isinstance(number, int) or number <= 0:
+            return None
+        if start > end:
+            self.add("policy_target_from_after_to", table, "from", code, index=index, start=start,
+                     end=end)  # fmt: skip
+            return None
+        if _is_date(period_end) and end > period_end:
+            self.add("policy_target_after_end", table, "to", code, period_end=period_end, index=index,
+                     start=start, end=end)  # fmt: skip
+        return TargetPeriod(
+            start, end, number, employers, source if isinstance(source, str) else None
+        )
+
     # ---- values
 
     def value(self, code: str, table: str, key: str, value: object) -> object:
@@ -481,17 +582,26 @@ def _syntax_problem(exc: tomllib.TOMLDecodeError) -> PolicyProblem:
 
 def examine(raw: bytes) -> tuple[list[PolicyProblem], dict[str, object], dict[str, Rule]]:
     """Parse and check file bytes: (problems, meta, the rules without problems)."""
+    problems, meta, rules, _ = examine_all(raw)
+    return problems, meta, rules
+
+
+def examine_all(
+    raw: bytes,
+) -> tuple[list[PolicyProblem], dict[str, object], dict[str, Rule], dict[str, Target]]:
+    """Parse and check file bytes: (problems, meta, the sound rules, the sound targets)."""
     try:
         text = raw.decode("utf-8-sig")  # a BOM from Notepad is harmless
     except UnicodeDecodeError:
         zh, en = _render("policy_encoding", "", None, {})
-        return [PolicyProblem(None, None, zh, None, "policy_encoding", en)], {}, {}
+        return [PolicyProblem(None, None, zh, None, "policy_encoding", en)], {}, {}, {}
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        return [_syntax_problem(exc)], {}, {}
+        return [_syntax_problem(exc)], {}, {}, {}
     checker = _Checker(text)
     checker.top(data)
     meta = checker.meta(data)
     rules = checker.rules(data, meta.get("period_end"))
-    return checker.problems, meta, rules
+    targets = checker.targets(data, meta.get("period_end"))
+    return checker.problems, meta, rules, targets

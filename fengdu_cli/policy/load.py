@@ -8,7 +8,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from fengdu_cli.errors import InputError
-from fengdu_cli.policy.check import PolicyProblem, examine
+from fengdu_cli.policy.check import PolicyProblem, examine, examine_all
 from fengdu_cli.policy.schema import RULE_CODES, Policy
 
 BUNDLED = "data/policy.toml"
@@ -58,7 +58,7 @@ def check_policy(path: Path) -> list[PolicyProblem]:
 def load_policy(path: Path | None = None) -> Policy:
     """Read and check a policy file (None: the bundled one); PolicyError lists every problem."""
     raw, shown = _read(path)
-    problems, meta, rules = examine(raw)
+    problems, meta, rules, targets = examine_all(raw)
     if problems:
         raise PolicyError(
             "policy_invalid",
@@ -72,4 +72,5 @@ def load_policy(path: Path | None = None) -> Policy:
         sha256=hashlib.sha256(raw).hexdigest(),
         meta=MappingProxyType(meta),
         rules=MappingProxyType({code: rules[code] for code in RULE_CODES}),
+        targets=MappingProxyType(targets),
     )

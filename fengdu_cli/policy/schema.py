@@ -175,7 +175,15 @@ VALUE_KEYS: frozenset[str] = (
 
 RULE_KEYS = ("name", "source", "payee", "frequency", "rounding", "values")
 META_KEYS = ("name", "document", "issued", "period_end")
-TOP_KEYS = ("meta", "rules")
+TOP_KEYS = ("meta", "rules", "targets")
+
+# Yearly targets the county sets itself (not payments): [targets.<code>], each with a name, a
+# source and dated periods; ``recruitment``: 一(一)3(2) "确保每年完成6100人以上", the recruits
+# to the 市重点电子企业 in a calendar year (``employers``: the list counted; left out, the
+# recruit_award rule's ``key_employers`` in force then).
+TARGET_CODES: tuple[str, ...] = ("recruitment",)
+TARGET_KEYS = ("name", "source", "values")
+TARGET_VALUE_KEYS = ("from", "to", "source", "target", "employers")
 
 # a rule's status in a month: codes; the words are the catalogues' status_<code>
 IN_FORCE = "in_force"
@@ -251,6 +259,35 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class TargetPeriod:
+    """One dated period of a yearly target (both days inclusive): the number to reach in a
+    calendar year and, for recruitment, the employers counted (None: the rule's list)."""
+
+    start: date
+    end: date
+    target: int
+    employers: tuple[str, ...] | None = None
+    source: str | None = None
+
+    def covers(self, on: date) -> bool:
+        return self.start <= on <= self.end
+
+
+@dataclass(frozen=True)
+class Target:
+    """A yearly target of the policy ([targets.<code>]) with its dated periods."""
+
+    code: str
+    name: str
+    source: str
+    periods: tuple[TargetPeriod, ...]  # sorted by start
+
+    def period_for(self, on: date) -> TargetPeriod | None:
+        """The period covering the day ``on``, or None."""
+        return next((p for p in self.periods if p.covers(on)), None)
+
+
+@dataclass(frozen=True)
 class Policy:
     """A loaded, checked policy file; ``sha256`` of its bytes goes into the ledger."""
 
@@ -258,6 +295,7 @@ class Policy:
     sha256: str
     meta: Mapping[str, object]
     rules: Mapping[str, Rule]  # in RULE_CODES order
+    targets: Mapping[str, Target] = field(default_factory=lambda: MappingProxyType({}))
 
     def rule(self, code: str) -> Rule:
         """The rule ``code``; KeyError naming the valid codes for an unknown one."""

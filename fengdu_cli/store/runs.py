@@ -15,7 +15,7 @@ from fengdu_cli.store.sql import now, records, transaction
 STATE_COLUMNS = [
     "id_number", "township", "village", "household_id", "name", "category", "labor_capacity",
     "work_status", "active_jobs", "employer_code", "employer_name", "region", "tenure_months",
-    "insured_m", "insured_months_current", "last_insured_month", "employers_12m",
+    "insured_m", "insured_months_current", "last_insured_month", "employers_12m", "start_date",
 ]  # fmt: skip
 WARNING_COLUMNS = [
     "id_number",
@@ -70,7 +70,7 @@ def replace_month(
     summary: dict,
 ) -> None:
     """Store ``month``'s snapshot, replacing any earlier one, in one transaction."""
-    state_rows = records(state, STATE_COLUMNS)
+    state_rows = records(_dates_as_text(state), STATE_COLUMNS)
     warning_rows = records(warnings, WARNING_COLUMNS)
     with transaction(conn):
         for table in ("month_state", "month_warnings", "month_summary"):
@@ -89,3 +89,11 @@ def replace_month(
             "INSERT INTO month_summary (month, run_id, summary) VALUES (?, ?, ?)",
             (month, run_id, json.dumps(summary, ensure_ascii=False, default=str)),
         )
+
+
+def _dates_as_text(state: pd.DataFrame) -> pd.DataFrame:
+    """The current job's start as an ISO date text (SQLite has no date type)."""
+    if "start_date" not in state:
+        return state
+    start = pd.to_datetime(state["start_date"], errors="coerce")
+    return state.assign(start_date=start.dt.strftime("%Y-%m-%d").where(start.notna(), None))

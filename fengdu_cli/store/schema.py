@@ -12,7 +12,7 @@ from fengdu_cli.messages import Said, said
 from fengdu_cli.store.chain import chain_existing
 from fengdu_cli.store.sql import transaction
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 MIGRATIONS: dict[int, str] = {
     1: """
@@ -146,6 +146,11 @@ MIGRATIONS: dict[int, str] = {
         WHEN EXISTS (SELECT 1 FROM chain WHERE seq = NEW.seq
                      OR (tbl = NEW.tbl AND row_key = NEW.row_key))
         BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+    """,
+    # the start of each person's current job (ISO date), for the yearly report's hires at
+    # the key employers; months stored before keep it NULL (未存储, never 0)
+    5: """
+    ALTER TABLE month_state ADD COLUMN start_date TEXT;
     """,
 }
 # Rows already in the ledger when the chain was added are chained once, in this order.
