@@ -218,6 +218,13 @@ MESSAGES: dict[str, str] = {
     "db_behind": "Database {path} does not reach the end recorded at its last commit ({detail}): rows were removed, or an older backup or another ledger was put in its place, which would pay again what was paid since. It is refused. Find the latest database; if it really is a restored backup, record what was paid since with fengdu ledger import",
     "db_unusable": "Cannot use the database {path}: {detail}. Check the path, its permissions and the free space (restore a damaged database from a backup)",
     "db_missing": "The database {path} does not exist. A commit never creates one (a mistyped path would pay everyone again): check --db, or add --new-db to create it on purpose",
+    "config_missing": "No settings file {path} (named by --config or FENGDU_CONFIG)",
+    "config_bad_toml": "The settings file {path} is not valid TOML: {detail}",
+    "config_unknown_key": "The settings file {path} has an unknown key {setting} (known keys: {known})",
+    "config_bad_value": "The settings file {path} has an unusable value for {setting}: '{value}' (a quoted text; a path may use {{month}} only; lang is zh or en)",
+    "config_month_needed": "The settings file {path} uses {{month}} in {setting}, but this command has no --month: add --month, or give the path itself",
+    "data_needed": 'No data folder: give --data, or write data = "data/{{month}}" in fengdu.toml (fengdu init writes it)',
+    "lang_bad": "Unknown language '{value}' (env FENGDU_LANG): zh or en",
     "no_history": "The ledger holds nothing paid before {month} (no import, no earlier batch) while the policy started {start}: committing now would pay again what was paid by hand. Import past lists with fengdu ledger import first, or add --no-history on purpose",
     "no_history_warning": "Note: the ledger holds no past payments (import or earlier batch); import them before committing",
     # ---- columns.toml ----
@@ -478,6 +485,46 @@ MESSAGES: dict[str, str] = {
     "screen_written": "Written: {path}",
     "screen_created": "Created: {path}",
     "screen_nothing_created": "Everything exists already",
+    "init_settings_file": (
+        "# fengdu settings (the county's working folder).\n"
+        "# Every fengdu command run in this folder reads this file (or name it with --config or FENGDU_CONFIG).\n"
+        "# Options given on the command line (--data --out --db --policy --columns --lang) win over it.\n"
+        "# Paths are relative to this file's folder; {{month}} becomes the command's month, e.g. 2024-06.\n"
+        "\n"
+        "# Each month's data folder, holding rosters/ employment/ insurance/ ...\n"
+        "# (fengdu init . --month 2024-06 makes data/2024-06/ and its sub-folders)\n"
+        'data = "data/{{month}}"\n'
+        "\n"
+        "# Output folder: reconcile results, warnings, payment lists, return lists, run logs\n"
+        "# Commands without a month (validate, ingest, report, ledger) write to the folder before {{month}}: out/\n"
+        'out = "out/{{month}}"\n'
+        "\n"
+        "# The ledger (payments made): one for every month, never a new one per month; back it up\n"
+        'db = "{db}"\n'
+        "\n"
+        "# Policy file (amounts, periods, sources); without it the bundled policy (fengdu policy show)\n"
+        '# policy = "policy.toml"\n'
+        "\n"
+        "# Column settings; without it the columns.toml in the month's data folder, if any\n"
+        '# columns = "columns.toml"\n'
+        "\n"
+        "# Language of the screens and files: zh (default) or en\n"
+        '# lang = "zh"\n'
+    ),
+    "init_data_readme": (
+        "Each month's data goes in a folder named after the month, e.g. 2024-06/:\n"
+        "\n"
+        "  rosters/      the townships' rosters (.xlsx .xls .csv, any number per township)\n"
+        "  employment/   the employment-service export\n"
+        "  insurance/    the social-insurance export\n"
+        "  workshops/ posts/ businesses/ loans/ students/ travel/ agencies/ bases/ training/\n"
+        "                the bureau's own lists; a missing list only disables the subsidies\n"
+        "                that need it (the results say so)\n"
+        "\n"
+        "Make a month's folders: in the folder above, run  fengdu init . --month 2024-06\n"
+        "Run a month: in the folder above, run  fengdu run --month 2024-06\n"
+    ),
+    "screen_init_next": "Next: put the month's files in the sub-folders of data/YYYY-MM/ (fengdu init {folder} --month YYYY-MM makes them), then run fengdu run --month YYYY-MM in {folder}",
     "screen_columns_ok": "{path}: OK",
     "screen_sample_written": "Sample data written to {folder}: {files} files, {people} persons, {planted} planted problems and cases (see planted.json)",
     "screen_explain_not_found": "{subject}: this number is in none of this month's roster, employment, insurance or business lists; check the number, the data folder and the month",

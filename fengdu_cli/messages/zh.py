@@ -218,6 +218,13 @@ MESSAGES: dict[str, str] = {
     "db_behind": "数据库 {path} 与上次入账时记录的台账末尾不符（{detail}）：可能被删改，或换成了较早的备份或另一个台账——那样会把之后已发放的再发一次，因此拒绝使用。请找回最新的数据库；确属从备份恢复的，用 fengdu ledger import 补录备份之后已发放的名单（入账后台账即以此为准）",
     "db_unusable": "无法使用数据库 {path}：{detail}。请检查路径、文件权限和磁盘空间（损坏的数据库请从备份恢复）",
     "db_missing": "数据库 {path} 不存在。入账不会新建数据库（以防路径写错而重复发放）：请检查 --db，或确需新建时加 --new-db",
+    "config_missing": "找不到设置文件 {path}（--config 或环境变量 FENGDU_CONFIG 所指）",
+    "config_bad_toml": "设置文件 {path} 不是有效的 TOML：{detail}",
+    "config_unknown_key": "设置文件 {path} 中有不认识的项 {setting}（可用的项：{known}）",
+    "config_bad_value": "设置文件 {path} 中 {setting} 的值“{value}”不可用：应为带引号的文字，路径中只可用 {{month}}，lang 只可为 zh 或 en",
+    "config_month_needed": "设置文件 {path} 中 {setting} 含 {{month}}，但本命令没有 --month：请加 --month，或直接给出该路径",
+    "data_needed": '缺少数据文件夹：请用 --data 指定，或在 fengdu.toml 中写 data = "data/{{month}}"（fengdu init 会写好）',
+    "lang_bad": "界面语言“{value}”不可用（环境变量 FENGDU_LANG）：只可为 zh 或 en",
     "no_history": "台账中还没有 {month} 之前的任何发放记录（既无导入，也无更早的入账批次），而政策自 {start} 起执行：直接入账会把手工发过的一次性、每年一次补贴再发一遍。请先用 fengdu ledger import 导入以往的发放名单；如确实没有以往发放，加 --no-history 再入账",
     "no_history_warning": "提示：台账中还没有以往发放记录（导入或更早的批次）；入账前请先导入以往发放名单",
     # ---- columns.toml ----
@@ -478,6 +485,46 @@ MESSAGES: dict[str, str] = {
     "screen_written": "已写入：{path}",
     "screen_created": "已建立：{path}",
     "screen_nothing_created": "文件夹和台账都已存在，未做改动",
+    "init_settings_file": (
+        "# fengdu 设置文件（县级工作文件夹）。\n"
+        "# 在本文件夹中运行 fengdu 的各个命令，都会读取本文件（也可用 --config 或环境变量 FENGDU_CONFIG 指定）。\n"
+        "# 命令行上给出的选项（--data --out --db --policy --columns --lang）优先于这里的设置。\n"
+        "# 路径相对于本文件所在的文件夹；{{month}} 会换成命令的月份，如 --month 2024-06 时为 2024-06。\n"
+        "\n"
+        "# 每月的数据文件夹，内有 rosters/ employment/ insurance/ 等子文件夹\n"
+        "# （fengdu init . --month 2024-06 会建好 data/2024-06/ 及其子文件夹）\n"
+        'data = "data/{{month}}"\n'
+        "\n"
+        "# 输出文件夹：比对结果、预警名单、补贴名单、退回清单、运行日志\n"
+        "# 不带月份的命令（validate、ingest、report、ledger）写到 {{month}} 之前的文件夹，即 out/\n"
+        'out = "out/{{month}}"\n'
+        "\n"
+        "# 台账数据库（发放记录）：各月共用一个，不要每月新建，请定期备份\n"
+        'db = "{db}"\n'
+        "\n"
+        "# 政策文件（金额、期限、依据）；不写则用内置政策（fengdu policy show 查看）\n"
+        '# policy = "policy.toml"\n'
+        "\n"
+        "# 列识别设置；不写则用每月数据文件夹中的 columns.toml（如有）\n"
+        '# columns = "columns.toml"\n'
+        "\n"
+        "# 界面语言：zh（中文，默认）或 en\n"
+        '# lang = "zh"\n'
+    ),
+    "init_data_readme": (
+        "每月的数据放在本文件夹下以月份命名的文件夹中，例如 2024-06/：\n"
+        "\n"
+        "  rosters/      各乡镇（街道）报来的花名册（.xlsx .xls .csv，每乡镇可有多个文件）\n"
+        "  employment/   就业登记系统导出\n"
+        "  insurance/    社保缴费系统导出\n"
+        "  workshops/ posts/ businesses/ loans/ students/ travel/ agencies/ bases/ training/\n"
+        "                局内各项名单（车间、公益性岗位、创业实体、贷款、学生、出行、机构、基地、培训）；\n"
+        "                缺少某类名单时，只是需要它的补贴项目不计算（结果中会说明）\n"
+        "\n"
+        "建立某月的文件夹：在上一级文件夹中运行  fengdu init . --month 2024-06\n"
+        "跑一个月：在上一级文件夹中运行  fengdu run --month 2024-06\n"
+    ),
+    "screen_init_next": "下一步：把本月的文件放入 data/YYYY-MM/ 各子文件夹（fengdu init {folder} --month YYYY-MM 可建好），然后在 {folder} 中运行 fengdu run --month YYYY-MM",
     "screen_columns_ok": "{path}：列识别设置无误",
     "screen_sample_written": "示例数据已写入 {folder}：{files} 个文件，{people} 人，预置问题与场景 {planted} 处（见 planted.json）",
     "screen_explain_not_found": "{subject}：本月的花名册、就业登记、社保缴费和主体名单中都没有这个号码，请核对号码，或确认数据文件夹和月份",
