@@ -150,3 +150,17 @@ def test_a_missing_config_file_and_a_bad_language_are_usage_errors(tmp_path):
     assert result.exit_code == 2 and "none.toml" in result.output
     result = invoke("ledger", "show", env={"FENGDU_LANG": "fr"})
     assert result.exit_code == 2 and "FENGDU_LANG" in result.output
+
+
+def test_bash_completes_commands_and_options():
+    script = runner.invoke(app, ["--show-completion", "bash"], prog_name="fengdu")
+    assert script.exit_code == 0 and "complete -o default -F _fengdu_completion fengdu" in (
+        script.output
+    )
+    for words, cword, expected in (
+        ("fengdu re", "1", "reconcile"),
+        ("fengdu run --mo", "2", "--month"),
+    ):
+        env = {"_FENGDU_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": cword}
+        done = runner.invoke(app, [], env=env, prog_name="fengdu")
+        assert expected in done.output.split(), done.output

@@ -644,6 +644,7 @@ MESSAGES: dict[str, str] = {
     "progress_read": "Reading {kind_name}",
     "progress_match": "Matching employment and insurance",
     "progress_rules": "Computing subsidies {rule}",
+    "progress_write": "Writing the output files",
     "bad_day": "Bad date {value}; use YYYY-MM-DD, e.g. 2024-06-30",
     "screen_list_sep2": "; ",
     # the store's own findings (ledger check, a refused database)

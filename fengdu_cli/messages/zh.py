@@ -644,6 +644,7 @@ MESSAGES: dict[str, str] = {
     "progress_read": "读取{kind_name}",
     "progress_match": "比对就业与参保",
     "progress_rules": "计算补贴 {rule}",
+    "progress_write": "写出结果文件",
     "bad_day": "日期格式不对：{value}，应为 YYYY-MM-DD，例如 2024-06-30",
     "screen_list_sep2": "；",
     # the store's own findings (ledger check, a refused database)
