@@ -164,3 +164,20 @@ def test_bash_completes_commands_and_options():
         env = {"_FENGDU_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": cword}
         done = runner.invoke(app, [], env=env, prog_name="fengdu")
         assert expected in done.output.split(), done.output
+
+
+def test_the_readme_crontab_line_is_what_cron_can_run():
+    """The README's line: five time fields, cd into the folder, the venv's full path, every %
+    escaped, --quiet, a log; its month, as cron's sh computes it, is last month's YYYY-MM."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    line = re.search(r"```crontab\n(.+)\n```", readme)[1]  # type: ignore[index]
+    fields = line.split(None, 5)
+    assert len(fields) == 6 and fields[2] != "*" and int(fields[2]) <= 28
+    command = fields[5]
+    assert command.startswith("cd ") and " && /" in command and "/bin/fengdu run " in command
+    assert "--quiet" in command and ">>" in command and "2>&1" in command
+    assert re.search(r"(?<!\\)%", command) is None  # a bare % would end the command
+    month = re.search(r'"(\$\(date [^"]+\))"', command)[1].replace("\\%", "%")  # type: ignore[index]
+    env = {"PATH": "/usr/bin:/bin", "HOME": "/"}
+    said = subprocess.run(["/bin/sh", "-c", f"echo {month}"], env=env, capture_output=True)
+    assert re.fullmatch(rb"\d{4}-\d{2}\n", said.stdout), said
