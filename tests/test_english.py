@@ -38,8 +38,8 @@ runner = CliRunner()
 def policy_texts(node: object) -> set[str]:
     """Every text of the policy file (its programs' names, sources, categories): the county's
     own words, an input like the rosters."""
-    if isinstance(node, str):
-        return {node}
+    if isinstance(node, str):  # a source is shown one document a line
+        return {node, *node.split("；")}
     if isinstance(node, dict):
         return set().union(*(policy_texts(v) for v in node.values()))
     if isinstance(node, list):
@@ -109,8 +109,8 @@ def foreign(text: str, data: frozenset[str] = frozenset()) -> str:
     return text if CJK.search(text) else ""
 
 
-def run(*args: object) -> str:
-    result = runner.invoke(app, [str(a) for a in args], env={"COLUMNS": "400"})
+def run(*args: object, env: dict[str, str] | None = None) -> str:
+    result = runner.invoke(app, [str(a) for a in args], env={"COLUMNS": "400", **(env or {})})
     assert result.exit_code in (0, 1), result.output
     return result.output
 
@@ -141,6 +141,14 @@ def month(tmp_path_factory):
     screens["columns"] = run("columns", data / "rosters", data / "employment", *en)
     screens["ledger show"] = run("ledger", "show", "--db", db, *en)
     screens["ledger check"] = run("ledger", "check", "--db", db, *en)
+    screens["policy check"] = run("policy", "check", POLICY, *en)
+    # the language before the command, and from the environment
+    screens["run"] = run("--lang", "en", "run", "--month", "2024-06", "--data", data, "--out",
+                         tmp / "run", "--db", db)  # fmt: skip
+    county = tmp / "county"
+    screens["init"] = run("init", county, "--month", "2024-06", env={"FENGDU_LANG": "en"})
+    screens["demo"] = run("demo", "--make-data", county / "data" / "2024-06",
+                          env={"FENGDU_LANG": "en"})  # fmt: skip
     return screens, out
 
 
@@ -193,7 +201,8 @@ def _mark(name: str):
 
 
 SCREENS = ["validate", "ingest", "reconcile", "subsidy", "explain", "policy show",
-           "ledger show", "ledger check", "columns"]  # fmt: skip
+           "policy check", "ledger show", "ledger check", "columns", "run", "init",
+           "demo"]  # fmt: skip
 
 
 @pytest.mark.parametrize("command", [_mark(c) for c in SCREENS])
@@ -207,6 +216,11 @@ FILES = [
     "warnings-2024-06.csv", "payments-2024-06-试算.xlsx", "payments-2024-06-试算.csv",
     "publicity-2024-06-试算.xlsx", "posts-exit-2024-06-试算.xlsx",
 ]  # fmt: skip
+
+
+def test_the_language_before_the_command_and_from_the_environment_is_english(month):
+    screens, _ = month
+    assert "2024-06 reconcile" in screens["run"] and "Created" in screens["init"]
 
 
 @pytest.mark.parametrize("name", [_mark(n) for n in FILES])

@@ -164,7 +164,7 @@ def test_the_cli_says_it_in_red_and_exits_1(month, tmp_path):
               "--db", str(tmp_path / "f.db")],
     )  # fmt: skip
     assert result.exit_code == 1, result.output
-    assert "无法判断" in result.output and "travel 2 人" in result.output
+    assert "无法判断" in result.output and "跨区域交通补助 2 人" in result.output
     book = openpyxl.load_workbook(out / "undetermined-2024-06.xlsx")
     text = " ".join(str(c.value) for row in book.active.iter_rows() for c in row if c.value)
     assert "三合街道.xlsx" in text and valid_id(11) not in text  # IDs masked

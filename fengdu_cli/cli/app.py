@@ -20,7 +20,7 @@ import sys
 import traceback
 from collections.abc import Callable, Iterable
 from contextlib import ExitStack
-from dataclasses import MISSING, dataclass, fields, replace
+from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_type_hints
 
@@ -31,7 +31,8 @@ from rich.markup import escape
 from fengdu_cli import __version__, idcard
 from fengdu_cli.cli import logs
 from fengdu_cli.cli.console import screen
-from fengdu_cli.errors import FengduError, InputError, LockError
+from fengdu_cli.config import PATH_KEYS, Settings, read_settings, settings_file
+from fengdu_cli.errors import FengduError, InputError, LockError, UsageError
 from fengdu_cli.messages import text
 from fengdu_cli.progress import Progress
 
@@ -42,7 +43,7 @@ app = typer.Typer(
     name="fengdu",
     help="丰都县就业帮扶数据工具：花名册校验、数据比对、补贴发放。Fengdu employment-assistance toolkit.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings=HELP,
@@ -65,6 +66,15 @@ LangOpt = Annotated[
     typer.Option(
         "--lang",
         help="界面语言（也可写在子命令前）/ messages' language, before or after the command",
+    ),
+]
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        metavar="FILE",
+        help="设置文件（默认：当前文件夹的 fengdu.toml；环境变量 FENGDU_CONFIG）"
+        " / settings file (default ./fengdu.toml, env FENGDU_CONFIG)",
     ),
 ]
 VerboseOpt = Annotated[
@@ -95,6 +105,7 @@ def _root(
     ] = False,
     lang: LangOpt = None,
     verbose: VerboseOpt = 0,
+    config: ConfigOpt = None,
 ) -> None:
     """丰都县就业帮扶数据工具：花名册校验、数据比对、补贴发放。Fengdu employment-assistance toolkit."""
 
@@ -112,6 +123,9 @@ class Common:
     debug: bool = False  # let an unexpected error show its trace
     verbose: int = 0  # -v INFO lines on stderr, -vv DEBUG
     progress: Progress | None = None  # the progress display while the command runs, if any
+    settings: Settings = field(
+        default_factory=Settings
+    )  # the county folder's fengdu.toml in force (maybe none)
 
     def steps_done(self) -> None:
         """The long steps are over: the progress display leaves the terminal before the
@@ -141,6 +155,7 @@ COMMON_OPTIONS: dict[str, inspect.Parameter] = {
     ),
     "lang": inspect.Parameter("lang", _KW, default=None, annotation=LangOpt),
     "verbose": inspect.Parameter("verbose", _KW, default=0, annotation=VerboseOpt),
+    "config": inspect.Parameter("config", _KW, default=None, annotation=ConfigOpt),
     "debug": inspect.Parameter(
         "debug",
         _KW,
@@ -150,7 +165,7 @@ COMMON_OPTIONS: dict[str, inspect.Parameter] = {
         ],
     ),
 }
-ALWAYS = ("lang", "verbose", "debug")
+ALWAYS = ("lang", "verbose", "debug", "config")
 _CONTEXT = inspect.Parameter(
     "context", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context
 )
@@ -177,13 +192,21 @@ def _group_fields(group: type[OptionGroup]) -> list[inspect.Parameter]:
 
 
 def command(
-    group: typer.Typer, name: str | None = None, *, common: Iterable[str] = ("json", "quiet")
+    group: typer.Typer,
+    name: str | None = None,
+    *,
+    common: Iterable[str] = ("json", "quiet"),
+    settings: bool = True,
 ) -> Callable[[Callable[..., int]], Callable[..., int]]:
     """Register ``func(…own options…, *, common: Common) -> int`` as a command of ``group``:
     the shared options (--lang, -v, --debug, and those of ``common``: --json and --quiet unless
     fewer are named) are declared here once and handed over as one :class:`Common`; a
     parameter annotated with an :class:`OptionGroup` is shown as the group's options and
-    handed over as one group; the exit code comes from :func:`run_guarded`."""
+    handed over as one group; the exit code comes from :func:`run_guarded`.
+
+    The county folder's fengdu.toml (:func:`settings_for`) fills in the paths (--data --out
+    --db --policy --columns) an option does not give, unless ``settings`` is False (a command
+    that makes folders rather than reads them)."""
     shared = (*common, *ALWAYS)
 
     def register(func: Callable[..., int]) -> Callable[..., int]:
@@ -201,12 +224,22 @@ def command(
         shown = [_CONTEXT, *own, *(COMMON_OPTIONS[c] for c in shared)]
 
         def invoke(context: typer.Context, **kwargs: object) -> None:
-            options = dict(kwargs)
             chosen: dict[str, Any] = {c: kwargs.pop(COMMON_OPTIONS[c].name) for c in shared}
             root = context.find_root().params
-            # --lang after the command, else before it (fengdu --lang en validate …), else zh
-            chosen["lang"] = chosen["lang"] or root.get("lang") or "zh"
+            # --lang after the command, else before it (fengdu --lang en validate …), else
+            # FENGDU_LANG, else fengdu.toml's, else zh
+            chosen["lang"] = chosen["lang"] or root.get("lang")
             chosen["verbose"] += root.get("verbose") or 0
+            config = chosen.pop("config") or root.get("config")
+            try:
+                chosen["lang"] = chosen["lang"] or env_lang()
+                chosen["settings"] = settings_for(context, kwargs, config, settings)
+            except FengduError as exc:
+                said = exc.message(chosen["lang"] or "zh")
+                screen(stderr=True).print(said, markup=False)
+                raise typer.Exit(exc.exit_code) from None
+            chosen["lang"] = chosen["lang"] or chosen["settings"].values.get("lang", "zh")
+            options = dict(kwargs)
             for pname, cls in groups.items():
                 names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
                 kwargs[pname] = cls(**{n: kwargs.pop(n) for n in names})
@@ -221,6 +254,36 @@ def command(
         return func
 
     return register
+
+
+def env_lang() -> str | None:
+    """FENGDU_LANG, when set (zh or en; anything else is a usage error)."""
+    value = os.environ.get("FENGDU_LANG", "").strip()
+    if value and value not in LANGS:
+        raise UsageError("lang_bad", value=value)
+    return value or None
+
+
+def settings_for(
+    context: typer.Context, kwargs: dict[str, Any], config: Path | None, apply: bool
+) -> Settings:
+    """The county folder's fengdu.toml (``--config``, FENGDU_CONFIG, ./fengdu.toml), and, when
+    ``apply``, its paths put into ``kwargs`` for each of --data --out --db --policy --columns
+    the command has and was not given (on the command line or by its environment variable):
+    option > environment > fengdu.toml > default."""
+    settings = read_settings(settings_file(config, os.environ))
+    if settings.file is not None:
+        log.debug("settings %s", settings.file)
+    if not apply:
+        return settings
+    month = kwargs.get("month")
+    for key in PATH_KEYS:
+        source = context.get_parameter_source(key) if key in kwargs else None
+        if source is not None and source.name != "DEFAULT":  # given, or by its env variable
+            continue
+        if key in kwargs and (found := settings.path(key, month)) is not None:
+            kwargs[key] = found
+    return settings
 
 
 def run_guarded(

@@ -15,7 +15,7 @@ from fengdu_cli.cli.render import render_checked, render_reconciled, render_subs
 from fengdu_cli.messages import text
 
 
-@command(app)
+@command(app, settings=False)
 def demo(
     data: Annotated[
         Path, typer.Option("--data", help="示例数据文件夹 / sample data folder")

@@ -10,7 +10,15 @@ from rich.markup import escape
 
 from fengdu_cli.cli.app import Common, app, command
 from fengdu_cli.cli.console import print_json, screen
-from fengdu_cli.cli.options import ColumnsOpt, DataOpt, DbOpt, MonthOpt, PolicyOpt, month_paths
+from fengdu_cli.cli.options import (
+    ColumnsOpt,
+    DataOpt,
+    DbOpt,
+    MonthOpt,
+    PolicyOpt,
+    data_folder,
+    month_paths,
+)
 from fengdu_cli.cli.render import words
 from fengdu_cli.errors import UsageError
 from fengdu_cli.messages import text
@@ -25,7 +33,7 @@ def explain(
         ),
     ],
     month: MonthOpt,
-    data: DataOpt,
+    data: DataOpt = None,
     db: DbOpt = Path("fengdu.db"),
     policy: PolicyOpt = None,
     columns: ColumnsOpt = None,
@@ -36,6 +44,7 @@ def explain(
     json_, lang = common.json, common.lang
     if not id_number.strip():
         raise UsageError("explain_no_number")
+    data = data_folder(data)
     db, _ = month_paths(db, None, data, common)
     from fengdu_cli.explain import explain as run_explain
     from fengdu_cli.io.columns_toml import columns_for

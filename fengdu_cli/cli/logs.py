@@ -137,6 +137,8 @@ class ProgressDisplay:
         self.tasks: dict[tuple[str, str], TaskID] = {}
 
     def __call__(self, step: str, done: int, total: int, /, **params: str) -> None:
+        if step == "rules" and self.lang != "en":  # a rule's code is no word on a Chinese screen
+            params = {**params, "rule": ""}
         words = text(f"progress_{step}", self.lang, **params)
         key = (step, params.get("kind", ""))
         if key not in self.tasks:

@@ -101,8 +101,25 @@ def month_option(help: str) -> Any:
 
 
 DataOpt = Annotated[
-    Path, typer.Option("--data", "-d", help="数据文件夹（rosters/ employment/ insurance/ …）")
+    Path | None,
+    typer.Option(
+        "--data",
+        "-d",
+        help="数据文件夹（rosters/ employment/ insurance/ …；默认：fengdu.toml 的 data）"
+        " / the month's data folder (default: data in fengdu.toml)",
+    ),
 ]
+
+
+def data_folder(data: Path | None) -> Path:
+    """--data, or the folder fengdu.toml names for the month (already put in its place)."""
+    if data is None:
+        from fengdu_cli.errors import UsageError
+
+        raise UsageError("data_needed")
+    return data
+
+
 DbOpt = Annotated[
     Path, typer.Option("--db", envvar="FENGDU_DB", help="SQLite 数据库 / database (env FENGDU_DB)")
 ]
@@ -174,7 +191,7 @@ class MonthFolder(OptionGroup):
     work on."""
 
     month: MonthOpt
-    data: DataOpt
+    data: DataOpt = None
     out: OutOpt = Path("out")
     db: DbOpt = Path("fengdu.db")
     columns: ColumnsOpt = None
@@ -184,8 +201,9 @@ class MonthFolder(OptionGroup):
         on stderr), and the columns.toml in force."""
         from fengdu_cli.io.columns_toml import columns_for
 
-        db, out = month_paths(self.db, self.out, self.data, common)
-        return Month(self.month, self.data, out, db, columns_for(self.columns, [self.data]))
+        data = data_folder(self.data)
+        db, out = month_paths(self.db, self.out, data, common)
+        return Month(self.month, data, out, db, columns_for(self.columns, [data]))
 
 
 @dataclass(frozen=True)

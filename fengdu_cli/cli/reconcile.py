@@ -12,6 +12,7 @@ from fengdu_cli.cli.console import say_written, show
 from fengdu_cli.cli.options import MonthFolder
 from fengdu_cli.cli.render import render_reconciled
 from fengdu_cli.messages import text
+from fengdu_cli.progress import report
 
 
 @command(app)
@@ -34,9 +35,11 @@ def reconcile(
     result = reconcile_month(
         month.data, month.month, month.db, columns=month.columns, progress=common.progress
     )
+    report(common.progress, "write", 0, 1)
     written = write_reconcile(
         result, month.out, split_by_township=split_by_township, lang=common.lang
     )
+    report(common.progress, "write", 1, 1)
 
     def render(console: Console) -> None:
         render_reconciled(result, console, common.lang)

@@ -16,7 +16,7 @@ from fengdu_cli import dates
 from fengdu_cli.cells import records
 from fengdu_cli.cli.app import Common
 from fengdu_cli.cli.console import screen
-from fengdu_cli.messages import text
+from fengdu_cli.messages import CATALOGUES, text
 from fengdu_cli.messages.problems import problem_words
 from fengdu_cli.validate import Checked
 
@@ -69,10 +69,10 @@ def render_checked(checked: Checked, console: Console, lang: str, limit: int = 2
     console.print(table)
     counts = checked.problem_counts()
     if counts:
-        heads = [say("code"), say("meaning"), say("count")]
-        by_code = headed(say("problems_by_code"), heads, (heads[2],))
+        heads = [say("meaning"), say("count")]
+        by_code = headed(say("problems_by_code"), heads, (heads[1],))
         for code, n in counts.items():
-            by_code.add_row(code, code_title(code, lang), str(n))
+            by_code.add_row(code_title(code, lang), str(n))
         console.print(by_code)
         heads = [say("file"), say("row"), say("column"), say("value"), say("problem")]
         first = headed(say("first_problems", limit=limit), heads, overflow="fold")
@@ -198,9 +198,10 @@ def render_reconciled(result, console: Console, lang: str) -> None:
     for i, row in enumerate(table[RECONCILE_COLUMNS].itertuples(index=False)):
         view.add_row(*[str(v) for v in row], style="bold" if i == len(table) - 1 else None)
     console.print(view)
-    flags = headed(say("warnings_by_code"), [say("code"), say("count")], (say("count"),))
+    heads = [say("warning_kind"), say("count")]
+    flags = headed(say("warnings_by_code"), heads, (say("count"),))
     for code, n in result.flags().items():
-        flags.add_row(code, str(n))
+        flags.add_row(warning_name(code, lang), str(n))
     console.print(flags)
     rows = summary["rows"]
     console.print(
@@ -215,7 +216,20 @@ def render_reconciled(result, console: Console, lang: str) -> None:
             say("compared", previous=summary["previous_month"], new=summary["warnings_new"],
                 continuing=summary["warnings_continuing"], resolved=summary["warnings_resolved"])
         )  # fmt: skip
-    render_undetermined(result.checked, result.undetermined_counts(), console, lang, "warnings")
+    render_undetermined(
+        result.checked,
+        result.undetermined_counts(),
+        console,
+        lang,
+        "warnings",
+        lambda code: warning_name(code, lang),
+    )
+
+
+def warning_name(code: str, lang: str) -> str:
+    """A warning's name (无就业无参保), the code where the catalogue has none."""
+    key = f"wb_warn_title_{code}"
+    return text(key, lang) if key in CATALOGUES[lang] else code
 
 
 def _skips_by_reason(result: Any, lang: str) -> dict[str, list[str]]:
@@ -234,9 +248,15 @@ def _skips_by_reason(result: Any, lang: str) -> dict[str, list[str]]:
 
 
 def render_undetermined(
-    checked, counts: dict[str, int], console: Console, lang: str, what: str
+    checked,
+    counts: dict[str, int],
+    console: Console,
+    lang: str,
+    what: str,
+    name: Callable[[str], str] = str,
 ) -> None:
-    """The columns files lacked, and per code how many persons could not be judged (red)."""
+    """The columns files lacked, and per code (said by its ``name``) how many persons could
+    not be judged (red)."""
     say = words(lang)
     for kind, c in checked.items():
         if c.gaps:
@@ -244,7 +264,7 @@ def render_undetermined(
             render_gaps(c.problems, console, lang)
     if counts:
         listed = say("list_sep").join(
-            say("persons_of", code=code, n=n) for code, n in counts.items()
+            say("persons_of", code=name(code), n=n) for code, n in counts.items()
         )
         line = say("undetermined_line", what=say(f"what_{what}"), listed=listed)
         console.print(f"[bold red]{escape(line)}[/]")
@@ -256,15 +276,16 @@ def render_subsidy(result, console: Console, lang: str) -> None:
 
     say = words(lang)
     zh = lang == "zh"
-    heads = [say("subsidy"), say("code"), say("persons_households"), say("amount")]
+    # a rule by its name (the policy's name is Chinese: in English, its code)
+    heads = [say("subsidy"), say("persons_households"), say("amount")]
     title = say("subsidy_title", month=result.summary()["month"], batch=result.batch_id)
-    table = headed(title, heads, tuple(heads[2:]))
+    table = headed(title, heads, tuple(heads[1:]))
     totals, counts = result.totals_fen(), result.counts()
     for code in result.computed:
-        name = result.policy.rule(code).name if zh else code  # the policy's name is Chinese
-        table.add_row(name, code, str(counts[code]), yuan_text(totals[code]))
+        name = result.policy.rule(code).name if zh else code
+        table.add_row(name, str(counts[code]), yuan_text(totals[code]))
     table.add_row(
-        say("total"), "", str(sum(counts.values())), yuan_text(result.grand_total_fen()),
+        say("total"), str(sum(counts.values())), yuan_text(result.grand_total_fen()),
         style="bold",
     )  # fmt: skip
     console.print(table)
@@ -285,7 +306,14 @@ def render_subsidy(result, console: Console, lang: str) -> None:
             names = [f"{result.policy.rule(c).name}（{c}）" if zh else c for c in codes]
             skipped.add_row("\n".join(names), reason)
         console.print(skipped)
-    render_undetermined(result.checked, result.undetermined_counts(), console, lang, "lists")
+    render_undetermined(
+        result.checked,
+        result.undetermined_counts(),
+        console,
+        lang,
+        "lists",
+        lambda code: result.policy.rule(code).name if zh else code,
+    )
     if result.history_missing:
         console.print(f"[bold yellow]{text('no_history_warning', lang)}[/]")
     if result.newly_committed:

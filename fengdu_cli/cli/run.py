@@ -12,6 +12,7 @@ from fengdu_cli.cli.options import MonthFolder, Paying
 from fengdu_cli.cli.render import render_reconciled, render_subsidy
 from fengdu_cli.errors import UsageError
 from fengdu_cli.messages import text
+from fengdu_cli.progress import report
 
 
 @command(app, "run")
@@ -32,9 +33,13 @@ def run_month(folder: MonthFolder, paying: Paying, *, common: Common) -> int:
         month.data, month.month, month.db, checked=checked, progress=progress
     )
     roster = reconciled.checked["roster"]
+    report(progress, "write", 0, 3)
     written = [write_problem_report(roster, out / names.PROBLEM_REPORT, lang)]
+    report(progress, "write", 1, 3)
     written += write_return_lists(roster, out / names.RETURNS_FOLDER, lang)
+    report(progress, "write", 2, 3)
     written += write_reconcile(reconciled, out, split_by_township=True, lang=lang)
+    report(progress, "write", 3, 3)
     subsidies, files = paying.pay(month, common, checked=checked)
     written += files
     summary = {

@@ -218,6 +218,13 @@ MESSAGES: dict[str, str] = {
     "db_behind": "Database {path} does not reach the end recorded at its last commit ({detail}): rows were removed, or an older backup or another ledger was put in its place, which would pay again what was paid since. It is refused. Find the latest database; if it really is a restored backup, record what was paid since with fengdu ledger import",
     "db_unusable": "Cannot use the database {path}: {detail}. Check the path, its permissions and the free space (restore a damaged database from a backup)",
     "db_missing": "The database {path} does not exist. A commit never creates one (a mistyped path would pay everyone again): check --db, or add --new-db to create it on purpose",
+    "config_missing": "No settings file {path} (named by --config or FENGDU_CONFIG)",
+    "config_bad_toml": "The settings file {path} is not valid TOML: {detail}",
+    "config_unknown_key": "The settings file {path} has an unknown key {setting} (known keys: {known})",
+    "config_bad_value": "The settings file {path} has an unusable value for {setting}: '{value}' (a quoted text; a path may use {{month}} only; lang is zh or en)",
+    "config_month_needed": "The settings file {path} uses {{month}} in {setting}, but this command has no --month: add --month, or give the path itself",
+    "data_needed": 'No data folder: give --data, or write data = "data/{{month}}" in fengdu.toml (fengdu init writes it)',
+    "lang_bad": "Unknown language '{value}' (env FENGDU_LANG): zh or en",
     "no_history": "The ledger holds nothing paid before {month} (no import, no earlier batch) while the policy started {start}: committing now would pay again what was paid by hand. Import past lists with fengdu ledger import first, or add --no-history on purpose",
     "no_history_warning": "Note: the ledger holds no past payments (import or earlier batch); import them before committing",
     # ---- columns.toml ----
@@ -410,7 +417,7 @@ MESSAGES: dict[str, str] = {
     "screen_code": "code",
     "screen_meaning": "meaning",
     "screen_count": "count",
-    "screen_problems_by_code": "Problems by code",
+    "screen_problems_by_code": "Problems by kind",
     "screen_first_problems": "First {limit} problems",
     "screen_row": "row",
     "screen_column": "column",
@@ -444,7 +451,8 @@ MESSAGES: dict[str, str] = {
     "screen_rc_new": "new",
     "screen_rc_resolved": "resolved",
     "screen_rc_township_long": "township",
-    "screen_warnings_by_code": "Warnings by code",
+    "screen_warnings_by_code": "Warnings by kind",
+    "screen_warning_kind": "warning",
     "screen_reconcile_counts": "Read {read} rows = valid {valid} + rejected {rejected}; persons {persons}, matched to employment {employment}, to insurance {insurance}",
     "screen_input_counts": "  {kind_name}: read {read} = matched {matched} + unmatched {unmatched} + rejected {rejected}",
     "screen_compared": "Compared with {previous}: new {new}, continuing {continuing}, resolved {resolved}",
@@ -478,6 +486,46 @@ MESSAGES: dict[str, str] = {
     "screen_written": "Written: {path}",
     "screen_created": "Created: {path}",
     "screen_nothing_created": "Everything exists already",
+    "init_settings_file": (
+        "# fengdu settings (the county's working folder).\n"
+        "# Every fengdu command run in this folder reads this file (or name it with --config or FENGDU_CONFIG).\n"
+        "# Options given on the command line (--data --out --db --policy --columns --lang) win over it.\n"
+        "# Paths are relative to this file's folder; {{month}} becomes the command's month, e.g. 2024-06.\n"
+        "\n"
+        "# Each month's data folder, holding rosters/ employment/ insurance/ ...\n"
+        "# (fengdu init . --month 2024-06 makes data/2024-06/ and its sub-folders)\n"
+        'data = "data/{{month}}"\n'
+        "\n"
+        "# Output folder: reconcile results, warnings, payment lists, return lists, run logs\n"
+        "# Commands without a month (validate, ingest, report, ledger) write to the folder before {{month}}: out/\n"
+        'out = "out/{{month}}"\n'
+        "\n"
+        "# The ledger (payments made): one for every month, never a new one per month; back it up\n"
+        'db = "{db}"\n'
+        "\n"
+        "# Policy file (amounts, periods, sources); without it the bundled policy (fengdu policy show)\n"
+        '# policy = "policy.toml"\n'
+        "\n"
+        "# Column settings; without it the columns.toml in the month's data folder, if any\n"
+        '# columns = "columns.toml"\n'
+        "\n"
+        "# Language of the screens and files: zh (default) or en\n"
+        '# lang = "zh"\n'
+    ),
+    "init_data_readme": (
+        "Each month's data goes in a folder named after the month, e.g. 2024-06/:\n"
+        "\n"
+        "  rosters/      the townships' rosters (.xlsx .xls .csv, any number per township)\n"
+        "  employment/   the employment-service export\n"
+        "  insurance/    the social-insurance export\n"
+        "  workshops/ posts/ businesses/ loans/ students/ travel/ agencies/ bases/ training/\n"
+        "                the bureau's own lists; a missing list only disables the subsidies\n"
+        "                that need it (the results say so)\n"
+        "\n"
+        "Make a month's folders: in the folder above, run  fengdu init . --month 2024-06\n"
+        "Run a month: in the folder above, run  fengdu run --month 2024-06\n"
+    ),
+    "screen_init_next": "Next: put the month's files in the sub-folders of data/YYYY-MM/ (fengdu init {folder} --month YYYY-MM makes them), then run fengdu run --month YYYY-MM in {folder}",
     "screen_columns_ok": "{path}: OK",
     "screen_sample_written": "Sample data written to {folder}: {files} files, {people} persons, {planted} planted problems and cases (see planted.json)",
     "screen_explain_not_found": "{subject}: this number is in none of this month's roster, employment, insurance or business lists; check the number, the data folder and the month",
@@ -512,6 +560,82 @@ MESSAGES: dict[str, str] = {
     "screen_pl_status": "status",
     "screen_pl_values": "amounts and conditions",
     "screen_pl_basis": "basis",
+    "screen_pv_period": "period",
+    "screen_pv_amount": "amount",
+    "screen_pv_amount_max": "at most",
+    "screen_pv_amount_chongqing": "amount (in Chongqing, outside the county)",
+    "screen_pv_amount_outside": "amount (outside Chongqing)",
+    "screen_pv_amount_secondary": "amount (secondary vocational)",
+    "screen_pv_amount_higher": "amount (higher education)",
+    "screen_pv_amount_unemployed": "amount (an unemployed person placed)",
+    "screen_pv_amount_lifted": "amount (a person lifted out of poverty placed)",
+    "screen_pv_amount_excellent": "amount (rated excellent)",
+    "screen_pv_amount_good": "amount (rated good)",
+    "screen_pv_amount_pass": "amount (rated pass)",
+    "screen_pv_amount_skill": "amount (skills training)",
+    "screen_pv_amount_startup": "amount (start-up training)",
+    "screen_pv_amount_living_per_day": "living allowance (per day)",
+    "screen_pv_min_insured_months": "insured for at least",
+    "screen_pv_categories": "categories",
+    "screen_pv_employment_type": "kind of job",
+    "screen_pv_hukou": "registration",
+    "screen_pv_hired_from": "hired on or after",
+    "screen_pv_employer_scope": "employers (region code)",
+    "screen_pv_min_stable_months": "stably employed for at least",
+    "screen_pv_max_months": "paid at most",
+    "screen_pv_max_months_per_year": "paid at most per year",
+    "screen_pv_min_operating_months": "in business for at least",
+    "screen_pv_min_employees": "insured employees, at least",
+    "screen_pv_rural_entrepreneur": "includes rural self-employed farmers",
+    "screen_pv_min_age": "aged at least",
+    "screen_pv_insurance_types": "insurance types",
+    "screen_pv_insurance_share": "share subsidised",
+    "screen_pv_lpr_margin_bp": "borrower pays LPR minus",
+    "screen_pv_principal_max_person": "loan cap (a person)",
+    "screen_pv_principal_per_partner": "loan per partner",
+    "screen_pv_principal_max_partnership": "loan cap (a partnership)",
+    "screen_pv_principal_per_hire": "loan per person hired",
+    "screen_pv_principal_max_business": "loan cap (a small business)",
+    "screen_pv_term_years_person": "interest paid for (a person)",
+    "screen_pv_term_years_partnership": "interest paid for (a partnership)",
+    "screen_pv_term_years_business": "interest paid for (a small business)",
+    "screen_pv_lpr_1y": "one-year LPR",
+    "screen_pv_max_contract_months": "contract for at most",
+    "screen_pv_elsewhere_insured_months": "insured elsewhere for (leaves the post)",
+    "screen_pv_installments": "paid in",
+    "screen_pv_min_contract_months": "contract for at least",
+    "screen_pv_min_persons": "persons, at least",
+    "screen_pv_max_years_after": "after leaving school, at most",
+    "screen_pv_ended_from": "ended on or after",
+    "screen_pv_travel_from": "travelled on or after",
+    "screen_pv_key_employers": "key employers",
+    "screen_pv_unit_yuan": "{value} yuan",
+    "screen_pv_unit_months": "{value} months",
+    "screen_pv_unit_years": "{value} years",
+    "screen_pv_unit_age": "{value} years old",
+    "screen_pv_unit_persons": "{value} persons",
+    "screen_pv_unit_times": "{value} instalment(s)",
+    "screen_pv_unit_bp": "{value} basis points ({percent})",
+    "screen_pv_period_span": "{start} to {end}",
+    "screen_pv_rate_from": "{rate} from {day}",
+    "screen_pv_yes": "yes",
+    "screen_pv_no": "no",
+    "screen_pv_hukou_chongqing": "registered in Chongqing",
+    "screen_pv_share_employer": "the employer's contributions",
+    "screen_pv_share_personal": "the person's contributions",
+    "screen_pv_list_sep": ", ",
+    "screen_pl_payee": "paid to",
+    "screen_pl_frequency": "how often",
+    "screen_pl_payee_person": "the person",
+    "screen_pl_payee_household": "the household",
+    "screen_pl_payee_employer": "the employer",
+    "screen_pl_payee_workshop": "the workshop",
+    "screen_pl_payee_agency": "the agency",
+    "screen_pl_freq_once": "once ever",
+    "screen_pl_freq_monthly": "monthly",
+    "screen_pl_freq_yearly": "once a year",
+    "screen_pl_policy_file": "Policy file: {path} (sha256 {sha}…, policy period to {end})",
+    "screen_pl_rule_head": "{name} ({code})",
     "screen_policy_ok": "{path}: the policy file is sound",
     "screen_township_lists": "{n} township warning lists in {folder}",
     "screen_files_written": "{n} files written in {folder}",
@@ -520,6 +644,7 @@ MESSAGES: dict[str, str] = {
     "progress_read": "Reading {kind_name}",
     "progress_match": "Matching employment and insurance",
     "progress_rules": "Computing subsidies {rule}",
+    "progress_write": "Writing the output files",
     "bad_day": "Bad date {value}; use YYYY-MM-DD, e.g. 2024-06-30",
     "screen_list_sep2": "; ",
     # the store's own findings (ledger check, a refused database)

@@ -218,6 +218,13 @@ MESSAGES: dict[str, str] = {
     "db_behind": "数据库 {path} 与上次入账时记录的台账末尾不符（{detail}）：可能被删改，或换成了较早的备份或另一个台账——那样会把之后已发放的再发一次，因此拒绝使用。请找回最新的数据库；确属从备份恢复的，用 fengdu ledger import 补录备份之后已发放的名单（入账后台账即以此为准）",
     "db_unusable": "无法使用数据库 {path}：{detail}。请检查路径、文件权限和磁盘空间（损坏的数据库请从备份恢复）",
     "db_missing": "数据库 {path} 不存在。入账不会新建数据库（以防路径写错而重复发放）：请检查 --db，或确需新建时加 --new-db",
+    "config_missing": "找不到设置文件 {path}（--config 或环境变量 FENGDU_CONFIG 所指）",
+    "config_bad_toml": "设置文件 {path} 不是有效的 TOML：{detail}",
+    "config_unknown_key": "设置文件 {path} 中有不认识的项 {setting}（可用的项：{known}）",
+    "config_bad_value": "设置文件 {path} 中 {setting} 的值“{value}”不可用：应为带引号的文字，路径中只可用 {{month}}，lang 只可为 zh 或 en",
+    "config_month_needed": "设置文件 {path} 中 {setting} 含 {{month}}，但本命令没有 --month：请加 --month，或直接给出该路径",
+    "data_needed": '缺少数据文件夹：请用 --data 指定，或在 fengdu.toml 中写 data = "data/{{month}}"（fengdu init 会写好）',
+    "lang_bad": "界面语言“{value}”不可用（环境变量 FENGDU_LANG）：只可为 zh 或 en",
     "no_history": "台账中还没有 {month} 之前的任何发放记录（既无导入，也无更早的入账批次），而政策自 {start} 起执行：直接入账会把手工发过的一次性、每年一次补贴再发一遍。请先用 fengdu ledger import 导入以往的发放名单；如确实没有以往发放，加 --no-history 再入账",
     "no_history_warning": "提示：台账中还没有以往发放记录（导入或更早的批次）；入账前请先导入以往发放名单",
     # ---- columns.toml ----
@@ -445,6 +452,7 @@ MESSAGES: dict[str, str] = {
     "screen_rc_resolved": "消除",
     "screen_rc_township_long": "乡镇（街道）",
     "screen_warnings_by_code": "预警分类",
+    "screen_warning_kind": "预警",
     "screen_reconcile_counts": "读取 {read} 行 = 有效 {valid} + 退回 {rejected}；人员 {persons}，匹配就业 {employment}，匹配参保 {insurance}",
     "screen_input_counts": "  {kind_name}：读取 {read} = 匹配 {matched} + 未匹配 {unmatched} + 退回 {rejected}",
     "screen_compared": "与 {previous} 比较：新增 {new}，持续 {continuing}，已消除 {resolved}",
@@ -478,6 +486,46 @@ MESSAGES: dict[str, str] = {
     "screen_written": "已写入：{path}",
     "screen_created": "已建立：{path}",
     "screen_nothing_created": "文件夹和台账都已存在，未做改动",
+    "init_settings_file": (
+        "# fengdu 设置文件（县级工作文件夹）。\n"
+        "# 在本文件夹中运行 fengdu 的各个命令，都会读取本文件（也可用 --config 或环境变量 FENGDU_CONFIG 指定）。\n"
+        "# 命令行上给出的选项（--data --out --db --policy --columns --lang）优先于这里的设置。\n"
+        "# 路径相对于本文件所在的文件夹；{{month}} 会换成命令的月份，如 --month 2024-06 时为 2024-06。\n"
+        "\n"
+        "# 每月的数据文件夹，内有 rosters/ employment/ insurance/ 等子文件夹\n"
+        "# （fengdu init . --month 2024-06 会建好 data/2024-06/ 及其子文件夹）\n"
+        'data = "data/{{month}}"\n'
+        "\n"
+        "# 输出文件夹：比对结果、预警名单、补贴名单、退回清单、运行日志\n"
+        "# 不带月份的命令（validate、ingest、report、ledger）写到 {{month}} 之前的文件夹，即 out/\n"
+        'out = "out/{{month}}"\n'
+        "\n"
+        "# 台账数据库（发放记录）：各月共用一个，不要每月新建，请定期备份\n"
+        'db = "{db}"\n'
+        "\n"
+        "# 政策文件（金额、期限、依据）；不写则用内置政策（fengdu policy show 查看）\n"
+        '# policy = "policy.toml"\n'
+        "\n"
+        "# 列识别设置；不写则用每月数据文件夹中的 columns.toml（如有）\n"
+        '# columns = "columns.toml"\n'
+        "\n"
+        "# 界面语言：zh（中文，默认）或 en\n"
+        '# lang = "zh"\n'
+    ),
+    "init_data_readme": (
+        "每月的数据放在本文件夹下以月份命名的文件夹中，例如 2024-06/：\n"
+        "\n"
+        "  rosters/      各乡镇（街道）报来的花名册（.xlsx .xls .csv，每乡镇可有多个文件）\n"
+        "  employment/   就业登记系统导出\n"
+        "  insurance/    社保缴费系统导出\n"
+        "  workshops/ posts/ businesses/ loans/ students/ travel/ agencies/ bases/ training/\n"
+        "                局内各项名单（车间、公益性岗位、创业实体、贷款、学生、出行、机构、基地、培训）；\n"
+        "                缺少某类名单时，只是需要它的补贴项目不计算（结果中会说明）\n"
+        "\n"
+        "建立某月的文件夹：在上一级文件夹中运行  fengdu init . --month 2024-06\n"
+        "跑一个月：在上一级文件夹中运行  fengdu run --month 2024-06\n"
+    ),
+    "screen_init_next": "下一步：把本月的文件放入 data/YYYY-MM/ 各子文件夹（fengdu init {folder} --month YYYY-MM 可建好），然后在 {folder} 中运行 fengdu run --month YYYY-MM",
     "screen_columns_ok": "{path}：列识别设置无误",
     "screen_sample_written": "示例数据已写入 {folder}：{files} 个文件，{people} 人，预置问题与场景 {planted} 处（见 planted.json）",
     "screen_explain_not_found": "{subject}：本月的花名册、就业登记、社保缴费和主体名单中都没有这个号码，请核对号码，或确认数据文件夹和月份",
@@ -512,6 +560,82 @@ MESSAGES: dict[str, str] = {
     "screen_pl_status": "状态",
     "screen_pl_values": "金额与条件",
     "screen_pl_basis": "依据",
+    "screen_pv_period": "期间",
+    "screen_pv_amount": "金额",
+    "screen_pv_amount_max": "金额上限",
+    "screen_pv_amount_chongqing": "金额（市内县外）",
+    "screen_pv_amount_outside": "金额（市外）",
+    "screen_pv_amount_secondary": "金额（中职）",
+    "screen_pv_amount_higher": "金额（高职、本科）",
+    "screen_pv_amount_unemployed": "金额（介绍失业人员）",
+    "screen_pv_amount_lifted": "金额（介绍脱贫人口）",
+    "screen_pv_amount_excellent": "金额（评估优秀）",
+    "screen_pv_amount_good": "金额（评估良好）",
+    "screen_pv_amount_pass": "金额（评估合格）",
+    "screen_pv_amount_skill": "金额（技能培训）",
+    "screen_pv_amount_startup": "金额（创业培训）",
+    "screen_pv_amount_living_per_day": "生活费（每天）",
+    "screen_pv_min_insured_months": "连续参保（至少）",
+    "screen_pv_categories": "人员类别",
+    "screen_pv_employment_type": "就业形式",
+    "screen_pv_hukou": "户籍",
+    "screen_pv_hired_from": "入职日期不早于",
+    "screen_pv_employer_scope": "用人单位范围（登记地代码）",
+    "screen_pv_min_stable_months": "稳定就业（至少）",
+    "screen_pv_max_months": "每人最多发放",
+    "screen_pv_max_months_per_year": "每年最多发放",
+    "screen_pv_min_operating_months": "经营（至少）",
+    "screen_pv_min_employees": "带动参保（至少）",
+    "screen_pv_rural_entrepreneur": "含农村自主创业农民",
+    "screen_pv_min_age": "年龄（至少）",
+    "screen_pv_insurance_types": "险种",
+    "screen_pv_insurance_share": "补贴部分",
+    "screen_pv_lpr_margin_bp": "借款人承担 LPR 减",
+    "screen_pv_principal_max_person": "贷款额度上限（个人）",
+    "screen_pv_principal_per_partner": "贷款额度（每名合伙人）",
+    "screen_pv_principal_max_partnership": "贷款额度上限（合伙创业）",
+    "screen_pv_principal_per_hire": "贷款额度（每吸纳一人）",
+    "screen_pv_principal_max_business": "贷款额度上限（小微企业）",
+    "screen_pv_term_years_person": "贴息年限（个人）",
+    "screen_pv_term_years_partnership": "贴息年限（合伙创业）",
+    "screen_pv_term_years_business": "贴息年限（小微企业）",
+    "screen_pv_lpr_1y": "一年期 LPR",
+    "screen_pv_max_contract_months": "合同期限（至多）",
+    "screen_pv_elsewhere_insured_months": "在其他单位连续参保（退岗）",
+    "screen_pv_installments": "分期发放",
+    "screen_pv_min_contract_months": "合同期限（至少）",
+    "screen_pv_min_persons": "人数（至少）",
+    "screen_pv_max_years_after": "离校后（至多）",
+    "screen_pv_ended_from": "终止日期不早于",
+    "screen_pv_travel_from": "出行日期不早于",
+    "screen_pv_key_employers": "重点企业",
+    "screen_pv_unit_yuan": "{value} 元",
+    "screen_pv_unit_months": "{value} 个月",
+    "screen_pv_unit_years": "{value} 年",
+    "screen_pv_unit_age": "{value} 岁",
+    "screen_pv_unit_persons": "{value} 人",
+    "screen_pv_unit_times": "{value} 次",
+    "screen_pv_unit_bp": "{value} 个基点（{percent}）",
+    "screen_pv_period_span": "{start} 至 {end}",
+    "screen_pv_rate_from": "{day} 起 {rate}",
+    "screen_pv_yes": "是",
+    "screen_pv_no": "否",
+    "screen_pv_hukou_chongqing": "本市户籍",
+    "screen_pv_share_employer": "单位缴费部分",
+    "screen_pv_share_personal": "个人缴费部分",
+    "screen_pv_list_sep": "、",
+    "screen_pl_payee": "发放对象",
+    "screen_pl_frequency": "发放频次",
+    "screen_pl_payee_person": "个人",
+    "screen_pl_payee_household": "家庭（户）",
+    "screen_pl_payee_employer": "用人单位",
+    "screen_pl_payee_workshop": "就业帮扶车间",
+    "screen_pl_payee_agency": "机构",
+    "screen_pl_freq_once": "每人（户、单位）一次",
+    "screen_pl_freq_monthly": "按月",
+    "screen_pl_freq_yearly": "每年一次",
+    "screen_pl_policy_file": "政策文件：{path}（sha256 {sha}…，政策期至 {end}）",
+    "screen_pl_rule_head": "{name}（{code}）",
     "screen_policy_ok": "{path}：政策文件无误",
     "screen_township_lists": "乡镇预警名单 {n} 个，位于 {folder}",
     "screen_files_written": "已写入 {n} 个文件，位于 {folder}",
@@ -520,6 +644,7 @@ MESSAGES: dict[str, str] = {
     "progress_read": "读取{kind_name}",
     "progress_match": "比对就业与参保",
     "progress_rules": "计算补贴 {rule}",
+    "progress_write": "写出结果文件",
     "bad_day": "日期格式不对：{value}，应为 YYYY-MM-DD，例如 2024-06-30",
     "screen_list_sep2": "；",
     # the store's own findings (ledger check, a refused database)
