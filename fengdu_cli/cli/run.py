@@ -33,7 +33,7 @@ def run_month(folder: MonthFolder, paying: Paying, *, common: Common) -> int:
     )
     roster = reconciled.checked["roster"]
     written = [write_problem_report(roster, out / names.PROBLEM_REPORT, lang)]
-    written += write_return_lists(roster, out / names.RETURNS_FOLDER, lang)
+    written += write_return_lists(roster, out / names.RETURNS_FOLDER, lang, month=month.month)
     written += write_reconcile(reconciled, out, split_by_township=True, lang=lang)
     subsidies, files = paying.pay(month, common, checked=checked)
     written += files
