@@ -171,10 +171,23 @@ def fitted_widths(
     return [max(f, min(w, low)) for w, f in zip(widths, lows, strict=True)]
 
 
+def _measure(value: str) -> float:
+    """Printed width of a text in width units: CJK double, a Latin letter narrower than a
+    digit (what the row heights are estimated from)."""
+    return sum(2.0 if ord(ch) > 0x2E80 else 0.8 if ch.isalpha() or ch in " ,.;:'()" else 1.0
+               for ch in value)  # fmt: skip
+
+
 def _lines(value: str, width: float) -> int:
     """Printed lines a text needs in a wrapped column of ``width``."""
     room = max(width - 1.5, 2.0)
-    return sum(max(1, -(-int(display_width(part)) // int(room))) for part in value.split("\n"))
+    return sum(max(1, -(-int(_measure(part)) // int(room))) for part in value.split("\n"))
+
+
+def _header_width(name: str) -> float:
+    """Room a header needs: it wraps onto lines of about 8, but a word is never broken."""
+    words = [display_width(w) for w in name.split()] or [0.0]
+    return max(min(display_width(name), 8.0), max(words) + 1)
 
 
 def _write_paper(book: xlsxwriter.Workbook, formats: dict, paper: Paper, lang: str) -> None:
@@ -190,7 +203,7 @@ def _write_paper(book: xlsxwriter.Workbook, formats: dict, paper: Paper, lang: s
             widest = max(
                 [display_width(_shown(v)) for v in values[:2000, j]] if len(values) else [0.0]
             )
-            head = min(display_width(name), 8.0)  # a header wraps onto lines of its own
+            head = _header_width(name)
             whole = table.text_columns if table.whole is None else table.whole
             keep = name in whole and widest <= 21
             if keep:  # digits are wider in some fonts (a 宋体 stand-in): room for them
@@ -242,7 +255,8 @@ def _write_table(ws, formats: dict, table: Table, top: int, widths: list[float])
     head_lines = 1
     for j, name in enumerate(columns):
         ws.write_string(top, j, name, formats["header"])
-        head_lines = max(head_lines, _lines(name, widths[j]))
+        # bold, and broken only between words: room for a line more than plain text
+        head_lines = max(head_lines, -(-int(display_width(name) * 1.2) // int(widths[j] - 1.5)))
     ws.set_row(top, LINE_HEIGHT * head_lines)
     forced = [c in table.text_columns for c in columns]
     red = set(table.red_cells)

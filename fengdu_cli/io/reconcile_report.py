@@ -183,8 +183,8 @@ def summary_tables(
     total = text("total", lang)
     note = "" if result.previous_month else text("wb_rc_first_month", lang)
     return [
-        Table(first, heading=text("wb_rc_sum_people", lang), total=total, cap=10),
-        Table(second, heading=text("wb_rc_sum_warnings", lang), total=total, cap=10, note=note),
+        Table(first, heading=text("wb_rc_sum_people", lang), total=total, cap=12),
+        Table(second, heading=text("wb_rc_sum_warnings", lang), total=total, cap=12, note=note),
     ]
 
 

@@ -64,7 +64,11 @@ def person_lists(
     warn["_title"] = warn["code"].map(titles)
     warn["_action"] = warn["code"].map(actions)
     warn["_line"] = warn["_title"] + text("wl_title_sep", lang) + warn["detail"].astype(str)
-    sep = text("note_sep", lang)
+    sep, action_sep = text("note_sep", lang), text("wl_action_sep", lang)
+    # where the roster's status contradicts the data, that check covers no_record's
+    contradicted = warn.loc[warn["code"] == "status_mismatch", "id_number"]
+    covered = (warn["code"] == "no_record") & warn["id_number"].isin(contradicted)
+    warn.loc[covered, "_action"] = actions["status_mismatch"]
     grouped = warn.groupby("id_number", sort=False)
     people = grouped.agg(
         township=("township", "first"),
@@ -77,7 +81,7 @@ def person_lists(
         codes=("code", lambda s: frozenset(s)),
         _one=("detail", "first"),
         _lines=("_line", lambda s: "\n".join(s)),
-        action=("_action", lambda s: sep.join(dict.fromkeys(s))),
+        action=("_action", lambda s: action_sep.join(dict.fromkeys(s))),
         new=("status", lambda s: bool((s == "新增").any())),
     ).reset_index()
     people["detail"] = people["_one"].where(people["n"] == 1, people["_lines"])

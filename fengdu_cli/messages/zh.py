@@ -800,6 +800,7 @@ MESSAGES: dict[str, str] = {
     "wl_note_check": "以下人员的数据与花名册不符或本月有变化。请逐人核实（可电话联系本人），按“处理建议”处理，在“核查情况”栏填写结果后报回县就业局。",
     "wl_note_service": "以下人员有劳动能力，花名册填“未务工”，本月也无就业登记和参保缴费。请按通知要求提供职业指导、推送岗位，在“服务情况”栏记录后报回县就业局。",
     "wl_title_sep": "：",
+    "wl_action_sep": "；",
     "wl_col_township": "乡镇（街道）",
     "wl_col_village": "村（社区）",
     "wl_col_household_id": "户编号",
