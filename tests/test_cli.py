@@ -132,17 +132,22 @@ def test_report_workbook(tmp_path):
 
 def test_return_lists_one_per_township(tmp_path):
     folder = small_roster(tmp_path / "rosters")
-    result = run(["validate", str(folder), "--return-dir", str(tmp_path / "returns"), "--quiet"])
+    returns = ["--return-dir", str(tmp_path / "returns"), "--month", "2024-06"]
+    result = run(["validate", str(folder), *returns, "--quiet"])
     assert result.exit_code == 1
     files = sorted(p.name for p in (tmp_path / "returns").iterdir())
-    assert files == ["退回清单-三合街道.xlsx", "退回清单-虎威镇.xlsx"]
-    book = openpyxl.load_workbook(tmp_path / "returns" / "退回清单-虎威镇.xlsx")
+    assert files == ["退回清单-2024-06-三合街道.xlsx", "退回清单-2024-06-虎威镇.xlsx"]
+    book = openpyxl.load_workbook(tmp_path / "returns" / "退回清单-2024-06-虎威镇.xlsx")
     assert book.sheetnames == ["需更正后重报", "请核实"]
-    assert book["需更正后重报"].max_row == 3  # header + two rejected rows
-    assert book["请核实"].max_row == 2  # header + the 打工 warning
-    # a list that leaves the bureau: the row number says which row; no full ID, phone or card
+    # title, facts, file, instruction, header, then the two rejected rows
+    assert "应退回行数：2" in book["需更正后重报"]["A2"].value
+    assert "整改期限：2024-07-10" in book["需更正后重报"]["A2"].value
+    assert book["需更正后重报"].max_row == 7
+    assert book["请核实"].max_row == 4  # title, instruction, header + the 打工 warning
+    # a list that leaves the bureau: the row number says which row; no full ID or card;
+    # the township's own phone numbers as typed (their data)
     cells = [str(c) for ws in book for row in ws.iter_rows(values_only=True) for c in row if c]
-    assert not [c for c in cells if re.search(r"\d{15}|(?<!\d)1[3-9]\d{9}(?!\d)", c)]
+    assert not [c for c in cells if re.search(r"\d{15}", c)]
     assert any(re.fullmatch(r"\d{6}\*+\d{3}[\dX]", c) for c in cells)
 
 
@@ -308,9 +313,12 @@ def test_return_list_goes_to_the_sending_township(tmp_path):
     folder = tmp_path / "rosters"
     folder.mkdir()
     xlsx(folder / "虎威镇台账.xlsx", [HEADER, person(1), person(2, 乡镇="丰都镇")])
-    result = run(["validate", str(folder), "--return-dir", str(tmp_path / "r"), "--quiet"])
+    result = run(
+        ["validate", str(folder), "--return-dir", str(tmp_path / "r"), "--month", "2024-06",
+         "--quiet"]
+    )  # fmt: skip
     assert result.exit_code == 1
-    assert [p.name for p in (tmp_path / "r").iterdir()] == ["退回清单-虎威镇.xlsx"]
+    assert [p.name for p in (tmp_path / "r").iterdir()] == ["退回清单-2024-06-虎威镇.xlsx"]
 
 
 def test_demo_makes_data_and_runs_the_month(tmp_path):
@@ -346,5 +354,5 @@ def test_files_with_personal_data_are_private_and_the_others_are_not(tmp_path):
     os.umask(umask)
     for private in ("roster-clean.xlsx", "roster-clean.csv", "roster-problems.xlsx"):
         assert stat.S_IMODE(os.stat(tmp_path / "out" / private).st_mode) == 0o600, private
-    for shared in (tmp_path / "returns").iterdir():  # lists for the townships: IDs masked
-        assert stat.S_IMODE(os.stat(shared).st_mode) == 0o666 & ~umask
+    for shared in (tmp_path / "returns").iterdir():  # IDs masked, their own phones in full
+        assert stat.S_IMODE(os.stat(shared).st_mode) == 0o600

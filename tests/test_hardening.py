@@ -85,14 +85,15 @@ def test_return_lists_of_an_earlier_run_are_moved_aside(tmp_path):
         [HEADER, person(1, 身份证号码="123"), person(2, 乡镇="三合街道", 身份证号码="1")],
     )
     runner = CliRunner()
-    runner.invoke(app, ["validate", str(folder), "--return-dir", str(tmp_path / "back")])
+    back = ["--return-dir", str(tmp_path / "back"), "--month", "2024-06"]
+    runner.invoke(app, ["validate", str(folder), *back])
     assert {p.name for p in (tmp_path / "back").glob("*.xlsx")} == {
-        "退回清单-虎威镇.xlsx", "退回清单-三合街道.xlsx"
+        "退回清单-2024-06-虎威镇.xlsx", "退回清单-2024-06-三合街道.xlsx"
     }  # fmt: skip
     xlsx(folder / "a.xlsx", [HEADER, person(1, 身份证号码="123"), person(2, 乡镇="三合街道")])
-    runner.invoke(app, ["validate", str(folder), "--return-dir", str(tmp_path / "back")])
-    assert {p.name for p in (tmp_path / "back").glob("*.xlsx")} == {"退回清单-虎威镇.xlsx"}
-    assert (tmp_path / "back" / "已过期" / "退回清单-三合街道.xlsx").exists()
+    runner.invoke(app, ["validate", str(folder), *back])
+    assert {p.name for p in (tmp_path / "back").glob("*.xlsx")} == {"退回清单-2024-06-虎威镇.xlsx"}
+    assert (tmp_path / "back" / "已过期" / "退回清单-2024-06-三合街道.xlsx").exists()
 
 
 def test_traditional_township_names():

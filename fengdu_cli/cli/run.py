@@ -36,7 +36,7 @@ def run_month(folder: MonthFolder, paying: Paying, *, common: Common) -> int:
     report(progress, "write", 0, 3)
     written = [write_problem_report(roster, out / names.PROBLEM_REPORT, lang)]
     report(progress, "write", 1, 3)
-    written += write_return_lists(roster, out / names.RETURNS_FOLDER, lang)
+    written += write_return_lists(roster, out / names.RETURNS_FOLDER, lang, month=month.month)
     report(progress, "write", 2, 3)
     written += write_reconcile(reconciled, out, split_by_township=True, lang=lang)
     report(progress, "write", 3, 3)

@@ -9,7 +9,7 @@ import typer
 
 from fengdu_cli.cli.app import Common, app, command
 from fengdu_cli.cli.console import show
-from fengdu_cli.cli.options import Files
+from fengdu_cli.cli.options import Files, month_option
 from fengdu_cli.cli.render import checked_exit_code, render_checked
 from fengdu_cli.messages.problems import summary_words
 
@@ -23,6 +23,13 @@ def validate(
     return_dir: Annotated[
         Path | None,
         typer.Option("--return-dir", help="按乡镇写退回清单 / one return list per township"),
+    ] = None,
+    month: Annotated[
+        int | None,
+        month_option(
+            "退回清单所属月份 YYYY-MM（默认：--as-of 日期所在月，即今天所在月）"
+            " / the month of the return lists (default: the month of --as-of, i.e. today's)"
+        ),
     ] = None,
     *,
     common: Common,
@@ -39,7 +46,10 @@ def validate(
     if report is not None:
         written.append(write_problem_report(checked, report, lang))
     if return_dir is not None:
-        written.extend(write_return_lists(checked, return_dir, lang))
+        from fengdu_cli.dates import month_of
+
+        shown_month = month if month is not None else month_of(files.on())
+        written.extend(write_return_lists(checked, return_dir, lang, month=shown_month))
     show(
         common,
         summary_words(checked.summary(), lang),

@@ -59,7 +59,12 @@ def undetermined_book(month: int) -> str:
     return f"undetermined-{month_text(month)}.xlsx"
 
 
-def return_list(township: str, lang: str) -> str:
-    """A township's return list: ``退回清单-<township>.xlsx`` (``returns-…`` in English;
-    ``*``: every township)."""
-    return f"退回清单-{township}.xlsx" if lang == "zh" else f"returns-{township}.xlsx"
+def return_list(township: str, lang: str, month: int | None = None) -> str:
+    """A township's return list for ``month``: ``退回清单-YYYY-MM-<township>.xlsx``
+    (``returns-…`` in English; ``*``: every township; without a month, the name without it)."""
+    stem = "退回清单" if lang == "zh" else "returns"
+    return (
+        f"{stem}-{township}.xlsx"
+        if month is None
+        else f"{stem}-{month_text(month)}-{township}.xlsx"
+    )

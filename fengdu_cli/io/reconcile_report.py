@@ -1,7 +1,10 @@
 """The files ``reconcile`` writes: the month workbook, the warnings CSV, township workbooks.
 
-IDs are masked in every one of them: these lists travel to townships by e-mail and
-paper.  The database keeps the full IDs for the bureau's own matching.
+The month workbook is the county's own working file: its person sheets show full IDs and
+it is readable by its owner only.  The township lists (预警名单, one row per person, in
+two lists: 需核查 and 需就业服务) mask IDs: they travel to townships by e-mail and paper; they
+show the township's own phone numbers, so they are written owner-only too.  The warnings
+CSV masks IDs as before.
 """
 
 from __future__ import annotations
@@ -12,9 +15,10 @@ from pathlib import Path
 import pandas as pd
 
 from fengdu_cli import dates, idcard
-from fengdu_cli.io import names
+from fengdu_cli.io import names, warning_lists
+from fengdu_cli.io.papers import Paper, Table, write_papers
 from fengdu_cli.io.reports import problems_frame
-from fengdu_cli.io.write import Sheet, move_aside, write_csv, write_workbook
+from fengdu_cli.io.write import Sheet, move_aside, write_csv
 from fengdu_cli.messages import has, in_words, month_words, text
 from fengdu_cli.messages.warnings import with_detail
 from fengdu_cli.reconcile import Reconciled, township_table
@@ -94,8 +98,8 @@ def warnings_frame(
     return table.rename(columns=labels(table.columns, lang))
 
 
-def state_frame(result: Reconciled, lang: str = "zh") -> pd.DataFrame:
-    state = _masked(result.state)
+def state_frame(result: Reconciled, lang: str = "zh", *, masked: bool = True) -> pd.DataFrame:
+    state = _masked(result.state) if masked else result.state.copy()
     regions = {r: text(f"wb_work_region_{r}", lang) for r in WORK_REGIONS}
     state["region_zh"] = state["region"].map(lambda r: regions.get(r, "") if r else "")
     state["insured_m"] = state["insured_m"].map(
@@ -115,9 +119,12 @@ def state_frame(result: Reconciled, lang: str = "zh") -> pd.DataFrame:
     return state[columns].rename(columns=labels(columns, lang))
 
 
-def undetermined_frame(result: Reconciled, lang: str = "zh") -> pd.DataFrame:
-    """Persons a warning could not be judged for, with why in ``lang`` (IDs masked)."""
-    table = _titled(_masked(result.undetermined), lang)
+def undetermined_frame(
+    result: Reconciled, lang: str = "zh", *, masked: bool = True
+) -> pd.DataFrame:
+    """Persons a warning could not be judged for, with why in ``lang`` (IDs masked unless
+    ``masked`` is False: the county's own copy)."""
+    table = _titled(_masked(result.undetermined) if masked else result.undetermined.copy(), lang)
     table["reason"] = table["reason"].map(lambda reasons: in_words(reasons, lang))
     return table.rename(columns=labels(table.columns, lang))
 
@@ -136,6 +143,49 @@ def summary_frame(result: Reconciled, lang: str = "zh") -> pd.DataFrame:
     table = township_summary(result, lang)
     titles = {code: warning_title(code, lang) for code in WARNING_CODES}
     return table.rename(columns={**labels(TOWNSHIP_COLUMNS, lang), **titles})
+
+
+PEOPLE_COLUMNS = ["township", "persons", "labor_capable", "employed_county", "employed_chongqing",
+                  "employed_outside", "insured", "matched_employment", "matched_insurance"]  # fmt: skip
+CHANGE_COLUMNS = ["new", "resolved", "change"]
+
+
+def summary_tables(
+    result: Reconciled, lang: str, people: dict[str, pd.DataFrame] | None = None
+) -> list[Table]:
+    """The 汇总 sheet as two tables, numbers as numbers and totals as formulas: persons,
+    employment and insurance per township; then warnings per township (by code, persons
+    to check and to serve, and — when an earlier month is stored — new, resolved and the
+    change; a first month says it has nothing to compare with)."""
+    table = township_table(result, lang)
+    if people is None:
+        people = warning_lists.person_lists(
+            result, lang, worded_warnings(result, lang), masked=False
+        )
+    unknown = text("township_unknown", lang)
+    for which in warning_lists.LISTS:
+        towns = people[which]["township"].fillna("").replace("", unknown)
+        table[f"persons_{which}"] = table["township"].map(towns.value_counts()).fillna(0)
+        table[f"persons_{which}"] = table[f"persons_{which}"].astype(int)
+    first = table[PEOPLE_COLUMNS].rename(columns=labels(PEOPLE_COLUMNS, lang))
+    codes = [c for c in WARNING_CODES if c in table]
+    warned = ["township", *codes, "warnings", "persons_check", "persons_service"]
+    if result.previous_month:
+        warned += CHANGE_COLUMNS
+    second = table[warned].rename(
+        columns={
+            **labels(warned, lang),
+            **{code: warning_title(code, lang) for code in codes},
+            "persons_check": text("wb_rc_persons_check", lang),
+            "persons_service": text("wb_rc_persons_service", lang),
+        }
+    )
+    total = text("total", lang)
+    note = "" if result.previous_month else text("wb_rc_first_month", lang)
+    return [
+        Table(first, heading=text("wb_rc_sum_people", lang), total=total, cap=12),
+        Table(second, heading=text("wb_rc_sum_warnings", lang), total=total, cap=12, note=note),
+    ]
 
 
 def problems_all(result: Reconciled, lang: str = "zh") -> pd.DataFrame:
@@ -166,7 +216,7 @@ def notes_frame(result: Reconciled, lang: str = "zh") -> pd.DataFrame:
     ]
     rows += [
         {item: label("status", lang), note: text("wb_rc_note_compared", lang, previous=previous)},
-        {item: label("id_number", lang), note: text("wb_rc_note_masked", lang)},
+        {item: label("id_number", lang), note: text("wb_rc_note_full_ids", lang)},
         {item: label("match_employment", lang), note: text("wb_rc_note_matching", lang)},
     ]
     for kind, counts in result.inputs.items():
@@ -190,7 +240,6 @@ def write_reconcile(
     county = text("wb_county", lang)
     created = _created(result.month)
     worded = worded_warnings(result, lang)
-    warnings = warnings_frame(result, lang, worded=worded)
 
     def title(key: str) -> str:
         return text(f"wb_rc_title_{key}", lang, county=county, month=month)
@@ -198,32 +247,77 @@ def write_reconcile(
     def sheet(key: str) -> str:
         return text(f"wb_sheet_{key}", lang)
 
-    sheets = [
-        Sheet(sheet("summary"), summary_frame(result, lang), title=title("summary")),
-        Sheet(sheet("warnings"), warnings, title=title("warnings")),
-        Sheet(sheet("state"), state_frame(result, lang)),
-        Sheet(sheet("undetermined"), undetermined_frame(result, lang), title=title("undetermined")),
+    county_people = warning_lists.person_lists(result, lang, worded, masked=False)
+    compared = bool(result.previous_month)
+    papers: list[Paper | Sheet] = [
+        Paper(sheet("summary"), summary_tables(result, lang, county_people), title=title("summary")),
+        Sheet(sheet("warnings"), warnings_frame(result, lang, masked=False, worded=worded),
+              title=title("warnings")),
+        *_list_papers(county_people, county, month, lang, with_township=True, compared=compared),
+        Sheet(sheet("state"), state_frame(result, lang, masked=False)),
+        Sheet(sheet("undetermined"), undetermined_frame(result, lang, masked=False),
+              title=title("undetermined")),
         Sheet(sheet("bad_data"), problems_all(result, lang)),
         Sheet(sheet("notes_rc"), notes_frame(result, lang)),
-    ]
+    ]  # fmt: skip
     book = out / names.reconcile_book(result.month)
-    written = [write_workbook(book, sheets, created=created, lang=lang)]
+    # the county's working file: full IDs, readable by its owner only
+    written = [write_papers(book, papers, created=created, lang=lang, private=True)]
     csv = _masked(worded)
     written.append(write_csv(csv[OUTPUT_COLUMNS], out / names.warnings_csv(result.month)))
     if split_by_township:
         towns: list[Path] = []
-        for township, group in warnings.groupby(label("township", lang), sort=True):
-            name = str(township) or text("township_unknown", "zh")  # a file name: as DESIGN says
+        lists = warning_lists.person_lists(result, lang, worded, masked=True)
+        unknown = text("township_unknown", "zh")
+        every = sorted(set(lists["check"]["township"]) | set(lists["service"]["township"]))
+        for township in every:
+            name = str(township) or unknown  # a file name: as DESIGN says
             shown = str(township) or text("township_unknown", lang)
-            town_title = text("wb_rc_title_township", lang, township=shown, month=month)
+            own = {k: v[v["township"] == township] for k, v in lists.items()}
             written.append(
-                write_workbook(
+                write_papers(
                     out / "townships" / names.township_warnings(result.month, name),
-                    [Sheet(sheet("warnings"), group, title=town_title)],
+                    _list_papers(own, shown, month, lang, with_township=False, compared=compared),
                     created=created,
                     lang=lang,
+                    private=True,  # the township's phone numbers in full
                 )
             )
             towns.append(written[-1])
         move_aside(out / "townships", names.township_warnings(result.month, "*"), towns)
     return written
+
+
+def _list_papers(
+    lists: dict[str, pd.DataFrame],
+    where: str,
+    month: str,
+    lang: str,
+    *,
+    with_township: bool,
+    compared: bool,
+) -> list[Paper]:
+    """The two person lists of ``where`` (a township, or the county): 需核查 and 需就业服务,
+    each titled with its count, with a line on what to do."""
+    papers = []
+    for which in warning_lists.LISTS:
+        table = lists[which]
+        frame = warning_lists.shown(
+            table, which, lang, with_township=with_township, compared=compared
+        )
+        papers.append(
+            Paper(
+                text(f"wl_sheet_{which}", lang),
+                [
+                    Table(
+                        frame,
+                        text_columns=warning_lists.text_columns(lang),
+                        caps=warning_lists.caps(lang),
+                        cap=12,
+                    )
+                ],
+                title=text(f"wl_title_{which}", lang, where=where, month=month, n=len(table)),
+                paragraph=text(f"wl_note_{which}", lang),
+            )
+        )
+    return papers

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -14,7 +15,7 @@ from fengdu_cli.cells import records
 from fengdu_cli.ingest import Ingested
 from fengdu_cli.io import names
 from fengdu_cli.io.columns import ALIASES, SENSITIVE_COLUMNS, display_name
-from fengdu_cli.io.write import Sheet, move_aside, write_csv, write_workbook
+from fengdu_cli.io.write import Sheet, write_csv, write_workbook
 from fengdu_cli.messages import has, text
 from fengdu_cli.messages.problems import problem_words, row_notes
 from fengdu_cli.schemas import display_value
@@ -257,57 +258,18 @@ def _skipped_frame(checked: Checked, lang: str) -> pd.DataFrame:
     return table.rename(columns={c: label(c, lang) for c in table.columns})
 
 
-def write_return_lists(checked: Checked, folder: Path, lang: str = "zh") -> list[Path]:
-    """One 退回清单 per township that sent files: its rejected rows (to correct) and its
-    warnings (to verify), IDs, phones and accounts masked — the Excel row number says
-    which row; the township's own file holds the rest.  A row goes to the township its file came from (file name or
-    title), so a row typed with a wrong township still goes back to its sender."""
-    rejected = checked.rejected
-    townships = (
-        rejected["_township"].fillna("").replace("", text("township_unknown", lang))
-        if len(rejected)
-        else pd.Series([], dtype=object)
-    )
-    worded = problem_words(checked.problems, lang)
-    notes = row_notes(worded, lang)
-    warnings = _warnings_by_township(checked, worded, lang)
-    written = []
-    for township in sorted(set(townships) | set(warnings)):
-        rows = rejected[townships.to_numpy() == township] if len(rejected) else rejected
-        title = label("sheet_to_correct", lang)
-        sheets = [rejected_sheet(checked, rows, lang, title, masked=True, notes=notes)]
-        if township in warnings:
-            sheets.append(Sheet(label("sheet_to_verify", lang), warnings[township]))
-        target = Path(folder) / names.return_list(township, lang)
-        written.append(write_workbook(target, sheets, lang=lang))
-    move_aside(Path(folder), names.return_list("*", lang), written)
-    return written
+def write_return_lists(
+    checked: Checked,
+    folder: Path,
+    lang: str = "zh",
+    *,
+    month: int,
+    deadline: dt.date | None = None,
+) -> list[Path]:
+    """One 退回清单 per township and ``month``: see :mod:`fengdu_cli.io.returns`."""
+    from fengdu_cli.io import returns
 
-
-def _warnings_by_township(
-    checked: Checked, problems: pd.DataFrame, lang: str
-) -> dict[str, pd.DataFrame]:
-    warn = problems[problems["severity"] == "warning"]
-    if warn.empty or "_sender_township" not in checked.valid:
-        return {}
-    valid = checked.valid
-    key = valid[["_file", "_sheet", "_row", "_sender_township"]].rename(
-        columns={"_sender_township": "township"}
-    )
-    key["_file"] = key["_file"].map(_file_name)
-    merged = warn.merge(
-        key, left_on=["file", "sheet", "row"], right_on=["_file", "_sheet", "_row"], how="left"
-    )
-    # a file-level problem (a column the file lacks) goes to the township that sent the file
-    sender = key[key["township"].ne("")].groupby("_file")["township"].first()
-    file_level = merged["code"].isin(("missing_column", "ambiguous_column"))
-    merged.loc[file_level, "township"] = merged.loc[file_level, "file"].map(sender)
-    merged["township"] = merged["township"].fillna("").replace("", text("township_unknown", lang))
-    out = {}
-    for township, group in merged.groupby("township"):
-        table = group[["file", "sheet", "row", "header", "value", "message", "suggestion"]]
-        out[str(township)] = table.rename(columns={c: label(c, lang) for c in table.columns})
-    return out
+    return returns.write_return_lists(checked, folder, lang, month=month, deadline=deadline)
 
 
 def write_clean(
@@ -345,15 +307,24 @@ def write_demo_lists(result: DemoResult, out: Path, lang: str = "zh") -> DemoRes
     """The demo's files in ``lang``: each kind's clean table and problem report, the
     roster's return lists (under 退回清单/, as a real month keeps them), then the month's
     reconcile workbooks and its trial payment lists."""
+    from fengdu_cli import dates
+    from fengdu_cli.demo import sample_as_of
     from fengdu_cli.io.reconcile_report import write_reconcile
     from fengdu_cli.io.subsidy_files import write_subsidy_files
 
+    month = (
+        result.reconciled.month
+        if result.reconciled is not None
+        else dates.month_of(sample_as_of(result.data))
+    )
     written: list[Path] = []
     for ingested in result.ingested.values():
         written.extend(write_ingested(ingested, out, lang).written)
     if "roster" in result.checked:
         written.extend(
-            write_return_lists(result.checked["roster"], Path(out) / names.RETURNS_FOLDER, lang)
+            write_return_lists(
+                result.checked["roster"], Path(out) / names.RETURNS_FOLDER, lang, month=month
+            )
         )
     if result.reconciled is not None:
         written.extend(write_reconcile(result.reconciled, out, split_by_township=True, lang=lang))

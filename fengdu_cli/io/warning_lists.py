@@ -1,0 +1,136 @@
+"""The month's warnings as the townships act on them: one row per person, in two lists.
+
+需核查 (to check): the data contradict the roster or changed — a stopped contribution, an
+ended job, a short tenure, frequent changes, a status that contradicts the data, a
+possibly mistyped ID, or no record where the roster does not say 未务工.  需就业服务
+(employment services): able to work, no job and no contribution, and the roster agrees
+(未务工) — the people the notice wants offered 职业指导 and 岗位推送.  A person with any
+warning to check is on the first list.  The warning codes and their counts are unchanged:
+this only groups them by person for the papers.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from fengdu_cli import idcard
+from fengdu_cli.messages import text
+from fengdu_cli.reconcile import Reconciled
+from fengdu_cli.warnings import WARNING_CODES
+
+SERVICE_STATUS = ("未务工",)  # the roster agrees the person is not working
+LISTS = ("check", "service")
+
+PERSON_COLUMNS = ["township", "village", "household_id", "name", "id_number", "phone",
+                  "work_status", "warnings", "detail", "action", "status", "check"]  # fmt: skip
+
+
+def _phones(result: Reconciled) -> pd.Series:
+    """The roster's phone per ID, as the township typed it (normalised to text)."""
+    roster = result.checked.get("roster")
+    if roster is None or "phone" not in roster.valid:
+        return pd.Series(dtype=object)
+    valid = roster.valid
+    phones = valid["phone"].where(valid["phone"].notna(), "").astype(str)
+    phones = phones.str.replace(r"\.0$", "", regex=True)
+    return (
+        pd.Series(phones.to_numpy(), index=valid["id_number"].astype(str)).groupby(level=0).first()
+    )
+
+
+def person_lists(
+    result: Reconciled, lang: str, worded: pd.DataFrame, *, masked: bool
+) -> dict[str, pd.DataFrame]:
+    """``{'check': …, 'service': …}``: one row per person (PERSON_COLUMNS, internal names),
+    their warnings joined, the reasons one per line, what to do per warning; IDs masked
+    when ``masked`` (the townships' copies)."""
+    warn = worded.copy()
+    if warn.empty:
+        empty = pd.DataFrame(columns=PERSON_COLUMNS)
+        return {"check": empty, "service": empty.copy()}
+    order = {code: i for i, code in enumerate(WARNING_CODES)}
+    warn["_order"] = warn["code"].map(order)
+    warn = warn.sort_values(["id_number", "_order"], kind="stable")
+    state = result.state
+    status_of = (
+        pd.Series(state["work_status"].fillna("").to_numpy(), index=state["id_number"])
+        if "work_status" in state
+        else pd.Series(dtype=object)
+    )
+    status_of = status_of[~status_of.index.duplicated()]
+    warn["work_status"] = warn["id_number"].map(status_of).fillna("")
+    titles = {c: text(f"wb_warn_title_{c}", lang) for c in WARNING_CODES}
+    actions = {c: text(f"wl_action_{c}", lang) for c in WARNING_CODES}
+    warn["_title"] = warn["code"].map(titles)
+    warn["_action"] = warn["code"].map(actions)
+    warn["_line"] = warn["_title"] + text("wl_title_sep", lang) + warn["detail"].astype(str)
+    sep, action_sep = text("note_sep", lang), text("wl_action_sep", lang)
+    # where the roster's status contradicts the data, that check covers no_record's
+    contradicted = warn.loc[warn["code"] == "status_mismatch", "id_number"]
+    covered = (warn["code"] == "no_record") & warn["id_number"].isin(contradicted)
+    warn.loc[covered, "_action"] = actions["status_mismatch"]
+    grouped = warn.groupby("id_number", sort=False)
+    people = grouped.agg(
+        township=("township", "first"),
+        village=("village", "first"),
+        household_id=("household_id", "first"),
+        name=("name", "first"),
+        work_status=("work_status", "first"),
+        warnings=("_title", lambda s: sep.join(dict.fromkeys(s))),
+        n=("code", "size"),
+        codes=("code", lambda s: frozenset(s)),
+        _one=("detail", "first"),
+        _lines=("_line", lambda s: "\n".join(s)),
+        action=("_action", lambda s: action_sep.join(dict.fromkeys(s))),
+        new=("status", lambda s: bool((s == "新增").any())),
+    ).reset_index()
+    people["detail"] = people["_one"].where(people["n"] == 1, people["_lines"])
+    service = people["codes"].map(lambda c: c == frozenset({"no_record"})) & people[
+        "work_status"
+    ].isin(SERVICE_STATUS)
+    people.loc[service, "action"] = text("wl_action_service", lang)
+    people["phone"] = people["id_number"].astype(str).map(_phones(result)).fillna("")
+    statuses = {True: text("status_new", lang), False: text("status_continuing", lang)}
+    people["status"] = people["new"].map(statuses) if result.previous_month else ""
+    people["check"] = ""
+    if masked:
+        people["id_number"] = people["id_number"].map(idcard.mask)
+        people["household_id"] = people["household_id"].map(idcard.mask_if_personal)
+    people = people.sort_values(["township", "village", "household_id", "name"], kind="stable")
+    out = people[PERSON_COLUMNS]
+    return {
+        "check": out[~service.loc[out.index]].reset_index(drop=True),
+        "service": out[service.loc[out.index]].reset_index(drop=True),
+    }
+
+
+def shown(
+    table: pd.DataFrame, which: str, lang: str, *, with_township: bool, compared: bool
+) -> pd.DataFrame:
+    """A person list with its headers in ``lang``: the township column only in the county's
+    copy, 较上月 only when there is an earlier month to compare with."""
+    columns = [c for c in PERSON_COLUMNS if with_township or c != "township"]
+    if not compared:
+        columns.remove("status")
+    heads = {c: text(f"wl_col_{c}", lang) for c in columns}
+    if which == "service":
+        heads["check"] = text("wl_col_service_done", lang)
+    return table[columns].rename(columns=heads)
+
+
+def text_columns(lang: str) -> list[str]:
+    """The columns written as text cells (IDs, 户编号, phones)."""
+    return [text(f"wl_col_{c}", lang) for c in ("household_id", "id_number", "phone")]
+
+
+def caps(lang: str) -> dict[str, float]:
+    """How wide the sentence columns may grow before they wrap."""
+    return {
+        text("wl_col_detail", lang): 40,
+        text("wl_col_action", lang): 28,
+        text("wl_col_warnings", lang): 14,
+        text("wl_col_check", lang): 16,
+        text("wl_col_service_done", lang): 16,
+        text("wl_col_id_number", lang): 20,
+        text("wl_col_household_id", lang): 18,
+    }
