@@ -498,9 +498,8 @@ def _write_payment_body(page: _Page, part: pd.DataFrame, mode: str = "township")
     page.total(len(part), fen, subtotals)
     page.blank_rows(2)
     page.paragraph(page.say("signature"))
-    # the total and the signature go with the last group: never a page of their own
-    last_group = page.blocks.pop()[0] if subtotals else total_row
-    page.keep(last_group, page.row - 1)
+    page.keep(total_row, page.row - 1)
+    page.with_previous = bool(subtotals)  # the total goes with the last group where it fits
     return _Total(total_row, 2, page.money_col, len(part), fen)
 
 
@@ -790,6 +789,7 @@ class _Page:
         self._data: tuple[int, int] | None = None  # first and last line row
         self.blocks: list[tuple[int, int]] = []  # rows (first, last) kept on one page
         self.breaks: list[int] = []  # rows that begin a printed page (after the first)
+        self.with_previous = False  # the last block prints with the one before where it fits
 
     TITLE_HEIGHT = 30  # points: one line of the 16-point title
     TITLE_SCALE = 16 / 11  # the title's characters are wider than a column's 11-point ones
@@ -994,7 +994,12 @@ class _Page:
             repeated = sum(self.heights.get(r, 15) for r in range(self.HEADER_ROWS))
             room = page_room(scale) - repeated
             rows = [self.heights.get(r, 15) for r in range(self.row)]
-            self.breaks = page_breaks(rows, self.HEADER_ROWS, self.blocks, room)
+            blocks = list(self.blocks)
+            if self.with_previous and len(blocks) >= 2:
+                joined = (blocks[-2][0], blocks[-1][1])
+                if sum(rows[joined[0] : joined[1] + 1]) <= room:
+                    blocks[-2:] = [joined]
+            self.breaks = page_breaks(rows, self.HEADER_ROWS, blocks, room)
             if self.breaks:
                 self.ws.set_h_pagebreaks(self.breaks)
 
