@@ -66,7 +66,7 @@ def test_summary_sheet(summary_book: Path, lines: pd.DataFrame) -> None:
         assert round(by_rule[name][2] * 100) == sum_fen(part["amount_fen"])
     # rule rows refer to the rule sheets' totals; the total sums its own table
     at = next(i for i, r in enumerate(rows) if r[1] == "一次性吸纳就业补贴") + 4  # 1-based row
-    assert formulas[f"C{at}"].value == "='一次性吸纳就业补贴'!C9"
+    assert formulas[f"C{at}"].value == "='一次性吸纳就业补贴'!D9"
     assert formulas[f"E{at}"].value == "='一次性吸纳就业补贴'!G9"
     total_at = next(i for i, r in enumerate(rows) if r[1] == "合计") + 4
     assert formulas[f"E{total_at}"].value == f"=SUM(E{at}:E{at + 2})"

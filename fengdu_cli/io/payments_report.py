@@ -500,7 +500,7 @@ def _write_payment_body(page: _Page, part: pd.DataFrame, mode: str = "township")
     page.paragraph(page.say("signature"))
     page.keep(total_row, page.row - 1)
     page.with_previous = bool(subtotals)  # the total goes with the last group where it fits
-    return _Total(total_row, 2, page.money_col, len(part), fen)
+    return _Total(total_row, page.count_col, page.money_col, len(part), fen)
 
 
 def _write_publicity_body(page: _Page, frame: pd.DataFrame) -> None:
@@ -519,7 +519,7 @@ SUMMARY_COLUMNS = (
     Column("sum_item", "", max_width=40, min_width=40),
     Column("sum_lines", "", min_width=10),
     Column("sum_persons", "", min_width=10),
-    Column("amount", "", "money", min_width=16),
+    Column("sum_amount", "", "money", min_width=16),
     Column("sum_sheets", "", max_width=34, min_width=34),
 )
 
@@ -570,7 +570,7 @@ def _write_summary(
     # 一、按补贴项目
     start = page.row
     section("sum_by_rule")
-    head(["seq", "rule", "sum_lines", "sum_persons", "amount", "sum_sheets"])
+    head(["seq", "rule", "sum_lines", "sum_persons", "sum_amount", "sum_sheets"])
     first = page.row
     for n, (code, name) in enumerate(rules, start=1):
         mine = [(sheet, t) for c, sheet, t in totals if c == code]
@@ -599,7 +599,7 @@ def _write_summary(
     # 二、按乡镇（街道）
     start = page.row
     section("sum_by_township")
-    head(["seq", "township", "sum_lines", "sum_persons", "amount", "sum_note"])
+    head(["seq", "township", "sum_lines", "sum_persons", "sum_amount", "sum_note"])
     first = page.row
     towns = _sorted_for_print(frame.assign(_who=who))
     for n, (town, group) in enumerate(towns.groupby("township", sort=False), start=1):
@@ -784,6 +784,11 @@ class _Page:
         self.last = len(self.columns) - 1
         self.widths = [c.min_width for c in self.columns]
         self.money_col = next((i for i, c in enumerate(self.columns) if c.kind == "money"), 0)
+        # a subtotal's count: column C, or the first plain column after it when C holds IDs
+        # (a count in an ID column would read back as a person's ID)
+        self.count_col = next(
+            (j for j, c in enumerate(self.columns) if j >= 2 and c.kind == "text"), 2
+        )
         self.heights: dict[int, float] = {}  # 0-based row → points
         self._texts: dict[int, list[tuple[int, int, str]]] = {}  # row → (first, last col, text)
         self._data: tuple[int, int] | None = None  # first and last line row
@@ -904,6 +909,8 @@ class _Page:
         formulas over them with the values (int sum of fen) cached.  Returns its row."""
         styles = self.styles
         row = self.row
+        # 小计 alone in the 序号 cell: a reader of this list (ledger import) skips the row
+        self.ws.write_string(self.row, 0, self.say("subtotal_mark"), styles.sum_text)
         self._sum_row(label, styles.sum_text, styles.sum_count, styles.sum_money,
                       f"=COUNT({self._span(first, last, 0)})", count,
                       f"=SUM({self._span(first, last, self.money_col)})", fen)  # fmt: skip
@@ -918,7 +925,7 @@ class _Page:
         styles = self.styles
         label = text("total", self.lang)
         if subtotals:
-            count_formula = _sum_of([self._ref(r, 2) for r in subtotals])
+            count_formula = _sum_of([self._ref(r, self.count_col) for r in subtotals])
             money_formula = _sum_of([self._ref(r, self.money_col) for r in subtotals])
         elif self._data is not None:
             first, last = self._data
@@ -939,14 +946,16 @@ class _Page:
         count_formula: str, count: int, money_formula: str, fen: int,
     ) -> None:  # fmt: skip
         """Label in column B, count in C, amount in the money column, borders elsewhere."""
-        for j in range(self.money_col):
+        for j in range(1, self.money_col):
             self.ws.write_blank(self.row, j, None, text)
+        if count_fmt is self.styles.total_count or label == "":
+            self.ws.write_blank(self.row, 0, None, text)
         self.ws.write_string(self.row, 1, label, text)
         if count_formula:
-            self.ws.write_formula(self.row, 2, count_formula, count_fmt, count)
+            self.ws.write_formula(self.row, self.count_col, count_formula, count_fmt, count)
             self.ws.write_formula(self.row, self.money_col, money_formula, money, fen / 100)
         else:
-            self.ws.write_number(self.row, 2, count, count_fmt)
+            self.ws.write_number(self.row, self.count_col, count, count_fmt)
             self.ws.write_number(self.row, self.money_col, fen / 100, money)
         self.height(self.DATA_HEIGHT)
         self.wrapped(1, 1, label)

@@ -782,6 +782,8 @@ MESSAGES: dict[str, str] = {
     "wb_pay_student_id": "student's ID number",
     "wb_pay_household": "household",
     "wb_pay_household_text": "{name} (household no. {household})",
+    "wb_pay_sum_amount": "total (yuan)",
+    "wb_pay_subtotal_mark": "subtotal",
     "wb_pub_sheet": "publicity",
     "wb_pub_title": "{county}: employment support subsidies to be paid, {month}{trial}",
     "wb_pub_by": "Published by: {county} Human Resources and Social Security Bureau",

@@ -782,6 +782,8 @@ MESSAGES: dict[str, str] = {
     "wb_pay_student_id": "学生身份证号码",
     "wb_pay_household": "家庭（户）",
     "wb_pay_household_text": "{name}（户编号{household}）",
+    "wb_pay_sum_amount": "金额合计（元）",
+    "wb_pay_subtotal_mark": "小计",
     "wb_pub_sheet": "公示名单",
     "wb_pub_title": "{county}{month}就业帮扶补贴发放公示{trial}",
     "wb_pub_by": "公示单位：{county}人力资源和社会保障局",
