@@ -320,14 +320,19 @@ def test_one_sheet_per_bank_and_one_for_lines_without(tmp_path):
     path = write_payments_workbook(lines, tmp_path / "p.xlsx", month=202406, batch_id="B",
                                    rules=[("loan_interest", "创业担保贷款贴息")])  # fmt: skip
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["中国农业银行丰都县支行", "重庆农村商业银行丰都支行", "未填贷款银行"]
-    assert "创业担保贷款贴息（中国农业银行丰都县支行）" in book.worksheets[0]["A1"].value
+    assert book.sheetnames == [
+        "汇总",
+        "中国农业银行丰都县支行",
+        "重庆农村商业银行丰都支行",
+        "未填贷款银行",
+    ]
+    assert "创业担保贷款贴息（中国农业银行丰都县支行）" in book.worksheets[1]["A1"].value
 
 
 def test_one_sheet_when_the_list_has_no_bank_column(tmp_path):
     path = write_payments_workbook(_lines([None, None]), tmp_path / "p.xlsx", month=202406,
                                    batch_id="B", rules=[("loan_interest", "创业担保贷款贴息")])  # fmt: skip
-    assert openpyxl.load_workbook(path).sheetnames == ["创业担保贷款贴息"]
+    assert openpyxl.load_workbook(path).sheetnames == ["汇总", "创业担保贷款贴息"]
 
 
 def test_long_or_equal_bank_names_give_unique_sheets_within_31_characters(tmp_path):
@@ -335,7 +340,7 @@ def test_long_or_equal_bank_names_give_unique_sheets_within_31_characters(tmp_pa
     lines = _lines([long, long + "二", "未填贷款银行", ""])
     path = write_payments_workbook(lines, tmp_path / "p.xlsx", month=202406, batch_id="B",
                                    rules=[("loan_interest", "创业担保贷款贴息")])  # fmt: skip
-    names = openpyxl.load_workbook(path).sheetnames
+    names = openpyxl.load_workbook(path).sheetnames[1:]  # after 汇总
     assert len(names) == len(set(n.lower() for n in names)) == 4
     assert all(len(n) <= 31 for n in names)
 

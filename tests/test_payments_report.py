@@ -71,6 +71,11 @@ def _line(rule: str, payee_type: str, payee: tuple[str, str], person: tuple[str,
 
 @pytest.fixture
 def lines() -> pd.DataFrame:
+    return sample_lines()
+
+
+def sample_lines() -> pd.DataFrame:
+    """Three employer lines of two firms and three travel lines, over two townships."""
     firm, firm2 = (EMPLOYER, "重庆丰都某某食品有限公司"), (EMPLOYER_2, "丰都县江池建材厂")
     travel = {"period": "2024", "basis": "市外务工"}
     sanhe = {"township": "三合街道", "village": "双桂村"}
@@ -95,6 +100,12 @@ def book_path(lines: pd.DataFrame, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def book(book_path: Path) -> openpyxl.Workbook:
+    """The workbook as a viewer that does not calculate shows it: the cached values."""
+    return openpyxl.load_workbook(book_path, data_only=True)
+
+
+@pytest.fixture
+def formulas(book_path: Path) -> openpyxl.Workbook:
     return openpyxl.load_workbook(book_path)
 
 
@@ -114,7 +125,12 @@ def _grand_total_row(ws) -> list[object]:
 
 
 def test_sheets_one_per_rule_in_order(book) -> None:
-    assert book.sheetnames == ["一次性吸纳就业补贴", "就业帮扶车间带动就业奖补", "跨区域交通补助"]
+    assert book.sheetnames == [
+        "汇总",
+        "一次性吸纳就业补贴",
+        "就业帮扶车间带动就业奖补",
+        "跨区域交通补助",
+    ]
 
 
 def test_title_batch_line_and_headers(book) -> None:
@@ -123,8 +139,8 @@ def test_title_batch_line_and_headers(book) -> None:
     line2 = [c.value for c in ws[2] if c.value]
     assert line2[0] == f"批次号：{BATCH}"
     assert line2[1].startswith("制表日期：") and not re.search(r"\d", line2[1])
-    assert _header(ws) == [
-        "序号", "乡镇（街道）", "姓名/单位名称", "身份证号码/统一社会信用代码",
+    assert _header(ws) == [  # paid to employers: the lines under their payee
+        "序号", "单位名称", "统一社会信用代码", "乡镇（街道）",
         "人员姓名", "人员身份证号码", "金额（元）", "发放期间", "依据", "签字（盖章）",
     ]  # fmt: skip
     assert _header(book["跨区域交通补助"]) == [
@@ -133,16 +149,44 @@ def test_title_batch_line_and_headers(book) -> None:
     ]  # fmt: skip
 
 
-def test_rows_grouped_by_township_with_subtotals(book) -> None:
+def test_employer_lines_grouped_under_their_payee(book) -> None:
     ws = book["一次性吸纳就业补贴"]
     rows = _rows(ws)
-    # official township order: 三合街道 before 虎威镇; payee names sorted inside a township
-    assert [r[0] for r in rows[:5]] == [1, None, 2, 3, None]
-    assert rows[0][1:4] == ["三合街道", "丰都县江池建材厂", EMPLOYER_2]
-    assert rows[1][1:3] == ["三合街道 小计", 1] and rows[1][6] == 6000
+    # payees by name, each with its subtotal wherever its workers live
+    # 小计 in the 序号 cell; the count under 乡镇 (never in the credit-code column)
+    assert [r[0] for r in rows[:5]] == [1, "小计", 2, 3, "小计"]
+    assert rows[0][1:4] == ["丰都县江池建材厂", EMPLOYER_2, "三合街道"]
+    assert rows[1][1:4] == ["丰都县江池建材厂 小计", None, 1] and rows[1][6] == 6000
     assert [r[5] for r in rows[2:4]] == [ZHANG, ZHAO]
-    assert rows[4][1:3] == ["虎威镇 小计", 2] and rows[4][6] == 12000
-    assert rows[5][1] == "合计"
+    assert rows[4][1:4] == ["重庆丰都某某食品有限公司 小计", None, 2] and rows[4][6] == 12000
+    assert rows[5][1] == "合计" and rows[5][3] == 3 and rows[5][6] == 18000
+
+
+def test_person_lines_grouped_by_township(book) -> None:
+    rows = _rows(book["跨区域交通补助"])
+    # official township order: 三合街道 before 虎威镇; names sorted inside a township
+    assert [r[0] for r in rows[:5]] == [1, "小计", 2, 3, "小计"]
+    assert rows[0][1:3] == ["三合街道", "刘七"]
+    assert rows[1][1:3] == ["三合街道 小计", 1] and rows[1][4] == pytest.approx(50.5)
+    assert rows[4][1:3] == ["虎威镇 小计", 2] and rows[4][4] == 250
+
+
+def test_subtotals_and_totals_are_formulas_with_cached_values(formulas, book) -> None:
+    ws, cached = formulas["一次性吸纳就业补贴"], book["一次性吸纳就业补贴"]
+    # rows 5 and 8 are the subtotals, 9 the total (lines in 4, 6, 7); amounts in column G
+    assert ws["D5"].value == "=COUNT(A4:A4)" and ws["G5"].value == "=SUM(G4:G4)"
+    assert ws["D8"].value == "=COUNT(A6:A7)" and ws["G8"].value == "=SUM(G6:G7)"
+    assert ws["D9"].value == "=SUM(D5,D8)" and ws["G9"].value == "=SUM(G5,G8)"
+    assert [cached[c].value for c in ("D5", "G5", "D8", "G8", "D9", "G9")] == [
+        1,
+        6000,
+        2,
+        12000,
+        3,
+        18000,
+    ]
+    travel = formulas["跨区域交通补助"]
+    assert travel["E9"].value == "=SUM(E5,E8)" and book["跨区域交通补助"]["E9"].value == 300.5
 
 
 def test_grand_total_and_capitals(book, lines: pd.DataFrame) -> None:
@@ -151,7 +195,7 @@ def test_grand_total_and_capitals(book, lines: pd.DataFrame) -> None:
         part = lines[lines["rule"] == code]
         total = _grand_total_row(ws)
         money = _header(ws).index("金额（元）")
-        assert total[2] == len(part)
+        assert next(v for v in total[2:] if v is not None) == len(part)
         assert to_fen(f"{total[money]:.2f}") == sum_fen(part["amount_fen"])
         assert total[money + 1] == f"大写：{capital(sum_fen(part['amount_fen']))}"
     assert _grand_total_row(book["跨区域交通补助"])[5] == "大写：叁佰元零伍角整"
@@ -179,7 +223,7 @@ def test_signature_line_after_two_blank_rows(book) -> None:
 def test_ids_are_text_cells(book) -> None:
     ws = book["一次性吸纳就业补贴"]
     ids = {ws.cell(r, c).value: ws.cell(r, c) for r in range(FIRST_DATA, ws.max_row + 1)
-           for c in (4, 6) if ws.cell(r, c).value}  # fmt: skip
+           for c in (3, 6) if isinstance(ws.cell(r, 1).value, int)}  # fmt: skip
     assert set(ids) == {EMPLOYER, EMPLOYER_2, ZHANG, LI, ZHAO}
     for cell in ids.values():
         assert cell.data_type == "s"
@@ -190,7 +234,8 @@ def test_amounts_are_numbers_with_money_format(book) -> None:
     ws = book["跨区域交通补助"]
     cell = ws.cell(FIRST_DATA, 5)
     assert cell.data_type == "n" and cell.value == pytest.approx(50.5)
-    assert cell.number_format == "#,##0.00"
+    assert cell.number_format == "#,##0.00_ "  # a space: never touching 发放期间
+    assert ws.cell(FIRST_DATA, 6).alignment.horizontal == "center"
 
 
 def test_print_setup(book) -> None:
@@ -198,10 +243,9 @@ def test_print_setup(book) -> None:
         assert ws.page_setup.orientation == "landscape"
         assert int(ws.page_setup.paperSize) == 9
         assert ws.print_title_rows == "$1:$3"
-        # fitToWidth="1" is the OOXML default, so XlsxWriter (like Excel) leaves it out and
-        # openpyxl reads None: one page wide is fitToPage with width unset, height 0
-        assert (ws.page_setup.fitToWidth or 1) == 1 and int(ws.page_setup.fitToHeight) == 0
-        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        # a scale of its own, not fit-to-page: Excel ignores manual page breaks under it
+        assert 10 <= int(ws.page_setup.scale or 100) <= 100  # 100 is not written
+        assert not ws.sheet_properties.pageSetUpPr or not ws.sheet_properties.pageSetUpPr.fitToPage
         assert ws.print_options.horizontalCentered
         footer = ws.oddFooter.center.text
         assert "&P" in footer and "&N" in footer
@@ -215,6 +259,7 @@ def test_empty_rule_sheet(book) -> None:
     rows = _rows(ws)
     assert rows[0][0] == NO_LINES
     assert rows[1][1:3] == ["合计", 0] and rows[1][4] == 0 and rows[1][5] == "大写：零元整"
+    assert _rows(book["汇总"])[4][1:5] == ["就业帮扶车间带动就业奖补", 0, 0, 0]
     assert ws["A1"].value == "丰都县2024年6月就业帮扶车间带动就业奖补发放花名册"
 
 
@@ -252,8 +297,8 @@ def test_no_lines_at_all(tmp_path: Path) -> None:
     path = write_payments_workbook(empty, tmp_path / "p.xlsx", month=202412, batch_id="B",
                                    rules=RULES)  # fmt: skip
     book = openpyxl.load_workbook(path)
-    assert all(_rows(ws)[0][0] == NO_LINES for ws in book.worksheets)
-    assert book.worksheets[0]["A1"].value == "丰都县2024年12月一次性吸纳就业补贴发放花名册"
+    assert all(_rows(ws)[0][0] == NO_LINES for ws in book.worksheets[1:])
+    assert book.worksheets[1]["A1"].value == "丰都县2024年12月一次性吸纳就业补贴发放花名册"
     assert payments_csv(empty).columns.tolist()[: len(PAYMENT_CSV_COLUMNS)] == PAYMENT_CSV_COLUMNS
 
 
@@ -284,7 +329,7 @@ def test_month_title_rejects_bad_months() -> None:
 def publicity(lines: pd.DataFrame, tmp_path: Path) -> openpyxl.Workbook:
     path = write_publicity_workbook(lines, tmp_path / "publicity-2024-06.xlsx", month=202406,
                                     rules=RULES, created=CREATED)  # fmt: skip
-    return openpyxl.load_workbook(path)
+    return openpyxl.load_workbook(path, data_only=True)
 
 
 def test_publicity_layout(publicity) -> None:
@@ -344,7 +389,7 @@ def test_payments_csv(lines: pd.DataFrame, book, tmp_path: Path) -> None:
     back = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     csv_total = sum_fen(to_fen(a) for a in back["amount"])
     book_total = sum(to_fen(f"{_grand_total_row(ws)[_header(ws).index('金额（元）')]:.2f}")
-                     for ws in book.worksheets)  # fmt: skip
+                     for ws in book.worksheets[1:])  # fmt: skip
     assert csv_total == book_total == sum_fen(lines["amount_fen"]) == 1830050
     assert back["person_id"].tolist() == lines["person_id"].tolist()
 

@@ -11,6 +11,7 @@ from fengdu_cli import dates, idcard
 from fengdu_cli.errors import OutputError, UsageError
 from fengdu_cli.io import names
 from fengdu_cli.io.payments_report import (
+    BatchFacts,
     payments_csv,
     write_payments_workbook,
     write_publicity_workbook,
@@ -51,10 +52,12 @@ def write_subsidy_files(
         else text("wb_pay_trial_batch", lang, batch=result.batch_id)
     )
     lines = result.lines.assign(batch_id=batch)
+    facts = batch_facts(result, lang)
     written = [
         write_payments_workbook(
             lines, out / files["payments"], month=result.month, batch_id=batch, rules=rules,
             created=created, staging=staging, lang=lang, trial=not result.committed,
+            facts=facts,
         ),
         write_csv(payments_csv(lines), out / files["csv"], private=True, staging=staging),
         write_publicity_workbook(
@@ -90,6 +93,20 @@ def write_subsidy_files(
         # (a batch's files written again from the ledger know nothing of it: it stays)
         undetermined.unlink()
     return written
+
+
+def batch_facts(result, lang: str = "zh") -> BatchFacts:
+    """The policy file and the rules not computed (in the policy's order, with their
+    reasons in ``lang``) that the payment workbook's 汇总 sheet shows."""
+    policy = result.policy
+    order = list(policy.rules)
+    skipped = sorted(result.skipped.items(), key=lambda kv: order.index(kv[0])
+                     if kv[0] in order else len(order))  # fmt: skip
+    return BatchFacts(
+        policy_name=Path(str(policy.path)).name if policy.path else "",
+        policy_sha256=str(policy.sha256 or ""),
+        skipped=tuple((code, policy.rule(code).name, why.text(lang)) for code, why in skipped),
+    )
 
 
 UNDETERMINED_LABELS = {  # column → catalogue key of its header

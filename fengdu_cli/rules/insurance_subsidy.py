@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from fengdu_cli import dates
+from fengdu_cli.match import consecutive_months
 from fengdu_cli.money import to_fen
 from fengdu_cli.policy.schema import InsuranceSubsidyValues
 from fengdu_cli.rules.base import Condition, Context, finish, person_columns, person_unknowns
@@ -113,6 +114,23 @@ def evaluate(ctx: Context, values: InsuranceSubsidyValues) -> pd.DataFrame:
     out["key_base"] = ids.to_numpy()
     out["identities"] = ids.to_numpy()  # one subsidy per person and month, whoever employs
     capped_text = np.where(share > cap, f"，按每人每月上限{values.amount_max}元", "")
+    # since when, and how many months in a row, the person is insured by this employer
+    run = consecutive_months(
+        contrib[contrib["period"] <= ctx.month], ["id_number", "employer_code"], ctx.month
+    )
+    months = pd.Series(
+        run.reindex(pd.MultiIndex.from_arrays([ids, codes])).fillna(0).astype(int).to_numpy()
+    )
+    since = [dates.month_text(dates.add_months(ctx.month, 1 - n)) if n else "" for n in months]
+    insured_text = np.where(
+        months > 0,
+        "（自"
+        + pd.Series(since, dtype=object)
+        + "起在该单位连续参保"
+        + months.astype(str)
+        + "个月）",
+        "",
+    )
     out["basis"] = (
         "脱贫人口"
         + out["person_name"].astype(str)
@@ -124,6 +142,7 @@ def evaluate(ctx: Context, values: InsuranceSubsidyValues) -> pd.DataFrame:
         + out["v_paid"].astype(str)
         + "元"
         + capped_text
+        + insured_text
     )
     unknown = person_unknowns(state, CONDITIONS, ids)
     unknown["paid"] = pending.to_numpy(dtype=object)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from fengdu_cli import dates
 from fengdu_cli.match import stable_for
 from fengdu_cli.money import to_fen
 from fengdu_cli.policy.schema import WorkshopMonthlyValues
@@ -69,6 +70,17 @@ def evaluate(ctx: Context, values: WorkshopMonthlyValues) -> pd.DataFrame:
     out["amount_fen"] = to_fen(values.amount)
     out["key_base"] = ids.to_numpy()
     out["identities"] = ids.to_numpy()
-    out["basis"] = "在" + out["payee_name"] + "稳定就业（" + fact_words(out, CONDITIONS[1]) + "）"
+    # 依据 says since when and how many whole months the person has worked there by the end of m
+    start = pd.to_datetime(ids.map(best["start_date"].astype(object)), errors="coerce")
+    whole = (
+        dates.month_index(ctx.month)
+        - (start.dt.year * 12 + start.dt.month - 1)
+        + (start.dt.day == 1).astype(int)
+    )
+    held = whole.map(lambda n: "" if pd.isna(n) else str(int(n))).astype(object).to_numpy()
+    out["basis"] = (
+        "在" + out["payee_name"] + "稳定就业（" + fact_words(out, CONDITIONS[1])
+        + "，至" + dates.month_text(ctx.month) + "末满" + held + "个月）"
+    )  # fmt: skip
     unknown = person_unknowns(state, CONDITIONS, ids)
     return finish(out, CONDITIONS, values.shown(ctx.month), unknown)
