@@ -28,7 +28,7 @@ from fengdu_cli.cli.options import (
 )
 from fengdu_cli.cli.render import render_import, words
 from fengdu_cli.errors import InputError, UsageError
-from fengdu_cli.messages import text
+from fengdu_cli.messages import rule_title, text
 
 
 @contextmanager
@@ -125,7 +125,8 @@ def _net_table(entries: pd.DataFrame, say: Callable[..., str], lang: str) -> Tab
         c for c in net.index if c not in RULE_CODES
     ]
     for code in order:
-        named = f"{names[code].name}（{code}）" if lang == "zh" and code in names else str(code)
+        named = rule_title(str(code), lang, names[code].name if code in names else None)
+        named += text("paren_code", lang, code=code)
         view.add_row(named, yuan_text(int(net[code])))
     view.add_row(say("total"), yuan_text(int(net.sum())))
     return view

@@ -16,7 +16,7 @@ from fengdu_cli import dates
 from fengdu_cli.cells import records
 from fengdu_cli.cli.app import Common
 from fengdu_cli.cli.console import screen
-from fengdu_cli.messages import CATALOGUES, text
+from fengdu_cli.messages import CATALOGUES, rule_title, text
 from fengdu_cli.messages.problems import problem_words
 from fengdu_cli.validate import Checked
 
@@ -275,14 +275,13 @@ def render_subsidy(result, console: Console, lang: str) -> None:
     from fengdu_cli.money import yuan_text
 
     say = words(lang)
-    zh = lang == "zh"
     # a rule by its name (the policy's name is Chinese: in English, its code)
     heads = [say("subsidy"), say("persons_households"), say("amount")]
     title = say("subsidy_title", month=result.summary()["month"], batch=result.batch_id)
     table = headed(title, heads, tuple(heads[1:]))
     totals, counts = result.totals_fen(), result.counts()
     for code in result.computed:
-        name = result.policy.rule(code).name if zh else code
+        name = rule_title(code, lang, result.policy.rule(code).name)
         table.add_row(name, str(counts[code]), yuan_text(totals[code]))
     table.add_row(
         say("total"), str(sum(counts.values())), yuan_text(result.grand_total_fen()),
@@ -303,7 +302,10 @@ def render_subsidy(result, console: Console, lang: str) -> None:
         skipped = headed(say("not_computed_title"), [say("subsidy"), say("reason")],
                          overflow="fold")  # fmt: skip
         for reason, codes in _skips_by_reason(result, lang).items():
-            names = [f"{result.policy.rule(c).name}（{c}）" if zh else c for c in codes]
+            names = [
+                f"{rule_title(c, lang, result.policy.rule(c).name)}{text('paren_code', lang, code=c)}"
+                for c in codes
+            ]
             skipped.add_row("\n".join(names), reason)
         console.print(skipped)
     render_undetermined(
@@ -312,7 +314,7 @@ def render_subsidy(result, console: Console, lang: str) -> None:
         console,
         lang,
         "lists",
-        lambda code: result.policy.rule(code).name if zh else code,
+        lambda code: rule_title(code, lang, result.policy.rule(code).name),
     )
     if result.history_missing:
         console.print(f"[bold yellow]{text('no_history_warning', lang)}[/]")

@@ -33,7 +33,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from fengdu_cli.idcard import mask
 from fengdu_cli.io.write import Staging, atomic_path, display_width, print_setup
-from fengdu_cli.messages import month_words, text
+from fengdu_cli.messages import month_words, rule_title, text
 from fengdu_cli.money import capital, fen_array, in_words, sum_fen, yuan_texts
 from fengdu_cli.townships import TOWNSHIPS
 
@@ -249,7 +249,7 @@ def _words(lang: str, **common: object):
 
 def _named(rules: Sequence[tuple[str, str]], lang: str) -> list[tuple[str, str]]:
     """The rules as a list names them: the policy's (Chinese) name, or the code in English."""
-    return list(rules) if lang == "zh" else [(code, code) for code, _ in rules]
+    return [(code, rule_title(code, lang, name)) for code, name in rules]
 
 
 def bank_of(basis: pd.Series) -> pd.Series:
@@ -416,8 +416,6 @@ def _publicity_frame(
         public_name=_public_names(frame, lang),
     )
     out["rule_label"] = out["rule_label"].where(out["rule_label"].ne(""), out["rule"])
-    if lang != "zh":  # the policy names a rule in Chinese
-        out["rule_label"] = out["rule"]
     keys = ["_rank", "township", "village", "public_name", "_rule_rank", "public_id"]
     return out.sort_values(keys, kind="stable").reset_index(drop=True)
 

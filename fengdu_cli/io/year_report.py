@@ -21,7 +21,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from fengdu_cli import dates
 from fengdu_cli.io.write import atomic_path, display_width, print_setup
-from fengdu_cli.messages import month_words, text
+from fengdu_cli.messages import month_words, rule_title, text
 from fengdu_cli.policy import Policy
 from fengdu_cli.report import WARNING_CODES, YearReport
 
@@ -268,11 +268,9 @@ def _paid_sheet(book, fmt, report: YearReport, policy: Policy, say, lang) -> Non
     first = TOP + 1
     for i, row in enumerate(paid.itertuples()):
         rule = str(row.rule)
-        named = (
-            f"{policy.rules[rule].name}（{rule}）"
-            if lang == "zh" and rule in policy.rules
-            else rule
-        )
+        named = rule_title(
+            rule, lang, policy.rules[rule].name if rule in policy.rules else None
+        ) + text("paren_code", lang, code=rule)
         ws.write_string(first + i, 0, dates.month_text(_int(row.month)), fmt["text"])
         ws.write_string(first + i, 1, named, fmt["text"])
         ws.write_number(first + i, 2, _int(row.lines), fmt["n"])

@@ -111,3 +111,13 @@ def has(key: str) -> bool:
 
 
 __all__ = ["CATALOGUES", "LANGS", "Said", "fill", "has", "in_words", "month_words", "said", "text"]
+
+
+def rule_title(code: str, lang: str = "zh", /, policy_name: str | None = None) -> str:
+    """A subsidy as a person reads it: the policy file's name in Chinese (the clerk may have
+    renamed it), the catalogue's English title in English; the code when neither knows it."""
+    if lang == "zh" and policy_name:
+        return policy_name
+    key = f"rule_title_{code}"
+    catalogue = CATALOGUES.get(lang, CATALOGUES["zh"])
+    return catalogue.get(key, code)
