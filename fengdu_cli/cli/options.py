@@ -23,7 +23,8 @@ log = logging.getLogger(__name__)
 # the kinds of data (fengdu_cli.io.columns.KINDS; a test holds them equal), listed by -h
 Kind = Literal[
     "roster", "employment", "insurance", "workshops", "posts",
-    "businesses", "loans", "students", "travel", "agencies", "bases", "training", "payments",
+    "businesses", "loans", "students", "travel", "agencies", "bases", "training", "accounts",
+    "payments",
 ]  # fmt: skip
 
 

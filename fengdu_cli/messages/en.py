@@ -776,4 +776,6 @@ MESSAGES: dict[str, str] = {
     "wb_exit_contract": "contract",
     "wb_exit_reasons": "why",
     "wb_exit_advice": "what to do",
+    "kind_accounts": "organisation accounts",
+    "input_accounts": "the organisations' bank accounts (accounts/ folder: credit code, name, account, bank, holder)",
 }

@@ -776,4 +776,6 @@ MESSAGES: dict[str, str] = {
     "wb_exit_contract": "合同起止",
     "wb_exit_reasons": "退岗原因",
     "wb_exit_advice": "处理建议",
+    "kind_accounts": "单位收款账户",
+    "input_accounts": "单位收款账户名单（accounts/ 文件夹：统一社会信用代码、单位名称、银行账号、开户行、户名）",
 }
