@@ -15,4 +15,9 @@ def subsidy(folder: MonthFolder, paying: Paying, *, common: Common) -> int:
     result, written = paying.pay(month, common, columns=month.columns)
     show(common, result.summary(), lambda c: render_subsidy(result, c, common.lang), written)
     rejected = any(c.rows_rejected or c.gaps for c in result.checked.values())
-    return 1 if rejected or len(result.undetermined()) else 0
+    return 1 if rejected or len(result.undetermined()) or missing_accounts(result) else 0
+
+
+def missing_accounts(result) -> int:
+    """How many payees have no account (a data problem: exit 1), when the lists were read."""
+    return len(result.bank()[1]) if result.accounts_known and len(result.lines) else 0

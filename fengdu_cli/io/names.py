@@ -63,3 +63,13 @@ def return_list(township: str, lang: str) -> str:
     """A township's return list: ``退回清单-<township>.xlsx`` (``returns-…`` in English;
     ``*``: every township)."""
     return f"退回清单-{township}.xlsx" if lang == "zh" else f"returns-{township}.xlsx"
+
+
+def bank_book(month: int) -> str:
+    """``bank-YYYY-MM.xlsx``: the bank's list (代发清单) of a committed batch."""
+    return f"bank-{month_text(month)}.xlsx"
+
+
+def bank_csv(month: int) -> str:
+    """``bank-YYYY-MM.csv``: the same list for a bank's import system."""
+    return f"bank-{month_text(month)}.csv"
