@@ -303,7 +303,6 @@ def render_subsidy(result, console: Console, lang: str) -> None:
 def render_bank(result, console: Console, lang: str) -> None:
     """The bank's list of a committed batch (payees, amount) and every payee without an
     account (names and IDs masked); for a trial, how many payees lack an account."""
-    from fengdu_cli.io.bank_files import where_words
     from fengdu_cli.io.subsidy_files import mask_name
     from fengdu_cli.money import yuan_text
 
@@ -331,11 +330,19 @@ def render_bank(result, console: Console, lang: str) -> None:
             row.payee_name if org else mask_name(str(row.payee_name)),
             idcard.mask_in_text(str(row.payee_id)) if not org else str(row.payee_id),
             yuan_text(int(row.amount_fen)),
-            where_words(str(row.where), lang),
+            _where_folder(str(row.where)),
         )
     console.print(table)
     if result.committed:
         console.print(f"[bold yellow]{text('screen_bank_missing_committed', lang)}[/]")
+
+
+def _where_folder(kind: str) -> str:
+    """The folder whose list should carry a missing account, as a screen says it briefly."""
+    from fengdu_cli.io.columns import FOLDERS
+
+    folder = FOLDERS.get(kind, kind) + "/"
+    return folder if kind in ("roster", "accounts") else f"{folder} | accounts/"
 
 
 def render_import(plan, console: Console, lang: str, commit: bool) -> None:

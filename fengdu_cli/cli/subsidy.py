@@ -19,5 +19,7 @@ def subsidy(folder: MonthFolder, paying: Paying, *, common: Common) -> int:
 
 
 def missing_accounts(result) -> int:
-    """How many payees have no account (a data problem: exit 1), when the lists were read."""
-    return len(result.bank()[1]) if result.accounts_known and len(result.lines) else 0
+    """How many payees of a committed batch have no account (a data problem: exit 1); a
+    trial only says how many (it pays nobody)."""
+    known = result.accounts_known and result.committed and len(result.lines)
+    return len(result.bank()[1]) if known else 0

@@ -813,7 +813,7 @@ MESSAGES: dict[str, str] = {
     "screen_bank_where": "list to add the account to",
     "screen_bank_missing_committed": "These subsidies are committed (owed, not yet paid): add the accounts, then run fengdu ledger files --month MONTH --data FOLDER and the bank list includes them",
     "screen_bank_needs_data": "No --data given: the payees' accounts are unknown, no bank list written (give the month folder to write it)",
-    "csv_unencodable": "The CSV encoding {encoding} cannot write the character {code} (column {column}, payee {who}): no file was written. Use --encoding utf-8-sig, or agree with the bank how to write it and correct the list",
+    "csv_unencodable": "The CSV encoding {encoding} cannot write the character {char} ({code}, column {column}, payee {who}): no file was written. Use --encoding utf-8-sig, or agree with the bank how to write it and correct the list",
     "bank_where_roster": "township roster (rosters/): account number, bank",
     "bank_where_accounts": "organisation accounts (accounts/)",
     "bank_where_list": "{name} ({folder}/)",
