@@ -10,6 +10,7 @@ Every function works on whole columns, computing each distinct value once.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -343,6 +344,17 @@ def texts(series: pd.Series) -> pd.Series:
     return map_unique(series, text_value)
 
 
+def account_text(value: object) -> str:
+    """A bank account as text: no spaces, full-width digits half-width, no dashes or brackets.
+
+    An account is ID-like: a cell Excel stores as a number of 1e15 or more has lost digits
+    (a double keeps about 15 significant ones), so it comes back as Excel shows it
+    ('6.22848012345678E+18'), which no account matches (``bad_number``): never guessed."""
+    if isinstance(value, float) and math.isfinite(value) and abs(value) >= 1e15:
+        return idcard.excel_number_text(value)
+    return re.sub(r"[-－—()（）]", "", text_value(value))
+
+
 def map_unique(series: pd.Series, func) -> pd.Series:
     """``func`` over a column, computed once per distinct value (object result).
 
@@ -420,6 +432,12 @@ def normalise(
     for column in ("employer_code", "business_code", "household_id"):
         if column in out:
             out[column] = texts(out[column]).str.upper()
+    if "bank_account" in out:  # any kind: a person's or an organisation's account
+        out["_raw_bank_account"] = out["bank_account"]
+        out["bank_account"] = map_unique(out["bank_account"], account_text)
+    for column in ("bank", "account_name", "org_name"):
+        if column in out:
+            out[column] = texts(out[column])
     if kind == "roster":
         _normalise_roster(out, spellings)
     if kind == "employment" and "employment_type" in out:
@@ -813,10 +831,9 @@ def _normalise_roster(out: pd.DataFrame, spellings: Spellings) -> None:
     if "work_status" in out:
         out["_raw_work_status"] = out["work_status"]
         out["work_status"] = _lookup(out["work_status"], WORK_STATUS, spellings.get("work_status"))
-    for column in ("phone", "bank_account"):
-        if column in out:
-            out[f"_raw_{column}"] = out[column]
-            out[column] = texts(out[column]).str.replace(r"[-－—()（）]", "", regex=True)
+    if "phone" in out:
+        out["_raw_phone"] = out["phone"]
+        out["phone"] = texts(out["phone"]).str.replace(r"[-－—()（）]", "", regex=True)
     for column in ("village", "work_place", "relation", "hukou"):
         if column in out:
             out[column] = texts(out[column])

@@ -291,8 +291,8 @@ def rules_for(kind: str, frame: pd.DataFrame, *, duplicates: bool) -> list[Rule]
                 rules.append(Rule(column, "bad_category", _allowed(column, table)))
         if "phone" in frame:
             rules.append(Rule("phone", "bad_number", _phone_ok))
-        if "bank_account" in frame:
-            rules.append(Rule("bank_account", "bad_number", _account_ok))
+    if "bank_account" in frame:  # a person's or an organisation's account: 12–25 digits
+        rules.append(Rule("bank_account", "bad_number", _account_ok))
     if kind == "employment" and "employment_type" in frame:
         rules.append(
             Rule("employment_type", "bad_category", _allowed("employment_type", EMPLOYMENT_TYPE))

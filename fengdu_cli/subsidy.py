@@ -20,13 +20,14 @@ from pathlib import Path
 import pandas as pd
 
 from fengdu_cli import dates, gaps, store
+from fengdu_cli.accounts import bank_payees, with_accounts
 from fengdu_cli.errors import UsageError
 from fengdu_cli.idcard import ages
 from fengdu_cli.io.columns import EXTRA_KINDS, FOLDERS
 from fengdu_cli.io.columns_toml import ColumnsConfig, columns_for
 from fengdu_cli.io.write import Staging
 from fengdu_cli.match import Matched, as_of, contributed, match, person_state
-from fengdu_cli.messages import LANGS, Said, has, text
+from fengdu_cli.messages import LANGS, Said, has, month_words, text
 from fengdu_cli.policy import (
     EXPIRED,
     NOT_CONFIGURED,
@@ -122,6 +123,36 @@ class SubsidyResult:
             .reset_index(drop=True)
         )
 
+    @property
+    def accounts_known(self) -> bool:
+        """Were the lists that carry accounts read (the roster at least)?"""
+        return "roster" in self.checked
+
+    def paid_lines(self) -> pd.DataFrame:
+        """The lines with each payee's account (:func:`fengdu_cli.accounts.with_accounts`)."""
+        return with_accounts(self.lines, {k: c.valid for k, c in self.checked.items()})
+
+    def bank(self, lines: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The bank's list (one line per payee with an account) and the payees without one
+        (:func:`fengdu_cli.accounts.bank_payees`); ``lines``: :meth:`paid_lines` if known."""
+        lines = self.paid_lines() if lines is None else lines
+        order = {code: i for i, code in enumerate(RULE_CODES)}
+        used = sorted(set(lines["rule"]), key=lambda c: order.get(c, len(order)))
+        programs = {code: self.policy.rule(code).name for code in used}
+        if "batch_id" not in lines:
+            lines = lines.assign(batch_id=self.batch_id)
+        return bank_payees(lines, month_words(self.month, "zh"), programs)
+
+    def bank_summary(self) -> dict:
+        """``bank{payees, amount, missing_account}`` of the JSON summary."""
+        bank, missing = self.bank()
+        return {
+            "payees": len(bank),
+            "amount": int(bank["amount_fen"].sum()) / 100 if len(bank) else 0.0,
+            "missing_account": len(missing),
+            "missing_amount": int(missing["amount_fen"].sum()) / 100 if len(missing) else 0.0,
+        }
+
     def undetermined_counts(self) -> dict[str, int]:
         table = self.undetermined()
         return {str(k): int(v) for k, v in table["rule"].value_counts(sort=False).items()}
@@ -143,6 +174,7 @@ class SubsidyResult:
             "undetermined": self.undetermined_counts(),
             "history_missing": self.history_missing,
             **({"post_exits": len(self.post_exits)} if self.post_exits is not None else {}),
+            **({"bank": self.bank_summary()} if self.accounts_known else {}),
         }
 
 

@@ -376,7 +376,10 @@ def test_publicity_persons_only_header(lines: pd.DataFrame, tmp_path: Path) -> N
 
 def test_payments_csv(lines: pd.DataFrame, book, tmp_path: Path) -> None:
     csv = payments_csv(lines)
-    assert csv.columns.tolist() == [*PAYMENT_CSV_COLUMNS, "batch_id"]  # DESIGN's, then the batch
+    # DESIGN's, the payee's account, then the batch
+    assert csv.columns.tolist() == [
+        *PAYMENT_CSV_COLUMNS, "account_no", "bank", "account_name", "batch_id",
+    ]  # fmt: skip
     assert PAYMENT_CSV_COLUMNS == [
         "rule", "payee_type", "payee_id", "payee_name", "township",
         "person_id", "person_name", "amount", "period", "basis",
@@ -391,7 +394,8 @@ def test_payments_csv(lines: pd.DataFrame, book, tmp_path: Path) -> None:
     book_total = sum(to_fen(f"{_grand_total_row(ws)[_header(ws).index('金额（元）')]:.2f}")
                      for ws in book.worksheets[1:])  # fmt: skip
     assert csv_total == book_total == sum_fen(lines["amount_fen"]) == 1830050
-    assert back["person_id"].tolist() == lines["person_id"].tolist()
+    # an all-digit ID carries the trailing tab that keeps it text in a spreadsheet
+    assert back["person_id"].str.rstrip("\t").tolist() == lines["person_id"].tolist()
 
 
 def test_payments_csv_missing_column(lines: pd.DataFrame) -> None:

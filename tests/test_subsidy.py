@@ -10,7 +10,7 @@ from fengdu_cli.messages import in_words
 from fengdu_cli.reconcile import reconcile_month
 from fengdu_cli.store import ledger
 from fengdu_cli.subsidy import compute_subsidies
-from tests.makers import employer, month_folder, paid, person, xlsx
+from tests.makers import HEADER, employer, month_folder, paid, person, xlsx
 
 M = 202406
 
@@ -43,6 +43,19 @@ class World:
 
     def write(self, root, businesses=None, workshops=None):
         month_folder(root, self.people, self.jobs, self.contrib)
+        # every payee has an account: persons on the roster, organisations in accounts/
+        xlsx(
+            root / "rosters" / "roster.xlsx",
+            [[*HEADER, "银行账号"], *([*p, "6217" + str(p[4])[:15]] for p in self.people)],
+        )
+        codes = sorted({job[3] for job in self.jobs} | {employer(50)}
+                       | {b[1] for b in businesses or ()} | {w[1] for w in workshops or ()})  # fmt: skip
+        (root / "accounts").mkdir(exist_ok=True)
+        xlsx(
+            root / "accounts" / "单位收款账户.xlsx",
+            [["统一社会信用代码", "单位名称", "银行账号", "开户行"],
+             *([c, f"单位{c[-3:]}", "5" + c[-6:].rjust(14, "0"), "农行"] for c in codes)],
+        )  # fmt: skip
         (root / "workshops").mkdir(exist_ok=True)
         xlsx(
             root / "workshops" / "车间.xlsx",

@@ -17,8 +17,10 @@ from fengdu_cli.cells import records
 from fengdu_cli.cli.app import Common, command, ledger_app
 from fengdu_cli.cli.console import print_json, say_written, screen
 from fengdu_cli.cli.options import (
+    AccountsDataOpt,
     ColumnsOpt,
     DbOpt,
+    EncodingOpt,
     MonthOpt,
     NewDbOpt,
     OutOpt,
@@ -26,7 +28,7 @@ from fengdu_cli.cli.options import (
     month_option,
     use_ledger,
 )
-from fengdu_cli.cli.render import render_import, words
+from fengdu_cli.cli.render import render_bank, render_import, words
 from fengdu_cli.errors import InputError, UsageError
 from fengdu_cli.messages import rule_title, text
 
@@ -185,22 +187,31 @@ def ledger_files(
     out: OutOpt = Path("out"),
     db: DbOpt = Path("fengdu.db"),
     policy: PolicyOpt = None,
+    data: AccountsDataOpt = None,
+    encoding: EncodingOpt = "utf-8-sig",
     *,
     common: Common,
 ) -> int:
-    """重新写出某月已入账批次的发放文件（花名册、CSV、公示名单），内容取自台账。"""
+    """重新写出某月已入账批次的发放文件（花名册、CSV、公示名单；给出 --data 时连同银行代发清单），内容取自台账。"""
     json_, lang = common.json, common.lang
     use_ledger(db, common)
     from fengdu_cli.io.subsidy_files import rewrite_batch_files
 
-    result, written = rewrite_batch_files(month, db, out, policy, lang)
+    result, written = rewrite_batch_files(
+        month, db, out, policy, lang, data=data, encoding=encoding
+    )
+    bank = result.bank_summary() if result.accounts_known else None
     if json_:
-        print_json({"batch_id": result.batch_id, "written": [str(p) for p in written]})
+        print_json(
+            {"batch_id": result.batch_id, "written": [str(p) for p in written],
+             **({"bank": bank} if bank is not None else {})}
+        )  # fmt: skip
     else:
         console = screen()
         console.print(text("screen_batch_lines", lang, batch=result.batch_id, n=len(result.lines)))
+        render_bank(result, console, lang)
         say_written(console, written, lang)
-    return 0
+    return 1 if bank and bank["missing_account"] else 0
 
 
 @command(ledger_app, "import", common=("json",))

@@ -23,7 +23,8 @@ log = logging.getLogger(__name__)
 # the kinds of data (fengdu_cli.io.columns.KINDS; a test holds them equal), listed by -h
 Kind = Literal[
     "roster", "employment", "insurance", "workshops", "posts",
-    "businesses", "loans", "students", "travel", "agencies", "bases", "training", "payments",
+    "businesses", "loans", "students", "travel", "agencies", "bases", "training", "accounts",
+    "payments",
 ]  # fmt: skip
 
 
@@ -123,6 +124,24 @@ def data_folder(data: Path | None) -> Path:
 DbOpt = Annotated[
     Path, typer.Option("--db", envvar="FENGDU_DB", help="SQLite 数据库 / database (env FENGDU_DB)")
 ]
+Encoding = Literal["utf-8-sig", "gbk"]
+EncodingOpt = Annotated[
+    Encoding,
+    typer.Option(
+        "--encoding",
+        help="CSV 文件编码：utf-8-sig（默认，Excel 可直接打开）或 gbk（银行导入系统）"
+        " / CSV encoding: utf-8-sig (default) or gbk (bank import systems)",
+    ),
+]
+AccountsDataOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--data",
+        "-d",
+        help="数据文件夹：从其名单读取收款账户并写出银行代发清单 / month folder: the payees' "
+        "accounts, for the bank's list",
+    ),
+]
 PolicyOpt = Annotated[
     Path | None, typer.Option("--policy", help="政策文件 TOML（默认使用内置政策）/ policy file")
 ]
@@ -214,13 +233,15 @@ class Paying(OptionGroup):
     commit: CommitOpt = False
     no_history: NoHistoryOpt = False
     new_db: NewDbOpt = False
+    encoding: EncodingOpt = "utf-8-sig"
 
     def pay(self, month: Month, common: Common, **given: object) -> tuple:
         """The month's subsidies and their files (``given``: the checked inputs, if read)."""
         from fengdu_cli.io.subsidy_files import compute_and_write
 
         return compute_and_write(
-            month.data, month.month, month.db, month.out, common.lang, policy_path=self.policy,
+            month.data, month.month, month.db, month.out, common.lang, self.encoding,
+            policy_path=self.policy,
             commit=self.commit, no_history=self.no_history, new_db=self.new_db,
             progress=common.progress, **given,
         )  # fmt: skip

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from fengdu_cli import dates
+from fengdu_cli import dates, idcard
 from fengdu_cli.cells import records
 from fengdu_cli.cli.app import Common
 from fengdu_cli.cli.console import screen
@@ -316,6 +316,7 @@ def render_subsidy(result, console: Console, lang: str) -> None:
         "lists",
         lambda code: rule_title(code, lang, result.policy.rule(code).name),
     )
+    render_bank(result, console, lang)
     if result.history_missing:
         console.print(f"[bold yellow]{text('no_history_warning', lang)}[/]")
     if result.newly_committed:
@@ -327,6 +328,51 @@ def render_subsidy(result, console: Console, lang: str) -> None:
         console.print(say("committed_before", batch=result.batch_id, differ=differ))
     else:
         console.print(f"[yellow]{say('trial')}[/]")
+
+
+def render_bank(result, console: Console, lang: str) -> None:
+    """The bank's list of a committed batch (payees, amount) and every payee without an
+    account (names and IDs masked); for a trial, how many payees lack an account."""
+    from fengdu_cli.io.subsidy_files import mask_name
+    from fengdu_cli.money import yuan_text
+
+    if not getattr(result, "accounts_known", False):
+        if result.committed and len(result.lines):
+            console.print(f"[yellow]{text('screen_bank_needs_data', lang)}[/]")
+        return
+    bank, missing = result.bank()
+    fen = int(bank["amount_fen"].sum()) if len(bank) else 0
+    if result.committed:
+        console.print(text("screen_bank_list", lang, n=len(bank), amount=yuan_text(fen)))
+    if not len(missing):
+        return
+    lacking = int(missing["amount_fen"].sum())
+    if not result.committed:
+        warn = text("screen_bank_trial_missing", lang, n=len(missing), amount=yuan_text(lacking))
+        console.print(f"[bold yellow]{warn}[/]")
+    heads = [text(k, lang) for k in ("screen_bank_payee", "screen_bank_id", "screen_bank_amount",
+                                     "screen_bank_where")]  # fmt: skip
+    title = text("screen_bank_missing_title", lang, n=len(missing), amount=yuan_text(lacking))
+    table = headed(title, heads, (heads[2],), overflow="fold")
+    for row in records(missing):
+        org = row.payee_type in ("employer", "agency", "workshop")
+        table.add_row(
+            row.payee_name if org else mask_name(str(row.payee_name)),
+            idcard.mask_in_text(str(row.payee_id)) if not org else str(row.payee_id),
+            yuan_text(int(row.amount_fen)),
+            _where_folder(str(row.where)),
+        )
+    console.print(table)
+    if result.committed:
+        console.print(f"[bold yellow]{text('screen_bank_missing_committed', lang)}[/]")
+
+
+def _where_folder(kind: str) -> str:
+    """The folder whose list should carry a missing account, as a screen says it briefly."""
+    from fengdu_cli.io.columns import FOLDERS
+
+    folder = FOLDERS.get(kind, kind) + "/"
+    return folder if kind in ("roster", "accounts") else f"{folder} | accounts/"
 
 
 def render_import(plan, console: Console, lang: str, commit: bool) -> None:

@@ -10,6 +10,7 @@ from fengdu_cli.cli.app import Common, app, command
 from fengdu_cli.cli.console import show
 from fengdu_cli.cli.options import MonthFolder, Paying
 from fengdu_cli.cli.render import render_reconciled, render_subsidy
+from fengdu_cli.cli.subsidy import missing_accounts
 from fengdu_cli.errors import UsageError
 from fengdu_cli.messages import text
 from fengdu_cli.progress import report
@@ -54,4 +55,5 @@ def run_month(folder: MonthFolder, paying: Paying, *, common: Common) -> int:
         console.print(text("screen_files_written", lang, n=len(written), folder=out))
 
     show(common, summary, render)
-    return 1 if reconciled.has_problems() or len(subsidies.undetermined()) else 0
+    problems = reconciled.has_problems() or len(subsidies.undetermined())
+    return 1 if problems or missing_accounts(subsidies) else 0

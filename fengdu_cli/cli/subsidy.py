@@ -15,4 +15,11 @@ def subsidy(folder: MonthFolder, paying: Paying, *, common: Common) -> int:
     result, written = paying.pay(month, common, columns=month.columns)
     show(common, result.summary(), lambda c: render_subsidy(result, c, common.lang), written)
     rejected = any(c.rows_rejected or c.gaps for c in result.checked.values())
-    return 1 if rejected or len(result.undetermined()) else 0
+    return 1 if rejected or len(result.undetermined()) or missing_accounts(result) else 0
+
+
+def missing_accounts(result) -> int:
+    """How many payees of a committed batch have no account (a data problem: exit 1); a
+    trial only says how many (it pays nobody)."""
+    known = result.accounts_known and result.committed and len(result.lines)
+    return len(result.bank()[1]) if known else 0

@@ -26,7 +26,8 @@ from dataclasses import dataclass
 
 KINDS: tuple[str, ...] = (
     "roster", "employment", "insurance", "workshops", "posts",
-    "businesses", "loans", "students", "travel", "agencies", "bases", "training", "payments",
+    "businesses", "loans", "students", "travel", "agencies", "bases", "training", "accounts",
+    "payments",
 )  # fmt: skip
 
 # The kinds of a month folder (all but past payment lists), and those beyond the three every
@@ -48,6 +49,7 @@ FOLDERS: dict[str, str] = {
     "agencies": "agencies",
     "bases": "bases",
     "training": "training",
+    "accounts": "accounts",  # 单位收款账户: organisations' bank accounts (optional)
     "payments": "history",  # past payment lists, read by `fengdu ledger import`
 }
 
@@ -139,6 +141,64 @@ EMPLOYER_CODE = Spec(
     (),
     "credit_code",
     by_values=True,
+)
+
+
+# A payee's bank account (代发): the account number, its bank (开户行) and holder (户名).
+# Kept apart from one another and from a loan's lending bank (loans/ ``bank``).
+_ACCOUNT_NOT = ("开户行", "开户银行", "户名", "姓名", "类型", "名称", "银行名称", "网点", "持卡人")
+BANK = Spec(
+    "bank",
+    (
+        "开户行",
+        "开户银行",
+        "银行名称",
+        "开户网点",
+        "开户银行名称",
+        "开户行名称",
+        "开户机构",
+        "收款银行",
+    ),
+    (("开户行", "开户银行", "银行名称", "开户网点", "开户机构", "收款银行", "开户行名称"),),
+    ("账号", "卡号", "账户", "户名", "贷款", "放款", "承贷", "经办", "代码", "行号"),
+)
+ACCOUNT_NAME = Spec(
+    "account_name",
+    (
+        "户名",
+        "账户名称",
+        "账户名",
+        "持卡人",
+        "持卡人姓名",
+        "开户人",
+        "开户名",
+        "开户名称",
+        "收款户名",
+        "收款人户名",
+    ),
+    (("户名", "持卡人", "开户人", "账户名", "开户名"),),
+    ("户主", "账号", "卡号", "银行", "行", "号码", "身份证"),
+)
+
+
+def _account(*aliases: str, org: bool = False) -> Spec:
+    """The account number: a person's 银行账号 (roster), an organisation's 收款账号/对公账户."""
+    return Spec(
+        "bank_account",
+        aliases,
+        (("账号", "卡号", "账户") if not org else ("账号", "卡号", "账户", "对公账户"),),
+        _ACCOUNT_NOT + (("单位",) if not org else ()),
+        "bank_account",
+        by_values=not org,
+    )
+
+
+ORG_ACCOUNT = (
+    _account(
+        "收款账号", "银行账号", "对公账户", "对公账号", "账号", "银行账户", "收款账户", org=True
+    ),
+    BANK,
+    ACCOUNT_NAME,
 )
 
 
@@ -298,14 +358,9 @@ SPECS: dict[str, tuple[Spec, ...]] = {
             "phone",
             by_values=True,
         ),
-        Spec(
-            "bank_account",
-            ("银行账号", "银行卡号", "社保卡号", "账号", "一卡通账号"),
-            (("账号", "卡号", "账户"),),
-            ("开户行", "开户银行", "户名", "姓名", "类型", "单位"),
-            "bank_account",
-            by_values=True,
-        ),
+        _account("银行账号", "银行卡号", "社保卡号", "账号", "一卡通账号"),
+        BANK,
+        ACCOUNT_NAME,
         Spec(
             "hukou",
             ("户籍地", "户籍所在地", "户口所在地", "户籍地址", "户籍"),
@@ -1136,6 +1191,23 @@ SPECS["payments"] = (
     Spec("village", ("村（社区）", "村", "所在村"), (("村", "社区"),), ("代码",), "village"),
 )  # fmt: skip
 
+# Organisations paid by a list of their own carry their account there (optional columns);
+# any organisation payee's account may also come from accounts/ (单位收款账户), which takes
+# precedence over the lists.
+for _kind in ("workshops", "businesses", "agencies", "bases"):
+    SPECS[_kind] = (*SPECS[_kind], *ORG_ACCOUNT)
+SPECS["accounts"] = (
+    EMPLOYER_CODE,
+    Spec(
+        "org_name",
+        ("单位名称", "收款单位", "收款单位名称", "单位全称", "企业名称", "机构名称", "名称"),
+        (("单位", "企业", "机构", "公司"), ("名称", "全称")),
+        ("代码", "编码", "账号", "账户", "开户", "户名", "银行"),
+        "organisation",
+    ),
+    *ORG_ACCOUNT,
+)
+
 SPEC_BY_COLUMN: dict[str, dict[str, Spec]] = {
     kind: {spec.column: spec for spec in specs} for kind, specs in SPECS.items()
 }
@@ -1160,6 +1232,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "agencies": ("agency_name", "id_number"),
     "bases": ("base_name",),
     "training": ("id_number", "name"),
+    "accounts": ("employer_code", "bank_account"),
     "payments": ("amount",),
 }
 

@@ -68,3 +68,13 @@ def return_list(township: str, lang: str, month: int | None = None) -> str:
         if month is None
         else f"{stem}-{month_text(month)}-{township}.xlsx"
     )
+
+
+def bank_book(month: int) -> str:
+    """``bank-YYYY-MM.xlsx``: the bank's list (代发清单) of a committed batch."""
+    return f"bank-{month_text(month)}.xlsx"
+
+
+def bank_csv(month: int) -> str:
+    """``bank-YYYY-MM.csv``: the same list for a bank's import system."""
+    return f"bank-{month_text(month)}.csv"

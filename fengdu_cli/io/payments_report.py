@@ -41,6 +41,7 @@ PAYMENT_CSV_COLUMNS = [
     "rule", "payee_type", "payee_id", "payee_name", "township",
     "person_id", "person_name", "amount", "period", "basis",
 ]  # fmt: skip
+ACCOUNT_CSV_COLUMNS = ["account_no", "bank", "account_name"]  # after basis, before batch_id
 _REQUIRED = [c for c in PAYMENT_CSV_COLUMNS if c != "amount"] + ["amount_fen"]
 _OPTIONAL_TEXT = ["rule_name", "village", "batch_id"]
 
@@ -219,7 +220,9 @@ def write_publicity_workbook(
 
 
 def payments_csv(lines: pd.DataFrame) -> pd.DataFrame:
-    """The bank/payment CSV (DESIGN §2 columns, in order), amounts as yuan text '6000.00'.
+    """The payment CSV (DESIGN §2 columns, in order, then the payee's account
+    ``account_no, bank, account_name`` when ``lines`` carry them — '' otherwise — then the
+    batch and the ledger key), amounts as yuan text '6000.00'.
 
     Rows stay in the order of ``lines``.  Every column is text, so IDs keep all their
     digits; the caller writes it with ``io.write.write_csv`` (UTF-8 with BOM).
@@ -228,6 +231,9 @@ def payments_csv(lines: pd.DataFrame) -> pd.DataFrame:
     out = frame[[c for c in PAYMENT_CSV_COLUMNS if c != "amount"]].copy()
     out["amount"] = yuan_texts(frame["amount_fen"])
     columns = list(PAYMENT_CSV_COLUMNS)
+    for column in ACCOUNT_CSV_COLUMNS:  # the payee's account (DESIGN §2), '' where unknown
+        out[column] = _text(lines[column]).to_numpy() if column in lines else ""
+        columns.append(column)
     if "batch_id" in frame:  # after DESIGN's columns: the batch, or 试算 on every line
         out["batch_id"] = frame["batch_id"].astype(str)
         columns.append("batch_id")

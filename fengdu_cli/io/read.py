@@ -281,11 +281,17 @@ def _looks_binary(text: str) -> bool:
     return controls > max(2, len(sample) // 200)
 
 
+_SEPARATING_TAB = re.compile(r'\t(?![,"\r\n]|$)', re.MULTILINE)
+
+
 def _read_csv(path: Path, data: bytes) -> Grid:
     text = _decode(path, data)
     lines = text.splitlines()
     first_lines = "\n".join(lines[:50])
-    delimiter = "\t" if first_lines.count("\t") > first_lines.count(",") else ","
+    # a tab right before a comma, a quote or the line's end is the mark our own CSVs put after
+    # an all-digit ID (io.write.TEXT_MARK), not a delimiter
+    tabs = len(_SEPARATING_TAB.findall(first_lines))
+    delimiter = "\t" if tabs > first_lines.count(",") else ","
     width = max((line.count(delimiter) for line in lines), default=0) + 1
     del lines
     try:
@@ -302,6 +308,8 @@ def _read_csv(path: Path, data: bytes) -> Grid:
         )
     except (pd.errors.ParserError, ValueError) as exc:
         raise InputError("file_corrupt", path=str(path), detail=_short(exc)) from exc
+    if delimiter == "," and "\t" in text:  # our own CSV: IDs carry a trailing tab
+        frame = frame.replace(r"\t+$", "", regex=True)
     cells = frame.to_numpy(dtype=object)
     return Grid(path, "", cells)
 

@@ -10,6 +10,7 @@ import pandas as pd
 from fengdu_cli import dates, idcard
 from fengdu_cli.errors import OutputError, UsageError
 from fengdu_cli.io import names
+from fengdu_cli.io.bank_files import write_bank_files
 from fengdu_cli.io.payments_report import (
     BatchFacts,
     payments_csv,
@@ -18,7 +19,7 @@ from fengdu_cli.io.payments_report import (
 )
 from fengdu_cli.io.post_exits import write_post_exits
 from fengdu_cli.io.write import Sheet, Staging, write_csv, write_workbook
-from fengdu_cli.messages import in_words, month_words, text
+from fengdu_cli.messages import in_words, month_words, rule_title, text
 
 
 def subsidy_file_names(month: int, committed: bool) -> dict[str, str]:
@@ -33,14 +34,24 @@ def subsidy_file_names(month: int, committed: bool) -> dict[str, str]:
 
 
 def write_subsidy_files(
-    result, out: Path, staging: Staging | None = None, lang: str = "zh"
+    result,
+    out: Path,
+    staging: Staging | None = None,
+    lang: str = "zh",
+    encoding: str = "utf-8-sig",
 ) -> list[Path]:
     """``payments-YYYY-MM.xlsx/.csv`` and ``publicity-YYYY-MM.xlsx`` for a committed batch;
     the same with ``-试算`` in the names, and 试算 on every sheet and in the batch column, for
     a trial — so a trial is never taken for the list to pay.  With ``staging`` the files
     are only written to temporary names (see :class:`fengdu_cli.io.write.Staging`).  The
     words are in ``lang``; the names, the CSV's columns and the ledger's texts (basis) are
-    the same in every language."""
+    the same in every language.
+
+    The payment CSV carries each payee's account when the lists were read; a committed
+    batch whose lists were read also writes the bank's list (``bank-YYYY-MM.xlsx/.csv``).
+    The CSVs are written in ``encoding`` (GBK for a bank's import system): a character it
+    cannot write stops everything before any file is written (UsageError, exit 2, naming
+    the payee masked and the character)."""
     out = Path(out)
     files = subsidy_file_names(result.month, result.committed)
     last = dates.last_day(result.month)
@@ -51,20 +62,30 @@ def write_subsidy_files(
         if result.committed
         else text("wb_pay_trial_batch", lang, batch=result.batch_id)
     )
-    lines = result.lines.assign(batch_id=batch)
+    known = getattr(result, "accounts_known", False)
+    lines = (result.paid_lines() if known else result.lines).assign(batch_id=batch)
     facts = batch_facts(result, lang)
+    payments = payments_csv(lines)
+    bank = result.bank(lines) if known and result.committed else None
+    _check_encoding(payments, bank[0] if bank else None, lines, encoding)
     written = [
         write_payments_workbook(
             lines, out / files["payments"], month=result.month, batch_id=batch, rules=rules,
             created=created, staging=staging, lang=lang, trial=not result.committed,
             facts=facts,
         ),
-        write_csv(payments_csv(lines), out / files["csv"], private=True, staging=staging),
+        write_csv(payments, out / files["csv"], private=True, staging=staging, encoding=encoding),
         write_publicity_workbook(
             lines, out / files["publicity"], month=result.month, rules=rules, created=created,
             staging=staging, trial=not result.committed, lang=lang,
         ),
     ]  # fmt: skip
+    if bank is not None:  # the bank's list of a committed batch (代发清单)
+        written += write_bank_files(
+            bank[0], bank[1], out / names.bank_book(result.month), out / names.bank_csv(result.month),
+            month=result.month, batch_id=result.batch_id, created=created, staging=staging,
+            encoding=encoding,
+        )  # fmt: skip
     exits = getattr(result, "post_exits", None)
     if exits is not None:  # posts/ was read: the townships' exit list (有序退岗)
         target = out / files["posts_exit"]
@@ -105,8 +126,43 @@ def batch_facts(result, lang: str = "zh") -> BatchFacts:
     return BatchFacts(
         policy_name=Path(str(policy.path)).name if policy.path else "",
         policy_sha256=str(policy.sha256 or ""),
-        skipped=tuple((code, policy.rule(code).name, why.text(lang)) for code, why in skipped),
+        skipped=tuple(
+            (code, rule_title(code, lang, policy.rule(code).name), why.text(lang))
+            for code, why in skipped
+        ),
     )
+
+
+def _check_encoding(
+    payments: pd.DataFrame, bank: pd.DataFrame | None, lines: pd.DataFrame, encoding: str
+) -> None:
+    """Stop (UsageError, exit 2) before any file is written when ``encoding`` cannot write a
+    character of the payment or bank CSV: the payee named (masked), the character shown."""
+    from fengdu_cli.io.bank_files import bank_csv_frame
+    from fengdu_cli.io.write import unencodable
+
+    frames = [(payments, lines)]
+    if bank is not None:
+        frames.append((bank_csv_frame(bank), bank))
+    for frame, source in frames:
+        problem = unencodable(frame, encoding)
+        if problem is None:
+            continue
+        row = source.iloc[max(problem.row, 0)] if len(source) else None
+        name = str(row.get("payee_name", row.get("account_name", ""))) if row is not None else ""
+        who = str(row.get("payee_id", "")) if row is not None else ""
+        raise UsageError(
+            "csv_unencodable", encoding=encoding, char=problem.char,
+            code=f"U+{ord(problem.char):04X}", column=problem.column,
+            who=f"{mask_name(name)}（{idcard.mask_in_text(who)}）" if who else mask_name(name),
+        )  # fmt: skip
+
+
+def mask_name(name: str) -> str:
+    """A person's name as a screen shows it when it must not be read in full: 王*华, 王*."""
+    if len(name) <= 1 or len(name) > 6:  # an organisation's name is not personal
+        return name
+    return name[0] + "*" * (len(name) - 2) + name[-1] if len(name) > 2 else name[0] + "*"
 
 
 UNDETERMINED_LABELS = {  # column → catalogue key of its header
@@ -131,7 +187,13 @@ def undetermined_frame(table: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
 
 
 def compute_and_write(
-    data: Path, month: int, db: Path, out: Path, lang: str = "zh", **options
+    data: Path,
+    month: int,
+    db: Path,
+    out: Path,
+    lang: str = "zh",
+    encoding: str = "utf-8-sig",
+    **options,
 ) -> tuple:
     """:func:`fengdu_cli.subsidy.compute_subsidies` and its files (in ``lang``), in the safe
     order: a new batch's files are written (to temporary names) before the commit and put in
@@ -143,13 +205,13 @@ def compute_and_write(
 
     def stage(result) -> Staging:
         staging = Staging()
-        write_subsidy_files(result, out, staging, lang)
+        write_subsidy_files(result, out, staging, lang, encoding)
         staged.append(staging)
         return staging
 
     result = compute_subsidies(data, month, db, stage=stage, **options)
     if not (staged and result.newly_committed):
-        return result, write_subsidy_files(result, out, lang=lang)
+        return result, write_subsidy_files(result, out, lang=lang, encoding=encoding)
     try:
         return result, staged[0].publish()
     except OSError as exc:
@@ -161,9 +223,20 @@ def compute_and_write(
 
 
 def rewrite_batch_files(
-    month: int, db: Path, out: Path, policy_path: Path | None = None, lang: str = "zh"
+    month: int,
+    db: Path,
+    out: Path,
+    policy_path: Path | None = None,
+    lang: str = "zh",
+    data: Path | None = None,
+    encoding: str = "utf-8-sig",
+    columns=None,
 ):
-    """Write a committed batch's files again, from the ledger (``fengdu ledger files``)."""
+    """Write a committed batch's files again, from the ledger (``fengdu ledger files``).
+
+    The ledger holds what was paid, not where: with ``data`` (the month folder) the payees'
+    accounts are read from its lists (rosters/, accounts/, workshops/ …) and the bank's list
+    is written too; without it, the files are written without accounts and no bank list."""
     from fengdu_cli import store
     from fengdu_cli.policy import load_policy
     from fengdu_cli.rules.base import LINE_COLUMNS
@@ -187,5 +260,32 @@ def rewrite_batch_files(
     recorded = {
         code: Skip("recorded", {"text": why}) for code, why in summary.get("skipped", {}).items()
     }
-    result = SubsidyResult(month, policy, lines, computed, recorded, batch, True, False)
-    return result, write_subsidy_files(result, out, lang=lang)
+    checked = account_lists(Path(data), month, columns) if data is not None else {}
+    result = SubsidyResult(
+        month, policy, lines, computed, recorded, batch, True, False, checked=checked
+    )
+    return result, write_subsidy_files(result, out, lang=lang, encoding=encoding)
+
+
+ACCOUNT_KINDS = ("roster", "accounts", "workshops", "businesses", "agencies", "bases")
+
+
+def account_lists(data: Path, month: int, columns=None) -> dict:
+    """The checked lists that carry payees' accounts, read from the month folder ``data``
+    (the roster required, the others when their folder has files)."""
+    from fengdu_cli.io.columns import FOLDERS
+    from fengdu_cli.io.columns_toml import columns_for
+    from fengdu_cli.match import as_of
+    from fengdu_cli.validate import check_paths
+
+    columns = columns if columns is not None else columns_for(None, [data])
+    checked = {}
+    for kind in ACCOUNT_KINDS:
+        folder = data / FOLDERS[kind]
+        if kind != "roster" and not (folder.is_dir() and any(folder.iterdir())):
+            continue
+        result = check_paths([folder], kind, on=as_of(month), columns=columns)
+        if result.unreadable:
+            raise result.unreadable[0].error()
+        checked[kind] = result
+    return checked

@@ -169,16 +169,94 @@ def neutralised(value: object) -> object:
     return value
 
 
+# The columns of our CSVs that hold ID-like text (resident IDs, credit codes, accounts, 户编号,
+# ledger keys, phones): by name, or a Chinese header with one of TEXT_HINTS' words.
+ID_LIKE_COLUMNS = frozenset(
+    {
+        "id_number", "person_id", "payee_id", "household_id", "account_no", "bank_account",
+        "employer_code", "business_code", "agency_code", "key", "phone", "head_id_number",
+    }
+)  # fmt: skip
+# Digits Excel and WPS would take for a number when the CSV is opened by double-click (an
+# 18-digit ID shown as 5.00230197908179E+17 and its last digits lost, a 户编号's leading
+# zeros dropped): such a value is written with a trailing tab, which keeps it text in both.
+# A *leading* tab would be a formula start (neutralised above); programs reading our CSVs
+# strip the trailing tab (``strip_text_mark``).
+TEXT_MARK = "\t"
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def is_id_like(column: object) -> bool:
+    """Does a CSV column hold ID-like text (written with the trailing tab when all digits)?"""
+    name = str(column)
+    return name in ID_LIKE_COLUMNS or any(h in name for h in TEXT_HINTS)
+
+
+def as_text_mark(values: pd.Series) -> pd.Series:
+    """A column's all-digit texts with the trailing tab that keeps them text in a spreadsheet."""
+    text = values.astype(object)
+    digits = text.map(lambda v: isinstance(v, str) and bool(_DIGITS.fullmatch(v))).astype(bool)
+    return text.where(~digits, text.astype(str) + TEXT_MARK)
+
+
+def strip_text_mark(value: object) -> object:
+    """A cell read from one of our CSVs without the trailing tab of an ID-like value."""
+    return value.rstrip("\t") if isinstance(value, str) else value
+
+
+class EncodingProblem(ValueError):
+    """A character of a CSV's cell that the chosen encoding cannot write (GBK and a rare
+    name): the row, column and character, so the caller can name the payee."""
+
+    def __init__(self, row: int, column: str, char: str) -> None:
+        super().__init__(f"row {row}, column {column}: {char!r}")
+        self.row, self.column, self.char = row, column, char
+
+
+def unencodable(frame: pd.DataFrame, encoding: str) -> EncodingProblem | None:
+    """The first cell of ``frame`` (or header) that ``encoding`` cannot write, or None."""
+    if encoding.lower().replace("-", "").replace("_", "") in ("utf8", "utf8sig"):
+        return None
+    for j, column in enumerate(frame.columns):
+        cells = [column, *frame.iloc[:, j].tolist()]
+        try:
+            "\n".join(v for v in cells if isinstance(v, str)).encode(encoding)
+            continue
+        except UnicodeEncodeError:
+            pass
+        for i, value in enumerate(cells):
+            if isinstance(value, str) and not value.isascii():
+                try:
+                    value.encode(encoding)
+                except UnicodeEncodeError as exc:
+                    return EncodingProblem(i - 1, str(column), value[exc.start])
+    return None
+
+
 def write_csv(
-    frame: pd.DataFrame, target: Path, *, private: bool = False, staging: Staging | None = None
+    frame: pd.DataFrame,
+    target: Path,
+    *,
+    private: bool = False,
+    staging: Staging | None = None,
+    encoding: str = "utf-8-sig",
 ) -> Path:
-    """UTF-8 with BOM (Excel opens it as Chinese text), atomically, formulas neutralised."""
+    """UTF-8 with BOM (Excel opens it as Chinese text) or ``encoding`` (GBK for a bank's
+    import system), atomically, formulas neutralised, all-digit ID-like values with the
+    trailing tab that keeps them text (:data:`TEXT_MARK`).  A character ``encoding``
+    cannot write raises :class:`EncodingProblem` before anything is written: never
+    replaced silently."""
     safe = frame.copy()
     for column in safe.columns:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
             safe[column] = safe[column].map(neutralised)
+            if is_id_like(column):
+                safe[column] = as_text_mark(safe[column])
+    problem = unencodable(safe, encoding)
+    if problem is not None:
+        raise problem
     with atomic_path(target, private=private, staging=staging) as tmp:
-        safe.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n")
+        safe.to_csv(tmp, index=False, encoding=encoding, lineterminator="\r\n")
     return Path(target)
 
 

@@ -9,6 +9,7 @@ from a global random: ``credit_code`` takes the caller's ``random.Random``, whic
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import random
 
 from fengdu_cli.idcard import check_digit
@@ -44,3 +45,32 @@ def make_id(region: str, born: dt.date, seq: int) -> str:
     """The 18-digit ID for a region, birth date and 3-digit sequence (odd = male)."""
     first17 = f"{region}{born:%Y%m%d}{seq:03d}"
     return first17 + check_digit(first17)
+
+
+BANKS = (
+    "中国农业银行丰都支行", "中国建设银行丰都支行", "重庆农村商业银行丰都支行",
+    "中国邮政储蓄银行丰都县支行", "中国工商银行丰都支行",
+)  # fmt: skip
+
+
+def _digest(key: str, salt: str) -> int:
+    return int.from_bytes(hashlib.sha256(f"{salt}:{key}".encode()).digest()[:8], "big")
+
+
+def account_for(key: str, digits: int = 19) -> str:
+    """An invented account number fixed by ``key`` (an ID or a credit code): it draws from
+    no random generator, so adding accounts changes no other value of the sample."""
+    prefix = ("6217", "6228", "6230", "6224")[_digest(key, "prefix") % 4] if digits == 19 else "5"
+    body = str(_digest(key, "account")).rjust(20, "0")
+    return (prefix + body)[:digits]
+
+
+def bank_for(key: str) -> str:
+    """The bank (开户行) of ``key``'s account, fixed by ``key``."""
+    return BANKS[_digest(key, "bank") % len(BANKS)]
+
+
+def has_account(key: str, every: int) -> bool:
+    """False for about one key in ``every``: the persons and organisations whose account
+    the lists leave blank (缺少账户信息)."""
+    return _digest(key, "missing") % every != 0

@@ -16,6 +16,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from fengdu_cli.sample.codes import account_for, bank_for
 from fengdu_cli.sample.planted import Planted
 from fengdu_cli.sample.world import _ALL_TYPES, _WORKSHOPS, Cell, Record, RosterRow, _World
 
@@ -57,6 +58,7 @@ _HUWEI: Header = (
     ("姓名", "name"), ("身份证号码", "id_number"), ("与户主关系", "relation"),
     ("人员类别", "category"), ("劳动技能", "labor_capacity"), ("务工状态", "work_status"),
     ("务工地点", "work_place"), ("联系电话", "phone"), ("银行账号", "bank_account"),
+    ("开户行", "bank"),
 )  # fmt: skip
 _SANHE_SINGLE: Header = (("序号", "_seq"), ("乡镇（街道）", "township"), ("村（居）", "village"),
                          ("户号", "household_id"))  # fmt: skip
@@ -66,18 +68,19 @@ _SANHE_GROUPS: tuple[tuple[str, Header], ...] = (
     ("务工情况", (("务工状态", "work_status"), ("务工地点", "work_place"),
                   ("务工单位", "employer_name"))),
 )  # fmt: skip
-_SANHE_TAIL: Header = (("手机号", "phone"), ("银行卡号", "bank_account"))
+_SANHE_TAIL: Header = (("手机号", "phone"), ("银行卡号", "bank_account"), ("开户银行", "bank"))
 _LONGHE: Header = (
     ("序号", "_seq"), ("所在乡镇", "township"), ("行政村", "village"), ("家庭编号", "household_id"),
     ("姓名", "name"), ("身份证", "id_number"), ("家庭关系", "relation"), ("户类型", "category"),
     ("劳动力类型", "labor_capacity"), ("就业状态", "work_status"), ("就业地点", "work_place"),
-    ("手机号码", "phone"), ("一卡通账号", "bank_account"),
+    ("手机号码", "phone"), ("一卡通账号", "bank_account"), ("开户银行名称", "bank"),
 )  # fmt: skip
 _SHETAN: Header = (
     ("序号", "_seq"), ("镇街", "township"), ("村社区", "village"), ("户主编号", "household_id"),
     ("户主或成员姓名", "name"), ("公民身份号码", "id_number"), ("与户主关系", "relation"),
     ("对象类别", "category"), ("劳动技能", "labor_capacity"), ("务工状态", "work_status"),
     ("务工地点", "work_place"), ("联系电话", "phone"), ("银行账号", "bank_account"),
+    ("开户行", "bank"),
 )  # fmt: skip
 _NANTIANHU: Header = (
     ("乡镇名称", "township"), ("村名", "village"), ("户编号", "household_id"),
@@ -90,7 +93,7 @@ _SANJIAN: Header = (
     ("姓名", "name"), ("身份证件号码", "id_number"), ("与户主关系", "relation"),
     ("人员类别", "category"), ("劳动力状况", "labor_capacity"), ("务工状态", "work_status"),
     ("务工地址", "work_place"), ("工作单位", "employer_name"), ("电话", "phone"),
-    ("社保卡号", "bank_account"), ("登记日期", "_regdate"), ("备注", "_remark"),
+    ("社保卡号", "bank_account"), ("开户银行", "bank"), ("登记日期", "_regdate"), ("备注", "_remark"),
 )  # fmt: skip
 _EMPLOYMENT: Header = (
     ("身份证号码", "id_number"), ("姓名", "name"), ("用人单位名称", "employer_name"),
@@ -223,8 +226,9 @@ def _lay_sanhe(lay: _Layout) -> Book:
 def _lay_longhe(lay: _Layout) -> Book:
     """Old .xls: two sheets with their own header (columns in another order), and notes."""
     file = lay.files["龙河镇"]
-    kept = (h for h in _LONGHE if h[1] not in ("phone", "bank_account"))
-    second: Header = (*kept, ("一卡通账号", "bank_account"), ("手机号码", "phone"))
+    kept = (h for h in _LONGHE if h[1] not in ("phone", "bank_account", "bank"))
+    second: Header = (*kept, ("一卡通账号", "bank_account"), ("开户银行名称", "bank"),
+                      ("手机号码", "phone"))  # fmt: skip
     sheets = []
     for group, (name, header) in enumerate((("一组", _LONGHE), ("二组", second))):
         data = lay.place(lay.rows_of("龙河镇", group), header, file, name, first=2)
@@ -376,17 +380,29 @@ def _money(value: object) -> str:
     return f"{value:.2f}" if isinstance(value, int | float) else _text(value)
 
 
+def org_account(code: str, name: str) -> list[Cell]:
+    """An organisation's 收款账号, 开户行 and 户名 (itself), fixed by its credit code."""
+    if not code:
+        return ["", "", ""]
+    return [account_for(code, 15), bank_for(code), name]
+
+
 def _lay_lists(lay: _Layout) -> list[Output]:
     """The bureau's own lists: recognised workshops and market entities of roster people."""
     w = lay.w
-    workshops: list[list[Cell]] = [["车间名称", "统一社会信用代码", "乡镇", "认定日期"]]
-    for (name, _, _, town, day), e in zip(_WORKSHOPS, w.workshops, strict=True):
-        workshops.append([name, e.code, town, day])
-    businesses: list[list[Cell]] = [
-        ["市场主体名称", "统一社会信用代码", "经营者姓名", "经营者身份证号码", "成立日期"]
+    workshops: list[list[Cell]] = [
+        ["车间名称", "统一社会信用代码", "乡镇", "认定日期", "收款账号", "开户行", "户名"]
     ]
+    for (name, _, _, town, day), e in zip(_WORKSHOPS, w.workshops, strict=True):
+        workshops.append([name, e.code, town, day, *org_account(e.code, name)])
+    businesses: list[list[Cell]] = [
+        ["市场主体名称", "统一社会信用代码", "经营者姓名", "经营者身份证号码", "成立日期",
+         "对公账户", "开户银行", "账户名称"]
+    ]  # fmt: skip
     for e, owner, day in w.businesses:
-        businesses.append([e.name, e.code, owner.name, owner.id_number, day])
+        businesses.append(
+            [e.name, e.code, owner.name, owner.id_number, day, *org_account(e.code, e.name)]
+        )
     return [
         Book("workshops/就业帮扶车间名单.xlsx", [Sheet("车间名单", workshops)]),
         Book("businesses/市场主体名单.xlsx", [Sheet("Sheet1", businesses)]),

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from fengdu_cli.dates import add_months, first_day, last_day, month_of, months_range
 from fengdu_cli.idcard import completed_years
-from fengdu_cli.sample.codes import credit_code, make_id
+from fengdu_cli.sample.codes import bank_for, credit_code, has_account, make_id
 from fengdu_cli.townships import TOWNSHIPS
 
 Cell = str | int | float | dt.date | None  # what a written cell holds
@@ -157,8 +157,19 @@ class RosterRow:
             "name": p.name, "id_number": p.id_number, "relation": p.relation,
             "category": p.category, "labor_capacity": p.labor, "work_status": p.status,
             "work_place": p.place, "employer_name": p.employer_name, "phone": p.phone,
-            "bank_account": p.bank,
+            "bank_account": p.bank if _has_account(p) else "",
+            "bank": bank_for(p.id_number) if _has_account(p) else "",
         }.get(key, "")  # fmt: skip
+
+
+ACCOUNT_GAP = 12  # about one roster person in 12 has no account on the roster
+
+
+def _has_account(p: Person) -> bool:
+    """Most roster persons have an account; a few have none (缺少账户信息).  南天湖镇's CSV
+    pads its cells with the world's generator, which skips empty cells: its persons all keep
+    theirs, so that no other value of the sample moves."""
+    return p.township == "南天湖镇" or has_account(p.id_number, ACCOUNT_GAP)
 
 
 @dataclass

@@ -1,5 +1,5 @@
 """The bureau's own lists for the programs beyond the core: one module per input kind
-(loans/, students/, posts/, agencies/, bases/, training/, travel/).
+(loans/, students/, posts/, agencies/, bases/, training/, travel/, accounts/).
 
 Each module has ``lay(lay: _Layout) -> list[Listed]``: its files, written from people and
 records the world already holds.  A list never adds a person, an employment or an
@@ -31,6 +31,7 @@ def rng_for(lay: _Layout, name: str) -> random.Random:
 
 
 # The modules import Listed and rng_for from here: imported once those are defined.
+from fengdu_cli.sample.programs import accounts as _accounts  # noqa: E402
 from fengdu_cli.sample.programs import agencies as _agencies  # noqa: E402
 from fengdu_cli.sample.programs import bases as _bases  # noqa: E402
 from fengdu_cli.sample.programs import loans as _loans  # noqa: E402
@@ -48,6 +49,7 @@ LISTS: tuple[tuple[str, Callable[[_Layout], list[Listed]]], ...] = (
     ("bases", _bases.lay),
     ("training", _training.lay),
     ("travel", _travel.lay),
+    ("accounts", _accounts.lay),
 )
 
 

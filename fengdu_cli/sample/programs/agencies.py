@@ -16,7 +16,7 @@ from collections import defaultdict
 
 from fengdu_cli import dates
 from fengdu_cli.sample.codes import credit_code
-from fengdu_cli.sample.layouts import Book, Sheet, _Layout
+from fengdu_cli.sample.layouts import Book, Sheet, _Layout, org_account
 from fengdu_cli.sample.programs import Listed, rng_for
 from fengdu_cli.sample.world import Cell, Person, Record
 
@@ -26,7 +26,7 @@ KEY_EMPLOYERS = ("重庆丰都智联电子科技有限公司", "重庆渝北华�
 HEADER = (
     "序号", "申报机构", "机构统一社会信用代码", "劳务经纪人身份证号", "被介绍人员姓名",
     "身份证号码", "用人单位名称", "用人单位统一社会信用代码", "入职日期", "服务类型", "是否免费",
-    "是否劳务派遣", "是否登记失业人员", "备注",
+    "是否劳务派遣", "是否登记失业人员", "备注", "收款账号", "开户行", "户名",
 )  # fmt: skip
 
 
@@ -104,7 +104,7 @@ def lay(lay: _Layout) -> list[Listed]:
         rows.append([
             len(rows) + 1, agency[0], agency[1], agency[2], person.name, person.id_number,
             job.values["employer_name"], job.values["employer_code"], placed, kind, free,
-            dispatch, unemployed, note,
+            dispatch, unemployed, note, *org_account(str(agency[1] or ""), str(agency[0])),
         ])  # fmt: skip
 
     for (job, person), agency in zip(stable[:2], (jiaxin, broker_agency), strict=False):

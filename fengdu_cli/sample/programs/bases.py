@@ -15,13 +15,13 @@ from collections import Counter
 
 from fengdu_cli import dates
 from fengdu_cli.sample.codes import credit_code
-from fengdu_cli.sample.layouts import Book, Sheet, _Layout
+from fengdu_cli.sample.layouts import Book, Sheet, _Layout, org_account
 from fengdu_cli.sample.programs import Listed, rng_for
 from fengdu_cli.sample.world import Cell
 
 HEADER = (
     "序号", "载体名称", "统一社会信用代码", "类型", "所在乡镇", "所在村", "认定日期", "有效期至",
-    "绩效评估等级",
+    "绩效评估等级", "收款账号", "开户行", "户名",
 )  # fmt: skip
 
 
@@ -68,7 +68,7 @@ def lay(lay: _Layout) -> list[Listed]:
     rows.append([f"{mv1}就业服务超市", credit_code(rng, "52", "500230"), "就业服务超市", mt1, mv1,
                  dt.date(y - 1, 5, 20), "", ""])  # fmt: skip
     rows.append([f"{mv2}就业服务超市", "", "就业服务超市", mt2, mv2, dt.date(y, 3, 1), "", ""])
-    data = [[n, *row] for n, row in enumerate(rows, 1)]
+    data = [[n, *row, *org_account(str(row[1]), str(row[0]))] for n, row in enumerate(rows, 1)]
     title = f"丰都县就业帮扶基地、创业孵化基地、就业服务超市认定名单（{y}年度）"
     sheet = Sheet("认定名单", [[title], list(HEADER), *data], [(0, 0, 0, len(HEADER) - 1)],
                   header_rows=(0, 1))  # fmt: skip
