@@ -117,6 +117,21 @@ def test_commit_rerun_next_month_through_cli(world, tmp_path):  # noqa: F811
     }
 
 
+def test_commit_moves_the_months_trial_files_aside(world, tmp_path):  # noqa: F811
+    """Beside the list to pay, no trial list of the month is left to print, post or pay."""
+    root, _ = world
+    out, db = tmp_path / "out", tmp_path / "f.db"
+    subsidy(root, db, out, "2024-06", "--new-db")
+    subsidy(root, db, out, "2024-07", "--new-db")
+    trials = sorted(p.name for p in out.glob("*-2024-06-试算.*"))
+    assert {"payments-2024-06-试算.xlsx", "payments-2024-06-试算.csv"} <= set(trials)
+    assert subsidy(root, db, out, "2024-06", "--commit", *FRESH).exit_code == 0
+    assert not list(out.glob("*-2024-06-试算.*"))
+    assert sorted(p.name for p in (out / "已过期").glob("*-2024-06-试算.*")) == trials
+    assert (out / "payments-2024-06.xlsx").is_file()
+    assert (out / "payments-2024-07-试算.xlsx").is_file()  # another month's trial stays
+
+
 def test_void_then_pay_again(world, tmp_path):  # noqa: F811
     root, _ = world
     db = tmp_path / "f.db"

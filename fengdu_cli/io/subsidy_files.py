@@ -18,7 +18,7 @@ from fengdu_cli.io.payments_report import (
     write_publicity_workbook,
 )
 from fengdu_cli.io.post_exits import write_post_exits
-from fengdu_cli.io.write import Sheet, Staging, write_csv, write_workbook
+from fengdu_cli.io.write import Sheet, Staging, move_aside, write_csv, write_workbook
 from fengdu_cli.messages import in_words, month_words, rule_title, text
 
 
@@ -211,9 +211,10 @@ def compute_and_write(
 
     result = compute_subsidies(data, month, db, stage=stage, **options)
     if not (staged and result.newly_committed):
-        return result, write_subsidy_files(result, out, lang=lang, encoding=encoding)
+        written = write_subsidy_files(result, out, lang=lang, encoding=encoding)
+        return result, retire_trials(result, out, written)
     try:
-        return result, staged[0].publish()
+        return result, retire_trials(result, out, staged[0].publish())
     except OSError as exc:
         staged[0].discard()
         raise OutputError(
@@ -264,7 +265,19 @@ def rewrite_batch_files(
     result = SubsidyResult(
         month, policy, lines, computed, recorded, batch, True, False, checked=checked
     )
-    return result, write_subsidy_files(result, out, lang=lang, encoding=encoding)
+    return result, retire_trials(
+        result, out, write_subsidy_files(result, out, lang=lang, encoding=encoding)
+    )
+
+
+def retire_trials(result, out: Path, written: list[Path]) -> list[Path]:
+    """Once a month's batch is committed, its trial files (``*-YYYY-MM-试算.*``) move into
+    ``已过期/``: beside the list to pay, a trial list could still be printed, posted or sent
+    to the bank.  Returns ``written``."""
+    if result.committed:
+        pattern = f"*-{dates.month_text(result.month)}{names.TRIAL}.*"
+        move_aside(Path(out), pattern, written)
+    return written
 
 
 ACCOUNT_KINDS = ("roster", "accounts", "workshops", "businesses", "agencies", "bases")
