@@ -468,7 +468,7 @@ MESSAGES: dict[str, str] = {
     "screen_subsidy_title": "{month} subsidies (batch {batch})",
     "screen_lines": "lines",
     "screen_by_township": "By township",
-    "screen_unknown_township": "unknown township",
+    "screen_unknown_township": "(no township)",
     "screen_not_computed_title": "Not computed this month",
     "screen_reason": "reason",
     "screen_committed": "Committed: batch {batch}, {n} lines",

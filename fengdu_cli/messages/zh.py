@@ -468,7 +468,7 @@ MESSAGES: dict[str, str] = {
     "screen_subsidy_title": "{month} 补贴计算（批次 {batch}）",
     "screen_lines": "笔数",
     "screen_by_township": "按乡镇（街道）",
-    "screen_unknown_township": "未知乡镇",
+    "screen_unknown_township": "（未填乡镇）",
     "screen_not_computed_title": "本月未计算的项目",
     "screen_reason": "原因",
     "screen_committed": "已入账：批次 {batch}，{n} 笔",
