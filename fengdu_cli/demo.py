@@ -14,6 +14,7 @@ from fengdu_cli.io.columns import FOLDERS, MONTH_KINDS
 from fengdu_cli.policy.load import DEMO, DEMO_NAME
 from fengdu_cli.progress import Progress
 from fengdu_cli.reconcile import Reconciled, reconcile_month
+from fengdu_cli.report import YearReport, year_report
 from fengdu_cli.subsidy import SubsidyResult, compute_subsidies
 from fengdu_cli.validate import Checked
 
@@ -30,6 +31,7 @@ class DemoResult:
     reconciled: Reconciled | None = None
     subsidies: SubsidyResult | None = None
     ingested: dict[str, Ingested] = field(default_factory=dict)
+    year: YearReport | None = None
 
     def summary(self) -> dict:
         """Per kind: the validate summary without the problem list; then the month."""
@@ -89,8 +91,20 @@ def run_demo(data: Path, out: Path, *, progress: Progress | None = None) -> Demo
     if all(k in checked for k in ("roster", "employment", "insurance")):
         month = dates.month_of(on)
         db = out / "demo.db"  # the demo never touches the real ./fengdu.db
+        for earlier in history_months(month):  # so that the yearly report has a history
+            reconcile_month(data, earlier, db, checked=checked)
         reconciled = reconcile_month(data, month, db, checked=checked, progress=progress)
         subsidies = compute_subsidies(
             data, month, db, policy_path=demo_policy(data), checked=checked, progress=progress
         )
+        year = year_report(db, month // 100, through=month, policy_path=demo_policy(data))
+        return DemoResult(data, checked, (), reconciled, subsidies, ingested, year)
     return DemoResult(data, checked, (), reconciled, subsidies, ingested)
+
+
+def history_months(month: int) -> list[int]:
+    """The months the demo also reconciles before ``month`` from the same files: the same
+    month a year earlier (the yearly report's change) and the months of its year before it.
+    The sample's roster is the month's own, so these months are an illustration only."""
+    year, number = divmod(month, 100)
+    return [(year - 1) * 100 + number] + [year * 100 + m for m in range(1, number)]

@@ -330,4 +330,8 @@ def write_demo_lists(result: DemoResult, out: Path, lang: str = "zh") -> DemoRes
         written.extend(write_reconcile(result.reconciled, out, split_by_township=True, lang=lang))
     if result.subsidies is not None:
         written.extend(write_subsidy_files(result.subsidies, out, lang=lang))
+    if result.year is not None and result.subsidies is not None:
+        from fengdu_cli.io.year_report import write_year_report
+
+        written.append(write_year_report(result.year, result.subsidies.policy, out, lang))
     return replace(result, written=tuple(written))
