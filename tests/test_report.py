@@ -173,6 +173,109 @@ def test_report_screen_json_and_english(folder, tmp_path):
         assert not CJK.search(line), line
 
 
+def _screen_figures(summary: dict, month: str) -> list[tuple[str, str]]:
+    """(row label, figure as the screen writes it) of every figure of the JSON: the county's
+    months and the townships of ``month``."""
+
+    def shown(name: str, value: float | None) -> str | None:
+        if value is None:
+            return None
+        if name.startswith("paid_yuan"):
+            return (
+                "0"
+                if name.endswith("change") and value == 0
+                else (f"{value:+,.2f}" if name.endswith("change") else f"{value:,.2f}")
+            )
+        return (
+            ("0" if value == 0 else f"{value:+,.0f}")
+            if name.endswith("change")
+            else (f"{value:,.0f}")
+        )
+
+    rows = [(r["month"], r) for r in summary["county"]]
+    rows += [
+        (r["township"] or "（未填乡镇）", r) for r in summary["townships"] if r["month"] == month
+    ]
+    figures = []
+    for label, row in rows:
+        named = [
+            (n, row[n])
+            for n in (
+                "persons",
+                "labor_capable",
+                "employed_county",
+                "employed_chongqing",
+                "employed_outside",
+                "working",
+                "insured",
+                "warnings",
+                "paid_lines",
+                "paid_yuan",
+            )
+        ]
+        named += [
+            (f"{n}_change", v)
+            for n, v in row["change"].items()
+            if n in ("working", "insured", "warnings", "paid_yuan")
+        ]
+        figures += [(label, f) for n, v in named if (f := shown(n, v)) is not None]
+    return figures  # fmt: skip
+
+
+def _assert_whole(screen: str, figures: list[tuple[str, str]], width: int) -> None:
+    from rich.cells import cell_len
+
+    tables = [line for line in screen.splitlines() if line.startswith(" ")]
+    assert tables and all(cell_len(line) <= width for line in tables), screen
+    for label, figure in figures:
+        # the label's lines in every table: the figure is one whole word on one of them
+        words = {w for line in screen.splitlines() if line.split()[:1] == [label]
+                 for w in line.split()}  # fmt: skip
+        assert figure in words, (label, figure, screen)
+
+
+def test_report_screen_at_80_columns_shows_every_figure_whole(folder, tmp_path):
+    import dataclasses
+    import io
+
+    from rich.console import Console
+
+    from fengdu_cli.cli.report import render_year
+    from fengdu_cli.messages import text
+
+    args = ["report", "--year", "2024", "--db", str(folder / "fengdu.db"), "--out",
+            str(tmp_path), "--policy", str(folder / "policy.toml")]  # fmt: skip
+    screen = runner.invoke(app, args, env={"COLUMNS": "80"})
+    summary = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
+    _assert_whole(screen.output, _screen_figures(summary, "2024-06"), 80)
+    # a county's year: millions of yuan, and lines without a township
+    result = year_report(folder / "fengdu.db", 2024, policy_path=folder / "policy.toml")
+    county = result.county.assign(
+        paid_fen=result.county["paid_fen"] * 77_777,
+        paid_fen_change=result.county["paid_fen_change"] * 77_777,
+        persons=result.county["persons"] * 12_345,
+    )
+    towns = result.townships
+    nowhere = towns[towns["month"] == 202406].iloc[:1].assign(township="", persons=0)
+    towns = pd.concat([towns, nowhere], ignore_index=True)
+    towns = towns.assign(paid_fen=towns["paid_fen"] * 77_777,
+                         paid_fen_change=-towns["paid_fen_change"] * 77_777)  # fmt: skip
+    big = dataclasses.replace(result, county=county, townships=towns)
+    for lang in ("zh", "en"):
+        out = io.StringIO()
+        render_year(big, Console(file=out, width=80, highlight=False), lang)
+        shown = out.getvalue()
+        figures = _screen_figures(big.summary(), "2024-06")
+        if lang == "en":
+            figures = [(label.replace("（未填乡镇）", "(no"), f) for label, f in figures]
+        assert ("2024-06", "+19,444,250.00") in figures and ("2024-06", "49,380") in figures
+        _assert_whole(shown, figures, 80)
+        # the heads wrap only where their short form breaks
+        for code in ("persons", "employed_chongqing", "paid_fen", "paid_fen_change"):
+            for line in text(f"rp_scr_{code}", lang).split("\n"):
+                assert line in shown, (line, shown)
+
+
 def test_a_year_without_stored_months_is_a_clear_usage_error(folder, tmp_path):
     result = runner.invoke(app, ["report", "--year", "2022", "--db", str(folder / "fengdu.db"),
                                  "--out", str(tmp_path)])  # fmt: skip
