@@ -134,7 +134,7 @@ def test_workbook_holds_native_charts_over_the_data_cells(folder, tmp_path):
         charts = sorted(n for n in z.namelist() if n.startswith("xl/charts/chart"))
         assert len(charts) == 3
         working = z.read("xl/charts/chart1.xml").decode("utf-8")
-        bars = z.read("xl/charts/chart2.xml").decode("utf-8")
+        bars = z.read("xl/charts/chart3.xml").decode("utf-8")  # page 2: the townships
     assert "<c:lineChart>" in working and "<c:barChart>" in bars
     refs = re.compile(r"<c:f>'?([^<!']+)'?!(\$[A-Z]+\$\d+(?::\$[A-Z]+\$\d+)?)</c:f>")
     assert ("全县逐月", "$G$5:$G$10") in refs.findall(working)  # 务工合计, January to June
@@ -171,6 +171,56 @@ def test_report_screen_json_and_english(folder, tmp_path):
         for name in data:
             line = line.replace(name, "")
         assert not CJK.search(line), line
+
+
+def test_workbook_prints_two_charts_a_page_names_the_lines_without_a_township_and_the_rules(
+    folder, tmp_path
+):
+    import shutil
+
+    db = tmp_path / "fengdu.db"
+    shutil.copy(folder / "fengdu.db", db)
+    conn = store.connect(db)
+    # a second June batch: an employer's line without a township, rules the policy orders
+    # hire_once, workshop_monthly, travel (their codes sort hire_once, travel, workshop_...)
+    more = pd.DataFrame(
+        {"rule": ["workshop_monthly", "hire_once"], "key": ["E1", "E2"],
+         "payee_type": "organisation", "payee_id": ["E1", "E2"], "payee_name": "x",
+         "township": [None, "虎威镇"], "amount_fen": [70000, 10000], "identities": ["E1", "E2"]}
+    )  # fmt: skip
+    ledger.commit_batch(conn, "2024-06-B2", 202406, 1, more, "sha", {})
+    conn.close()
+    result = year_report(db, 2024, policy_path=folder / "policy.toml")
+    june = result.paid[result.paid["month"] == 202406]
+    assert list(june["rule"]) == ["hire_once", "workshop_monthly", "travel"]
+    path = write_year_report(result, load_policy(folder / "policy.toml"), tmp_path)
+    book = openpyxl.load_workbook(path)
+    paid = book["补贴发放"]
+    assert [paid[f"B{r}"].value for r in range(5, 8)] == [
+        "一次性吸纳就业补贴", "就业帮扶车间带动就业奖补", "跨区域交通补助"]  # fmt: skip
+    towns = book["乡镇2024-06"]
+    assert [towns[f"A{r}"].value for r in range(5, 9)] == [
+        "虎威镇",
+        "社坛镇",
+        "（未填乡镇）",
+        "合计",
+    ]
+    assert towns["K4"].value == "补贴金额\n（元）"  # the unit on a line of its own
+    # the column holds the bold total (never ###)
+    assert towns.column_dimensions["K"].width >= len("1,050.00") + 3
+    county = book["全县逐月"]
+    assert "每个月都有" in county["A2"].value  # the ledger's figures are known every month
+    charts = book["图表"]
+    assert "A2:M2" in {str(r) for r in charts.merged_cells.ranges}  # the note not cut
+    assert charts.row_breaks.brk[0].id == 31  # two charts on page 1, the townships on page 2
+    with zipfile.ZipFile(path) as z:
+        drawing = z.read("xl/drawings/drawing1.xml").decode("utf-8")
+        bars = z.read("xl/charts/chart3.xml").decode("utf-8")
+    rows = [int(r) for r in re.findall(r"<xdr:from><xdr:col>0</xdr:col><xdr:colOff>0</xdr:colOff>"
+                                       r"<xdr:row>(\d+)</xdr:row>", drawing)]  # fmt: skip
+    assert rows == [3, 17, 31]
+    # the townships' bars leave out the lines without a township (no one to show)
+    assert "'乡镇2024-06'!$G$5:$G$6" in bars and "$G$7" not in bars
 
 
 def _screen_figures(summary: dict, month: str) -> list[tuple[str, str]]:
