@@ -212,7 +212,7 @@ def _fit(header: str, values: object = None, kind: str = "n") -> float:
     lines = _unit_break(header).split("\n")
     if len(lines) > 1:
         width = max(9.0, min(16.0, max(display_width(line) for line in lines) + 2))
-    elif display_width(header) <= 12:
+    elif display_width(header) <= 14:
         width = max(9.0, display_width(header) + 2)  # one line: a word never split
     else:
         width = max(9.0, min(14.0, display_width(header) / 2 + 2))
@@ -320,7 +320,7 @@ def _paid_sheet(book, fmt, report: YearReport, policy: Policy, say, lang) -> Non
         ws.write_number(first + i, 2, _int(row.lines), fmt["n"])
         ws.write_number(first + i, 3, _int(row.fen) / 100, fmt["fen"])
     if paid.empty:
-        ws.write_string(first, 0, say("rp_nothing_paid"), fmt["note"])
+        ws.merge_range(first, 0, first, len(headers) - 1, say("rp_nothing_paid"), fmt["note"])
     else:
         total = first + len(paid)
         ws.write_string(total, 0, say("total"), fmt["total_text"])
