@@ -76,7 +76,8 @@ class YearReport:
     # one row per township and stored month: township ('' unknown), month, FIGURES,
     # WARNING_FIGURES, <CHANGE_FIGURES>_change
     townships: pd.DataFrame
-    # one row per month and rule paid: month, rule, lines, fen (net of voids)
+    # one row per month and rule paid: month, rule, lines, fen (net of voids); each month's
+    # rules in the policy's order
     paid: pd.DataFrame
     target: RecruitmentTarget | None
     # a figure → the months whose snapshot does not hold it (stored before it was kept)
@@ -378,11 +379,19 @@ def _year(
             county[name] = np.nan
         county["target"] = float(target.target) if target is not None else np.nan
 
+    # each month's rules in the policy's order (a rule it does not know, by code, after them)
+    order = {code: i for i, code in enumerate(policy.rules)}
     paid = (
         paid_lines(conn, months)
         .groupby(["month", "rule"])
         .agg(lines=("fen", "size"), fen=("fen", "sum"))
         .reset_index()
+    )
+    paid = (
+        paid.assign(_order=paid["rule"].map(order).fillna(len(order)))
+        .sort_values(["month", "_order", "rule"], kind="stable")
+        .drop(columns="_order")
+        .reset_index(drop=True)
     )
     return YearReport(
         year=year,

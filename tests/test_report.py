@@ -134,7 +134,7 @@ def test_workbook_holds_native_charts_over_the_data_cells(folder, tmp_path):
         charts = sorted(n for n in z.namelist() if n.startswith("xl/charts/chart"))
         assert len(charts) == 3
         working = z.read("xl/charts/chart1.xml").decode("utf-8")
-        bars = z.read("xl/charts/chart2.xml").decode("utf-8")
+        bars = z.read("xl/charts/chart3.xml").decode("utf-8")  # page 2: the townships
     assert "<c:lineChart>" in working and "<c:barChart>" in bars
     refs = re.compile(r"<c:f>'?([^<!']+)'?!(\$[A-Z]+\$\d+(?::\$[A-Z]+\$\d+)?)</c:f>")
     assert ("全县逐月", "$G$5:$G$10") in refs.findall(working)  # 务工合计, January to June
@@ -171,6 +171,159 @@ def test_report_screen_json_and_english(folder, tmp_path):
         for name in data:
             line = line.replace(name, "")
         assert not CJK.search(line), line
+
+
+def test_workbook_prints_two_charts_a_page_names_the_lines_without_a_township_and_the_rules(
+    folder, tmp_path
+):
+    import shutil
+
+    db = tmp_path / "fengdu.db"
+    shutil.copy(folder / "fengdu.db", db)
+    conn = store.connect(db)
+    # a second June batch: an employer's line without a township, rules the policy orders
+    # hire_once, workshop_monthly, travel (their codes sort hire_once, travel, workshop_...)
+    more = pd.DataFrame(
+        {"rule": ["workshop_monthly", "hire_once"], "key": ["E1", "E2"],
+         "payee_type": "organisation", "payee_id": ["E1", "E2"], "payee_name": "x",
+         "township": [None, "虎威镇"], "amount_fen": [70000, 10000], "identities": ["E1", "E2"]}
+    )  # fmt: skip
+    ledger.commit_batch(conn, "2024-06-B2", 202406, 1, more, "sha", {})
+    conn.close()
+    result = year_report(db, 2024, policy_path=folder / "policy.toml")
+    june = result.paid[result.paid["month"] == 202406]
+    assert list(june["rule"]) == ["hire_once", "workshop_monthly", "travel"]
+    path = write_year_report(result, load_policy(folder / "policy.toml"), tmp_path)
+    book = openpyxl.load_workbook(path)
+    paid = book["补贴发放"]
+    assert [paid[f"B{r}"].value for r in range(5, 8)] == [
+        "一次性吸纳就业补贴", "就业帮扶车间带动就业奖补", "跨区域交通补助"]  # fmt: skip
+    towns = book["乡镇2024-06"]
+    assert [towns[f"A{r}"].value for r in range(5, 9)] == [
+        "虎威镇",
+        "社坛镇",
+        "（未填乡镇）",
+        "合计",
+    ]
+    assert towns["K4"].value == "补贴金额\n（元）"  # the unit on a line of its own
+    # the column holds the bold total (never ###)
+    assert towns.column_dimensions["K"].width >= len("1,050.00") + 3
+    county = book["全县逐月"]
+    assert "每个月都有" in county["A2"].value  # the ledger's figures are known every month
+    charts = book["图表"]
+    assert "A2:M2" in {str(r) for r in charts.merged_cells.ranges}  # the note not cut
+    assert charts.row_breaks.brk[0].id == 31  # two charts on page 1, the townships on page 2
+    with zipfile.ZipFile(path) as z:
+        drawing = z.read("xl/drawings/drawing1.xml").decode("utf-8")
+        bars = z.read("xl/charts/chart3.xml").decode("utf-8")
+    rows = [int(r) for r in re.findall(r"<xdr:from><xdr:col>0</xdr:col><xdr:colOff>0</xdr:colOff>"
+                                       r"<xdr:row>(\d+)</xdr:row>", drawing)]  # fmt: skip
+    assert rows == [3, 17, 31]
+    # the townships' bars leave out the lines without a township (no one to show)
+    assert "'乡镇2024-06'!$G$5:$G$6" in bars and "$G$7" not in bars
+
+
+def _screen_figures(summary: dict, month: str) -> list[tuple[str, str]]:
+    """(row label, figure as the screen writes it) of every figure of the JSON: the county's
+    months and the townships of ``month``."""
+
+    def shown(name: str, value: float | None) -> str | None:
+        if value is None:
+            return None
+        if name.startswith("paid_yuan"):
+            return (
+                "0"
+                if name.endswith("change") and value == 0
+                else (f"{value:+,.2f}" if name.endswith("change") else f"{value:,.2f}")
+            )
+        return (
+            ("0" if value == 0 else f"{value:+,.0f}")
+            if name.endswith("change")
+            else (f"{value:,.0f}")
+        )
+
+    rows = [(r["month"], r) for r in summary["county"]]
+    rows += [
+        (r["township"] or "（未填乡镇）", r) for r in summary["townships"] if r["month"] == month
+    ]
+    figures = []
+    for label, row in rows:
+        named = [
+            (n, row[n])
+            for n in (
+                "persons",
+                "labor_capable",
+                "employed_county",
+                "employed_chongqing",
+                "employed_outside",
+                "working",
+                "insured",
+                "warnings",
+                "paid_lines",
+                "paid_yuan",
+            )
+        ]
+        named += [
+            (f"{n}_change", v)
+            for n, v in row["change"].items()
+            if n in ("working", "insured", "warnings", "paid_yuan")
+        ]
+        figures += [(label, f) for n, v in named if (f := shown(n, v)) is not None]
+    return figures  # fmt: skip
+
+
+def _assert_whole(screen: str, figures: list[tuple[str, str]], width: int) -> None:
+    from rich.cells import cell_len
+
+    tables = [line for line in screen.splitlines() if line.startswith(" ")]
+    assert tables and all(cell_len(line) <= width for line in tables), screen
+    for label, figure in figures:
+        # the label's lines in every table: the figure is one whole word on one of them
+        words = {w for line in screen.splitlines() if line.split()[:1] == [label]
+                 for w in line.split()}  # fmt: skip
+        assert figure in words, (label, figure, screen)
+
+
+def test_report_screen_at_80_columns_shows_every_figure_whole(folder, tmp_path):
+    import dataclasses
+    import io
+
+    from rich.console import Console
+
+    from fengdu_cli.cli.report import render_year
+    from fengdu_cli.messages import text
+
+    args = ["report", "--year", "2024", "--db", str(folder / "fengdu.db"), "--out",
+            str(tmp_path), "--policy", str(folder / "policy.toml")]  # fmt: skip
+    screen = runner.invoke(app, args, env={"COLUMNS": "80"})
+    summary = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
+    _assert_whole(screen.output, _screen_figures(summary, "2024-06"), 80)
+    # a county's year: millions of yuan, and lines without a township
+    result = year_report(folder / "fengdu.db", 2024, policy_path=folder / "policy.toml")
+    county = result.county.assign(
+        paid_fen=result.county["paid_fen"] * 77_777,
+        paid_fen_change=result.county["paid_fen_change"] * 77_777,
+        persons=result.county["persons"] * 12_345,
+    )
+    towns = result.townships
+    nowhere = towns[towns["month"] == 202406].iloc[:1].assign(township="", persons=0)
+    towns = pd.concat([towns, nowhere], ignore_index=True)
+    towns = towns.assign(paid_fen=towns["paid_fen"] * 77_777,
+                         paid_fen_change=-towns["paid_fen_change"] * 77_777)  # fmt: skip
+    big = dataclasses.replace(result, county=county, townships=towns)
+    for lang in ("zh", "en"):
+        out = io.StringIO()
+        render_year(big, Console(file=out, width=80, highlight=False), lang)
+        shown = out.getvalue()
+        figures = _screen_figures(big.summary(), "2024-06")
+        if lang == "en":
+            figures = [(label.replace("（未填乡镇）", "(no"), f) for label, f in figures]
+        assert ("2024-06", "+19,444,250.00") in figures and ("2024-06", "49,380") in figures
+        _assert_whole(shown, figures, 80)
+        # the heads wrap only where their short form breaks
+        for code in ("persons", "employed_chongqing", "paid_fen", "paid_fen_change"):
+            for line in text(f"rp_scr_{code}", lang).split("\n"):
+                assert line in shown, (line, shown)
 
 
 def test_a_year_without_stored_months_is_a_clear_usage_error(folder, tmp_path):

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import typer
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 
@@ -68,42 +69,78 @@ def _cell(value: object, yuan: bool = False, sign: bool = False) -> str:
     return "0" if sign and number == 0 else shown
 
 
-# two tables of seven figures each, so that a terminal of 80 columns shows them whole:
+# the screen's figures in three groups, each kept in one table where the terminal allows:
 # (column, in yuan, a change)
-SCREEN_PARTS = (
+SCREEN_GROUPS = (
     (
         ("persons", False, False), ("labor_capable", False, False), ("working", False, False),
         ("employed_county", False, False), ("employed_chongqing", False, False),
         ("employed_outside", False, False), ("insured", False, False),
     ),
+    (("warnings", False, False), ("paid_lines", False, False), ("paid_fen", True, False)),
     (
-        ("warnings", False, False), ("paid_lines", False, False), ("paid_fen", True, False),
         ("working_change", False, True), ("insured_change", False, True),
         ("warnings_change", False, True), ("paid_fen_change", True, True),
     ),
 )  # fmt: skip
 
 
+def _table(title: str, first: str, width: int) -> Table:
+    view = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False)
+    view.add_column(first, no_wrap=True, min_width=width)
+    return view
+
+
 def _tables(
-    title: str, first: str, labels: list[str], records: list[dict], say: Callable[..., str]
+    title: str,
+    first: str,
+    labels: list[str],
+    records: list[dict],
+    say: Callable[..., str],
+    width: int,
 ) -> list[Table]:
-    """The figures of ``records`` (one per label) as two tables: numbers never broken, the
-    heads wrapped above them."""
+    """The figures of ``records`` (one per label) as tables no wider than ``width``: as few
+    as fit, a group of figures split only when it cannot fit whole.  A figure is never cut
+    or wrapped (its column is as wide as the widest figure); a head wraps only at the line
+    breaks of its short form (``rp_scr_*``)."""
+
+    label_width = max([cell_len(first), *(cell_len(label) for label in labels)])
+    columns = []  # per group: (head, its width, the figures)
+    for group in SCREEN_GROUPS:
+        part = []
+        for code, yuan, sign in group:
+            head = say(f"rp_scr_{code}")
+            cells = [_cell(r[code], yuan, sign) for r in records]
+            widest = max([*(cell_len(line) for line in head.split("\n")),
+                          *(len(c) for c in cells)])  # fmt: skip
+            part.append((head, widest, cells))
+        columns.append(part)
+
+    def fits(used: int, extra: int) -> bool:
+        # each further column: its width, a space each side of it, and one between
+        return used + extra + 3 <= width
+
+    packed: list[list[tuple[str, int, list[str]]]] = [[]]
+    used = label_width + 2  # the table's edges
+    for part in columns:
+        whole = sum(w + 3 for _, w, _ in part)
+        if packed[-1] and used + whole > width:
+            packed.append([])
+            used = label_width + 2
+        for column in part:
+            if packed[-1] and not fits(used, column[1]):
+                packed.append([])
+                used = label_width + 2
+            packed[-1].append(column)
+            used += column[1] + 3
     tables = []
-    for part in SCREEN_PARTS:
-        view = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False)
-        view.add_column(first, no_wrap=True)
-        rows = [
-            [label, *(_cell(r[c], y, s) for c, y, s in part)]
-            for label, r in zip(labels, records, strict=True)
-        ]
-        for j, (code, _, _) in enumerate(part, 1):
-            widest = max((len(r[j]) for r in rows), default=1)
-            view.add_column(
-                say(f"rp_col_{code}"), justify="right", min_width=max(widest, 6), overflow="fold"
-            )
-        for row in rows:
-            view.add_row(*row)
+    for k, part in enumerate(packed):
+        named = title if k == 0 else say("rp_screen_cont", title=title)
+        view = _table(named, first, label_width)
+        for head, widest, _ in part:
+            view.add_column(head, justify="right", min_width=widest, no_wrap=True)
+        for i, label in enumerate(labels):
+            view.add_row(label, *(cells[i] for _, _, cells in part))
         tables.append(view)
     return tables
 
@@ -120,12 +157,12 @@ def render_year(result: object, console: Console, lang: str) -> None:
     county = result.county.to_dict("records")
     labels = [dates.month_text(int(r["month"])) for r in county]
     title = say("rp_screen_county", year=result.year)
-    for view in _tables(title, say("rp_col_month"), labels, county, say):
+    for view in _tables(title, say("rp_col_month"), labels, county, say, console.width):
         console.print(view)
     towns = result.township_month().to_dict("records")
-    labels = [str(r["township"]) or say("township_unknown") for r in towns]
+    labels = [str(r["township"]) or say("screen_unknown_township") for r in towns]
     title = say("rp_screen_townships", month=month_words(result.latest, lang))
-    for view in _tables(title, say("rp_col_township"), labels, towns, say):
+    for view in _tables(title, say("rp_col_township"), labels, towns, say, console.width):
         console.print(view)
 
     missing = [dates.month_text(m) for m in result.months if m not in result.stored]

@@ -9,6 +9,7 @@ a year earlier is empty where that month is not stored.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,10 @@ COUNTY_COLUMNS = (
     ("insured_change", "chg"), ("warnings_change", "chg"), ("paid_fen_change", "chg_fen"),
 )  # fmt: skip
 TOP = 3  # rows above a table's header: title, units, a blank line
+CHART_COLUMNS = 13  # the charts sheet: the charts' width in columns of 64 pixels
+# a landscape A4 page holds two charts of CHART_ROWS rows of ROW_PIXELS under the title
+CHART_ROWS, ROW_PIXELS = 14, 21
+BARS_ROW = 3 + 2 * CHART_ROWS  # the townships' chart: the second page of the charts sheet
 
 
 @dataclass(frozen=True)
@@ -42,7 +47,7 @@ class _Table:
     sheet: str
     header: int  # the header row
     first: int  # the first data row
-    last: int  # the last data row
+    last: int  # the last data row a chart shows
     columns: dict[str, int]  # column code → column
 
     def range(self, code: str) -> list:
@@ -122,6 +127,10 @@ def _formats(book: xlsxwriter.Workbook) -> dict:
         "total_text": book.add_format({**cell, "bold": True, "num_format": "@"}),
         "total_n": book.add_format({**cell, "bold": True, "num_format": "#,##0"}),
         "total_fen": book.add_format({**cell, "bold": True, "num_format": "#,##0.00"}),
+        "total_chg": book.add_format({**cell, "bold": True, "num_format": "+#,##0;-#,##0;0"}),
+        "total_chg_fen": book.add_format(
+            {**cell, "bold": True, "num_format": "+#,##0.00;-#,##0.00;0.00"}
+        ),
     }
 
 
@@ -139,7 +148,7 @@ def _head(ws: Worksheet, fmt: dict, title: str, note: str, headers: Sequence[str
     ws.merge_range(1, 0, 1, max(len(headers) - 1, 1), note, fmt["note"])
     ws.set_row(1, 15 * max(1, -(-int(display_width(note)) // (12 * max(len(headers), 2)))))
     for j, name in enumerate(headers):
-        ws.write_string(TOP, j, name, fmt["header"])
+        ws.write_string(TOP, j, _unit_break(name), fmt["header"])
     ws.set_row(TOP, 44)
     ws.freeze_panes(TOP + 1, 1)
 
@@ -182,18 +191,42 @@ def _county_sheet(book, fmt, report: YearReport, say, lang) -> _Table:
         ws.write_string(first + i, len(headers) - 1, remark, fmt["text"])
     _write_rows(ws, fmt, county, COUNTY_COLUMNS, first, 1)
     last = first + len(county) - 1
-    _finish(ws, lang, [10, *[_fit(h) for h in headers[1:-1]], 10], _title(report, lang))
+    widths = [
+        _fit(h, county.get(c), k) for h, (c, k) in zip(headers[1:-1], COUNTY_COLUMNS, strict=True)
+    ]
+    _finish(ws, lang, [10, *widths, 10], _title(report, lang))
     columns = {"month": 0, **{code: j for j, (code, _) in enumerate(COUNTY_COLUMNS, 1)}}
     return _Table(name, TOP, first, last, columns)
 
 
-def _fit(header: str) -> float:
-    """A column wide enough for its header on two or three lines."""
-    return max(9.0, min(14.0, display_width(header) / 2 + 2))
+def _unit_break(header: str) -> str:
+    """A header's unit in brackets on a line of its own ("补贴金额（元）" → "补贴金额\n（元）"):
+    a wrapped header never leaves a closing bracket alone on the last line."""
+    return re.sub(r"\s*([（(][^（()）]*[）)])$", r"\n\1", header)
+
+
+def _fit(header: str, values: object = None, kind: str = "n") -> float:
+    """A column wide enough for its header on two or three lines (a unit on a line of its
+    own) and for the widest of ``values`` (fen for "fen" and "chg_fen") as the cell shows it,
+    in bold (never ###)."""
+    lines = _unit_break(header).split("\n")
+    if len(lines) > 1:
+        width = max(9.0, min(16.0, max(display_width(line) for line in lines) + 2))
+    elif display_width(header) <= 14:
+        width = max(9.0, display_width(header) + 2)  # one line: a word never split
+    else:
+        width = max(9.0, min(14.0, display_width(header) / 2 + 2))
+    numbers = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").dropna().abs()
+    if numbers.empty:
+        return width
+    biggest = float(numbers.max()) / (100 if kind in ("fen", "chg_fen") else 1)
+    shown = f"{biggest:,.2f}" if kind in ("fen", "chg_fen", "pct") else f"{biggest:,.0f}"
+    return max(width, len(shown) + (1 if kind.startswith("chg") else 0) + 3)
 
 
 def _township_label(name: str, say: Callable[..., str]) -> str:
-    return name or say("township_unknown")
+    """A township's name; the lines without one as the payment workbook names them."""
+    return name or say("wb_pay_no_township")
 
 
 def _township_sheet(book, fmt, report: YearReport, say, lang) -> _Table:
@@ -220,18 +253,26 @@ def _township_sheet(book, fmt, report: YearReport, say, lang) -> _Table:
         cached = float(np.nansum(column.to_numpy(dtype=float)))
         cached = cached / 100 if kind in ("fen", "chg_fen") else cached
         span = f"{xl_rowcol_to_cell(first, j)}:{xl_rowcol_to_cell(last, j)}"
-        style = fmt["total_fen"] if kind in ("fen", "chg_fen") else fmt["total_n"]
+        style = fmt[f"total_{kind}"]
         ws.write_formula(total, j, f"=SUM({span})", style, cached)
-    _finish(ws, lang, [12, *[_fit(h) for h in headers[1:]]], title)
+    widths = [
+        _fit(h, [*rows[c], np.nansum(rows[c].to_numpy(dtype=float))] if c in rows else None, k)
+        for h, (c, k) in zip(headers[1:], COUNTY_COLUMNS, strict=True)
+    ]
+    _finish(ws, lang, [13, *widths], title)
     columns = {"township": 0, **{code: j for j, (code, _) in enumerate(COUNTY_COLUMNS, 1)}}
-    return _Table(name[:31], TOP, first, last, columns)
+    # the chart leaves out the lines without a township when they hold no person (payments
+    # to employers and the like: an empty bar); they are last in the county's order
+    nobody = rows["township"].eq("") & rows["persons"].eq(0)
+    charted = last - int(nobody.sum())
+    return _Table(name[:31], TOP, first, max(charted, first), columns)
 
 
 def _township_months_sheet(book, fmt, report: YearReport, say, lang) -> None:
     ws = book.add_worksheet(say("rp_sheet_township_months"))
     headers = [say("rp_col_township"), say("rp_col_month"), *_county_headers(say)]
     title = say("rp_title_township_months", year=report.year)
-    _head(ws, fmt, title, say("rp_note_townships"), headers)
+    _head(ws, fmt, title, say("rp_note_township_months"), headers)
     ws.freeze_panes(TOP + 1, 2)
     rows = report.townships
     first = TOP + 1
@@ -239,7 +280,10 @@ def _township_months_sheet(book, fmt, report: YearReport, say, lang) -> None:
         ws.write_string(first + i, 0, _township_label(str(township), say), fmt["text"])
         ws.write_string(first + i, 1, dates.month_text(int(month)), fmt["text"])
     _write_rows(ws, fmt, rows, COUNTY_COLUMNS, first, 2)
-    _finish(ws, lang, [12, 10, *[_fit(h) for h in headers[2:]]], title)
+    widths = [
+        _fit(h, rows.get(c), k) for h, (c, k) in zip(headers[2:], COUNTY_COLUMNS, strict=True)
+    ]
+    _finish(ws, lang, [13, 10, *widths], title)
 
 
 def _warnings_sheet(book, fmt, report: YearReport, say, lang) -> None:
@@ -266,17 +310,17 @@ def _paid_sheet(book, fmt, report: YearReport, policy: Policy, say, lang) -> Non
     _head(ws, fmt, title, say("rp_note_paid"), headers)
     paid = report.paid
     first = TOP + 1
+    widest = display_width(say("rp_col_rule"))
     for i, row in enumerate(paid.itertuples()):
         rule = str(row.rule)
-        named = rule_title(
-            rule, lang, policy.rules[rule].name if rule in policy.rules else None
-        ) + text("paren_code", lang, code=rule)
+        named = rule_title(rule, lang, policy.rules[rule].name if rule in policy.rules else None)
+        widest = max(widest, display_width(named))
         ws.write_string(first + i, 0, dates.month_text(_int(row.month)), fmt["text"])
         ws.write_string(first + i, 1, named, fmt["text"])
         ws.write_number(first + i, 2, _int(row.lines), fmt["n"])
         ws.write_number(first + i, 3, _int(row.fen) / 100, fmt["fen"])
     if paid.empty:
-        ws.write_string(first, 0, say("rp_nothing_paid"), fmt["note"])
+        ws.merge_range(first, 0, first, len(headers) - 1, say("rp_nothing_paid"), fmt["note"])
     else:
         total = first + len(paid)
         ws.write_string(total, 0, say("total"), fmt["total_text"])
@@ -286,7 +330,8 @@ def _paid_sheet(book, fmt, report: YearReport, policy: Policy, say, lang) -> Non
         ):
             span = f"{xl_rowcol_to_cell(first, j)}:{xl_rowcol_to_cell(total - 1, j)}"
             ws.write_formula(total, j, f"=SUM({span})", fmt[f"total_{kind}"], cached)
-    widths = [10, 44 if lang == "zh" else 26, 10, 16]
+    # the subsidy's name on one line (a row per month and subsidy: nothing cut)
+    widths = [10, min(max(widest + 2, 24), 70), 10, 16]
     _finish(ws, lang, widths, title)
 
 
@@ -341,12 +386,20 @@ def _target_notes(report: YearReport, say: Callable[..., str]) -> list[str]:
 
 def _charts(book, ws, fmt, report: YearReport, county: _Table, towns: _Table, hires: _Table,
             say, lang) -> None:  # fmt: skip
-    """The charts sheet: working persons by month (line), the townships (columns), and the
-    cumulative hires against the target (line): every series refers to a data sheet."""
+    """The charts sheet, two printed pages: working persons by month and the cumulative hires
+    against the target (lines, one above the other), then the townships (columns, the whole
+    page: thirty townships).  Every series refers to a data sheet."""
     title = _title(report, lang)
-    ws.write_string(0, 0, title, fmt["title"])
-    ws.write_string(1, 0, say("rp_note_charts"), fmt["note"])
+    span = CHART_COLUMNS - 1
+    ws.merge_range(0, 0, 0, span, title, fmt["title"])
+    note = say("rp_note_charts")
+    # the note wraps within the charts' width, never cut at the first column
+    ws.merge_range(1, 0, 1, span, note, fmt["note"])
+    ws.set_row(0, 20)
+    ws.set_row(1, 15 * max(1, -(-int(display_width(note)) // (CHART_COLUMNS * 8 - 4))))
+    ws.set_row(2, 6)
     font = {"name": "宋体"} if lang == "zh" else {"name": "Arial"}
+    size = {"width": CHART_COLUMNS * 64, "height": CHART_ROWS * ROW_PIXELS - 6}
 
     line = book.add_chart({"type": "line"})
     for code in ("employed_county", "employed_chongqing", "employed_outside", "working"):
@@ -361,25 +414,8 @@ def _charts(book, ws, fmt, report: YearReport, county: _Table, towns: _Table, hi
     line.set_x_axis({"num_font": font})
     line.set_legend({"position": "bottom", "font": font})
     line.show_blanks_as("gap")
-    line.set_size({"width": 900, "height": 340})
+    line.set_size(size)
     ws.insert_chart(3, 0, line)
-
-    bars = book.add_chart({"type": "column"})
-    for code in ("working", "insured"):
-        bars.add_series({
-            "name": [towns.sheet, towns.header, towns.columns[code]],
-            "categories": towns.range("township"),
-            "values": towns.range(code),
-        })  # fmt: skip
-    bars.set_title({
-        "name": say("rp_chart_townships", month=month_words(report.latest, lang)),
-        "name_font": font,
-    })  # fmt: skip
-    bars.set_y_axis({"name": say("rp_unit_persons"), "min": 0, "num_font": font})
-    bars.set_x_axis({"num_font": {**font, "rotation": -45}})
-    bars.set_legend({"position": "bottom", "font": font})
-    bars.set_size({"width": 900, "height": 360})
-    ws.insert_chart(21, 0, bars)
 
     goal = book.add_chart({"type": "line"})
     for code in ("hires_cumulative", "target"):
@@ -395,12 +431,32 @@ def _charts(book, ws, fmt, report: YearReport, county: _Table, towns: _Table, hi
     goal.set_x_axis({"num_font": font})
     goal.set_legend({"position": "bottom", "font": font})
     goal.show_blanks_as("gap")
-    goal.set_size({"width": 900, "height": 320})
-    ws.insert_chart(40, 0, goal)
+    goal.set_size(size)
+    ws.insert_chart(3 + CHART_ROWS, 0, goal)
 
-    ws.set_column(0, 0, 12)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.set_h_pagebreaks([21, 40])
-    ws.set_footer("&C" + text("wb_page_footer", lang))
+    bars = book.add_chart({"type": "column"})
+    for code in ("working", "insured"):
+        bars.add_series({
+            "name": [towns.sheet, towns.header, towns.columns[code]],
+            "categories": towns.range("township"),
+            "values": towns.range(code),
+        })  # fmt: skip
+    bars.set_title({
+        "name": say("rp_chart_townships", month=month_words(report.latest, lang)),
+        "name_font": font,
+    })  # fmt: skip
+    bars.set_y_axis({"name": say("rp_unit_persons"), "min": 0, "num_font": font})
+    bars.set_x_axis({"num_font": {**font, "rotation": -45}})
+    bars.set_legend({"position": "bottom", "font": font})
+    bars.set_size({"width": size["width"], "height": 2 * CHART_ROWS * ROW_PIXELS})
+    ws.insert_chart(BARS_ROW, 0, bars)
+
+    for j in range(CHART_COLUMNS):
+        ws.set_column_pixels(j, j, 64)
+    # the rows under the charts at a height of their own, written to the file (a chart spans
+    # its rows, and a program's default row height differs: LibreOffice's is lower)
+    for row in range(3, BARS_ROW + CHART_ROWS * 2):
+        ws.set_row_pixels(row, ROW_PIXELS)
+    # the title and the note head the second page too
+    print_setup(ws, lang, (0, 2), header=title, framed=True)
+    ws.set_h_pagebreaks([BARS_ROW])
