@@ -281,3 +281,32 @@ def test_the_total_never_prints_without_a_line_of_its_group(tmp_path: Path) -> N
     firsts = [b.id + 1 for b in ws.row_breaks.brk]
     assert firsts == [6]  # lines 1-2 on the first page; line 3, 小计 and 合计 on the second
     assert [ws.cell(r, 2).value for r in (7, 8)] == ["三建乡 小计", "合计"]
+
+
+def test_english_sheets_name_subsidies_and_banks_in_words(tmp_path: Path) -> None:
+    """Loan sheets by bank are 'loan interest <bank>', not the rule's code; a long title is
+    cut between words; a rule not computed is named, not coded; headers and subtotal marks
+    are never cut mid-word."""
+    pid = _id("50023019920303456")
+    rows = [
+        {**_line("travel", "person", (pid, "Wang Wu"), (pid, "Wang Wu"), township="三合街道"),
+         "rule": rule, "basis": basis}
+        for rule, basis in (("loan_interest", "贷款银行：中国农业银行丰都县支行；合同1"),
+                            ("shandong_stable", "稳岗"))
+    ]  # fmt: skip
+    rules = [("loan_interest", "创业担保贷款贴息"), ("shandong_stable", "鲁渝劳务协作稳岗补贴")]
+    facts = BatchFacts("policy.toml", "ab" * 32, (("work_training", "以工代训补贴", "expired"),))
+    path = write_payments_workbook(pd.DataFrame(rows), tmp_path / "p.xlsx", month=202406,
+                                   batch_id=BATCH, rules=rules, lang="en", facts=facts)  # fmt: skip
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == [
+        "Summary", "loan interest 中国农业银行丰都县支行", "Shandong-Chongqing job…",
+    ]  # fmt: skip
+    summary = _cells(book["Summary"])
+    assert "work-for-training subsidy" in summary and "work_training" not in summary
+    assert "persons (each once)" in summary and "lines (payments)" in summary
+    assert any(c.startswith("persons are counted once by ID") for c in summary)
+    ws = book["loan interest 中国农业银行丰都县支行"]
+    widths = {c: ws.column_dimensions[c].width for c in "AC"}
+    assert ws["A5"].value == "subtotal" and widths["A"] >= len("subtotal") + 1
+    assert ws["C3"].value == "name / organisation" and widths["C"] >= len("organisation") + 1

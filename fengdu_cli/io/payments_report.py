@@ -280,7 +280,7 @@ def _sheet_parts(
         banks = banks.fillna("")
         for n, bank in enumerate(sorted(set(banks), key=lambda b: (b == "", b))):
             shown = bank or text("wb_pay_no_bank", lang)
-            sheet = shown if lang == "zh" else f"{code} {shown}"
+            sheet = text("wb_pay_bank_sheet", lang, bank=shown)
             out.append((f"{code}#{n}", sheet, f"{name}（{shown}）" if lang == "zh"
                         else f"{name} ({shown})", part[banks.eq(bank)]))  # fmt: skip
     return out
@@ -298,7 +298,7 @@ def sheet_names(rules: Sequence[tuple[str, str]]) -> list[str]:
     used: set[str] = set()
     names = []
     for code, name in rules:
-        base = _BAD_SHEET_CHARS.sub("_", str(name).strip() or code).strip("'")[:_SHEET_MAX]
+        base = _cut(_BAD_SHEET_CHARS.sub("_", str(name).strip() or code).strip("'"))
         candidate, n = base or "sheet", 2
         while candidate.lower() in used:
             suffix = f"({n})"
@@ -306,6 +306,17 @@ def sheet_names(rules: Sequence[tuple[str, str]]) -> list[str]:
         used.add(candidate.lower())
         names.append(candidate)
     return names
+
+
+def _cut(name: str) -> str:
+    """A sheet name within Excel's 31 characters: words (English) cut whole, with '…' saying
+    so, not 'Shandong-Chongqing job retentio'; other names cut at 31."""
+    if len(name) <= _SHEET_MAX:
+        return name
+    words = name[: _SHEET_MAX - 1]
+    if " " in words and name[_SHEET_MAX - 1] != " ":
+        words = words.rsplit(" ", 1)[0]
+    return words.rstrip() + "…" if " " in name else name[:_SHEET_MAX]
 
 
 # ---------------------------------------------------------------- preparing lines
@@ -574,7 +585,7 @@ def _write_summary(
     # 一、按补贴项目
     start = page.row
     section("sum_by_rule")
-    head(["seq", "rule", "sum_lines", "sum_persons", "sum_amount", "sum_sheets"])
+    head(["seq", "rule", "sum_lines_counted", "sum_persons_counted", "sum_amount", "sum_sheets"])
     first = page.row
     for n, (code, name) in enumerate(rules, start=1):
         mine = [(sheet, t) for c, sheet, t in totals if c == code]
@@ -603,7 +614,7 @@ def _write_summary(
     # 二、按乡镇（街道）
     start = page.row
     section("sum_by_township")
-    head(["seq", "township", "sum_lines", "sum_persons", "sum_amount", "sum_note"])
+    head(["seq", "township", "sum_lines_counted", "sum_persons_counted", "sum_amount", "sum_note"])
     first = page.row
     towns = _sorted_for_print(frame.assign(_who=who))
     for n, (town, group) in enumerate(towns.groupby("township", sort=False), start=1):
@@ -654,7 +665,7 @@ def _write_summary(
     page.row += 1
     skipped = facts.skipped or (("", say("sum_none"), ""),)
     for n, (code, name, reason) in enumerate(skipped, start=1):
-        shown = name if page.lang == "zh" or not code else code
+        shown = rule_title(code, page.lang, name) if code else name
         if code:
             ws.write_number(page.row, 0, n, styles.seq)
         else:
@@ -695,8 +706,10 @@ def _summary_total(page: _Page, first: int, last: int, count: int, persons: int,
     else:
         ws.write_number(page.row, 2, count, styles.total_plain)
         ws.write_number(page.row, 4, fen / 100, styles.total_money)
-    ws.write_number(page.row, 3, persons, styles.total_plain)
-    ws.write_blank(page.row, 5, None, styles.total_text)
+    ws.write_number(page.row, 3, persons, styles.total_plain)  # distinct: not a SUM
+    note = page.say("sum_persons_note")
+    ws.write_string(page.row, 5, note, styles.note_text)
+    page.wrapped(5, 5, note)
     page.height(page.DATA_HEIGHT)
     page.row += 1
 
@@ -759,6 +772,7 @@ class _Styles:
         self.total_money = add(**bold, num_format=MONEY_FORMAT)
         self.total_plain = add(**bold, num_format="0")
         self.note = add(**grid, align="center")
+        self.note_text = add(**{**grid, "font_size": 9}, text_wrap=True)
         self.paragraph = add(**base, text_wrap=True, align="left")
         self.paragraph_right = add(**base, align="right")
 
