@@ -304,7 +304,7 @@ def test_english_sheets_name_subsidies_and_banks_in_words(tmp_path: Path) -> Non
     ]  # fmt: skip
     summary = _cells(book["Summary"])
     assert "work-for-training subsidy" in summary and "work_training" not in summary
-    assert "persons (each once)" in summary and "lines (payments)" in summary
+    assert "persons\n(each once)" in summary and "lines\n(payments)" in summary
     assert any(c.startswith("persons are counted once by ID") for c in summary)
     ws = book["loan interest 中国农业银行丰都县支行"]
     widths = {c: ws.column_dimensions[c].width for c in "AC"}
