@@ -165,7 +165,9 @@ def file_texts(path: Path) -> list[str]:
     texts = []
     for sheet in book.worksheets:
         texts.append(sheet.title)
-        texts += [v for row in sheet.iter_rows(values_only=True) for v in row if isinstance(v, str)]
+        # a payment list's basis is written in its printed lines: the breaks are layout
+        cells = [v for row in sheet.iter_rows(values_only=True) for v in row if isinstance(v, str)]
+        texts += [v if CJK.search(v) is None else v.replace("\n", "") for v in cells]
     book.close()
     return texts
 

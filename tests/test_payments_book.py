@@ -15,6 +15,7 @@ from fengdu_cli.io.payments_report import (
     BatchFacts,
     page_breaks,
     page_room,
+    wrap_text,
     wrapped_lines,
     write_payments_workbook,
     write_publicity_workbook,
@@ -225,3 +226,87 @@ def test_no_printed_page_parts_a_group_from_its_subtotal(tmp_path: Path) -> None
         if sum(height[r] for r in range(group[0], group[1] + 1)) <= room:
             assert first == group[0], (first, group)
     assert sum(1 for g in groups if g[0] in firsts) >= 2  # whole groups moved to a new page
+
+
+def test_a_long_group_does_not_leave_a_line_or_two_at_the_foot_of_a_page() -> None:
+    heights = [30, 15, 32] + [20] * 10
+    # 3-5 fill 60 of 100 points; 6-12 is longer than a page and only two of its rows would
+    # fit under it: it starts on the next page
+    assert page_breaks(heights, 3, [(3, 5), (6, 12)], 100) == [6, 11]
+
+
+CLOSING = "）)，。、；：”》】"
+
+
+def test_basis_is_wrapped_so_no_line_starts_with_a_closing_mark() -> None:
+    basis = "在三建乡农产品加工就业帮扶车间稳定就业（2017-08-20起，至2024-06末满82个月）"
+    for width in range(12, 41):
+        lines = wrap_text(basis, width).split("\n")
+        assert "".join(lines) == basis
+        assert not [line for line in lines if line[:1] in CLOSING or line.endswith("（")], width
+        assert len(lines) == wrapped_lines(basis, width)
+
+
+def _long_lines(town_sizes: dict[str, int], basis: str, rule: str = "travel") -> pd.DataFrame:
+    rows = []
+    for town, n in town_sizes.items():
+        for i in range(n):
+            pid = _id(f"5002301990{len(rows):07d}"[:17])
+            rows.append(_line(rule, "person", (pid, f"人员{i}"), (pid, f"人员{i}"), fen=20000,
+                              township=town, period="2024", basis=basis))  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_rows_are_as_tall_as_the_lines_written_in_their_basis(tmp_path: Path) -> None:
+    basis = "市外务工：厦门海联电子有限公司（福建省厦门市，2018-05-20起）"
+    path = write_payments_workbook(_long_lines({"三合街道": 6, "虎威镇": 8}, basis),
+                                   tmp_path / "p.xlsx", month=202406, batch_id=BATCH,
+                                   rules=RULES)  # fmt: skip
+    ws = openpyxl.load_workbook(path)["跨区域交通补助"]
+    column = next(c for c in range(1, ws.max_column + 1) if ws.cell(3, c).value == "依据")
+    cells = [ws.cell(r, column).value for r in range(4, 18) if ws.cell(r, 1).value != "小计"]
+    assert all(str(v).replace("\n", "") == basis for v in cells)
+    lines = str(cells[0]).split("\n")
+    assert len(lines) == 2 and lines[1][:1] not in CLOSING
+    assert ws.row_dimensions[4].ht == 15 * len(lines) + 6
+    # both groups fit on a page each: 虎威镇 (rows 11-19) starts the second page, whole
+    assert [b.id + 1 for b in ws.row_breaks.brk] == [11]
+
+
+def test_the_total_never_prints_without_a_line_of_its_group(tmp_path: Path) -> None:
+    basis = "贷款银行：某某银行；合同DB20230063，本金500000元，计息本金400000元；" * 5
+    path = write_payments_workbook(_long_lines({"三建乡": 3}, basis), tmp_path / "p.xlsx",
+                                   month=202406, batch_id=BATCH, rules=RULES)  # fmt: skip
+    ws = openpyxl.load_workbook(path)["跨区域交通补助"]
+    firsts = [b.id + 1 for b in ws.row_breaks.brk]
+    assert firsts == [6]  # lines 1-2 on the first page; line 3, 小计 and 合计 on the second
+    assert [ws.cell(r, 2).value for r in (7, 8)] == ["三建乡 小计", "合计"]
+
+
+def test_english_sheets_name_subsidies_and_banks_in_words(tmp_path: Path) -> None:
+    """Loan sheets by bank are 'loan interest <bank>', not the rule's code; a long title is
+    cut between words; a rule not computed is named, not coded; headers and subtotal marks
+    are never cut mid-word."""
+    pid = _id("50023019920303456")
+    rows = [
+        {**_line("travel", "person", (pid, "Wang Wu"), (pid, "Wang Wu"), township="三合街道"),
+         "rule": rule, "basis": basis}
+        for rule, basis in (("loan_interest", "贷款银行：中国农业银行丰都县支行；合同1"),
+                            ("shandong_stable", "稳岗"))
+    ]  # fmt: skip
+    rules = [("loan_interest", "创业担保贷款贴息"), ("shandong_stable", "鲁渝劳务协作稳岗补贴")]
+    facts = BatchFacts("policy.toml", "ab" * 32, (("work_training", "以工代训补贴", "expired"),))
+    path = write_payments_workbook(pd.DataFrame(rows), tmp_path / "p.xlsx", month=202406,
+                                   batch_id=BATCH, rules=rules, lang="en", facts=facts)  # fmt: skip
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == [
+        "Summary", "loan interest 中国农业银行丰都县支行", "Shandong-Chongqing job…",
+    ]  # fmt: skip
+    summary = _cells(book["Summary"])
+    assert "work-for-training subsidy" in summary and "work_training" not in summary
+    assert "persons\n(each once)" in summary and "lines\n(payments)" in summary
+    assert any(c.startswith("persons are counted once by ID") for c in summary)
+    ws = book["loan interest 中国农业银行丰都县支行"]
+    widths = {c: ws.column_dimensions[c].width for c in "AC"}
+    assert ws["A5"].value == "subtotal" and widths["A"] >= len("subtotal") + 1
+    assert ws["C3"].value == "name / organisation" and widths["C"] >= len("organisation") + 1

@@ -264,6 +264,21 @@ def test_the_exit_workbook_masks_ids_and_keeps_names(exit_list, tmp_path):
     assert "试算" in str(first["A1"].value) and "有序退岗" in str(first["A1"].value)
     assert first.print_title_rows == "$2:$2"  # the header on every page
     assert first.page_setup.orientation == "landscape"
+    # a trial says so on every printed page of every sheet, not only in its title
+    assert all("试算" in ws.oddHeader.center.text for ws in book.worksheets)
+    # the reasons are written in their printed lines: a closing bracket never starts one
+    reasons = [
+        str(v) for ws in book.worksheets for v in next(ws.iter_cols(9, 9, 3, values_only=True))
+    ]
+    lines = [line for v in reasons for line in v.split("\n")]
+    assert any("\n" in v for v in reasons) and not [x for x in lines if x[:1] in "）)，。；"]
+
+
+def test_a_committed_exit_list_has_no_trial_header(exit_list, tmp_path):
+    exits, _ = exit_list
+    target = tmp_path / "posts-exit-2024-06.xlsx"
+    write_post_exits(exits, target, month=202406, trial=False)
+    assert not openpyxl.load_workbook(target)["全县"].oddHeader.center.text
 
 
 def test_an_empty_exit_list_is_still_written(tmp_path):

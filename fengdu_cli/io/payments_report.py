@@ -87,7 +87,7 @@ PERSON_COLUMNS = (
 TAIL_COLUMNS = (
     Column("amount", "amount_fen", "money", min_width=12),
     Column("period", "period", "center", min_width=11),
-    Column("basis", "basis", "wrap", max_width=30, min_width=12),
+    Column("basis", "basis", "wrap", max_width=34, min_width=12),
     Column("signed", "", "blank", max_width=14, min_width=14),
 )
 
@@ -280,7 +280,7 @@ def _sheet_parts(
         banks = banks.fillna("")
         for n, bank in enumerate(sorted(set(banks), key=lambda b: (b == "", b))):
             shown = bank or text("wb_pay_no_bank", lang)
-            sheet = shown if lang == "zh" else f"{code} {shown}"
+            sheet = text("wb_pay_bank_sheet", lang, bank=shown)
             out.append((f"{code}#{n}", sheet, f"{name}（{shown}）" if lang == "zh"
                         else f"{name} ({shown})", part[banks.eq(bank)]))  # fmt: skip
     return out
@@ -298,7 +298,7 @@ def sheet_names(rules: Sequence[tuple[str, str]]) -> list[str]:
     used: set[str] = set()
     names = []
     for code, name in rules:
-        base = _BAD_SHEET_CHARS.sub("_", str(name).strip() or code).strip("'")[:_SHEET_MAX]
+        base = _cut(_BAD_SHEET_CHARS.sub("_", str(name).strip() or code).strip("'"))
         candidate, n = base or "sheet", 2
         while candidate.lower() in used:
             suffix = f"({n})"
@@ -306,6 +306,17 @@ def sheet_names(rules: Sequence[tuple[str, str]]) -> list[str]:
         used.add(candidate.lower())
         names.append(candidate)
     return names
+
+
+def _cut(name: str) -> str:
+    """A sheet name within Excel's 31 characters: words (English) cut whole, with '…' saying
+    so, not 'Shandong-Chongqing job retentio'; other names cut at 31."""
+    if len(name) <= _SHEET_MAX:
+        return name
+    words = name[: _SHEET_MAX - 1]
+    if " " in words and name[_SHEET_MAX - 1] != " ":
+        words = words.rsplit(" ", 1)[0]
+    return words.rstrip() + "…" if " " in name else name[:_SHEET_MAX]
 
 
 # ---------------------------------------------------------------- preparing lines
@@ -574,7 +585,7 @@ def _write_summary(
     # 一、按补贴项目
     start = page.row
     section("sum_by_rule")
-    head(["seq", "rule", "sum_lines", "sum_persons", "sum_amount", "sum_sheets"])
+    head(["seq", "rule", "sum_lines_counted", "sum_persons_counted", "sum_amount", "sum_sheets"])
     first = page.row
     for n, (code, name) in enumerate(rules, start=1):
         mine = [(sheet, t) for c, sheet, t in totals if c == code]
@@ -603,7 +614,7 @@ def _write_summary(
     # 二、按乡镇（街道）
     start = page.row
     section("sum_by_township")
-    head(["seq", "township", "sum_lines", "sum_persons", "sum_amount", "sum_note"])
+    head(["seq", "township", "sum_lines_counted", "sum_persons_counted", "sum_amount", "sum_note"])
     first = page.row
     towns = _sorted_for_print(frame.assign(_who=who))
     for n, (town, group) in enumerate(towns.groupby("township", sort=False), start=1):
@@ -654,7 +665,7 @@ def _write_summary(
     page.row += 1
     skipped = facts.skipped or (("", say("sum_none"), ""),)
     for n, (code, name, reason) in enumerate(skipped, start=1):
-        shown = name if page.lang == "zh" or not code else code
+        shown = rule_title(code, page.lang, name) if code else name
         if code:
             ws.write_number(page.row, 0, n, styles.seq)
         else:
@@ -695,8 +706,10 @@ def _summary_total(page: _Page, first: int, last: int, count: int, persons: int,
     else:
         ws.write_number(page.row, 2, count, styles.total_plain)
         ws.write_number(page.row, 4, fen / 100, styles.total_money)
-    ws.write_number(page.row, 3, persons, styles.total_plain)
-    ws.write_blank(page.row, 5, None, styles.total_text)
+    ws.write_number(page.row, 3, persons, styles.total_plain)  # distinct: not a SUM
+    note = page.say("sum_persons_note")
+    ws.write_string(page.row, 5, note, styles.note_text)
+    page.wrapped(5, 5, note)
     page.height(page.DATA_HEIGHT)
     page.row += 1
 
@@ -750,14 +763,16 @@ class _Styles:
         self.count = add(**grid, num_format="0")
         self.sign = add(**{**base, "valign": "bottom"}, align="left")
         self.money = add(**grid, num_format=MONEY_FORMAT)
-        self.sum_text = add(**bold, bg_color="#F2F2F2")
+        self.sum_text = add(**bold, bg_color="#F2F2F2", text_wrap=True)
         self.sum_count = add(**bold, bg_color="#F2F2F2", num_format=count_format, align="left")
         self.sum_money = add(**bold, bg_color="#F2F2F2", num_format=MONEY_FORMAT)
-        self.total_text = add(**bold)
+        self.total_text = add(**bold, text_wrap=True)
+        self.total_words = add(**bold, text_wrap=True, align="left")
         self.total_count = add(**bold, num_format=count_format, align="left")
         self.total_money = add(**bold, num_format=MONEY_FORMAT)
         self.total_plain = add(**bold, num_format="0")
         self.note = add(**grid, align="center")
+        self.note_text = add(**{**grid, "font_size": 9}, text_wrap=True)
         self.paragraph = add(**base, text_wrap=True, align="left")
         self.paragraph_right = add(**base, align="right")
 
@@ -787,6 +802,7 @@ class _Page:
         self._subline: tuple[int, str, str] | None = None
         self.last = len(self.columns) - 1
         self.widths = [c.min_width for c in self.columns]
+        self.least = [0.0 for _ in self.columns]  # widths over a column's max: a word not cut
         self.money_col = next((i for i, c in enumerate(self.columns) if c.kind == "money"), 0)
         # a subtotal's count: column C, or the first plain column after it when C holds IDs
         # (a count in an ID column would read back as a person's ID)
@@ -795,6 +811,8 @@ class _Page:
         )
         self.heights: dict[int, float] = {}  # 0-based row → points
         self._texts: dict[int, list[tuple[int, int, str]]] = {}  # row → (first, last col, text)
+        # cells of a wrapping column (依据): rewritten with their line breaks by ``finish``
+        self._prewrapped: list[tuple[int, int, str, Format]] = []
         self._data: tuple[int, int] | None = None  # first and last line row
         self.blocks: list[tuple[int, int]] = []  # rows (first, last) kept on one page
         self.breaks: list[int] = []  # rows that begin a printed page (after the first)
@@ -856,7 +874,10 @@ class _Page:
     def header(self) -> None:
         """Row 3: the column titles (wrapped, so long titles do not widen the page)."""
         for j, column in enumerate(self.columns):
-            self.ws.write_string(self.row, j, self.say(column.title), self.styles.header)
+            title = self.say(column.title)
+            self.ws.write_string(self.row, j, title, self.styles.header)
+            self.wrapped(j, j, title)
+            self.least[j] = max(self.least[j], _longest_word(title) + 2)  # not 'organisatio n'
         self.heights[self.row] = 32
         self.row += 1
 
@@ -898,6 +919,8 @@ class _Page:
         else:
             shown = str(value)
             self.ws.write_string(self.row, j, shown, fmt)
+            if column.kind == "wrap":  # written again by ``finish``, broken into its lines
+                self._prewrapped.append((self.row, j, shown, fmt))
             if column.kind in ("text", "wrap"):
                 self.wrapped(j, j, shown)
         self.widths[j] = max(self.widths[j], display_width(shown) + PAD)
@@ -914,7 +937,9 @@ class _Page:
         styles = self.styles
         row = self.row
         # 小计 alone in the 序号 cell: a reader of this list (ledger import) skips the row
-        self.ws.write_string(self.row, 0, self.say("subtotal_mark"), styles.sum_text)
+        mark = self.say("subtotal_mark")
+        self.ws.write_string(self.row, 0, mark, styles.sum_text)
+        self.least[0] = max(self.least[0], display_width(mark) + 2)  # never cut: 'subtot'
         self._sum_row(label, styles.sum_text, styles.sum_count, styles.sum_money,
                       f"=COUNT({self._span(first, last, 0)})", count,
                       f"=SUM({self._span(first, last, self.money_col)})", fen)  # fmt: skip
@@ -941,7 +966,7 @@ class _Page:
                       count_formula, count, money_formula, fen)  # fmt: skip
         words = self.say("in_words", words=capital(fen) if self.lang == "zh" else in_words(fen))
         if self.money_col < self.last:
-            self._merge(self.money_col + 1, self.last, words, styles.total_text)
+            self._merge(self.money_col + 1, self.last, words, styles.total_words)
             self.wrapped(self.money_col + 1, self.last, words)
         self.row += 1
 
@@ -986,7 +1011,10 @@ class _Page:
         with ``breaks`` a print scale of its own and manual page breaks that keep each
         group of rows (``keep``) on one page (Excel ignores manual breaks under
         fit-to-page, hence the scale)."""
-        widths = [min(w, c.max_width) for c, w in zip(self.columns, self.widths, strict=True)]
+        widths = [
+            max(min(w, c.max_width), least)
+            for c, w, least in zip(self.columns, self.widths, self.least, strict=True)
+        ]
         for j, width in enumerate(widths):
             self.ws.set_column(j, j, width)
         needed = display_width(self._title) * self.TITLE_SCALE
@@ -995,6 +1023,8 @@ class _Page:
         for row, texts in self._texts.items():
             most = max(wrapped_lines(t, sum(widths[a : b + 1])) for a, b, t in texts)
             self.heights[row] = max(self.heights.get(row, 15), self.LINE_HEIGHT * most + 6)
+        for row, j, value, fmt in self._prewrapped:
+            self.ws.write_string(row, j, wrap_text(value, widths[j]), fmt)
         for row, points in sorted(self.heights.items()):
             self.ws.set_row(row, points)
         if self._subline:
@@ -1009,12 +1039,20 @@ class _Page:
             rows = [self.heights.get(r, 15) for r in range(self.row)]
             blocks = list(self.blocks)
             if self.with_previous and len(blocks) >= 2:
-                joined = (blocks[-2][0], blocks[-1][1])
-                if sum(rows[joined[0] : joined[1] + 1]) <= room:
-                    blocks[-2:] = [joined]
+                (first, last), (_, end) = blocks[-2:]
+                if sum(rows[first : end + 1]) <= room:
+                    blocks[-2:] = [(first, end)]
+                elif last - first >= 2:  # too long for one page: the group's last line and
+                    # its subtotal print with the total, never the total alone on a page
+                    blocks[-2:] = [(first, last - 2), (last - 1, end)]
             self.breaks = page_breaks(rows, self.HEADER_ROWS, blocks, room)
             if self.breaks:
                 self.ws.set_h_pagebreaks(self.breaks)
+
+
+def _longest_word(value: str) -> float:
+    """The display width of the widest word of ``value`` (a header wraps between words)."""
+    return max((display_width(w) for w in _WORD.findall(value) if not w.isspace()), default=0)
 
 
 def _sum_of(cells: Sequence[str]) -> str:
@@ -1029,6 +1067,7 @@ def _sum_of(cells: Sequence[str]) -> str:
 
 PAGE_WIDTH, PAGE_HEIGHT = 841.9, 595.3  # A4 landscape, points
 SIDE_MARGINS, TOP_BOTTOM_MARGINS = 2 * 0.3 * 72, 2 * 0.6 * 72  # print_setup(framed=True)
+LEAST_ROWS = 3  # a group longer than a page starts on a fresh one unless this many rows fit
 ROOM_SAFETY = 0.93  # the printed rows' room kept below the page's, for fonts and rounding
 
 
@@ -1078,6 +1117,9 @@ def page_breaks(
                 breaks.append(row)
             used = size
         else:  # longer than a page: fill, breaking before the row that does not fit
+            if used > 0 and _rows_that_fit(heights[row : last + 1], room - used) < LEAST_ROWS:
+                breaks.append(row)  # not a line or two of it at the foot of a page
+                used = 0.0
             for r in range(row, last + 1):
                 if used + heights[r] > room and used > 0:
                     at = r - 1 if r == last and r - 1 > row and r - 1 not in breaks else r
@@ -1089,9 +1131,20 @@ def page_breaks(
     return breaks
 
 
+def _rows_that_fit(heights: Sequence[float], room: float) -> int:
+    """How many of ``heights`` (from the first) fit in ``room`` points."""
+    n, used = 0, 0.0
+    for height in heights:
+        if used + height > room:
+            break
+        n, used = n + 1, used + height
+    return n
+
+
 _WORD = re.compile(
     r"[（《「『【“‘(\[]*(?:[A-Za-z0-9.,\-:/%@_+#]+|\S)[，。、；：）》」』】”’,.;:)\]!?！？%]*|\s+"
 )
+_MARKED_CHAR = re.compile(r"[（《「『【“‘(\[]*.[，。、；：）》」』】”’,.;:)\]!?！？%]*")
 
 
 def wrapped_lines(value: str, width: float) -> int:
@@ -1099,23 +1152,36 @@ def wrapped_lines(value: str, width: float) -> int:
     Latin letters and digits (dates, amounts, codes) move whole to the next line, Chinese
     breaks between characters but never before a closing mark (，）) — as spreadsheet
     programs wrap, counted a little generously so the last line is never cut."""
+    return len(wrap_text(value, width).split("\n"))
+
+
+def wrap_text(value: str, width: float) -> str:
+    """``value`` with a line break wherever it wraps in a column ``width`` characters wide
+    (the rules of ``wrapped_lines``): a closing mark （），。） never starts a line, an
+    opening one never ends one, a date or a code is not cut.  Each line is a little narrower
+    than the column in every program (Excel, WPS, LibreOffice), so a cell written so wraps
+    only where it says, and its row height is exact."""
     room = max(width - 1.5, 2.0)
-    lines, used = 1, 0.0
+    out: list[str] = []
     for part in str(value).split("\n"):
-        if used:
-            lines, used = lines + 1, 0.0
+        line, used = "", 0.0
         for word in _WORD.findall(part):
             size = display_width(word)
             if used + size <= room:
-                used += size
+                line, used = line + word, used + size
             elif word.isspace():
                 continue
             elif size <= room:
-                lines, used = lines + 1, size
-            else:  # a word longer than a line: cut
-                whole, rest = divmod(used + size, room)
-                lines, used = lines + int(whole), rest
-    return lines
+                out.append(line.rstrip())
+                line, used = word, size
+            else:  # a word longer than a line: cut between its characters (not its marks)
+                for ch in _MARKED_CHAR.findall(word):
+                    if used + display_width(ch) > room and line:
+                        out.append(line.rstrip())
+                        line, used = "", 0.0
+                    line, used = line + ch, used + display_width(ch)
+        out.append(line.rstrip())
+    return "\n".join(out)
 
 
 def _escape_hf(text: str) -> str:

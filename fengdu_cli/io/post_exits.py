@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from fengdu_cli import idcard
-from fengdu_cli.io.payments_report import sheet_names
+from fengdu_cli.io.payments_report import sheet_names, wrap_text
 from fengdu_cli.io.write import Sheet, Staging, write_workbook
 from fengdu_cli.messages import Said, month_words, text
 from fengdu_cli.townships import TOWNSHIPS
@@ -30,6 +30,8 @@ LABELS = {  # column → catalogue key of its header
 _RANK = {name: i for i, name in enumerate(TOWNSHIPS)}
 # printed on A4 landscape at a readable size: the long columns wrap (序号 is column 0)
 WIDTHS: dict[int, float] = {0: 5, 4: 17, 5: 10, 6: 16, 7: 22, 8: 28, 9: 26}
+# the sentences written in their printed lines: a closing bracket never starts a line
+WRAPPED = {"post_name": 5, "employer_name": 6, "contract": 7, "reasons": 8, "advice": 9}
 
 
 def exit_frame(exits: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
@@ -42,6 +44,8 @@ def exit_frame(exits: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
         for r in shown["reasons"]
     ]
     shown["advice"] = [a.text(lang) if isinstance(a, Said) else str(a) for a in shown["advice"]]
+    for column, j in WRAPPED.items():
+        shown[column] = [wrap_text(str(v), WIDTHS[j]) for v in shown[column]]
     shown.insert(0, "seq", range(1, len(shown) + 1))
     labels = {"seq": text("wb_pay_seq", lang), **{c: text(k, lang) for c, k in LABELS.items()}}
     return shown.rename(columns=labels)
@@ -75,8 +79,9 @@ def write_post_exits(
         for township, part in ordered.groupby("township", sort=False)
     ]
     safe = sheet_names([(str(i), name) for i, (name, _) in enumerate(parts)])
+    header = "&C" + text("wb_pay_trial_header", lang).replace("&", "&&") if trial else ""
     sheets = [
-        Sheet(sheet, exit_frame(part, lang), title(name, len(part)), widths=WIDTHS)
+        Sheet(sheet, exit_frame(part, lang), title(name, len(part)), widths=WIDTHS, header=header)
         for sheet, (name, part) in zip(safe, parts, strict=True)
     ]
     return write_workbook(target, sheets, created=created, staging=staging, lang=lang)

@@ -270,6 +270,7 @@ class Sheet:
     red_cells: Sequence[tuple[int, int]] = field(default_factory=tuple)
     widths: dict[int, float] = field(default_factory=dict)
     text_columns: Sequence[str] = field(default_factory=tuple)
+    header: str = ""  # the printed page header (Excel codes: &L &C &R), e.g. a trial's warning
 
 
 def write_workbook(
@@ -374,7 +375,7 @@ def _write_sheet(book: xlsxwriter.Workbook, formats: dict, sheet: Sheet, lang: s
     for j, width in enumerate(shown):
         ws.set_column(j, j, width)
     ws.freeze_panes(top + 1, 0)
-    print_setup(ws, lang, (top, top))  # printable as it is
+    print_setup(ws, lang, (top, top), header=sheet.header)  # printable as it is
     if len(columns):
         ws.autofilter(top, 0, top + len(values), len(columns) - 1)
 
@@ -392,11 +393,16 @@ def _fit_wrapped_rows(ws, first: int, values: np.ndarray, wrapped: list[float]) 
         room = max(wrapped[j] - 12 if wrapped[j] >= MAX_WIDTH else wrapped[j] - 4, 4)
         for i, value in enumerate(values[:, j]):
             if isinstance(value, str) and len(value) * 2 > wrapped[j] - 2:
-                needed = -(-int(display_width(value)) // int(room))  # words break late
+                # a text written in its lines (payments_report.wrap_text) wraps only there
+                needed = sum(
+                    1 if display_width(part) <= wrapped[j] - 1.5
+                    else -(-int(display_width(part)) // int(room))  # words break late
+                    for part in value.split("\n")
+                )  # fmt: skip
                 lines[i] = max(lines.get(i, 1), needed)
     for i, n in lines.items():
         if n > 1:
-            ws.set_row(first + i, 14.5 * n)
+            ws.set_row(first + i, 15 * n + 4)  # 11-point lines and a little room: none cut
 
 
 def _widths(columns: list[str], sample: np.ndarray) -> list[float]:
@@ -462,6 +468,6 @@ def print_setup(
         ws.center_horizontally()
         ws.set_margins(left=0.3, right=0.3, top=0.6, bottom=0.6)
         options = {"margin": 0.25}
-        if header:
-            ws.set_header(header, options)
+    if header:
+        ws.set_header(header, options)
     ws.set_footer("&C" + text("wb_page_footer", lang), options)

@@ -1153,4 +1153,8 @@ MESSAGES: dict[str, str] = {
     "bank_where_list": "{name} ({folder}/)",
     "bank_where_or_accounts": "{listed} or organisation accounts (accounts/)",
     "bank_missing_header": "batch {batch}: missing account",
+    "wb_pay_bank_sheet": "loan interest {bank}",
+    "wb_pay_sum_lines_counted": "lines\n(payments)",
+    "wb_pay_sum_persons_counted": "persons\n(each once)",
+    "wb_pay_sum_persons_note": "persons are counted once by ID, even when paid several subsidies (or in several places): the total is not the sum of the persons above; the lines add up",
 }

@@ -1153,4 +1153,8 @@ MESSAGES: dict[str, str] = {
     "bank_where_list": "{name}名单（{folder}/）",
     "bank_where_or_accounts": "{listed}或单位收款账户（accounts/）",
     "bank_missing_header": "批次：{batch}　缺少账户信息",
+    "wb_pay_bank_sheet": "{bank}",
+    "wb_pay_sum_lines_counted": "笔数\n（发放行）",
+    "wb_pay_sum_persons_counted": "人数\n（去重）",
+    "wb_pay_sum_persons_note": "人数按身份证号去重，一人领多项（或在多处）只计一次，故合计不是上列人数之和；笔数合计是上列之和",
 }
