@@ -67,6 +67,7 @@ class Paper:
     title: str = ""
     lines: Sequence[str] = ()  # short lines under the title (乡镇、月份、行数、期限 …)
     paragraph: str = ""  # one instruction paragraph, wrapped across the sheet
+    page_header: str = ""  # at the top of every printed page (乡镇、月份、名单): pages 2… too
 
 
 def write_papers(
@@ -190,10 +191,10 @@ def _header_width(name: str) -> float:
     return max(min(display_width(name), 8.0), max(words) + 1)
 
 
-def _write_paper(book: xlsxwriter.Workbook, formats: dict, paper: Paper, lang: str) -> None:
-    ws = book.add_worksheet(paper.name[:31])
+def paper_widths(paper: Paper) -> list[float]:
+    """The column widths of ``paper``: every table's natural widths, capped, then fitted to
+    the page together."""
     ncols = max((len(t.frame.columns) for t in paper.tables), default=1)
-    # column widths: every table's natural widths, capped, then fitted to the page together
     natural = [0.0] * ncols
     caps = [0.0] * ncols
     floors = [0.0] * ncols
@@ -213,7 +214,13 @@ def _write_paper(book: xlsxwriter.Workbook, formats: dict, paper: Paper, lang: s
             # an ID or phone keeps its width; a sentence column keeps room to be read
             floor = widest + 2 if keep else (SENTENCE_FLOOR if caps[j] >= 24 else 5.0)
             floors[j] = max(floors[j], floor)
-    widths = fitted_widths(natural, caps, floors)
+    return fitted_widths(natural, caps, floors)
+
+
+def _write_paper(book: xlsxwriter.Workbook, formats: dict, paper: Paper, lang: str) -> None:
+    ws = book.add_worksheet(paper.name[:31])
+    ncols = max((len(t.frame.columns) for t in paper.tables), default=1)
+    widths = paper_widths(paper)
     for j, width in enumerate(widths):
         ws.set_column(j, j, width)
     row = 0
@@ -245,7 +252,7 @@ def _write_paper(book: xlsxwriter.Workbook, formats: dict, paper: Paper, lang: s
         if table.note:
             ws.write_string(row, 0, table.note, formats["note"])
             row += 1
-    _print_setup(ws, lang, header_rows)
+    _print_setup(ws, lang, header_rows, paper.page_header)
 
 
 def _write_table(ws, formats: dict, table: Table, top: int, widths: list[float]) -> int:
@@ -300,9 +307,10 @@ def _cached(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
-def _print_setup(ws, lang: str, header_rows: tuple[int, int] | None) -> None:
+def _print_setup(ws, lang: str, header_rows: tuple[int, int] | None, page_header: str = "") -> None:
     """A4 landscape, one page wide (the widths keep the scale at 8 pt or more), the table's
-    header on every page, page numbers in the footer."""
+    header on every page, ``page_header`` at the top of every page, page numbers in the
+    footer."""
     ws.set_landscape()
     ws.set_paper(9)
     ws.set_margins(left=0.3, right=0.3, top=0.6, bottom=0.6)
@@ -310,4 +318,6 @@ def _print_setup(ws, lang: str, header_rows: tuple[int, int] | None) -> None:
     if header_rows is not None:
         ws.repeat_rows(*header_rows)
         ws.freeze_panes(header_rows[1] + 1, 0)
+    if page_header:
+        ws.set_header("&C" + page_header.replace("&", "&&"), {"margin": 0.25})
     ws.set_footer("&C" + text("wb_page_footer", lang), {"margin": 0.25})

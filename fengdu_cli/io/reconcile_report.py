@@ -45,6 +45,28 @@ def labels(columns, lang: str) -> dict[str, str]:
     return {c: label(c, lang) for c in columns if has(f"wb_rc_{c}")}
 
 
+def compared_label(result: Reconciled, key: str, lang: str) -> str:
+    """The header of a comparison column (``key``: ``status`` or ``change``): 较上月 only when
+    the earlier month stored is the month before; else the month it is compared with is
+    named (与2023-06比).  '' when there is no earlier month."""
+    previous = result.previous_month
+    if not previous:
+        return ""
+    if previous == dates.add_months(result.month, -1):
+        return label(key, lang)
+    return text(f"wb_rc_{key}_vs", lang, previous=dates.month_text(previous))
+
+
+def compared_note(result: Reconciled, lang: str) -> str:
+    """What new, resolved and the change are counted against, the month named."""
+    previous = result.previous_month
+    if not previous:
+        return text("wb_rc_first_month", lang)
+    last = previous == dates.add_months(result.month, -1)
+    key = "wb_rc_compared_last" if last else "wb_rc_compared_gap"
+    return text(key, lang, previous=dates.month_text(previous))
+
+
 def warning_title(code: str, lang: str) -> str:
     return text(f"wb_warn_title_{code}", lang)
 
@@ -95,7 +117,9 @@ def warnings_frame(
     table["status"] = table["status"].map(lambda s: statuses.get(s, s))
     table = _titled(table, lang)
     table["check"] = ""
-    return table.rename(columns=labels(table.columns, lang))
+    heads = labels(table.columns, lang)
+    heads["status"] = compared_label(result, "status", lang) or heads["status"]
+    return table.rename(columns=heads)
 
 
 def state_frame(result: Reconciled, lang: str = "zh", *, masked: bool = True) -> pd.DataFrame:
@@ -178,10 +202,11 @@ def summary_tables(
             **{code: warning_title(code, lang) for code in codes},
             "persons_check": text("wb_rc_persons_check", lang),
             "persons_service": text("wb_rc_persons_service", lang),
+            **({"change": compared_label(result, "change", lang)} if result.previous_month else {}),
         }
     )
     total = text("total", lang)
-    note = "" if result.previous_month else text("wb_rc_first_month", lang)
+    note = compared_note(result, lang)
     return [
         Table(first, heading=text("wb_rc_sum_people", lang), total=total, cap=12),
         Table(second, heading=text("wb_rc_sum_warnings", lang), total=total, cap=12, note=note),
@@ -215,7 +240,10 @@ def notes_frame(result: Reconciled, lang: str = "zh") -> pd.DataFrame:
         for code in WARNING_CODES
     ]
     rows += [
-        {item: label("status", lang), note: text("wb_rc_note_compared", lang, previous=previous)},
+        {
+            item: compared_label(result, "status", lang) or label("status", lang),
+            note: text("wb_rc_note_compared", lang, previous=previous),
+        },
         {item: label("id_number", lang), note: text("wb_rc_note_full_ids", lang)},
         {item: label("match_employment", lang), note: text("wb_rc_note_matching", lang)},
     ]
@@ -248,7 +276,7 @@ def write_reconcile(
         return text(f"wb_sheet_{key}", lang)
 
     county_people = warning_lists.person_lists(result, lang, worded, masked=False)
-    compared = bool(result.previous_month)
+    compared = compared_label(result, "status", lang)
     papers: list[Paper | Sheet] = [
         Paper(sheet("summary"), summary_tables(result, lang, county_people), title=title("summary")),
         Sheet(sheet("warnings"), warnings_frame(result, lang, masked=False, worded=worded),
@@ -295,7 +323,7 @@ def _list_papers(
     lang: str,
     *,
     with_township: bool,
-    compared: bool,
+    compared: str,
 ) -> list[Paper]:
     """The two person lists of ``where`` (a township, or the county): 需核查 and 需就业服务,
     each titled with its count, with a line on what to do."""
@@ -318,6 +346,7 @@ def _list_papers(
                 ],
                 title=text(f"wl_title_{which}", lang, where=where, month=month, n=len(table)),
                 paragraph=text(f"wl_note_{which}", lang),
+                page_header=text(f"wl_title_{which}", lang, where=where, month=month, n=len(table)),
             )
         )
     return papers
