@@ -248,3 +248,26 @@ def test_mistyped_id_keeps_phone_and_status_of_the_rejected_row(month):
     assert "身份证号码可能录错" in typo[head.index("预警")]
     assert typo[head.index("联系电话")] == "13996828484" and typo[head.index("花名册务工状态")]
     assert "南天湖镇" in ws.oddHeader.center.text and ws.print_title_rows
+
+
+def test_county_sheets_print_legibly_with_names_not_codes(month):
+    """人员状态 in two sheets of at most 14 columns, fitted to the page at 8 pt or more, no
+    "<NA>" text; the county's 预警名单 names each warning, without its code."""
+    from fengdu_cli.io.papers import BUDGET, paper_widths
+    from fengdu_cli.io.reconcile_report import state_papers
+
+    result, tmp = month
+    for paper in state_papers(result, "zh", "丰都县"):
+        assert sum(paper_widths(paper)) <= BUDGET  # one page wide at 8 pt or more
+    book = openpyxl.load_workbook(tmp / "zh" / "reconcile-2024-06.xlsx")
+    for name in ("人员状态", "参保与匹配"):
+        ws = book[name]
+        head, rows = rows_of(ws)
+        assert {"姓名", "身份证号码"} <= set(head) and len(head) <= 14
+        assert ws.oddHeader.center.text and ws.print_title_rows
+        assert not [v for r in rows for v in r if v == "<NA>"]
+    months_in_job = column(book["人员状态"], "在岗月数")
+    assert None in months_in_job and any(isinstance(v, int | float) for v in months_in_job)
+    head, rows = rows_of(book["预警名单"])
+    assert "预警代码" not in head and "预警类型" in head
+    assert not {"no_record", "status_mismatch"} & {v for r in rows for v in r}

@@ -33,7 +33,9 @@ PAGE_UNITS = 132.0
 BUDGET = PAGE_UNITS * FONT_SIZE / MIN_FONT  # what fits one page wide at 8 pt
 DIGIT_ROOM = 1.15  # a digit is up to a quarter wider than a width unit where 宋体 is missing
 SENTENCE_FLOOR = 20.0  # a column of sentences (问题说明, 建议, 预警原因) is never narrower
-LINE_HEIGHT = 14.5  # points per printed line of an 11-pt row
+# points per printed line of an 11-pt row: the CJK fonts that stand in for 宋体 set lines
+# wider apart than 宋体 itself, so a row sized for 14.5 pt lines cut its last line in half
+LINE_HEIGHT = 16.0
 
 
 @dataclass(frozen=True)
@@ -139,7 +141,13 @@ def _is_number(value: object) -> bool:
 
 
 def _missing(value: object) -> bool:
-    return value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value))
+    """An empty cell: None, NaN, NaT or pandas' NA (never written as the text "<NA>")."""
+    return (
+        value is None
+        or value is pd.NaT
+        or value is pd.NA
+        or (isinstance(value, float) and np.isnan(value))
+    )
 
 
 def _shown(value: object) -> str:
@@ -175,13 +183,13 @@ def fitted_widths(
 def _measure(value: str) -> float:
     """Printed width of a text in width units: CJK double, a Latin letter narrower than a
     digit (what the row heights are estimated from)."""
-    return sum(2.0 if ord(ch) > 0x2E80 else 0.8 if ch.isalpha() or ch in " ,.;:'()" else 1.0
-               for ch in value)  # fmt: skip
+    return sum(2.0 if ord(ch) > 0x2E80 else 0.9 if ch.isalpha() or ch in " ,.;:'()" else
+               DIGIT_ROOM for ch in value)  # fmt: skip
 
 
 def _lines(value: str, width: float) -> int:
     """Printed lines a text needs in a wrapped column of ``width``."""
-    room = max(width - 1.5, 2.0)
+    room = max(width - 2.5, 2.0)  # a line breaks before the word or bracket that would not fit
     return sum(max(1, -(-int(_measure(part)) // int(room))) for part in value.split("\n"))
 
 

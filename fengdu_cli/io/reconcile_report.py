@@ -32,6 +32,17 @@ STATE_COLUMNS = ["township", "village", "household_id", "name", "id_number", "ca
                  "employment_type", "region_zh", "start_date", "tenure_months",
                  "insured_months_current", "insured_m", "last_insured_month", "employers_12m",
                  "match_employment", "match_insurance"]  # fmt: skip
+# 人员状态 as printed: who, the roster's word and the job; then 参保与匹配: who, insurance and
+# how the records were matched (21 columns on one sheet printed at 3 pt)
+STATE_WHO = ["township", "village", "name", "id_number"]
+STATE_PAPERS = {
+    "state": [*STATE_WHO, "household_id", "category", "labor_capacity", "work_status",
+              "active_jobs", "employer_name", "employment_type", "region_zh", "start_date",
+              "tenure_months"],
+    "state_insurance": [*STATE_WHO, "employer_code", "insured_months_current", "insured_m",
+                        "last_insured_month", "employers_12m", "match_employment",
+                        "match_insurance"],
+}  # fmt: skip
 WORK_REGIONS = ("county", "chongqing", "outside", "shandong", "unknown")
 
 
@@ -140,7 +151,38 @@ def state_frame(result: Reconciled, lang: str = "zh", *, masked: bool = True) ->
     state["match_employment"] = state["match_employment"].map(how)
     state["match_insurance"] = state["match_insurance"].map(how)
     columns = [c for c in STATE_COLUMNS if c in state]
-    return state[columns].rename(columns=labels(columns, lang))
+    table = state[columns].astype(object)
+    return table.where(table.notna(), None).rename(columns=labels(columns, lang))
+
+
+def state_papers(result: Reconciled, lang: str, title: str) -> list[Paper]:
+    """The person state as two printable sheets (人员状态, 参保与匹配), each naming the
+    person; IDs in full (the county's copy)."""
+    frame = state_frame(result, lang, masked=False)
+    ids = [label(c, lang) for c in ("id_number", "household_id", "employer_code")]
+    papers = []
+    for key, columns in STATE_PAPERS.items():
+        shown = [label(c, lang) for c in columns if label(c, lang) in frame]
+        papers.append(
+            Paper(
+                text(f"wb_sheet_{key}", lang),
+                [Table(frame[shown], text_columns=[c for c in ids if c in shown], cap=12,
+                       caps={label("employer_name", lang): 18})],
+                page_header=title + text("wb_rc_title_sep", lang) + text(f"wb_sheet_{key}", lang),
+            )
+        )  # fmt: skip
+    return papers
+
+
+def warnings_paper(result: Reconciled, lang: str, worded: pd.DataFrame, title: str) -> Paper:
+    """The county's 预警名单, one row per warning: its name, not its code; the reason wrapped,
+    each row as high as its reason."""
+    frame = warnings_frame(result, lang, masked=False, worded=worded)
+    frame = frame.drop(columns=[label("code", lang)])
+    ids = [label(c, lang) for c in ("id_number", "household_id")]
+    table = Table(frame, text_columns=ids, cap=12,
+                  caps={label("detail", lang): 44, label("check", lang): 14})  # fmt: skip
+    return Paper(text("wb_sheet_warnings", lang), [table], title=title, page_header=title)
 
 
 def undetermined_frame(
@@ -279,10 +321,9 @@ def write_reconcile(
     compared = compared_label(result, "status", lang)
     papers: list[Paper | Sheet] = [
         Paper(sheet("summary"), summary_tables(result, lang, county_people), title=title("summary")),
-        Sheet(sheet("warnings"), warnings_frame(result, lang, masked=False, worded=worded),
-              title=title("warnings")),
+        warnings_paper(result, lang, worded, title("warnings")),
         *_list_papers(county_people, county, month, lang, with_township=True, compared=compared),
-        Sheet(sheet("state"), state_frame(result, lang, masked=False)),
+        *state_papers(result, lang, title("summary")),
         Sheet(sheet("undetermined"), undetermined_frame(result, lang, masked=False),
               title=title("undetermined")),
         Sheet(sheet("bad_data"), problems_all(result, lang)),

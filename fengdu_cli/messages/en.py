@@ -1166,4 +1166,6 @@ MESSAGES: dict[str, str] = {
     "wb_rc_status_vs": "vs {previous}",
     "wb_rc_compared_last": "New, resolved and change: compared with last month ({previous}).",
     "wb_rc_compared_gap": "New, resolved and change: compared with {previous} (the last month whose cross-match was saved; the months after it were not saved), not with last month.",
+    "wb_sheet_state_insurance": "insurance and matching",
+    "wb_rc_title_sep": ": ",
 }

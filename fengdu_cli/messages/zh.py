@@ -1166,4 +1166,6 @@ MESSAGES: dict[str, str] = {
     "wb_rc_status_vs": "与{previous}比",
     "wb_rc_compared_last": "新增、已消除、增减：与上月（{previous}）比较。",
     "wb_rc_compared_gap": "新增、已消除、增减：与{previous}比较（上次保存比对结果的月份；其后各月未保存比对结果），不是与上月比较。",
+    "wb_sheet_state_insurance": "参保与匹配",
+    "wb_rc_title_sep": "——",
 }
