@@ -81,8 +81,12 @@ def input_texts(folder: Path) -> set[str]:
 TRIAL_FILES = {
     f"{kind}-2024-06-试算.{ext}" for kind in ("payments", "publicity") for ext in ("xlsx", "csv")
 } | {"posts-exit-2024-06-试算.xlsx"}
+# a township's lists are named the same in every language (names.py): a name, not a sentence
+TOWNSHIP_FILES = {"退回清单-2024-06-", "预警名单-2024-06-", "/退回清单/"}
 # a name the screen masks (罗*红: a payee without an account) is data too
-ALLOWED = input_texts(SAMPLE) | TRIAL_FILES | {mask_name(t) for t in input_texts(SAMPLE)}
+ALLOWED = (
+    input_texts(SAMPLE) | TRIAL_FILES | TOWNSHIP_FILES | {mask_name(t) for t in input_texts(SAMPLE)}
+)
 CELLS = {
     str(value).strip()
     for path in SAMPLE.rglob("*")

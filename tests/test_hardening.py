@@ -197,6 +197,8 @@ def test_an_id_typed_where_the_household_goes_is_masked_in_the_lists(tmp_path):
                           "detail_params": [{"month": "2024-06", "last": ""}], "status": [""]})  # fmt: skip
     result = Reconciled.__new__(Reconciled)
     object.__setattr__(result, "warnings", frame)
+    object.__setattr__(result, "month", 202406)
+    object.__setattr__(result, "previous_month", None)
     shown = warnings_frame(result).to_string()
     assert valid_id(2) not in shown and valid_id(1) not in shown
     assert ledger.idcard.mask_if_personal("5002302040020004") == "5002302040020004"  # a real 户编号

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import stat
@@ -81,8 +82,11 @@ def test_township_list_one_row_per_person_with_phone_and_advice(month):
     check, service = expected_lists(result)
     names = dict(zip(result.warnings["id_number"], result.warnings["name"], strict=True))
     masked = {(names[i], idcard.mask(i)): i for i in check | service}  # a mask may repeat
-    phones = dict(zip(result.checked["roster"].valid["id_number"],
-                      result.checked["roster"].valid["phone"], strict=True))  # fmt: skip
+    rejected = result.checked["roster"].rejected
+    phones = {idcard.normalise(str(i)): p for i, p in zip(rejected["id_number"], rejected["phone"],
+                                                          strict=True)}  # fmt: skip
+    phones |= dict(zip(result.checked["roster"].valid["id_number"],
+                       result.checked["roster"].valid["phone"], strict=True))  # fmt: skip
     mismatch = set(result.warnings.loc[result.warnings["code"] == "status_mismatch", "id_number"])
     seen = 0
     to_check: set[str] = set()
@@ -171,3 +175,99 @@ def test_english_papers_have_no_chinese_outside_data(month):
     assert papers
     for path in [tmp / "en" / "reconcile-2024-06.xlsx", *papers]:
         assert chinese_in(file_texts(path)) == [], path.name
+
+
+def test_comparison_names_the_month_it_is_made_with(month):
+    """较上月 only when the earlier stored month is the month before; else 与YYYY-MM比, and the
+    汇总 says what new and resolved are counted against."""
+    from dataclasses import replace
+
+    from fengdu_cli.io import warning_lists
+    from fengdu_cli.io.reconcile_report import summary_tables, warnings_frame
+
+    result, _ = month
+    for previous, change, status in ((202405, "较上月增减", "较上月"),
+                                     (202306, "与2023-06比增减", "与2023-06比")):  # fmt: skip
+        compared = replace(result, previous_month=previous)
+        tables = summary_tables(compared, "zh")
+        assert change in tables[1].frame.columns and "2023-06" not in str(tables[0].frame.columns)
+        assert (previous == 202306) == ("不是与上月比较" in tables[1].note)
+        assert dates_named(tables[1].note, previous)
+        assert status in warnings_frame(compared, "zh").columns
+    gap = replace(result, previous_month=202306)
+    english = summary_tables(gap, "en")[1]
+    assert "change on 2023-06" in english.frame.columns and "2023-06" in english.note
+    people = warning_lists.person_lists(gap, "zh", gap.warnings, masked=True)
+    shown = warning_lists.shown(people["check"], "check", "zh", with_township=False,
+                                compared="与2023-06比")  # fmt: skip
+    assert "与2023-06比" in shown.columns and "较上月" not in shown.columns
+
+
+def dates_named(note: str, previous: int) -> bool:
+    return f"{previous // 100}-{previous % 100:02d}" in note
+
+
+def test_return_lists_show_the_townships_own_phone_and_say_what_to_type(month):
+    _, tmp = month
+    book = openpyxl.load_workbook(tmp / "zh" / "returns" / "退回清单-2024-06-三合街道.xlsx")
+    head, rows = rows_of(book["请核实"])
+    phone = next(r for r in rows if r[head.index("表头")] == "手机号")
+    assert phone[head.index("填写内容")] == "139711676"  # as typed: their own data
+    assert "139711676" in phone[head.index("问题说明")] and "11位" in phone[head.index("建议")]
+    book = openpyxl.load_workbook(tmp / "zh" / "returns" / "退回清单-2024-06-三建乡.xlsx")
+    head, rows = rows_of(book["请核实"])
+    assert all(r[head.index("建议")] for r in rows)  # bad_date: what a date looks like
+    assert "2021-07-28" in rows[0][head.index("建议")]
+    ws = book["需更正后重报"]
+    head, rows = rows_of(ws)
+    # the rows print legibly: no date cell in a narrow column, IDs and 户编号 on one line
+    assert not any(isinstance(v, dt.date) for r in rows for v in r)
+    folded = [r[head.index("其他填写内容")] for r in rows]
+    assert all("登记日期：" in f and "开户行：" in f for f in folded)
+    letter = openpyxl.utils.get_column_letter(head.index("户编号") + 1)
+    assert ws.column_dimensions[letter].width >= len(rows[0][head.index("户编号")]) * 1.15
+    assert "三建乡" in ws.oddHeader.center.text  # every page says whose list it is
+
+
+def test_english_return_lists_same_names_english_headers(month):
+    _, tmp = month
+    names = sorted(p.name for p in (tmp / "en" / "returns").glob("*.xlsx"))
+    assert names == sorted(p.name for p in (tmp / "zh" / "returns").glob("*.xlsx"))
+    assert all(n.startswith("退回清单-2024-06-") for n in names)
+    book = openpyxl.load_workbook(tmp / "en" / "returns" / "退回清单-2024-06-三建乡.xlsx")
+    head, _ = rows_of(book.worksheets[0])
+    assert "household no." in head and not [h for h in head if h and "_" in h]
+
+
+def test_mistyped_id_keeps_phone_and_status_of_the_rejected_row(month):
+    _, tmp = month
+    book = openpyxl.load_workbook(tmp / "zh" / "townships" / "预警名单-2024-06-南天湖镇.xlsx")
+    ws = book["需核查"]
+    head, rows = rows_of(ws)
+    typo = next(r for r in rows if r[head.index("姓名")] == "余婷")
+    assert "身份证号码可能录错" in typo[head.index("预警")]
+    assert typo[head.index("联系电话")] == "13996828484" and typo[head.index("花名册务工状态")]
+    assert "南天湖镇" in ws.oddHeader.center.text and ws.print_title_rows
+
+
+def test_county_sheets_print_legibly_with_names_not_codes(month):
+    """人员状态 in two sheets of at most 14 columns, fitted to the page at 8 pt or more, no
+    "<NA>" text; the county's 预警名单 names each warning, without its code."""
+    from fengdu_cli.io.papers import BUDGET, paper_widths
+    from fengdu_cli.io.reconcile_report import state_papers
+
+    result, tmp = month
+    for paper in state_papers(result, "zh", "丰都县"):
+        assert sum(paper_widths(paper)) <= BUDGET  # one page wide at 8 pt or more
+    book = openpyxl.load_workbook(tmp / "zh" / "reconcile-2024-06.xlsx")
+    for name in ("人员状态", "参保与匹配"):
+        ws = book[name]
+        head, rows = rows_of(ws)
+        assert {"姓名", "身份证号码"} <= set(head) and len(head) <= 14
+        assert ws.oddHeader.center.text and ws.print_title_rows
+        assert not [v for r in rows for v in r if v == "<NA>"]
+    months_in_job = column(book["人员状态"], "在岗月数")
+    assert None in months_in_job and any(isinstance(v, int | float) for v in months_in_job)
+    head, rows = rows_of(book["预警名单"])
+    assert "预警代码" not in head and "预警类型" in head
+    assert not {"no_record", "status_mismatch"} & {v for r in rows for v in r}

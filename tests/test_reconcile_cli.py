@@ -61,7 +61,7 @@ def test_reconcile_writes_files_and_json(tmp_path):
     assert all("********" in r["id_number"] for r in rows)
     book = openpyxl.load_workbook(tmp_path / "out" / "reconcile-2024-06.xlsx")
     assert book.sheetnames == [
-        "汇总", "预警名单", "需核查", "需就业服务", "人员状态", "无法判断", "问题数据", "说明"
+        "汇总", "预警名单", "需核查", "需就业服务", "人员状态", "参保与匹配", "无法判断", "问题数据", "说明"
     ]  # fmt: skip
     assert book["预警名单"].freeze_panes == "A3"
     assert [p.name for p in (tmp_path / "out" / "townships").iterdir()] == [

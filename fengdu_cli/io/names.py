@@ -59,10 +59,10 @@ def undetermined_book(month: int) -> str:
     return f"undetermined-{month_text(month)}.xlsx"
 
 
-def return_list(township: str, lang: str, month: int | None = None) -> str:
-    """A township's return list for ``month``: ``退回清单-YYYY-MM-<township>.xlsx``
-    (``returns-…`` in English; ``*``: every township; without a month, the name without it)."""
-    stem = "退回清单" if lang == "zh" else "returns"
+def return_list(township: str, month: int | None = None) -> str:
+    """A township's return list for ``month``: ``退回清单-YYYY-MM-<township>.xlsx`` in every
+    language (``*``: every township; without a month, the name without it)."""
+    stem = RETURNS_FOLDER
     return (
         f"{stem}-{township}.xlsx"
         if month is None

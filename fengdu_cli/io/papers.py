@@ -33,7 +33,9 @@ PAGE_UNITS = 132.0
 BUDGET = PAGE_UNITS * FONT_SIZE / MIN_FONT  # what fits one page wide at 8 pt
 DIGIT_ROOM = 1.15  # a digit is up to a quarter wider than a width unit where 宋体 is missing
 SENTENCE_FLOOR = 20.0  # a column of sentences (问题说明, 建议, 预警原因) is never narrower
-LINE_HEIGHT = 14.5  # points per printed line of an 11-pt row
+# points per printed line of an 11-pt row: the CJK fonts that stand in for 宋体 set lines
+# wider apart than 宋体 itself, so a row sized for 14.5 pt lines cut its last line in half
+LINE_HEIGHT = 16.0
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ class Paper:
     title: str = ""
     lines: Sequence[str] = ()  # short lines under the title (乡镇、月份、行数、期限 …)
     paragraph: str = ""  # one instruction paragraph, wrapped across the sheet
+    page_header: str = ""  # at the top of every printed page (乡镇、月份、名单): pages 2… too
 
 
 def write_papers(
@@ -138,7 +141,13 @@ def _is_number(value: object) -> bool:
 
 
 def _missing(value: object) -> bool:
-    return value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value))
+    """An empty cell: None, NaN, NaT or pandas' NA (never written as the text "<NA>")."""
+    return (
+        value is None
+        or value is pd.NaT
+        or value is pd.NA
+        or (isinstance(value, float) and np.isnan(value))
+    )
 
 
 def _shown(value: object) -> str:
@@ -174,13 +183,13 @@ def fitted_widths(
 def _measure(value: str) -> float:
     """Printed width of a text in width units: CJK double, a Latin letter narrower than a
     digit (what the row heights are estimated from)."""
-    return sum(2.0 if ord(ch) > 0x2E80 else 0.8 if ch.isalpha() or ch in " ,.;:'()" else 1.0
-               for ch in value)  # fmt: skip
+    return sum(2.0 if ord(ch) > 0x2E80 else 0.9 if ch.isalpha() or ch in " ,.;:'()" else
+               DIGIT_ROOM for ch in value)  # fmt: skip
 
 
 def _lines(value: str, width: float) -> int:
     """Printed lines a text needs in a wrapped column of ``width``."""
-    room = max(width - 1.5, 2.0)
+    room = max(width - 2.5, 2.0)  # a line breaks before the word or bracket that would not fit
     return sum(max(1, -(-int(_measure(part)) // int(room))) for part in value.split("\n"))
 
 
@@ -190,10 +199,10 @@ def _header_width(name: str) -> float:
     return max(min(display_width(name), 8.0), max(words) + 1)
 
 
-def _write_paper(book: xlsxwriter.Workbook, formats: dict, paper: Paper, lang: str) -> None:
-    ws = book.add_worksheet(paper.name[:31])
+def paper_widths(paper: Paper) -> list[float]:
+    """The column widths of ``paper``: every table's natural widths, capped, then fitted to
+    the page together."""
     ncols = max((len(t.frame.columns) for t in paper.tables), default=1)
-    # column widths: every table's natural widths, capped, then fitted to the page together
     natural = [0.0] * ncols
     caps = [0.0] * ncols
     floors = [0.0] * ncols
@@ -213,7 +222,13 @@ def _write_paper(book: xlsxwriter.Workbook, formats: dict, paper: Paper, lang: s
             # an ID or phone keeps its width; a sentence column keeps room to be read
             floor = widest + 2 if keep else (SENTENCE_FLOOR if caps[j] >= 24 else 5.0)
             floors[j] = max(floors[j], floor)
-    widths = fitted_widths(natural, caps, floors)
+    return fitted_widths(natural, caps, floors)
+
+
+def _write_paper(book: xlsxwriter.Workbook, formats: dict, paper: Paper, lang: str) -> None:
+    ws = book.add_worksheet(paper.name[:31])
+    ncols = max((len(t.frame.columns) for t in paper.tables), default=1)
+    widths = paper_widths(paper)
     for j, width in enumerate(widths):
         ws.set_column(j, j, width)
     row = 0
@@ -245,7 +260,7 @@ def _write_paper(book: xlsxwriter.Workbook, formats: dict, paper: Paper, lang: s
         if table.note:
             ws.write_string(row, 0, table.note, formats["note"])
             row += 1
-    _print_setup(ws, lang, header_rows)
+    _print_setup(ws, lang, header_rows, paper.page_header)
 
 
 def _write_table(ws, formats: dict, table: Table, top: int, widths: list[float]) -> int:
@@ -300,9 +315,10 @@ def _cached(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
-def _print_setup(ws, lang: str, header_rows: tuple[int, int] | None) -> None:
+def _print_setup(ws, lang: str, header_rows: tuple[int, int] | None, page_header: str = "") -> None:
     """A4 landscape, one page wide (the widths keep the scale at 8 pt or more), the table's
-    header on every page, page numbers in the footer."""
+    header on every page, ``page_header`` at the top of every page, page numbers in the
+    footer."""
     ws.set_landscape()
     ws.set_paper(9)
     ws.set_margins(left=0.3, right=0.3, top=0.6, bottom=0.6)
@@ -310,4 +326,6 @@ def _print_setup(ws, lang: str, header_rows: tuple[int, int] | None) -> None:
     if header_rows is not None:
         ws.repeat_rows(*header_rows)
         ws.freeze_panes(header_rows[1] + 1, 0)
+    if page_header:
+        ws.set_header("&C" + page_header.replace("&", "&&"), {"margin": 0.25})
     ws.set_footer("&C" + text("wb_page_footer", lang), {"margin": 0.25})

@@ -32,6 +32,17 @@ STATE_COLUMNS = ["township", "village", "household_id", "name", "id_number", "ca
                  "employment_type", "region_zh", "start_date", "tenure_months",
                  "insured_months_current", "insured_m", "last_insured_month", "employers_12m",
                  "match_employment", "match_insurance"]  # fmt: skip
+# 人员状态 as printed: who, the roster's word and the job; then 参保与匹配: who, insurance and
+# how the records were matched (21 columns on one sheet printed at 3 pt)
+STATE_WHO = ["township", "village", "name", "id_number"]
+STATE_PAPERS = {
+    "state": [*STATE_WHO, "household_id", "category", "labor_capacity", "work_status",
+              "active_jobs", "employer_name", "employment_type", "region_zh", "start_date",
+              "tenure_months"],
+    "state_insurance": [*STATE_WHO, "employer_code", "insured_months_current", "insured_m",
+                        "last_insured_month", "employers_12m", "match_employment",
+                        "match_insurance"],
+}  # fmt: skip
 WORK_REGIONS = ("county", "chongqing", "outside", "shandong", "unknown")
 
 
@@ -43,6 +54,28 @@ def label(key: str, lang: str) -> str:
 def labels(columns, lang: str) -> dict[str, str]:
     """Headers for ``columns`` (those of the catalogue; others keep their names)."""
     return {c: label(c, lang) for c in columns if has(f"wb_rc_{c}")}
+
+
+def compared_label(result: Reconciled, key: str, lang: str) -> str:
+    """The header of a comparison column (``key``: ``status`` or ``change``): 较上月 only when
+    the earlier month stored is the month before; else the month it is compared with is
+    named (与2023-06比).  '' when there is no earlier month."""
+    previous = result.previous_month
+    if not previous:
+        return ""
+    if previous == dates.add_months(result.month, -1):
+        return label(key, lang)
+    return text(f"wb_rc_{key}_vs", lang, previous=dates.month_text(previous))
+
+
+def compared_note(result: Reconciled, lang: str) -> str:
+    """What new, resolved and the change are counted against, the month named."""
+    previous = result.previous_month
+    if not previous:
+        return text("wb_rc_first_month", lang)
+    last = previous == dates.add_months(result.month, -1)
+    key = "wb_rc_compared_last" if last else "wb_rc_compared_gap"
+    return text(key, lang, previous=dates.month_text(previous))
 
 
 def warning_title(code: str, lang: str) -> str:
@@ -95,7 +128,9 @@ def warnings_frame(
     table["status"] = table["status"].map(lambda s: statuses.get(s, s))
     table = _titled(table, lang)
     table["check"] = ""
-    return table.rename(columns=labels(table.columns, lang))
+    heads = labels(table.columns, lang)
+    heads["status"] = compared_label(result, "status", lang) or heads["status"]
+    return table.rename(columns=heads)
 
 
 def state_frame(result: Reconciled, lang: str = "zh", *, masked: bool = True) -> pd.DataFrame:
@@ -116,7 +151,38 @@ def state_frame(result: Reconciled, lang: str = "zh", *, masked: bool = True) ->
     state["match_employment"] = state["match_employment"].map(how)
     state["match_insurance"] = state["match_insurance"].map(how)
     columns = [c for c in STATE_COLUMNS if c in state]
-    return state[columns].rename(columns=labels(columns, lang))
+    table = state[columns].astype(object)
+    return table.where(table.notna(), None).rename(columns=labels(columns, lang))
+
+
+def state_papers(result: Reconciled, lang: str, title: str) -> list[Paper]:
+    """The person state as two printable sheets (人员状态, 参保与匹配), each naming the
+    person; IDs in full (the county's copy)."""
+    frame = state_frame(result, lang, masked=False)
+    ids = [label(c, lang) for c in ("id_number", "household_id", "employer_code")]
+    papers = []
+    for key, columns in STATE_PAPERS.items():
+        shown = [label(c, lang) for c in columns if label(c, lang) in frame]
+        papers.append(
+            Paper(
+                text(f"wb_sheet_{key}", lang),
+                [Table(frame[shown], text_columns=[c for c in ids if c in shown], cap=12,
+                       caps={label("employer_name", lang): 18})],
+                page_header=title + text("wb_rc_title_sep", lang) + text(f"wb_sheet_{key}", lang),
+            )
+        )  # fmt: skip
+    return papers
+
+
+def warnings_paper(result: Reconciled, lang: str, worded: pd.DataFrame, title: str) -> Paper:
+    """The county's 预警名单, one row per warning: its name, not its code; the reason wrapped,
+    each row as high as its reason."""
+    frame = warnings_frame(result, lang, masked=False, worded=worded)
+    frame = frame.drop(columns=[label("code", lang)])
+    ids = [label(c, lang) for c in ("id_number", "household_id")]
+    table = Table(frame, text_columns=ids, cap=12,
+                  caps={label("detail", lang): 44, label("check", lang): 14})  # fmt: skip
+    return Paper(text("wb_sheet_warnings", lang), [table], title=title, page_header=title)
 
 
 def undetermined_frame(
@@ -178,10 +244,11 @@ def summary_tables(
             **{code: warning_title(code, lang) for code in codes},
             "persons_check": text("wb_rc_persons_check", lang),
             "persons_service": text("wb_rc_persons_service", lang),
+            **({"change": compared_label(result, "change", lang)} if result.previous_month else {}),
         }
     )
     total = text("total", lang)
-    note = "" if result.previous_month else text("wb_rc_first_month", lang)
+    note = compared_note(result, lang)
     return [
         Table(first, heading=text("wb_rc_sum_people", lang), total=total, cap=12),
         Table(second, heading=text("wb_rc_sum_warnings", lang), total=total, cap=12, note=note),
@@ -215,7 +282,10 @@ def notes_frame(result: Reconciled, lang: str = "zh") -> pd.DataFrame:
         for code in WARNING_CODES
     ]
     rows += [
-        {item: label("status", lang), note: text("wb_rc_note_compared", lang, previous=previous)},
+        {
+            item: compared_label(result, "status", lang) or label("status", lang),
+            note: text("wb_rc_note_compared", lang, previous=previous),
+        },
         {item: label("id_number", lang), note: text("wb_rc_note_full_ids", lang)},
         {item: label("match_employment", lang), note: text("wb_rc_note_matching", lang)},
     ]
@@ -248,13 +318,12 @@ def write_reconcile(
         return text(f"wb_sheet_{key}", lang)
 
     county_people = warning_lists.person_lists(result, lang, worded, masked=False)
-    compared = bool(result.previous_month)
+    compared = compared_label(result, "status", lang)
     papers: list[Paper | Sheet] = [
         Paper(sheet("summary"), summary_tables(result, lang, county_people), title=title("summary")),
-        Sheet(sheet("warnings"), warnings_frame(result, lang, masked=False, worded=worded),
-              title=title("warnings")),
+        warnings_paper(result, lang, worded, title("warnings")),
         *_list_papers(county_people, county, month, lang, with_township=True, compared=compared),
-        Sheet(sheet("state"), state_frame(result, lang, masked=False)),
+        *state_papers(result, lang, title("summary")),
         Sheet(sheet("undetermined"), undetermined_frame(result, lang, masked=False),
               title=title("undetermined")),
         Sheet(sheet("bad_data"), problems_all(result, lang)),
@@ -295,7 +364,7 @@ def _list_papers(
     lang: str,
     *,
     with_township: bool,
-    compared: bool,
+    compared: str,
 ) -> list[Paper]:
     """The two person lists of ``where`` (a township, or the county): 需核查 and 需就业服务,
     each titled with its count, with a line on what to do."""
@@ -318,6 +387,7 @@ def _list_papers(
                 ],
                 title=text(f"wl_title_{which}", lang, where=where, month=month, n=len(table)),
                 paragraph=text(f"wl_note_{which}", lang),
+                page_header=text(f"wl_title_{which}", lang, where=where, month=month, n=len(table)),
             )
         )
     return papers

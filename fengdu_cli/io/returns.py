@@ -18,10 +18,10 @@ import pandas as pd
 
 from fengdu_cli import dates, idcard
 from fengdu_cli.io import names
-from fengdu_cli.io.columns import ALIASES, SENSITIVE_COLUMNS
+from fengdu_cli.io.columns import ALIASES, SENSITIVE_COLUMNS, display_name
 from fengdu_cli.io.papers import Paper, Table, write_papers
 from fengdu_cli.io.write import move_aside
-from fengdu_cli.messages import month_words, text
+from fengdu_cli.messages import has, month_words, text
 from fengdu_cli.messages.problems import place, problem_words
 from fengdu_cli.schemas import display_value
 from fengdu_cli.validate import Checked
@@ -52,8 +52,9 @@ def advice(worded: pd.DataFrame, checked: Checked, lang: str) -> pd.Series:
         else {}
     )
     out = []
-    for code, params, suggestion, file, sheet, column_name, at in zip(
+    for code, column, params, suggestion, file, sheet, column_name, at in zip(
         worded["code"],
+        worded["column"],
         worded["params"],
         worded["suggestion"],
         worded["file"],
@@ -75,10 +76,50 @@ def advice(worded: pd.DataFrame, checked: Checked, lang: str) -> pd.Series:
         elif code == "id_name_conflict":
             sep = text("list_sep", lang)
             said = text("ret_advice_id_name_conflict", lang, names=sep.join(p.get("names", ())))
+        elif code == "bad_date":
+            said = text("ret_advice_bad_date", lang)
+        elif code == "bad_number":
+            said = text(
+                "ret_advice_bad_phone" if column == "phone" else "ret_advice_bad_number", lang
+            )
         elif code == "duplicate_person" and p.get("first"):
             said = _duplicate_advice(p["first"], file, sheet, own_names.get(at), first_names, lang)
         out.append(said or suggestion)
     return pd.Series(out, index=worded.index, dtype=object)
+
+
+def phones_as_typed(checked: Checked) -> pd.DataFrame:
+    """The problems with a phone's value as the township typed it (their own data, shown to
+    them in full: the problem list masks it for everyone else)."""
+    problems = checked.problems
+    at = problems["column"].isin(SHOWN_AS_TYPED) if "column" in problems else None
+    if at is None or not at.any():
+        return problems
+    typed: dict[object, str] = {}
+    valid = checked.valid
+    for column in SHOWN_AS_TYPED:
+        raw = f"_raw_{column}" if f"_raw_{column}" in valid else column
+        if raw in valid and len(valid):
+            keys = zip(valid["_file"].map(_file_name), valid["_sheet"].astype(str),
+                       valid["_row"].astype(int), strict=True)  # fmt: skip
+            typed.update({(*k, column): _as_text(v) for k, v in zip(keys, valid[raw], strict=True)})
+        rejected = checked.rejected
+        if column in rejected and len(rejected):
+            keys = zip(rejected["_file"].map(_file_name), rejected["_sheet"].astype(str),
+                       rejected["_row"].astype(int), strict=True)  # fmt: skip
+            typed.update(
+                {(*k, column): _as_text(v) for k, v in zip(keys, rejected[column], strict=True)}
+            )
+    problems = problems.copy()
+    found = [
+        typed.get((f, str(sh), int(r), c)) if hit and not pd.isna(r) else None
+        for f, sh, r, c, hit in zip(problems["file"], problems["sheet"], problems["row"],
+                                    problems["column"], at, strict=True)
+    ]  # fmt: skip
+    problems["value"] = [
+        v if t is None or t == "" else t for v, t in zip(problems["value"], found, strict=True)
+    ]
+    return problems
 
 
 def _names_at(checked: Checked) -> dict[tuple[str, str, int], str]:
@@ -117,9 +158,18 @@ def _row_text(worded: pd.DataFrame, column: str, lang: str) -> pd.Series:
     return said.groupby("_index")[column].agg(lambda m: sep.join(dict.fromkeys(m)))
 
 
+def field_label(kind: str, column: str, lang: str) -> str:
+    """A data column's header on the township's papers: the catalogue's label in ``lang``
+    (the roster's columns), else the Chinese display name, or the column's words in English."""
+    if has(f"wb_field_{column}"):
+        return text(f"wb_field_{column}", lang)
+    return display_name(kind, column) if lang == "zh" else column.replace("_", " ")
+
+
 def _as_typed(checked: Checked, rows: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The rows with their provenance first, IDs and accounts masked, phones as typed."""
-    from fengdu_cli.io.reports import column_label, label, unique_labels
+    """The rows with their provenance first, IDs and accounts masked, phones as typed, a
+    date cell as the date it holds (text, so it never prints as ###)."""
+    from fengdu_cli.io.reports import label, unique_labels
 
     data = [c for c in rows.columns if not c.startswith("_")]
     canonical = ALIASES.get(checked.kind, {})
@@ -132,10 +182,12 @@ def _as_typed(checked: Checked, rows: pd.DataFrame, lang: str) -> pd.DataFrame:
             values = values.map(idcard.mask_if_personal)
         elif column in SHOWN_AS_TYPED:
             values = values.map(_as_text)
+        else:
+            values = values.map(_date_as_text)
         shown[column] = values.to_numpy(dtype=object)
     heads = unique_labels(
         [label("file", lang), label("sheet", lang), label("row", lang),
-         *(column_label(checked.kind, c, lang) if c in canonical else c for c in data)],
+         *(field_label(checked.kind, c, lang) if c in canonical else c for c in data)],
         [True, True, True, *(c in canonical for c in data)],
         lang,
     )  # fmt: skip
@@ -146,6 +198,15 @@ def _as_typed(checked: Checked, rows: pd.DataFrame, lang: str) -> pd.DataFrame:
         *(shown[c] for c in data),
     ]
     return pd.DataFrame(dict(zip(heads, cells, strict=True)))
+
+
+def _date_as_text(value: object) -> object:
+    """A date cell as its date, ``YYYY-MM-DD`` (with the time only when it has one)."""
+    if isinstance(value, dt.datetime) and not pd.isna(value):
+        return value.strftime("%Y-%m-%d %H:%M" if value.time() != dt.time() else "%Y-%m-%d")
+    if isinstance(value, dt.date) and not pd.isna(value):
+        return value.isoformat()
+    return value
 
 
 def _filled(column: pd.Series) -> bool:
@@ -162,49 +223,94 @@ def _as_text(value: object) -> str:
     return str(value).strip()
 
 
+# Kept as columns of their own on the 需更正后重报 sheet: where the row is and who it is about
+# (with the cells found wrong); the township's other columns are folded into one cell.
+OWN_COLUMNS = ("village", "household_id", "name", "id_number", "phone")
+
+
 def _to_correct(
     checked: Checked, rows: pd.DataFrame, worded: pd.DataFrame, lang: str
-) -> tuple[Table, str]:
-    """The rows to correct, and the file they all come from ('' when several): a single
-    file is named above the table instead of in a column of its own, and a column the
-    township left empty in every one of these rows is left out, so the rows print legibly."""
-    from fengdu_cli.io.reports import column_label, label
+) -> tuple[Table, str, str]:
+    """The rows to correct, and the file and sheet they all come from ('' when several): a
+    single file (sheet) is named above the table instead of in a column of its own.  The
+    row number, who the row is about and every cell found wrong keep a column each; the
+    township's other columns are shown as typed in one wrapped cell (其他填写内容, "表头：值"),
+    so that a roster of twenty columns prints at a legible size with IDs, 户编号 and
+    accounts on one line."""
+    from fengdu_cli.io.reports import label
 
     frame = _as_typed(checked, rows, lang)
     index = rows["_index"]
-    frame[label("message", lang)] = (
-        _row_text(worded, "message", lang).reindex(index).fillna("").to_numpy(object)
-    )
-    frame[label("suggestion", lang)] = (
-        _row_text(worded, "advice", lang).reindex(index).fillna("").to_numpy(object)
-    )
     data = [c for c in rows.columns if not c.startswith("_")]
-    origin = ["_file", "_sheet", "_row", *data, "_message", "_suggestion"]
+    origin = ["_file", "_sheet", "_row", *data]
+    bad = {c for cols in rows.get("_bad_columns", pd.Series(dtype=object)) for c in (cols or ())}
     files = set(frame.iloc[:, 0]) if len(frame) else set()
     one_file = str(next(iter(files))) if len(files) == 1 else ""
-    keep = [
-        not (o == "_file" and one_file)
-        and (o.startswith("_") or o in ("name", "id_number") or _filled(frame.iloc[:, k]))
+    sheets = set(frame.iloc[:, 1]) if len(frame) else set()
+    one_sheet = str(next(iter(sheets))) if len(sheets) == 1 and one_file else ""
+    own = [
+        (o == "_file" and not one_file)
+        or (o == "_sheet" and not one_sheet)
+        or o == "_row"
+        or o in ("name", "id_number")
+        or ((o in OWN_COLUMNS or o in bad) and _filled(frame.iloc[:, k]))
         for k, o in enumerate(origin)
     ]
-    frame = frame.loc[:, keep]
-    origin = [o for o, kept in zip(origin, keep, strict=True) if kept]
+    folded = [
+        k
+        for k, o in enumerate(origin)
+        if not own[k] and not o.startswith("_") and _filled(frame.iloc[:, k])
+    ]
+    kept = frame.iloc[:, [k for k, keep in enumerate(own) if keep]].copy()
+    if folded:
+        kept[text("ret_other_cells", lang)] = _fold(frame.iloc[:, folded], lang)
+    kept[label("message", lang)] = (
+        _row_text(worded, "message", lang).reindex(index).fillna("").to_numpy(object)
+    )
+    kept[label("suggestion", lang)] = (
+        _row_text(worded, "advice", lang).reindex(index).fillna("").to_numpy(object)
+    )
+    origin = [o for o, keep in zip(origin, own, strict=True) if keep]
     red = [
         (i, origin.index(column))
-        for i, bad in enumerate(rows.get("_bad_columns", pd.Series(dtype=object)))
-        for column in (bad or ())
+        for i, cols in enumerate(rows.get("_bad_columns", pd.Series(dtype=object)))
+        for column in (cols or ())
         if column in origin
     ]
     ids = ("id_number", "household_id", "phone", "bank_account")
+    shown_ids = [field_label(checked.kind, c, lang) for c in ids]
+    whole = [*shown_ids, *(str(c) for c, o in zip(kept.columns, origin, strict=False)
+                          if o in bad and o not in ("name",))]  # fmt: skip
     table = Table(
-        frame,
-        text_columns=[column_label(checked.kind, c, lang) for c in ids],
-        whole=[column_label(checked.kind, c, lang) for c in ("id_number", "phone")],
+        kept,
+        text_columns=shown_ids,
+        whole=whole,
         red_cells=red,
-        caps={label("message", lang): 30, label("suggestion", lang): 30, label("file", lang): 14},
+        caps={
+            label("message", lang): 30,
+            label("suggestion", lang): 30,
+            text("ret_other_cells", lang): 36,
+            label("file", lang): 14,
+            label("sheet", lang): 10,
+        },
         cap=14,
     )
-    return table, one_file
+    return table, one_file, one_sheet
+
+
+def _fold(cells: pd.DataFrame, lang: str) -> pd.Series:
+    """Each row's cells as "表头：值" joined, the empty ones left out."""
+    sep = text("note_sep", lang)
+    heads = [str(c) for c in cells.columns]
+    out = [
+        sep.join(
+            text("ret_field_value", lang, label=h, value=_as_text(v))
+            for h, v in zip(heads, line, strict=True)
+            if not dates.is_blank(v) and str(v).strip()
+        )
+        for line in cells.to_numpy(dtype=object)
+    ]
+    return pd.Series(out, index=cells.index, dtype=object)
 
 
 def _to_verify(checked: Checked, warned: pd.DataFrame, lang: str) -> Table:
@@ -252,7 +358,7 @@ def write_return_lists(
         if len(rejected)
         else pd.Series([], dtype=object)
     )
-    worded = problem_words(checked.problems, lang)
+    worded = problem_words(phones_as_typed(checked), lang)
     if len(worded):
         worded["advice"] = advice(worded, checked, lang)
     warned = _warned_by_township(checked, worded, unknown)
@@ -263,10 +369,10 @@ def write_return_lists(
         papers = [_correct_paper(checked, rows, worded, township, month, deadline, lang)]
         if verify is not None:
             papers.append(_verify_paper(checked, verify, township, month, lang))
-        target = Path(folder) / names.return_list(township, lang, month)
+        target = Path(folder) / names.return_list(township, month)
         # the township's phone numbers are shown in full: readable by the owner only
         written.append(write_papers(target, papers, lang=lang, private=True))
-    move_aside(Path(folder), names.return_list("*", lang, month), written)
+    move_aside(Path(folder), names.return_list("*", month), written)
     return written
 
 
@@ -280,11 +386,18 @@ def _correct_paper(
     lang: str,
 ) -> Paper:
     shown_month = month_words(month, lang)
-    table, one_file = _to_correct(checked, rows, worded, lang)
+    table, one_file, one_sheet = _to_correct(checked, rows, worded, lang)
+    source = (
+        text("ret_file_sheet", lang, file=one_file, sheet=one_sheet)
+        if one_sheet
+        else text("ret_file", lang, file=one_file)
+    )
+    title = text("ret_title", lang, township=township, month=shown_month)
     return Paper(
         text("wb_sheet_to_correct", lang),
         [table],
-        title=text("ret_title", lang, township=township, month=shown_month),
+        title=title,
+        page_header=title,
         lines=[
             text(
                 "ret_facts",
@@ -294,7 +407,7 @@ def _correct_paper(
                 n=len(rows),
                 deadline=deadline.isoformat(),
             ),
-            *([text("ret_file", lang, file=one_file)] if one_file else []),
+            *([source] if one_file else []),
         ],
         paragraph=text("ret_instruction", lang, deadline=deadline.isoformat()),
     )
@@ -303,16 +416,14 @@ def _correct_paper(
 def _verify_paper(
     checked: Checked, warned: pd.DataFrame, township: str, month: int, lang: str
 ) -> Paper:
+    title = text(
+        "ret_verify_title", lang, township=township, month=month_words(month, lang), n=len(warned)
+    )
     return Paper(
         text("wb_sheet_to_verify", lang),
         [_to_verify(checked, warned, lang)],
-        title=text(
-            "ret_verify_title",
-            lang,
-            township=township,
-            month=month_words(month, lang),
-            n=len(warned),
-        ),
+        title=title,
+        page_header=title,
         paragraph=text("ret_verify_instruction", lang),
     )
 

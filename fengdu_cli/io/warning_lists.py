@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from fengdu_cli import idcard
+from fengdu_cli import dates, idcard
 from fengdu_cli.messages import text
 from fengdu_cli.reconcile import Reconciled
 from fengdu_cli.warnings import WARNING_CODES
@@ -38,6 +38,37 @@ def _phones(result: Reconciled) -> pd.Series:
     )
 
 
+def _rejected_rows(result: Reconciled) -> pd.DataFrame:
+    """Phone and work status per ID (normalised as typed) from the roster rows that were
+    rejected: a possibly mistyped ID (possible_id_typo) is about such a row, and the
+    township needs its phone and status to check it."""
+    roster = result.checked.get("roster")
+    columns = ["phone", "work_status"]
+    if roster is None or roster.rejected.empty or "id_number" not in roster.rejected:
+        return pd.DataFrame(columns=columns)
+    rejected = roster.rejected
+    table = pd.DataFrame(
+        {
+            c: (
+                rejected[c].map(_typed)
+                if c in rejected
+                else pd.Series("", index=rejected.index, dtype=object)
+            )
+            for c in columns
+        }
+    )
+    table.index = rejected["id_number"].map(lambda v: idcard.normalise(str(v)))
+    return table[~table.index.duplicated()]
+
+
+def _typed(value: object) -> str:
+    if dates.is_blank(value):
+        return ""
+    if isinstance(value, float):
+        return idcard.excel_number_text(value)
+    return str(value).strip()
+
+
 def person_lists(
     result: Reconciled, lang: str, worded: pd.DataFrame, *, masked: bool
 ) -> dict[str, pd.DataFrame]:
@@ -58,7 +89,12 @@ def person_lists(
         else pd.Series(dtype=object)
     )
     status_of = status_of[~status_of.index.duplicated()]
-    warn["work_status"] = warn["id_number"].map(status_of).fillna("")
+    # a person whose roster row was rejected (a possibly mistyped ID): that row's own status
+    rejected = _rejected_rows(result)
+    warn["work_status"] = (
+        warn["id_number"].map(status_of).fillna("").replace("", pd.NA)
+        .fillna(warn["id_number"].map(rejected["work_status"])).fillna("")
+    )  # fmt: skip
     titles = {c: text(f"wb_warn_title_{c}", lang) for c in WARNING_CODES}
     actions = {c: text(f"wl_action_{c}", lang) for c in WARNING_CODES}
     warn["_title"] = warn["code"].map(titles)
@@ -89,7 +125,10 @@ def person_lists(
         "work_status"
     ].isin(SERVICE_STATUS)
     people.loc[service, "action"] = text("wl_action_service", lang)
-    people["phone"] = people["id_number"].astype(str).map(_phones(result)).fillna("")
+    ids = people["id_number"].astype(str)
+    people["phone"] = (
+        ids.map(_phones(result)).replace("", pd.NA).fillna(ids.map(rejected["phone"])).fillna("")
+    )
     statuses = {True: text("status_new", lang), False: text("status_continuing", lang)}
     people["status"] = people["new"].map(statuses) if result.previous_month else ""
     people["check"] = ""
@@ -105,14 +144,17 @@ def person_lists(
 
 
 def shown(
-    table: pd.DataFrame, which: str, lang: str, *, with_township: bool, compared: bool
+    table: pd.DataFrame, which: str, lang: str, *, with_township: bool, compared: str
 ) -> pd.DataFrame:
     """A person list with its headers in ``lang``: the township column only in the county's
-    copy, 较上月 only when there is an earlier month to compare with."""
+    copy, the comparison (``compared``: its header, 较上月 or 与2023-06比) only when there is
+    an earlier month to compare with."""
     columns = [c for c in PERSON_COLUMNS if with_township or c != "township"]
     if not compared:
         columns.remove("status")
     heads = {c: text(f"wl_col_{c}", lang) for c in columns}
+    if compared:
+        heads["status"] = compared
     if which == "service":
         heads["check"] = text("wl_col_service_done", lang)
     return table[columns].rename(columns=heads)
