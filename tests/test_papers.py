@@ -271,3 +271,24 @@ def test_county_sheets_print_legibly_with_names_not_codes(month):
     head, rows = rows_of(book["预警名单"])
     assert "预警代码" not in head and "预警类型" in head
     assert not {"no_record", "status_mismatch"} & {v for r in rows for v in r}
+
+
+def test_a_wide_sheet_prints_across_pages_at_a_legible_size(tmp_path):
+    """A sheet one page wide would print below 8 pt: it goes across pages instead, the row
+    number and name repeated on each; a narrow sheet stays one page wide."""
+    import openpyxl
+    import pandas as pd
+
+    from fengdu_cli.io.write import PAGE_WIDTH, Sheet, pages_wide, write_workbook
+
+    assert pages_wide(PAGE_WIDTH) == 1 and pages_wide(PAGE_WIDTH / 0.75 + 1) == 2
+    wide = pd.DataFrame({f"填写内容{i}": ["某某某某某某某某某某某某某某某某"] for i in range(20)})
+    narrow = pd.DataFrame({"姓名": ["王小红"], "行号": [3]})
+    target = tmp_path / "w.xlsx"
+    write_workbook(
+        target, [Sheet("宽", wide, repeat_columns=(0, 1)), Sheet("窄", narrow)], lang="zh"
+    )
+    book = openpyxl.load_workbook(target)
+    ws = book["宽"]
+    assert ws.page_setup.fitToWidth >= 2 and ws.print_title_cols == "$A:$B"
+    assert book["窄"].page_setup.fitToWidth == 1

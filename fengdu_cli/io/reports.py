@@ -203,9 +203,11 @@ def rejected_sheet(
         for column in (bad or ())
         if column in data_columns
     ]
+    name_at = [i for i, c in enumerate(data_columns) if c == "name"]
     return Sheet(
-        name, frame, red_cells=red, text_columns=[column_label(checked.kind, "id_number", lang)]
-    )
+        name, frame, red_cells=red, text_columns=[column_label(checked.kind, "id_number", lang)],
+        repeat_columns=(2, 3 + name_at[0]) if name_at and name_at[0] <= 4 else (2, 2),
+    )  # fmt: skip
 
 
 def write_problem_report(checked: Checked, target: Path, lang: str = "zh") -> Path:

@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import gc
 import glob
+import math
 import os
 import re
 import tempfile
@@ -271,6 +272,7 @@ class Sheet:
     widths: dict[int, float] = field(default_factory=dict)
     text_columns: Sequence[str] = field(default_factory=tuple)
     header: str = ""  # the printed page header (Excel codes: &L &C &R), e.g. a trial's warning
+    repeat_columns: tuple[int, int] | None = None  # printed on every page of a wide sheet
 
 
 def write_workbook(
@@ -376,6 +378,11 @@ def _write_sheet(book: xlsxwriter.Workbook, formats: dict, sheet: Sheet, lang: s
         ws.set_column(j, j, width)
     ws.freeze_panes(top + 1, 0)
     print_setup(ws, lang, (top, top), header=sheet.header)  # printable as it is
+    wide = pages_wide(sum(shown))
+    if wide > 1:  # one page wide would print below 8 pt: across pages, the key columns repeated
+        ws.fit_to_pages(wide, 0)
+        if sheet.repeat_columns is not None:
+            ws.repeat_columns(*sheet.repeat_columns)
     if len(columns):
         ws.autofilter(top, 0, top + len(values), len(columns) - 1)
 
@@ -451,6 +458,16 @@ def _write_cell(ws, r: int, j: int, value: object, as_text: bool, red: bool, for
 def display_width(text: object) -> float:
     """Display width of a text: CJK and full-width characters count double."""
     return float(sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(text)))
+
+
+PAGE_WIDTH = 140  # column-width units across an A4 landscape page at 100 % (default margins)
+LEAST_SCALE = 0.75  # below this a sheet of 11-pt text prints under 8 pt
+
+
+def pages_wide(total_width: float) -> int:
+    """How many pages wide a sheet of columns ``total_width`` wide prints, so that its text
+    is never scaled below :data:`LEAST_SCALE` (one page wide while it fits)."""
+    return max(1, math.ceil(total_width / (PAGE_WIDTH / LEAST_SCALE)))
 
 
 def print_setup(
