@@ -3,6 +3,7 @@ the clerk's language (every word from :mod:`fengdu_cli.messages`)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -355,22 +356,29 @@ def render_bank(result, console: Console, lang: str) -> None:
     title = text("screen_bank_missing_title", lang, n=len(missing), amount=yuan_text(lacking))
     table = headed(title, heads, (heads[2],), overflow="fold")
     for row in records(missing):
-        org = row.payee_type in ("employer", "agency", "workshop")
+        # a person (a labour broker is paid as an agency): name and ID masked
+        person = row.payee_type not in ("employer", "agency", "workshop") or bool(
+            re.fullmatch(r"\d{17}[\dXx]", str(row.payee_id))
+        )
         table.add_row(
-            row.payee_name if org else mask_name(str(row.payee_name)),
-            idcard.mask_in_text(str(row.payee_id)) if not org else str(row.payee_id),
+            mask_name(str(row.payee_name), person=True) if person else str(row.payee_name),
+            idcard.mask_in_text(str(row.payee_id)) if person else str(row.payee_id),
             yuan_text(int(row.amount_fen)),
-            _where_folder(str(row.where)),
+            _where_folder(str(row.where), lang),
         )
     console.print(table)
     if result.committed:
         console.print(f"[bold yellow]{text('screen_bank_missing_committed', lang)}[/]")
 
 
-def _where_folder(kind: str) -> str:
+def _where_folder(kind: str, lang: str = "zh") -> str:
     """The folder whose list should carry a missing account, as a screen says it briefly."""
     from fengdu_cli.io.columns import FOLDERS
 
+    if kind == "broker":
+        return "rosters/ | agencies/"
+    if kind == "conflict":
+        return text("screen_bank_conflict", lang)
     folder = FOLDERS.get(kind, kind) + "/"
     return folder if kind in ("roster", "accounts") else f"{folder} | accounts/"
 

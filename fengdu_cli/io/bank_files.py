@@ -57,6 +57,10 @@ def where_words(kind: str, lang: str = LANG) -> str:
         return text("bank_where_roster", lang)
     if kind == "accounts":
         return text("bank_where_accounts", lang)
+    if kind == "broker":
+        return text("bank_where_broker", lang)
+    if kind == "conflict":
+        return text("bank_where_conflict", lang)
     name = text(f"kind_{kind}", lang) if has(f"kind_{kind}") else kind
     listed = text("bank_where_list", lang, name=name, folder=FOLDERS.get(kind, kind))
     return text("bank_where_or_accounts", lang, listed=listed)

@@ -158,9 +158,10 @@ def _check_encoding(
         )  # fmt: skip
 
 
-def mask_name(name: str) -> str:
-    """A person's name as a screen shows it when it must not be read in full: 王*华, 王*."""
-    if len(name) <= 1 or len(name) > 6:  # an organisation's name is not personal
+def mask_name(name: str, person: bool = False) -> str:
+    """A person's name as a screen shows it when it must not be read in full: 王*华, 王*.
+    A name longer than 6 characters is taken for an organisation's unless ``person``."""
+    if len(name) <= 1 or (len(name) > 6 and not person):  # an organisation's is not personal
         return name
     return name[0] + "*" * (len(name) - 2) + name[-1] if len(name) > 2 else name[0] + "*"
 
