@@ -37,12 +37,15 @@ ORG_LISTS = (
 # one line per payee, as the bank file has them (amounts in fen)
 BANK_COLUMNS = [
     "seq", "account_name", "account_no", "bank", "amount_fen", "persons", "payee_id",
-    "summary", "batch_id",
+    "summary", "rules", "batch_id", "payee_key",
 ]  # fmt: skip
 MISSING_COLUMNS = [
     "payee_type", "payee_name", "payee_id", "township", "amount_fen", "persons", "rules",
-    "where",
+    "where", "payee_key",
 ]  # fmt: skip
+# the summary (摘要) a bank shows its payee: short (banks keep 20–30 characters); the
+# programs paid are a column of their own (补贴项目)
+SUMMARY = "{month}就业帮扶补贴"
 _EMPTY = pd.DataFrame(columns=["key", *ACCOUNT_COLUMNS, "holder_id"])
 # a 户编号 of the county: its code 500230 then 10 digits (township, village, household)
 HOUSEHOLD_SHAPE = r"500230\d{10}"
@@ -327,7 +330,8 @@ def bank_payees(
     rank = {name: i for i, name in enumerate(TOWNSHIPS)}
     payees["_rank"] = payees["township"].map(rank).fillna(len(TOWNSHIPS)).where(~payees["_org"], 0)
     payees = payees.sort_values(["_org", "_rank", "name", "payee_id"], kind="stable")
-    payees["summary"] = month_text + " " + payees["rules"]
+    payees["summary"] = SUMMARY.format(month=month_text)
+    payees["payee_key"] = payees.index.astype(str)
     has = payees["account_no"].ne("")
     bank = payees[has].reset_index(drop=True)
     bank["seq"] = np.arange(1, len(bank) + 1)
@@ -335,3 +339,22 @@ def bank_payees(
     missing["payee_name"] = missing["name"]
     missing["where"] = missing["account_list"]
     return bank[BANK_COLUMNS], missing[MISSING_COLUMNS]
+
+
+def bank_record(bank: pd.DataFrame) -> pd.DataFrame:
+    """The bank lines (BANK_COLUMNS) as the ledger records them
+    (:data:`fengdu_cli.store.ledger.BANK_LINE_COLUMNS`): the batch id written is ``line_batch``."""
+    return bank.rename(columns={"batch_id": "line_batch"}).reset_index(drop=True)
+
+
+def bank_from_record(recorded: pd.DataFrame) -> pd.DataFrame:
+    """Recorded bank lines as the bank's list (BANK_COLUMNS), in their recorded order."""
+    out = recorded.rename(columns={"line_batch": "batch_id"}).reset_index(drop=True)
+    for column in ("amount_fen", "persons", "seq"):
+        out[column] = out[column].astype("int64")
+    for column in BANK_COLUMNS:
+        if column not in out:
+            out[column] = ""
+        elif out[column].dtype == object:
+            out[column] = out[column].fillna("")
+    return out[BANK_COLUMNS]

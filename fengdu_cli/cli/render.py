@@ -342,9 +342,14 @@ def render_bank(result, console: Console, lang: str) -> None:
             console.print(f"[yellow]{text('screen_bank_needs_data', lang)}[/]")
         return
     bank, missing = result.bank()
+    parts = getattr(result, "bank_parts", None)
+    if parts is not None:  # the batch's own list; its supplements are said below
+        bank = parts.parts.get(0, bank.iloc[:0])
     fen = int(bank["amount_fen"].sum()) if len(bank) else 0
     if result.committed:
         console.print(text("screen_bank_list", lang, n=len(bank), amount=yuan_text(fen)))
+    if parts is not None:
+        _render_parts(result, parts, console, lang)
     if not len(missing):
         return
     lacking = int(missing["amount_fen"].sum())
@@ -369,6 +374,43 @@ def render_bank(result, console: Console, lang: str) -> None:
     console.print(table)
     if result.committed:
         console.print(f"[bold yellow]{text('screen_bank_missing_committed', lang)}[/]")
+
+
+def _render_parts(result, parts, console: Console, lang: str) -> None:
+    """What a committed batch's bank lists written again are: the recorded list, a new
+    supplement, accounts today's lists give otherwise (masked)."""
+    from fengdu_cli.io import names
+    from fengdu_cli.io.subsidy_files import mask_name
+    from fengdu_cli.money import yuan_text
+
+    if parts.unrecorded:
+        console.print(
+            f"[bold yellow]{text('screen_bank_unrecorded', lang, batch=result.batch_id)}[/]"
+        )
+    elif 0 in parts.parts and parts.added != 0:
+        console.print(text("screen_bank_recorded", lang, n=len(parts.parts[0])))
+    if parts.added:
+        lines = parts.parts[parts.added]
+        console.print(
+            "[bold yellow]"
+            + text(
+                "screen_bank_supplement", lang, n=len(lines),
+                amount=yuan_text(int(lines["amount_fen"].sum())),
+                file=names.bank_part(result.month, parts.added, ".xlsx"),
+                batch=str(lines["batch_id"].iloc[0]),
+            )
+            + "[/]"
+        )  # fmt: skip
+    for row in records(parts.changed):
+        console.print(
+            "[bold yellow]"
+            + text(
+                "screen_bank_changed", lang, name=mask_name(str(row.account_name)),
+                today=idcard.mask_in_text(str(row.today)),
+                recorded=idcard.mask_in_text(str(row.recorded)),
+            )
+            + "[/]"
+        )  # fmt: skip
 
 
 def _where_folder(kind: str, lang: str = "zh") -> str:

@@ -1,7 +1,8 @@
 """The bank's list of a committed batch (代发清单): ``bank-YYYY-MM.xlsx`` and ``.csv``.
 
 One line per payee (:func:`fengdu_cli.accounts.bank_payees`): 序号, 户名, 银行账号, 开户行,
-金额（元）, 人数, 证件号码/统一社会信用代码 (in full: the file is the bank's), 摘要, 批次号.
+金额（元）, 人数, 证件号码/统一社会信用代码 (in full: the file is the bank's), 摘要 (short:
+banks keep 20–30 characters), 补贴项目, 批次号.
 The headers are Chinese in every language: the file goes to a Chinese bank.  In the
 workbook every account and ID is a text cell, amounts are numbers with 2 decimals, the
 total is a formula over the lines with its value cached (every reader sees it, an edited
@@ -33,8 +34,9 @@ BANK_LAYOUT = (
     ("amount_fen", "bank_h_amount", 14, "money"),
     ("persons", "bank_h_persons", 7, "count"),
     ("payee_id", "bank_h_payee_id", 22, "id"),
-    ("summary", "bank_h_summary", 48, "wrap"),
-    ("batch_id", "bank_h_batch", 13, "text"),
+    ("summary", "bank_h_summary", 22, "wrap"),
+    ("rules", "bank_m_rules", 30, "wrap"),
+    ("batch_id", "bank_h_batch", 15, "text"),
 )
 MISSING_LAYOUT = (
     ("seq", "bank_h_seq", 6, "count"),
@@ -89,11 +91,13 @@ def write_bank_files(
     created: dt.datetime | None = None,
     staging: Staging | None = None,
     encoding: str = "utf-8-sig",
+    part: int = 0,
 ) -> list[Path]:
     """Write ``bank-YYYY-MM.xlsx`` (代发清单 and, when some payee lacks one, 缺少账户信息) and
-    ``bank-YYYY-MM.csv`` (the lines with an account only), owner-only, atomically."""
+    ``bank-YYYY-MM.csv`` (the lines with an account only), owner-only, atomically; ``part``
+    1, 2 …: a supplement (补发) of the batch, titled so."""
     written = [
-        _write_book(bank, missing, book_target, month, batch_id, created, staging),
+        _write_book(bank, missing, book_target, month, batch_id, created, staging, part),
         write_csv(bank_csv_frame(bank), csv_target, private=True, staging=staging,
                   encoding=encoding),
     ]  # fmt: skip
@@ -108,8 +112,9 @@ def _write_book(
     batch_id: str,
     created: dt.datetime | None,
     staging: Staging | None,
+    part: int = 0,
 ) -> Path:
-    when = month_words(month, LANG)
+    when = month_words(month, LANG) + (text("bank_part_title", LANG, part=part) if part else "")
     county = text("wb_county", LANG)
     with atomic_path(target, private=True, staging=staging) as tmp:
         book = xlsxwriter.Workbook(
