@@ -294,3 +294,16 @@ def test_a_voided_batch_leaves_no_list_to_pay_beside_the_others(tmp_path):
     left = {p.name for p in out.iterdir()} - {"logs", "已过期"}
     assert left == {"bank-2024-05.csv", "reconcile-2024-06.xlsx"}
     assert "已过期" in result.output
+
+
+def test_plain_csv_writes_ids_and_accounts_without_the_tab_mark(tmp_path):
+    from fengdu_cli.io.bank_files import write_bank_files
+
+    bank = _bank_lines([("p:1", A1, "人1", 10000)]).assign(payee_id=valid_id(1))
+    book, plain = write_bank_files(bank, bank.iloc[:0], tmp_path / "b.xlsx", tmp_path / "b.csv",
+                                   month=202406, batch_id="2024-06-B1", text_mark=False)  # fmt: skip
+    raw = plain.read_text(encoding="utf-8-sig")
+    assert TEXT_MARK not in raw and f",{A1}," in raw and f",{valid_id(1)}," in raw
+    for command in (["subsidy"], ["run"], ["ledger", "files"]):
+        shown = CliRunner().invoke(app, [*command, "--help"], env={"COLUMNS": "200"}).output
+        assert "--plain-csv" in shown, command

@@ -24,6 +24,7 @@ from fengdu_cli.cli.options import (
     MonthOpt,
     NewDbOpt,
     OutOpt,
+    PlainCsvOpt,
     PolicyOpt,
     month_option,
     use_ledger,
@@ -235,6 +236,7 @@ def ledger_files(
     policy: PolicyOpt = None,
     data: AccountsDataOpt = None,
     encoding: EncodingOpt = "utf-8-sig",
+    plain_csv: PlainCsvOpt = False,
     *,
     common: Common,
 ) -> int:
@@ -244,7 +246,7 @@ def ledger_files(
     from fengdu_cli.io.subsidy_files import rewrite_batch_files
 
     result, written = rewrite_batch_files(
-        month, db, out, policy, lang, data=data, encoding=encoding
+        month, db, out, policy, lang, data=data, encoding=encoding, plain_csv=plain_csv
     )
     bank = result.bank_summary() if result.accounts_known else None
     if json_:

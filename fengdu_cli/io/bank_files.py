@@ -92,6 +92,7 @@ def write_bank_files(
     staging: Staging | None = None,
     encoding: str = "utf-8-sig",
     part: int = 0,
+    text_mark: bool = True,
 ) -> list[Path]:
     """Write ``bank-YYYY-MM.xlsx`` (代发清单 and, when some payee lacks one, 缺少账户信息) and
     ``bank-YYYY-MM.csv`` (the lines with an account only), owner-only, atomically; ``part``
@@ -99,7 +100,7 @@ def write_bank_files(
     written = [
         _write_book(bank, missing, book_target, month, batch_id, created, staging, part),
         write_csv(bank_csv_frame(bank), csv_target, private=True, staging=staging,
-                  encoding=encoding),
+                  encoding=encoding, text_mark=text_mark),
     ]  # fmt: skip
     return written
 

@@ -115,6 +115,7 @@ def write_subsidy_files(
     lang: str = "zh",
     encoding: str = "utf-8-sig",
     bank_parts: BankParts | None = None,
+    plain_csv: bool = False,
 ) -> list[Path]:
     """``payments-YYYY-MM.xlsx/.csv`` and ``publicity-YYYY-MM.xlsx`` for a committed batch;
     the same with ``-试算`` in the names, and 试算 on every sheet and in the batch column, for
@@ -150,7 +151,8 @@ def write_subsidy_files(
             created=created, staging=staging, lang=lang, trial=not result.committed,
             facts=facts,
         ),
-        write_csv(payments, out / files["csv"], private=True, staging=staging, encoding=encoding),
+        write_csv(payments, out / files["csv"], private=True, staging=staging, encoding=encoding,
+                  text_mark=not plain_csv),
         write_publicity_workbook(
             lines, out / files["publicity"], month=result.month, rules=rules, created=created,
             staging=staging, trial=not result.committed, lang=lang,
@@ -164,13 +166,13 @@ def write_subsidy_files(
                 out / names.bank_part(result.month, part, ".xlsx"),
                 out / names.bank_part(result.month, part, ".csv"),
                 month=result.month, batch_id=label, created=created, staging=staging,
-                encoding=encoding, part=part,
+                encoding=encoding, part=part, text_mark=not plain_csv,
             )  # fmt: skip
     elif bank is not None:  # the bank's list of a committed batch (代发清单)
         written += write_bank_files(
             bank[0], bank[1], out / names.bank_book(result.month), out / names.bank_csv(result.month),
             month=result.month, batch_id=result.batch_id, created=created, staging=staging,
-            encoding=encoding,
+            encoding=encoding, text_mark=not plain_csv,
         )  # fmt: skip
     exits = getattr(result, "post_exits", None)
     if exits is not None:  # posts/ was read: the townships' exit list (有序退岗)
@@ -280,6 +282,7 @@ def compute_and_write(
     out: Path,
     lang: str = "zh",
     encoding: str = "utf-8-sig",
+    plain_csv: bool = False,
     **options,
 ) -> tuple:
     """:func:`fengdu_cli.subsidy.compute_subsidies` and its files (in ``lang``), in the safe
@@ -292,7 +295,7 @@ def compute_and_write(
 
     def stage(result) -> Staging:
         staging = Staging()
-        write_subsidy_files(result, out, staging, lang, encoding)
+        write_subsidy_files(result, out, staging, lang, encoding, plain_csv=plain_csv)
         staged.append(staging)
         return staging
 
@@ -301,7 +304,9 @@ def compute_and_write(
         # a committed month run again: its bank list is the one recorded, never today's
         parts = settle_bank(result, db) if result.committed and result.accounts_known else None
         result = _with_parts(result, parts)
-        written = write_subsidy_files(result, out, lang=lang, encoding=encoding, bank_parts=parts)
+        written = write_subsidy_files(
+            result, out, lang=lang, encoding=encoding, bank_parts=parts, plain_csv=plain_csv
+        )
         return result, retire_trials(result, out, written)
     try:
         return result, retire_trials(result, out, staged[0].publish())
@@ -322,6 +327,7 @@ def rewrite_batch_files(
     data: Path | None = None,
     encoding: str = "utf-8-sig",
     columns=None,
+    plain_csv: bool = False,
 ):
     """Write a committed batch's files again, from the ledger (``fengdu ledger files``).
 
@@ -360,7 +366,9 @@ def rewrite_batch_files(
     return result, retire_trials(
         result,
         out,
-        write_subsidy_files(result, out, lang=lang, encoding=encoding, bank_parts=parts),
+        write_subsidy_files(
+            result, out, lang=lang, encoding=encoding, bank_parts=parts, plain_csv=plain_csv
+        ),
     )
 
 

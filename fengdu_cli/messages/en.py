@@ -1130,7 +1130,7 @@ MESSAGES: dict[str, str] = {
     "screen_bank_where": "list to add the account to",
     "screen_bank_missing_committed": "These payments are committed but unpaid: once the accounts are added, run fengdu ledger files --month MONTH --data FOLDER to write a supplement list with only these payees (bank-YYYY-MM-补1.xlsx/.csv, batch id with -补1); the bank list already sent does not change",
     "screen_bank_needs_data": "No --data given: the payees' accounts are unknown, no bank list written (give the month folder to write it)",
-    "csv_unencodable": "The CSV encoding {encoding} cannot write the character {char} ({code}, column {column}, payee {who}): no file was written. Use --encoding utf-8-sig, or agree with the bank how to write it and correct the list",
+    "csv_unencodable": "The CSV encoding {encoding} cannot write the character {char} ({code}, column {column}, payee {who}): no subsidy file (payment list, CSVs, bank list) was written. Use --encoding utf-8-sig, or agree with the bank how to write it and correct the list",
     "bank_where_roster": "township roster (rosters/): account number, bank",
     "bank_where_accounts": "organisation accounts (accounts/)",
     "bank_where_list": "{name} ({folder}/)",

@@ -1130,7 +1130,7 @@ MESSAGES: dict[str, str] = {
     "screen_bank_where": "应补录账户的名单",
     "screen_bank_missing_committed": "以上补贴已入账（应发未发）：补录账户后运行 fengdu ledger files --month 月份 --data 数据文件夹，写出只含这些收款人的补发清单（bank-年-月-补1.xlsx/.csv，批次号另加“-补1”）；已发送的代发清单不会改变",
     "screen_bank_needs_data": "未给出 --data：不知道收款账户，未写银行代发清单（给出数据文件夹即可写出）",
-    "csv_unencodable": "CSV 编码 {encoding} 无法写出字符“{char}”（{code}，{column} 列，收款人 {who}）：未写出任何文件。请改用 --encoding utf-8-sig，或与银行确认该字符的写法后在名单中改正",
+    "csv_unencodable": "CSV 编码 {encoding} 无法写出字符“{char}”（{code}，{column} 列，收款人 {who}）：未写出补贴文件（发放花名册、CSV、代发清单）。请改用 --encoding utf-8-sig，或与银行确认该字符的写法后在名单中改正",
     "bank_where_roster": "乡镇花名册（rosters/）：银行账号、开户行",
     "bank_where_accounts": "单位收款账户（accounts/）",
     "bank_where_list": "{name}名单（{folder}/）",
