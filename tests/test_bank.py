@@ -300,7 +300,7 @@ def test_plain_csv_writes_ids_and_accounts_without_the_tab_mark(tmp_path):
     from fengdu_cli.io.bank_files import write_bank_files
 
     bank = _bank_lines([("p:1", A1, "人1", 10000)]).assign(payee_id=valid_id(1))
-    book, plain = write_bank_files(bank, bank.iloc[:0], tmp_path / "b.xlsx", tmp_path / "b.csv",
+    _book, plain = write_bank_files(bank, bank.iloc[:0], tmp_path / "b.xlsx", tmp_path / "b.csv",
                                    month=202406, batch_id="2024-06-B1", text_mark=False)  # fmt: skip
     raw = plain.read_text(encoding="utf-8-sig")
     assert TEXT_MARK not in raw and f",{A1}," in raw and f",{valid_id(1)}," in raw
