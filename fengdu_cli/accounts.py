@@ -358,3 +358,18 @@ def bank_from_record(recorded: pd.DataFrame) -> pd.DataFrame:
         elif out[column].dtype == object:
             out[column] = out[column].fillna("")
     return out[BANK_COLUMNS]
+
+
+def unused_accounts(lines: pd.DataFrame, accounts: pd.DataFrame | None) -> pd.DataFrame:
+    """The rows of ``accounts/`` (valid rows) whose credit code is no organisation payee of
+    ``lines``: a mistyped code leaves its organisation without an account, so they are
+    shown (``employer_code``, ``org_name``)."""
+    if accounts is None or "employer_code" not in accounts or not len(accounts):
+        return pd.DataFrame(columns=["employer_code", "org_name"])
+    paid = set(_text(lines.loc[lines["payee_type"].isin(ORG_PAYEES), "payee_id"]).str.upper())
+    codes = _text(accounts["employer_code"]).str.upper()
+    rows = accounts[~codes.isin(paid).to_numpy()]
+    names = _text(rows["org_name"]) if "org_name" in rows else pd.Series("", index=rows.index)
+    return pd.DataFrame(
+        {"employer_code": codes[~codes.isin(paid)].to_numpy(), "org_name": names.to_numpy()}
+    ).drop_duplicates("employer_code")

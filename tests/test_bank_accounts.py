@@ -163,7 +163,7 @@ def test_a_broker_is_paid_from_agencies_by_id_and_shown_masked():
 
     class Result:  # what render_bank reads of a committed result
         accounts_known = committed = True
-        lines = paid
+        lines, checked = paid, {}
 
         def bank(self):
             return bank_payees(paid, "2024年6月", PROGRAMS)
@@ -172,3 +172,13 @@ def test_a_broker_is_paid_from_agencies_by_id_and_shown_masked():
     render_bank(Result(), console, "zh")
     screen = console.export_text()
     assert broker not in screen and "蒋某某" not in screen and "500230" in screen
+
+
+def test_accounts_rows_that_pay_no_organisation_are_shown():
+    from fengdu_cli.accounts import unused_accounts
+
+    code, typo = "91500230MA5U000071", "91500230MA5U000072"
+    accounts = pd.DataFrame({"employer_code": [code, typo], "org_name": ["某公司", "错码公司"]})
+    lines = pd.DataFrame([_line("hire_once", "employer", code.lower(), "某公司", valid_id(1),
+                                "甲", 600000)])  # fmt: skip
+    assert unused_accounts(lines, accounts)["employer_code"].tolist() == [typo]

@@ -350,6 +350,7 @@ def render_bank(result, console: Console, lang: str) -> None:
         console.print(text("screen_bank_list", lang, n=len(bank), amount=yuan_text(fen)))
     if parts is not None:
         _render_parts(result, parts, console, lang)
+    _render_unused_accounts(result, console, lang)
     if not len(missing):
         return
     lacking = int(missing["amount_fen"].sum())
@@ -374,6 +375,22 @@ def render_bank(result, console: Console, lang: str) -> None:
     console.print(table)
     if result.committed:
         console.print(f"[bold yellow]{text('screen_bank_missing_committed', lang)}[/]")
+
+
+def _render_unused_accounts(result, console: Console, lang: str) -> None:
+    """A notice for the rows of accounts/ that pay no organisation of the month (a code
+    mistyped there leaves its organisation without an account)."""
+    from fengdu_cli.accounts import unused_accounts
+
+    accounts = result.checked.get("accounts")
+    unused = unused_accounts(result.lines, accounts.valid if accounts is not None else None)
+    if len(unused):
+        shown = text("list_sep", lang).join(
+            r.org_name + text("paren_code", lang, code=r.employer_code)
+            for r in records(unused.head(5))
+        )
+        more = "…" if len(unused) > 5 else ""
+        console.print(text("screen_accounts_unused", lang, n=len(unused), rows=shown + more))
 
 
 def _render_parts(result, parts, console: Console, lang: str) -> None:

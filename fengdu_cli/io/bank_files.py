@@ -28,14 +28,14 @@ from fengdu_cli.money import fen_array, yuan_texts
 # (frame column, catalogue key of the header, width, kind): kind text | id | money | count
 BANK_LAYOUT = (
     ("seq", "bank_h_seq", 6, "count"),
-    ("account_name", "bank_h_account_name", 26, "wrap"),
-    ("account_no", "bank_h_account_no", 24, "id"),
-    ("bank", "bank_h_bank", 28, "wrap"),
+    ("account_name", "bank_h_account_name", 24, "wrap"),
+    ("account_no", "bank_h_account_no", 22, "id"),
+    ("bank", "bank_h_bank", 24, "wrap"),
     ("amount_fen", "bank_h_amount", 14, "money"),
     ("persons", "bank_h_persons", 7, "count"),
     ("payee_id", "bank_h_payee_id", 22, "id"),
-    ("summary", "bank_h_summary", 22, "wrap"),
-    ("rules", "bank_m_rules", 30, "wrap"),
+    ("summary", "bank_h_summary", 25, "wrap"),
+    ("rules", "bank_m_rules", 36, "wrap"),
     ("batch_id", "bank_h_batch", 15, "text"),
 )
 MISSING_LAYOUT = (

@@ -1119,7 +1119,7 @@ MESSAGES: dict[str, str] = {
     "bank_sheet": "bank list",
     "bank_missing_sheet": "missing account",
     "bank_missing_title": "{county} {month}: payees without an account (not on the bank list)",
-    "bank_missing_note": "These {n} payees' subsidies are committed with batch {batch}, but no list gives a valid account: they are not on the bank list; add the accounts, then run fengdu ledger files --month MONTH --data FOLDER",
+    "bank_missing_note": "These {n} payees' subsidies are committed with batch {batch}, but no list gives a valid account: they are not on the bank list; add the accounts, then run fengdu ledger files --month MONTH --data FOLDER to write a supplement list with only them (bank-YYYY-MM-补1)",
     "bank_total": "total",
     "screen_bank_list": "Bank list: {n} payees, {amount} yuan",
     "screen_bank_trial_missing": "Trial: {n} payees have no account ({amount} yuan); add their account numbers to the lists before committing",
@@ -1153,4 +1153,5 @@ MESSAGES: dict[str, str] = {
     "screen_bank_changed": "Payee {name}: today's lists give account {today}, the recorded account is {recorded}: the list keeps the recorded account; if it must change and the bank has not paid, void the batch and commit again",
     "screen_void_moved": "The {n} files of batch {batch} moved into {folder} (voided: never print, post or send them to the bank):",
     "screen_void_not_found": "No file of batch {batch} found in {out} ({files} …): wherever they are (copied, printed, sent to the bank) they are voided and must not be used",
+    "screen_accounts_unused": "Note: {n} organisations of accounts/ are no payee this month: {rows}; if one should be paid, check its credit code",
 }

@@ -1119,7 +1119,7 @@ MESSAGES: dict[str, str] = {
     "bank_sheet": "代发清单",
     "bank_missing_sheet": "缺少账户信息",
     "bank_missing_title": "{county}{month}缺少账户信息的收款人（未列入代发清单）",
-    "bank_missing_note": "以下 {n} 个收款人的补贴已随批次 {batch} 入账，但名单中没有有效的银行账号，未写入代发清单；补录账户后运行 fengdu ledger files --month 月份 --data 数据文件夹 重新写出代发清单",
+    "bank_missing_note": "以下 {n} 个收款人的补贴已随批次 {batch} 入账，但名单中没有有效的银行账号，未写入代发清单；补录账户后运行 fengdu ledger files --month 月份 --data 数据文件夹，写出只含这些收款人的补发清单（bank-年-月-补1）",
     "bank_total": "合计",
     "screen_bank_list": "银行代发清单：{n} 个收款人，金额 {amount} 元",
     "screen_bank_trial_missing": "试算：{n} 个收款人缺少账户信息（{amount} 元），入账前请在名单中补齐银行账号",
@@ -1153,4 +1153,5 @@ MESSAGES: dict[str, str] = {
     "screen_bank_changed": "收款人 {name} 的账号在今日名单中为 {today}，入账时记录的是 {recorded}：清单仍用记录的账号；如确需改账号且银行尚未付款，请作废本批次后重新入账",
     "screen_void_moved": "批次 {batch} 的 {n} 个发放文件已移入 {folder}（已作废，不得打印、公示或送银行）：",
     "screen_void_not_found": "在 {out} 未找到批次 {batch} 的发放文件（{files} 等）：这些文件如在别处（已复制、打印或送银行），均已作废，不得使用",
+    "screen_accounts_unused": "提示：单位收款账户（accounts/）中有 {n} 个单位不是本月的收款单位：{rows}；如是本月应付的单位，请核对其统一社会信用代码",
 }
