@@ -350,7 +350,8 @@ def render_bank(result, console: Console, lang: str) -> None:
         console.print(text("screen_bank_list", lang, n=len(bank), amount=yuan_text(fen)))
     if parts is not None:
         _render_parts(result, parts, console, lang)
-    _render_unused_accounts(result, console, lang)
+    if missing["payee_type"].isin(("employer", "agency", "workshop")).any():
+        _render_unused_accounts(result, console, lang)  # a mistyped code there, perhaps
     if not len(missing):
         return
     lacking = int(missing["amount_fen"].sum())
@@ -378,8 +379,8 @@ def render_bank(result, console: Console, lang: str) -> None:
 
 
 def _render_unused_accounts(result, console: Console, lang: str) -> None:
-    """A notice for the rows of accounts/ that pay no organisation of the month (a code
-    mistyped there leaves its organisation without an account)."""
+    """While some organisation lacks an account: a notice for the rows of accounts/ that pay
+    no organisation of the month (a code mistyped there leaves its organisation without)."""
     from fengdu_cli.accounts import unused_accounts
 
     accounts = result.checked.get("accounts")
