@@ -20,6 +20,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from fengdu_cli import idcard
 from fengdu_cli.townships import TOWNSHIPS
 
 ACCOUNT_COLUMNS = ["account_no", "bank", "account_name"]
@@ -36,13 +37,18 @@ ORG_LISTS = (
 # one line per payee, as the bank file has them (amounts in fen)
 BANK_COLUMNS = [
     "seq", "account_name", "account_no", "bank", "amount_fen", "persons", "payee_id",
-    "summary", "batch_id",
+    "summary", "rules", "batch_id", "payee_key",
 ]  # fmt: skip
 MISSING_COLUMNS = [
     "payee_type", "payee_name", "payee_id", "township", "amount_fen", "persons", "rules",
-    "where",
+    "where", "payee_key",
 ]  # fmt: skip
+# the summary (摘要) a bank shows its payee: short (banks keep 20–30 characters); the
+# programs paid are a column of their own (补贴项目)
+SUMMARY = "{month}就业帮扶补贴"
 _EMPTY = pd.DataFrame(columns=["key", *ACCOUNT_COLUMNS, "holder_id"])
+# a 户编号 of the county: its code 500230 then 10 digits (township, village, household)
+HOUSEHOLD_SHAPE = r"500230\d{10}"
 
 
 def _text(values: pd.Series) -> pd.Series:
@@ -50,31 +56,125 @@ def _text(values: pd.Series) -> pd.Series:
     return as_object.where(as_object.notna(), "").astype(str).str.strip()
 
 
-def _accounts_of(frame: pd.DataFrame, key: str, name: str | None) -> pd.DataFrame:
-    """key, account_no, bank, account_name of the rows with a well-formed account (the first
-    row per key); the holder defaults to the row's ``name`` column."""
-    if key not in frame or "bank_account" not in frame or not len(frame):
+def _resident_id(value: str) -> bool:
+    return len(value) == 18 and idcard.is_valid_checksum(value) and bool(idcard.birth_date(value))
+
+
+def account_faults(frame: pd.DataFrame) -> pd.Series:
+    """Why each row's ``bank_account`` cannot be paid to ('' when it can or is blank):
+    ``lost`` (Excel stored it as a number: digits lost), ``shape`` (not 12–25 digits),
+    ``id`` (the row's ID, or any valid resident ID: typed into the wrong column),
+    ``household`` (the row's 户编号, or a number of the 户编号 shape)."""
+    account = _text(frame["bank_account"])
+    fault = pd.Series("", index=frame.index, dtype=object)
+    digits = account.str.fullmatch(ACCOUNT_PATTERN).fillna(False).astype(bool)
+    fault[account.ne("") & ~digits] = "shape"
+    fault[account.str.contains(r"\d[eE]\+?\d", regex=True).fillna(False)] = "lost"
+    own_id = _text(frame["id_number"]).eq(account) if "id_number" in frame else False
+    distinct = account[digits & account.str.len().eq(18)].drop_duplicates()
+    ids = set(distinct[distinct.map(_resident_id).astype(bool)])
+    fault[digits & (account.isin(ids) | own_id)] = "id"
+    household = account.str.fullmatch(HOUSEHOLD_SHAPE).fillna(False).astype(bool)
+    if "household_id" in frame:
+        household |= _text(frame["household_id"]).eq(account)
+    fault[digits & fault.eq("") & household] = "household"
+    return fault
+
+
+def _accounts_of(
+    frame: pd.DataFrame, key: str, name: str | None, *, every: bool = False
+) -> pd.DataFrame:
+    """key, account_no, bank, account_name, holder_id of the rows with a well-formed account
+    (the first row per key; with ``every``, every row with a key, the account '' where it
+    cannot be paid to); the holder defaults to the row's ``name`` column."""
+    if key not in frame or not len(frame) or ("bank_account" not in frame and not every):
         return _EMPTY.copy()
+    account = _text(frame["bank_account"]) if "bank_account" in frame else ""
     out = pd.DataFrame(
         {
             "key": _text(frame[key]),
-            "account_no": _text(frame["bank_account"]),
+            "account_no": account,
             "bank": _text(frame["bank"]) if "bank" in frame else "",
             "account_name": _text(frame["account_name"]) if "account_name" in frame else "",
-        }
+        },
+        index=frame.index,
     )
     out["holder_id"] = _text(frame["id_number"]) if "id_number" in frame else ""
     if name and name in frame:
         holder = _text(frame[name])
         out["account_name"] = out["account_name"].where(out["account_name"].ne(""), holder)
-    good = out["key"].ne("") & out["account_no"].str.fullmatch(ACCOUNT_PATTERN)
-    return out[good].drop_duplicates("key").reset_index(drop=True)
+    usable = (
+        account_faults(frame).eq("") & out["account_no"].ne("")
+        if "bank_account" in frame
+        else pd.Series(False, index=frame.index)
+    )
+    if every:
+        for column in ACCOUNT_COLUMNS:
+            out[column] = out[column].where(usable, "")
+        return out[out["key"].ne("")].drop_duplicates("key").reset_index(drop=True)
+    return out[out["key"].ne("") & usable].drop_duplicates("key").reset_index(drop=True)
+
+
+def _org_key(frame: pd.DataFrame, kind: str, key: str) -> pd.Series:
+    """Whom a row of an organisations' list pays: its credit code (upper case) — on an
+    agencies/ row without one, the labour broker's ID (劳务经纪人身份证号)."""
+    code = _text(frame[key]).str.upper()
+    if kind == "agencies" and "broker_id" in frame:
+        code = code.where(code.ne(""), _text(frame["broker_id"]).str.upper())
+    return code
+
+
+def org_accounts(lists: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every well-formed organisation account of the lists: ``key`` (credit code, or a
+    broker's ID), ACCOUNT_COLUMNS and ``kind``, in ORG_LISTS' order of precedence (one row
+    per key and distinct account within a list)."""
+    found = []
+    for kind, key, name in ORG_LISTS:
+        frame = lists.get(kind)
+        if frame is None or key not in frame or "bank_account" not in frame or not len(frame):
+            continue
+        keyed = frame.assign(_code=_org_key(frame, kind, key).to_numpy())
+        usable = keyed["_code"].ne("") & account_faults(frame).eq("").to_numpy()
+        usable &= _text(frame["bank_account"]).ne("").to_numpy()
+        rows = keyed[usable]
+        table = pd.DataFrame(
+            {
+                "key": rows["_code"],
+                "account_no": _text(rows["bank_account"]),
+                "bank": _text(rows["bank"]) if "bank" in rows else "",
+                "account_name": _text(rows["account_name"]) if "account_name" in rows else "",
+                "org_name": _text(rows[name]) if name in rows else "",
+                "kind": kind,
+            }
+        )
+        table["account_name"] = table["account_name"].where(
+            table["account_name"].ne(""), table["org_name"]
+        )
+        found.append(table.drop_duplicates(["key", "account_no"]))
+    if not found:
+        return pd.DataFrame(columns=["key", *ACCOUNT_COLUMNS, "org_name", "kind"])
+    return pd.concat(found, ignore_index=True)
+
+
+def account_conflicts(lists: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """The organisations (``key``) given different accounts, within one list or across
+    lists: ``key``, ``kinds`` ('accounts、workshops'), ``accounts`` (how many)."""
+    table = org_accounts(lists)
+    spread = table.groupby("key")["account_no"].nunique()
+    keys = spread[spread.gt(1)].index
+    clash = table[table["key"].isin(keys)]
+    kinds = clash.groupby("key")["kind"].agg(lambda k: "、".join(dict.fromkeys(k)))
+    return pd.DataFrame(
+        {"key": keys, "kinds": kinds.reindex(keys).to_numpy(), "accounts": spread[keys].to_numpy()}
+    )
 
 
 def with_accounts(lines: pd.DataFrame, lists: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """``lines`` with ``account_no, bank, account_name`` ('' where unknown), ``account_list``
-    (the kind of list that carries, or should carry, the payee's account) and ``holder_id``
-    (whose account it is: a person's ID, a household's member's, an organisation's code).
+    (the kind of list that carries, or should carry, the payee's account: a kind,
+    ``broker`` — the roster or agencies/ — or ``conflict`` when the lists give one
+    organisation different accounts) and ``holder_id`` (whose account it is: a person's ID,
+    the household member's its line names, an organisation's code).
 
     ``lists``: the valid rows per kind (``roster`` and any of ORG_LISTS' kinds)."""
     out = lines.copy()
@@ -88,14 +188,18 @@ def with_accounts(lines: pd.DataFrame, lists: Mapping[str, pd.DataFrame]) -> pd.
         return out
     org = out["payee_type"].isin(ORG_PAYEES).to_numpy()
     roster = lists.get("roster", pd.DataFrame())
-    # a household is paid to the member its line names as payee (户主), else to its person
     by_person = _accounts_of(roster, "id_number", "name").set_index("key")
+    # a household is paid to the member its line names as payee (户主) and to no one else:
+    # that member without an account leaves the household without one; a line naming the
+    # household by a label (刘静户) is paid to its person
     household = out["payee_type"].eq("household").to_numpy()
+    hit = np.zeros(len(out), dtype=bool)
     if household.any() and {"household_id", "name"} <= set(roster.columns):
         member = _accounts_of(
             roster.assign(_hh=_text(roster["household_id"]) + "|" + _text(roster["name"])),
             "_hh",
             "name",
+            every=True,
         ).set_index("key")
         hh_key = (_text(out["payee_id"]) + "|" + _text(out["payee_name"])).to_numpy()
         hit = household & np.isin(hh_key, member.index.to_numpy())
@@ -103,42 +207,59 @@ def with_accounts(lines: pd.DataFrame, lists: Mapping[str, pd.DataFrame]) -> pd.
             found = member[column].reindex(hh_key).to_numpy(dtype=object)
             out.loc[hit, column] = found[hit]
     person_key = _text(out["person_id"]).to_numpy()
-    still = ~org & _text(out["account_no"]).eq("").to_numpy()
+    still = ~org & ~hit
     for column in ACCOUNT_COLUMNS:
         found = by_person[column].reindex(person_key).to_numpy(dtype=object)
         out.loc[still, column] = np.where(pd.isna(found), "", found)[still]
+    out["payee_township"] = _text(out["township"]) if "township" in out else ""
     if org.any():
-        codes = _text(out["payee_id"]).str.upper().to_numpy()
-        named_in = pd.Series("accounts", index=out.index)
-        taken = np.zeros(len(out), dtype=bool)
-        for kind, key, name in ORG_LISTS:
-            frame = lists.get(kind)
-            if frame is None or key not in frame:
-                continue
-            if kind != "accounts":  # the list that names the organisation should carry it
-                listed = np.isin(codes, _text(frame[key]).str.upper().to_numpy())
-                fresh = org & listed & named_in.eq("accounts").to_numpy()
-                named_in[fresh] = kind
-            found_in = _accounts_of(
-                frame.assign(_code=_text(frame[key]).str.upper()), "_code", name
-            )
-            table = found_in.set_index("key")
-            hit = org & ~taken & np.isin(codes, table.index.to_numpy())
-            for column in ACCOUNT_COLUMNS:
-                values = table[column].reindex(codes).to_numpy(dtype=object)
-                out.loc[hit, column] = values[hit]
-            taken |= hit
-        # a labour broker (劳务经纪人) is a person: the roster's account when no list has one
-        broker = org & ~taken & np.isin(codes, by_person.index.to_numpy())
-        for column in ACCOUNT_COLUMNS:
-            values = by_person[column].reindex(codes).to_numpy(dtype=object)
-            out.loc[broker, column] = values[broker]
-        taken |= broker
-        out.loc[org, "account_list"] = named_in[org]
-        # an organisation's holder is itself when its list names no 户名
-        blank_name = org & _text(out["account_name"]).eq("").to_numpy() & taken
-        out.loc[blank_name, "account_name"] = _text(out["payee_name"])[blank_name]
+        _org_accounts(out, org, lists, by_person)
     return out
+
+
+def _org_accounts(
+    out: pd.DataFrame, org: np.ndarray, lists: Mapping[str, pd.DataFrame], by_person: pd.DataFrame
+) -> None:
+    """Fill the organisations' (and labour brokers') accounts of ``out`` in place."""
+    codes = _text(out["payee_id"]).str.upper().to_numpy()
+    broker = org & pd.Series(codes).str.fullmatch(r"\d{17}[\dX]").to_numpy()
+    named_in = pd.Series("accounts", index=out.index)
+    for kind, key, _ in ORG_LISTS:
+        frame = lists.get(kind)
+        if kind == "accounts" or frame is None or key not in frame:
+            continue
+        # the list that names the organisation should carry its account
+        listed = np.isin(codes, _org_key(frame, kind, key).to_numpy())
+        named_in[org & listed & named_in.eq("accounts").to_numpy()] = kind
+    named_in[broker] = "broker"  # a broker's account: the roster, or agencies/
+    table = org_accounts(lists).drop_duplicates("key").set_index("key")
+    conflicts = account_conflicts(lists)
+    clash = org & np.isin(codes, conflicts["key"].to_numpy())
+    hit = org & ~clash & np.isin(codes, table.index.to_numpy())
+    for column in ACCOUNT_COLUMNS:
+        values = table[column].reindex(codes).to_numpy(dtype=object)
+        out.loc[hit, column] = values[hit]
+    # a labour broker (劳务经纪人) is a person: the roster's account when no list has one
+    from_roster = broker & ~hit & ~clash & np.isin(codes, by_person.index.to_numpy())
+    for column in ACCOUNT_COLUMNS:
+        values = by_person[column].reindex(codes).to_numpy(dtype=object)
+        out.loc[from_roster, column] = values[from_roster]
+    named_in[clash] = "conflict"
+    # a broker's township is the broker's own (the roster's), not the worker's
+    roster = lists.get("roster", pd.DataFrame())
+    if broker.any():
+        home = (
+            pd.Series(_text(roster["township"]).to_numpy(), index=_text(roster["id_number"]))
+            if {"township", "id_number"} <= set(roster.columns)
+            else pd.Series(dtype=object)
+        )
+        home = home[~home.index.duplicated()]
+        found = home.reindex(codes).fillna("").to_numpy(dtype=object)
+        out.loc[broker, "payee_township"] = found[broker]
+    out.loc[org, "account_list"] = named_in[org]
+    # an organisation's holder is itself when its list names no 户名
+    blank_name = org & _text(out["account_name"]).eq("").to_numpy() & (hit | from_roster)
+    out.loc[blank_name, "account_name"] = _text(out["payee_name"])[blank_name]
 
 
 def payee_key(lines: pd.DataFrame) -> pd.Series:
@@ -181,7 +302,7 @@ def bank_payees(
             "person_name": first["person_name"],
             "person_id": first["holder_id"],
             "payee_id_raw": first["payee_id"],
-            "township": first["township"],
+            "township": first["payee_township"] if "payee_township" in first else first["township"],
             "account_no": first["account_no"],
             "bank": first["bank"],
             "account_name": first["account_name"],
@@ -209,7 +330,8 @@ def bank_payees(
     rank = {name: i for i, name in enumerate(TOWNSHIPS)}
     payees["_rank"] = payees["township"].map(rank).fillna(len(TOWNSHIPS)).where(~payees["_org"], 0)
     payees = payees.sort_values(["_org", "_rank", "name", "payee_id"], kind="stable")
-    payees["summary"] = month_text + " " + payees["rules"]
+    payees["summary"] = SUMMARY.format(month=month_text)
+    payees["payee_key"] = payees.index.astype(str)
     has = payees["account_no"].ne("")
     bank = payees[has].reset_index(drop=True)
     bank["seq"] = np.arange(1, len(bank) + 1)
@@ -217,3 +339,37 @@ def bank_payees(
     missing["payee_name"] = missing["name"]
     missing["where"] = missing["account_list"]
     return bank[BANK_COLUMNS], missing[MISSING_COLUMNS]
+
+
+def bank_record(bank: pd.DataFrame) -> pd.DataFrame:
+    """The bank lines (BANK_COLUMNS) as the ledger records them
+    (:data:`fengdu_cli.store.ledger.BANK_LINE_COLUMNS`): the batch id written is ``line_batch``."""
+    return bank.rename(columns={"batch_id": "line_batch"}).reset_index(drop=True)
+
+
+def bank_from_record(recorded: pd.DataFrame) -> pd.DataFrame:
+    """Recorded bank lines as the bank's list (BANK_COLUMNS), in their recorded order."""
+    out = recorded.rename(columns={"line_batch": "batch_id"}).reset_index(drop=True)
+    for column in ("amount_fen", "persons", "seq"):
+        out[column] = out[column].astype("int64")
+    for column in BANK_COLUMNS:
+        if column not in out:
+            out[column] = ""
+        elif out[column].dtype == object:
+            out[column] = out[column].fillna("")
+    return out[BANK_COLUMNS]
+
+
+def unused_accounts(lines: pd.DataFrame, accounts: pd.DataFrame | None) -> pd.DataFrame:
+    """The rows of ``accounts/`` (valid rows) whose credit code is no organisation payee of
+    ``lines``: a mistyped code leaves its organisation without an account, so they are
+    shown (``employer_code``, ``org_name``)."""
+    if accounts is None or "employer_code" not in accounts or not len(accounts):
+        return pd.DataFrame(columns=["employer_code", "org_name"])
+    paid = set(_text(lines.loc[lines["payee_type"].isin(ORG_PAYEES), "payee_id"]).str.upper())
+    codes = _text(accounts["employer_code"]).str.upper()
+    rows = accounts[~codes.isin(paid).to_numpy()]
+    names = _text(rows["org_name"]) if "org_name" in rows else pd.Series("", index=rows.index)
+    return pd.DataFrame(
+        {"employer_code": codes[~codes.isin(paid)].to_numpy(), "org_name": names.to_numpy()}
+    ).drop_duplicates("employer_code")

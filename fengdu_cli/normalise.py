@@ -350,8 +350,13 @@ def account_text(value: object) -> str:
     An account is ID-like: a cell Excel stores as a number of 1e15 or more has lost digits
     (a double keeps about 15 significant ones), so it comes back as Excel shows it
     ('6.22848012345678E+18'), which no account matches (``bad_number``): never guessed."""
-    if isinstance(value, float) and math.isfinite(value) and abs(value) >= 1e15:
-        return idcard.excel_number_text(value)
+    if (
+        isinstance(value, float | int)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and abs(value) >= 1e15
+    ):  # Excel keeps 15 digits of a number: whatever the file says, the rest is lost
+        return idcard.excel_number_text(float(value))
     return re.sub(r"[-－—()（）]", "", text_value(value))
 
 
@@ -438,6 +443,9 @@ def normalise(
     for column in ("bank", "account_name", "org_name"):
         if column in out:
             out[column] = texts(out[column])
+    if kind == "accounts" and "employer_code" in out:  # the payee's code: checked (schemas)
+        out["_raw_employer_code"] = raw["employer_code"]
+        out["employer_code"] = map_unique(raw["employer_code"], credit_key)
     if kind == "roster":
         _normalise_roster(out, spellings)
     if kind == "employment" and "employment_type" in out:

@@ -19,6 +19,7 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from fengdu_cli import dates, idcard
+from fengdu_cli.accounts import account_faults
 from fengdu_cli.io.columns import (
     DATE_COLUMNS,
     NUMBER_COLUMNS,
@@ -70,7 +71,11 @@ REJECT_CODES = frozenset(
 # (agencies/: a broker's ID that fails its checks makes the placement unpayable, not unread).
 KEPT_ID_COLUMNS = frozenset({"broker_id"})
 # Columns of a list holding the payee's unified social credit code (checked: bad_number).
-CREDIT_CODE_COLUMNS = {"bases": ("employer_code",), "agencies": ("agency_code",)}
+CREDIT_CODE_COLUMNS = {
+    "bases": ("employer_code",),
+    "agencies": ("agency_code",),
+    "accounts": ("employer_code",),
+}
 
 _INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")  # zero-width and soft marks
 REGION_EXAMPLES = ("重庆市丰都县", "重庆市渝北区", "山东省济南市", "广东省东莞市", "省外")
@@ -200,8 +205,43 @@ def _phone_ok(frame: pd.DataFrame) -> pd.Series:
 
 
 def _account_ok(frame: pd.DataFrame) -> pd.Series:
-    account = frame["bank_account"]
-    return account.eq("") | account.str.fullmatch(r"\d{12,25}")
+    """12–25 digits, neither a resident ID nor a 户编号 (:func:`~fengdu_cli.accounts.account_faults`)."""
+    return account_faults(frame).eq("")
+
+
+def _account_not_shared(frame: pd.DataFrame) -> pd.Series:
+    """One account is not given for persons of different households (a warning: the row
+    is kept and paid, the clerk checks whose account it is)."""
+    account = frame["bank_account"].fillna("").astype(str)
+    household = frame["household_id"].fillna("").astype(str)
+    keyed = account.ne("") & household.ne("")
+    spread = household[keyed].groupby(account[keyed]).transform("nunique")
+    return ~spread.reindex(frame.index).fillna(1).gt(1)
+
+
+def _one_account_per_code(frame: pd.DataFrame) -> pd.Series:
+    """accounts/: one organisation is given one account (two differ: neither is paid)."""
+    code = frame["employer_code"].fillna("").astype(str)
+    account = frame["bank_account"].fillna("").astype(str)
+    keyed = code.ne("") & account.ne("")
+    spread = account[keyed].groupby(code[keyed]).transform("nunique")
+    return ~spread.reindex(frame.index).fillna(1).gt(1)
+
+
+def _holder_is_org(frame: pd.DataFrame) -> pd.Series:
+    """accounts/: the 户名 is the organisation's name (a warning otherwise: the bank pays
+    only when the holder matches)."""
+    holder = frame["account_name"].fillna("").astype(str)
+    org = frame["org_name"].fillna("").astype(str)
+    return holder.eq("") | org.eq("") | holder.eq(org)
+
+
+# the sentence for each reason an account cannot be paid to (account_faults)
+ACCOUNT_MESSAGES = {
+    "lost": "account_digits_lost",
+    "id": "account_is_id",
+    "household": "account_is_household",
+}
 
 
 def _borrower_known(frame: pd.DataFrame) -> pd.Series:
@@ -293,6 +333,8 @@ def rules_for(kind: str, frame: pd.DataFrame, *, duplicates: bool) -> list[Rule]
             rules.append(Rule("phone", "bad_number", _phone_ok))
     if "bank_account" in frame:  # a person's or an organisation's account: 12–25 digits
         rules.append(Rule("bank_account", "bad_number", _account_ok))
+        if kind == "roster" and "household_id" in frame:
+            rules.append(Rule("bank_account", "bad_number", _account_not_shared))
     if kind == "employment" and "employment_type" in frame:
         rules.append(
             Rule("employment_type", "bad_category", _allowed("employment_type", EMPLOYMENT_TYPE))
@@ -352,6 +394,12 @@ def rules_for(kind: str, frame: pd.DataFrame, *, duplicates: bool) -> list[Rule]
             rules.append(
                 Rule("service_type", "bad_category", _allowed("service_type", SERVICE_TYPE))
             )
+    if kind == "accounts" and "employer_code" in frame:
+        rules.append(Rule("employer_code", "bad_number", _credit_code_ok("employer_code")))
+        if "bank_account" in frame:
+            rules.append(Rule("bank_account", "bad_number", _one_account_per_code))
+        if {"account_name", "org_name"} <= set(frame.columns):
+            rules.append(Rule("account_name", "bad_number", _holder_is_org))
     if kind == "bases":
         if "employer_code" in frame:
             rules.append(Rule("employer_code", "bad_number", _credit_code_ok("employer_code")))
@@ -507,6 +555,15 @@ def problem_report(
         report.loc[at_code, "suggestion_key"] = ""
     at_credit = (code.eq("bad_number") & column.isin(CREDIT_CODE_COLUMNS.get(kind, ()))).to_numpy()
     report.loc[at_credit, "message_key"] = "bad_credit_code"
+    at_holder = (code.eq("bad_number") & column.eq("account_name")).to_numpy()
+    report.loc[at_holder, "message_key"] = "account_holder_differs"
+    at_account = (code.eq("bad_number") & column.eq("bank_account")).to_numpy()
+    if at_account.any():  # why the account cannot be paid to, or that it is shared
+        faults = account_faults(rows.reset_index(drop=True))
+        shared = "account_conflict" if kind == "accounts" else "account_shared"
+        keys = faults.map(ACCOUNT_MESSAGES).where(faults.ne(""), shared)
+        keys = keys.where(faults.isin(list(ACCOUNT_MESSAGES)) | faults.eq(""), "bad_number")
+        report.loc[at_account, "message_key"] = keys.to_numpy()[at_account]
     params: list[dict] = [{"kind": kind} for _ in range(len(report))]
     first_seen = _first_seen(frame) if code.eq("duplicate_person").any() else {}
     names: dict[str, tuple] = (

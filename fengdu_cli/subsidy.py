@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from fengdu_cli import dates, gaps, store
-from fengdu_cli.accounts import bank_payees, with_accounts
+from fengdu_cli.accounts import bank_payees, bank_record, with_accounts
 from fengdu_cli.errors import UsageError
 from fengdu_cli.idcard import ages
 from fengdu_cli.io.columns import EXTRA_KINDS, FOLDERS
@@ -629,8 +629,9 @@ def compute_subsidies(
                     staged = stage(result) if stage is not None else None
                     try:
                         ledger.commit_batch(
-                            conn, batch_id, month, run_id, fresh, policy.sha256, inputs
-                        )
+                            conn, batch_id, month, run_id, fresh, policy.sha256, inputs,
+                            bank=bank_record(result.bank()[0]) if result.accounts_known else None,
+                        )  # fmt: skip
                     except BaseException:
                         if staged is not None:
                             staged.discard()

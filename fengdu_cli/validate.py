@@ -23,7 +23,7 @@ from fengdu_cli.idcard import mask_in_text, shown_name, shown_sheet
 from fengdu_cli.io.columns import KINDS, display_name
 from fengdu_cli.io.columns_toml import ColumnsConfig, columns_for
 from fengdu_cli.io.read import FileRead, SheetRead, column_letter, find_files, read_file
-from fengdu_cli.io.recognise import Recogniser
+from fengdu_cli.io.recognise import MONEY_COLUMNS, Recogniser
 from fengdu_cli.messages import text
 from fengdu_cli.needs import codes_needing, needed_columns
 from fengdu_cli.normalise import normalise
@@ -372,6 +372,8 @@ def _gap_problems(kind: str, sheet_gaps: list[SheetGap]) -> pd.DataFrame:
         params = {"kind": kind, "persons": g.persons, "codes": g.needed_by, "headers": g.headers}
         if g.cause == "ambiguous":
             key = "ambiguous_column_needed" if g.role == "needed" else "ambiguous_column_kept"
+            if g.column in MONEY_COLUMNS:  # neither used: no account guessed
+                key = "ambiguous_column_account"
         else:
             key = "missing_column_near" if g.headers else "missing_column"
         rows.append(

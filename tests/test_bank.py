@@ -76,7 +76,8 @@ def test_one_bank_line_per_payee_with_counts_and_fen_sums():
     by_account = bank.set_index("account_no")
     assert by_account.loc[A1, "amount_fen"] == 55000 and by_account.loc[A1, "persons"] == 1
     assert by_account.loc[A1, "account_name"] == "甲"  # no 户名: the person
-    assert by_account.loc[A1, "summary"] == "2024年6月 跨区域交通补助、一次性求职创业补贴"
+    assert by_account.loc[A1, "summary"] == "2024年6月就业帮扶补贴"  # short: banks cut it
+    assert by_account.loc[A1, "rules"] == "跨区域交通补助、一次性求职创业补贴"
     # a household is paid to the member its line names, under that member's ID
     assert by_account.loc[A2, "payee_id"] == head and by_account.loc[A2, "amount_fen"] == 300000
     # an employer is paid its total, with the count of persons
@@ -142,12 +143,12 @@ def test_the_sample_month_commit_writes_the_bank_files(committed):
     ws = book["代发清单"]
     assert [c.value for c in ws[3]] == [
         "序号", "户名", "银行账号", "开户行", "金额（元）", "人数", "证件号码/统一社会信用代码",
-        "摘要", "批次号",
+        "摘要", "补贴项目", "批次号",
     ]  # fmt: skip
     lines = list(ws.iter_rows(min_row=4, max_row=3 + bank["payees"]))
     assert all(r[2].data_type == "s" and r[2].value.isdigit() for r in lines)
     assert all(r[6].data_type == "s" for r in lines) and all(
-        r[8].value == "2024-06-B1" for r in lines
+        r[9].value == "2024-06-B1" and len(r[7].value) <= 20 for r in lines
     )
     assert all(isinstance(r[4].value, float | int) for r in lines)
     total = ws.cell(4 + bank["payees"], 5)
@@ -203,3 +204,106 @@ def test_gbk_writes_chinese_and_stops_on_a_character_it_cannot_write(committed, 
         write_subsidy_files(result, tmp_path / "stop", encoding="gbk")
     assert stop.value.params["char"] == "㛃" and "王*" in str(stop.value.params["who"])
     assert not (tmp_path / "stop").exists() or not any((tmp_path / "stop").iterdir())
+
+
+def test_the_commit_records_each_bank_line_as_sent(committed):
+    from fengdu_cli import store
+    from fengdu_cli.store import ledger
+
+    _, out, tmp = committed
+    conn = store.connect(tmp / "f.db", create=False)
+    try:
+        recorded = ledger.bank_lines(conn, "2024-06-B1")
+    finally:
+        conn.close()
+    csv = pd.read_csv(out / "bank-2024-06.csv", dtype=str, encoding="utf-8-sig")
+    assert recorded["part"].eq(0).all() and len(recorded) == len(csv)
+    assert recorded["account_no"].tolist() == csv["银行账号"].str.rstrip(TEXT_MARK).tolist()
+
+
+class _Today:
+    """A committed batch as `ledger files` sees it today: the bank list today's lists give."""
+
+    def __init__(self, bank, missing):
+        self.batch_id, self.month, self._bank = "2024-06-B1", 202406, (bank, missing)
+
+    def bank(self, lines=None):
+        return self._bank
+
+
+def _bank_lines(rows):
+    frame = pd.DataFrame(rows, columns=["payee_key", "account_no", "account_name", "amount_fen"])
+    return frame.assign(
+        seq=range(1, len(frame) + 1), bank="农行", persons=1, payee_id=frame["payee_key"],
+        summary="2024年6月就业帮扶补贴", rules="跨区域交通补助", batch_id="2024-06-B1",
+    )  # fmt: skip
+
+
+def test_files_written_again_pay_the_recorded_accounts_and_supplements_only_the_new(tmp_path):
+    """The list sent is never rewritten with more payees or other accounts: a payee given
+    an account after the commit goes on a supplement (补1) of its own, recorded, never
+    repeated; an account changed since is shown, not used."""
+    from fengdu_cli import store
+    from fengdu_cli.accounts import bank_record
+    from fengdu_cli.io.subsidy_files import settle_bank
+    from fengdu_cli.store import ledger
+
+    db = tmp_path / "x.db"
+    conn = store.connect(db, create=True)
+    run = store.start_run(conn, "subsidy", 202406)
+    p1, p2, p3 = (f"p:{valid_id(n)}" for n in (1, 2, 3))
+    lines = pd.DataFrame([_line("travel", "person", valid_id(n), f"人{n}", valid_id(n), f"人{n}",
+                                10000) | {"key": valid_id(n)} for n in (1, 2, 3)])  # fmt: skip
+    sent = _bank_lines([(p1, A1, "人1", 10000), (p2, A2, "人2", 10000)])
+    ledger.commit_batch(conn, "2024-06-B1", 202406, run, lines.drop(columns="batch_id"), "x", {},
+                        bank=bank_record(sent))  # fmt: skip
+    conn.close()
+    nobody = pd.DataFrame(columns=["payee_key"])
+    # today: 人2's account changed in the roster, 人3 (no account at commit) has one
+    today = _bank_lines([(p1, A1, "人1", 10000), (p2, A3, "人2", 10000), (p3, A3, "人3", 10000)])
+    parts = settle_bank(_Today(today, nobody), db)
+    assert parts.added == 1 and sorted(parts.parts) == [0, 1]
+    assert parts.parts[0]["account_no"].tolist() == [A1, A2]  # as sent
+    assert parts.parts[1]["payee_id"].tolist() == [p3]
+    assert parts.parts[1]["batch_id"].tolist() == ["2024-06-B1-补1"]
+    assert parts.changed["recorded"].tolist() == [A2] and parts.changed["today"].tolist() == [A3]
+    again = settle_bank(_Today(today, nobody), db)  # written a second time: nothing new
+    assert again.added is None and sorted(again.parts) == [0, 1]
+
+
+def test_a_voided_batch_leaves_no_list_to_pay_beside_the_others(tmp_path):
+    from fengdu_cli import store
+    from fengdu_cli.store import ledger
+
+    db, out = tmp_path / "x.db", tmp_path / "out"
+    conn = store.connect(db, create=True)
+    run = store.start_run(conn, "subsidy", 202406)
+    line = _line("travel", "person", valid_id(1), "人1", valid_id(1), "人1", 10000)
+    ledger.commit_batch(conn, "2024-06-B1", 202406, run, pd.DataFrame([line | {"key": "k"}]),
+                        "x", {})  # fmt: skip
+    conn.close()
+    out.mkdir()
+    names = ["bank-2024-06.xlsx", "bank-2024-06.csv", "bank-2024-06-补1.csv",
+             "payments-2024-06.xlsx", "payments-2024-06.csv", "publicity-2024-06.xlsx"]  # fmt: skip
+    for name in [*names, "bank-2024-05.csv", "reconcile-2024-06.xlsx"]:
+        (out / name).write_text("x")
+    result = CliRunner().invoke(app, ["ledger", "void", "--month", "2024-06", "--reason", "错",
+                                      "--db", str(db), "--out", str(out)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (out / "已过期").iterdir()) == sorted(names)
+    left = {p.name for p in out.iterdir()} - {"logs", "已过期"}
+    assert left == {"bank-2024-05.csv", "reconcile-2024-06.xlsx"}
+    assert "已过期" in result.output
+
+
+def test_plain_csv_writes_ids_and_accounts_without_the_tab_mark(tmp_path):
+    from fengdu_cli.io.bank_files import write_bank_files
+
+    bank = _bank_lines([("p:1", A1, "人1", 10000)]).assign(payee_id=valid_id(1))
+    _book, plain = write_bank_files(bank, bank.iloc[:0], tmp_path / "b.xlsx", tmp_path / "b.csv",
+                                   month=202406, batch_id="2024-06-B1", text_mark=False)  # fmt: skip
+    raw = plain.read_text(encoding="utf-8-sig")
+    assert TEXT_MARK not in raw and f",{A1}," in raw and f",{valid_id(1)}," in raw
+    for command in (["subsidy"], ["run"], ["ledger", "files"]):
+        shown = CliRunner().invoke(app, [*command, "--help"], env={"COLUMNS": "200"}).output
+        assert "--plain-csv" in shown, command

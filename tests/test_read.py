@@ -244,3 +244,15 @@ def test_a_person_whose_note_says_subtotal_is_still_a_person(tmp_path):
     )
     sheet = read_file(path, "roster").sheets[0]
     assert list(sheet.frame["name"]) == ["甲", "乙"] and len(sheet.skipped) == 1
+
+
+def test_tab_separated_csvs_quoted_or_not_and_our_marked_csv(tmp_path):
+    """A TSV whose every cell is quoted is tab-separated; our own CSV's tab after an
+    all-digit ID (quoted or not) is no delimiter."""
+    rows = [HEADER, person(1), person(2)]
+    quoted = ["\t".join(f'"{v}"' for v in row) for row in rows]
+    plain = ["\t".join(str(v) for v in row) for row in rows]
+    marked = [",".join(f'"{v}\t"' if str(v).isdigit() else str(v) for v in row) for row in rows]
+    for name, lines in (("q.csv", quoted), ("p.csv", plain), ("m.csv", marked)):
+        sheet = read_file(csv_file(tmp_path / name, lines), "roster").sheets[0]
+        assert sheet.frame["id_number"].tolist() == [valid_id(1), valid_id(2)], name

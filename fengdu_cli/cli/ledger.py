@@ -24,12 +24,15 @@ from fengdu_cli.cli.options import (
     MonthOpt,
     NewDbOpt,
     OutOpt,
+    PlainCsvOpt,
     PolicyOpt,
     month_option,
     use_ledger,
 )
 from fengdu_cli.cli.render import render_bank, render_import, words
 from fengdu_cli.errors import InputError, UsageError
+from fengdu_cli.io.subsidy_files import batch_file_patterns
+from fengdu_cli.io.write import SUPERSEDED
 from fengdu_cli.messages import rule_title, text
 
 
@@ -143,10 +146,19 @@ def ledger_void(
         typer.Option("--batch", help="冲销指定批次（如导入批次 IMPORT-R3）/ a batch by its id"),
     ] = None,
     db: DbOpt = Path("fengdu.db"),
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="发放文件所在的输出文件夹（默认 out/ 或 fengdu.toml 的 out）：作废批次的文件移入"
+            "其中的 已过期/ / output folder: the voided batch's files move into 已过期/",
+        ),
+    ] = None,
     *,
     common: Common,
 ) -> int:
-    """冲销某月的入账批次或某个导入批次（记录冲销分录，不修改不删除原记录）。"""
+    """冲销某月的入账批次或某个导入批次（记录冲销分录，不修改不删除原记录）；该批次的发放文件移入 已过期/。"""
     json_, lang = common.json, common.lang
     use_ledger(db, common)
     from fengdu_cli import store
@@ -172,13 +184,48 @@ def ledger_void(
         shown = dates.month_text(month) if month else batch
         raise UsageError("nothing_to_void", month=shown)
     batch_id, n, fen = done
+    folder, moved, paid_month = _retire_voided(db, out, batch_id)
     if json_:
-        print_json({"batch_id": batch_id, "reversed": n, "amount": fen / 100, "reason": reason})
+        print_json({"batch_id": batch_id, "reversed": n, "amount": fen / 100, "reason": reason,
+                    "moved": [str(p) for p in moved]})  # fmt: skip
     else:
-        screen().print(
+        console = screen()
+        console.print(
             text("screen_voided", lang, batch=batch_id, n=n, amount=yuan_text(fen), reason=reason)
         )
+        if moved:
+            console.print(text("screen_void_moved", lang, batch=batch_id,
+                               folder=str(folder / SUPERSEDED), n=len(moved)))  # fmt: skip
+            for path in moved:
+                console.print(f"  {path.name}")
+        elif paid_month:
+            console.print(
+                "[bold yellow]"
+                + text("screen_void_not_found", lang, batch=batch_id, out=str(folder),
+                       files="、".join(batch_file_patterns(paid_month)[:3]))
+                + "[/]"
+            )  # fmt: skip
     return 0
+
+
+def _retire_voided(db: Path, out: Path | None, batch_id: str) -> tuple[Path, list[Path], int]:
+    """Move a voided month batch's files out of the way (out/已过期/): the folder looked in,
+    the files moved, the batch's month (0 for an import: it has no files)."""
+    from fengdu_cli import store
+    from fengdu_cli.cli.options import config_paths
+    from fengdu_cli.io.subsidy_files import retire_batch_files
+
+    conn = store.connect(db, create=False)
+    try:
+        row = conn.execute(
+            "SELECT month, kind FROM batches WHERE batch_id = ?", (batch_id,)
+        ).fetchone()
+    finally:
+        conn.close()
+    _, folder = config_paths(db, out, Path.cwd())
+    if row is None or row[1] != "month":
+        return folder, [], 0
+    return folder, retire_batch_files(folder, int(row[0])), int(row[0])
 
 
 @command(ledger_app, "files", common=("json",))
@@ -189,6 +236,7 @@ def ledger_files(
     policy: PolicyOpt = None,
     data: AccountsDataOpt = None,
     encoding: EncodingOpt = "utf-8-sig",
+    plain_csv: PlainCsvOpt = False,
     *,
     common: Common,
 ) -> int:
@@ -198,7 +246,7 @@ def ledger_files(
     from fengdu_cli.io.subsidy_files import rewrite_batch_files
 
     result, written = rewrite_batch_files(
-        month, db, out, policy, lang, data=data, encoding=encoding
+        month, db, out, policy, lang, data=data, encoding=encoding, plain_csv=plain_csv
     )
     bank = result.bank_summary() if result.accounts_known else None
     if json_:

@@ -133,6 +133,15 @@ EncodingOpt = Annotated[
         " / CSV encoding: utf-8-sig (default) or gbk (bank import systems)",
     ),
 ]
+PlainCsvOpt = Annotated[
+    bool,
+    typer.Option(
+        "--plain-csv",
+        help="CSV 中的身份证号、银行账号不加末尾制表符（供银行导入系统或程序读取；默认加，双击用 Excel"
+        " 打开时号码不变形）/ CSVs without the trailing tab that keeps IDs and accounts intact in"
+        " Excel: for a bank's import system or a script",
+    ),
+]
 AccountsDataOpt = Annotated[
     Path | None,
     typer.Option(
@@ -234,6 +243,7 @@ class Paying(OptionGroup):
     no_history: NoHistoryOpt = False
     new_db: NewDbOpt = False
     encoding: EncodingOpt = "utf-8-sig"
+    plain_csv: PlainCsvOpt = False
 
     def pay(self, month: Month, common: Common, **given: object) -> tuple:
         """The month's subsidies and their files (``given``: the checked inputs, if read)."""
@@ -241,7 +251,7 @@ class Paying(OptionGroup):
 
         return compute_and_write(
             month.data, month.month, month.db, month.out, common.lang, self.encoding,
-            policy_path=self.policy,
+            plain_csv=self.plain_csv, policy_path=self.policy,
             commit=self.commit, no_history=self.no_history, new_db=self.new_db,
             progress=common.progress, **given,
         )  # fmt: skip

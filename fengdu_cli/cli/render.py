@@ -3,6 +3,7 @@ the clerk's language (every word from :mod:`fengdu_cli.messages`)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -341,9 +342,16 @@ def render_bank(result, console: Console, lang: str) -> None:
             console.print(f"[yellow]{text('screen_bank_needs_data', lang)}[/]")
         return
     bank, missing = result.bank()
+    parts = getattr(result, "bank_parts", None)
+    if parts is not None:  # the batch's own list; its supplements are said below
+        bank = parts.parts.get(0, bank.iloc[:0])
     fen = int(bank["amount_fen"].sum()) if len(bank) else 0
     if result.committed:
         console.print(text("screen_bank_list", lang, n=len(bank), amount=yuan_text(fen)))
+    if parts is not None:
+        _render_parts(result, parts, console, lang)
+    if missing["payee_type"].isin(("employer", "agency", "workshop")).any():
+        _render_unused_accounts(result, console, lang)  # a mistyped code there, perhaps
     if not len(missing):
         return
     lacking = int(missing["amount_fen"].sum())
@@ -355,22 +363,82 @@ def render_bank(result, console: Console, lang: str) -> None:
     title = text("screen_bank_missing_title", lang, n=len(missing), amount=yuan_text(lacking))
     table = headed(title, heads, (heads[2],), overflow="fold")
     for row in records(missing):
-        org = row.payee_type in ("employer", "agency", "workshop")
+        # a person (a labour broker is paid as an agency): name and ID masked
+        person = row.payee_type not in ("employer", "agency", "workshop") or bool(
+            re.fullmatch(r"\d{17}[\dXx]", str(row.payee_id))
+        )
         table.add_row(
-            row.payee_name if org else mask_name(str(row.payee_name)),
-            idcard.mask_in_text(str(row.payee_id)) if not org else str(row.payee_id),
+            mask_name(str(row.payee_name), person=True) if person else str(row.payee_name),
+            idcard.mask_in_text(str(row.payee_id)) if person else str(row.payee_id),
             yuan_text(int(row.amount_fen)),
-            _where_folder(str(row.where)),
+            _where_folder(str(row.where), lang),
         )
     console.print(table)
     if result.committed:
         console.print(f"[bold yellow]{text('screen_bank_missing_committed', lang)}[/]")
 
 
-def _where_folder(kind: str) -> str:
+def _render_unused_accounts(result, console: Console, lang: str) -> None:
+    """While some organisation lacks an account: a notice for the rows of accounts/ that pay
+    no organisation of the month (a code mistyped there leaves its organisation without)."""
+    from fengdu_cli.accounts import unused_accounts
+
+    accounts = result.checked.get("accounts")
+    unused = unused_accounts(result.lines, accounts.valid if accounts is not None else None)
+    if len(unused):
+        shown = text("list_sep", lang).join(
+            r.org_name + text("paren_code", lang, code=r.employer_code)
+            for r in records(unused.head(5))
+        )
+        more = "…" if len(unused) > 5 else ""
+        console.print(text("screen_accounts_unused", lang, n=len(unused), rows=shown + more))
+
+
+def _render_parts(result, parts, console: Console, lang: str) -> None:
+    """What a committed batch's bank lists written again are: the recorded list, a new
+    supplement, accounts today's lists give otherwise (masked)."""
+    from fengdu_cli.io import names
+    from fengdu_cli.io.subsidy_files import mask_name
+    from fengdu_cli.money import yuan_text
+
+    if parts.unrecorded:
+        console.print(
+            f"[bold yellow]{text('screen_bank_unrecorded', lang, batch=result.batch_id)}[/]"
+        )
+    elif 0 in parts.parts and parts.added != 0:
+        console.print(text("screen_bank_recorded", lang, n=len(parts.parts[0])))
+    if parts.added:
+        lines = parts.parts[parts.added]
+        console.print(
+            "[bold yellow]"
+            + text(
+                "screen_bank_supplement", lang, n=len(lines),
+                amount=yuan_text(int(lines["amount_fen"].sum())),
+                file=names.bank_part(result.month, parts.added, ".xlsx"),
+                batch=str(lines["batch_id"].iloc[0]),
+            )
+            + "[/]"
+        )  # fmt: skip
+    for row in records(parts.changed):
+        console.print(
+            "[bold yellow]"
+            + text(
+                "screen_bank_changed", lang, name=mask_name(str(row.account_name)),
+                today=idcard.mask_in_text(str(row.today)),
+                recorded=idcard.mask_in_text(str(row.recorded)),
+            )
+            + "[/]"
+        )  # fmt: skip
+
+
+def _where_folder(kind: str, lang: str = "zh") -> str:
     """The folder whose list should carry a missing account, as a screen says it briefly."""
     from fengdu_cli.io.columns import FOLDERS
 
+    if kind == "broker":
+        return "rosters/ | agencies/"
+    if kind == "conflict":
+        return text("screen_bank_conflict", lang)
     folder = FOLDERS.get(kind, kind) + "/"
     return folder if kind in ("roster", "accounts") else f"{folder} | accounts/"
 

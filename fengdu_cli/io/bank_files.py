@@ -1,7 +1,8 @@
 """The bank's list of a committed batch (代发清单): ``bank-YYYY-MM.xlsx`` and ``.csv``.
 
 One line per payee (:func:`fengdu_cli.accounts.bank_payees`): 序号, 户名, 银行账号, 开户行,
-金额（元）, 人数, 证件号码/统一社会信用代码 (in full: the file is the bank's), 摘要, 批次号.
+金额（元）, 人数, 证件号码/统一社会信用代码 (in full: the file is the bank's), 摘要 (short:
+banks keep 20–30 characters), 补贴项目, 批次号.
 The headers are Chinese in every language: the file goes to a Chinese bank.  In the
 workbook every account and ID is a text cell, amounts are numbers with 2 decimals, the
 total is a formula over the lines with its value cached (every reader sees it, an edited
@@ -27,14 +28,15 @@ from fengdu_cli.money import fen_array, yuan_texts
 # (frame column, catalogue key of the header, width, kind): kind text | id | money | count
 BANK_LAYOUT = (
     ("seq", "bank_h_seq", 6, "count"),
-    ("account_name", "bank_h_account_name", 26, "wrap"),
-    ("account_no", "bank_h_account_no", 24, "id"),
-    ("bank", "bank_h_bank", 28, "wrap"),
+    ("account_name", "bank_h_account_name", 24, "wrap"),
+    ("account_no", "bank_h_account_no", 22, "id"),
+    ("bank", "bank_h_bank", 24, "wrap"),
     ("amount_fen", "bank_h_amount", 14, "money"),
     ("persons", "bank_h_persons", 7, "count"),
     ("payee_id", "bank_h_payee_id", 22, "id"),
-    ("summary", "bank_h_summary", 48, "wrap"),
-    ("batch_id", "bank_h_batch", 13, "text"),
+    ("summary", "bank_h_summary", 25, "wrap"),
+    ("rules", "bank_m_rules", 36, "wrap"),
+    ("batch_id", "bank_h_batch", 15, "text"),
 )
 MISSING_LAYOUT = (
     ("seq", "bank_h_seq", 6, "count"),
@@ -57,6 +59,10 @@ def where_words(kind: str, lang: str = LANG) -> str:
         return text("bank_where_roster", lang)
     if kind == "accounts":
         return text("bank_where_accounts", lang)
+    if kind == "broker":
+        return text("bank_where_broker", lang)
+    if kind == "conflict":
+        return text("bank_where_conflict", lang)
     name = text(f"kind_{kind}", lang) if has(f"kind_{kind}") else kind
     listed = text("bank_where_list", lang, name=name, folder=FOLDERS.get(kind, kind))
     return text("bank_where_or_accounts", lang, listed=listed)
@@ -85,13 +91,16 @@ def write_bank_files(
     created: dt.datetime | None = None,
     staging: Staging | None = None,
     encoding: str = "utf-8-sig",
+    part: int = 0,
+    text_mark: bool = True,
 ) -> list[Path]:
     """Write ``bank-YYYY-MM.xlsx`` (代发清单 and, when some payee lacks one, 缺少账户信息) and
-    ``bank-YYYY-MM.csv`` (the lines with an account only), owner-only, atomically."""
+    ``bank-YYYY-MM.csv`` (the lines with an account only), owner-only, atomically; ``part``
+    1, 2 …: a supplement (补发) of the batch, titled so."""
     written = [
-        _write_book(bank, missing, book_target, month, batch_id, created, staging),
+        _write_book(bank, missing, book_target, month, batch_id, created, staging, part),
         write_csv(bank_csv_frame(bank), csv_target, private=True, staging=staging,
-                  encoding=encoding),
+                  encoding=encoding, text_mark=text_mark),
     ]  # fmt: skip
     return written
 
@@ -104,8 +113,9 @@ def _write_book(
     batch_id: str,
     created: dt.datetime | None,
     staging: Staging | None,
+    part: int = 0,
 ) -> Path:
-    when = month_words(month, LANG)
+    when = month_words(month, LANG) + (text("bank_part_title", LANG, part=part) if part else "")
     county = text("wb_county", LANG)
     with atomic_path(target, private=True, staging=staging) as tmp:
         book = xlsxwriter.Workbook(

@@ -146,7 +146,8 @@ EMPLOYER_CODE = Spec(
 
 # A payee's bank account (代发): the account number, its bank (开户行) and holder (户名).
 # Kept apart from one another and from a loan's lending bank (loans/ ``bank``).
-_ACCOUNT_NOT = ("开户行", "开户银行", "户名", "姓名", "类型", "名称", "银行名称", "网点", "持卡人")
+# (开户行账号, 账号（开户行）: the account, its bank named as a note — BANK excludes 账号)
+_ACCOUNT_NOT = ("户名", "姓名", "类型", "名称", "银行名称", "网点", "持卡人")
 BANK = Spec(
     "bank",
     (
@@ -175,21 +176,25 @@ ACCOUNT_NAME = Spec(
         "开户名称",
         "收款户名",
         "收款人户名",
+        "收款人",
+        "收款人姓名",
     ),
-    (("户名", "持卡人", "开户人", "账户名", "开户名"),),
+    (("户名", "持卡人", "开户人", "账户名", "开户名", "收款人"),),
     ("户主", "账号", "卡号", "银行", "行", "号码", "身份证"),
 )
 
 
 def _account(*aliases: str, org: bool = False) -> Spec:
-    """The account number: a person's 银行账号 (roster), an organisation's 收款账号/对公账户."""
+    """The account number: a person's 银行账号 (roster), an organisation's 收款账号/对公账户.
+
+    Never recognised from its values alone: a column of long numbers under no header (or
+    备注) may as well be 户编号 or 社保卡号, and money would go to it."""
     return Spec(
         "bank_account",
         aliases,
         (("账号", "卡号", "账户") if not org else ("账号", "卡号", "账户", "对公账户"),),
         _ACCOUNT_NOT + (("单位",) if not org else ()),
         "bank_account",
-        by_values=not org,
     )
 
 

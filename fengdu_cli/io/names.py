@@ -78,3 +78,12 @@ def bank_book(month: int) -> str:
 def bank_csv(month: int) -> str:
     """``bank-YYYY-MM.csv``: the same list for a bank's import system."""
     return f"bank-{month_text(month)}.csv"
+
+
+SUPPLEMENT = "-补{part}"  # a batch's bank list for payees given an account later (补发)
+
+
+def bank_part(month: int, part: int, suffix: str) -> str:
+    """``bank-YYYY-MM.xlsx`` (part 0), ``bank-YYYY-MM-补1.xlsx`` … (its supplements)."""
+    extra = SUPPLEMENT.format(part=part) if part else ""
+    return f"bank-{month_text(month)}{extra}{suffix}"

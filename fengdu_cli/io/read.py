@@ -281,16 +281,17 @@ def _looks_binary(text: str) -> bool:
     return controls > max(2, len(sample) // 200)
 
 
-_SEPARATING_TAB = re.compile(r'\t(?![,"\r\n]|$)', re.MULTILINE)
+# the mark our own CSVs put after an all-digit ID (io.write.TEXT_MARK): a tab right after a
+# digit and before a comma or the line's end (or a closing quote then one of them)
+_MARK_TAB = re.compile(r'(?<=\d)\t(?=,|\r|\n|$|"(?:,|\r|\n|$))', re.MULTILINE)
 
 
 def _read_csv(path: Path, data: bytes) -> Grid:
     text = _decode(path, data)
     lines = text.splitlines()
     first_lines = "\n".join(lines[:50])
-    # a tab right before a comma, a quote or the line's end is the mark our own CSVs put after
-    # an all-digit ID (io.write.TEXT_MARK), not a delimiter
-    tabs = len(_SEPARATING_TAB.findall(first_lines))
+    # a tab that marks an all-digit ID as text (_MARK_TAB) is not a delimiter
+    tabs = first_lines.count("\t") - len(_MARK_TAB.findall(first_lines))
     delimiter = "\t" if tabs > first_lines.count(",") else ","
     width = max((line.count(delimiter) for line in lines), default=0) + 1
     del lines

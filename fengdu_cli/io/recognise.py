@@ -40,6 +40,9 @@ from fengdu_cli.normalise import CATEGORY_FACTS, EMPLOYMENT_TYPE, LABOR, WORK_ST
 from fengdu_cli.townships import canonical_township
 
 MARGIN = 10.0
+# Columns money is paid to: two columns competing for one (社保卡号 and 银行账号, 惠农卡号 and
+# 存折账号) leave it unread — the payees listed without an account — never the first guessed.
+MONEY_COLUMNS = frozenset({"bank_account"})
 # A required column whose sampled values fit its shape this rarely is the wrong column.
 RELIABLE_SHAPES = frozenset({"id_number", "credit_code", "period", "date", "amount"})
 MISFIT_SHARE = 0.3
@@ -365,7 +368,7 @@ class Recogniser:
                 continue
             headers = tuple(shown[k] or f"第{k + 1}列" for k in (j, *rivals))
             gaps.append(ColumnGap(column, "ambiguous", role, headers))
-            if role == "needed":
+            if role == "needed" or column in MONEY_COLUMNS:
                 dropped.append(column)
         return gaps, dropped
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +21,7 @@ from fengdu_cli.io.payments_report import (
 from fengdu_cli.io.post_exits import write_post_exits
 from fengdu_cli.io.write import Sheet, Staging, move_aside, write_csv, write_workbook
 from fengdu_cli.messages import in_words, month_words, rule_title, text
+from fengdu_cli.subsidy import SubsidyResult
 
 
 def subsidy_file_names(month: int, committed: bool) -> dict[str, str]:
@@ -33,12 +35,87 @@ def subsidy_file_names(month: int, committed: bool) -> dict[str, str]:
     }
 
 
+@dataclass(frozen=True)
+class BankParts:
+    """A committed batch's bank lists as recorded in the ledger: ``parts`` (0 the batch's
+    list, 1 … its supplements, BANK_COLUMNS each), the payees on none still without an
+    account today (``missing``), the recorded accounts today's lists give otherwise
+    (``changed``: payee_key, account_name, recorded, today) and the part this run added."""
+
+    parts: dict[int, pd.DataFrame]
+    missing: pd.DataFrame
+    changed: pd.DataFrame
+    added: int | None = None
+    unrecorded: bool = False  # committed before the ledger recorded bank lines
+
+
+@dataclass(frozen=True)
+class RecordedResult(SubsidyResult):
+    """A committed batch with the bank lists the ledger recorded: its bank list (every part)
+    and the payees still without an account are those, not today's."""
+
+    bank_parts: BankParts | None = None
+
+    def bank(self, lines: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+        if self.bank_parts is None:
+            return super().bank(lines)
+        parts = list(self.bank_parts.parts.values())
+        every = pd.concat(parts, ignore_index=True) if parts else super().bank(lines)[0].iloc[:0]
+        return every, self.bank_parts.missing
+
+
+def settle_bank(result, db: Path) -> BankParts:
+    """The batch's recorded bank lists, and a supplement recorded for the payees that had no
+    account when it was committed and have one now (never a payee twice, never an account
+    other than the one recorded).  A batch committed before bank lines were recorded gets
+    today's list recorded as its list (``unrecorded``)."""
+    from fengdu_cli import store
+    from fengdu_cli.accounts import bank_from_record, bank_record
+    from fengdu_cli.store import ledger
+
+    bank, missing = result.bank()
+    conn = store.connect(db, create=False)
+    try:
+        recorded = ledger.bank_lines(conn, result.batch_id)
+        unrecorded = recorded.empty and len(bank) > 0
+        added = None
+        fresh = bank[~bank["payee_key"].isin(recorded["payee_key"])].reset_index(drop=True)
+        if len(fresh):
+            part = 0 if recorded.empty else int(recorded["part"].max()) + 1
+            label = result.batch_id + (names.SUPPLEMENT.format(part=part) if part else "")
+            fresh = fresh.assign(seq=range(1, len(fresh) + 1), batch_id=label)
+            added = ledger.record_bank_part(conn, result.batch_id, bank_record(fresh))
+            recorded = ledger.bank_lines(conn, result.batch_id)
+    finally:
+        conn.close()
+    parts = {
+        int(str(part)): bank_from_record(lines.drop(columns="part"))
+        for part, lines in recorded.groupby("part", sort=True)
+    }
+    today = bank.set_index("payee_key")["account_no"]
+    was = recorded.set_index("payee_key")
+    known = was.index.intersection(today.index)
+    differs = known[was.loc[known, "account_no"].to_numpy() != today[known].to_numpy()]
+    changed = pd.DataFrame(
+        {
+            "payee_key": differs,
+            "account_name": was.loc[differs, "account_name"].to_numpy(),
+            "recorded": was.loc[differs, "account_no"].to_numpy(),
+            "today": today[differs].to_numpy(),
+        }
+    )
+    still = missing[~missing["payee_key"].isin(recorded["payee_key"])].reset_index(drop=True)
+    return BankParts(parts, still, changed, added, unrecorded)
+
+
 def write_subsidy_files(
     result,
     out: Path,
     staging: Staging | None = None,
     lang: str = "zh",
     encoding: str = "utf-8-sig",
+    bank_parts: BankParts | None = None,
+    plain_csv: bool = False,
 ) -> list[Path]:
     """``payments-YYYY-MM.xlsx/.csv`` and ``publicity-YYYY-MM.xlsx`` for a committed batch;
     the same with ``-试算`` in the names, and 试算 on every sheet and in the batch column, for
@@ -74,17 +151,28 @@ def write_subsidy_files(
             created=created, staging=staging, lang=lang, trial=not result.committed,
             facts=facts,
         ),
-        write_csv(payments, out / files["csv"], private=True, staging=staging, encoding=encoding),
+        write_csv(payments, out / files["csv"], private=True, staging=staging, encoding=encoding,
+                  text_mark=not plain_csv),
         write_publicity_workbook(
             lines, out / files["publicity"], month=result.month, rules=rules, created=created,
             staging=staging, trial=not result.committed, lang=lang,
         ),
     ]  # fmt: skip
-    if bank is not None:  # the bank's list of a committed batch (代发清单)
+    if bank_parts is not None:  # the lists the ledger recorded, each part its own files
+        for part, lines_of_part in bank_parts.parts.items():
+            label = result.batch_id + (names.SUPPLEMENT.format(part=part) if part else "")
+            written += write_bank_files(
+                lines_of_part, bank_parts.missing if part == 0 else lines_of_part.iloc[:0],
+                out / names.bank_part(result.month, part, ".xlsx"),
+                out / names.bank_part(result.month, part, ".csv"),
+                month=result.month, batch_id=label, created=created, staging=staging,
+                encoding=encoding, part=part, text_mark=not plain_csv,
+            )  # fmt: skip
+    elif bank is not None:  # the bank's list of a committed batch (代发清单)
         written += write_bank_files(
             bank[0], bank[1], out / names.bank_book(result.month), out / names.bank_csv(result.month),
             month=result.month, batch_id=result.batch_id, created=created, staging=staging,
-            encoding=encoding,
+            encoding=encoding, text_mark=not plain_csv,
         )  # fmt: skip
     exits = getattr(result, "post_exits", None)
     if exits is not None:  # posts/ was read: the townships' exit list (有序退岗)
@@ -158,9 +246,10 @@ def _check_encoding(
         )  # fmt: skip
 
 
-def mask_name(name: str) -> str:
-    """A person's name as a screen shows it when it must not be read in full: 王*华, 王*."""
-    if len(name) <= 1 or len(name) > 6:  # an organisation's name is not personal
+def mask_name(name: str, person: bool = False) -> str:
+    """A person's name as a screen shows it when it must not be read in full: 王*华, 王*.
+    A name longer than 6 characters is taken for an organisation's unless ``person``."""
+    if len(name) <= 1 or (len(name) > 6 and not person):  # an organisation's is not personal
         return name
     return name[0] + "*" * (len(name) - 2) + name[-1] if len(name) > 2 else name[0] + "*"
 
@@ -193,6 +282,7 @@ def compute_and_write(
     out: Path,
     lang: str = "zh",
     encoding: str = "utf-8-sig",
+    plain_csv: bool = False,
     **options,
 ) -> tuple:
     """:func:`fengdu_cli.subsidy.compute_subsidies` and its files (in ``lang``), in the safe
@@ -205,13 +295,18 @@ def compute_and_write(
 
     def stage(result) -> Staging:
         staging = Staging()
-        write_subsidy_files(result, out, staging, lang, encoding)
+        write_subsidy_files(result, out, staging, lang, encoding, plain_csv=plain_csv)
         staged.append(staging)
         return staging
 
     result = compute_subsidies(data, month, db, stage=stage, **options)
     if not (staged and result.newly_committed):
-        written = write_subsidy_files(result, out, lang=lang, encoding=encoding)
+        # a committed month run again: its bank list is the one recorded, never today's
+        parts = settle_bank(result, db) if result.committed and result.accounts_known else None
+        result = _with_parts(result, parts)
+        written = write_subsidy_files(
+            result, out, lang=lang, encoding=encoding, bank_parts=parts, plain_csv=plain_csv
+        )
         return result, retire_trials(result, out, written)
     try:
         return result, retire_trials(result, out, staged[0].publish())
@@ -232,6 +327,7 @@ def rewrite_batch_files(
     data: Path | None = None,
     encoding: str = "utf-8-sig",
     columns=None,
+    plain_csv: bool = False,
 ):
     """Write a committed batch's files again, from the ledger (``fengdu ledger files``).
 
@@ -265,9 +361,24 @@ def rewrite_batch_files(
     result = SubsidyResult(
         month, policy, lines, computed, recorded, batch, True, False, checked=checked
     )
+    parts = settle_bank(result, db) if result.accounts_known else None
+    result = _with_parts(result, parts)
     return result, retire_trials(
-        result, out, write_subsidy_files(result, out, lang=lang, encoding=encoding)
+        result,
+        out,
+        write_subsidy_files(
+            result, out, lang=lang, encoding=encoding, bank_parts=parts, plain_csv=plain_csv
+        ),
     )
+
+
+def _with_parts(result, parts: BankParts | None):
+    """The result with its recorded bank lists (``bank_parts``), which its screen and
+    summary then show instead of today's."""
+    if parts is None:
+        return result
+    return RecordedResult(**{f.name: getattr(result, f.name) for f in fields(result)},
+                          bank_parts=parts)  # fmt: skip
 
 
 def retire_trials(result, out: Path, written: list[Path]) -> list[Path]:
@@ -302,3 +413,22 @@ def account_lists(data: Path, month: int, columns=None) -> dict:
             raise result.unreadable[0].error()
         checked[kind] = result
     return checked
+
+
+def batch_file_patterns(month: int) -> tuple[str, ...]:
+    """The names of a committed month batch's payment files: the payment workbook and CSV,
+    the publicity list, the bank's lists (and their supplements)."""
+    stem = dates.month_text(month)
+    return (
+        names.payments_book(month, True), names.payments_csv(month, True),
+        names.publicity_book(month, True), f"bank-{stem}.*", f"bank-{stem}{names.SUPPLEMENT.format(part='*')}.*",
+    )  # fmt: skip
+
+
+def retire_batch_files(out: Path, month: int) -> list[Path]:
+    """A voided batch's files found in ``out`` moved into ``out/已过期/`` (a voided list must
+    never be paid or posted); the files moved."""
+    moved: list[Path] = []
+    for pattern in batch_file_patterns(month):
+        moved += move_aside(Path(out), pattern, [])
+    return moved

@@ -241,17 +241,19 @@ def write_csv(
     private: bool = False,
     staging: Staging | None = None,
     encoding: str = "utf-8-sig",
+    text_mark: bool = True,
 ) -> Path:
     """UTF-8 with BOM (Excel opens it as Chinese text) or ``encoding`` (GBK for a bank's
     import system), atomically, formulas neutralised, all-digit ID-like values with the
-    trailing tab that keeps them text (:data:`TEXT_MARK`).  A character ``encoding``
+    trailing tab that keeps them text (:data:`TEXT_MARK`; not with ``text_mark=False``: a
+    plain CSV for a bank's import system or a script).  A character ``encoding``
     cannot write raises :class:`EncodingProblem` before anything is written: never
     replaced silently."""
     safe = frame.copy()
     for column in safe.columns:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
             safe[column] = safe[column].map(neutralised)
-            if is_id_like(column):
+            if text_mark and is_id_like(column):
                 safe[column] = as_text_mark(safe[column])
     problem = unencodable(safe, encoding)
     if problem is not None:

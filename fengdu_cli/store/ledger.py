@@ -131,9 +131,55 @@ def commit_batch(
     lines: pd.DataFrame,
     policy_sha256: str,
     inputs: dict,
+    bank: pd.DataFrame | None = None,
 ) -> None:
-    """Record a month's lines in one transaction."""
-    _record_batch(conn, batch_id, month, run_id, lines.assign(month=month), policy_sha256, inputs)
+    """Record a month's lines in one transaction — with ``bank``, the lines of its bank list
+    (:data:`BANK_LINE_COLUMNS`) as part 0, in the same transaction."""
+    _record_batch(
+        conn, batch_id, month, run_id, lines.assign(month=month), policy_sha256, inputs,
+        bank=bank,
+    )  # fmt: skip
+
+
+# a recorded bank line: what the bank was (or will be) told to pay, to which account
+BANK_LINE_COLUMNS = [
+    "seq", "payee_key", "account_no", "bank", "account_name", "amount_fen", "persons",
+    "payee_id", "summary", "rules", "line_batch",
+]  # fmt: skip
+
+
+def _insert_bank_lines(
+    conn: sqlite3.Connection, batch_id: str, part: int, bank: pd.DataFrame, created: str
+) -> None:
+    columns = ["batch_id", "part", *BANK_LINE_COLUMNS, "created"]
+    rows = records(bank.assign(batch_id=batch_id, part=part, created=created), columns)
+    conn.executemany(
+        f"INSERT INTO bank_lines ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+        rows,
+    )
+
+
+def bank_lines(conn: sqlite3.Connection, batch_id: str) -> pd.DataFrame:
+    """The recorded bank lines of a batch, every part (``part``: 0 the batch's list, 1 … its
+    supplements), in the order written."""
+    return pd.read_sql_query(
+        f"SELECT part, {', '.join(BANK_LINE_COLUMNS)} FROM bank_lines WHERE batch_id = ? "
+        "ORDER BY part, seq",
+        conn,
+        params=(batch_id,),
+    )
+
+
+def record_bank_part(conn: sqlite3.Connection, batch_id: str, bank: pd.DataFrame) -> int:
+    """Record ``bank`` as the batch's next part (its first when none is recorded: 0) and
+    return the part's number.  A payee already on a part is refused (nothing written)."""
+    with transaction(conn):
+        row = conn.execute(
+            "SELECT MAX(part) FROM bank_lines WHERE batch_id = ?", (batch_id,)
+        ).fetchone()
+        part = 0 if row[0] is None else int(row[0]) + 1
+        _insert_bank_lines(conn, batch_id, part, bank, now())
+    return part
 
 
 def _record_batch(
@@ -145,6 +191,7 @@ def _record_batch(
     policy_sha256: str,
     inputs: dict,
     kind: str = "month",
+    bank: pd.DataFrame | None = None,
 ) -> None:
     """Insert a batch, its lines and their links in the chain, in one transaction.
 
@@ -182,6 +229,8 @@ def _record_batch(
         append(conn, "payments", select_rows(
             conn, "SELECT * FROM payments WHERE batch_id = ? ORDER BY entry_id", (batch_id,)
         ))  # fmt: skip
+        if bank is not None and len(bank):
+            _insert_bank_lines(conn, batch_id, 0, bank, created)
     record_head(conn)
 
 

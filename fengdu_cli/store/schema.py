@@ -12,7 +12,7 @@ from fengdu_cli.messages import Said, said
 from fengdu_cli.store.chain import chain_existing
 from fengdu_cli.store.sql import transaction
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 MIGRATIONS: dict[int, str] = {
     1: """
@@ -151,6 +151,37 @@ MIGRATIONS: dict[int, str] = {
     # the key employers; months stored before keep it NULL (未存储, never 0)
     5: """
     ALTER TABLE month_state ADD COLUMN start_date TEXT;
+    """,
+    # each line of a batch's bank list (代发清单) as committed — the account paid — and of its
+    # supplements (part 1, 2 …: payees given an account later), so that a list written again
+    # is the list sent, and no payee is ever on two
+    6: """
+    CREATE TABLE bank_lines (
+        line_id INTEGER PRIMARY KEY AUTOINCREMENT,
+        batch_id TEXT NOT NULL REFERENCES batches(batch_id),
+        part INTEGER NOT NULL CHECK (part >= 0),
+        seq INTEGER NOT NULL,
+        payee_key TEXT NOT NULL,
+        account_no TEXT NOT NULL,
+        bank TEXT,
+        account_name TEXT,
+        amount_fen INTEGER NOT NULL,
+        persons INTEGER NOT NULL,
+        payee_id TEXT,
+        summary TEXT,
+        rules TEXT,
+        line_batch TEXT NOT NULL,
+        created TEXT NOT NULL,
+        UNIQUE (batch_id, payee_key)
+    );
+    CREATE TRIGGER bank_lines_append_only_u BEFORE UPDATE ON bank_lines
+        BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+    CREATE TRIGGER bank_lines_append_only_d BEFORE DELETE ON bank_lines
+        BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+    CREATE TRIGGER bank_lines_no_replace BEFORE INSERT ON bank_lines
+        WHEN EXISTS (SELECT 1 FROM bank_lines WHERE line_id = NEW.line_id
+                     OR (batch_id = NEW.batch_id AND payee_key = NEW.payee_key))
+        BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
     """,
 }
 # Rows already in the ledger when the chain was added are chained once, in this order.
