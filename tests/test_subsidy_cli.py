@@ -162,6 +162,15 @@ def test_void_then_pay_again(world, tmp_path):  # noqa: F811
     )
     assert redo["newly_committed"] and redo["grand_total"] == 19850.0
     assert json.loads(run("ledger", "check", "--db", db, "--json").output)["ok"]
+    # on an 80-column terminal every batch, month, time and sum is read whole
+    shown = CliRunner().invoke(app, ["ledger", "show", "--db", str(db)], env={"COLUMNS": "80"})
+    lines = [line for line in shown.output.splitlines() if not line.startswith("台账：")]
+    from rich.cells import cell_len
+
+    assert all(cell_len(line) <= 80 for line in lines) and "…" not in shown.output
+    assert sum("2024-06-B1" in line and "19850.00" in line for line in lines) == 1
+    assert any("2024-06-B1 已冲销：名单有误" in line for line in lines)  # the reason below
+    assert sum("2024-06-B2" in line and "19850.00" in line for line in lines) == 1
 
 
 def test_2026_and_policy_extension(world, tmp_path):  # noqa: F811

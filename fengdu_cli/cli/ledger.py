@@ -10,6 +10,7 @@ from typing import Annotated
 
 import pandas as pd
 import typer
+from rich import box
 from rich.table import Table
 
 from fengdu_cli import dates, idcard
@@ -79,18 +80,21 @@ def ledger_show(
         return 0
     say = words(lang)
     heads = ["batch", "kind", "month", "committed_at", "lines", "amount", "void"]
-    view = Table(title=say("ledger_title"))
+    view = Table(title=say("ledger_title"), box=box.SIMPLE_HEAD, pad_edge=False)  # 80 columns
     for head in heads:
-        # a batch id, a month and a time are read whole (two batches must not look alike)
+        # a batch id, a month, a time and a sum are read whole (two batches must not look
+        # alike, a sum never broken over two lines); a void is a mark, its reason below
         view.add_column(
-            say(f"lg_{head}"), no_wrap=head in ("batch", "month", "committed_at"), overflow="fold"
-        )
+            say(f"lg_{head}"), no_wrap=True,
+            justify="right" if head in ("lines", "amount") else "left",
+        )  # fmt: skip
+    notes: list[str] = []
     for b in records(batches):
-        void = (
-            say("lg_voided", reason=b.void_reason, when=_when(b.voided))
-            if isinstance(b.void_reason, str)
-            else ""
-        )
+        voided = isinstance(b.void_reason, str)
+        if voided:
+            notes.append(
+                f"{b.batch_id} " + say("lg_voided", reason=b.void_reason, when=_when(b.voided))
+            )
         shown = dates.month_text(int(b.month))
         kind, shown = (
             (say("lg_import"), say("lg_from", month=shown))
@@ -98,14 +102,16 @@ def ledger_show(
             else (say("lg_monthly"), shown)
         )
         view.add_row(
-            b.batch_id, kind, shown, _when(b.committed), str(b.lines),
-            yuan_text(int(b.total_fen)), void,
+            b.batch_id, kind, shown, _when(b.committed)[:16], str(b.lines),
+            yuan_text(int(b.total_fen)), say("lg_void") if voided else "",
         )  # fmt: skip
     console = screen()
     if not len(batches):
         console.print(say("lg_empty"))
         return 0
     console.print(view)
+    for note in notes:
+        console.print(note, markup=False)
     if len(entries):
         console.print(_net_table(entries, say, lang))
     return 0

@@ -546,7 +546,7 @@ MESSAGES: dict[str, str] = {
     "screen_lg_amount": "金额（元）",
     "screen_lg_void": "冲销",
     "screen_lg_voided": "已冲销：{reason}（{when}）",
-    "screen_lg_import": "导入以往发放",
+    "screen_lg_import": "以往发放",
     "screen_lg_monthly": "月度入账",
     "screen_lg_from": "{month}起",
     "screen_lg_net_title": "各项补贴净额（发放减冲销）",
