@@ -207,7 +207,10 @@ def with_accounts(lines: pd.DataFrame, lists: Mapping[str, pd.DataFrame]) -> pd.
             found = member[column].reindex(hh_key).to_numpy(dtype=object)
             out.loc[hit, column] = found[hit]
     person_key = _text(out["person_id"]).to_numpy()
-    still = ~org & ~hit
+    # a household whose named member is not found (renamed, left the roster) has no
+    # account: never its person's (the student's), whom the line does not pay
+    label = (_text(out["payee_name"]) == _text(out["person_name"]) + "户").to_numpy()
+    still = ~org & ~hit & ~(household & ~label)
     for column in ACCOUNT_COLUMNS:
         found = by_person[column].reindex(person_key).to_numpy(dtype=object)
         out.loc[still, column] = np.where(pd.isna(found), "", found)[still]
@@ -339,6 +342,21 @@ def bank_payees(
     missing["payee_name"] = missing["name"]
     missing["where"] = missing["account_list"]
     return bank[BANK_COLUMNS], missing[MISSING_COLUMNS]
+
+
+def bank_items(lines: pd.DataFrame) -> pd.DataFrame:
+    """The payment lines (``rule``, ``key``) a bank list pays, each with the bank line that
+    pays it (``payee_key``) and its amount: the lines with an account of ``lines``
+    (:func:`with_accounts` completed), as the ledger records them."""
+    paid = lines[_text(lines["account_no"]).ne("").to_numpy()]
+    return pd.DataFrame(
+        {
+            "rule": _text(paid["rule"]).to_numpy(),
+            "key": _text(paid["key"]).to_numpy(),
+            "payee_key": payee_key(paid).to_numpy(),
+            "amount_fen": paid["amount_fen"].astype("int64").to_numpy(),
+        }
+    )
 
 
 def bank_record(bank: pd.DataFrame) -> pd.DataFrame:

@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from fengdu_cli import dates, gaps, store
-from fengdu_cli.accounts import bank_payees, bank_record, with_accounts
+from fengdu_cli.accounts import bank_items, bank_payees, bank_record, with_accounts
 from fengdu_cli.errors import UsageError
 from fengdu_cli.idcard import ages
 from fengdu_cli.io.columns import EXTRA_KINDS, FOLDERS
@@ -627,10 +627,13 @@ def compute_subsidies(
                     # the batch's files first (to temporary names): money is never recorded
                     # for files that could not be written
                     staged = stage(result) if stage is not None else None
+                    known = result.accounts_known
+                    paid_lines = result.paid_lines().assign(batch_id=batch_id) if known else None
                     try:
                         ledger.commit_batch(
                             conn, batch_id, month, run_id, fresh, policy.sha256, inputs,
-                            bank=bank_record(result.bank()[0]) if result.accounts_known else None,
+                            bank=bank_record(result.bank(paid_lines)[0]) if known else None,
+                            items=bank_items(paid_lines) if paid_lines is not None else None,
                         )  # fmt: skip
                     except BaseException:
                         if staged is not None:

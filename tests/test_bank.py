@@ -221,16 +221,6 @@ def test_the_commit_records_each_bank_line_as_sent(committed):
     assert recorded["account_no"].tolist() == csv["银行账号"].str.rstrip(TEXT_MARK).tolist()
 
 
-class _Today:
-    """A committed batch as `ledger files` sees it today: the bank list today's lists give."""
-
-    def __init__(self, bank, missing):
-        self.batch_id, self.month, self._bank = "2024-06-B1", 202406, (bank, missing)
-
-    def bank(self, lines=None):
-        return self._bank
-
-
 def _bank_lines(rows):
     frame = pd.DataFrame(rows, columns=["payee_key", "account_no", "account_name", "amount_fen"])
     return frame.assign(
@@ -243,31 +233,19 @@ def test_files_written_again_pay_the_recorded_accounts_and_supplements_only_the_
     """The list sent is never rewritten with more payees or other accounts: a payee given
     an account after the commit goes on a supplement (补1) of its own, recorded, never
     repeated; an account changed since is shown, not used."""
-    from fengdu_cli import store
-    from fengdu_cli.accounts import bank_record
-    from fengdu_cli.io.subsidy_files import settle_bank
-    from fengdu_cli.store import ledger
+    from tests.test_bank_accounts import AP1, AP3, P1, _commit, _roster, _write
 
-    db = tmp_path / "x.db"
-    conn = store.connect(db, create=True)
-    run = store.start_run(conn, "subsidy", 202406)
-    p1, p2, p3 = (f"p:{valid_id(n)}" for n in (1, 2, 3))
-    lines = pd.DataFrame([_line("travel", "person", valid_id(n), f"人{n}", valid_id(n), f"人{n}",
-                                10000) | {"key": valid_id(n)} for n in (1, 2, 3)])  # fmt: skip
-    sent = _bank_lines([(p1, A1, "人1", 10000), (p2, A2, "人2", 10000)])
-    ledger.commit_batch(conn, "2024-06-B1", 202406, run, lines.drop(columns="batch_id"), "x", {},
-                        bank=bank_record(sent))  # fmt: skip
-    conn.close()
-    nobody = pd.DataFrame(columns=["payee_key"])
-    # today: 人2's account changed in the roster, 人3 (no account at commit) has one
-    today = _bank_lines([(p1, A1, "人1", 10000), (p2, A3, "人2", 10000), (p3, A3, "人3", 10000)])
-    parts = settle_bank(_Today(today, nobody), db)
+    db, out = tmp_path / "x.db", tmp_path / "out"
+    _commit(db)
+    roster = _roster(p3_account=AP3)  # 人3 (no account at commit) has one; 人1's changed
+    roster.loc[roster["id_number"].eq(P1), "bank_account"] = A3
+    parts = _write(db, out, roster)[0].bank_parts
     assert parts.added == 1 and sorted(parts.parts) == [0, 1]
-    assert parts.parts[0]["account_no"].tolist() == [A1, A2]  # as sent
-    assert parts.parts[1]["payee_id"].tolist() == [p3]
+    assert AP1 in parts.parts[0]["account_no"].tolist()  # as sent
+    assert parts.parts[1]["account_no"].tolist() == [AP3]
     assert parts.parts[1]["batch_id"].tolist() == ["2024-06-B1-补1"]
-    assert parts.changed["recorded"].tolist() == [A2] and parts.changed["today"].tolist() == [A3]
-    again = settle_bank(_Today(today, nobody), db)  # written a second time: nothing new
+    assert parts.changed["recorded"].tolist() == [AP1] and parts.changed["today"].tolist() == [A3]
+    again = _write(db, out, roster)[0].bank_parts  # written a second time: nothing new
     assert again.added is None and sorted(again.parts) == [0, 1]
 
 

@@ -375,7 +375,8 @@ def render_bank(result, console: Console, lang: str) -> None:
         )
     console.print(table)
     if result.committed:
-        console.print(f"[bold yellow]{text('screen_bank_missing_committed', lang)}[/]")
+        part = parts.next_part if parts is not None else 1
+        console.print(f"[bold yellow]{text('screen_bank_missing_committed', lang, part=part)}[/]")
 
 
 def _render_unused_accounts(result, console: Console, lang: str) -> None:
@@ -407,6 +408,15 @@ def _render_parts(result, parts, console: Console, lang: str) -> None:
         )
     elif 0 in parts.parts and parts.added != 0:
         console.print(text("screen_bank_recorded", lang, n=len(parts.parts[0])))
+    for number in getattr(parts, "restored", ()):  # recorded, its files lost: said, not hidden
+        console.print(
+            "[bold yellow]"
+            + text(
+                "screen_bank_restored", lang, file=names.bank_part(result.month, number, ".xlsx"),
+                batch=result.batch_id + (names.SUPPLEMENT.format(part=number) if number else ""),
+            )
+            + "[/]"
+        )  # fmt: skip
     if parts.added:
         lines = parts.parts[parts.added]
         console.print(

@@ -93,12 +93,15 @@ def write_bank_files(
     encoding: str = "utf-8-sig",
     part: int = 0,
     text_mark: bool = True,
+    next_part: int = 1,
 ) -> list[Path]:
     """Write ``bank-YYYY-MM.xlsx`` (代发清单 and, when some payee lacks one, 缺少账户信息) and
     ``bank-YYYY-MM.csv`` (the lines with an account only), owner-only, atomically; ``part``
-    1, 2 …: a supplement (补发) of the batch, titled so."""
+    1, 2 …: a supplement (补发) of the batch, titled so; ``next_part``: the number the
+    missing sheet says the next supplement takes."""
     written = [
-        _write_book(bank, missing, book_target, month, batch_id, created, staging, part),
+        _write_book(bank, missing, book_target, month, batch_id, created, staging, part,
+                    next_part),
         write_csv(bank_csv_frame(bank), csv_target, private=True, staging=staging,
                   encoding=encoding, text_mark=text_mark),
     ]  # fmt: skip
@@ -114,6 +117,7 @@ def _write_book(
     created: dt.datetime | None,
     staging: Staging | None,
     part: int = 0,
+    next_part: int = 1,
 ) -> Path:
     when = month_words(month, LANG) + (text("bank_part_title", LANG, part=part) if part else "")
     county = text("wb_county", LANG)
@@ -139,7 +143,7 @@ def _write_book(
                 ),
                 where=missing["where"].map(where_words),
             )
-            note = text("bank_missing_note", LANG, n=len(missing), batch=batch_id)
+            note = text("bank_missing_note", LANG, n=len(missing), batch=batch_id, part=next_part)
             _sheet(
                 book, styles, text("bank_missing_sheet", LANG),
                 text("bank_missing_title", LANG, county=county, month=when), note, rows,

@@ -38,74 +38,226 @@ def subsidy_file_names(month: int, committed: bool) -> dict[str, str]:
 @dataclass(frozen=True)
 class BankParts:
     """A committed batch's bank lists as recorded in the ledger: ``parts`` (0 the batch's
-    list, 1 … its supplements, BANK_COLUMNS each), the payees on none still without an
-    account today (``missing``), the recorded accounts today's lists give otherwise
-    (``changed``: payee_key, account_name, recorded, today) and the part this run added."""
+    list, 1 … its supplements, BANK_COLUMNS each), the payment lines on none still without
+    an account today (``missing``, one row per payee), the recorded accounts today's lists
+    give otherwise (``changed``: payee_key, account_name, recorded, today), the part this
+    run adds (``added``, recorded with ``pending`` once its files are written), ``sent``:
+    each payment line sent (rule, key) with the account it was sent to, ``restored``: the
+    recorded parts whose files were missing (written again now), ``next_part``: the number
+    a supplement would take next."""
 
     parts: dict[int, pd.DataFrame]
     missing: pd.DataFrame
     changed: pd.DataFrame
     added: int | None = None
-    unrecorded: bool = False  # committed before the ledger recorded bank lines
+    unrecorded: bool = False  # kept for callers: a batch without parts is refused now
+    sent: pd.DataFrame | None = None
+    pending: tuple | None = None  # (part, bank lines as recorded, items)
+    restored: tuple[int, ...] = ()
+    next_part: int = 1
 
 
 @dataclass(frozen=True)
 class RecordedResult(SubsidyResult):
     """A committed batch with the bank lists the ledger recorded: its bank list (every part)
-    and the payees still without an account are those, not today's."""
+    and the payees still without an account are those, not today's; a payment line sent is
+    shown with the account it was sent to."""
 
     bank_parts: BankParts | None = None
+
+    def paid_lines(self) -> pd.DataFrame:
+        lines = super().paid_lines()
+        sent = self.bank_parts.sent if self.bank_parts is not None else None
+        if sent is None or not len(sent) or not len(lines):
+            return lines
+        from fengdu_cli.accounts import ACCOUNT_COLUMNS
+
+        keyed = sent.drop_duplicates(["rule", "key"]).set_index(["rule", "key"])
+        where = pd.MultiIndex.from_arrays([lines["rule"].astype(str), lines["key"].astype(str)])
+        hit = where.isin(keyed.index)
+        for column in ACCOUNT_COLUMNS:
+            found = keyed[column].reindex(where).to_numpy(dtype=object)
+            lines.loc[hit, column] = found[hit]
+        return lines
 
     def bank(self, lines: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
         if self.bank_parts is None:
             return super().bank(lines)
-        parts = list(self.bank_parts.parts.values())
+        parts = [p for p in self.bank_parts.parts.values() if len(p)]
         every = pd.concat(parts, ignore_index=True) if parts else super().bank(lines)[0].iloc[:0]
         return every, self.bank_parts.missing
 
 
-def settle_bank(result, db: Path) -> BankParts:
-    """The batch's recorded bank lists, and a supplement recorded for the payees that had no
-    account when it was committed and have one now (never a payee twice, never an account
-    other than the one recorded).  A batch committed before bank lines were recorded gets
-    today's list recorded as its list (``unrecorded``)."""
-    from fengdu_cli import store
-    from fengdu_cli.accounts import bank_from_record, bank_record
-    from fengdu_cli.store import ledger
+def _legacy_items(lines: pd.DataFrame, recorded: pd.DataFrame, parts: set[int]) -> pd.DataFrame:
+    """Which payment lines the parts recorded before lines were (``parts``) sent, as far as
+    the ledger tells: a line whose payee — its organisation, person, the holder today's lists
+    name or any person the line is for — has a line on such a part counts as sent (rather
+    once too often in this list than paid twice)."""
+    from fengdu_cli.accounts import payee_key
 
-    bank, missing = result.bank()
-    conn = store.connect(db, create=False)
-    try:
-        recorded = ledger.bank_lines(conn, result.batch_id)
-        unrecorded = recorded.empty and len(bank) > 0
-        added = None
-        fresh = bank[~bank["payee_key"].isin(recorded["payee_key"])].reset_index(drop=True)
-        if len(fresh):
-            part = 0 if recorded.empty else int(recorded["part"].max()) + 1
-            label = result.batch_id + (names.SUPPLEMENT.format(part=part) if part else "")
-            fresh = fresh.assign(seq=range(1, len(fresh) + 1), batch_id=label)
-            added = ledger.record_bank_part(conn, result.batch_id, bank_record(fresh))
-            recorded = ledger.bank_lines(conn, result.batch_id)
-    finally:
-        conn.close()
-    parts = {
-        int(str(part)): bank_from_record(lines.drop(columns="part"))
-        for part, lines in recorded.groupby("part", sort=True)
-    }
-    today = bank.set_index("payee_key")["account_no"]
-    was = recorded.set_index("payee_key")
-    known = was.index.intersection(today.index)
-    differs = known[was.loc[known, "account_no"].to_numpy() != today[known].to_numpy()]
-    changed = pd.DataFrame(
+    old = recorded[recorded["part"].isin(parts)].drop_duplicates("payee_key")
+    where = old.set_index("payee_key")["part"]
+    ids = (
+        lines["identities"].astype(str)
+        if "identities" in lines
+        else pd.Series("", index=lines.index)
+    )
+    candidates = [
+        payee_key(lines),
+        "o:" + lines["payee_id"].astype(str).str.upper(),
+        "p:" + lines["person_id"].astype(str),
+        "p:" + ids.str.extract(r"(\d{17}[\dXx])", expand=False).fillna(""),
+    ]
+    key = pd.Series("", index=lines.index, dtype=object)
+    for candidate in candidates:
+        take = key.eq("") & candidate.isin(where.index)
+        key[take] = candidate[take]
+    found = lines[key.ne("")]
+    return pd.DataFrame(
         {
-            "payee_key": differs,
-            "account_name": was.loc[differs, "account_name"].to_numpy(),
-            "recorded": was.loc[differs, "account_no"].to_numpy(),
-            "today": today[differs].to_numpy(),
+            "part": where.reindex(key[key.ne("")]).to_numpy(),
+            "rule": found["rule"].astype(str).to_numpy(),
+            "key": found["key"].astype(str).to_numpy(),
+            "payee_key": key[key.ne("")].to_numpy(),
+            "amount_fen": found["amount_fen"].astype("int64").to_numpy(),
         }
     )
-    still = missing[~missing["payee_key"].isin(recorded["payee_key"])].reset_index(drop=True)
-    return BankParts(parts, still, changed, added, unrecorded)
+
+
+def settle_bank(result, conn, out: Path | None = None, record: bool = True) -> BankParts | None:
+    """The batch's recorded bank lists and, with ``record``, a supplement for the payment
+    lines of the batch no part has sent yet that have an account now (each to the account
+    found now, through the payee the ledger's line names); a line sent is never sent again.
+    The supplement is recorded by the caller (``pending``) once its files are written.
+
+    A batch committed before bank lines were recorded has no part: refused (UsageError,
+    exit 2) — what its list sent is not known, so nothing could be added safely; a trial
+    (``record`` False) then shows no bank list (None).  Call with the ledger's lock held."""
+    from fengdu_cli.accounts import (
+        ACCOUNT_COLUMNS,
+        bank_from_record,
+        bank_items,
+        bank_record,
+    )
+    from fengdu_cli.store import ledger
+
+    batch = result.batch_id
+    numbers = ledger.bank_part_numbers(conn, batch)
+    if not numbers:
+        if not record:
+            return None
+        raise UsageError("bank_unrecorded", batch=batch, month=dates.month_text(result.month))
+    recorded = ledger.bank_lines(conn, batch)
+    items = ledger.bank_items(conn, batch)
+    lines = SubsidyResult.paid_lines(result).assign(batch_id=batch)
+    legacy = set(recorded["part"].astype(int)) - set(items["part"].astype(int))
+    if legacy:
+        items = pd.concat([items, _legacy_items(lines, recorded, legacy)], ignore_index=True)
+    items = items.assign(rule=items["rule"].astype(str), key=items["key"].astype(str))
+    sent = items.merge(
+        recorded[["part", "payee_key", *ACCOUNT_COLUMNS]], on=["part", "payee_key"], how="left"
+    ).fillna({c: "" for c in ACCOUNT_COLUMNS})
+    pairs = pd.MultiIndex.from_arrays([lines["rule"].astype(str), lines["key"].astype(str)])
+    done = pairs.isin(pd.MultiIndex.from_arrays([sent["rule"], sent["key"]]))
+    unsent = lines[~done]
+    part = max(numbers) + 1
+    label = batch + names.SUPPLEMENT.format(part=part)
+    fresh, missing = SubsidyResult.bank(result, unsent.assign(batch_id=label))
+    parts = {
+        number: bank_from_record(recorded[recorded["part"].eq(number)].drop(columns="part"))
+        for number in numbers
+    }
+    restored = tuple(
+        number for number in numbers
+        if out is not None and not (Path(out) / names.bank_part(result.month, number, ".csv")).exists()
+    )  # fmt: skip
+    added = pending = None
+    if len(fresh) and record:
+        new_items = bank_items(unsent)
+        taken = set(recorded["payee_key"])
+        clash = fresh["payee_key"].isin(taken)
+        if clash.any():  # the same holder on an earlier part: this part's line is its own
+            renamed = {k: f"{k}#{part}" for k in fresh.loc[clash, "payee_key"]}
+            fresh = fresh.assign(payee_key=fresh["payee_key"].replace(renamed))
+            new_items = new_items.assign(payee_key=new_items["payee_key"].replace(renamed))
+        parts[part] = fresh.reset_index(drop=True)
+        added, pending = part, (part, bank_record(fresh), new_items)
+    today = lines.assign(rule=lines["rule"].astype(str), key=lines["key"].astype(str))
+    both = sent.merge(today[["rule", "key", "account_no"]], on=["rule", "key"],
+                      suffixes=("", "_today"))  # fmt: skip
+    differs = both[
+        both["account_no_today"].ne("") & both["account_no_today"].ne(both["account_no"])
+    ]
+    differs = differs.drop_duplicates("payee_key")
+    changed = pd.DataFrame(
+        {
+            "payee_key": differs["payee_key"].to_numpy(),
+            "account_name": differs["account_name"].to_numpy(),
+            "recorded": differs["account_no"].to_numpy(),
+            "today": differs["account_no_today"].to_numpy(),
+        }
+    )
+    return BankParts(
+        parts,
+        missing.reset_index(drop=True),
+        changed,
+        added,
+        False,
+        sent,
+        pending,
+        restored,
+        part + 1 if added is not None else part,
+    )
+
+
+def settle_and_write(
+    result,
+    db: Path,
+    out: Path,
+    *,
+    record: bool,
+    lang: str = "zh",
+    encoding: str = "utf-8-sig",
+    plain_csv: bool = False,
+):
+    """A committed batch's files written again, under the ledger's lock: the bank parts
+    recorded and (``record``: a commit or ``ledger files``) a supplement, its files written to
+    temporary names, then recorded, then put in place — a failure before that records
+    nothing; a crash after it leaves a part whose files the next run writes again and says
+    so.  A trial records nothing and writes no bank list.  Returns (result, files)."""
+    from fengdu_cli import store
+    from fengdu_cli.store import ledger
+
+    with store.hold_lock(db):
+        conn = store.connect(db, create=False)
+        try:
+            if ledger.live_batch(conn, result.month) != result.batch_id:  # voided meanwhile
+                raise UsageError("no_live_batch", month=dates.month_text(result.month))
+            parts = settle_bank(result, conn, out, record=record) if result.accounts_known else None
+            result = _with_parts(result, parts)
+            staging = Staging()
+            try:
+                write_subsidy_files(
+                    result, out, staging, lang, encoding, bank_parts=parts,
+                    plain_csv=plain_csv, bank_files=record,
+                )  # fmt: skip
+                if parts is not None and parts.pending is not None:
+                    ledger.record_bank_part(conn, result.batch_id, *parts.pending)
+            except BaseException:
+                staging.discard()
+                raise
+        finally:
+            conn.close()
+        try:
+            written = staging.publish()
+        except OSError as exc:
+            staging.discard()
+            raise OutputError(
+                "files_after_commit", batch=result.batch_id,
+                month=dates.month_text(result.month), out=str(out),
+                detail=exc.strerror or str(exc),
+            ) from exc  # fmt: skip
+    return result, retire_trials(result, out, written)
 
 
 def write_subsidy_files(
@@ -116,6 +268,7 @@ def write_subsidy_files(
     encoding: str = "utf-8-sig",
     bank_parts: BankParts | None = None,
     plain_csv: bool = False,
+    bank_files: bool = True,
 ) -> list[Path]:
     """``payments-YYYY-MM.xlsx/.csv`` and ``publicity-YYYY-MM.xlsx`` for a committed batch;
     the same with ``-试算`` in the names, and 试算 on every sheet and in the batch column, for
@@ -143,7 +296,7 @@ def write_subsidy_files(
     lines = (result.paid_lines() if known else result.lines).assign(batch_id=batch)
     facts = batch_facts(result, lang)
     payments = payments_csv(lines)
-    bank = result.bank(lines) if known and result.committed else None
+    bank = result.bank(lines) if known and result.committed and bank_files else None
     _check_encoding(payments, bank[0] if bank else None, lines, encoding)
     written = [
         write_payments_workbook(
@@ -158,7 +311,9 @@ def write_subsidy_files(
             staging=staging, trial=not result.committed, lang=lang,
         ),
     ]  # fmt: skip
-    if bank_parts is not None:  # the lists the ledger recorded, each part its own files
+    if bank is None:  # no bank list: accounts unknown, a trial
+        pass
+    elif bank_parts is not None:  # the lists the ledger recorded, each part its own files
         for part, lines_of_part in bank_parts.parts.items():
             label = result.batch_id + (names.SUPPLEMENT.format(part=part) if part else "")
             written += write_bank_files(
@@ -167,6 +322,7 @@ def write_subsidy_files(
                 out / names.bank_part(result.month, part, ".csv"),
                 month=result.month, batch_id=label, created=created, staging=staging,
                 encoding=encoding, part=part, text_mark=not plain_csv,
+                next_part=bank_parts.next_part,
             )  # fmt: skip
     elif bank is not None:  # the bank's list of a committed batch (代发清单)
         written += write_bank_files(
@@ -301,11 +457,15 @@ def compute_and_write(
 
     result = compute_subsidies(data, month, db, stage=stage, **options)
     if not (staged and result.newly_committed):
-        # a committed month run again: its bank list is the one recorded, never today's
-        parts = settle_bank(result, db) if result.committed and result.accounts_known else None
-        result = _with_parts(result, parts)
+        if result.committed:
+            # a committed month run again: its bank list is the one recorded, never today's;
+            # only a commit adds a supplement, a trial records nothing
+            return settle_and_write(
+                result, db, out, record=bool(options.get("commit")), lang=lang,
+                encoding=encoding, plain_csv=plain_csv,
+            )  # fmt: skip
         written = write_subsidy_files(
-            result, out, lang=lang, encoding=encoding, bank_parts=parts, plain_csv=plain_csv
+            result, out, lang=lang, encoding=encoding, plain_csv=plain_csv
         )
         return result, retire_trials(result, out, written)
     try:
@@ -341,15 +501,16 @@ def rewrite_batch_files(
     from fengdu_cli.subsidy import Skip, SubsidyResult, _plain
 
     policy = load_policy(policy_path)
-    conn = store.connect(db, create=False)
-    try:
-        batch = ledger.live_batch(conn, month)
-        if batch is None:
-            raise UsageError("no_live_batch", month=dates.month_text(month))
-        lines = ledger.batch_lines(conn, batch)
-        summary = ledger.batch_run_summary(conn, batch)
-    finally:
-        conn.close()
+    with store.hold_lock(db):  # the batch read and its files written by one run at a time
+        conn = store.connect(db, create=False)
+        try:
+            batch = ledger.live_batch(conn, month)
+            if batch is None:
+                raise UsageError("no_live_batch", month=dates.month_text(month))
+            lines = ledger.batch_lines(conn, batch)
+            summary = ledger.batch_run_summary(conn, batch)
+        finally:
+            conn.close()
     lines["rule_name"] = lines["rule"].map(lambda c: policy.rule(c).name)
     lines = _plain(lines[[*LINE_COLUMNS, "rule_name", "batch_id"]])
     computed = tuple(summary.get("totals", {})) or tuple(dict.fromkeys(lines["rule"]))
@@ -361,14 +522,8 @@ def rewrite_batch_files(
     result = SubsidyResult(
         month, policy, lines, computed, recorded, batch, True, False, checked=checked
     )
-    parts = settle_bank(result, db) if result.accounts_known else None
-    result = _with_parts(result, parts)
-    return result, retire_trials(
-        result,
-        out,
-        write_subsidy_files(
-            result, out, lang=lang, encoding=encoding, bank_parts=parts, plain_csv=plain_csv
-        ),
+    return settle_and_write(
+        result, db, out, record=True, lang=lang, encoding=encoding, plain_csv=plain_csv
     )
 
 
@@ -417,11 +572,12 @@ def account_lists(data: Path, month: int, columns=None) -> dict:
 
 def batch_file_patterns(month: int) -> tuple[str, ...]:
     """The names of a committed month batch's payment files: the payment workbook and CSV,
-    the publicity list, the bank's lists (and their supplements)."""
+    the publicity list, the bank's lists (and their supplements), the posts' exit list."""
     stem = dates.month_text(month)
     return (
         names.payments_book(month, True), names.payments_csv(month, True),
         names.publicity_book(month, True), f"bank-{stem}.*", f"bank-{stem}{names.SUPPLEMENT.format(part='*')}.*",
+        names.posts_exit_book(month, True),
     )  # fmt: skip
 
 

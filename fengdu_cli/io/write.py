@@ -114,11 +114,22 @@ def move_aside(folder: Path, pattern: str, written: list[Path]) -> list[Path]:
     moved = []
     for old in sorted(folder.glob(pattern)) if folder.is_dir() else []:
         if old.is_file() and old.resolve() not in keep:
-            target = folder / SUPERSEDED / old.name
+            target = _free_name(folder / SUPERSEDED / old.name)
             target.parent.mkdir(exist_ok=True)
             os.replace(old, target)
             moved.append(target)
     return moved
+
+
+def _free_name(target: Path) -> Path:
+    """``target``, or the first of ``name-2.ext``, ``name-3.ext`` … not taken: a file moved
+    aside never replaces one moved there before (an earlier batch's list stays)."""
+    number = 2
+    found = target
+    while found.exists():
+        found = target.with_name(f"{target.stem}-{number}{target.suffix}")
+        number += 1
+    return found
 
 
 def file_mode(private: bool) -> int:

@@ -132,12 +132,14 @@ def commit_batch(
     policy_sha256: str,
     inputs: dict,
     bank: pd.DataFrame | None = None,
+    items: pd.DataFrame | None = None,
 ) -> None:
     """Record a month's lines in one transaction — with ``bank``, the lines of its bank list
-    (:data:`BANK_LINE_COLUMNS`) as part 0, in the same transaction."""
+    (:data:`BANK_LINE_COLUMNS`) as part 0 and ``items`` (:data:`BANK_ITEM_COLUMNS`: which
+    payment line each bank line pays), in the same transaction."""
     _record_batch(
         conn, batch_id, month, run_id, lines.assign(month=month), policy_sha256, inputs,
-        bank=bank,
+        bank=bank, items=items,
     )  # fmt: skip
 
 
@@ -146,6 +148,8 @@ BANK_LINE_COLUMNS = [
     "seq", "payee_key", "account_no", "bank", "account_name", "amount_fen", "persons",
     "payee_id", "summary", "rules", "line_batch",
 ]  # fmt: skip
+# a payment line of the ledger (rule, key) as sent on a bank part's line (payee_key)
+BANK_ITEM_COLUMNS = ["rule", "key", "payee_key", "amount_fen"]
 
 
 def _insert_bank_lines(
@@ -159,6 +163,34 @@ def _insert_bank_lines(
     )
 
 
+def _insert_bank_part(
+    conn: sqlite3.Connection,
+    batch_id: str,
+    part: int,
+    bank: pd.DataFrame,
+    items: pd.DataFrame | None,
+    created: str,
+) -> None:
+    """A part's head, its bank lines and the payment lines they pay (inside a transaction)."""
+    total = int(bank["amount_fen"].sum()) if len(bank) else 0
+    if items is not None and int(items["amount_fen"].sum() if len(items) else 0) != total:
+        raise InternalError("bank_part_mismatch", batch=batch_id, part=part)
+    conn.execute(
+        "INSERT INTO bank_parts (batch_id, part, lines, total_fen, created) VALUES (?, ?, ?, ?, ?)",
+        (batch_id, part, len(bank), total, created),
+    )
+    if len(bank):
+        _insert_bank_lines(conn, batch_id, part, bank, created)
+    if items is not None and len(items):
+        columns = ["batch_id", "part", *BANK_ITEM_COLUMNS, "created"]
+        rows = records(items.assign(batch_id=batch_id, part=part, created=created), columns)
+        conn.executemany(
+            f"INSERT INTO bank_items ({', '.join(columns)}) "
+            f"VALUES ({', '.join('?' * len(columns))})",
+            rows,
+        )
+
+
 def bank_lines(conn: sqlite3.Connection, batch_id: str) -> pd.DataFrame:
     """The recorded bank lines of a batch, every part (``part``: 0 the batch's list, 1 … its
     supplements), in the order written."""
@@ -170,15 +202,46 @@ def bank_lines(conn: sqlite3.Connection, batch_id: str) -> pd.DataFrame:
     )
 
 
-def record_bank_part(conn: sqlite3.Connection, batch_id: str, bank: pd.DataFrame) -> int:
-    """Record ``bank`` as the batch's next part (its first when none is recorded: 0) and
-    return the part's number.  A payee already on a part is refused (nothing written)."""
+def bank_items(conn: sqlite3.Connection, batch_id: str) -> pd.DataFrame:
+    """The batch's payment lines sent on a bank part: ``part`` and :data:`BANK_ITEM_COLUMNS`."""
+    return pd.read_sql_query(
+        f"SELECT part, {', '.join(BANK_ITEM_COLUMNS)} FROM bank_items WHERE batch_id = ? "
+        "ORDER BY item_id",
+        conn,
+        params=(batch_id,),
+    )
+
+
+def bank_part_numbers(conn: sqlite3.Connection, batch_id: str) -> list[int]:
+    """Every part recorded for the batch (a part with its head, or with lines only: recorded
+    before parts had heads), in order."""
+    rows = conn.execute(
+        "SELECT part FROM bank_parts WHERE batch_id = ? UNION "
+        "SELECT part FROM bank_lines WHERE batch_id = ? ORDER BY part",
+        (batch_id, batch_id),
+    ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+def record_bank_part(
+    conn: sqlite3.Connection,
+    batch_id: str,
+    part: int,
+    bank: pd.DataFrame,
+    items: pd.DataFrame,
+) -> int:
+    """Record ``bank`` and its ``items`` as the batch's part ``part``, in one transaction.
+    Refused (InternalError, nothing written) when ``part`` is not the batch's next part or a
+    payment line is on a part already — a line is never sent twice."""
     with transaction(conn):
-        row = conn.execute(
-            "SELECT MAX(part) FROM bank_lines WHERE batch_id = ?", (batch_id,)
-        ).fetchone()
-        part = 0 if row[0] is None else int(row[0]) + 1
-        _insert_bank_lines(conn, batch_id, part, bank, now())
+        taken = bank_part_numbers(conn, batch_id)
+        if part != (max(taken) + 1 if taken else 0):
+            raise InternalError("bank_part_mismatch", batch=batch_id, part=part)
+        sent = bank_items(conn, batch_id)
+        both = items.merge(sent[["rule", "key"]], on=["rule", "key"])
+        if len(both):
+            raise InternalError("bank_part_mismatch", batch=batch_id, part=part)
+        _insert_bank_part(conn, batch_id, part, bank, items, now())
     return part
 
 
@@ -192,6 +255,7 @@ def _record_batch(
     inputs: dict,
     kind: str = "month",
     bank: pd.DataFrame | None = None,
+    items: pd.DataFrame | None = None,
 ) -> None:
     """Insert a batch, its lines and their links in the chain, in one transaction.
 
@@ -229,8 +293,8 @@ def _record_batch(
         append(conn, "payments", select_rows(
             conn, "SELECT * FROM payments WHERE batch_id = ? ORDER BY entry_id", (batch_id,)
         ))  # fmt: skip
-        if bank is not None and len(bank):
-            _insert_bank_lines(conn, batch_id, 0, bank, created)
+        if bank is not None:
+            _insert_bank_part(conn, batch_id, 0, bank, items, created)
     record_head(conn)
 
 

@@ -12,7 +12,7 @@ from fengdu_cli.messages import Said, said
 from fengdu_cli.store.chain import chain_existing
 from fengdu_cli.store.sql import transaction
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 MIGRATIONS: dict[int, str] = {
     1: """
@@ -181,6 +181,45 @@ MIGRATIONS: dict[int, str] = {
     CREATE TRIGGER bank_lines_no_replace BEFORE INSERT ON bank_lines
         WHEN EXISTS (SELECT 1 FROM bank_lines WHERE line_id = NEW.line_id
                      OR (batch_id = NEW.batch_id AND payee_key = NEW.payee_key))
+        BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+    """,
+    # what each bank part sent, per payment line of the ledger (batch, rule, key): a line is
+    # on one part only, to the account of that part's bank line (payee_key); and each part
+    # recorded (also a batch's part 0 with no line: nobody had an account)
+    7: """
+    CREATE TABLE bank_parts (
+        batch_id TEXT NOT NULL REFERENCES batches(batch_id),
+        part INTEGER NOT NULL CHECK (part >= 0),
+        lines INTEGER NOT NULL,
+        total_fen INTEGER NOT NULL,
+        created TEXT NOT NULL,
+        PRIMARY KEY (batch_id, part)
+    );
+    CREATE TABLE bank_items (
+        item_id INTEGER PRIMARY KEY AUTOINCREMENT,
+        batch_id TEXT NOT NULL REFERENCES batches(batch_id),
+        part INTEGER NOT NULL CHECK (part >= 0),
+        rule TEXT NOT NULL,
+        key TEXT NOT NULL,
+        payee_key TEXT NOT NULL,
+        amount_fen INTEGER NOT NULL,
+        created TEXT NOT NULL,
+        UNIQUE (batch_id, rule, key)
+    );
+    CREATE TRIGGER bank_parts_append_only_u BEFORE UPDATE ON bank_parts
+        BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+    CREATE TRIGGER bank_parts_append_only_d BEFORE DELETE ON bank_parts
+        BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+    CREATE TRIGGER bank_items_append_only_u BEFORE UPDATE ON bank_items
+        BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+    CREATE TRIGGER bank_items_append_only_d BEFORE DELETE ON bank_items
+        BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+    CREATE TRIGGER bank_parts_no_replace BEFORE INSERT ON bank_parts
+        WHEN EXISTS (SELECT 1 FROM bank_parts WHERE batch_id = NEW.batch_id AND part = NEW.part)
+        BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+    CREATE TRIGGER bank_items_no_replace BEFORE INSERT ON bank_items
+        WHEN EXISTS (SELECT 1 FROM bank_items WHERE item_id = NEW.item_id
+                     OR (batch_id = NEW.batch_id AND rule = NEW.rule AND key = NEW.key))
         BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
     """,
 }
