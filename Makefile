@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format typecheck check smoke clean bench fuzz
+.PHONY: demo test lint format typecheck check smoke clean bench fuzz identical
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -47,6 +47,9 @@ fuzz: $(STAMP)  # the reader, the ledger's states and killed commits, at length
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
+
+identical: $(STAMP)  # reconcile + subsidy outputs, cell by cell, on the sample and a 20k-person month (~1 min)
+	FENGDU_BIG=1 $(BIN)/python -m pytest -p no:cacheprovider tests/test_identical.py
 
 clean:
 	rm -rf $(VENV) out build .pytest_cache .ruff_cache .mypy_cache

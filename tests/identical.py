@@ -164,8 +164,7 @@ def _formats(book: zipfile.ZipFile, names: set[str]) -> list[str]:
         return []
     root = ET.fromstring(book.read("xl/styles.xml"))
     custom = {
-        int(f.get("numFmtId", "0")): f.get("formatCode", "")
-        for f in root.iter(_M + "numFmt")
+        int(f.get("numFmtId", "0")): f.get("formatCode", "") for f in root.iter(_M + "numFmt")
     }
     xfs = root.find(_M + "cellXfs")
     out: list[str] = []
@@ -216,7 +215,6 @@ def _read_sheet(
 ) -> None:
     merged: list[str] = []
     printed: list[str] = []
-    next_row = 0
     for _, el in ET.iterparse(stream, events=("end",)):  # type: ignore[arg-type]
         tag = el.tag
         if tag == _M + "c":
@@ -229,13 +227,12 @@ def _read_sheet(
                 sheet.cells[(row, col)] = text
             el.clear()
         elif tag == _M + "row":
-            next_row += 1
             el.clear()
         elif tag == _M + "mergeCell":
             merged.append(el.get("ref", ""))
         elif tag in {_M + h for h in ("oddHeader", "oddFooter", "evenHeader", "evenFooter",
                                        "firstHeader", "firstFooter")}:  # fmt: skip
-            printed.append(f"# {tag[len(_M):]}: {clean(el.text or '')}")
+            printed.append(f"# {tag[len(_M) :]}: {clean(el.text or '')}")
     if merged:
         key = [parse_ref(r.split(":")[0]) + parse_ref(r.split(":")[-1]) for r in merged]
         ordered = [r for _, r in sorted(zip(key, merged, strict=True))]
@@ -320,7 +317,9 @@ def dump(out: Path, clean: Paths) -> dict[str, list[Sheet]]:
         elif path.suffix == ".csv":
             dumped[name] = read_csv(path, clean)
         else:  # anything else written is compared byte for byte
-            sheet = Sheet("bytes", layout=["# sha256: " + hashlib.sha256(path.read_bytes()).hexdigest()])
+            sheet = Sheet(
+                "bytes", layout=["# sha256: " + hashlib.sha256(path.read_bytes()).hexdigest()]
+            )
             dumped[name] = [sheet]
     return dumped
 
@@ -367,7 +366,8 @@ def digests(dumped: dict[str, list[Sheet]]) -> dict[str, dict[str, object]]:
 
 
 def locate(
-    expected: dict[str, dict[str, object]], actual: dict[str, dict[str, object]],
+    expected: dict[str, dict[str, object]],
+    actual: dict[str, dict[str, object]],
     dumped: dict[str, list[Sheet]],
 ) -> str:
     """Where the digests first differ: file, sheet, rows and columns, with the actual
