@@ -64,7 +64,7 @@ _BLOCK = 16 * 1024 * 1024  # bytes scanned at a time for line breaks and commas
 _BOM = b"\xef\xbb\xbf"
 _EMPTY = pa.array(["", " ", "\u3000"])  # what read._is_empty_fast counts as empty
 # line breaks str.splitlines knows and the CSV parsers do not: the text path's width differs
-_OTHER_BREAKS = (b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\xc2\x85", b"\xe2\x80\xa8", b"\xe2\x80\xa9")  # fmt: skip
+_OTHER_CONTROLS = np.array([0x0B, 0x0C, 0x1C, 0x1D, 0x1E], dtype=np.uint8)  # \v \f and the like
 _TRAILING_TABS = re.compile(r"\t+$")
 
 
@@ -99,6 +99,7 @@ def read_large_csv(
     if lines is None:
         return None
     parsed = _parse(data, start, lines)
+    del data  # the columns hold the text now
     if parsed is None:
         return None
     return _sheet(path, kind, recogniser, *parsed)
@@ -150,17 +151,19 @@ def _scan_lines(data: bytes, start: int) -> _Lines | None:
     commas_before = 0  # commas between line_start and the current block
     for at in range(start, size, _BLOCK):
         end = min(at + _BLOCK, size)
-        chunk = data[at : min(end + 2, size)]
-        if any(b in chunk for b in _OTHER_BREAKS):
-            return None
         block = view[at:end]
-        newline = block == 10
-        ret = block == 13
+        if _other_breaks(view, block, at):
+            return None
+        low = np.flatnonzero(block < 32)  # line breaks, tabs, other control bytes
+        kinds = block[low]
+        if np.isin(kinds, _OTHER_CONTROLS).any():
+            return None
+        newlines = low[kinds == 10] + at
+        returns = low[kinds == 13] + at
         # a \r followed by \n ends its line at the \n
-        after = np.empty_like(newline)
-        after[:-1] = newline[1:]
-        after[-1] = end < size and data[end] == 10
-        ends = np.flatnonzero(newline | (ret & ~after)) + at
+        follows = view[np.minimum(returns + 1, size - 1)]
+        lone = returns[(returns + 1 >= size) | (follows != 10)]
+        ends = np.sort(np.concatenate((newlines, lone)))
         commas = np.flatnonzero(block == 44)  # where the commas are
         if len(ends):
             upto = np.searchsorted(commas, ends - at)  # commas in the block before each end
@@ -184,6 +187,20 @@ def _scan_lines(data: bytes, start: int) -> _Lines | None:
         count += 1
     blank = np.concatenate(blanks) if blanks else np.zeros(0, dtype=np.int64)
     return _Lines(count, widest + 1, blank)
+
+
+def _other_breaks(view: np.ndarray, block: np.ndarray, at: int) -> bool:
+    """Does ``block`` (at ``at`` in ``view``) hold U+0085, U+2028 or U+2029 in UTF-8?"""
+    last = len(view) - 1
+    c2 = np.flatnonzero(block == 0xC2) + at
+    if len(c2) and (view[np.minimum(c2 + 1, last)] == 0x85).any():
+        return True
+    e2 = np.flatnonzero(block == 0xE2) + at
+    if not len(e2):
+        return False
+    second = view[np.minimum(e2 + 1, last)] == 0x80
+    third = view[np.minimum(e2 + 2, last)]
+    return bool((second & ((third == 0xA8) | (third == 0xA9))).any())
 
 
 def _byte_at(view: np.ndarray, positions: np.ndarray) -> np.ndarray:
@@ -247,7 +264,8 @@ def _strip_tabs(column: pa.ChunkedArray) -> pa.ChunkedArray:
         return column
     values = column.filter(marked).to_pylist()
     stripped = pa.array([_TRAILING_TABS.sub("", v) for v in values], pa.string())
-    return pc.replace_with_mask(column.combine_chunks(), marked.combine_chunks(), stripped)
+    whole = pc.replace_with_mask(column.combine_chunks(), marked.combine_chunks(), stripped)
+    return pa.chunked_array([whole])
 
 
 def _sheet(
@@ -284,6 +302,7 @@ def _sheet(
     below = where > header.last_row  # table rows below the header
     body_at = int(np.argmax(below)) if below.any() else rows
     body = [c.slice(body_at) for c in columns]
+    columns.clear()  # each column goes once it is taken (below)
     body_rows = where[body_at:] - (header.last_row + 1)  # 0-based row below the header
     plain = _plain_person(body, names, kind, header) & (body_rows >= 2)
     other = np.flatnonzero(~plain)
@@ -291,7 +310,7 @@ def _sheet(
         picked = pa.array(other)
         odd = np.empty((len(other), width), dtype=object)
         for j, column in enumerate(body):
-            odd[:, j] = column.take(picked).to_numpy(zero_copy_only=False)
+            odd[:, j] = _objects(column.take(picked))
         odd_rows = sort_rows(odd, kind, header, lead=int((body_rows[other] < 2).sum()))
         odd_empty: np.ndarray = np.all(odd_rows.empty, axis=0)
     else:
@@ -314,14 +333,15 @@ def _sheet(
         keep = kept_columns(names, all_empty)
     else:
         keep = kept_columns(names, None)
-    taken = pa.array(np.flatnonzero(person))
-    people = pd.DataFrame(
-        {
-            k: body[names.index(name)].take(taken).to_numpy(zero_copy_only=False)
-            for k, name in enumerate(keep)
-        },
-        dtype=object,
-    )
+    everyone = bool(person.all())
+    taken = None if everyone else pa.array(np.flatnonzero(person))
+    taken_columns = {}
+    for k, name in enumerate(keep):
+        j = names.index(name)
+        column = body[j] if everyone else body[j].take(taken)
+        taken_columns[k] = _objects(column)
+        body[j] = None  # not two copies of a column at once
+    people = pd.DataFrame(taken_columns, dtype=object)
     people.columns = keep
     sheet = SheetRead(
         grid,
@@ -332,6 +352,15 @@ def _sheet(
     _log_sheet(sheet, kind)
     log.debug("%s read with pyarrow: %d rows", path.name, rows)
     return FileRead(path, (sheet,))
+
+
+def _objects(column: pa.ChunkedArray) -> np.ndarray:
+    """The column as Python strings, one object per distinct text (as pandas' own CSV
+    parser shares them: a million rows of a few periods and types stay small)."""
+    distinct = pc.unique(column)
+    at = pc.index_in(column, value_set=distinct).to_numpy(zero_copy_only=False)
+    words = distinct.to_numpy(zero_copy_only=False)
+    return np.asarray(words[at], dtype=object)
 
 
 def _all_in(column: pa.ChunkedArray, values: pa.Array) -> bool:
