@@ -11,7 +11,9 @@ One code path for every kind and format:
 
 Every row keeps ``_file``, ``_sheet`` and ``_row`` (the row number Excel shows), which
 every message names.  Readers: python-calamine for .xlsx/.xls (fast, keeps cell
-types and merged ranges); pandas' C parser for CSV after the encoding is detected.
+types and merged ranges); pandas' C parser for CSV after the encoding is detected; a large
+CSV (:data:`LARGE_CSV_BYTES`) goes to :mod:`fengdu_cli.io.large_csv` (pyarrow, text
+columns, no grid), which gives the same rows or leaves the file to the path above.
 """
 
 from __future__ import annotations
@@ -85,7 +87,7 @@ class Header:
 class SheetRead:
     """The person rows of one sheet, plus what was not a person row and why."""
 
-    grid: Grid
+    grid: Grid  # read by io.large_csv: only the first rows (the header was found on them)
     header: Header | None
     frame: pd.DataFrame  # person rows: canonical + extra columns, _file/_sheet/_row/_title
     skipped: pd.DataFrame  # non-blank rows that are not person rows: _file/_sheet/_row/reason/text
