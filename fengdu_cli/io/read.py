@@ -678,12 +678,9 @@ def read_file(path: Path, kind: str, recogniser: Recogniser | None = None) -> Fi
     the warnings and rules need.
     """
     recogniser = recogniser or Recogniser(kind)
-    if _large_text(Path(path)):
-        from fengdu_cli.io.large_csv import read_large_csv  # pyarrow, for large CSVs only
-
-        fast = read_large_csv(Path(path), kind, recogniser, LARGE_CSV_BYTES)
-        if fast is not None:
-            return fast
+    fast = _read_large(Path(path), kind, recogniser) if _large_text(Path(path)) else None
+    if fast is not None:
+        return fast
     grids = read_grids(path)
     sheets: list[SheetRead] = []
     other: tuple[Grid, Header] | None = None  # the first header without the kind's key columns
@@ -715,6 +712,16 @@ def read_file(path: Path, kind: str, recogniser: Recogniser | None = None) -> Fi
             scan=HEADER_SCAN_ROWS,
         )
     return FileRead(Path(path), tuple(sheets))
+
+
+def _read_large(path: Path, kind: str, recogniser: Recogniser) -> FileRead | None:
+    """``path`` read by io.large_csv, or None: not a file it reads alike (or no pyarrow)."""
+    try:
+        from fengdu_cli.io.large_csv import read_large_csv  # pyarrow, for large CSVs only
+    except ImportError:  # a dependency, but an old environment may lack it: same rows, slower
+        log.debug("pyarrow not installed: %s read the usual way", shown_name(path))
+        return None
+    return read_large_csv(path, kind, recogniser, LARGE_CSV_BYTES)
 
 
 def _large_text(path: Path) -> bool:
