@@ -8,7 +8,15 @@ print, exit or configure logging; :mod:`fengdu_cli.cli` is the only place that t
 
 import logging
 
+import pandas as pd
+
 __version__ = "0.1.0"
+
+# pandas 3 keeps text in pyarrow when pyarrow is installed (it is: io/large_csv.py reads
+# large CSVs with it), else in Python objects.  Every step here was built, checked and
+# measured on the Python storage (on pyarrow's, a county's insurance check took 1.7 GiB
+# against 1.0 and ran slower): keep it, whatever else is installed.
+pd.set_option("mode.string_storage", "python")
 
 # a library logs, it does not configure logging: the command line (or the caller) does
 logging.getLogger(__name__).addHandler(logging.NullHandler())

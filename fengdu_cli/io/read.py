@@ -11,7 +11,9 @@ One code path for every kind and format:
 
 Every row keeps ``_file``, ``_sheet`` and ``_row`` (the row number Excel shows), which
 every message names.  Readers: python-calamine for .xlsx/.xls (fast, keeps cell
-types and merged ranges); pandas' C parser for CSV after the encoding is detected.
+types and merged ranges); pandas' C parser for CSV after the encoding is detected; a large
+CSV (:data:`LARGE_CSV_BYTES`) goes to :mod:`fengdu_cli.io.large_csv` (pyarrow, text
+columns, no grid), which gives the same rows or leaves the file to the path above.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ from fengdu_cli.io.recognise import Recogniser, Recognition
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".txt")
 HEADER_SCAN_ROWS = 30
+# a CSV this large is read by io.large_csv (pyarrow, text columns) when it can be read alike
+LARGE_CSV_BYTES = 512 * 1024
 SUBTOTAL_WORDS = frozenset({"合计", "小计", "总计", "共计", "累计"})
 FOOTER_PREFIXES = (
     "填表人", "填报人", "审核人", "审核", "填报日期", "填表日期", "制表", "负责人",
@@ -83,7 +87,7 @@ class Header:
 class SheetRead:
     """The person rows of one sheet, plus what was not a person row and why."""
 
-    grid: Grid
+    grid: Grid  # read by io.large_csv: only the first rows (the header was found on them)
     header: Header | None
     frame: pd.DataFrame  # person rows: canonical + extra columns, _file/_sheet/_row/_title
     skipped: pd.DataFrame  # non-blank rows that are not person rows: _file/_sheet/_row/reason/text
@@ -504,13 +508,49 @@ def sheet_frame(grid: Grid, kind: str, header: Header) -> SheetRead:
     """
     body = grid.cells[header.last_row + 1 :]
     names = list(header.columns)
-    frame = pd.DataFrame(body, columns=names, dtype=object)
     excel_rows = np.arange(header.last_row + 2, header.last_row + 2 + len(body))
+    sorted_rows = sort_rows(body, kind, header, lead=min(2, len(body)))
+    # Drop columns that are empty from top to bottom with no header text (trailing commas).
+    empty = sorted_rows.empty
+    keep = kept_columns(names, np.all(empty, axis=0) if body.size else None)
+    frame = pd.DataFrame(body, columns=names, dtype=object)
+    people = frame.loc[sorted_rows.person, keep].copy()
+    return SheetRead(
+        grid,
+        header,
+        person_frame(people, excel_rows[sorted_rows.person], grid, header),
+        skipped_frame(grid, excel_rows, sorted_rows),
+    )
+
+
+@dataclass(frozen=True)
+class SortedRows:
+    """What each row below a header is: ``reason`` '' for a person row or a blank row, else
+    the message key of why it is not counted; ``empty`` cell by cell (precise where a row is
+    not plainly a person's); ``text`` the first filled cell of rows that are not a person's."""
+
+    reason: np.ndarray
+    blank: np.ndarray
+    empty: np.ndarray
+    text: pd.Series
+
+    @property
+    def person(self) -> np.ndarray:
+        return np.asarray((self.reason == "") & ~self.blank, dtype=bool)
+
+
+def sort_rows(body: np.ndarray, kind: str, header: Header, lead: int) -> SortedRows:
+    """Sort the rows of ``body`` (all below ``header``, in order) into person, blank, subtotal,
+    footer and repeated-header rows.  Row by row: any subset of a sheet's rows sorts as it
+    would within the whole sheet, except the check for a row of column numbers, made on the
+    first ``lead`` rows of ``body`` (those that are the sheet's first two rows below the
+    header)."""
+    names = list(header.columns)
+    frame = pd.DataFrame(body, columns=names, dtype=object)
     empty = _is_empty_fast(body)
     # who a row is for: a person's name or ID; on a payment list also an organisation paid by
     # its credit code and name (an award to a base names no person)
-    who = ("name", "id_number", *(("payee_id", "payee_name") if kind == "payments" else ()))
-    keys = [names.index(c) for c in who if c in names] or list(range(len(names)))
+    keys = person_keys(names, kind)
     # np.all, not .all: the method's stubs may return a scalar (they cannot tell the ndim)
     has_person: np.ndarray = (
         ~np.all(empty[:, keys], axis=1) if len(body) else np.zeros(0, dtype=bool)
@@ -537,7 +577,7 @@ def sheet_frame(grid: Grid, kind: str, header: Header) -> SheetRead:
         subtotal = (subtotal | _place_subtotals(body, half | ~has_person)) & (half | ~has_person)
     repeat = _repeated_header(frame, kind, header)
     numbers = np.zeros(len(frame), dtype=bool)  # a row of column numbers 1, 2, 3 … under the header
-    for i in range(min(2, len(body))):
+    for i in range(min(lead, len(body))):
         numbers[i] = _column_numbers(body[i])
 
     reason = np.full(len(frame), "", dtype=object)
@@ -549,30 +589,50 @@ def sheet_frame(grid: Grid, kind: str, header: Header) -> SheetRead:
     ):
         reason[mask] = key
     reason[blank] = ""
-    person = (reason == "") & ~blank
+    return SortedRows(reason, blank, empty, first_text)
 
-    # Drop columns that are empty from top to bottom with no header text (trailing commas).
-    keep = [
+
+def person_keys(names: Sequence[str], kind: str) -> list[int]:
+    """The columns that say who a row is for (all columns when none of them is there)."""
+    who = ("name", "id_number", *(("payee_id", "payee_name") if kind == "payments" else ()))
+    return [names.index(c) for c in who if c in names] or list(range(len(names)))
+
+
+def kept_columns(names: Sequence[str], all_empty: np.ndarray | None) -> list[str]:
+    """The columns a sheet's rows keep: all but those with no header text that are empty
+    from top to bottom (``all_empty`` per column; None when the sheet has no rows)."""
+    return [
         n
         for j, n in enumerate(names)
-        if not (n.startswith("未命名列") and (empty[:, j].all() if body.size else True))
+        if not (
+            n.startswith("未命名列") and (bool(all_empty[j]) if all_empty is not None else True)
+        )
     ]
-    people = frame.loc[person, keep].copy()
-    people.insert(0, "_row", excel_rows[person])
+
+
+def person_frame(
+    people: pd.DataFrame, rows: np.ndarray, grid: Grid, header: Header
+) -> pd.DataFrame:
+    """The person rows (kept columns, as read) with their provenance."""
+    people.insert(0, "_row", rows)
     people.insert(0, "_sheet", grid.sheet)
     people.insert(0, "_file", str(grid.file))
     people["_title"] = header.title
-    skipped_mask = (reason != "") & ~blank
-    skipped = pd.DataFrame(
+    return people.reset_index(drop=True)
+
+
+def skipped_frame(grid: Grid, excel_rows: np.ndarray, rows: SortedRows) -> pd.DataFrame:
+    """The rows with content that are not a person's, and why."""
+    skipped_mask = (rows.reason != "") & ~rows.blank
+    return pd.DataFrame(
         {
             "_file": str(grid.file),
             "_sheet": grid.sheet,
             "_row": excel_rows[skipped_mask],
-            "reason": reason[skipped_mask],
-            "text": first_text[skipped_mask].to_numpy(),
+            "reason": rows.reason[skipped_mask],
+            "text": rows.text[skipped_mask].to_numpy(),
         }
     )
-    return SheetRead(grid, header, people.reset_index(drop=True), skipped)
 
 
 def _column_numbers(row: np.ndarray) -> bool:
@@ -618,6 +678,9 @@ def read_file(path: Path, kind: str, recogniser: Recogniser | None = None) -> Fi
     the warnings and rules need.
     """
     recogniser = recogniser or Recogniser(kind)
+    fast = _read_large(Path(path), kind, recogniser) if _large_text(Path(path)) else None
+    if fast is not None:
+        return fast
     grids = read_grids(path)
     sheets: list[SheetRead] = []
     other: tuple[Grid, Header] | None = None  # the first header without the kind's key columns
@@ -649,6 +712,26 @@ def read_file(path: Path, kind: str, recogniser: Recogniser | None = None) -> Fi
             scan=HEADER_SCAN_ROWS,
         )
     return FileRead(Path(path), tuple(sheets))
+
+
+def _read_large(path: Path, kind: str, recogniser: Recogniser) -> FileRead | None:
+    """``path`` read by io.large_csv, or None: not a file it reads alike (or no pyarrow)."""
+    try:
+        from fengdu_cli.io.large_csv import read_large_csv  # pyarrow, for large CSVs only
+    except ImportError:  # a dependency, but an old environment may lack it: same rows, slower
+        log.debug("pyarrow not installed: %s read the usual way", shown_name(path))
+        return None
+    return read_large_csv(path, kind, recogniser, LARGE_CSV_BYTES)
+
+
+def _large_text(path: Path) -> bool:
+    """A file big enough, and not named a workbook, to try reading as a large CSV."""
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        return False
+    try:
+        return path.is_file() and path.stat().st_size >= LARGE_CSV_BYTES
+    except OSError:
+        return False
 
 
 def _where(grid: Grid) -> str:
