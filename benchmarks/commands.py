@@ -54,6 +54,7 @@ class Result:
     peak_bytes: int
     exit_code: int
     output_bytes: int = 0
+    cpu_seconds: float = float("nan")  # user + system: less disturbed by a busy machine
     note: str = ""
 
 
@@ -70,8 +71,8 @@ def ratio(seconds: float, floor: float | None) -> float | None:
 def format_table(results: list[Result]) -> str:
     """The side-by-side table, as Markdown (it reads as plain text too)."""
     floor = next((r.seconds for r in results if r.step == "floor" and r.exit_code == 0), None)
-    head = ("step", "seconds", "× floor", "peak MiB", "exit", "outputs MB", "note")
-    right = (False, True, True, True, True, True, False)
+    head = ("step", "seconds", "× floor", "CPU s", "peak MiB", "exit", "outputs MB", "note")
+    right = (False, True, True, True, True, True, True, False)
     rows = []
     for r in results:
         times = ratio(r.seconds, floor)
@@ -80,6 +81,7 @@ def format_table(results: list[Result]) -> str:
                 r.step,
                 f"{r.seconds:.2f}" if math.isfinite(r.seconds) else "—",
                 "1.0" if r.step == "floor" else (f"{times:.1f}" if times is not None else "—"),
+                f"{r.cpu_seconds:.1f}" if math.isfinite(r.cpu_seconds) else "—",
                 f"{r.peak_bytes / MIB:,.0f}",
                 str(r.exit_code),
                 f"{r.output_bytes / 1e6:,.1f}" if r.output_bytes else "",
@@ -112,12 +114,14 @@ def read_floor(data: Path) -> dict:
     """Read the month's files as cheaply as the libraries allow; return what was read."""
     import python_calamine
 
+    held: list[object] = []  # everything read stays in memory, as a tool's input would
     cells = 0
     for path in sorted((data / "rosters").glob("*.xlsx")):
         book = python_calamine.CalamineWorkbook.from_path(str(path))
         for name in book.sheet_names:
             rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
             cells += sum(len(r) for r in rows)
+            held.append(rows)
     csvs = sorted((data / "employment").glob("*.csv")) + sorted((data / "insurance").glob("*.csv"))
     lines = 0
     try:
@@ -125,13 +129,17 @@ def read_floor(data: Path) -> dict:
 
         reader = f"pyarrow {metadata.version('pyarrow')}"
         for path in csvs:
-            lines += pa_csv.read_csv(path).num_rows
+            table = pa_csv.read_csv(path)
+            lines += table.num_rows
+            held.append(table)
     except ImportError:
         import pandas as pd
 
         reader = f"pandas {pd.__version__} C parser (pyarrow not installed)"
         for path in csvs:
-            lines += len(pd.read_csv(path, dtype=str, na_filter=False, engine="c"))
+            frame = pd.read_csv(path, dtype=str, na_filter=False, engine="c")
+            lines += len(frame)
+            held.append(frame)
     return {"roster_cells": cells, "csv_rows": lines, "csv_reader": reader}
 
 
@@ -157,7 +165,8 @@ def run_child(step: str, command: list[str], cwd: Path, outputs: Path | None) ->
         note = f"{read['roster_cells']:,} roster cells, {read['csv_rows']:,} CSV rows; {read['csv_reader']}"
     elif child.returncode not in (0, 1):  # 1 = done, data problems found (DESIGN §2)
         note = "FAILED: " + ((err or out).strip().splitlines() or ["?"])[-1][:120]
-    return Result(step, seconds, peak, child.returncode, size, note)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Result(step, seconds, peak, child.returncode, size, cpu, note)
 
 
 def commands(
@@ -274,7 +283,8 @@ def main(argv: list[str] | None = None) -> int:
             results.append(result)
             if not args.json:
                 print(
-                    f"  {step:<10} {result.seconds:8.2f}s  {result.peak_bytes / MIB:7,.0f} MiB  "
+                    f"  {step:<10} {result.seconds:8.2f}s  cpu {result.cpu_seconds:7.1f}s  "
+                    f"{result.peak_bytes / MIB:7,.0f} MiB  "
                     f"exit {result.exit_code}  {result.note}",
                     flush=True,
                 )

@@ -19,7 +19,7 @@ def test_ratio_to_the_floor() -> None:
 
 def test_table_shows_seconds_ratio_and_memory_side_by_side() -> None:
     results = [
-        commands.Result("floor", 7.65, int(0.65 * 2**30), 0, note="pyarrow"),
+        commands.Result("floor", 7.65, int(0.65 * 2**30), 0, cpu_seconds=7.1, note="pyarrow"),
         commands.Result("reconcile", 33.66, int(1.14 * 2**30), 1, output_bytes=35_400_000),
         commands.Result("subsidy", 30.3, 1100 * 2**20, 5, note="FAILED: boom"),
     ]
@@ -27,8 +27,8 @@ def test_table_shows_seconds_ratio_and_memory_side_by_side() -> None:
     assert lines[0].startswith("| step ") and "× floor" in lines[0] and "peak MiB" in lines[0]
     assert set(lines[1]) <= {"|", "-", ":"}
     cells = [[c.strip() for c in line.strip("|").split("|")] for line in lines[2:]]
-    assert cells[0][:5] == ["floor", "7.65", "1.0", "666", "0"]
-    assert cells[1][:6] == ["reconcile", "33.66", "4.4", "1,167", "1", "35.4"]
+    assert cells[0][:6] == ["floor", "7.65", "1.0", "7.1", "666", "0"]
+    assert cells[1][:7] == ["reconcile", "33.66", "4.4", "—", "1,167", "1", "35.4"]
     assert cells[2][2] == "4.0" and cells[2][-1] == "FAILED: boom"
     assert len({len(line) for line in lines}) == 1  # columns line up
 
