@@ -125,7 +125,7 @@ def read_floor(data: Path) -> dict:
     csvs = sorted((data / "employment").glob("*.csv")) + sorted((data / "insurance").glob("*.csv"))
     lines = 0
     try:
-        from pyarrow import csv as pa_csv
+        from pyarrow import csv as pa_csv  # type: ignore[import-not-found,unused-ignore]
 
         reader = f"pyarrow {metadata.version('pyarrow')}"
         for path in csvs:
