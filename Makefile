@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format typecheck check smoke clean bench fuzz identical
+.PHONY: demo test lint format typecheck check smoke clean bench bench-province bench-steps fuzz identical
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -45,7 +45,13 @@ fuzz: $(STAMP)  # the reader, the ledger's states and killed commits, at length
 	FENGDU_FUZZ_EXAMPLES=3000 FENGDU_STATE_EXAMPLES=200 FENGDU_CRASH_RUNS=60 \
 		$(BIN)/python -m pytest -p no:cacheprovider tests/test_bad_inputs.py tests/test_ledger_states.py tests/test_crash.py
 
-bench: $(STAMP)
+bench: $(STAMP)  # floor, validate, reconcile, subsidy, run side by side on a county month (100k persons)
+	$(BIN)/python benchmarks/commands.py
+
+bench-province: $(STAMP)  # the same on a province month: 2M persons, 17.5M insurance rows (long)
+	$(BIN)/python benchmarks/commands.py --persons 2000000 --insurance-rows 17500000
+
+bench-steps: $(STAMP)  # the library's steps one by one (read, validate, ingest) in one process
 	$(BIN)/python benchmarks/bench.py
 
 identical: $(STAMP)  # reconcile + subsidy outputs, cell by cell, on the sample and a 20k-person month (~1 min)

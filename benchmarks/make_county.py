@@ -91,6 +91,9 @@ INSURANCE_TYPES = (
     ("工伤保险", 0.006, 0.0),
 )
 
+CHUNK = 200_000  # insurance lines joined and written at a time
+EXCEL_ROWS = 1_048_576  # one sheet holds no more
+
 PROBLEMS = ("id_checksum", "id_precision_lost", "missing_required", "duplicate_person")
 
 
@@ -324,16 +327,18 @@ def write_roster(path: Path, title: str, rows: list[list[object]]) -> None:
     book.close()
 
 
-def roster_jobs(out: Path, county: County) -> list[tuple[Path, str, slice]]:
+def roster_jobs(out: Path, county: County, single: bool = True) -> list[tuple[Path, str, slice]]:
     """(path, title, persons) of every workbook: the single county file first (the
-    longest job), then one per township."""
+    longest job; left out when ``single`` is false or the persons do not fit one sheet),
+    then one per township."""
     folder = out / "rosters"
     folder.mkdir(parents=True, exist_ok=True)
     for old in [*folder.glob("*.xlsx"), out / SINGLE_FILE]:
         old.unlink(missing_ok=True)
-    jobs = [
-        (out / SINGLE_FILE, "丰都县脱贫人口和监测对象务工就业台账（全县，2024年6月）", slice(None))
-    ]
+    jobs = []
+    if single and len(county.problem) + 2 <= EXCEL_ROWS:
+        title = "丰都县脱贫人口和监测对象务工就业台账（全县，2024年6月）"
+        jobs.append((out / SINGLE_FILE, title, slice(None)))
     start = 0
     for t, count in enumerate(county.town_counts.tolist()):
         town = TOWNSHIPS[t]
@@ -491,33 +496,44 @@ def write_insurance(
     )
     money = table[step * len(INSURANCE_TYPES) + type_index]
     type_names = np.array([t[0] for t in INSURANCE_TYPES], dtype=object)
-    period = months[month_index]
-    order = np.argsort(period, kind="stable")
-    columns = [
-        county.id_number.astype(object)[person][order],
-        county.name[person][order],
-        employers["code"].to_numpy(dtype=object)[employer][order],
-        months.astype(str).astype(object)[month_index][order],
-        type_names[type_index][order],
-        money[order],
-    ]
-    lines = np.array(
-        list(map(",".join, zip(*(c.tolist() for c in columns), strict=True))), dtype=object
-    )
-    bounds = [*np.searchsorted(period[order], months, side="left").tolist(), rows]
+    month_text = months.astype(str).astype(object)
+    ids = county.id_number.astype(object)
+    codes = employers["code"].to_numpy(dtype=object)
+    order = np.argsort(months[month_index], kind="stable")
+    bounds = [*np.searchsorted(months[month_index][order], months, side="left").tolist(), rows]
     header = ",".join(INSURANCE_HEADER)
+    # one month at a time: the text lines of one month are in memory, never all of them
+    # (17.5M rows would take several GB as Python strings)
     for k, month in enumerate(months.tolist()):
-        chunk = lines[bounds[k] : bounds[k + 1]].tolist()
-        body = "\n".join([header, *chunk]) + "\n"
-        (folder / f"{month // 100}-{month % 100:02d}.csv").write_text(body, encoding="utf-8")
-    return len(lines)
+        at = order[bounds[k] : bounds[k + 1]]
+        who = person[at]
+        columns = (
+            ids[who],
+            county.name[who],
+            codes[employer[at]],
+            month_text[month_index[at]],
+            type_names[type_index[at]],
+            money[at],
+        )
+        path = folder / f"{month // 100}-{month % 100:02d}.csv"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            handle.write(header + "\n")
+            for start in range(0, len(at), CHUNK):
+                part = [c[start : start + CHUNK].tolist() for c in columns]
+                handle.write("\n".join(map(",".join, zip(*part, strict=True))) + "\n")
+    return rows
 
 
 # ---------------------------------------------------------------- main
 
 
 def make_county(
-    out: Path, persons: int, insurance_rows: int, seed: int, workers: int | None = None
+    out: Path,
+    persons: int,
+    insurance_rows: int,
+    seed: int,
+    workers: int | None = None,
+    single: bool = True,
 ) -> dict:
     """Write the whole month under ``out``; returns the manifest (also written)."""
     out.mkdir(parents=True, exist_ok=True)
@@ -530,7 +546,7 @@ def make_county(
     # xlsxwriter is pure Python (~100k cells/s): the workbooks go to worker processes
     # while this process writes the CSVs.
     t0 = time.perf_counter()
-    jobs = roster_jobs(out, county)
+    jobs = roster_jobs(out, county, single)
     pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
     try:
         pending = []
@@ -563,7 +579,8 @@ def make_county(
         "insurance_rows": insurance_rows,
         "seed": seed,
         "reference_date": REFERENCE_DATE,
-        "roster_files": len(jobs) - 1,
+        "roster_files": sum(path.parent.name == "rosters" for path, _, _ in jobs),
+        "single_file": any(path.name == SINGLE_FILE for path, _, _ in jobs),
         "persons_per_township": dict(zip(TOWNSHIPS, county.town_counts.tolist(), strict=True)),
         "planted": planted,
         "employment_rows": len(employed),
@@ -584,14 +601,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--jobs", type=int, default=None, help="processes writing workbooks (default: CPUs)"
     )
+    parser.add_argument(
+        "--no-single",
+        action="store_true",
+        help=f"do not write {SINGLE_FILE} (never written above {EXCEL_ROWS - 2:,} persons)",
+    )
     args = parser.parse_args(argv)
     if args.persons < 100 or args.insurance_rows < 1:
         parser.error("--persons must be at least 100 and --insurance-rows at least 1")
     t0 = time.perf_counter()
-    manifest = make_county(args.dir, args.persons, args.insurance_rows, args.seed, args.jobs)
+    manifest = make_county(
+        args.dir, args.persons, args.insurance_rows, args.seed, args.jobs, not args.no_single
+    )
     print(
         f"wrote {args.dir}: {manifest['persons']} persons in {manifest['roster_files']} rosters "
-        f"(+ {SINGLE_FILE}), {manifest['employment_rows']} employment rows, "
+        f"{' (+ ' + SINGLE_FILE + ')' if manifest['single_file'] else ''}, {manifest['employment_rows']} employment rows, "
         f"{manifest['insurance_rows_written']} insurance rows; planted {manifest['planted']}; "
         f"{time.perf_counter() - t0:.1f}s {manifest['seconds']}"
     )
