@@ -202,7 +202,7 @@ def with_accounts(lines: pd.DataFrame, lists: Mapping[str, pd.DataFrame]) -> pd.
             every=True,
         ).set_index("key")
         hh_key = (_text(out["payee_id"]) + "|" + _text(out["payee_name"])).to_numpy()
-        hit = household & np.isin(hh_key, member.index.to_numpy())
+        hit = household & _among(hh_key, member.index.to_numpy())
         for column in [*ACCOUNT_COLUMNS, "holder_id"]:
             found = member[column].reindex(hh_key).to_numpy(dtype=object)
             out.loc[hit, column] = found[hit]
@@ -220,6 +220,12 @@ def with_accounts(lines: pd.DataFrame, lists: Mapping[str, pd.DataFrame]) -> pd.
     return out
 
 
+def _among(values: np.ndarray, pool: np.ndarray) -> np.ndarray:
+    """``np.isin`` for text, by hashing: numpy compares object arrays element by element
+    (lines × list length), which took minutes for a county's payees."""
+    return pd.Series(values, dtype=object).isin(pool).to_numpy(dtype=bool)
+
+
 def _org_accounts(
     out: pd.DataFrame, org: np.ndarray, lists: Mapping[str, pd.DataFrame], by_person: pd.DataFrame
 ) -> None:
@@ -232,18 +238,18 @@ def _org_accounts(
         if kind == "accounts" or frame is None or key not in frame:
             continue
         # the list that names the organisation should carry its account
-        listed = np.isin(codes, _org_key(frame, kind, key).to_numpy())
+        listed = _among(codes, _org_key(frame, kind, key).to_numpy())
         named_in[org & listed & named_in.eq("accounts").to_numpy()] = kind
     named_in[broker] = "broker"  # a broker's account: the roster, or agencies/
     table = org_accounts(lists).drop_duplicates("key").set_index("key")
     conflicts = account_conflicts(lists)
-    clash = org & np.isin(codes, conflicts["key"].to_numpy())
-    hit = org & ~clash & np.isin(codes, table.index.to_numpy())
+    clash = org & _among(codes, conflicts["key"].to_numpy())
+    hit = org & ~clash & _among(codes, table.index.to_numpy())
     for column in ACCOUNT_COLUMNS:
         values = table[column].reindex(codes).to_numpy(dtype=object)
         out.loc[hit, column] = values[hit]
     # a labour broker (劳务经纪人) is a person: the roster's account when no list has one
-    from_roster = broker & ~hit & ~clash & np.isin(codes, by_person.index.to_numpy())
+    from_roster = broker & ~hit & ~clash & _among(codes, by_person.index.to_numpy())
     for column in ACCOUNT_COLUMNS:
         values = by_person[column].reindex(codes).to_numpy(dtype=object)
         out.loc[from_roster, column] = values[from_roster]
