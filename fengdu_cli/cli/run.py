@@ -22,7 +22,8 @@ def run_month(folder: MonthFolder, paying: Paying, *, common: Common) -> int:
     month = folder.resolve(common)
     from fengdu_cli.io import names
     from fengdu_cli.io.reconcile_report import write_reconcile
-    from fengdu_cli.io.reports import write_problem_report, write_return_lists
+    from fengdu_cli.io.reports import write_problem_report
+    from fengdu_cli.io.returns import write_return_lists
     from fengdu_cli.reconcile import reconcile_month
     from fengdu_cli.subsidy import read_month
 

@@ -35,7 +35,8 @@ def validate(
     common: Common,
 ) -> int:
     """读取并校验表格，列出所有问题。Read files, normalise, check; report every problem."""
-    from fengdu_cli.io.reports import write_problem_report, write_return_lists
+    from fengdu_cli.io.reports import write_problem_report
+    from fengdu_cli.io.returns import write_return_lists
     from fengdu_cli.validate import check_paths
 
     lang = common.lang

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -260,20 +259,6 @@ def _skipped_frame(checked: Checked, lang: str) -> pd.DataFrame:
     return table.rename(columns={c: label(c, lang) for c in table.columns})
 
 
-def write_return_lists(
-    checked: Checked,
-    folder: Path,
-    lang: str = "zh",
-    *,
-    month: int,
-    deadline: dt.date | None = None,
-) -> list[Path]:
-    """One 退回清单 per township and ``month``: see :mod:`fengdu_cli.io.returns`."""
-    from fengdu_cli.io import returns
-
-    return returns.write_return_lists(checked, folder, lang, month=month, deadline=deadline)
-
-
 def write_clean(
     frame: pd.DataFrame, kind: str, folder: Path, lang: str = "zh"
 ) -> tuple[Path, Path]:
@@ -323,6 +308,8 @@ def write_demo_lists(result: DemoResult, out: Path, lang: str = "zh") -> DemoRes
     for ingested in result.ingested.values():
         written.extend(write_ingested(ingested, out, lang).written)
     if "roster" in result.checked:
+        from fengdu_cli.io.returns import write_return_lists
+
         written.extend(
             write_return_lists(
                 result.checked["roster"], Path(out) / names.RETURNS_FOLDER, lang, month=month
