@@ -212,19 +212,21 @@ def _account_ok(frame: pd.DataFrame) -> pd.Series:
 def _account_not_shared(frame: pd.DataFrame) -> pd.Series:
     """One account is not given for persons of different households (a warning: the row
     is kept and paid, the clerk checks whose account it is)."""
-    account = frame["bank_account"].fillna("").astype(str)
-    household = frame["household_id"].fillna("").astype(str)
-    keyed = account.ne("") & household.ne("")
-    spread = household[keyed].groupby(account[keyed]).transform("nunique")
-    return ~spread.reindex(frame.index).fillna(1).gt(1)
+    return _one_per(frame, "bank_account", "household_id")
 
 
 def _one_account_per_code(frame: pd.DataFrame) -> pd.Series:
     """accounts/: one organisation is given one account (two differ: neither is paid)."""
-    code = frame["employer_code"].fillna("").astype(str)
-    account = frame["bank_account"].fillna("").astype(str)
-    keyed = code.ne("") & account.ne("")
-    spread = account[keyed].groupby(code[keyed]).transform("nunique")
+    return _one_per(frame, "employer_code", "bank_account")
+
+
+def _one_per(frame: pd.DataFrame, key: str, value: str) -> pd.Series:
+    """False on the rows whose ``key`` is given, among rows where both are filled, more
+    than one different ``value``."""
+    keys = frame[key].fillna("").astype(str)
+    values = frame[value].fillna("").astype(str)
+    keyed = keys.ne("") & values.ne("")
+    spread = values[keyed].groupby(keys[keyed]).transform("nunique")
     return ~spread.reindex(frame.index).fillna(1).gt(1)
 
 
