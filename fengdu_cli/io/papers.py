@@ -274,28 +274,19 @@ def _write_table(ws, formats: dict, table: Table, top: int, widths: list[float])
         head_lines = max(head_lines, -(-int(display_width(name) * 1.2) // int(widths[j] - 1.5)))
     ws.set_row(top, LINE_HEIGHT * head_lines)
     forced = [c in table.text_columns for c in columns]
-    red = set(table.red_cells)
-    values = frame.to_numpy(dtype=object)
+    red: dict[int, set[int]] = {}
+    for i, j in table.red_cells:
+        red.setdefault(j, set()).add(i)
     first = top + 1
-    for i, line in enumerate(values):
-        r = first + i
-        height = 1
-        for j, value in enumerate(line):
-            marked = (i, j) in red
-            if _missing(value):
-                ws.write_blank(r, j, None, formats["red" if marked else "cell"])
-            elif isinstance(value, dt.date):
-                ws.write_datetime(r, j, value, formats["red" if marked else "date"])
-            elif _is_number(value) and not forced[j]:
-                ws.write_number(r, j, float(value), formats["red" if marked else "number"])
-            else:
-                shown = _shown(value)
-                style = ("red_text" if marked else "text") if forced[j] else "cell"
-                ws.write_string(r, j, shown, formats["red" if marked and not forced[j] else style])
-                height = max(height, _lines(shown, widths[j]))
-        if height > 1:
-            ws.set_row(r, LINE_HEIGHT * height)
-    row = first + len(values)
+    heights = np.ones(len(frame), dtype=np.int64)
+    for j in range(len(columns)):
+        values = frame.iloc[:, j].to_numpy(dtype=object)
+        lines = _write_column(ws, formats, values, first, j, forced[j], red.get(j, set()),
+                              widths[j])  # fmt: skip
+        np.maximum(heights, lines, out=heights)
+    for k in np.flatnonzero(heights > 1).tolist():
+        ws.set_row(first + k, LINE_HEIGHT * int(heights[k]))
+    row = first + len(frame)
     if table.total:
         ws.write_string(row, 0, table.total, formats["total"])
         for j in range(1, len(columns)):
@@ -309,6 +300,92 @@ def _write_table(ws, formats: dict, table: Table, top: int, widths: list[float])
                 ws.write_blank(row, j, None, formats["total"])
         row += 1
     return row
+
+
+# the kinds pandas infers for a column whose every non-empty value is of one sort
+_NUMBER_KINDS = frozenset({"integer", "floating", "mixed-integer-float"})
+_DATE_KINDS = frozenset({"date", "datetime"})
+
+
+def _write_column(
+    ws, formats: dict, values: np.ndarray, first: int, j: int, forced: bool,
+    red: set[int], width: float,
+) -> np.ndarray:  # fmt: skip
+    """Write column ``j`` of a table (``values``, one per line, from sheet row ``first``);
+    returns the printed lines each of its cells needs.
+
+    A column of one sort (all text, all numbers or all dates, besides empty cells) is
+    written with one call per cell and no test per cell, any other cell by cell; every cell
+    gets what :func:`_write_cell` would give it, and red (marked) cells are written by it."""
+    n = len(values)
+    lines = np.ones(n, dtype=np.int64)
+    if n == 0:
+        return lines
+    kind = pd.api.types.infer_dtype(values, skipna=True)
+    plain = ~pd.isna(values)  # filled and not marked: written in bulk below
+    marked = np.zeros(n, dtype=bool)
+    marked[[i for i in red if i < n]] = True
+    plain &= ~marked
+    rows = np.arange(first, first + n)
+    if kind == "string":
+        style = formats["text" if forced else "cell"]
+        write = ws.write_string
+        for r, v in zip(rows[plain].tolist(), values[plain].tolist(), strict=True):
+            write(r, j, v, style)
+        lines[plain] = _line_counts(values[plain], width)
+    elif kind in _NUMBER_KINDS and not forced:
+        style = formats["number"]
+        write = ws.write_number
+        for r, v in zip(rows[plain].tolist(), values[plain].astype(float).tolist(), strict=True):
+            write(r, j, v, style)
+    elif kind in _DATE_KINDS:
+        style = formats["date"]
+        write = ws.write_datetime
+        for r, v in zip(rows[plain].tolist(), values[plain].tolist(), strict=True):
+            write(r, j, v, style)
+    elif kind != "empty":  # a mixed column: cell by cell
+        for i in np.flatnonzero(plain).tolist():
+            lines[i] = _write_cell(ws, formats, first + i, j, values[i], forced, False, width)
+    blank = formats["cell"]
+    for r in rows[~plain & ~marked].tolist():
+        ws.write_blank(r, j, None, blank)
+    for i in np.flatnonzero(marked).tolist():
+        lines[i] = _write_cell(ws, formats, first + i, j, values[i], forced, True, width)
+    return lines
+
+
+def _write_cell(
+    ws, formats: dict, r: int, j: int, value: object, forced: bool, marked: bool, width: float
+) -> int:
+    """Write one cell as its value's sort asks; returns the printed lines it needs."""
+    if _missing(value):
+        ws.write_blank(r, j, None, formats["red" if marked else "cell"])
+    elif isinstance(value, dt.date):
+        ws.write_datetime(r, j, value, formats["red" if marked else "date"])
+    elif _is_number(value) and not forced:
+        ws.write_number(r, j, float(value), formats["red" if marked else "number"])  # type: ignore[arg-type]
+    else:
+        shown = _shown(value)
+        style = ("red_text" if marked else "text") if forced else "cell"
+        ws.write_string(r, j, shown, formats["red" if marked and not forced else style])
+        return _lines(shown, width)
+    return 1
+
+
+def _line_counts(shown: np.ndarray, width: float) -> np.ndarray:
+    """:func:`_lines` of every text in ``shown``: 1 without measuring for a text too short
+    to fill a line even if every character were double width; each other distinct text
+    measured once."""
+    texts = pd.Series(shown, dtype=object)
+    room = int(max(width - 2.5, 2.0))
+    short = (texts.str.len() * 2 <= room) & ~texts.str.contains("\n", regex=False)
+    counts = np.ones(len(texts), dtype=np.int64)
+    rest = texts[~short.to_numpy(dtype=bool)]
+    if len(rest):
+        counts[~short.to_numpy(dtype=bool)] = rest.map(
+            {v: _lines(v, width) for v in rest.unique()}
+        ).to_numpy(dtype=np.int64)
+    return counts
 
 
 def _cached(value: float) -> int | float:

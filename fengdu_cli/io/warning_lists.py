@@ -105,25 +105,8 @@ def person_lists(
     contradicted = warn.loc[warn["code"] == "status_mismatch", "id_number"]
     covered = (warn["code"] == "no_record") & warn["id_number"].isin(contradicted)
     warn.loc[covered, "_action"] = actions["status_mismatch"]
-    grouped = warn.groupby("id_number", sort=False)
-    people = grouped.agg(
-        township=("township", "first"),
-        village=("village", "first"),
-        household_id=("household_id", "first"),
-        name=("name", "first"),
-        work_status=("work_status", "first"),
-        warnings=("_title", lambda s: sep.join(dict.fromkeys(s))),
-        n=("code", "size"),
-        codes=("code", lambda s: frozenset(s)),
-        _one=("detail", "first"),
-        _lines=("_line", lambda s: "\n".join(s)),
-        action=("_action", lambda s: action_sep.join(dict.fromkeys(s))),
-        new=("status", lambda s: bool((s == "新增").any())),
-    ).reset_index()
-    people["detail"] = people["_one"].where(people["n"] == 1, people["_lines"])
-    service = people["codes"].map(lambda c: c == frozenset({"no_record"})) & people[
-        "work_status"
-    ].isin(SERVICE_STATUS)
+    people = _per_person(warn, sep, action_sep)
+    service = people["only_no_record"] & people["work_status"].isin(SERVICE_STATUS)
     people.loc[service, "action"] = text("wl_action_service", lang)
     ids = people["id_number"].astype(str)
     people["phone"] = (
@@ -141,6 +124,53 @@ def person_lists(
         "check": out[~service.loc[out.index]].reset_index(drop=True),
         "service": out[service.loc[out.index]].reset_index(drop=True),
     }
+
+
+def _per_person(warn: pd.DataFrame, sep: str, action_sep: str) -> pd.DataFrame:
+    """One row per ID of ``warn`` (sorted by ID, then warning order), in ID order.
+
+    Most people have one warning: their row is taken as it is.  Only the rows of people
+    with several are grouped, and their texts joined in Python (titles and actions once
+    each, in order; the reasons one per line)."""
+    ids = warn["id_number"]
+    n = ids.map(ids.value_counts(sort=False))
+    one = warn[n == 1]
+    single = pd.DataFrame(
+        {
+            "id_number": one["id_number"],
+            "township": one["township"],
+            "village": one["village"],
+            "household_id": one["household_id"],
+            "name": one["name"],
+            "work_status": one["work_status"],
+            "warnings": one["_title"],
+            "detail": one["detail"],
+            "action": one["_action"],
+            "only_no_record": one["code"] == "no_record",
+            "new": one["status"] == "新增",
+        }
+    )
+    several = warn[n > 1]
+    grouped = several.groupby("id_number", sort=False)
+    multi = grouped.agg(
+        township=("township", "first"),
+        village=("village", "first"),
+        household_id=("household_id", "first"),
+        name=("name", "first"),
+        work_status=("work_status", "first"),
+        warnings=("_title", lambda s: sep.join(dict.fromkeys(s))),
+        detail=("_line", "\n".join),
+        action=("_action", lambda s: action_sep.join(dict.fromkeys(s))),
+    ).reset_index()
+    multi["only_no_record"] = (
+        (several["code"] == "no_record").groupby(several["id_number"], sort=False).all().to_numpy()
+    )
+    multi["new"] = (
+        (several["status"] == "新增").groupby(several["id_number"], sort=False).any().to_numpy()
+    )
+    people = pd.concat([single, multi], ignore_index=True)
+    order = pd.Index(ids.drop_duplicates())
+    return people.iloc[order.get_indexer(people["id_number"]).argsort()].reset_index(drop=True)
 
 
 def shown(
