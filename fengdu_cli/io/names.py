@@ -24,6 +24,11 @@ def warnings_csv(month: int) -> str:
     return f"warnings-{month_text(month)}.csv"
 
 
+def persons_csv(month: int) -> str:
+    """``persons-YYYY-MM.csv``: the person state of a month too large for the workbook."""
+    return f"persons-{month_text(month)}.csv"
+
+
 def township_warnings(month: int, township: str) -> str:
     """A township's warnings, ``预警名单-YYYY-MM-<township>.xlsx`` (``*``: every township)."""
     return f"预警名单-{month_text(month)}-{township}.xlsx"

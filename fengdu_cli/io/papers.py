@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -95,11 +95,33 @@ def write_papers(
         plain = write._formats(book) if any(isinstance(p, Sheet) for p in papers) else {}
         for paper in papers:
             if isinstance(paper, Sheet):
-                write._write_sheet(book, plain, paper, lang)
+                for sheet in write._sheet_parts(paper):
+                    write._write_sheet(book, plain, sheet, lang)
             else:
-                _write_paper(book, formats, paper, lang)
+                for part in _paper_parts(paper):
+                    _write_paper(book, formats, part, lang)
         book.close()
     return Path(target)
+
+
+def _paper_parts(paper: Paper) -> list[Paper]:
+    """``paper``, or its parts when its one table is longer than a sheet holds: each part
+    a sheet of its own with the paper's title, lines and header (red cells with them)."""
+    if len(paper.tables) != 1:
+        return [paper]
+    table = paper.tables[0]
+    parts = write.continued(paper.name, table.frame)
+    if len(parts) == 1:
+        return [paper]
+    if table.total:  # a total sums one sheet: the summaries that have one are short
+        raise ValueError(f"table with a total longer than a sheet: {paper.name}")
+    return [
+        replace(paper, name=name, tables=[replace(
+            table, frame=part, red_cells=[(r - start, c) for r, c in table.red_cells
+                                          if start <= r < start + len(part)],
+        )])
+        for name, start, part in parts
+    ]  # fmt: skip
 
 
 def _formats(book: xlsxwriter.Workbook) -> dict[str, object]:
@@ -266,6 +288,7 @@ def _write_paper(book: xlsxwriter.Workbook, formats: dict, paper: Paper, lang: s
 def _write_table(ws, formats: dict, table: Table, top: int, widths: list[float]) -> int:
     """Write ``table`` with its header at row ``top``; returns the next free row."""
     frame = table.frame
+    write.fits(str(ws.name), top + 2 + len(frame))
     columns = [str(c) for c in frame.columns]
     head_lines = 1
     for j, name in enumerate(columns):

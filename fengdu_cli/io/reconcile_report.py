@@ -43,6 +43,11 @@ STATE_PAPERS = {
                         "last_insured_month", "employers_12m", "match_employment",
                         "match_insurance"],
 }  # fmt: skip
+# The person state (one row per person, two sheets) stays in the workbook while it opens in
+# seconds in Excel or WPS and a clerk can page through it: a township, a small county.  Above
+# this it is written to persons-YYYY-MM.csv instead (a 100,000-person county is 2.5 million
+# cells, most of the workbook's size and writing time; a province's does not fit a sheet).
+PERSON_SHEET_ROWS = 50_000
 WORK_REGIONS = ("county", "chongqing", "outside", "shandong", "unknown")
 
 
@@ -155,9 +160,20 @@ def state_frame(result: Reconciled, lang: str = "zh", *, masked: bool = True) ->
     return table.where(table.notna(), None).rename(columns=labels(columns, lang))
 
 
+def state_in_book(result: Reconciled) -> bool:
+    """Whether the person state is written as sheets of the workbook (else as a CSV)."""
+    return len(result.state) <= PERSON_SHEET_ROWS
+
+
 def state_papers(result: Reconciled, lang: str, title: str) -> list[Paper]:
     """The person state as two printable sheets (人员状态, 参保与匹配), each naming the
-    person; IDs in full (the county's copy)."""
+    person; IDs in full (the county's copy).  Too many persons for a sheet: one sheet
+    saying where they are (:func:`write_state_csv`)."""
+    if not state_in_book(result):
+        where = text(
+            "wb_state_in_csv", lang, n=len(result.state), file=names.persons_csv(result.month)
+        )
+        return [Paper(text("wb_sheet_state", lang), [], title=title, lines=[where])]
     frame = state_frame(result, lang, masked=False)
     ids = [label(c, lang) for c in ("id_number", "household_id", "employer_code")]
     papers = []
@@ -334,6 +350,11 @@ def write_reconcile(
     written = [write_papers(book, papers, created=created, lang=lang, private=True)]
     csv = _masked(worded)
     written.append(write_csv(csv[OUTPUT_COLUMNS], out / names.warnings_csv(result.month)))
+    persons = out / names.persons_csv(result.month)
+    if not state_in_book(result):
+        written.append(write_state_csv(result, persons, lang))
+    else:  # an earlier run's list of this month would contradict the workbook
+        move_aside(out, persons.name, [])
     if split_by_township:
         towns: list[Path] = []
         lists = warning_lists.person_lists(result, lang, worded, masked=True)
@@ -355,6 +376,15 @@ def write_reconcile(
             towns.append(written[-1])
         move_aside(out / "townships", names.township_warnings(result.month, "*"), towns)
     return written
+
+
+def write_state_csv(result: Reconciled, target: Path, lang: str = "zh") -> Path:
+    """The person state, one row per person with the columns of both state sheets, as
+    ``target`` (UTF-8 with BOM, headers in ``lang``, IDs in full: readable by its owner
+    only, as the county's workbook)."""
+    frame = state_frame(result, lang, masked=False)
+    columns = dict.fromkeys(label(c, lang) for cols in STATE_PAPERS.values() for c in cols)
+    return write_csv(frame[[c for c in columns if c in frame]], target, private=True)
 
 
 def _list_papers(

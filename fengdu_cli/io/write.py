@@ -18,7 +18,7 @@ import re
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -207,8 +207,33 @@ def is_id_like(column: object) -> bool:
 def as_text_mark(values: pd.Series) -> pd.Series:
     """A column's all-digit texts with the trailing tab that keeps them text in a spreadsheet."""
     text = values.astype(object)
-    digits = text.map(lambda v: isinstance(v, str) and bool(_DIGITS.fullmatch(v))).astype(bool)
+    digits = _texts_where(text, lambda s: s.str.fullmatch(_DIGITS.pattern))
     return text.where(~digits, text.astype(str) + TEXT_MARK)
+
+
+def neutralised_column(values: pd.Series) -> pd.Series:
+    """:func:`neutralised` of every cell of a column, testing only the texts that start as a
+    formula would (a million cells in a fraction of a second)."""
+    risky = _texts_where(values.astype(object), lambda s: s.str.startswith(_FORMULA_START))
+    if not risky.any():
+        return values
+    safe = values.astype(object).copy()
+    safe[risky] = safe[risky].map(neutralised)
+    return safe
+
+
+def _texts_where(text: pd.Series, test) -> pd.Series:
+    """``test`` (a ``.str`` method returning booleans) on the cells that are Python texts,
+    False on every other cell (None, NaN, numbers, dates)."""
+    kind = pd.api.types.infer_dtype(text, skipna=True)
+    if kind == "string":  # every filled cell a text: no test per cell
+        is_text = text.notna().to_numpy(dtype=bool)
+    else:
+        is_text = text.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+    found = pd.Series(False, index=text.index)
+    if is_text.any():
+        found[is_text] = test(text[is_text].astype(str)).to_numpy(dtype=bool)
+    return found
 
 
 def strip_text_mark(value: object) -> object:
@@ -263,7 +288,7 @@ def write_csv(
     safe = frame.copy()
     for column in safe.columns:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(neutralised)
+            safe[column] = neutralised_column(safe[column])
             if text_mark and is_id_like(column):
                 safe[column] = as_text_mark(safe[column])
     problem = unencodable(safe, encoding)
@@ -286,6 +311,48 @@ class Sheet:
     text_columns: Sequence[str] = field(default_factory=tuple)
     header: str = ""  # the printed page header (Excel codes: &L &C &R), e.g. a trial's warning
     repeat_columns: tuple[int, int] | None = None  # printed on every page of a wide sheet
+
+
+# Excel and WPS hold 1,048,576 rows in a sheet; XlsxWriter silently ignores a cell below.
+# A longer table goes on in a further sheet, never cut (room is kept for titles and headers).
+SHEET_LINES = 1_000_000
+
+
+def continued(
+    name: str, frame: pd.DataFrame, lines: int | None = None
+) -> list[tuple[str, int, pd.DataFrame]]:
+    """``frame`` cut into parts a sheet holds: ``(sheet name, first line, part)``; the first
+    part keeps ``name``, the next ones are ``name（2）`` … (shortened to Excel's 31
+    characters).  Every line is in exactly one part."""
+    size = lines or SHEET_LINES
+    if len(frame) <= size:
+        return [(name, 0, frame)]
+    parts = []
+    for k, start in enumerate(range(0, len(frame), size), start=1):
+        suffix = "" if k == 1 else f"（{k}）"
+        parts.append((name[: 31 - len(suffix)] + suffix, start, frame.iloc[start : start + size]))
+    return parts
+
+
+def fits(name: str, rows: int) -> None:
+    """Refuse (a bug: exit 5) a sheet longer than Excel's, which XlsxWriter would cut
+    silently; :func:`continued` keeps every table of the tool below it."""
+    if rows > 1_048_576:
+        raise ValueError(f"sheet {name!r} would need {rows:,} rows")
+
+
+def _sheet_parts(sheet: Sheet) -> list[Sheet]:
+    """``sheet``, or its parts when its table is longer than a sheet holds (red cells with
+    them)."""
+    parts = continued(sheet.name, sheet.frame)
+    if len(parts) == 1:
+        return [sheet]
+    return [
+        replace(sheet, name=name, frame=part,
+                red_cells=[(r - start, c) for r, c in sheet.red_cells
+                           if start <= r < start + len(part)])
+        for name, start, part in parts
+    ]  # fmt: skip
 
 
 def write_workbook(
@@ -311,7 +378,8 @@ def write_workbook(
             book.set_properties({"created": created})
         formats = _formats(book)
         for sheet in sheets:
-            _write_sheet(book, formats, sheet, lang)
+            for part in _sheet_parts(sheet):
+                _write_sheet(book, formats, part, lang)
         book.close()
     return Path(target)
 
@@ -354,6 +422,7 @@ def _write_sheet(book: xlsxwriter.Workbook, formats: dict, sheet: Sheet, lang: s
         ws.write_string(0, 0, sheet.title, formats["title"])
         top = 1
     frame = sheet.frame
+    fits(sheet.name, top + 1 + len(frame))
     columns = [str(c) for c in frame.columns]
     for j, name in enumerate(columns):
         ws.write_string(top, j, name, formats["header"])
