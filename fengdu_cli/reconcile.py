@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from fengdu_cli import dates, gaps, idcard, store
+from fengdu_cli import dates, gaps, idcard, input_cache, store
 from fengdu_cli.errors import InputError
 from fengdu_cli.io.columns import FOLDERS
 from fengdu_cli.io.columns_toml import ColumnsConfig, columns_for
@@ -23,7 +23,7 @@ from fengdu_cli.messages import text
 from fengdu_cli.messages.warnings import with_detail
 from fengdu_cli.normalise import LABOR_CAPABLE
 from fengdu_cli.progress import Progress, report
-from fengdu_cli.validate import Checked, check_paths
+from fengdu_cli.validate import Checked
 from fengdu_cli.warnings import (
     UNDETERMINED_COLUMNS,
     WARNING_CODES,
@@ -126,10 +126,12 @@ def read_inputs(
     month: int,
     columns: ColumnsConfig | None = None,
     progress: Progress | None = None,
+    cache: Path | None = None,
 ) -> dict[str, Checked]:
     """Check rosters/, employment/ and insurance/ under ``data``; all three are needed.
 
-    ``columns``: the clerk's columns.toml (None: ``data/columns.toml`` if present)."""
+    ``columns``: the clerk's columns.toml (None: ``data/columns.toml`` if present);
+    ``cache``: the folder of :mod:`fengdu_cli.input_cache` (None: always read)."""
     on = as_of(month)
     columns = columns if columns is not None else columns_for(None, [Path(data)])
     checked = {}
@@ -137,7 +139,9 @@ def read_inputs(
         folder = Path(data) / FOLDERS[kind]
         if not folder.exists():
             raise InputError("path_missing", path=str(folder))
-        result = check_paths([folder], kind, on=on, columns=columns, progress=progress)
+        result = input_cache.checked(
+            [folder], kind, on=on, columns=columns, progress=progress, cache=cache
+        )
         if result.unreadable:
             raise result.unreadable[0].error()
         log_checked(result)
@@ -274,14 +278,16 @@ def reconcile_month(
     checked: dict[str, Checked] | None = None,
     columns: ColumnsConfig | None = None,
     progress: Progress | None = None,
+    cache: Path | None = None,
 ) -> Reconciled:
     """Reconcile ``month`` from ``data`` and store its snapshot in ``db`` (replacing a re-run).
 
     ``checked`` holds the inputs when the caller has read them already; ``columns`` is
-    the clerk's columns.toml (None: ``data/columns.toml`` if present).
+    the clerk's columns.toml (None: ``data/columns.toml`` if present); ``cache`` the folder
+    of checked inputs kept between commands (:mod:`fengdu_cli.input_cache`; None: none).
     """
     if checked is None:
-        checked = read_inputs(data, month, columns, progress)
+        checked = read_inputs(data, month, columns, progress, cache)
     checked = {kind: checked[kind] for kind in RECONCILE_KINDS}
     report(progress, "match", 0, 2)
     matched = match(

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from fengdu_cli import dates, gaps, store
+from fengdu_cli import dates, gaps, input_cache, store
 from fengdu_cli.accounts import bank_items, bank_payees, bank_record, with_accounts
 from fengdu_cli.errors import UsageError
 from fengdu_cli.idcard import ages
@@ -45,7 +45,7 @@ from fengdu_cli.reconcile import log_checked, read_inputs
 from fengdu_cli.rules import IMPLEMENTED, public_post
 from fengdu_cli.rules.base import LINE_COLUMNS, Context, key_suffix, period_text
 from fengdu_cli.store import ledger
-from fengdu_cli.validate import Checked, check_paths
+from fengdu_cli.validate import Checked
 
 UNDETERMINED_COLUMNS = [
     "rule", "rule_name", "township", "village", "household_id", "person_id", "person_name",
@@ -197,18 +197,20 @@ def read_month(
     month: int,
     columns: ColumnsConfig | None = None,
     progress: Progress | None = None,
+    cache: Path | None = None,
 ) -> dict[str, Checked]:
     """Read and check every input folder present (rosters, employment and insurance are
     required; the others only enable the subsidies that need them).
 
-    ``columns``: the clerk's columns.toml (None: ``data/columns.toml`` if present)."""
+    ``columns``: the clerk's columns.toml (None: ``data/columns.toml`` if present);
+    ``cache``: the folder of :mod:`fengdu_cli.input_cache` (None: always read)."""
     columns = columns if columns is not None else columns_for(None, [Path(data)])
-    checked = read_inputs(data, month, columns, progress)
+    checked = read_inputs(data, month, columns, progress, cache)
     for kind in EXTRA_KINDS:
         folder = Path(data) / FOLDERS[kind]
         if folder.exists() and any(folder.iterdir()):
-            result = check_paths(
-                [folder], kind, on=as_of(month), columns=columns, progress=progress
+            result = input_cache.checked(
+                [folder], kind, on=as_of(month), columns=columns, progress=progress, cache=cache
             )
             if result.unreadable:
                 raise result.unreadable[0].error()
@@ -225,10 +227,12 @@ def load_month(
     checked: dict[str, Checked] | None = None,
     columns: ColumnsConfig | None = None,
     progress: Progress | None = None,
+    cache: Path | None = None,
 ) -> tuple[dict[str, Checked], Matched, pd.DataFrame]:
-    """The month's checked inputs (read unless given), matches and person states."""
+    """The month's checked inputs (read unless given, or taken from ``cache``), matches
+    and person states."""
     if checked is None:
-        checked = read_month(data, month, columns, progress)
+        checked = read_month(data, month, columns, progress, cache)
     report(progress, "match", 0, 1)
     matched = match(
         checked["roster"].valid, checked["employment"].valid, checked["insurance"].valid
@@ -546,11 +550,13 @@ def compute_subsidies(
     new_db: bool = False,
     stage: Callable[[SubsidyResult], Staging] | None = None,
     progress: Progress | None = None,
+    cache: Path | None = None,
 ) -> SubsidyResult:
     """Compute ``month``'s payment lines; with ``commit`` record them in the ledger.
 
     ``checked`` (from :func:`read_month`) spares reading the inputs a second time;
-    ``columns`` is the clerk's columns.toml (None: ``data/columns.toml`` if present).
+    ``columns`` is the clerk's columns.toml (None: ``data/columns.toml`` if present);
+    ``cache`` the folder of checked inputs kept between commands (None: always read).
 
     Ledger safety (DESIGN §2): a commit never creates a database unless ``new_db``, and is
     refused (UsageError, exit 2) while the ledger knows nothing paid before the month —
@@ -562,7 +568,7 @@ def compute_subsidies(
     """
     policy = load_policy(policy_path)
     log.info("policy %s (sha256 %s)", policy.path, policy.sha256[:12])
-    checked, matched, state = load_month(data, month, checked, columns, progress)
+    checked, matched, state = load_month(data, month, checked, columns, progress, cache)
     inputs = file_hashes([f for c in checked.values() for f in c.files])
     began = policy_start(policy)
     if not commit and not Path(db).exists():

@@ -247,8 +247,11 @@ class Paying(OptionGroup):
 
     def pay(self, month: Month, common: Common, **given: object) -> tuple:
         """The month's subsidies and their files (``given``: the checked inputs, if read)."""
+        from fengdu_cli.input_cache import folder_for
         from fengdu_cli.io.subsidy_files import compute_and_write
 
+        if "checked" not in given:  # read here: the checked inputs kept by an earlier run
+            given["cache"] = folder_for(month.db)
         return compute_and_write(
             month.data, month.month, month.db, month.out, common.lang, self.encoding,
             plain_csv=self.plain_csv, policy_path=self.policy,

@@ -29,12 +29,14 @@ def reconcile(
 ) -> int:
     """每月数据比对：就业、参保与预警。Cross-match roster, employment and insurance; raise warnings."""
     month = folder.resolve(common)
+    from fengdu_cli.input_cache import folder_for
     from fengdu_cli.io.reconcile_report import write_reconcile
     from fengdu_cli.reconcile import reconcile_month
 
     result = reconcile_month(
-        month.data, month.month, month.db, columns=month.columns, progress=common.progress
-    )
+        month.data, month.month, month.db, columns=month.columns, progress=common.progress,
+        cache=folder_for(month.db),
+    )  # fmt: skip
     report(common.progress, "write", 0, 1)
     written = write_reconcile(
         result, month.out, split_by_township=split_by_township, lang=common.lang

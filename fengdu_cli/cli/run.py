@@ -30,7 +30,10 @@ def run_month(folder: MonthFolder, paying: Paying, *, common: Common) -> int:
     lang, progress, out = common.lang, common.progress, month.out
     if paying.commit and not paying.new_db and not Path(month.db).exists():
         raise UsageError("db_missing", path=str(month.db))  # reconcile would create it
-    checked = read_month(month.data, month.month, month.columns, progress)  # read once
+    from fengdu_cli.input_cache import folder_for
+
+    # read once, or taken from the checked inputs an earlier run kept
+    checked = read_month(month.data, month.month, month.columns, progress, folder_for(month.db))
     reconciled = reconcile_month(
         month.data, month.month, month.db, checked=checked, progress=progress
     )
