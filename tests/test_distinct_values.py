@@ -72,3 +72,37 @@ def test_upper_codes_as_the_whole_column(cells: list) -> None:
     series = pd.Series(cells, dtype=object)
     new = map_unique(series, _upper_text)
     pd.testing.assert_series_equal(new, texts(series).str.upper(), check_names=False)
+
+
+def _province_column(column: pd.Series) -> pd.Series:
+    """The whole-column expression :func:`fengdu_cli.schemas._province_named` replaces."""
+    from fengdu_cli import idcard
+
+    ids = column.astype(str)
+    return ids.eq("") | ids.str[:2].isin(idcard.PROVINCE_CODES)
+
+
+ID_CELLS = [
+    "500230199001011234", "110101199003070000", "990101199003070000", "", " ", None, np.nan,
+    pd.NA, "5", "50", 50, 50.0, 11, 11.0, True, 1e16, 10**16, "X1", "１１", "11",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.sampled_from(ID_CELLS), st.text(alphabet="0123456789X ", max_size=4)),
+        max_size=30,
+    )
+)
+def test_province_named_as_the_whole_column(cells: list) -> None:
+    from fengdu_cli.schemas import _province_named
+
+    for dtype in (object, "str"):
+        if dtype == "str" and not all(isinstance(c, str) or c is None for c in cells):
+            continue
+        column = pd.Series(cells, dtype=dtype, index=range(5, 5 + len(cells)))
+        new = _province_named(column)
+        old = _province_column(column)
+        assert new.index.equals(old.index)
+        assert new.tolist() == old.astype(bool).tolist()
