@@ -381,6 +381,34 @@ def map_unique(series: pd.Series, func) -> pd.Series:
     return pd.Series(out, index=series.index, dtype=object)
 
 
+def _upper_text(value: object) -> str:
+    """:func:`text_value` in upper case (codes: 户编号, credit codes)."""
+    return text_value(value).upper()
+
+
+def _number_text(value: object) -> str:
+    """:func:`text_value` without thousands separators ('1,234.5' → '1234.5')."""
+    return text_value(value).replace(",", "")
+
+
+def numbers(series: pd.Series) -> pd.Series:
+    """A column as numbers (NaN where the text is not one): ``pd.to_numeric`` of the text
+    without thousands separators, parsed once per distinct text.
+
+    A million insurance rows hold a few hundred distinct amounts; the result is the one
+    ``pd.to_numeric`` gives for the whole column (the same dtype: it depends on which
+    values occur, not how often).
+    """
+    codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=False)
+    if not len(series) or any(type(u) in (int, float, bool) for u in uniques):
+        # numbers that hash alike (1, 1.0, True) each keep their own text: the general way
+        return pd.to_numeric(map_unique(series, _number_text), errors="coerce")
+    clean = np.empty(len(uniques), dtype=object)
+    clean[:] = [_number_text(u) for u in uniques]
+    parsed = np.asarray(pd.to_numeric(clean, errors="coerce"))
+    return pd.Series(parsed[codes], index=series.index)
+
+
 def _lookup(
     series: pd.Series, table: dict[str, str], extra: dict[str, str] | None = None
 ) -> pd.Series:
@@ -436,7 +464,7 @@ def normalise(
             out[column] = texts(out[column])
     for column in ("employer_code", "business_code", "household_id"):
         if column in out:
-            out[column] = texts(out[column]).str.upper()
+            out[column] = map_unique(out[column], _upper_text)
     if "bank_account" in out:  # any kind: a person's or an organisation's account
         out["_raw_bank_account"] = out["bank_account"]
         out["bank_account"] = map_unique(out["bank_account"], account_text)
@@ -474,7 +502,7 @@ def normalise(
     for column in NUMBER_COLUMNS.get(kind, ()):
         if column in out:
             out[f"_raw_{column}"] = out[column]
-            out[column] = pd.to_numeric(texts(out[column]).str.replace(",", ""), errors="coerce")
+            out[column] = numbers(out[column])
     if kind == "insurance":
         _reject_absurd(out, on)
     if kind == "students":
