@@ -19,6 +19,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+from pandas.core.groupby import DataFrameGroupBy
 
 from fengdu_cli import idcard
 from fengdu_cli.townships import TOWNSHIPS
@@ -300,7 +301,6 @@ def bank_payees(
         ),
         _fen=lines["amount_fen"].astype("int64"),
     )
-    order = {code: i for i, code in enumerate(programs)}
     grouped = frame.groupby("_key", sort=False)
     first = grouped.first()
     payees = pd.DataFrame(
@@ -319,11 +319,7 @@ def bank_payees(
             "batch_id": first["batch_id"].astype(str) if "batch_id" in first else "",
             "amount_fen": grouped["_fen"].sum().astype("int64"),
             "persons": grouped["_person"].nunique().astype("int64"),
-            "rules": grouped["rule"].agg(
-                lambda r: "、".join(
-                    programs.get(c, c) for c in sorted(set(r), key=lambda c: order.get(c, 99))
-                )
-            ),
+            "rules": _programs_of(frame, grouped, first.index, programs),
         }
     )
     # the payee's own number: a person's ID (a household's: its person's), an organisation's
@@ -348,6 +344,37 @@ def bank_payees(
     missing["payee_name"] = missing["name"]
     missing["where"] = missing["account_list"]
     return bank[BANK_COLUMNS], missing[MISSING_COLUMNS]
+
+
+def _programs_of(
+    frame: pd.DataFrame, grouped: DataFrameGroupBy, payees: pd.Index, programs: Mapping[str, str]
+) -> pd.Series:
+    """Per payee (``_key``, as ``grouped``): the programs its lines pay, named as ``programs``
+    names them and in its order, joined by '、'.
+
+    Where every rule is one of ``programs`` the distinct rules of a payee are a set of bit
+    positions (their sum: each distinct rule once) and each distinct set is worded once;
+    otherwise (a rule ``programs`` lacks: its place is not defined) payee by payee."""
+    order = {code: i for i, code in enumerate(programs)}
+    rules = frame["rule"]
+    if len(order) > 62 or not rules.isin(list(order)).all():
+        return grouped["rule"].agg(
+            lambda r: "、".join(
+                programs.get(c, c) for c in sorted(set(r), key=lambda c: order.get(c, 99))
+            )
+        )
+    names = [programs[code] for code in order]
+    pairs = frame[["_key", "rule"]].drop_duplicates()
+    bits = pd.Series(
+        np.left_shift(np.int64(1), pairs["rule"].map(order).to_numpy(dtype="int64")),
+        index=pairs.index,
+    )
+    sets = bits.groupby(pairs["_key"], sort=False).sum()
+    words = {
+        mask: "、".join(name for i, name in enumerate(names) if mask >> i & 1)
+        for mask in sets.unique().tolist()
+    }
+    return sets.map(words).reindex(payees)
 
 
 def bank_items(lines: pd.DataFrame) -> pd.DataFrame:

@@ -326,11 +326,13 @@ def evaluate_rules(
 def _context(
     month: int, checked: Mapping[str, Checked], matched: Matched, state: pd.DataFrame
 ) -> Context:
+    """What the rules read of month m; the insurance rows of contributed months are sifted
+    (a county's million rows) only if a rule that reads them is computed."""
     return Context(
         month=month,
         state=state,
         matched=matched,
-        insurance=contributed(checked["insurance"].valid),
+        insurance_rows=lambda: contributed(checked["insurance"].valid),
         extra={k: c.valid for k, c in checked.items() if k in EXTRA_KINDS},
         employment=checked["employment"].valid,
     )

@@ -19,8 +19,9 @@ a full resident ID: they are masked with ``idcard.mask``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -888,42 +889,71 @@ class _Page:
         self.row += 1
 
     def rows(self, frame: pd.DataFrame, *, first_seq: int) -> tuple[int, int]:
-        """One row per line; per-cell writes because xlsxwriter writes cell by cell.
-        Returns the first and last row written (0-based)."""
-        fields = [c.field for c in self.columns]
-        values = {f: frame[f].tolist() for f in fields if f and f != "_seq"}
-        first = self.row
-        for i in range(len(frame)):
-            for j, (column, field) in enumerate(zip(self.columns, fields, strict=True)):
-                value = first_seq + i if field == "_seq" else values[field][i] if field else ""
-                self._cell(j, column, value)
-            self.height(self.DATA_HEIGHT)
-            self.row += 1
-        if len(frame):
+        """One row per line.  What each cell gets (its value, its call, its width, its text
+        for the row's height) is worked out a column at a time (:meth:`_column`); the cells
+        are still written row by row, so the workbook's strings keep the order cell-by-cell
+        writing gives them (the same bytes).  Returns the first and last row written (0-based)."""
+        first, n = self.row, len(frame)
+        wrapped_before = len(self._prewrapped)
+        columns = [
+            self._column(j, column, frame, first_seq) for j, column in enumerate(self.columns)
+        ]
+        if sum(c.kind == "wrap" for c in self.columns) > 1:  # kept row by row, as written
+            self._prewrapped[wrapped_before:] = sorted(
+                self._prewrapped[wrapped_before:], key=lambda cell: (cell[0], cell[1])
+            )
+        calls = [(j, calls, values, fmt) for j, (calls, values, fmt) in enumerate(columns)]
+        heights = self.heights
+        for i in range(n):
+            row = first + i
+            for j, column_calls, values, fmt in calls:
+                column_calls[i](row, j, values[i], fmt)
+            heights[row] = max(self.DATA_HEIGHT, heights.get(row, 0))
+        self.row = first + n
+        if n:
             start = first if self._data is None else self._data[0]
             self._data = (start, self.row - 1)
         return first, self.row - 1
 
-    def _cell(self, j: int, column: Column, value: Any) -> None:
-        """Write one cell (its text remembered for the row's height)."""
-        fmt = self.styles.cell(column.kind)
+    def _column(
+        self, j: int, column: Column, frame: pd.DataFrame, first_seq: int
+    ) -> tuple[list[Callable[..., Any]], list[Any], Format]:
+        """Column ``j`` of the lines ``frame`` (written from the current row on): each cell's
+        call and value and the column's format — a number for money and 序号, a blank cell
+        for '', else the text — as one cell at a time would write it; the column widened to
+        its widest value, its texts (a text or wrapping column) kept for the rows' heights,
+        a wrapping column's cells kept to be written again in their lines by ``finish``."""
+        n, first, fmt, ws = len(frame), self.row, self.styles.cell(column.kind), self.ws
+        field = column.field
+        values: list[Any] = (
+            list(range(first_seq, first_seq + n)) if field == "_seq"
+            else frame[field].tolist() if field else [""] * n
+        )  # fmt: skip
+        calls: list[Callable[..., Any]]
         if column.kind == "money":
-            shown = f"{int(value) / 100:,.2f} "
-            self.ws.write_number(self.row, j, int(value) / 100, fmt)
+            values = [int(v) / 100 for v in values]
+            shown = {f"{v:,.2f} " for v in values}
+            calls = [ws.write_number] * n
         elif column.kind == "seq":
-            shown = str(value)
-            self.ws.write_number(self.row, j, int(value), fmt)
-        elif value == "":
-            shown = ""
-            self.ws.write_blank(self.row, j, None, fmt)
+            shown = {str(v) for v in values}
+            values = [int(v) for v in values]
+            calls = [ws.write_number] * n
         else:
-            shown = str(value)
-            self.ws.write_string(self.row, j, shown, fmt)
-            if column.kind == "wrap":  # written again by ``finish``, broken into its lines
-                self._prewrapped.append((self.row, j, shown, fmt))
+            texts = ["" if v == "" else str(v) for v in values]
+            shown = set(texts)
+            calls = [ws.write_blank if t == "" else ws.write_string for t in texts]
+            values = [None if t == "" else t for t in texts]
             if column.kind in ("text", "wrap"):
-                self.wrapped(j, j, shown)
-        self.widths[j] = max(self.widths[j], display_width(shown) + PAD)
+                for i, t in enumerate(texts):
+                    if t != "":
+                        self._texts.setdefault(first + i, []).append((j, j, t))
+            if column.kind == "wrap":  # written again by ``finish``, broken into its lines
+                self._prewrapped.extend(
+                    (first + i, j, t, fmt) for i, t in enumerate(texts) if t != ""
+                )
+        if shown:
+            self.widths[j] = max(self.widths[j], max(map(display_width, shown)) + PAD)
+        return calls, values, fmt
 
     def _ref(self, row: int, col: int) -> str:
         return xl_rowcol_to_cell(row, col)
@@ -1020,11 +1050,18 @@ class _Page:
         needed = display_width(self._title) * self.TITLE_SCALE
         lines = max(1, -(-int(needed) // max(1, int(sum(widths) * 0.95))))
         self.heights[0] = self.TITLE_HEIGHT if lines == 1 else 22 * lines
+        wrap = _wrapper()
+        spans: dict[tuple[int, int], float] = {}
         for row, texts in self._texts.items():
-            most = max(wrapped_lines(t, sum(widths[a : b + 1])) for a, b, t in texts)
+            most = 1
+            for a, b, t in texts:
+                span = spans.get((a, b))
+                if span is None:
+                    span = spans[(a, b)] = sum(widths[a : b + 1])
+                most = max(most, wrap(t, span).count("\n") + 1)  # wrapped_lines(t, span)
             self.heights[row] = max(self.heights.get(row, 15), self.LINE_HEIGHT * most + 6)
         for row, j, value, fmt in self._prewrapped:
-            self.ws.write_string(row, j, wrap_text(value, widths[j]), fmt)
+            self.ws.write_string(row, j, wrap(value, widths[j]), fmt)
         for row, points in sorted(self.heights.items()):
             self.ws.set_row(row, points)
         if self._subline:
@@ -1147,6 +1184,27 @@ _WORD = re.compile(
 _MARKED_CHAR = re.compile(r"[（《「『【“‘(\[]*.[，。、；：）》」』】”’,.;:)\]!?！？%]*")
 
 
+def _wrapper() -> Callable[[str, float], str]:
+    """:func:`wrap_text` remembering what it wrapped: a sheet measures a text for its row's
+    height and writes the same text in its lines, and many cells hold the same text."""
+    done: dict[tuple[str, float], str] = {}
+
+    def wrap(value: str, width: float) -> str:
+        found = done.get((value, width))
+        if found is None:
+            found = done[(value, width)] = wrap_text(value, width)
+        return found
+
+    return wrap
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _word_width(word: str) -> float:
+    """:func:`display_width` of a word of a wrapped text, remembered: the words are mostly
+    the same few thousand characters, marks and numbers."""
+    return display_width(word)
+
+
 def wrapped_lines(value: str, width: float) -> int:
     """How many lines ``value`` wraps to in a column ``width`` characters wide: words of
     Latin letters and digits (dates, amounts, codes) move whole to the next line, Chinese
@@ -1166,7 +1224,7 @@ def wrap_text(value: str, width: float) -> str:
     for part in str(value).split("\n"):
         line, used = "", 0.0
         for word in _WORD.findall(part):
-            size = display_width(word)
+            size = _word_width(word)
             if used + size <= room:
                 line, used = line + word, used + size
             elif word.isspace():
@@ -1176,10 +1234,10 @@ def wrap_text(value: str, width: float) -> str:
                 line, used = word, size
             else:  # a word longer than a line: cut between its characters (not its marks)
                 for ch in _MARKED_CHAR.findall(word):
-                    if used + display_width(ch) > room and line:
+                    if used + _word_width(ch) > room and line:
                         out.append(line.rstrip())
                         line, used = "", 0.0
-                    line, used = line + ch, used + display_width(ch)
+                    line, used = line + ch, used + _word_width(ch)
         out.append(line.rstrip())
     return "\n".join(out)
 

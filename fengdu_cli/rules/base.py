@@ -15,8 +15,9 @@ fact is a value (data as typed, a date, a number) with the catalogue key that wo
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from string import Formatter
 from typing import Protocol, TypeVar
@@ -60,10 +61,19 @@ class Context:
     month: int
     state: pd.DataFrame  # person_state: one row per roster person, with age
     matched: Matched
-    insurance: pd.DataFrame  # every valid insurance row (employees need not be on the roster)
+    # every valid insurance row of a contributed month (employees need not be on the
+    # roster), or how to find them: found when a rule first asks (``insurance``)
+    insurance_rows: pd.DataFrame | Callable[[], pd.DataFrame]
     extra: Mapping[str, pd.DataFrame] = field(default_factory=dict)  # workshops, businesses, …
     # every valid employment row, on the roster or not (a placement's person need not be)
     employment: pd.DataFrame | None = None
+
+    @functools.cached_property
+    def insurance(self) -> pd.DataFrame:
+        """Every valid insurance row of a contributed month: sifted from a county's million
+        rows only in a month where a rule that reads them is computed."""
+        rows = self.insurance_rows
+        return rows if isinstance(rows, pd.DataFrame) else rows()
 
     @property
     def all_jobs(self) -> pd.DataFrame:

@@ -73,7 +73,10 @@ def evaluate(ctx: Context, values: HireOnceValues) -> pd.DataFrame:
     kind = values.employment_type
     jobs = active_jobs(ctx.matched.jobs, ctx.window)
     jobs = jobs[jobs["employment_type"] == kind]
-    contrib = ctx.matched.contrib[ctx.matched.contrib["period"] <= ctx.month]
+    # only what the run and the remit read: a county's million rows carry some 25 columns
+    known = ctx.matched.contrib
+    read = [c for c in ("id_number", "employer_code", "period", "insured_region") if c in known]
+    contrib = known.loc[known["period"] <= ctx.month, read]
     pairs = contrib.merge(
         jobs[["id_number", "employer_code"]].drop_duplicates(), on=["id_number", "employer_code"]
     )
