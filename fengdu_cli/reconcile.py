@@ -158,15 +158,30 @@ def log_checked(result: Checked) -> None:
     )  # fmt: skip
 
 
-def _input_counts(checked: dict[str, Checked], matched: Matched) -> dict[str, dict[str, int]]:
-    """Per input: read = matched + unmatched + rejected (matched: the row is about a roster person
-    who has a record; for employment/insurance: the row's ID is on the roster)."""
+def _on_roster(checked: dict[str, Checked], matched: Matched) -> dict[str, pd.Series]:
+    """Per record input (employment, insurance) with IDs: which valid rows' ID is a roster
+    person's, found once for the input counts and the typo suggestions."""
     roster_ids = set(matched.roster["id_number"])
+    return {
+        kind: checked[kind].valid["id_number"].isin(roster_ids)
+        for kind in ("employment", "insurance")
+        if kind in checked and "id_number" in checked[kind].valid
+    }
+
+
+def _input_counts(
+    checked: dict[str, Checked], matched: Matched, on_roster: dict[str, pd.Series]
+) -> dict[str, dict[str, int]]:
+    """Per input: read = matched + unmatched + rejected (matched: the row is about a roster person
+    who has a record; for employment/insurance: the row's ID is on the roster, ``on_roster``)."""
     with_record = set(matched.jobs["id_number"]) | set(matched.contrib["id_number"])
     out = {}
     for kind, result in checked.items():
         ids = result.valid["id_number"] if "id_number" in result.valid else pd.Series(dtype=object)
-        hit = ids.isin(with_record) if kind == "roster" else ids.isin(roster_ids)
+        if kind == "roster":
+            hit = ids.isin(with_record)
+        else:  # without IDs (no column): no row is on the roster
+            hit = on_roster[kind] if kind in on_roster else ids.isin(())
         out[kind] = {
             "read": result.rows_read,
             "matched": int(hit.sum()),
@@ -176,8 +191,11 @@ def _input_counts(checked: dict[str, Checked], matched: Matched) -> dict[str, di
     return out
 
 
-def _typo_warnings(checked: dict[str, Checked], state: pd.DataFrame, month: int) -> pd.DataFrame:
-    """possible_id_typo for roster IDs that failed the check digit or found no record."""
+def _typo_warnings(
+    checked: dict[str, Checked], state: pd.DataFrame, month: int, on_roster: dict[str, pd.Series]
+) -> pd.DataFrame:
+    """possible_id_typo for roster IDs that failed the check digit or found no record
+    (``on_roster``: which employment and insurance rows are about roster persons)."""
     roster = checked["roster"]
     failed = roster.rejected
     bad = pd.DataFrame(columns=WARNING_COLUMNS)
@@ -210,13 +228,12 @@ def _typo_warnings(checked: dict[str, Checked], state: pd.DataFrame, month: int)
     unmatched = pd.concat(
         [bad, lonely.reindex(columns=WARNING_COLUMNS[:5])], ignore_index=True
     ).fillna("")
-    roster_ids = set(state["id_number"])
     records = []
     for kind in ("employment", "insurance"):
         valid = checked[kind].valid
         if "name" not in valid:
             continue
-        outside = valid[~valid["id_number"].isin(roster_ids)][["id_number", "name"]]
+        outside = valid[~on_roster[kind]][["id_number", "name"]]
         records.append(outside.assign(source=kind))
     pool = (
         pd.concat(records, ignore_index=True)
@@ -296,8 +313,9 @@ def reconcile_month(
     state = person_state(matched, month)
     log.info("matched %d persons: %s", len(state), matched_counts(state))
     report(progress, "match", 1, 2)
+    on_roster = _on_roster(checked, matched)
     warnings = pd.concat(
-        [raise_warnings(state, matched, month), _typo_warnings(checked, state, month)],
+        [raise_warnings(state, matched, month), _typo_warnings(checked, state, month, on_roster)],
         ignore_index=True,
     )
     warnings = _sorted(warnings)
@@ -329,7 +347,7 @@ def reconcile_month(
                 warnings,
                 resolved,
                 previous,
-                _input_counts(checked, matched),
+                _input_counts(checked, matched, on_roster),
                 undetermined,
             )
             run_id = store.start_run(conn, "reconcile", month)
@@ -350,19 +368,22 @@ def _sorted(warnings: pd.DataFrame) -> pd.DataFrame:
     return keyed.drop(columns="_order").reset_index(drop=True)
 
 
+def _found(rows: pd.DataFrame, among: pd.DataFrame) -> np.ndarray:
+    """Which of ``rows``' (ID, code) pairs are among ``among``'s: both sides' values numbered
+    together (equal values, equal numbers), each pair as one integer."""
+    n = len(rows)
+    ids = pd.factorize(pd.concat([rows["id_number"], among["id_number"]]).astype(object))[0]
+    codes = pd.factorize(pd.concat([rows["code"], among["code"]]).astype(object))[0]
+    pair = ids.astype(np.int64) * (int(codes.max(initial=0)) + 2) + codes
+    return np.isin(pair[:n], pair[n:])
+
+
 def _mark_status(warnings: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
-    seen = set(zip(before["id_number"], before["code"], strict=True))
-    status = [
-        ("持续" if (i, c) in seen else "新增")
-        for i, c in zip(warnings["id_number"], warnings["code"], strict=True)
-    ]
-    return warnings.assign(status=status)
+    """Each warning as 持续 when last stored month had it (same ID and code), else 新增."""
+    seen = _found(warnings, before)
+    return warnings.assign(status=np.where(seen, "持续", "新增").tolist())  # a list, as ever
 
 
 def _resolved(before: pd.DataFrame, now: pd.DataFrame) -> pd.DataFrame:
-    current = set(zip(now["id_number"], now["code"], strict=True))
-    keep = np.array(
-        [(i, c) not in current for i, c in zip(before["id_number"], before["code"], strict=True)],
-        dtype=bool,
-    )
-    return before[keep].reset_index(drop=True)
+    """Last stored month's warnings that are gone now (no warning with their ID and code)."""
+    return before[~_found(before, now)].reset_index(drop=True)

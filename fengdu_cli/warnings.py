@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from fengdu_cli import dates, gaps, idcard
@@ -31,10 +32,19 @@ OUTPUT_COLUMNS = ["township", "village", "household_id", "name", "id_number", "c
 # as ISO text, months as YYYY-MM, employer names as typed), worded by
 # :func:`fengdu_cli.messages.warnings.warning_details` in the reader's language.
 WARNING_COLUMNS = [*OUTPUT_COLUMNS[:-1], "detail_key", "detail_params"]
+# The person-state columns the reasons are worded from.
+REASON_COLUMNS = ("start_date", "employer_name", "employers_12m", "last_insured_month")
 
 
 def _d(value: Any) -> str:
     return value.strftime("%Y-%m-%d") if hasattr(value, "strftime") and not pd.isna(value) else "?"
+
+
+def _days(values: pd.Series) -> list[str]:
+    """:func:`_d` of every value, each distinct date worded once (blanks: '?')."""
+    codes, distinct = pd.factorize(values)
+    words = np.array([*(_d(v) for v in distinct), "?"], dtype=object)
+    return list(words[codes])
 
 
 def has_no_record(state: pd.DataFrame) -> pd.Series:
@@ -140,6 +150,8 @@ def raise_warnings(state: pd.DataFrame, matched: Matched, month: int) -> pd.Data
     jobs = matched.jobs
     facts = warning_facts(state)
     parts: list[pd.DataFrame] = []
+    # the columns a warning row keeps, and those its reason is worded from
+    used = [c for c in (*WARNING_COLUMNS[:5], *REASON_COLUMNS) if c in state]
 
     def holds(code: str, variant: int = 0) -> pd.Series:
         return judge(state, facts[code][variant])[0]
@@ -147,7 +159,7 @@ def raise_warnings(state: pd.DataFrame, matched: Matched, month: int) -> pd.Data
     def add(
         mask: pd.Series, code: str, key: str, params: Callable[[pd.DataFrame], list[dict]]
     ) -> None:
-        rows = state[mask]
+        rows = state.loc[mask, used]
         if not rows.empty:
             said = pd.Series(params(rows), index=rows.index, dtype=object)
             parts.append(rows.assign(code=code, detail_key=key, detail_params=said))
@@ -155,9 +167,12 @@ def raise_warnings(state: pd.DataFrame, matched: Matched, month: int) -> pd.Data
     def by_id(rows: pd.DataFrame, found: dict[str, Any], empty: Any) -> list[Any]:
         return [found.get(i, empty) for i in rows["id_number"]]
 
-    last_employer = _last_employer(matched, dates.add_months(month, -1))
+    stopped = holds("insurance_stopped")
+    last_employer = _last_employer(
+        matched, dates.add_months(month, -1), state.loc[stopped, "id_number"]
+    )
     add(
-        holds("insurance_stopped"),
+        stopped,
         "insurance_stopped",
         "warn_insurance_stopped",
         lambda r: [
@@ -182,8 +197,8 @@ def raise_warnings(state: pd.DataFrame, matched: Matched, month: int) -> pd.Data
         "short_tenure",
         "warn_short_tenure",
         lambda r: [
-            {"start": _d(s), "employer": str(e), "month": m, "deadline": deadline}
-            for s, e in zip(r["start_date"], r["employer_name"], strict=True)
+            {"start": s, "employer": str(e), "month": m, "deadline": deadline}
+            for s, e in zip(_days(r["start_date"]), r["employer_name"], strict=True)
         ],
     )
 
@@ -224,8 +239,10 @@ def raise_warnings(state: pd.DataFrame, matched: Matched, month: int) -> pd.Data
         "status_mismatch",
         "warn_status_not_working",
         lambda r: [
-            {"status": str(s), "employer": str(e), "start": _d(d)}
-            for s, e, d in zip(status[r.index], r["employer_name"], r["start_date"], strict=True)
+            {"status": str(s), "employer": str(e), "start": d}
+            for s, e, d in zip(
+                status[r.index], r["employer_name"], _days(r["start_date"]), strict=True
+            )
         ],
     )
 
@@ -249,14 +266,17 @@ def _job_list(jobs: pd.DataFrame, date_column: str) -> dict[str, list[dict[str, 
     )
     out: dict[str, list[dict[str, str]]] = {}
     for person, name, day in zip(
-        jobs["id_number"].astype(str), names.astype(str), jobs[date_column], strict=True
+        jobs["id_number"].astype(str), names.astype(str), _days(jobs[date_column]), strict=True
     ):
-        out.setdefault(person, []).append({"employer": name, "date": _d(day)})
+        out.setdefault(person, []).append({"employer": name, "date": day})
     return out
 
 
-def _last_employer(matched: Matched, month: int) -> dict[str, str]:
+def _last_employer(matched: Matched, month: int, ids: pd.Series) -> dict[str, str]:
+    """Per person of ``ids``: the employer of their last contribution row of ``month`` (its
+    name, else its code)."""
     contrib = matched.contrib[matched.contrib["period"] == month]
+    contrib = contrib[contrib["id_number"].isin(ids)]
     names = contrib.get("employer_name", contrib["employer_code"]).fillna("")
     label = names.where(names.astype(str) != "", contrib["employer_code"])
     return dict(zip(contrib["id_number"], label.astype(str), strict=False))

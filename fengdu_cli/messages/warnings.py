@@ -41,12 +41,33 @@ def _where(positions: list[int], typed: str, recorded: str, lang: str) -> str:
 
 
 def warning_details(warnings: pd.DataFrame, lang: str = "zh") -> pd.Series:
-    """The ``detail`` column of ``warnings`` (rows of WARNING_COLUMNS) in ``lang``."""
-    worded = [
-        warning_detail(key, params, lang)
-        for key, params in zip(warnings["detail_key"], warnings["detail_params"], strict=True)
-    ]
-    return pd.Series(worded, index=warnings.index, dtype=object)
+    """The ``detail`` column of ``warnings`` (rows of WARNING_COLUMNS) in ``lang``.
+
+    Many warnings share their reason (the same month, the same status): each distinct
+    reason is worded once."""
+    worded: dict[tuple, str] = {}
+    out = []
+    for key, params in zip(warnings["detail_key"], warnings["detail_params"], strict=True):
+        same = _reason_key(key, params)
+        if same is None:
+            out.append(warning_detail(key, params, lang))
+            continue
+        if same not in worded:
+            worded[same] = warning_detail(key, params, lang)
+        out.append(worded[same])
+    return pd.Series(out, index=warnings.index, dtype=object)
+
+
+def _reason_key(key: str, params: Mapping[str, Any]) -> tuple | None:
+    """A reason as a dictionary key (each value with its type: 1 and 1.0 are worded apart),
+    None when a value cannot be one (a list of jobs, positions)."""
+    values = tuple(params.values())
+    same = (key, tuple(params), values, tuple(map(type, values)))
+    try:
+        hash(same)
+    except TypeError:
+        return None
+    return same
 
 
 def with_detail(warnings: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:

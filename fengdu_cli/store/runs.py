@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from itertools import repeat
 
 import pandas as pd
 
 from fengdu_cli import __version__
-from fengdu_cli.store.sql import now, records, transaction
+from fengdu_cli.store.sql import now, transaction
 
 STATE_COLUMNS = [
     "id_number", "township", "village", "household_id", "name", "category", "labor_capacity",
@@ -70,25 +71,36 @@ def replace_month(
     summary: dict,
 ) -> None:
     """Store ``month``'s snapshot, replacing any earlier one, in one transaction."""
-    state_rows = records(_dates_as_text(state), STATE_COLUMNS)
-    warning_rows = records(warnings, WARNING_COLUMNS)
+    state_rows = _month_rows(month, _dates_as_text(state), STATE_COLUMNS)
+    warning_rows = _month_rows(month, warnings, WARNING_COLUMNS)
     with transaction(conn):
         for table in ("month_state", "month_warnings", "month_summary"):
             conn.execute(f"DELETE FROM {table} WHERE month = ?", (month,))
         conn.executemany(
             f"INSERT INTO month_state (month, {', '.join(STATE_COLUMNS)}) "
             f"VALUES (?{', ?' * len(STATE_COLUMNS)})",
-            [(month, *row) for row in state_rows],
+            state_rows,
         )
         conn.executemany(
             f"INSERT INTO month_warnings (month, {', '.join(WARNING_COLUMNS)}) "
             f"VALUES (?{', ?' * len(WARNING_COLUMNS)})",
-            [(month, *row) for row in warning_rows],
+            warning_rows,
         )
         conn.execute(
             "INSERT INTO month_summary (month, run_id, summary) VALUES (?, ?, ?)",
             (month, run_id, json.dumps(summary, ensure_ascii=False, default=str)),
         )
+
+
+def _month_rows(month: int, frame: pd.DataFrame, columns: list[str]) -> list[tuple]:
+    """``(month, *row)`` per row, the values as :func:`~fengdu_cli.store.sql.records` gives
+    them (plain Python values, NaN/NA/NaT → NULL), converted a column at a time."""
+    table = frame.reindex(columns=columns)
+    values = []
+    for column in columns:
+        cells = table[column].astype(object)
+        values.append(cells.where(cells.notna(), None).tolist())
+    return list(zip(repeat(month), *values, strict=False))
 
 
 def _dates_as_text(state: pd.DataFrame) -> pd.DataFrame:
