@@ -437,7 +437,7 @@ def normalise(
     ``spellings`` are the clerk's own value spellings (columns.toml) for this kind.
     """
     spellings = spellings or {}
-    out = raw.copy()
+    out = raw.copy(deep=False)  # copy-on-write: what normalise changes never reaches raw
     if kind == "loans":
         _credit_codes_apart(out)
     if "id_number" in out and kind != "payments":  # a payment list mixes IDs and credit codes

@@ -171,3 +171,35 @@ def test_name_conflicts_as_grouped(rows: list) -> None:
         index=range(7, 7 + len(rows)),
     )
     pd.testing.assert_series_equal(_name_conflicts(frame), _name_conflicts_grouped(frame))
+
+
+@pytest.mark.parametrize("kind", ["insurance", "roster", "employment"])
+def test_normalise_leaves_the_rows_as_typed(kind: str) -> None:
+    """normalise works on a shallow copy: the typed rows (the rejected list shows them) keep
+    every cell, also where absurd periods and amounts are blanked in place."""
+    import datetime as dt
+
+    from fengdu_cli.normalise import normalise
+
+    raw = pd.DataFrame(
+        {
+            "_file": ["a/一.csv", "b\\二.csv", "三.csv"],
+            "_sheet": ["", "", ""],
+            "_row": [2, 3, 4],
+            "_title": ["", "", ""],
+            "id_number": ["500230199001011234", " 5002301990 ", None],
+            "name": ["张三", " 李四", np.nan],
+            "period": ["202406", "180001", "209912"],
+            "base": ["1,000", "1e400", "-5e9"],
+            "employer_amount": [1, 1.0, True],
+            "personal_amount": ["x", "", None],
+            "category": ["脱贫户", "乱写", ""],
+            "township": ["", "三合", None],
+        },
+        dtype=object,
+    )
+    before = raw.copy(deep=True)
+    out = normalise(raw, kind, dt.date(2024, 6, 30))
+    pd.testing.assert_frame_equal(raw, before)
+    assert [type(v) for v in raw.to_numpy().ravel()] == [type(v) for v in before.to_numpy().ravel()]
+    assert out is not raw
