@@ -437,7 +437,7 @@ def normalise(
     ``spellings`` are the clerk's own value spellings (columns.toml) for this kind.
     """
     spellings = spellings or {}
-    out = raw.copy()
+    out = raw.copy(deep=False)  # copy-on-write: what normalise changes never reaches raw
     if kind == "loans":
         _credit_codes_apart(out)
     if "id_number" in out and kind != "payments":  # a payment list mixes IDs and credit codes
@@ -850,15 +850,10 @@ def _normalise_roster(out: pd.DataFrame, spellings: Spellings) -> None:
         clean = texts(out["category"])
         out["_raw_category"] = out["category"]
         extra = spellings.get("category")
-        facts = map_unique(clean, lambda s: category_facts(s, extra) if s else ())
-        known = facts.map(lambda f: f is not None) & clean.ne("")
-        out["category"] = clean.where(~known, facts.map(lambda f: category_label(f or ())))
-        out["category_detail"] = facts.map(
-            lambda f: next((k for k in f or () if k in MONITOR_KINDS), "")
-        ).astype(object)
-        out["category_facts"] = facts.map(lambda f: "|" + "|".join(f) + "|" if f else "").astype(
-            object
-        )
+        label, detail, joined = _category_columns(clean, extra)
+        out["category"] = label
+        out["category_detail"] = detail
+        out["category_facts"] = joined
     if "labor_capacity" in out:
         out["_raw_labor_capacity"] = out["labor_capacity"]
         out["labor_capacity"] = _lookup(
@@ -873,6 +868,30 @@ def _normalise_roster(out: pd.DataFrame, spellings: Spellings) -> None:
     for column in ("village", "work_place", "relation", "hukou"):
         if column in out:
             out[column] = texts(out[column])
+
+
+def _category_columns(
+    clean: pd.Series, extra: dict[str, str] | None
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """人员类别 as its label (the text as typed when not understood), its monitoring kind
+    and its facts ('|a|b|'), from the clean text: worked out once per distinct text, as a
+    roster of 100,000 persons holds a few dozen (every value of ``clean`` is a str)."""
+    codes, uniques = pd.factorize(clean.to_numpy(dtype=object), use_na_sentinel=False)
+    facts = [category_facts(s, extra) if s else () for s in uniques]
+    known = np.array([f is not None and s != "" for f, s in zip(facts, uniques, strict=True)])
+    label = np.empty(len(uniques), dtype=object)
+    label[:] = [
+        category_label(f or ()) if k else s for f, k, s in zip(facts, known, uniques, strict=True)
+    ]
+    detail = np.empty(len(uniques), dtype=object)
+    detail[:] = [next((k for k in f or () if k in MONITOR_KINDS), "") for f in facts]
+    joined = np.empty(len(uniques), dtype=object)
+    joined[:] = ["|" + "|".join(f) + "|" if f else "" for f in facts]
+    return (
+        pd.Series(label[codes], index=clean.index, dtype=object),
+        pd.Series(detail[codes], index=clean.index, dtype=object),
+        pd.Series(joined[codes], index=clean.index, dtype=object),
+    )
 
 
 def _normalise_students(out: pd.DataFrame, spellings: Spellings) -> None:
@@ -922,7 +941,7 @@ def _normalise_township(out: pd.DataFrame) -> None:
     out["_raw_township"] = out["township"]
     clean = texts(out["township"])
     canon = map_unique(clean, lambda s: canonical_township(s) or s)
-    context = out["_file"].map(lambda f: re.split(r"[/\\]", f)[-1]) + " " + out["_title"]
+    context = map_unique(out["_file"], lambda f: re.split(r"[/\\]", f)[-1]) + " " + out["_title"]
     inferred = map_unique(context, _only_township)
     canon = canon.where(clean.ne(""), inferred)
     out["township"] = canon

@@ -148,9 +148,10 @@ def _name_conflicts(frame: pd.DataFrame) -> pd.Series:
     if "name" not in frame:
         return pd.Series(False, index=frame.index)
     ids, names = frame["id_number"], frame["name"].fillna("").astype(str)
-    named = ids.ne("") & names.ne("")
-    distinct = names[named].groupby(ids[named]).nunique()
-    conflicting = set(distinct[distinct > 1].index)
+    named = ids.ne("") & names.ne("") & ids.notna()
+    # each (ID, name) pair once: an ID left more than once has more than one name
+    pairs = pd.DataFrame({"id": ids[named], "name": names[named]}).drop_duplicates()
+    conflicting = set(pairs["id"][pairs["id"].duplicated()])
     return ids.isin(conflicting) & ids.ne("")
 
 

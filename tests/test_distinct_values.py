@@ -106,3 +106,100 @@ def test_province_named_as_the_whole_column(cells: list) -> None:
         old = _province_column(column)
         assert new.index.equals(old.index)
         assert new.tolist() == old.astype(bool).tolist()
+
+
+def _category_whole_column(clean: pd.Series, extra: dict[str, str] | None) -> list[pd.Series]:
+    """The row-by-row expressions :func:`fengdu_cli.normalise._category_columns` replaces."""
+    from fengdu_cli.normalise import MONITOR_KINDS, category_facts, category_label
+
+    facts = map_unique(clean, lambda s: category_facts(s, extra) if s else ())
+    known = facts.map(lambda f: f is not None) & clean.ne("")
+    return [
+        clean.where(~known, facts.map(lambda f: category_label(f or ()))),
+        facts.map(lambda f: next((k for k in f or () if k in MONITOR_KINDS), "")).astype(object),
+        facts.map(lambda f: "|" + "|".join(f) + "|" if f else "").astype(object),
+    ]
+
+
+CATEGORY_CELLS = [
+    "脱贫人口", "脱贫户", "监测对象", "边缘易致贫户", "脱贫不稳定户", "突发严重困难户",
+    "低收入人口", "一般户", "脱贫户、边缘易致贫户", "脱贫户,监测对象", "乱写", "", " ",
+    "脱贫户、乱写", "自定", "自定、脱贫户", None, np.nan, 1, 1.0, True,
+]  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.one_of(st.sampled_from(CATEGORY_CELLS), st.text(max_size=6)), max_size=30),
+    st.sampled_from([None, {}, {"自定": "脱贫户"}, {"乱写": "监测对象"}]),
+)
+def test_category_columns_as_row_by_row(cells: list, extra: dict[str, str] | None) -> None:
+    from fengdu_cli.normalise import _category_columns
+
+    clean = texts(pd.Series(cells, dtype=object, index=range(3, 3 + len(cells))))
+    for new, old in zip(
+        _category_columns(clean, extra), _category_whole_column(clean, extra), strict=True
+    ):
+        pd.testing.assert_series_equal(new, old, check_names=False)
+        assert [type(v) for v in new] == [type(v) for v in old]
+
+
+def _name_conflicts_grouped(frame: pd.DataFrame) -> pd.Series:
+    """The group-and-count :func:`fengdu_cli.schemas._name_conflicts` replaces."""
+    ids, names = frame["id_number"], frame["name"].fillna("").astype(str)
+    named = ids.ne("") & names.ne("")
+    distinct = names[named].groupby(ids[named]).nunique()
+    return ids.isin(set(distinct[distinct > 1].index)) & ids.ne("")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["", "A", "B", "C", None, np.nan, 1, 1.0, True]),
+            st.sampled_from(["", "张三", "李四", " ", None, np.nan, 1, 1.0]),
+        ),
+        max_size=25,
+    )
+)
+def test_name_conflicts_as_grouped(rows: list) -> None:
+    from fengdu_cli.schemas import _name_conflicts
+
+    frame = pd.DataFrame(
+        {"id_number": [r[0] for r in rows], "name": [r[1] for r in rows]},
+        dtype=object,
+        index=range(7, 7 + len(rows)),
+    )
+    pd.testing.assert_series_equal(_name_conflicts(frame), _name_conflicts_grouped(frame))
+
+
+@pytest.mark.parametrize("kind", ["insurance", "roster", "employment"])
+def test_normalise_leaves_the_rows_as_typed(kind: str) -> None:
+    """normalise works on a shallow copy: the typed rows (the rejected list shows them) keep
+    every cell, also where absurd periods and amounts are blanked in place."""
+    import datetime as dt
+
+    from fengdu_cli.normalise import normalise
+
+    raw = pd.DataFrame(
+        {
+            "_file": ["a/一.csv", "b\\二.csv", "三.csv"],
+            "_sheet": ["", "", ""],
+            "_row": [2, 3, 4],
+            "_title": ["", "", ""],
+            "id_number": ["500230199001011234", " 5002301990 ", None],
+            "name": ["张三", " 李四", np.nan],
+            "period": ["202406", "180001", "209912"],
+            "base": ["1,000", "1e400", "-5e9"],
+            "employer_amount": [1, 1.0, True],
+            "personal_amount": ["x", "", None],
+            "category": ["脱贫户", "乱写", ""],
+            "township": ["", "三合", None],
+        },
+        dtype=object,
+    )
+    before = raw.copy(deep=True)
+    out = normalise(raw, kind, dt.date(2024, 6, 30))
+    pd.testing.assert_frame_equal(raw, before)
+    assert [type(v) for v in raw.to_numpy().ravel()] == [type(v) for v in before.to_numpy().ravel()]
+    assert out is not raw
