@@ -148,3 +148,13 @@ def test_subsidy_after_reconcile_reads_only_what_reconcile_did_not(tmp_path, cou
     again = runner.invoke(app, ["subsidy", *common, "--json"])
     assert json.loads(again.output)["totals"] == json.loads(paid.output)["totals"]
     assert (tmp_path / input_cache.CACHE_DIR).is_dir()
+
+
+def test_a_trial_without_a_database_leaves_no_cache(tmp_path, counted, monkeypatch):
+    data, _ = build(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    common = ["--month", "2024-06", "--data", str(data), "--out", str(tmp_path / "out")]
+    result = runner.invoke(app, ["subsidy", *common, "--db", str(tmp_path / "none.db")])
+    assert result.exit_code in (0, 1), result.output
+    assert not (tmp_path / "none.db").exists()
+    assert not (tmp_path / input_cache.CACHE_DIR).exists()

@@ -250,7 +250,9 @@ class Paying(OptionGroup):
         from fengdu_cli.input_cache import folder_for
         from fengdu_cli.io.subsidy_files import compute_and_write
 
-        if "checked" not in given:  # read here: the checked inputs kept by an earlier run
+        if "checked" not in given and (self.new_db or Path(month.db).exists()):
+            # read here: the checked inputs an earlier run kept beside the database (a trial
+            # without a database leaves nothing behind, not even a cache)
             given["cache"] = folder_for(month.db)
         return compute_and_write(
             month.data, month.month, month.db, month.out, common.lang, self.encoding,
