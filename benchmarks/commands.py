@@ -14,6 +14,8 @@ In ONE run, on the same generated month (``make_county.py``, cached in
   validate    fengdu validate rosters/ --kind roster --quiet
   reconcile   fengdu reconcile --month M --data DIR --quiet
   subsidy     fengdu subsidy   --month M --data DIR --quiet   (a trial, no --commit)
+  after       the same subsidy on the database the reconcile step made: the rosters,
+              employment and insurance it checked are taken from its cache (input_cache)
   run         fengdu run       --month M --data DIR --quiet
 
 Every command is cold: a fresh interpreter, a fresh database (``--db``), its outputs in a
@@ -42,7 +44,7 @@ from importlib import metadata
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-STEPS = ("startup", "floor", "validate", "reconcile", "subsidy", "run")
+STEPS = ("startup", "floor", "validate", "reconcile", "subsidy", "after", "run")
 INSURANCE_PER_PERSON = 10  # 100k persons → 1M insurance rows (the county month)
 MIB = 2**20
 
@@ -188,11 +190,12 @@ def commands(
             on,
             "--quiet",
         ]
+    db = work / ("reconcile.db" if step == "after" else f"{step}.db")
     common = ["--month", month, "--data", str(data), "--out", str(work / f"out-{step}"),
-              "--db", str(work / f"{step}.db"), "--quiet"]  # fmt: skip
-    if step in ("subsidy", "run") and policy:
+              "--db", str(db), "--quiet"]  # fmt: skip
+    if step in ("subsidy", "after", "run") and policy:
         common += ["--policy", policy]
-    return [*fengdu, step, *common]
+    return [*fengdu, "subsidy" if step == "after" else step, *common]
 
 
 def ensure_data(data: Path, persons: int, insurance_rows: int, seed: int) -> dict:
@@ -276,7 +279,9 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="fengdu-bench-"))
     try:
         for step in steps:
-            outputs = work / f"out-{step}" if step in ("reconcile", "subsidy", "run") else None
+            if step == "after" and "reconcile" not in steps[: steps.index(step)]:
+                parser.error("the step 'after' needs the step 'reconcile' before it")
+            outputs = work / f"out-{step}" if step not in ("startup", "floor", "validate") else None
             result = run_child(
                 step, commands(step, data, month, on, work, args.policy), work, outputs
             )
