@@ -171,8 +171,9 @@ def state_papers(result: Reconciled, lang: str, title: str) -> list[Paper]:
     saying where they are (:func:`write_state_csv`)."""
     if not state_in_book(result):
         where = text(
-            "wb_state_in_csv", lang, n=len(result.state), file=names.persons_csv(result.month)
-        )
+            "wb_state_in_csv", lang, n=len(result.state), limit=PERSON_SHEET_ROWS,
+            file=names.persons_csv(result.month),
+        )  # fmt: skip
         return [Paper(text("wb_sheet_state", lang), [], title=title, lines=[where])]
     frame = state_frame(result, lang, masked=False)
     ids = [label(c, lang) for c in ("id_number", "household_id", "employer_code")]

@@ -753,7 +753,7 @@ MESSAGES: dict[str, str] = {
     # ---- reconcile workbook: sheets, titles, headers, values, notes ----
     "wb_sheet_summary": "summary",
     "wb_sheet_warnings": "warnings",
-    "wb_state_in_csv": "{n:,} persons this month, more than the workbook holds: the person state (with insurance and matching) is in {file} in the same folder (full ID numbers, readable by its owner only; Excel and WPS open it)",
+    "wb_state_in_csv": "{n:,} persons this month, more than {limit:,}: the person state (with insurance and matching) is not in this workbook but in {file} in the same folder (full ID numbers, readable by its owner only; Excel and WPS open it)",
     "wb_sheet_state": "person state",
     "wb_sheet_undetermined": "undetermined",
     "wb_sheet_bad_data": "data problems",

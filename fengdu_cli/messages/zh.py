@@ -753,7 +753,7 @@ MESSAGES: dict[str, str] = {
     # ---- reconcile workbook: sheets, titles, headers, values, notes ----
     "wb_sheet_summary": "汇总",
     "wb_sheet_warnings": "预警名单",
-    "wb_state_in_csv": "本月{n:,}人，超过工作簿容纳的行数：人员状态（含参保与匹配）另存为同一文件夹中的 {file}（完整身份证号码，仅限本人账户读取；Excel、WPS可直接打开）",
+    "wb_state_in_csv": "本月{n:,}人，超过{limit:,}人：人员状态（含参保与匹配）不列入本工作簿，另存为同一文件夹中的 {file}（完整身份证号码，仅限本人账户读取；Excel、WPS可直接打开）",
     "wb_sheet_state": "人员状态",
     "wb_sheet_undetermined": "无法判断",
     "wb_sheet_bad_data": "问题数据",
