@@ -46,6 +46,7 @@ CACHE_DIR = ".fengdu-cache"
 FORMAT = 1  # raised when what is kept changes shape
 LIBRARIES = ("pandas", "numpy", "pandera", "python-calamine", "pyarrow", "xlrd", "openpyxl")
 _CHUNK = 1 << 20
+KEEP = 3  # entries kept per kind (the months or folders used last); older ones are removed
 
 
 def folder_for(db: Path | str) -> Path:
@@ -72,13 +73,29 @@ def checked(
     entry = Path(cache) / _entry_name(found, kind)
     kept = _load(entry, key)
     if kept is not None:
+        with contextlib.suppress(OSError):
+            os.utime(entry)  # used now: kept longest
         log.info("%s: the same %d files as checked before, taken from %s", kind,
                  len(kept.files), entry.parent)  # fmt: skip
         return kept
     result = check_paths(found, kind, on=on, columns=columns, progress=progress)
     if not result.unreadable:
         _save(entry, key, result)
+        _prune(Path(cache), kind)
     return result
+
+
+def _prune(cache: Path, kind: str) -> None:
+    """Keep the :data:`KEEP` entries of ``kind`` used last (one per data folder: a county
+    keeps each month's folder apart), so the cache does not grow month after month."""
+    try:
+        entries = sorted(
+            cache.glob(f"{kind}-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True
+        )
+        for old in entries[KEEP:]:
+            old.unlink()
+    except OSError as exc:
+        log.warning("cache %s could not be pruned (%s)", cache, exc)
 
 
 def _entry_name(paths: list[Path], kind: str) -> str:

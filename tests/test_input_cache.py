@@ -158,3 +158,29 @@ def test_a_trial_without_a_database_leaves_no_cache(tmp_path, counted, monkeypat
     assert result.exit_code in (0, 1), result.output
     assert not (tmp_path / "none.db").exists()
     assert not (tmp_path / input_cache.CACHE_DIR).exists()
+
+
+def test_only_the_entries_used_last_are_kept(tmp_path, counted, monkeypatch):
+    monkeypatch.setattr(input_cache, "KEEP", 2)
+    data, _ = build(tmp_path)
+    cache = tmp_path / input_cache.CACHE_DIR
+    folders = []
+    for month in range(3):  # three months' folders, as a county keeps them
+        folder = tmp_path / f"2024-0{month + 4}"
+        folder.mkdir()
+        for f in (data / "rosters").iterdir():
+            (folder / f.name).write_bytes(f.read_bytes())
+        folders.append(folder)
+    _check(folders[0], cache)
+    _check(folders[1], cache)
+    entry = {i: cache / input_cache._entry_name([f], "roster") for i, f in enumerate(folders)}
+    os.utime(entry[0], (1, 1))  # folder 0 used long ago, folder 1 less long ago
+    os.utime(entry[1], (2, 2))
+    _check(folders[2], cache)  # a third: the oldest goes
+    assert sorted(cache.glob("roster-*.pickle")) == sorted([entry[1], entry[2]])
+    before = len(counted)
+    _check(folders[1], cache)  # kept: taken from the cache, and now used last
+    assert len(counted) == before
+    _check(folders[0], cache)  # removed: read again, and kept in place of folder 2's
+    assert len(counted) == before + 1
+    assert sorted(cache.glob("roster-*.pickle")) == sorted([entry[0], entry[1]])
