@@ -31,6 +31,7 @@ import os
 import pickle
 import platform
 import tempfile
+import time
 from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
@@ -46,6 +47,7 @@ CACHE_DIR = ".fengdu-cache"
 FORMAT = 1  # raised when what is kept changes shape
 LIBRARIES = ("pandas", "numpy", "pandera", "python-calamine", "pyarrow", "xlrd", "openpyxl")
 _CHUNK = 1 << 20
+ABANDONED = 6 * 3600  # seconds after which a half-written entry is a killed run's
 KEEP = 3  # entries kept per kind (the months or folders used last); older ones are removed
 
 
@@ -69,7 +71,10 @@ def checked(
     if cache is None:
         return check_paths(found, kind, on=on, columns=columns, progress=progress)
     columns = columns if columns is not None else columns_for(None, found)
-    key = _key(found, kind, on, columns)
+    try:
+        key = _key(found, kind, on, columns)
+    except OSError:  # a file that cannot be read: reported by the check, never kept
+        return check_paths(found, kind, on=on, columns=columns, progress=progress)
     entry = Path(cache) / _entry_name(found, kind)
     kept = _load(entry, key)
     if kept is not None:
@@ -79,10 +84,21 @@ def checked(
                  len(kept.files), entry.parent)  # fmt: skip
         return kept
     result = check_paths(found, kind, on=on, columns=columns, progress=progress)
-    if not result.unreadable:
+    if not result.unreadable and _unchanged(found, kind, on, columns, key):
         _save(entry, key, result)
         _prune(Path(cache), kind)
     return result
+
+
+def _unchanged(
+    paths: list[Path], kind: str, on: dt.date, columns: ColumnsConfig, key: bytes
+) -> bool:
+    """Whether the files are still those the key was made of: one replaced while it was
+    being read must not be kept under the hash of its earlier content."""
+    try:
+        return _key(paths, kind, on, columns) == key
+    except OSError:
+        return False
 
 
 def _prune(cache: Path, kind: str) -> None:
@@ -94,6 +110,9 @@ def _prune(cache: Path, kind: str) -> None:
         )
         for old in entries[KEEP:]:
             old.unlink()
+        for left in cache.glob(".tmp-*.pickle"):  # a run killed while writing its entry
+            if time.time() - left.stat().st_mtime > ABANDONED:
+                left.unlink()
     except OSError as exc:
         log.warning("cache %s could not be pruned (%s)", cache, exc)
 
@@ -112,7 +131,10 @@ def _key(paths: list[Path], kind: str, on: dt.date, columns: ColumnsConfig) -> b
         "kind": kind,
         "on": on.isoformat(),
         "columns": [columns.path and str(Path(columns.path).resolve()), columns.sha256],
-        "files": [[str(p.resolve()), p.stat().st_size, _sha256(p)] for p in files],
+        # the paths as the check records them (relative to the folder the command ran in)
+        # and where they are: a result is only taken again where its paths mean the same
+        "cwd": os.getcwd() if any(not p.is_absolute() for p in paths) else "",
+        "files": [[str(p), str(p.resolve()), p.stat().st_size, _sha256(p)] for p in files],
         "code": code_digest(),
     }
     return json.dumps(described, sort_keys=True, ensure_ascii=True).encode()

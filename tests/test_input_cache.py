@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import os
 import stat
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -184,3 +185,53 @@ def test_only_the_entries_used_last_are_kept(tmp_path, counted, monkeypatch):
     _check(folders[0], cache)  # removed: read again, and kept in place of folder 2's
     assert len(counted) == before + 1
     assert sorted(cache.glob("roster-*.pickle")) == sorted([entry[0], entry[1]])
+
+
+def test_relative_folders_from_elsewhere_are_read_again(tmp_path, counted, monkeypatch):
+    """A check keeps the paths as given: the same relative folder seen from another folder
+    is other files, and the ledger must hash the files really used."""
+    for where in ("a", "b"):
+        build(tmp_path / where)
+    monkeypatch.chdir(tmp_path / "a")
+    first = _check(Path("data") / "rosters", tmp_path / "cache")
+    monkeypatch.chdir(tmp_path / "b")
+    second = _check(Path("data") / "rosters", tmp_path / "cache")
+    assert counted == ["roster", "roster"]
+    assert first.files == second.files  # the same words, other files: never taken for each other
+
+
+@pytest.mark.skipif(not Path("/proc/self/mem").exists(), reason="needs /proc/self/mem")
+def test_a_file_that_cannot_be_read_is_reported_not_a_crash(tmp_path, counted):
+    data, _ = build(tmp_path)
+    (data / "rosters" / "zz.xlsx").symlink_to("/proc/self/mem")  # opens, cannot be read
+    result = _check(data / "rosters", tmp_path / "cache")
+    assert [Path(u.file).name for u in result.unreadable] == ["zz.xlsx"]
+    assert not (tmp_path / "cache").exists()
+
+
+def test_a_file_replaced_while_read_is_not_kept(tmp_path, counted, monkeypatch):
+    data, _ = build(tmp_path)
+    roster = sorted((data / "rosters").iterdir())[0]
+    real = input_cache.check_paths
+
+    def replaced_meanwhile(*args, **kwargs):
+        result = real(*args, **kwargs)
+        roster.write_bytes(roster.read_bytes() + b"\0")  # a township's new copy lands
+        return result
+
+    monkeypatch.setattr(input_cache, "check_paths", replaced_meanwhile)
+    cache = tmp_path / "cache"
+    _check(data / "rosters", cache)
+    assert not cache.exists() or not list(cache.glob("roster-*.pickle"))
+
+
+def test_entries_left_by_a_killed_run_are_removed(tmp_path, counted):
+    data, _ = build(tmp_path)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    old, new = cache / ".tmp-old.pickle", cache / ".tmp-new.pickle"
+    old.write_bytes(b"x")
+    new.write_bytes(b"x")  # perhaps another run writing now: left alone
+    os.utime(old, (1, 1))
+    _check(data / "rosters", cache)
+    assert not old.exists() and new.exists()

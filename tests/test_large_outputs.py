@@ -130,6 +130,8 @@ def test_large_month_writes_person_state_to_csv(tmp_path, monkeypatch):
         header = next(r for r in small_book[name].iter_rows(values_only=True) if "姓名" in r)
         heads += [h for h in header if h not in heads]
     assert list(rows[0]) == heads
+    dates = [r["入职日期"] for r in rows if r.get("入职日期")]
+    assert dates and all(len(d) == 10 and d[4] == "-" for d in dates)  # 2021-07-24, no time
     ids = {r["身份证号码"].rstrip("\t") for r in rows}
     shown = {
         r[heads.index("身份证号码")]
@@ -163,3 +165,26 @@ def test_column_helpers_match_the_cell_by_cell_rules(cells):
         lambda v: v + write.TEXT_MARK if isinstance(v, str) and write._DIGITS.fullmatch(v) else v
     )
     assert write.as_text_mark(series).astype(object).tolist() == expected.astype(object).tolist()
+
+
+def test_a_payment_list_longer_than_a_sheet_is_refused(tmp_path, monkeypatch):
+    """The payment lists are never cut by XlsxWriter: a sheet too long is refused (a bug)
+    before anything is written."""
+    from fengdu_cli.io import payments_report
+    from tests.test_payments_report import RULES, sample_lines
+
+    calls = []
+    real = write.fits
+
+    def tiny(name, rows):
+        calls.append(rows)
+        if rows > 5:
+            raise ValueError(f"sheet {name!r} would need {rows:,} rows")
+        real(name, rows)
+
+    monkeypatch.setattr(payments_report.write, "fits", tiny)
+    with pytest.raises(ValueError, match="rows"):
+        payments_report.write_publicity_workbook(
+            sample_lines(), tmp_path / "p.xlsx", month=202406, rules=RULES
+        )
+    assert calls and not (tmp_path / "p.xlsx").exists()

@@ -33,6 +33,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from fengdu_cli.idcard import mask
+from fengdu_cli.io import write
 from fengdu_cli.io.write import Staging, atomic_path, display_width, print_setup
 from fengdu_cli.messages import month_words, rule_title, text
 from fengdu_cli.money import capital, fen_array, in_words, sum_fen, yuan_texts
@@ -160,6 +161,7 @@ def write_payments_workbook(
             page.title(words("title", rule=name) + mark)
             page.subline(words("batch", batch=batch_id), words("made_on"))
             total = _write_payment_body(page, part, mode)
+            write.fits(sheet_name, page.row)  # never a list cut short without a word
             page.finish(header=header, breaks=True)
             totals.append((code, sheet_name, total))
         _write_summary(
@@ -211,6 +213,7 @@ def write_publicity_workbook(
         page.subline(text("wb_pub_by", lang, county=county), text("wb_pub_date", lang))
         page.header()
         _write_publicity_body(page, frame)
+        write.fits(text("wb_pub_sheet", lang), page.row + 2)
         page.blank_rows(1)
         page.paragraph(text("wb_pub_notice", lang, county=county))
         page.paragraph(text("wb_pub_signed", lang, county=county), align="right")

@@ -385,7 +385,11 @@ def write_state_csv(result: Reconciled, target: Path, lang: str = "zh") -> Path:
     only, as the county's workbook)."""
     frame = state_frame(result, lang, masked=False)
     columns = dict.fromkeys(label(c, lang) for cols in STATE_PAPERS.values() for c in cols)
-    return write_csv(frame[[c for c in columns if c in frame]], target, private=True)
+    frame = frame[[c for c in columns if c in frame]].copy()
+    for name in frame.columns:  # dates as the workbook shows them, without a time of day
+        if pd.api.types.infer_dtype(frame[name], skipna=True) in ("date", "datetime"):
+            frame[name] = pd.to_datetime(frame[name]).dt.strftime("%Y-%m-%d")
+    return write_csv(frame, target, private=True)
 
 
 def _list_papers(
