@@ -166,7 +166,7 @@ def _load(entry: Path, key: bytes) -> Checked | None:
     """The checked inputs kept in ``entry`` under ``key``, or None."""
     try:
         with open(entry, "rb") as f:
-            if not _private(f.fileno()) or not _private_folder(entry.parent):
+            if not _private(os.fstat(f.fileno())) or not _private(entry.parent.stat()):
                 log.warning("cache %s is not private to this account: not used", entry)
                 return None
             if f.readline().rstrip(b"\n") != key:
@@ -199,17 +199,9 @@ def _save(entry: Path, key: bytes, result: Checked) -> None:
         log.warning("cache %s could not be written (%s)", entry, exc)
 
 
-def _private(fd: int) -> bool:
+def _private(info: os.stat_result) -> bool:
     """Owned by this account and writable by nobody else (always true where the system
     has no owners and modes of this kind)."""
     if not hasattr(os, "getuid"):
         return True
-    info = os.fstat(fd)
-    return info.st_uid == os.getuid() and not info.st_mode & 0o022
-
-
-def _private_folder(path: Path) -> bool:
-    if not hasattr(os, "getuid"):
-        return True
-    info = path.stat()
     return info.st_uid == os.getuid() and not info.st_mode & 0o022

@@ -117,8 +117,7 @@ def _paper_parts(paper: Paper) -> list[Paper]:
         raise ValueError(f"table with a total longer than a sheet: {paper.name}")
     return [
         replace(paper, name=name, tables=[replace(
-            table, frame=part, red_cells=[(r - start, c) for r, c in table.red_cells
-                                          if start <= r < start + len(part)],
+            table, frame=part, red_cells=write.red_in_part(table.red_cells, start, len(part)),
         )])
         for name, start, part in parts
     ]  # fmt: skip

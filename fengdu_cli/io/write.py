@@ -334,6 +334,14 @@ def continued(
     return parts
 
 
+def red_in_part(
+    red_cells: Sequence[tuple[int, int]], start: int, lines: int
+) -> list[tuple[int, int]]:
+    """The red cells of a part of a table (from line ``start``, ``lines`` long), counted from
+    the part's own first line."""
+    return [(r - start, c) for r, c in red_cells if start <= r < start + lines]
+
+
 def fits(name: str, rows: int) -> None:
     """Refuse (a bug: exit 5) a sheet longer than Excel's, which XlsxWriter would cut
     silently; :func:`continued` keeps every table of the tool below it."""
@@ -349,8 +357,7 @@ def _sheet_parts(sheet: Sheet) -> list[Sheet]:
         return [sheet]
     return [
         replace(sheet, name=name, frame=part,
-                red_cells=[(r - start, c) for r, c in sheet.red_cells
-                           if start <= r < start + len(part)])
+                red_cells=red_in_part(sheet.red_cells, start, len(part)))
         for name, start, part in parts
     ]  # fmt: skip
 
