@@ -33,8 +33,9 @@ DEFAULT_OUT = Path("out")
 FOLDER_KINDS = MONTH_KINDS
 
 
-def read_config(data: Path | None) -> dict[str, Path]:
-    """The paths a month folder's fengdu.toml names ({} without one), relative to it."""
+def read_config(data: Path | None) -> dict[str, str | Path]:
+    """The paths a month folder's fengdu.toml names ({} without one), relative to it (a
+    server's URL as it is)."""
     if data is None:
         return {}
     path = Path(data) / CONFIG
@@ -45,25 +46,26 @@ def read_config(data: Path | None) -> dict[str, Path]:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InputError("file_corrupt", path=str(path), detail=str(exc)[:80]) from exc
     return {
-        key: (Path(data) / str(raw[key])).resolve()
+        key: raw[key] if "://" in raw[key] else (Path(data) / str(raw[key])).resolve()
         for key in ("db", "out")
         if isinstance(raw.get(key), str) and raw[key].strip()
     }
 
 
 def resolve(
-    db: Path, out: Path | None, data: Path | None, env_db: bool
-) -> tuple[Path, Path | None]:
-    """``--db`` and ``--out`` as given, else as the month folder's fengdu.toml says."""
+    db: str | Path, out: Path | None, data: Path | None, env_db: bool
+) -> tuple[str | Path, Path | None]:
+    """``--db`` and ``--out`` as given, else as the month folder's fengdu.toml says (a
+    server's URL as it is written, a path relative to the folder)."""
     config = read_config(data)
-    if Path(db) == DEFAULT_DB and not env_db and "db" in config:
+    if str(db) == str(DEFAULT_DB) and not env_db and "db" in config:
         db = config["db"]
     if out is not None and Path(out) == DEFAULT_OUT and "out" in config:
-        out = config["out"]
-    return Path(db), (Path(out) if out is not None else None)
+        out = Path(config["out"])
+    return (db if store.target(db).server else Path(db)), (Path(out) if out is not None else None)
 
 
-def init_folder(folder: Path, db: Path) -> list[Path]:
+def init_folder(folder: Path, db: str | Path) -> list[Path]:
     """Lay out a month folder (one sub-folder per kind of input); returns what is new.  The
     ledger is not created here (:func:`init_county` does)."""
     folder = Path(folder)
@@ -87,19 +89,21 @@ def settings_text(db: str, lang: str) -> str:
 
 
 def init_county(
-    folder: Path, db: Path | None = None, month: int | None = None, lang: str = "zh"
-) -> list[Path]:
+    folder: Path, db: str | Path | None = None, month: int | None = None, lang: str = "zh"
+) -> list[Path | str]:
     """A county folder: ``fengdu.toml`` (kept when there is one), ``data/`` with a README,
     the ledger (created when missing), and with ``month`` that month's data folder with one
     sub-folder per kind of input.  Returns what is new."""
     folder = Path(folder)
-    made: list[Path] = []
+    made: list[Path | str] = []
     config = folder / CONFIG
     try:
         folder.mkdir(parents=True, exist_ok=True)
         if not config.exists():
             db_text = "fengdu.db"
-            if db is not None:
+            if db is not None and store.target(db).server:
+                db_text = str(db)  # a server's URL, as given
+            elif db is not None:
                 db_text = Path(os.path.relpath(Path(db).absolute(), folder.absolute())).as_posix()
             config.write_text(settings_text(db_text, lang), encoding="utf-8")
             made.append(config)
@@ -117,9 +121,10 @@ def init_county(
     if month is not None:
         data = settings.path("data", month) or data_root / month_text(month)
         made += init_folder(data, DEFAULT_DB)
-    ledger = Path(db) if db is not None else settings.path("db", month) or folder / "fengdu.db"
-    if not ledger.exists():
-        made.append(store.create(ledger))
+    ledger = db if db is not None else settings.where("db", month) or folder / "fengdu.db"
+    if not store.exists(ledger):
+        store.create(ledger)
+        made.append(ledger if not store.target(ledger).server else store.target(ledger).shown)
     return made
 
 
@@ -148,6 +153,17 @@ class Settings:
         written = self.values.get(key)
         if written is None or self.file is None:
             return None
+        return self._path(written, key, month)
+
+    def where(self, key: str, month: int | None) -> str | Path | None:
+        """As :meth:`path`; the database (``db``) may also be a server's URL, taken as it is."""
+        written = self.values.get(key)
+        if key == "db" and written is not None and "://" in written:
+            return written
+        return self.path(key, month)
+
+    def _path(self, written: str, key: str, month: int | None) -> Path:
+        assert self.file is not None
         if "{month}" in written:
             if month is not None:
                 written = written.replace("{month}", month_text(month))

@@ -97,7 +97,7 @@ def explain(
     subject: str,
     month: int,
     data: Path,
-    db: Path,
+    db: str | Path,
     *,
     policy_path: Path | None = None,
     columns: ColumnsConfig | None = None,
@@ -110,7 +110,7 @@ def explain(
     policy = load_policy(policy_path)
     checked, matched, state = load_month(data, month, columns=columns, progress=progress)
     paid, batch = NO_PAYMENTS, None
-    if Path(db).exists():  # no database yet: nothing has been paid (and none is created)
+    if store.exists(db):  # no database yet: nothing has been paid (and none is created)
         conn = store.connect(db)
         try:
             paid = ledger.live_payments(conn)

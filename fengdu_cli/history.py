@@ -387,7 +387,7 @@ def _highest(policy: Policy, code: str) -> int | None:
 def plan_import(
     paths: Iterable[Path | str],
     policy: Policy,
-    db: Path,
+    db: str | Path,
     *,
     rule: str | None = None,
     accept_amounts: bool = False,
@@ -481,9 +481,9 @@ def _where(entry: Mapping) -> dict:
     return {"file": entry["_file"], "sheet": entry["_sheet"], "row": int(entry["_row"])}
 
 
-def _ledger_knows(db: Path) -> tuple[dict[str, str], pd.DataFrame]:
+def _ledger_knows(db: str | Path) -> tuple[dict[str, str], pd.DataFrame]:
     """(sha256 → batch of files imported before, live payments) of the ledger."""
-    if not Path(db).exists():
+    if not store.exists(db):
         return {}, ledger.NO_PAYMENTS
     conn = store.connect(db, create=False, allow_behind=True)  # a restored backup: see commit
     try:
@@ -651,7 +651,7 @@ def _entry(
     }
 
 
-def commit_import(plan: ImportPlan, db: Path, *, new_db: bool = False) -> ImportPlan:
+def commit_import(plan: ImportPlan, db: str | Path, *, new_db: bool = False) -> ImportPlan:
     """Record what ``plan`` can place, as one import batch (exit 2 for a missing database
     unless ``new_db``); returns the plan with its batch id.  What the ledger came to hold
     since the plan was made (another import) is settled again under the lock: never

@@ -52,8 +52,15 @@ KEEP = 3  # entries kept per kind (the months or folders used last); older ones 
 
 
 def folder_for(db: Path | str) -> Path:
-    """The cache folder of the database ``db``: ``.fengdu-cache/`` in the same folder."""
-    return Path(db).resolve().parent / CACHE_DIR
+    """The cache folder of the database ``db``: ``.fengdu-cache/`` in the same folder; for a
+    server's database, in this user's state folder (one per database: the clerks' own)."""
+    from fengdu_cli.store import target
+    from fengdu_cli.store.chain import state_folder
+
+    where = target(db)
+    if where.path is None:
+        return state_folder() / "cache" / where.digest
+    return where.path.resolve().parent / CACHE_DIR
 
 
 def checked(

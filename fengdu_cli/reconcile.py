@@ -290,7 +290,7 @@ def township_table(result: Reconciled, lang: str = "zh") -> pd.DataFrame:
 def reconcile_month(
     data: Path,
     month: int,
-    db: Path,
+    db: str | Path,
     *,
     checked: dict[str, Checked] | None = None,
     columns: ColumnsConfig | None = None,
@@ -326,8 +326,9 @@ def reconcile_month(
         warnings["code"].value_counts().to_dict() or "none",
         undetermined["code"].value_counts().to_dict() or "none",
     )
-    log.info("database %s: storing the snapshot of %s", db, dates.month_text(month))
-    with store.hold_lock(db):
+    log.info("database %s: storing the snapshot of %s", store.target(db).shown,
+             dates.month_text(month))  # fmt: skip
+    with store.hold_lock(db, month):
         conn = store.connect(db)
         try:
             previous = store.previous_month(conn, month)

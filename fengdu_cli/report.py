@@ -21,7 +21,6 @@ Returns codes and numbers only (:class:`YearReport`); the words are the renderer
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -162,38 +161,49 @@ def _row(record: dict, paid: pd.DataFrame | None = None) -> dict:
 # ---------------------------------------------------------------- reading the store
 
 
-def stored_months(conn: sqlite3.Connection) -> list[int]:
+def stored_months(db: store.Db) -> list[int]:
     """Every month with a stored snapshot."""
-    return [int(r[0]) for r in conn.execute("SELECT month FROM month_summary ORDER BY month")]
+    return [int(r[0]) for r in db.execute("SELECT month FROM month_summary ORDER BY month")]
 
 
 def _in(months: list[int]) -> str:
     return ", ".join(str(int(m)) for m in months) or "NULL"
 
 
-def person_figures(conn: sqlite3.Connection, months: list[int]) -> pd.DataFrame:
+def _count(condition: str) -> str:
+    """How many rows meet ``condition`` (SQL both databases speak: no sum of booleans)."""
+    return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
+
+
+def person_figures(db: store.Db, months: list[int]) -> pd.DataFrame:
     """PERSON_FIGURES per township and month of ``months`` (from the stored person states)."""
-    capable = ", ".join("?" * len(LABOR_CAPABLE))
-    frame = pd.read_sql_query(
+    labels = {f"capable{i}": label for i, label in enumerate(sorted(LABOR_CAPABLE))}
+    capable = ", ".join(f":{name}" for name in labels)
+    working = "active_jobs > 0"
+    counted = {
+        "labor_capable": f"labor_capacity IN ({capable})",
+        "employed_county": f"{working} AND region = 'county'",
+        "employed_chongqing": f"{working} AND region = 'chongqing'",
+        "employed_outside": f"{working} AND region IN ('outside', 'shandong')",
+        "working": working,
+        "insured": "COALESCE(insured_m, 0) <> 0",
+    }
+    frame = db.frame(
         "SELECT month, COALESCE(township, '') AS township, COUNT(*) AS persons, "
-        f"SUM(labor_capacity IN ({capable})) AS labor_capable, "
-        "SUM(active_jobs > 0 AND region = 'county') AS employed_county, "
-        "SUM(active_jobs > 0 AND region = 'chongqing') AS employed_chongqing, "
-        "SUM(active_jobs > 0 AND region IN ('outside', 'shandong')) AS employed_outside, "
-        "SUM(active_jobs > 0) AS working, SUM(COALESCE(insured_m, 0) != 0) AS insured "
-        f"FROM month_state WHERE month IN ({_in(months)}) GROUP BY month, township",
-        conn,
-        params=tuple(sorted(LABOR_CAPABLE)),
+        + ", ".join(f"{_count(condition)} AS {name}" for name, condition in counted.items())
+        + " "
+        f"FROM month_state WHERE month IN ({_in(months)}) GROUP BY month, COALESCE(township, '')",
+        labels,
     )
     return frame.fillna(0)
 
 
-def warning_figures(conn: sqlite3.Connection, months: list[int]) -> pd.DataFrame:
+def warning_figures(db: store.Db, months: list[int]) -> pd.DataFrame:
     """warnings and WARNING_FIGURES per township and month of ``months``."""
-    long = pd.read_sql_query(
+    long = db.frame(
         "SELECT month, COALESCE(township, '') AS township, code, COUNT(*) AS n "
-        f"FROM month_warnings WHERE month IN ({_in(months)}) GROUP BY month, township, code",
-        conn,
+        f"FROM month_warnings WHERE month IN ({_in(months)}) "
+        "GROUP BY month, COALESCE(township, ''), code"
     )
     wide = long.pivot_table(
         index=["month", "township"], columns="code", values="n", aggfunc="sum", fill_value=0
@@ -204,29 +214,27 @@ def warning_figures(conn: sqlite3.Connection, months: list[int]) -> pd.DataFrame
     return wide.reset_index()
 
 
-def paid_lines(conn: sqlite3.Connection, months: list[int]) -> pd.DataFrame:
+def paid_lines(db: store.Db, months: list[int]) -> pd.DataFrame:
     """The live (not reversed) payment lines of ``months``: month, rule, township, fen."""
-    return pd.read_sql_query(
+    return db.frame(
         "SELECT month, rule, COALESCE(township, '') AS township, amount_fen AS fen "
-        f"FROM live_payments WHERE month IN ({_in(months)})",
-        conn,
+        f"FROM live_payments WHERE month IN ({_in(months)})"
     )
 
 
-def _hire_starts(conn: sqlite3.Connection, months: list[int]) -> tuple[pd.DataFrame, list[int]]:
+def _hire_starts(db: store.Db, months: list[int]) -> tuple[pd.DataFrame, list[int]]:
     """Each (person, employer, start) of a current job the snapshots of ``months`` saw, and
     the months whose snapshot has jobs but no start stored (stored before schema 5)."""
-    starts = pd.read_sql_query(
+    starts = db.frame(
         "SELECT DISTINCT id_number, COALESCE(employer_code, '') AS employer_code, "
         "COALESCE(employer_name, '') AS employer_name, start_date FROM month_state "
-        f"WHERE month IN ({_in(months)}) AND active_jobs > 0 AND start_date IS NOT NULL",
-        conn,
+        f"WHERE month IN ({_in(months)}) AND active_jobs > 0 AND start_date IS NOT NULL"
     )
     lacking = [
         int(r[0])
-        for r in conn.execute(
+        for r in db.execute(
             f"SELECT month FROM month_state WHERE month IN ({_in(months)}) "
-            "GROUP BY month HAVING SUM(active_jobs > 0) > 0 AND COUNT(start_date) = 0"
+            f"GROUP BY month HAVING {_count('active_jobs > 0')} > 0 AND COUNT(start_date) = 0"
         )
     ]
     return starts, sorted(lacking)
@@ -273,7 +281,7 @@ def _order(townships: pd.Series) -> pd.Series:
     return townships.map(lambda t: (rank.get(t, len(rank)) if t else len(rank) + 1, t))
 
 
-def _figures(conn: sqlite3.Connection, months: list[int]) -> pd.DataFrame:
+def _figures(conn: store.Db, months: list[int]) -> pd.DataFrame:
     """FIGURES and WARNING_FIGURES per township and month of ``months`` (stored ones)."""
     people = person_figures(conn, months)
     warned = warning_figures(conn, months)
@@ -302,7 +310,7 @@ def _with_change(frame: pd.DataFrame, before: pd.DataFrame, keys: list[str]) -> 
 
 
 def year_report(
-    db: Path, year: int, *, through: int | None = None, policy_path: Path | None = None
+    db: str | Path, year: int, *, through: int | None = None, policy_path: Path | None = None
 ) -> YearReport:
     """The figures of ``year`` from the database ``db`` (which must exist): January to
     ``through`` (a month of that year) or to the latest stored month.
@@ -311,16 +319,14 @@ def year_report(
     if through is not None and through // 100 != year:
         raise UsageError("report_month_year", month=dates.month_text(through), year=year)
     policy = load_policy(policy_path)
-    conn = store.connect(Path(db), create=False)
+    conn = store.connect(db, create=False)
     try:
-        return _year(conn, year, through, policy, str(db))
+        return _year(conn, year, through, policy, store.target(db).shown)
     finally:
         conn.close()
 
 
-def _year(
-    conn: sqlite3.Connection, year: int, through: int | None, policy: Policy, db: str
-) -> YearReport:
+def _year(conn: store.Db, year: int, through: int | None, policy: Policy, db: str) -> YearReport:
     everything = stored_months(conn)
     last = through or max((m for m in everything if m // 100 == year), default=None)
     if last is None:

@@ -542,7 +542,7 @@ def _plain(lines: pd.DataFrame) -> pd.DataFrame:
 def compute_subsidies(
     data: Path,
     month: int,
-    db: Path,
+    db: str | Path,
     *,
     policy_path: Path | None = None,
     commit: bool = False,
@@ -573,7 +573,7 @@ def compute_subsidies(
     checked, matched, state = load_month(data, month, checked, columns, progress, cache)
     inputs = file_hashes([f for c in checked.values() for f in c.files])
     began = policy_start(policy)
-    if not commit and not Path(db).exists():
+    if not commit and not store.exists(db):
         log.info("database %s does not exist: a trial with nothing paid before", db)
         evaluations, skipped = evaluate_rules(
             policy, month, checked, matched, state, NO_PAYMENTS, progress
@@ -585,11 +585,11 @@ def compute_subsidies(
             evaluations, checked, inputs, history_missing=began < dates.first_day(month),
             post_exits=post_exits(policy, month, checked, matched, state, evaluations),
         )  # fmt: skip
-    fresh_ledger = commit and new_db and not Path(db).exists()
+    fresh_ledger = commit and new_db and not store.exists(db)
     if fresh_ledger and began < dates.first_day(month) and not no_history:
         # a new ledger knows nothing paid before: refused before it is made
         raise UsageError("no_history", month=dates.month_text(month), start=began.isoformat())
-    with store.hold_lock(db):
+    with store.hold_lock(db, month):
         conn = store.connect(db, create=new_db or not commit)
         try:
             existing = ledger.live_batch(conn, month)
@@ -602,10 +602,11 @@ def compute_subsidies(
                 raise UsageError(
                     "no_history", month=dates.month_text(month), start=began.isoformat()
                 )
+            read_at = store.chain.last_seq(conn)  # another clerk's commit after it: refused
             paid = ledger.live_payments(conn)
             log.info(
                 "database %s: %d live ledger entries; %s batch of %s: %s",
-                db, len(paid), "committing the" if commit else "a trial of the",
+                conn.target.shown, len(paid), "committing the" if commit else "a trial of the",
                 dates.month_text(month), existing or "none yet",
             )  # fmt: skip
             evaluations, skipped = evaluate_rules(
@@ -642,6 +643,7 @@ def compute_subsidies(
                             conn, batch_id, month, run_id, fresh, policy.sha256, inputs,
                             bank=bank_record(result.bank(paid_lines)[0]) if known else None,
                             items=bank_items(paid_lines) if paid_lines is not None else None,
+                            read_at=read_at,
                         )  # fmt: skip
                     except BaseException:
                         if staged is not None:

@@ -141,18 +141,14 @@ def test_headers_that_look_like_screen_markup_are_shown_as_typed(tmp_path):
 
 
 def test_a_ledger_of_an_earlier_version_is_described_then_migrated(tmp_path):
-    import sqlite3
+    from tests.legacy_schema import legacy_ledger
 
     db = tmp_path / "old ledger #2.db"  # a name a URI would misread
-    conn = sqlite3.connect(db, isolation_level=None)
-    for version in (1, 2):
-        for statement in store.schema._statements(store.MIGRATIONS[version]):
-            conn.execute(statement)
+    conn = legacy_ledger(db, 2)
     conn.execute(
         "INSERT INTO batches (batch_id, month, run_id, committed, policy_sha256, inputs, lines, "
         "total_fen) VALUES ('2024-05-R1', 202405, 1, '2024-06-01', '', '{}', 0, 0)"
     )
-    conn.execute("PRAGMA user_version = 2")
     conn.close()
     info = store.describe(db)
     assert (info["batches"], info["first_month"], info["imports"], info["unread"]) == (
@@ -164,6 +160,23 @@ def test_a_ledger_of_an_earlier_version_is_described_then_migrated(tmp_path):
     store.connect(db).close()  # migrated to this version, its batch chained
     assert store.describe(db)["batches"] == 1
     assert ledger.check_ledger(store.connect(db)) == []
+
+
+@pytest.mark.parametrize("version", range(1, 8))
+def test_a_ledger_made_by_the_old_scripts_keeps_its_guards_and_migrates(tmp_path, version):
+    """Every version a county may hold opens: the guards its scripts made are the ones this
+    version expects (word for word), and it comes to this version with nothing to report."""
+    from tests.legacy_schema import legacy_ledger
+
+    db = tmp_path / "old.db"
+    legacy_ledger(db, version).close()
+    conn = store.connect(db)
+    try:
+        assert store.schema.version_of(conn) == store.SCHEMA_VERSION
+        assert store.schema.check_schema(conn) == []
+        assert ledger.check_ledger(conn) == []
+    finally:
+        conn.close()
 
 
 def test_a_file_that_is_not_a_ledger_is_refused_untouched(tmp_path):

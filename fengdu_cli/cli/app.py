@@ -27,6 +27,7 @@ from typing import Annotated, Any, Literal, get_args, get_type_hints
 import typer
 from rich.console import Console
 from rich.markup import escape
+from sqlalchemy.exc import DBAPIError
 
 from fengdu_cli import __version__, idcard
 from fengdu_cli.cli import logs
@@ -281,7 +282,7 @@ def settings_for(
         source = context.get_parameter_source(key) if key in kwargs else None
         if source is not None and source.name != "DEFAULT":  # given, or by its env variable
             continue
-        if key in kwargs and (found := settings.path(key, month)) is not None:
+        if key in kwargs and (found := settings.where(key, month)) is not None:
             kwargs[key] = found
     return settings
 
@@ -320,16 +321,21 @@ def run_guarded(
             raise typer.Exit(exc.exit_code) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, DBAPIError) as exc:
             if common.debug:
                 raise
-            db = str(options.get("db", "fengdu.db"))
+            from fengdu_cli.store import target
+            from fengdu_cli.store.database import server_said
+
+            db = target(str(options.get("db", "fengdu.db"))).shown
             # busy past the wait: another run holds it (4); a full disk, a read-only or damaged
-            # file: the database cannot be used (3) — a message naming it, never a trace
+            # file, a server gone: the database cannot be used (3) — a message naming it, never
+            # a trace, nor the statement and its values (they may hold IDs)
+            said_ = server_said(exc)
             error: FengduError = (
                 LockError("locked", path=db)
-                if "locked" in str(exc)
-                else InputError("db_unusable", path=db, detail=str(exc))
+                if "locked" in said_
+                else InputError("db_unusable", path=db, detail=said_)
             )
             screen(stderr=True).print(escape(error.message(lang)))
             _ended(error.exit_code, error.message(lang))
@@ -367,7 +373,12 @@ def output_folder(options: dict) -> Path | None:
         return Path(options["report"]).parent
     if options.get("return_dir") is not None:  # its lists are sent out: beside it, not in it
         return Path(options["return_dir"]).parent
-    return Path(db).parent if db is not None else None
+    if db is None:
+        return None
+    from fengdu_cli import store
+
+    where = store.target(db)  # a server's database: the run log in the output folder
+    return where.path.parent if where.path is not None else Path("out")
 
 
 def crash_log_folder(folder: Path | None) -> Path:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -34,7 +33,7 @@ def explain(
     ],
     month: MonthOpt,
     data: DataOpt = None,
-    db: DbOpt = Path("fengdu.db"),
+    db: DbOpt = "fengdu.db",
     policy: PolicyOpt = None,
     columns: ColumnsOpt = None,
     *,
@@ -45,13 +44,19 @@ def explain(
     if not id_number.strip():
         raise UsageError("explain_no_number")
     data = data_folder(data)
-    db, _ = month_paths(db, None, data, common)
+    ledger_at, _ = month_paths(db, None, data, common)
     from fengdu_cli.explain import explain as run_explain
     from fengdu_cli.io.columns_toml import columns_for
 
     config = columns_for(columns, [data])
     result = run_explain(
-        id_number, month, data, db, policy_path=policy, columns=config, progress=common.progress
+        id_number,
+        month,
+        data,
+        ledger_at,
+        policy_path=policy,
+        columns=config,
+        progress=common.progress,
     )
     common.steps_done()
     if json_:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,17 +34,18 @@ from fengdu_cli.errors import InputError, UsageError
 from fengdu_cli.io.subsidy_files import batch_file_patterns
 from fengdu_cli.io.write import SUPERSEDED
 from fengdu_cli.messages import rule_title, text
+from fengdu_cli.store.sql import Db
 
 
 @contextmanager
-def existing_ledger(db: Path, common: Common, **how: bool) -> Iterator[sqlite3.Connection]:
+def existing_ledger(db: str | Path, common: Common, **how: bool) -> Iterator[Db]:
     """The ledger ``db`` (named on stderr), which must exist, open while the block runs."""
     use_ledger(db, common)
     from fengdu_cli import store
 
-    if not Path(db).exists():
-        raise InputError("path_missing", path=str(db))
-    conn = store.connect(db, **how)
+    if not store.exists(db):
+        raise InputError("path_missing", path=store.target(db).shown)
+    conn = store.connect(db, create=False, **how)
     try:
         yield conn
     finally:
@@ -55,7 +55,7 @@ def existing_ledger(db: Path, common: Common, **how: bool) -> Iterator[sqlite3.C
 @command(ledger_app, "show", common=("json",))
 def ledger_show(
     month: Annotated[int | None, month_option("月份 YYYY-MM（默认全部）")] = None,
-    db: DbOpt = Path("fengdu.db"),
+    db: DbOpt = "fengdu.db",
     *,
     common: Common,
 ) -> int:
@@ -151,7 +151,7 @@ def ledger_void(
         str | None,
         typer.Option("--batch", help="冲销指定批次（如导入批次 IMPORT-R3）/ a batch by its id"),
     ] = None,
-    db: DbOpt = Path("fengdu.db"),
+    db: DbOpt = "fengdu.db",
     out: Annotated[
         Path | None,
         typer.Option(
@@ -176,7 +176,7 @@ def ledger_void(
     reason = idcard.mask_in_text(reason.strip())  # as the ledger records it
     if (month is None) == (batch is None):
         raise UsageError("void_what")
-    with store.hold_lock(db):
+    with store.hold_lock(db, month if month else None):
         conn = store.connect(db, create=False)
         try:
             done = (
@@ -214,7 +214,7 @@ def ledger_void(
     return 0
 
 
-def _retire_voided(db: Path, out: Path | None, batch_id: str) -> tuple[Path, list[Path], int]:
+def _retire_voided(db: str | Path, out: Path | None, batch_id: str) -> tuple[Path, list[Path], int]:
     """Move a voided month batch's files out of the way (out/已过期/): the folder looked in,
     the files moved, the batch's month (0 for an import: it has no files)."""
     from fengdu_cli import store
@@ -224,8 +224,8 @@ def _retire_voided(db: Path, out: Path | None, batch_id: str) -> tuple[Path, lis
     conn = store.connect(db, create=False)
     try:
         row = conn.execute(
-            "SELECT month, kind FROM batches WHERE batch_id = ?", (batch_id,)
-        ).fetchone()
+            "SELECT month, kind FROM batches WHERE batch_id = :batch", {"batch": batch_id}
+        ).first()
     finally:
         conn.close()
     _, folder = config_paths(db, out, Path.cwd())
@@ -238,7 +238,7 @@ def _retire_voided(db: Path, out: Path | None, batch_id: str) -> tuple[Path, lis
 def ledger_files(
     month: MonthOpt,
     out: OutOpt = Path("out"),
-    db: DbOpt = Path("fengdu.db"),
+    db: DbOpt = "fengdu.db",
     policy: PolicyOpt = None,
     data: AccountsDataOpt = None,
     encoding: EncodingOpt = "utf-8-sig",
@@ -288,7 +288,7 @@ def ledger_import(
             help="金额与政策标准不符的也导入 / import amounts unlike the policy's",
         ),
     ] = False,
-    db: DbOpt = Path("fengdu.db"),
+    db: DbOpt = "fengdu.db",
     new_db: NewDbOpt = False,
     policy: PolicyOpt = None,
     columns: ColumnsOpt = None,
@@ -317,7 +317,7 @@ def ledger_import(
 
 @command(ledger_app, "check", common=("json",))
 def ledger_check(
-    db: DbOpt = Path("fengdu.db"),
+    db: DbOpt = "fengdu.db",
     *,
     common: Common,
 ) -> int:

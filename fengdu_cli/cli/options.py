@@ -122,7 +122,13 @@ def data_folder(data: Path | None) -> Path:
 
 
 DbOpt = Annotated[
-    Path, typer.Option("--db", envvar="FENGDU_DB", help="SQLite 数据库 / database (env FENGDU_DB)")
+    str,
+    typer.Option(
+        "--db",
+        envvar="FENGDU_DB",
+        help="数据库：文件路径（SQLite，默认）或 postgresql://用户@服务器/库名（全县共用）"
+        " / database: a path (SQLite) or postgresql://user@host/database (env FENGDU_DB)",
+    ),
 ]
 Encoding = Literal["utf-8-sig", "gbk"]
 EncodingOpt = Annotated[
@@ -156,7 +162,7 @@ PolicyOpt = Annotated[
 ]
 
 
-def config_paths(db: Path, out: Path | None, data: Path) -> tuple[Path, Path]:
+def config_paths(db: str | Path, out: Path | None, data: Path) -> tuple[str | Path, Path]:
     """--db and --out as given, else as the month folder's fengdu.toml says."""
     from fengdu_cli.config import resolve
 
@@ -164,13 +170,18 @@ def config_paths(db: Path, out: Path | None, data: Path) -> tuple[Path, Path]:
     return resolved_db, resolved_out if resolved_out is not None else Path("out")
 
 
-def use_ledger(db: Path, common: Common) -> None:
-    """The ledger this command works on: named on stderr, and in the log."""
-    log.info("database %s", db)
+def use_ledger(db: str | Path, common: Common) -> None:
+    """The ledger this command works on: named on stderr, and in the log (a server's
+    without its password)."""
+    from fengdu_cli import store
+
+    log.info("database %s", store.target(db).shown)
     say_ledger(db, common)
 
 
-def month_paths(db: Path, out: Path | None, data: Path, common: Common) -> tuple[Path, Path]:
+def month_paths(
+    db: str | Path, out: Path | None, data: Path, common: Common
+) -> tuple[str | Path, Path]:
     """--db and --out as given, else as the month folder's fengdu.toml says; the ledger is
     named on stderr."""
     db, resolved = config_paths(db, out, data)
@@ -209,7 +220,7 @@ class Month:
     month: int
     data: Path
     out: Path
-    db: Path
+    db: str | Path  # a path, or a server's URL
     columns: ColumnsConfig
 
 
@@ -221,7 +232,7 @@ class MonthFolder(OptionGroup):
     month: MonthOpt
     data: DataOpt = None
     out: OutOpt = Path("out")
-    db: DbOpt = Path("fengdu.db")
+    db: DbOpt = "fengdu.db"
     columns: ColumnsOpt = None
 
     def resolve(self, common: Common) -> Month:
@@ -247,10 +258,11 @@ class Paying(OptionGroup):
 
     def pay(self, month: Month, common: Common, **given: object) -> tuple:
         """The month's subsidies and their files (``given``: the checked inputs, if read)."""
+        from fengdu_cli import store
         from fengdu_cli.input_cache import folder_for
         from fengdu_cli.io.subsidy_files import compute_and_write
 
-        if "checked" not in given and (self.new_db or Path(month.db).exists()):
+        if "checked" not in given and (self.new_db or store.exists(month.db)):
             # read here: the checked inputs an earlier run kept beside the database (a trial
             # without a database leaves nothing behind, not even a cache)
             given["cache"] = folder_for(month.db)

@@ -109,7 +109,7 @@ def render_gaps(
         console.print(f"[bold red]{escape(line)}[/]")
 
 
-def say_ledger(db: Path, common: Common) -> None:
+def say_ledger(db: str | Path, common: Common) -> None:
     """Which ledger this command works on, on stderr (a mistyped --db is seen at once);
     nothing with --json or --quiet."""
     if common.json or common.quiet:

@@ -34,7 +34,7 @@ def report(
         month_option("统计到该月（1 月至该月）；默认到已存储的最后一个月 / January to this month"),
     ] = None,
     out: OutOpt = Path("out"),
-    db: DbOpt = Path("fengdu.db"),
+    db: DbOpt = "fengdu.db",
     policy: PolicyOpt = None,
     *,
     common: Common,

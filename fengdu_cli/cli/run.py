@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from rich.console import Console
 
 from fengdu_cli.cli.app import Common, app, command
@@ -20,6 +18,7 @@ from fengdu_cli.progress import report
 def run_month(folder: MonthFolder, paying: Paying, *, common: Common) -> int:
     """每月一次跑完：校验 → 比对 → 补贴（供定时任务使用）。validate → reconcile → subsidy, for cron."""
     month = folder.resolve(common)
+    from fengdu_cli import store
     from fengdu_cli.io import names
     from fengdu_cli.io.reconcile_report import write_reconcile
     from fengdu_cli.io.reports import write_problem_report
@@ -28,8 +27,8 @@ def run_month(folder: MonthFolder, paying: Paying, *, common: Common) -> int:
     from fengdu_cli.subsidy import read_month
 
     lang, progress, out = common.lang, common.progress, month.out
-    if paying.commit and not paying.new_db and not Path(month.db).exists():
-        raise UsageError("db_missing", path=str(month.db))  # reconcile would create it
+    if paying.commit and not paying.new_db and not store.exists(month.db):
+        raise UsageError("db_missing", path=store.target(month.db).shown)  # reconcile would make it
     from fengdu_cli.input_cache import folder_for
 
     # read once, or taken from the checked inputs an earlier run kept

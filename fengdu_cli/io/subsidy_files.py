@@ -212,7 +212,7 @@ def settle_bank(result, conn, out: Path | None = None, record: bool = True) -> B
 
 def settle_and_write(
     result,
-    db: Path,
+    db: str | Path,
     out: Path,
     *,
     record: bool,
@@ -228,7 +228,7 @@ def settle_and_write(
     from fengdu_cli import store
     from fengdu_cli.store import ledger
 
-    with store.hold_lock(db):
+    with store.hold_lock(db, result.month):
         conn = store.connect(db, create=False)
         try:
             if ledger.live_batch(conn, result.month) != result.batch_id:  # voided meanwhile
@@ -434,7 +434,7 @@ def undetermined_frame(table: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
 def compute_and_write(
     data: Path,
     month: int,
-    db: Path,
+    db: str | Path,
     out: Path,
     lang: str = "zh",
     encoding: str = "utf-8-sig",
@@ -480,7 +480,7 @@ def compute_and_write(
 
 def rewrite_batch_files(
     month: int,
-    db: Path,
+    db: str | Path,
     out: Path,
     policy_path: Path | None = None,
     lang: str = "zh",
@@ -501,7 +501,7 @@ def rewrite_batch_files(
     from fengdu_cli.subsidy import Skip, SubsidyResult, _plain
 
     policy = load_policy(policy_path)
-    with store.hold_lock(db):  # the batch read and its files written by one run at a time
+    with store.hold_lock(db, month):  # the batch read and its files written by one run at a time
         conn = store.connect(db, create=False)
         try:
             batch = ledger.live_batch(conn, month)

@@ -9,12 +9,12 @@ import hashlib
 import json
 import os
 import re
-import sqlite3
 from pathlib import Path
 
 from fengdu_cli import idcard
 from fengdu_cli.messages import Said, said
-from fengdu_cli.store.sql import select_rows
+from fengdu_cli.store.schema import TABLES
+from fengdu_cli.store.sql import Db, select_rows
 
 CHAINED = {"batches": "batch_id", "payments": "entry_id", "voids": "void_id"}
 
@@ -23,51 +23,67 @@ HEAD_SUFFIX = ".head"
 _HEAD = re.compile(r"(\d+) (genesis|[0-9a-f]{64})")
 
 
-def head_path(conn: sqlite3.Connection) -> Path:
-    """The file beside the database that holds the chain's last link after every write."""
-    return Path(str(db_file(conn)) + HEAD_SUFFIX)
+def head_path(db: Db) -> Path | None:
+    """The file beside a SQLite database that holds the chain's last link after every write
+    (a server's database has none: its head is kept in each user's state folder)."""
+    path = db.target.path if db.target is not None else None
+    return None if path is None else Path(str(path) + HEAD_SUFFIX)
 
 
-def state_head_path(conn: sqlite3.Connection) -> Path:
+def state_head_path(db: Db) -> Path:
     """A second copy of the head, in the user's own state folder (``FENGDU_STATE_DIR``, else
-    %LOCALAPPDATA%\\fengdu or ~/.local/state/fengdu), named for the database's full path:
-    a ledger folder copied back from a backup brings its own head along, not this one."""
+    %LOCALAPPDATA%\\fengdu or ~/.local/state/fengdu), named for the database's full path or
+    server: a ledger folder copied back from a backup brings its own head along, not this one."""
+    return state_folder() / "heads" / f"{db.target.digest}{HEAD_SUFFIX}"
+
+
+def state_folder() -> Path:
+    """This user's state folder: ``FENGDU_STATE_DIR``, else %LOCALAPPDATA%\\fengdu or
+    ~/.local/state/fengdu."""
     if os.environ.get("FENGDU_STATE_DIR"):
-        base = Path(os.environ["FENGDU_STATE_DIR"])
-    elif os.name == "nt" and os.environ.get("LOCALAPPDATA"):
-        base = Path(os.environ["LOCALAPPDATA"]) / "fengdu"
-    else:
-        base = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "fengdu"
-    name = hashlib.sha256(str(Path(db_file(conn)).resolve()).encode()).hexdigest()[:32]
-    return base / "heads" / f"{name}{HEAD_SUFFIX}"
+        return Path(os.environ["FENGDU_STATE_DIR"])
+    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "fengdu"
+    return Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "fengdu"
 
 
-def db_file(conn: sqlite3.Connection) -> str:
-    return next(row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main")
+def _head_files(db: Db) -> list[Path]:
+    beside = head_path(db)
+    return [*([beside] if beside is not None else []), state_head_path(db)]
 
 
-def record_head(conn: sqlite3.Connection) -> None:
+def _last(db: Db) -> tuple[int, str]:
+    """The chain's last link: (seq, digest), (0, 'genesis') for an empty chain."""
+    row = db.execute("SELECT seq, digest FROM chain ORDER BY seq DESC LIMIT 1").first()
+    return (int(row[0]), str(row[1])) if row else (0, "genesis")
+
+
+def last_seq(db: Db) -> int:
+    """The number of the chain's last link (0: empty): what the ledger was when it was read."""
+    return _last(db)[0]
+
+
+def record_head(db: Db) -> None:
     """Write the chain's last link (seq, digest) beside the database and in the user's state
     folder, atomically, privately.  A head that could not be written stays at an earlier
     link, which is still true."""
-    last = conn.execute("SELECT seq, digest FROM chain ORDER BY seq DESC LIMIT 1").fetchone()
-    seq, digest = last if last else (0, "genesis")
-    for target in (head_path(conn), state_head_path(conn)):
+    seq, digest = _last(db)
+    for target in _head_files(db):
         temp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
         try:
             target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(f"{seq} {digest} {Path(db_file(conn)).resolve()}\n")
+                out.write(f"{seq} {digest} {db.target.key}\n")
             os.replace(temp, target)
         except OSError:
             temp.unlink(missing_ok=True)
 
 
-def _heads(conn: sqlite3.Connection) -> list[tuple[Path, str | None]]:
+def _heads(db: Db) -> list[tuple[Path, str | None]]:
     """Each head recorded for this ledger: (file, its text), None where there is none."""
     found: list[tuple[Path, str | None]] = []
-    for path in (head_path(conn), state_head_path(conn)):
+    for path in _head_files(db):
         try:
             found.append((path, path.read_text(encoding="utf-8")))
         except FileNotFoundError:
@@ -77,10 +93,10 @@ def _heads(conn: sqlite3.Connection) -> list[tuple[Path, str | None]]:
     return found
 
 
-def check_head(conn: sqlite3.Connection) -> Said | None:
+def check_head(db: Db) -> Said | None:
     """Why the chain does not reach a head recorded for it (beside the database or in the
     user's state folder), else None."""
-    for path, recorded in _heads(conn):
+    for path, recorded in _heads(db):
         if recorded is None:
             continue
         head = _HEAD.match(recorded.strip())
@@ -89,7 +105,7 @@ def check_head(conn: sqlite3.Connection) -> Said | None:
         seq, digest = int(head[1]), head[2]
         if seq == 0:
             continue
-        row = conn.execute("SELECT digest FROM chain WHERE seq = ?", (seq,)).fetchone()
+        row = db.execute("SELECT digest FROM chain WHERE seq = :seq", {"seq": seq}).first()
         if row is None:
             return said("chain_short", seq=seq)
         if row[0] != digest:
@@ -97,9 +113,9 @@ def check_head(conn: sqlite3.Connection) -> Said | None:
     return None
 
 
-def missing_heads(conn: sqlite3.Connection) -> list[Path]:
+def missing_heads(db: Db) -> list[Path]:
     """The head records this ledger lacks (made by the next normal use)."""
-    return [path for path, recorded in _heads(conn) if recorded is None]
+    return [path for path, recorded in _heads(db) if recorded is None]
 
 
 def _canonical(row: dict) -> str:
@@ -117,45 +133,41 @@ def _digest(prev: str, tbl: str, key: object, row: dict) -> str:
     return hashlib.sha256(f"{prev}|{tbl}|{key}|{_canonical(row)}".encode()).hexdigest()
 
 
-def _last_digest(conn: sqlite3.Connection) -> str:
-    row = conn.execute("SELECT digest FROM chain ORDER BY seq DESC LIMIT 1").fetchone()
-    return row[0] if row else "genesis"
-
-
-def append(conn: sqlite3.Connection, tbl: str, rows: list[dict]) -> None:
-    """Append ``rows`` of ``tbl`` (as stored) to the chain, inside the caller's transaction."""
-    prev = _last_digest(conn)
+def append(db: Db, tbl: str, rows: list[dict]) -> None:
+    """Append ``rows`` of ``tbl`` (as stored) to the chain, inside the caller's transaction;
+    each link numbered one after the last, so two writers never both extend one link."""
+    seq, prev = _last(db)
+    links = []
     for row in rows:
         key = row[CHAINED[tbl]]
         digest = _digest(prev, tbl, key, row)
-        conn.execute(
-            "INSERT INTO chain (tbl, row_key, prev, digest) VALUES (?, ?, ?, ?)",
-            (tbl, str(key), prev, digest),
-        )
+        seq += 1
+        links.append({"seq": seq, "tbl": tbl, "row_key": str(key), "prev": prev, "digest": digest})
         prev = digest
+    db.insert(TABLES["chain"], links)
 
 
-def chain_existing(conn: sqlite3.Connection) -> None:
+def chain_existing(db: Db) -> None:
     """Chain the rows a database held before the chain existed (migration 4)."""
     for tbl, key in CHAINED.items():
-        order = "rowid" if tbl == "batches" else key
-        append(conn, tbl, select_rows(conn, f"SELECT * FROM {tbl} ORDER BY {order}"))
+        order = "rowid" if tbl == "batches" and db.dialect == "sqlite" else key
+        append(db, tbl, select_rows(db, f"SELECT * FROM {tbl} ORDER BY {order}"))
 
 
-def links(conn: sqlite3.Connection) -> int:
-    return conn.execute("SELECT COUNT(*) FROM chain").fetchone()[0]
+def links(db: Db) -> int:
+    return int(db.scalar("SELECT COUNT(*) FROM chain"))
 
 
-def check_chain(conn: sqlite3.Connection) -> list[Said]:
+def check_chain(db: Db) -> list[Said]:
     """Where the chain breaks: a row changed, removed or added outside the tool."""
     problems: list[Said] = []
     stored = {
-        tbl: {str(r[key]): r for r in select_rows(conn, f"SELECT * FROM {tbl}")}
+        tbl: {str(r[key]): r for r in select_rows(db, f"SELECT * FROM {tbl}")}
         for tbl, key in CHAINED.items()
     }
     prev = "genesis"
     chained: dict[str, set[str]] = {tbl: set() for tbl in CHAINED}
-    for seq, tbl, key, link, digest in conn.execute(
+    for seq, tbl, key, link, digest in db.execute(
         "SELECT seq, tbl, row_key, prev, digest FROM chain ORDER BY seq"
     ):
         row = stored.get(tbl, {}).get(key)

@@ -5,13 +5,12 @@ a crash never leaves half a month behind)."""
 from __future__ import annotations
 
 import json
-import sqlite3
-from itertools import repeat
 
 import pandas as pd
 
 from fengdu_cli import __version__
-from fengdu_cli.store.sql import now, transaction
+from fengdu_cli.store.schema import TABLES
+from fengdu_cli.store.sql import Db, now, records, transaction
 
 STATE_COLUMNS = [
     "id_number", "township", "village", "household_id", "name", "category", "labor_capacity",
@@ -30,40 +29,41 @@ WARNING_COLUMNS = [
 ]
 
 
-def start_run(conn: sqlite3.Connection, command: str, month: int | None) -> int:
+def start_run(db: Db, command: str, month: int | None) -> int:
     """Record the start of a run; returns its id."""
-    cur = conn.execute(
-        "INSERT INTO runs (command, month, started, version) VALUES (?, ?, ?, ?)",
-        (command, month, now(), __version__),
-    )
-    assert cur.lastrowid is not None  # set by the INSERT
-    return cur.lastrowid
+    return int(db.scalar(
+        "INSERT INTO runs (command, month, started, version) "
+        "VALUES (:command, :month, :started, :version) RETURNING run_id",
+        {"command": command, "month": month, "started": now(), "version": __version__},
+    ))  # fmt: skip
 
 
-def finish_run(conn: sqlite3.Connection, run_id: int, summary: dict) -> None:
-    conn.execute(
-        "UPDATE runs SET finished = ?, summary = ? WHERE run_id = ?",
-        (now(), json.dumps(summary, ensure_ascii=False, default=str), run_id),
-    )
+def finish_run(db: Db, run_id: int, summary: dict) -> None:
+    db.execute(
+        "UPDATE runs SET finished = :finished, summary = :summary WHERE run_id = :run",
+        {"finished": now(), "summary": json.dumps(summary, ensure_ascii=False, default=str),
+         "run": run_id},
+    )  # fmt: skip
 
 
-def previous_month(conn: sqlite3.Connection, month: int) -> int | None:
+def previous_month(db: Db, month: int) -> int | None:
     """The latest stored month before ``month``."""
-    row = conn.execute("SELECT MAX(month) FROM month_summary WHERE month < ?", (month,)).fetchone()
-    return int(row[0]) if row and row[0] is not None else None
+    found = db.scalar("SELECT MAX(month) FROM month_summary WHERE month < :month",
+                      {"month": month})  # fmt: skip
+    return int(found) if found is not None else None
 
 
-def stored_warnings(conn: sqlite3.Connection, month: int) -> pd.DataFrame:
+def stored_warnings(db: Db, month: int) -> pd.DataFrame:
     """The warnings stored for ``month`` (WARNING_COLUMNS)."""
-    return pd.read_sql_query(
-        f"SELECT {', '.join(WARNING_COLUMNS)} FROM month_warnings WHERE month = ? ORDER BY rowid",
-        conn,
-        params=(month,),
+    return db.frame(
+        f"SELECT {', '.join(WARNING_COLUMNS)} FROM month_warnings WHERE month = :month "
+        "ORDER BY line",
+        {"month": month},
     )
 
 
 def replace_month(
-    conn: sqlite3.Connection,
+    db: Db,
     month: int,
     run_id: int,
     state: pd.DataFrame,
@@ -71,36 +71,20 @@ def replace_month(
     summary: dict,
 ) -> None:
     """Store ``month``'s snapshot, replacing any earlier one, in one transaction."""
-    state_rows = _month_rows(month, _dates_as_text(state), STATE_COLUMNS)
-    warning_rows = _month_rows(month, warnings, WARNING_COLUMNS)
-    with transaction(conn):
+    state_rows = records(_dates_as_text(state).assign(month=month), ["month", *STATE_COLUMNS])
+    warning_rows = records(
+        warnings.assign(month=month, line=range(len(warnings))),
+        ["month", *WARNING_COLUMNS, "line"],
+    )
+    with transaction(db):
         for table in ("month_state", "month_warnings", "month_summary"):
-            conn.execute(f"DELETE FROM {table} WHERE month = ?", (month,))
-        conn.executemany(
-            f"INSERT INTO month_state (month, {', '.join(STATE_COLUMNS)}) "
-            f"VALUES (?{', ?' * len(STATE_COLUMNS)})",
-            state_rows,
-        )
-        conn.executemany(
-            f"INSERT INTO month_warnings (month, {', '.join(WARNING_COLUMNS)}) "
-            f"VALUES (?{', ?' * len(WARNING_COLUMNS)})",
-            warning_rows,
-        )
-        conn.execute(
-            "INSERT INTO month_summary (month, run_id, summary) VALUES (?, ?, ?)",
-            (month, run_id, json.dumps(summary, ensure_ascii=False, default=str)),
-        )
-
-
-def _month_rows(month: int, frame: pd.DataFrame, columns: list[str]) -> list[tuple]:
-    """``(month, *row)`` per row, the values as :func:`~fengdu_cli.store.sql.records` gives
-    them (plain Python values, NaN/NA/NaT → NULL), converted a column at a time."""
-    table = frame.reindex(columns=columns)
-    values = []
-    for column in columns:
-        cells = table[column].astype(object)
-        values.append(cells.where(cells.notna(), None).tolist())
-    return list(zip(repeat(month), *values, strict=False))
+            db.execute(f"DELETE FROM {table} WHERE month = :month", {"month": month})
+        db.insert(TABLES["month_state"], state_rows)
+        db.insert(TABLES["month_warnings"], warning_rows)
+        db.insert(TABLES["month_summary"], [{
+            "month": month, "run_id": run_id,
+            "summary": json.dumps(summary, ensure_ascii=False, default=str),
+        }])  # fmt: skip
 
 
 def _dates_as_text(state: pd.DataFrame) -> pd.DataFrame:

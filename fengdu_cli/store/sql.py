@@ -1,42 +1,157 @@
-"""The few SQL helpers every part of the store uses: one write transaction, rows as
-dictionaries, frames as plain tuples, and the time stamp written with each row."""
+"""The one data-access layer of the store, on SQLAlchemy Core, the same for SQLite and
+PostgreSQL: an open database (:class:`Db`), one write transaction, rows as dictionaries,
+frames read and written, and the time stamp written with each row.
+
+Every query is written once, in the SQL both databases speak, with ``:name`` parameters.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+from sqlalchemy import Connection, Engine, Result, Table, create_engine, event, text
+from sqlalchemy.pool import NullPool
+
+from fengdu_cli.store.location import Target
+
+Params = Mapping[str, Any] | None
+if TYPE_CHECKING:  # SQLAlchemy 2.1 types a result by its row's columns
+    Rows = Result[*tuple[Any, ...]]
+else:
+    Rows = Result
+IN_MEMORY = Target(path=Path(":memory:"))
+
+
+def open_engine(where: Target | None, application: str = "fengdu") -> Engine:
+    """An engine for the database ``where`` (None: a SQLite database in memory).
+
+    SQLite: the driver's own transaction handling is turned off and each transaction is
+    begun by the store (``BEGIN``, or ``BEGIN IMMEDIATE`` for a write, which takes the write
+    lock at once), with foreign keys on and up to 30 s of waiting for a busy file.
+    PostgreSQL: psycopg 3, the connection named ``application`` (who holds a lock is told by
+    it), 10 s to connect.  No pool: a command opens its database once.
+    """
+    if where is None or not where.server:
+        url = "sqlite://" if where is None else where.sqlalchemy_url()
+        engine = create_engine(
+            url, poolclass=NullPool, connect_args={"timeout": 30}, hide_parameters=True
+        )
+
+        @event.listens_for(engine, "connect")
+        def _plain(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.isolation_level = None
+            dbapi_connection.execute("PRAGMA foreign_keys = ON")
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Connection) -> None:
+            immediate = conn.info.get("immediate")
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+        return engine
+    return create_engine(
+        where.sqlalchemy_url(),
+        poolclass=NullPool,
+        connect_args={"application_name": application[:63], "connect_timeout": 10},
+        hide_parameters=True,  # an error quotes no ID
+    )
+
+
+class Db:
+    """An open database: one connection, used a statement at a time (each committed at
+    once) or inside :func:`transaction`.
+
+    ``lock_key`` is the number PostgreSQL's advisory locks are taken on for this database
+    (its server, database and schema), so two county offices on one server never wait on
+    each other.
+    """
+
+    def __init__(self, engine: Engine, where: Target = IN_MEMORY, lock_key: int = 0) -> None:
+        self.engine = engine
+        self.target = where
+        self.dialect = engine.dialect.name
+        self.conn: Connection = engine.connect()
+        self.lock_key = lock_key
+
+    @property
+    def server(self) -> bool:
+        return self.dialect == "postgresql"
+
+    def execute(self, sql: str, params: Params = None) -> Rows:
+        """Run one statement; outside a transaction it is committed at once (its rows, if
+        any, read first)."""
+        if self.conn.in_transaction():
+            return self.conn.execute(text(sql), dict(params or {}))
+        with self.conn.begin():
+            result = self.conn.execute(text(sql), dict(params or {}))
+            if result.returns_rows:
+                return result.freeze()()
+            return result
+
+    def scalar(self, sql: str, params: Params = None) -> Any:
+        """The first column of the first row (None without one)."""
+        row = self.execute(sql, params).first()
+        return None if row is None else row[0]
+
+    def frame(self, sql: str, params: Params = None) -> pd.DataFrame:
+        """The rows of a query as a frame, as ``pandas.read_sql_query`` builds it (NULL →
+        NaN/None) — but a database error stays the database's (pandas would turn it into its
+        own, quoting the statement)."""
+        result = self.execute(sql, params)
+        columns = list(result.keys())
+        return pd.DataFrame.from_records(result.fetchall(), columns=columns, coerce_float=True)
+
+    def insert(self, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Insert ``rows`` (dictionaries of column → value) into ``table``, as one batch."""
+        if not rows:
+            return
+        if self.conn.in_transaction():
+            self.conn.execute(table.insert(), list(rows))
+            return
+        with self.conn.begin():
+            self.conn.execute(table.insert(), list(rows))
+
+    def close(self) -> None:
+        self.conn.close()
+        self.engine.dispose()
 
 
 @contextlib.contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """One write transaction that takes the database's write lock at once (``BEGIN
-    IMMEDIATE``): committed when the block ends, rolled back — nothing written — when it
-    raises, whatever it raises (a killed commit leaves the ledger wholly before)."""
-    conn.execute("BEGIN IMMEDIATE")
+def transaction(db: Db) -> Iterator[Db]:
+    """One write transaction that takes the database's write lock at once (SQLite: ``BEGIN
+    IMMEDIATE``; PostgreSQL: the database's advisory transaction lock, which every writer of
+    the ledger takes, so that each reads what the one before it committed): committed when
+    the block ends, rolled back — nothing written — when it raises, whatever it raises (a
+    killed commit leaves the ledger wholly before)."""
+    info = db.conn.info
+    info["immediate"] = True
     try:
-        yield conn
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+        with db.conn.begin():
+            info["immediate"] = False
+            if db.server:
+                db.conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": db.lock_key})
+            yield db
+    finally:
+        info["immediate"] = False
 
 
-def select_rows(conn: sqlite3.Connection, sql: str, params: tuple = ()) -> list[dict]:
+def select_rows(db: Db, sql: str, params: Params = None) -> list[dict]:
     """The rows of a query, each as a dictionary of column → value."""
-    cur = conn.execute(sql, params)
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, values, strict=True)) for values in cur.fetchall()]
+    return [dict(row._mapping) for row in db.execute(sql, params)]
 
 
-def records(frame: pd.DataFrame, columns: list[str]) -> list[tuple]:
-    """Rows as plain Python tuples for sqlite3 (NaN/NA/NaT → NULL)."""
-    table = frame.reindex(columns=columns).astype(object)
-    table = table.where(table.notna(), None)
-    return list(table.itertuples(index=False, name=None))
+def records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
+    """Rows as dictionaries of plain Python values (NaN/NA/NaT → NULL), a column at a time."""
+    table = frame.reindex(columns=columns)
+    values = []
+    for column in columns:
+        cells = table[column].astype(object)
+        values.append(cells.where(cells.notna(), None).tolist())
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
 
 
 def now() -> str:
