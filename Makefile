@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format typecheck check smoke clean bench bench-province bench-steps fuzz identical
+.PHONY: demo test test-pg lint format typecheck check smoke clean bench bench-province bench-steps fuzz identical
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -16,6 +16,9 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n auto
+
+test-pg: $(STAMP)  # the tests with a throwaway PostgreSQL server (installed from the system packages if missing)
+	.ci/with-postgres $(BIN)/python -m pytest -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check fengdu_cli tests benchmarks

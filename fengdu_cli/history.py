@@ -662,6 +662,7 @@ def commit_import(plan: ImportPlan, db: str | Path, *, new_db: bool = False) -> 
         conn = store.connect(db, create=new_db, allow_behind=True)
         try:
             run_id = store.start_run(conn, "ledger import", None)
+            read_at = store.chain.last_seq(conn)  # another clerk's commit after it: refused
             rows, late = _settle(
                 plan.to_record, ledger.imported_files(conn), ledger.live_payments(conn)
             )
@@ -669,7 +670,11 @@ def commit_import(plan: ImportPlan, db: str | Path, *, new_db: bool = False) -> 
                 shown_name(f): sha for f, sha in plan.files.items() if sha in set(rows["_sha"])
             }
             recorded = rows.drop(columns=["amount_ok", *WHERE_COLUMNS])
-            batch = ledger.commit_import(conn, run_id, recorded, inputs) if len(rows) else None
+            batch = (
+                ledger.commit_import(conn, run_id, recorded, inputs, read_at=read_at)
+                if len(rows)
+                else None
+            )
             store.finish_run(conn, run_id, {"batch_id": batch, "entries": len(rows)})
         finally:
             conn.close()

@@ -246,6 +246,7 @@ MESSAGES: dict[str, str] = {
     "locked": "Another fengdu run holds the database (lock file {path}); try again when it ends",
     "locked_by": "Another fengdu run is working on the same part ({scope}) of database {path}, held by {who}; try again when it ends",
     "ledger_moved": "While the subsidies of {month} were computed, another clerk wrote to the ledger (a commit, an import or a void): nothing was recorded and no file was put in place. Run the month again (it is computed on the ledger as it is now, and pays no one twice)",
+    "ledger_moved_import": "While the import was checked against the ledger, another clerk wrote to it (a commit, an import or a void): nothing was imported. Run ledger import --commit again (it is checked against the ledger as it is now, and records nothing twice)",
     "db_url_unknown": "Unknown database address {url}: --db takes a path, sqlite:///path or postgresql://user@host:port/database",
     "db_needs_migrate": "Database {path} has tables of version {have}; this program needs version {want}: the database's administrator runs fengdu db migrate --db … (a shared database is never upgraded by a clerk's run)",
     "db_newer": "Database {path} has tables of version {have}, newer than this program's ({want}): update the program first, so that it cannot write the ledger wrongly",

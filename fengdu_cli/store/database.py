@@ -21,7 +21,7 @@ import filelock
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-from fengdu_cli import __version__
+from fengdu_cli import __version__, dates
 from fengdu_cli.errors import InputError, LockError, UsageError
 from fengdu_cli.messages import said
 from fengdu_cli.store.chain import check_head, missing_heads, record_head
@@ -109,7 +109,7 @@ def _open_server(where: Target, create: bool, migrate_server: bool) -> Db:
     opened: Db | None = None
     try:
         opened = Db(open_engine(where, application_name()), where)
-        opened.lock_key = _lock_key(opened, "ledger")
+        opened.lock_key = _lock_key(opened, "write")  # every ledger write, one at a time
         version = version_of(opened)
         _refuse_newer(opened, version)
         if version == 0 and not (create or migrate_server):
@@ -199,7 +199,10 @@ def hold_lock(db: str | Path | Target, scope: int | str | None = None) -> Iterat
     """
     where = target(db)
     if where.server:
-        with _server_lock(where, "ledger" if scope is None else str(scope)) as held:
+        named = "ledger" if scope is None else str(scope)
+        if isinstance(scope, int):
+            named = dates.month_text(scope)
+        with _server_lock(where, named) as held:
             yield held
         return
     assert where.path is not None

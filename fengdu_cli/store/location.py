@@ -36,7 +36,7 @@ class Target:
     def shown(self) -> str:
         """What a person is told: the file's path, or the URL without its password."""
         if self.url is not None:
-            return self.url.render_as_string(hide_password=True)
+            return self.url.set(drivername="postgresql").render_as_string(hide_password=True)
         return str(self.path)
 
     @property
