@@ -181,3 +181,28 @@ def test_the_readme_crontab_line_is_what_cron_can_run():
     env = {"PATH": "/usr/bin:/bin", "HOME": "/"}
     said = subprocess.run(["/bin/sh", "-c", f"echo {month}"], env=env, capture_output=True)
     assert re.fullmatch(rb"\d{4}-\d{2}\n", said.stdout), said
+
+
+def test_a_county_folder_on_a_postgresql_server(tmp_path, pg_url):
+    """``fengdu init --db postgresql://…`` writes the URL into fengdu.toml and makes the
+    server's tables; every command run in the folder then works on the server, a month
+    included — nothing is made beside the folder but the outputs."""
+    folder = tmp_path / "county"
+    made = invoke("init", folder, "--month", "2024-06", "--db", pg_url)
+    assert made.exit_code == 0, made.output
+    assert f'db = "{pg_url}"' in (folder / "fengdu.toml").read_text(encoding="utf-8")
+    assert not (folder / "fengdu.db").exists()
+    data = folder / "data" / "2024-06"
+    assert invoke("demo", "--make-data", data, "--quiet").exit_code == 0
+    here = Path.cwd()
+    os.chdir(folder)
+    try:
+        month = invoke("run", "--month", "2024-06", "--commit", "--no-history", "--quiet")
+        assert month.exit_code in (0, 1), month.output
+        check = invoke("ledger", "check", "--json")
+        assert check.exit_code == 0 and '"ok": true' in check.output, check.output
+        shown = invoke("ledger", "show")
+        assert "2024-06-B1" in shown.output and "postgresql://" in shown.output
+    finally:
+        os.chdir(here)
+    assert not (folder / "fengdu.db").exists() and not list(folder.glob("*.db"))

@@ -26,9 +26,11 @@ def init(
         ),
     ] = None,
     db: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
-            "--db", help="台账数据库（默认 DIR/fengdu.db）/ the ledger (default DIR/fengdu.db)"
+            "--db",
+            help="台账数据库：文件路径（默认 DIR/fengdu.db）或 postgresql://… 共用数据库"
+            " / the ledger: a path (default DIR/fengdu.db) or a postgresql:// URL",
         ),
     ] = None,
     *,
@@ -47,7 +49,7 @@ def init(
         console.print(text("screen_nothing_created", lang))
     console.print(text("screen_init_next", lang, folder=folder), markup=False)
     ledger = (
-        db or read_settings(Path(folder) / CONFIG).path("db", month) or Path(folder) / "fengdu.db"
+        db or read_settings(Path(folder) / CONFIG).where("db", month) or Path(folder) / "fengdu.db"
     )
     use_ledger(ledger, common)
     return 0
