@@ -60,3 +60,16 @@ def test_a_path_is_kept_as_it_is_given(tmp_path: Path) -> None:
     assert target(tmp_path / "f.db") == Target(path=tmp_path / "f.db")
     assert target(Target(path=Path("x.db"))) == Target(path=Path("x.db"))
     assert target(tmp_path / "f.db").key == str((tmp_path / "f.db").resolve())
+
+
+def test_a_server_that_cannot_be_reached_is_an_input_error_without_the_password() -> None:
+    from typer.testing import CliRunner
+
+    from fengdu_cli.cli import app
+
+    url = "postgresql://clerk:s3cret@127.0.0.1:1/fengdu"  # nothing listens on port 1
+    for command in (["ledger", "check"], ["ledger", "show"], ["report", "--year", "2024"]):
+        result = CliRunner().invoke(app, [*command, "--db", url])
+        assert result.exit_code == 3, result.output
+        assert "s3cret" not in result.output and "clerk:***@127.0.0.1:1" in result.output
+        assert "Traceback" not in result.output and "服务器地址" in result.output

@@ -327,7 +327,8 @@ def run_guarded(
             from fengdu_cli.store import target
             from fengdu_cli.store.database import server_said
 
-            db = target(str(options.get("db", "fengdu.db"))).shown
+            where = target(str(options.get("db", "fengdu.db")))
+            db = where.shown
             # busy past the wait: another run holds it (4); a full disk, a read-only or damaged
             # file, a server gone: the database cannot be used (3) — a message naming it, never
             # a trace, nor the statement and its values (they may hold IDs)
@@ -335,7 +336,9 @@ def run_guarded(
             error: FengduError = (
                 LockError("locked", path=db)
                 if "locked" in said_
-                else InputError("db_unusable", path=db, detail=said_)
+                else InputError(
+                    "db_server_unusable" if where.server else "db_unusable", path=db, detail=said_
+                )
             )
             screen(stderr=True).print(escape(error.message(lang)))
             _ended(error.exit_code, error.message(lang))

@@ -217,6 +217,7 @@ MESSAGES: dict[str, str] = {
     "db_tampered": "The guards of database {path} were changed ({detail}); it is refused so that nothing is paid twice. Restore it from a backup; fengdu ledger check says more",
     "db_behind": "Database {path} does not reach the end recorded at its last commit ({detail}): rows were removed, or an older backup or another ledger was put in its place, which would pay again what was paid since. It is refused. Find the latest database; if it really is a restored backup, record what was paid since with fengdu ledger import",
     "db_unusable": "Cannot use the database {path}: {detail}. Check the path, its permissions and the free space (restore a damaged database from a backup)",
+    "db_server_unusable": "Cannot use the database {path}: {detail}. Check the server's address and port, the database, the user and the password (kept in PGPASSWORD or the pgpass file), and the network to the server",
     "db_missing": "The database {path} does not exist. A commit never creates one (a mistyped path would pay everyone again): check --db, or add --new-db to create it on purpose",
     "config_missing": "No settings file {path} (named by --config or FENGDU_CONFIG)",
     "config_bad_toml": "The settings file {path} is not valid TOML: {detail}",

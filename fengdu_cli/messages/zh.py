@@ -217,6 +217,7 @@ MESSAGES: dict[str, str] = {
     "db_tampered": "数据库 {path} 的防改动结构被改过（{detail}）：为防止重复发放，拒绝使用。请从备份恢复，并用 fengdu ledger check 查看详情",
     "db_behind": "数据库 {path} 与上次入账时记录的台账末尾不符（{detail}）：可能被删改，或换成了较早的备份或另一个台账——那样会把之后已发放的再发一次，因此拒绝使用。请找回最新的数据库；确属从备份恢复的，用 fengdu ledger import 补录备份之后已发放的名单（入账后台账即以此为准）",
     "db_unusable": "无法使用数据库 {path}：{detail}。请检查路径、文件权限和磁盘空间（损坏的数据库请从备份恢复）",
+    "db_server_unusable": "无法使用数据库 {path}：{detail}。请检查服务器地址、端口、库名、用户名和密码（密码放在 PGPASSWORD 或 pgpass 文件中），以及与服务器的网络连接",
     "db_missing": "数据库 {path} 不存在。入账不会新建数据库（以防路径写错而重复发放）：请检查 --db，或确需新建时加 --new-db",
     "config_missing": "找不到设置文件 {path}（--config 或环境变量 FENGDU_CONFIG 所指）",
     "config_bad_toml": "设置文件 {path} 不是有效的 TOML：{detail}",

@@ -123,7 +123,7 @@ def _open_server(where: Target, create: bool, migrate_server: bool) -> Db:
     except SQLAlchemyError as exc:
         if opened is not None:
             opened.close()
-        raise InputError("db_unusable", path=where.shown, detail=server_said(exc)) from exc
+        raise InputError("db_server_unusable", path=where.shown, detail=server_said(exc)) from exc
     except BaseException:
         if opened is not None:
             opened.close()
@@ -229,14 +229,14 @@ def _server_lock(where: Target, scope: str) -> Iterator[str]:
     try:
         holder = Db(open_engine(where, application_name()), where)
     except SQLAlchemyError as exc:
-        raise InputError("db_unusable", path=where.shown, detail=server_said(exc)) from exc
+        raise InputError("db_server_unusable", path=where.shown, detail=server_said(exc)) from exc
     try:
         key = _lock_key(holder, scope)
         if not holder.scalar("SELECT pg_try_advisory_lock(:key)", {"key": key}):
             raise LockError("locked_by", path=where.shown, scope=scope, who=_holder(holder, key))
         yield f"{where.shown} ({scope})"
     except SQLAlchemyError as exc:
-        raise InputError("db_unusable", path=where.shown, detail=server_said(exc)) from exc
+        raise InputError("db_server_unusable", path=where.shown, detail=server_said(exc)) from exc
     finally:
         holder.close()  # the lock ends with its connection
 
@@ -328,10 +328,10 @@ def exists(db: str | Path | Target) -> bool:
     try:
         opened = Db(open_engine(where, application_name()), where)
     except SQLAlchemyError as exc:
-        raise InputError("db_unusable", path=where.shown, detail=server_said(exc)) from exc
+        raise InputError("db_server_unusable", path=where.shown, detail=server_said(exc)) from exc
     try:
         return version_of(opened) > 0
     except SQLAlchemyError as exc:
-        raise InputError("db_unusable", path=where.shown, detail=server_said(exc)) from exc
+        raise InputError("db_server_unusable", path=where.shown, detail=server_said(exc)) from exc
     finally:
         opened.close()
