@@ -327,8 +327,8 @@ def run_guarded(
             from fengdu_cli.store import target
             from fengdu_cli.store.database import server_said
 
-            where = target(str(options.get("db", "fengdu.db")))
-            db = where.shown
+            database = target(str(options.get("db", "fengdu.db")))
+            db = database.shown
             # busy past the wait: another run holds it (4); a full disk, a read-only or damaged
             # file, a server gone: the database cannot be used (3) — a message naming it, never
             # a trace, nor the statement and its values (they may hold IDs)
@@ -337,7 +337,9 @@ def run_guarded(
                 LockError("locked", path=db)
                 if "locked" in said_
                 else InputError(
-                    "db_server_unusable" if where.server else "db_unusable", path=db, detail=said_
+                    "db_server_unusable" if database.server else "db_unusable",
+                    path=db,
+                    detail=said_,
                 )
             )
             screen(stderr=True).print(escape(error.message(lang)))
