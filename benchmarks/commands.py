@@ -1,8 +1,8 @@
 """The month's commands side by side with merely reading the same files.
 
     python benchmarks/commands.py [--persons N] [--insurance-rows N] [--seed N] [--dir DIR]
-                                  [--only floor,validate,reconcile,subsidy,run]
-                                  [--policy FILE] [--json] [--keep DIR]
+                                  [--only floor,validate,reconcile,subsidy,after,commit,run]
+                                  [--policy FILE] [--json] [--keep DIR] [--server URL]
 
 In ONE run, on the same generated month (``make_county.py``, cached in
 ``benchmarks/.data-<N>/``), each in its own child process, one after the other:
@@ -16,7 +16,12 @@ In ONE run, on the same generated month (``make_county.py``, cached in
   subsidy     fengdu subsidy   --month M --data DIR --quiet   (a trial, no --commit)
   after       the same subsidy on the database the reconcile step made: the rosters,
               employment and insurance it checked are taken from its cache (input_cache)
+  commit      that subsidy committed (--commit --no-history) on the same database: the
+              month's batch, its bank list and the chain written to the ledger
   run         fengdu run       --month M --data DIR --quiet
+
+With ``--server postgresql://user@host:port/db`` (a user who may create databases) every
+database is a new one on that PostgreSQL server instead of a SQLite file, dropped after.
 
 Every command is cold: a fresh interpreter, a fresh database (``--db``), its outputs in a
 fresh temporary folder. The OS file cache is warm for all of them alike (the floor reads
@@ -44,7 +49,7 @@ from importlib import metadata
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-STEPS = ("startup", "floor", "validate", "reconcile", "subsidy", "after", "run")
+STEPS = ("startup", "floor", "validate", "reconcile", "subsidy", "after", "commit", "run")
 INSURANCE_PER_PERSON = 10  # 100k persons → 1M insurance rows (the county month)
 MIB = 2**20
 
@@ -171,8 +176,45 @@ def run_child(step: str, command: list[str], cwd: Path, outputs: Path | None) ->
     return Result(step, seconds, peak, child.returncode, size, cpu, note)
 
 
+def database(step: str, work: Path, server: str | None) -> str:
+    """The step's database: a SQLite file in ``work``, or a new database on ``server``
+    (made here; ``after`` and ``commit`` use the reconcile step's)."""
+    name = "reconcile" if step in ("after", "commit") else step
+    if server is None:
+        return str(work / f"{name}.db")
+    import sqlalchemy
+
+    url = sqlalchemy.engine.make_url(server).set(drivername="postgresql+psycopg")
+    named = f"fengdu_bench_{name}_{os.getpid()}"
+    engine = sqlalchemy.create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        exists = conn.exec_driver_sql(f"SELECT 1 FROM pg_database WHERE datname = '{named}'")
+        if exists.first() is None:
+            conn.exec_driver_sql(f"CREATE DATABASE {named}")
+    engine.dispose()
+    return url.set(database=named, drivername="postgresql").render_as_string(hide_password=False)
+
+
+def drop_databases(server: str) -> None:
+    """The databases this run made on ``server``, dropped."""
+    import sqlalchemy
+
+    url = sqlalchemy.engine.make_url(server).set(drivername="postgresql+psycopg")
+    engine = sqlalchemy.create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        for step in STEPS:
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS fengdu_bench_{step}_{os.getpid()}")
+    engine.dispose()
+
+
 def commands(
-    step: str, data: Path, month: str, on: str, work: Path, policy: str | None
+    step: str,
+    data: Path,
+    month: str,
+    on: str,
+    work: Path,
+    policy: str | None,
+    server: str | None = None,
 ) -> list[str]:
     fengdu = [sys.executable, "-m", "fengdu_cli"]
     if step == "startup":
@@ -190,12 +232,14 @@ def commands(
             on,
             "--quiet",
         ]
-    db = work / ("reconcile.db" if step == "after" else f"{step}.db")
+    db = database(step, work, server)
     common = ["--month", month, "--data", str(data), "--out", str(work / f"out-{step}"),
-              "--db", str(db), "--quiet"]  # fmt: skip
-    if step in ("subsidy", "after", "run") and policy:
+              "--db", db, "--quiet"]  # fmt: skip
+    if step in ("subsidy", "after", "commit", "run") and policy:
         common += ["--policy", policy]
-    return [*fengdu, "subsidy" if step == "after" else step, *common]
+    if step == "commit":
+        common += ["--commit", "--no-history"]
+    return [*fengdu, "subsidy" if step in ("after", "commit") else step, *common]
 
 
 def ensure_data(data: Path, persons: int, insurance_rows: int, seed: int) -> dict:
@@ -252,6 +296,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--policy", help="policy file for subsidy and run (default: bundled)")
     parser.add_argument("--keep", type=Path, help="keep the outputs and databases here")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument(
+        "--server", help="a PostgreSQL server for the databases (postgresql://user@host:port/db)"
+    )
     parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)  # the floor's child
     args = parser.parse_args(argv)
 
@@ -277,14 +324,14 @@ def main(argv: list[str] | None = None) -> int:
         )
     results = []
     work = Path(tempfile.mkdtemp(prefix="fengdu-bench-"))
+    os.environ["FENGDU_STATE_DIR"] = str(work / "state")  # heads and a server's cache: its own
     try:
         for step in steps:
-            if step == "after" and "reconcile" not in steps[: steps.index(step)]:
-                parser.error("the step 'after' needs the step 'reconcile' before it")
+            if step in ("after", "commit") and "reconcile" not in steps[: steps.index(step)]:
+                parser.error(f"the step '{step}' needs the step 'reconcile' before it")
             outputs = work / f"out-{step}" if step not in ("startup", "floor", "validate") else None
-            result = run_child(
-                step, commands(step, data, month, on, work, args.policy), work, outputs
-            )
+            argv_ = commands(step, data, month, on, work, args.policy, args.server)
+            result = run_child(step, argv_, work, outputs)
             results.append(result)
             if not args.json:
                 print(
@@ -297,6 +344,8 @@ def main(argv: list[str] | None = None) -> int:
             shutil.copytree(work, args.keep, dirs_exist_ok=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        if args.server:
+            drop_databases(args.server)
 
     if args.json:
         print(
