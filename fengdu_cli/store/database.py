@@ -109,7 +109,9 @@ def _open_server(where: Target, create: bool, migrate_server: bool) -> Db:
     opened: Db | None = None
     try:
         opened = Db(open_engine(where, application_name()), where)
-        opened.lock_key = _lock_key(opened, "ledger")
+        # the writers' transaction lock: a key of its own, never a run lock's (a run that
+        # holds the "ledger" run lock writes in such a transaction itself)
+        opened.lock_key = _lock_key(opened, WRITE_SCOPE)
         version = version_of(opened)
         _refuse_newer(opened, version)
         if version == 0 and not (create or migrate_server):
@@ -128,6 +130,9 @@ def _open_server(where: Target, create: bool, migrate_server: bool) -> Db:
         if opened is not None:
             opened.close()
         raise
+
+
+WRITE_SCOPE = "transaction"  # a scope no run lock takes (a month, or "ledger")
 
 
 def server_said(exc: BaseException) -> str:
@@ -239,7 +244,8 @@ def _server_lock(where: Target, scope: str) -> Iterator[str]:
 
 
 def _holder(db: Db, key: int) -> str:
-    """Who holds advisory lock ``key``: the run's name, its database user and since when."""
+    """Who holds advisory lock ``key``: the run's name (user, machine, process), its database
+    user, and where from and since when where the server shows them."""
     row = db.execute(
         "SELECT a.application_name, a.usename, a.client_addr, a.backend_start "
         "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
@@ -251,8 +257,11 @@ def _holder(db: Db, key: int) -> str:
     if row is None:
         return "?"
     name, user, address, since = row
-    started = since.strftime("%Y-%m-%d %H:%M") if since is not None else "?"
-    return f"{name or '?'} ({user or '?'}{f', {address}' if address else ''}, {started})"
+    # another database user's session shows its name and user only, unless the asking role
+    # may read all statistics (pg_read_all_stats): its address and start are then left out
+    started = since.strftime("%Y-%m-%d %H:%M") if since is not None else None
+    details = ", ".join(str(d) for d in (user or "?", address, started) if d)
+    return f"{name or '?'} ({details})"
 
 
 def describe(db: str | Path | Target) -> dict:
