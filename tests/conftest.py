@@ -71,4 +71,3 @@ def db_url(request: pytest.FixtureRequest, tmp_path) -> str:
     if request.param == "sqlite":
         return str(tmp_path / "fengdu.db")
     return request.getfixturevalue("pg_url")
-
