@@ -422,6 +422,10 @@ def test_the_clerks_role_pays_a_month_and_cannot_change_the_ledger(world, pg_url
     assert _refused_as(as_clerk, function) == "42501"
     assert _refused_as(as_clerk, "CREATE TABLE mine (x int)") == "42501"
     assert ledger.check_ledger(store.connect(pg_url)) == []
+    # a clerk may keep a copy of the shared ledger (read as that role), never seeing a password
+    code, words = fengdu("db", "copy", "--from", as_clerk, "--to", tmp_path / "backup.db")
+    assert code == 0 and password not in words and "***" in words, words
+    same_tables(tables_of(pg_url), tables_of(tmp_path / "backup.db"))
 
 
 def test_grant_names_an_existing_ordinary_role(pg_url):

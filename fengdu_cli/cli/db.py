@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -12,6 +12,10 @@ from fengdu_cli.cli.console import print_json, screen
 from fengdu_cli.cli.options import DbOpt, use_ledger
 from fengdu_cli.cli.render import headed, words
 from fengdu_cli.messages import text
+
+if TYPE_CHECKING:
+    from fengdu_cli.store.admin import Migrated
+    from fengdu_cli.store.copy import Copied
 
 
 @command(db_app, "migrate", common=("json", "quiet"))
@@ -47,7 +51,7 @@ def db_migrate(
     return 0
 
 
-def _migrated_key(done) -> str:
+def _migrated_key(done: Migrated) -> str:
     """What ``db migrate`` did, as the screen says it: tables made, upgraded, or nothing."""
     if not done.before:
         return "db_made"
@@ -88,7 +92,7 @@ def db_copy(
     return 0 if done.committed else 5
 
 
-def render_copied(done, console: Console, lang: str) -> None:
+def render_copied(done: Copied, console: Console, lang: str) -> None:
     """The rows of each table, the time taken and the check: kept, or rolled back and why."""
     say = words(lang)
     heads = [say("db_table"), say("db_rows")]

@@ -99,24 +99,38 @@ def copy_database(
             head = _last(reader)
             writer = connect(dst, create=True, migrate_server=True)
             try:
-                with transaction(writer):
-                    _refuse_filled(writer)
-                    for name in counts:
-                        _copy_table(reader, writer, name, counts[name], progress, batch_rows)
-                    _continue_ids(reader, writer)
-                    found = _verify(writer, counts, head)
-                    if found:
-                        raise _Unverified(found)
-                record_head(writer)
-            except _Unverified as failed:
-                seconds = time.monotonic() - start
-                return Copied(src.shown, dst.shown, counts, seconds, False, head,
-                              tuple(failed.problems))  # fmt: skip
+                problems = _copy_into(reader, writer, counts, head, progress, batch_rows)
             finally:
                 writer.close()
     finally:
         reader.close()
-    return Copied(src.shown, dst.shown, counts, time.monotonic() - start, True, head)
+    seconds = time.monotonic() - start
+    return Copied(src.shown, dst.shown, counts, seconds, not problems, head, tuple(problems))
+
+
+def _copy_into(
+    reader: Db,
+    writer: Db,
+    counts: dict[str, int],
+    head: tuple[int, str],
+    progress: Progress | None,
+    batch_rows: int,
+) -> list[Said]:
+    """Every table into ``writer`` in one transaction, committed only if the copy checks
+    out (its head then recorded): what is wrong with it, empty when it was kept."""
+    try:
+        with transaction(writer):
+            _refuse_filled(writer)
+            for name in counts:
+                _copy_table(reader, writer, name, counts[name], progress, batch_rows)
+            _continue_ids(reader, writer)
+            found = _verify(writer, counts, head)
+            if found:
+                raise _Unverified(found)  # rolled back
+    except _Unverified as failed:
+        return failed.problems
+    record_head(writer)
+    return []
 
 
 def _in_key_order() -> list[str]:
