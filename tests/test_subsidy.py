@@ -84,6 +84,11 @@ class World:
 
 @pytest.fixture
 def world(tmp_path):
+    return build_world(tmp_path)
+
+
+def build_world(tmp_path):
+    """The hand-built month: its data folder and the IDs of its people, by role."""
     w = World()
     ids = {}
     county = "重庆市丰都县"

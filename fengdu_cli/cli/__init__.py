@@ -7,7 +7,7 @@ from fengdu_cli.io.columns import FOLDERS
 # isort: off
 from fengdu_cli.cli import validate, init, columns, ingest, demo  # noqa: F401
 from fengdu_cli.cli import reconcile, subsidy, explain, policy, ledger, run  # noqa: F401
-from fengdu_cli.cli import report  # noqa: F401
+from fengdu_cli.cli import report, db  # noqa: F401
 # isort: on
 
 app.command()(version)

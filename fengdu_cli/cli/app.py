@@ -57,8 +57,14 @@ ledger_app = typer.Typer(
     no_args_is_help=True,
     context_settings=HELP,
 )
+db_app = typer.Typer(
+    help="数据库：升级表结构、复制历史 / the database: migrate its schema, copy a history",
+    no_args_is_help=True,
+    context_settings=HELP,
+)
 app.add_typer(policy_app, name="policy")
 app.add_typer(ledger_app, name="ledger")
+app.add_typer(db_app, name="db")
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[str, ...] = get_args(Lang)

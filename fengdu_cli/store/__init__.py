@@ -6,6 +6,7 @@ database a county office's clerks share.
 - :mod:`~fengdu_cli.store.sql` is the one data-access layer (SQLAlchemy Core) both use;
 - :mod:`~fengdu_cli.store.database` opens it safely, refuses one that could pay twice, and
   holds the run lock;
+- :mod:`~fengdu_cli.store.admin` migrates a database and grants the clerks' role its rights;
 - :mod:`~fengdu_cli.store.copy` moves a county's history from one database to another;
 - :mod:`~fengdu_cli.store.schema` creates and migrates the tables and knows their guards;
 - :mod:`~fengdu_cli.store.runs` records runs and replaces a month's snapshot as a whole;
@@ -16,7 +17,15 @@ database a county office's clerks share.
 from __future__ import annotations
 
 from fengdu_cli.store import chain, ledger, schema
-from fengdu_cli.store.database import connect, create, describe, exists, hold_lock
+from fengdu_cli.store.database import (
+    connect,
+    create,
+    describe,
+    exists,
+    hold_lock,
+    open_to_read,
+    version_at,
+)
 from fengdu_cli.store.location import Target, target
 from fengdu_cli.store.runs import (
     STATE_COLUMNS,
@@ -44,10 +53,12 @@ __all__ = [
     "finish_run",
     "hold_lock",
     "ledger",
+    "open_to_read",
     "previous_month",
     "replace_month",
     "schema",
     "start_run",
     "stored_warnings",
     "target",
+    "version_at",
 ]

@@ -109,7 +109,9 @@ def _open_server(where: Target, create: bool, migrate_server: bool) -> Db:
     opened: Db | None = None
     try:
         opened = Db(open_engine(where, application_name()), where)
-        opened.lock_key = _lock_key(opened, "write")  # every ledger write, one at a time
+        # the writers' transaction lock: a key of its own, never a run lock's (a run that
+        # holds the "ledger" run lock writes in such a transaction itself)
+        opened.lock_key = _lock_key(opened, WRITE_SCOPE)
         version = version_of(opened)
         _refuse_newer(opened, version)
         if version == 0 and not (create or migrate_server):
@@ -128,6 +130,9 @@ def _open_server(where: Target, create: bool, migrate_server: bool) -> Db:
         if opened is not None:
             opened.close()
         raise
+
+
+WRITE_SCOPE = "transaction"  # a scope no run lock takes (a month, or "ledger")
 
 
 def server_said(exc: BaseException) -> str:
@@ -161,18 +166,68 @@ def _lock_key(db: Db, scope: str) -> int:
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
-def _refusal(db: Db, allow_behind: bool = False) -> InputError | None:
+def _refusal(db: Db, allow_behind: bool = False, record: bool = True) -> InputError | None:
     """Why a ledger must not be used (its guards changed, or it lost its end), else None;
-    a head record it lacks is made."""
+    a head record it lacks is made (unless ``record`` is False: a ledger only read)."""
     changed = check_schema(db)
     if changed:
         return InputError("db_tampered", path=db.target.shown, detail=tuple(changed[:3]))
     behind = check_head(db)
     if behind and not allow_behind:
         return InputError("db_behind", path=db.target.shown, detail=behind)
-    if not behind and missing_heads(db):
+    if record and not behind and missing_heads(db):
         record_head(db)
     return None
+
+
+def open_to_read(db: str | Path | Target) -> Db:
+    """The ledger ``db`` opened only to be read (a SQLite file read-only, never created nor
+    migrated; nor a head record written): it must exist, be of this version's schema and
+    be sound as :func:`connect` judges it (InputError, exit 3; an older schema is a usage
+    error, exit 2: ``fengdu db migrate`` brings it up first)."""
+    where = target(db)
+    if where.path is not None and not where.path.is_file():
+        raise InputError("path_missing", path=where.shown)
+    try:
+        opened = Db(_read_only_engine(where), where)
+    except SQLAlchemyError as exc:
+        raise InputError("db_unusable", path=where.shown, detail=server_said(exc)) from exc
+    try:
+        version = version_of(opened)
+        _refuse_newer(opened, version)
+        if version == 0:
+            raise InputError("db_no_ledger", path=where.shown)
+        if version < SCHEMA_VERSION:
+            raise UsageError("db_needs_migrate", path=where.shown, have=version,
+                             want=SCHEMA_VERSION)  # fmt: skip
+        refusal = _refusal(opened, record=False)
+        if refusal is not None:
+            raise refusal
+    except SQLAlchemyError as exc:
+        opened.close()
+        raise InputError("db_unusable", path=where.shown, detail=server_said(exc)) from exc
+    except BaseException:
+        opened.close()
+        raise
+    return opened
+
+
+def version_at(db: str | Path | Target) -> int:
+    """The schema version of the database ``db`` as it is, read without changing it (0: none
+    of the tool's tables, or no SQLite file)."""
+    where = target(db)
+    if where.path is not None and not where.path.is_file():
+        return 0
+    try:
+        opened = Db(_read_only_engine(where), where)
+    except SQLAlchemyError as exc:
+        raise InputError("db_unusable", path=where.shown, detail=server_said(exc)) from exc
+    try:
+        return version_of(opened)
+    except SQLAlchemyError as exc:
+        raise InputError("db_unusable", path=where.shown, detail=server_said(exc)) from exc
+    finally:
+        opened.close()
 
 
 _SQLITE = b"SQLite format 3\x00"
@@ -242,7 +297,8 @@ def _server_lock(where: Target, scope: str) -> Iterator[str]:
 
 
 def _holder(db: Db, key: int) -> str:
-    """Who holds advisory lock ``key``: the run's name, its database user and since when."""
+    """Who holds advisory lock ``key``: the run's name (user, machine, process), its database
+    user, and where from and since when where the server shows them."""
     row = db.execute(
         "SELECT a.application_name, a.usename, a.client_addr, a.backend_start "
         "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
@@ -254,8 +310,11 @@ def _holder(db: Db, key: int) -> str:
     if row is None:
         return "?"
     name, user, address, since = row
-    started = since.strftime("%Y-%m-%d %H:%M") if since is not None else "?"
-    return f"{name or '?'} ({user or '?'}{f', {address}' if address else ''}, {started})"
+    # another database user's session shows its name and user only, unless the asking role
+    # may read all statistics (pg_read_all_stats): its address and start are then left out
+    started = since.strftime("%Y-%m-%d %H:%M") if since is not None else None
+    details = ", ".join(str(d) for d in (user or "?", address, started) if d)
+    return f"{name or '?'} ({details})"
 
 
 def describe(db: str | Path | Target) -> dict:
@@ -295,21 +354,7 @@ def describe(db: str | Path | Target) -> dict:
 
 def _read_only_engine(where: Target) -> Engine:
     """An engine that cannot change the database (a SQLite file opened read-only)."""
-    if where.server:
-        return open_engine(where, application_name())
-    import sqlite3
-
-    from sqlalchemy import create_engine
-    from sqlalchemy.pool import NullPool
-
-    assert where.path is not None
-    uri = where.path.resolve().as_uri() + "?mode=ro"
-    return create_engine(
-        "sqlite://",
-        creator=lambda: sqlite3.connect(uri, uri=True),
-        poolclass=NullPool,
-        hide_parameters=True,
-    )
+    return open_engine(where, application_name(), read_only=True)
 
 
 def create(db: str | Path | Target) -> str:

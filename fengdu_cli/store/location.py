@@ -34,7 +34,8 @@ class Target:
 
     @property
     def shown(self) -> str:
-        """What a person is told: the file's path, or the URL without its password."""
+        """What a person is told: the file's path, or the URL as the clerk writes it
+        (``postgresql://``, not the driver the tool picks) without its password."""
         if self.url is not None:
             return self.url.set(drivername="postgresql").render_as_string(hide_password=True)
         return str(self.path)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,20 +28,32 @@ else:
 IN_MEMORY = Target(path=Path(":memory:"))
 
 
-def open_engine(where: Target | None, application: str = "fengdu") -> Engine:
+def open_engine(
+    where: Target | None, application: str = "fengdu", *, read_only: bool = False
+) -> Engine:
     """An engine for the database ``where`` (None: a SQLite database in memory).
 
     SQLite: the driver's own transaction handling is turned off and each transaction is
     begun by the store (``BEGIN``, or ``BEGIN IMMEDIATE`` for a write, which takes the write
-    lock at once), with foreign keys on and up to 30 s of waiting for a busy file.
+    lock at once), with foreign keys on and up to 30 s of waiting for a busy file;
+    ``read_only`` opens the file so that nothing can change it (nor create it).
     PostgreSQL: psycopg 3, the connection named ``application`` (who holds a lock is told by
     it), 10 s to connect.  No pool: a command opens its database once.
     """
     if where is None or not where.server:
-        url = "sqlite://" if where is None else where.sqlalchemy_url()
-        engine = create_engine(
-            url, poolclass=NullPool, connect_args={"timeout": 30}, hide_parameters=True
-        )
+        if read_only and where is not None and where.path is not None:
+            uri = where.path.resolve().as_uri() + "?mode=ro"
+            engine = create_engine(
+                "sqlite://",
+                creator=lambda: sqlite3.connect(uri, uri=True, timeout=30),
+                poolclass=NullPool,
+                hide_parameters=True,
+            )
+        else:
+            url = "sqlite://" if where is None else where.sqlalchemy_url()
+            engine = create_engine(
+                url, poolclass=NullPool, connect_args={"timeout": 30}, hide_parameters=True
+            )
 
         @event.listens_for(engine, "connect")
         def _plain(dbapi_connection: Any, _record: Any) -> None:
