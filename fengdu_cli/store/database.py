@@ -109,7 +109,7 @@ def _open_server(where: Target, create: bool, migrate_server: bool) -> Db:
     opened: Db | None = None
     try:
         opened = Db(open_engine(where, application_name()), where)
-        opened.lock_key = _lock_key(opened, "ledger")
+        opened.lock_key = _write_key(opened)
         version = version_of(opened)
         _refuse_newer(opened, version)
         if version == 0 and not (create or migrate_server):
@@ -155,9 +155,18 @@ def application_name() -> str:
 
 
 def _lock_key(db: Db, scope: str) -> int:
-    """The advisory lock number of ``scope`` in this database (server, database, schema)."""
+    """The advisory lock number of the run lock of ``scope`` in this database (server,
+    database, schema)."""
     where = db.scalar("SELECT current_database() || '.' || current_schema()")
     digest = hashlib.sha256(f"fengdu|{where}|{scope}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def _write_key(db: Db) -> int:
+    """The advisory lock number every write transaction of this database takes: never a run
+    lock's (a run holding the whole ledger's, ``ledger void`` or ``import``, writes too)."""
+    where = db.scalar("SELECT current_database() || '.' || current_schema()")
+    digest = hashlib.sha256(f"fengdu-write|{where}".encode()).digest()
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
