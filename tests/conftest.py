@@ -7,6 +7,7 @@ Without that variable the PostgreSQL runs are skipped, saying why — unless
 ``FENGDU_REQUIRE_PG`` is set (CI sets it), when they fail instead: CI never skips them.
 """
 
+import contextlib
 import datetime as dt
 import os
 import tempfile
@@ -43,9 +44,9 @@ def pg_server() -> str:
                 "(.ci/run starts one)")  # fmt: skip
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A URL of an empty PostgreSQL schema of this test's own, dropped after it."""
+@contextlib.contextmanager
+def pg_schema() -> Iterator[str]:
+    """A URL of a new, empty PostgreSQL schema on the test server, dropped after."""
     import sqlalchemy
 
     server = pg_server()
@@ -65,10 +66,16 @@ def pg_url() -> Iterator[str]:
         engine.dispose()
 
 
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A URL of an empty PostgreSQL schema of this test's own, dropped after it."""
+    with pg_schema() as url:
+        yield url
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request: pytest.FixtureRequest, tmp_path) -> str:
     """Where a test's database is: a SQLite file, then a PostgreSQL schema of its own."""
     if request.param == "sqlite":
         return str(tmp_path / "fengdu.db")
     return request.getfixturevalue("pg_url")
-
