@@ -268,6 +268,28 @@ def test_a_guard_made_to_let_changes_through_is_refused(world, pg_url):
     assert refused.value.key == "db_tampered" and "被改写" in refused.value.message()
 
 
+@pytest.mark.parametrize(
+    ("tamper", "named"),
+    [
+        (["CREATE RULE swallow AS ON INSERT TO payments DO INSTEAD NOTHING"], "规则 swallow"),
+        (["ALTER TABLE payments ENABLE ROW LEVEL SECURITY",
+          "CREATE POLICY hide ON payments USING (rule <> 'hire_once')"], "行级安全策略 hide"),
+        (["ALTER TABLE claims ENABLE ROW LEVEL SECURITY"], "表 claims 的行级安全"),
+    ],
+    ids=["rule", "policy", "row_security"],
+)  # fmt: skip
+def test_a_rule_or_row_security_that_could_hide_a_payment_is_refused(world, pg_url, tamper, named):
+    """PostgreSQL: what a view rewritten does on SQLite, a rule (payments swallowed as they
+    are written) or row security (payments hidden from the clerks) could do: refused."""
+    root, _ = world
+    compute_subsidies(root, M, pg_url, commit=True, **FRESH)
+    backends.owner_sql(pg_url, *tamper)
+    with pytest.raises(InputError) as refused:
+        compute_subsidies(root, 202407, pg_url, commit=True)
+    assert refused.value.key == "db_tampered"
+    assert f"{named} 不是本工具建立的" in refused.value.message()
+
+
 def test_a_rewritten_view_is_refused_before_it_can_hide_a_payment(world, db_url):
     root, _ = world
     db = db_url

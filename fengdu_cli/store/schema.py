@@ -470,6 +470,7 @@ def _pg_findings(db: Db) -> tuple[set, set, set]:
         or found[key][3] != PG_GUARD_FUNCTION
         or found[key][4] != PG_GUARD_BODY
     }
+    added |= _pg_hiders(db)
     view = ("view", "live_payments")
     actual = db.scalar("SELECT pg_get_viewdef(to_regclass('live_payments'))")
     if actual is None:
@@ -477,6 +478,22 @@ def _pg_findings(db: Db) -> tuple[set, set, set]:
     elif actual != _pg_expected_view(db):
         changed.add(view)
     return missing, changed, added
+
+
+def _pg_hiders(db: Db) -> set[tuple[str, str]]:
+    """What PostgreSQL could hide or swallow a payment with, as a rewritten view does, and
+    the tool never makes: rewrite rules on its tables, row security and its policies."""
+    return {
+        (str(kind), str(name))
+        for kind, name in db.execute(
+            "SELECT 'rule', rulename FROM pg_rules WHERE schemaname = current_schema() "
+            "UNION ALL SELECT 'policy', policyname FROM pg_policies "
+            "WHERE schemaname = current_schema() "
+            "UNION ALL SELECT 'row_security', relname FROM pg_class "
+            "WHERE relnamespace = current_schema()::regnamespace "
+            "AND (relrowsecurity OR relforcerowsecurity)"
+        )
+    }
 
 
 def _pg_expected_view(db: Db) -> str:
@@ -495,7 +512,9 @@ def _pg_expected_view(db: Db) -> str:
 
 def check_schema(db: Db) -> list[Said]:
     """The guards that keep the ledger append-only and the view that says what is live,
-    compared with what this version makes: one finding per one missing, changed or added."""
+    compared with what this version makes: one finding per one missing, changed or added
+    (on PostgreSQL also a rule or row security on the tool's tables: they could hide a
+    payment as a rewritten view could)."""
     if db.dialect == "sqlite":
         expected, actual = _expected_sqlite_guards(), _sqlite_guards_in(db)
         missing = expected.keys() - actual.keys()
