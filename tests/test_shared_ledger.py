@@ -3,11 +3,28 @@ pay anyone twice, a run refused says who holds the month, and nothing of it is w
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
 import pandas as pd
+import pytest
+from sqlalchemy.exc import IntegrityError
+from typer.testing import CliRunner
 
 from fengdu_cli import store
-from fengdu_cli.store import ledger
+from fengdu_cli.cli import app
+from fengdu_cli.errors import LockError
+from fengdu_cli.store import chain, ledger
+from fengdu_cli.subsidy import compute_subsidies
+from tests import backends
 from tests.makers import valid_id
+from tests.test_subsidy import M, payees
+
+FRESH = {"new_db": True, "no_history": True}
 
 
 def _line(n: int, rule: str = "travel", month: int = 202406) -> dict:
@@ -32,3 +49,236 @@ def test_a_run_holding_the_ledger_lock_can_write_to_the_ledger(pg_url):
             assert ledger.void_batch(conn, "2024-06-B1", "录错") == ("2024-06-B1", 1, -20000)
         finally:
             conn.close()
+
+
+# ------------------------------------------------------------ clerks committing at once
+
+# a clerk's run: its program loaded first, then started with the others at one moment
+_CLERK = """
+import os, pathlib, sys, time
+import fengdu_cli.subsidy
+from fengdu_cli.cli import main
+pathlib.Path(sys.argv[1]).touch()
+while not os.path.exists(sys.argv[2]):
+    time.sleep(0.002)
+sys.exit(main(sys.argv[3:]))
+"""
+_MONTHS = ("2024-06", "2024-07", "2024-06", "2024-08", "2024-07", "2024-06")
+
+
+def _clerks(root: Path, db: str, tmp_path: Path) -> list[tuple[str, int, str, str, Path]]:
+    """Six runs of ``subsidy --commit`` over overlapping months, started together; each
+    (month, exit code, stdout, stderr, its output folder)."""
+    start = tmp_path / "start"
+    runs = []
+    for n, month in enumerate(_MONTHS):
+        args = ["subsidy", "--month", month, "--data", str(root), "--db", db, "--out",
+                str(tmp_path / f"out{n}"), "--commit", "--no-history", "--json", "--quiet"]  # fmt: skip
+        ready = tmp_path / f"ready{n}"
+        runs.append(subprocess.Popen([sys.executable, "-c", _CLERK, str(ready), str(start), *args],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))  # fmt: skip
+    _wait_for(lambda: all((tmp_path / f"ready{n}").exists() for n in range(len(runs))), 60)
+    start.touch()  # every run loaded and waiting at the start line: all go at once
+    done = []
+    for n, (month, run) in enumerate(zip(_MONTHS, runs, strict=True)):
+        out, err = run.communicate(timeout=120)
+        done.append((month, run.returncode, out, err, tmp_path / f"out{n}"))
+    return done
+
+
+def _twice(db: str) -> dict[str, list]:
+    """What the tables themselves say was paid or committed more than once."""
+    return {
+        "key": backends.rows(db, "SELECT rule, key FROM live_payments GROUP BY rule, key "
+                             "HAVING COUNT(*) > 1"),
+        "who": backends.rows(db, "SELECT c.rule, c.scope, c.who FROM claims c "
+                             "JOIN live_payments p ON p.entry_id = c.entry_id "
+                             "GROUP BY c.rule, c.scope, c.who HAVING COUNT(*) > 1"),
+        "month": backends.rows(db, "SELECT b.month FROM batches b LEFT JOIN voids v "
+                               "ON v.batch_id = b.batch_id WHERE v.batch_id IS NULL "
+                               "AND b.kind = 'month' GROUP BY b.month HAVING COUNT(*) > 1"),
+        "lines": backends.rows(db, "SELECT b.batch_id FROM batches b LEFT JOIN payments p "
+                               "ON p.batch_id = b.batch_id AND p.entry = 'payment' "
+                               "GROUP BY b.batch_id, b.lines HAVING COUNT(p.entry_id) <> b.lines"),
+    }  # fmt: skip
+
+
+def _sound(db: str) -> None:
+    conn = store.connect(db)
+    try:
+        assert ledger.check_ledger(conn) == []
+        assert chain.check_chain(conn) == []
+    finally:
+        conn.close()
+    assert _twice(db) == {"key": [], "who": [], "month": [], "lines": []}
+
+
+def test_clerks_committing_overlapping_months_at_once_pay_everyone_once(world, tmp_path, pg_url):
+    root, _ = world
+    store.create(pg_url)
+    done = _clerks(root, pg_url, tmp_path)
+    committed = {}
+    for month, code, out, err, folder in done:
+        assert code in (0, 1, 4), (month, code, err)
+        if code == 4:  # refused: the month's lock held, or the ledger written meanwhile
+            assert "另一个 fengdu 正在处理" in err or "另一位操作员已向台账写入" in err, err
+            assert not list(folder.glob(f"payments-{month}*")), folder  # no list to pay
+            continue
+        summary = json.loads(out)
+        if summary["newly_committed"]:
+            assert summary["batch_id"] not in committed
+            committed[summary["batch_id"]] = month
+    assert committed, "the first run to commit is never refused"
+    batches = dict(backends.rows(pg_url, "SELECT batch_id, month FROM batches"))
+    # the runs that said they committed account for every batch, and only they
+    assert {b: int(m.replace("-", "")) for b, m in committed.items()} == batches
+    _sound(pg_url)
+    # what a refused run did not pay, its re-run pays: each month once, nobody twice
+    for month in sorted(set(_MONTHS)):
+        compute_subsidies(root, int(month.replace("-", "")), pg_url, commit=True, no_history=True)
+    assert sorted(m for _, m in backends.rows(pg_url, "SELECT batch_id, month FROM batches")) == [
+        202406, 202407, 202408,
+    ]  # fmt: skip
+    _sound(pg_url)
+
+
+# ------------------------------------------------------------ the database's own key
+
+
+def _pay_behind_the_lock(db: store.Db, entry_key: str, who: str) -> None:
+    """Write a payment of ``who`` and its claim inside a transaction of ``db`` that never
+    takes the ledger's lock (a writer that bypassed it), left open."""
+    db.conn.begin()
+    line = _line(2) | {"key": entry_key, "identities": who, "person_id": who, "payee_id": who}
+    entry = db.scalar(
+        "INSERT INTO payments (batch_id, month, rule, key, payee_id, person_id, amount_fen, "
+        "identities, created) VALUES ('2024-06-B1', 202406, :rule, :key, :payee_id, "
+        ":person_id, :amount_fen, :identities, 'now') RETURNING entry_id",
+        {k: line[k] for k in ("rule", "key", "payee_id", "person_id", "amount_fen", "identities")},
+    )
+    ledger.claim(db, pd.DataFrame([line | {"entry_id": entry, "month": 202406}]))
+
+
+def test_the_claims_key_alone_refuses_a_second_payment_of_one_person(pg_url):
+    """Two writers that bypassed the ledger's lock pay one person at the same time under
+    keys that differ: each numbers its claim on (rule, year, person) the first, and the
+    database refuses the second when the first commits — nothing of the second kept."""
+    store.create(pg_url)
+    first, second = store.connect(pg_url), store.connect(pg_url)
+    try:
+        run = store.start_run(first, "test", 202406)
+        ledger.commit_batch(first, "2024-06-B1", 202406, run, pd.DataFrame([_line(1)]), "x", {})
+        who = valid_id(2)
+        _pay_behind_the_lock(first, f"{who}|2024", who)
+        pid = second.scalar("SELECT pg_backend_pid()")
+        refused: list[BaseException] = []
+
+        def pay_again() -> None:
+            try:
+                _pay_behind_the_lock(second, f"owner:{who}|2024", who)
+            except IntegrityError as exc:
+                refused.append(exc)
+                second.conn.rollback()
+
+        racer = threading.Thread(target=pay_again)
+        racer.start()
+        _wait_for(lambda: backends.scalar(pg_url, "SELECT COUNT(*) FROM pg_locks "
+                                          "WHERE pid = :pid AND NOT granted", {"pid": pid}))  # fmt: skip
+        first.conn.commit()
+        racer.join(timeout=30)
+        assert not racer.is_alive() and len(refused) == 1
+        assert "claims_pkey" in str(refused[0].orig)
+    finally:
+        first.close()
+        second.close()
+    paid = backends.rows(pg_url, "SELECT key FROM payments WHERE person_id = :who", {"who": who})
+    assert paid == [(f"{who}|2024",)]
+    assert backends.scalar(pg_url, "SELECT COUNT(*) FROM claims WHERE who = :who",
+                           {"who": who}) == 1  # fmt: skip
+
+
+def _wait_for(condition, seconds: float = 15) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "waited in vain"
+        time.sleep(0.02)
+
+
+# ------------------------------------------------------------ the month's lock
+
+_HOLDER = """
+import sys, time
+from fengdu_cli import store
+with store.hold_lock(sys.argv[1], int(sys.argv[2])):
+    print("held", flush=True)
+    time.sleep(120)
+"""
+
+
+def test_a_month_held_by_another_clerk_is_refused_naming_the_holder(world, tmp_path, pg_url):
+    root, _ = world
+    store.create(pg_url)
+    holder = subprocess.Popen([sys.executable, "-c", _HOLDER, pg_url, "202406"],
+                              stdout=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        with pytest.raises(LockError) as refused, store.hold_lock(pg_url, 202406):
+            pass
+        assert refused.value.key == "locked_by" and refused.value.exit_code == 4
+        assert f"pid {holder.pid}" in str(refused.value.params["who"])  # the holder's run
+        result = CliRunner().invoke(app, ["subsidy", "--month", "2024-06", "--data", str(root),
+                                          "--db", pg_url, "--out", str(tmp_path / "out"),
+                                          "--commit", "--no-history"])  # fmt: skip
+        assert result.exit_code == 4 and f"pid {holder.pid}" in result.output
+        with store.hold_lock(pg_url, 202407):  # another month goes on
+            pass
+        july = compute_subsidies(root, 202407, pg_url, commit=True, no_history=True)
+        assert july.newly_committed
+    finally:
+        holder.kill()  # the holder dies without letting go: its connection ends, its lock too
+        holder.wait()
+    _wait_for(lambda: _free(pg_url, 202406))
+    assert compute_subsidies(root, M, pg_url, commit=True, no_history=True).newly_committed
+
+
+def _free(db: str, month: int) -> bool:
+    try:
+        with store.hold_lock(db, month):
+            return True
+    except LockError:
+        return False
+
+
+# ------------------------------------------------------------ the ledger moved meanwhile
+
+
+def test_a_month_computed_while_another_clerk_committed_is_refused_then_paid_right(
+    world, tmp_path, pg_url, monkeypatch
+):
+    """July is computed from the ledger as it was; August is committed meanwhile (paying
+    travel for the year to the one who turns 16 in July): July's lines could pay her again,
+    so nothing of July is written (exit 4); run again, July pays her nothing."""
+    from fengdu_cli import subsidy
+
+    root, ids = world
+    compute_subsidies(root, M, pg_url, commit=True, **FRESH)
+    original, meanwhile = subsidy.evaluate_rules, []
+
+    def august_meanwhile(*args, **kwargs):
+        if not meanwhile:  # once: August's own run computes as it always does
+            meanwhile.append(None)
+            meanwhile[0] = compute_subsidies(root, 202408, pg_url, commit=True)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(subsidy, "evaluate_rules", august_meanwhile)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["subsidy", "--month", "2024-07", "--data", str(root),
+                                      "--db", pg_url, "--out", str(out), "--commit"])  # fmt: skip
+    assert result.exit_code == 4 and "另一位操作员已向台账写入" in result.output
+    assert ids["age15"] in payees(meanwhile[0], "travel")
+    assert backends.scalar(pg_url, "SELECT COUNT(*) FROM batches WHERE month = 202407") == 0
+    assert not list(out.glob("payments-2024-07*.csv"))  # no list to pay
+    monkeypatch.undo()
+    again = compute_subsidies(root, 202407, pg_url, commit=True)
+    assert again.newly_committed and ids["age15"] not in payees(again, "travel")
+    _sound(pg_url)
