@@ -21,6 +21,7 @@ from fengdu_cli.errors import LockError
 from fengdu_cli.store import chain, ledger
 from fengdu_cli.subsidy import compute_subsidies
 from tests import backends
+from tests.conftest import pg_server
 from tests.makers import valid_id
 from tests.test_subsidy import M, payees
 
@@ -282,3 +283,27 @@ def test_a_month_computed_while_another_clerk_committed_is_refused_then_paid_rig
     again = compute_subsidies(root, 202407, pg_url, commit=True)
     assert again.newly_committed and ids["age15"] not in payees(again, "travel")
     _sound(pg_url)
+
+
+# ------------------------------------------------------------ what the clerk is told
+
+
+def test_a_server_that_cannot_be_used_is_named_without_its_password(world, tmp_path):
+    root, _ = world
+    url = _with_password(pg_server(), "pgt_nothing_here")
+    result = CliRunner().invoke(app, ["subsidy", "--month", "2024-06", "--data", str(root),
+                                      "--db", url, "--out", str(tmp_path / "out"), "--commit",
+                                      "--no-history"])  # fmt: skip
+    assert result.exit_code == 3 and "Traceback" not in result.output
+    assert "s3cret" not in result.output and "postgresql://" in result.output
+    assert "+psycopg" not in result.output  # the URL as the clerk wrote it
+    logs = [p.read_text(encoding="utf-8") for p in (tmp_path / "out").rglob("*.log")]
+    assert not any("s3cret" in text for text in logs)
+
+
+def _with_password(server: str, database: str) -> str:
+    """``server`` (a URL) with a password and another database."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(server).set(password="s3cret", database=database)
+    return url.render_as_string(hide_password=False)

@@ -34,9 +34,10 @@ class Target:
 
     @property
     def shown(self) -> str:
-        """What a person is told: the file's path, or the URL without its password."""
+        """What a person is told: the file's path, or the URL without its password (and
+        without the driver the tool adds: as the clerk writes it)."""
         if self.url is not None:
-            return self.url.render_as_string(hide_password=True)
+            return self.url.set(drivername="postgresql").render_as_string(hide_password=True)
         return str(self.path)
 
     @property
