@@ -4,6 +4,7 @@ pay anyone twice, a run refused says who holds the month, and nothing of it is w
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -288,22 +289,58 @@ def test_a_month_computed_while_another_clerk_committed_is_refused_then_paid_rig
 # ------------------------------------------------------------ what the clerk is told
 
 
-def test_a_server_that_cannot_be_used_is_named_without_its_password(world, tmp_path):
+def test_a_server_is_named_without_its_password_on_screen_and_in_the_logs(world, tmp_path, pg_url):
+    """A URL may carry the password (the server here lets anyone in): it is never shown,
+    logged or written beside the ledger's head, whether the server answers or not."""
     root, _ = world
-    url = _with_password(pg_server(), "pgt_nothing_here")
-    result = CliRunner().invoke(app, ["subsidy", "--month", "2024-06", "--data", str(root),
-                                      "--db", url, "--out", str(tmp_path / "out"), "--commit",
-                                      "--no-history"])  # fmt: skip
-    assert result.exit_code == 3 and "Traceback" not in result.output
-    assert "s3cret" not in result.output and "postgresql://" in result.output
-    assert "+psycopg" not in result.output  # the URL as the clerk wrote it
-    logs = [p.read_text(encoding="utf-8") for p in (tmp_path / "out").rglob("*.log")]
-    assert not any("s3cret" in text for text in logs)
+    missing = _with_password(pg_server(), "pgt_nothing_here")
+    working = _with_password(pg_url, None)
+    args = ["subsidy", "--month", "2024-06", "--data", str(root), "--out", str(tmp_path / "out"),
+            "--commit", "--new-db", "--no-history"]  # fmt: skip
+    refused = CliRunner().invoke(app, [*args, "--db", missing])
+    assert refused.exit_code == 3 and "Traceback" not in refused.output
+    assert "postgresql://postgres:***@" in refused.output  # as the clerk wrote it, no driver
+    paid = CliRunner().invoke(app, [*args, "--db", working])
+    assert paid.exit_code == 0 and "已入账" in paid.output
+    said = [refused.output, paid.output]
+    said += [p.read_text(encoding="utf-8") for p in (tmp_path / "out").rglob("*.log")]
+    said += [p.read_text(encoding="utf-8") for p in chain.state_folder().rglob("*.head")]
+    assert len(said) > 3 and not any("s3cret" in text for text in said)
 
 
-def _with_password(server: str, database: str) -> str:
-    """``server`` (a URL) with a password and another database."""
+def _with_password(server: str, database: str | None) -> str:
+    """``server`` (a URL) with a password, and another database if one is named."""
     from sqlalchemy.engine import make_url
 
-    url = make_url(server).set(password="s3cret", database=database)
-    return url.render_as_string(hide_password=False)
+    url = make_url(server).set(password="s3cret")
+    return (url.set(database=database) if database else url).render_as_string(hide_password=False)
+
+
+def _connections_of_this_process(db: str) -> int:
+    return int(backends.scalar(db, "SELECT COUNT(*) FROM pg_stat_activity "
+                               "WHERE application_name LIKE :me", {"me": f"% pid {os.getpid()}"}))  # fmt: skip
+
+
+def test_every_command_lets_go_of_its_connections(world, tmp_path, pg_url):
+    """A clerk's session runs command after command: none leaves a connection (nor a
+    transaction, nor a lock) behind on the server, whether it succeeded or was refused."""
+    root, _ = world
+    data, out = ["--data", str(root)], ["--out", str(tmp_path / "out")]
+    june, july = ["--month", "2024-06"], ["--month", "2024-07"]
+    commands = [
+        (["subsidy", *june, *data, *out, "--commit", "--new-db", "--no-history"], 0),
+        (["reconcile", *june, *data, *out], 1),
+        (["ledger", "check"], 0),
+        (["ledger", "void", *june, "--reason", "录错"], 0),
+        (["subsidy", *july, *data, *out, "--commit"], 2),  # refused: nothing paid before
+    ]  # fmt: skip
+    runner = CliRunner()
+    for command, code in commands:
+        assert runner.invoke(app, [*command, "--db", pg_url]).exit_code == code, command
+        assert _connections_of_this_process(pg_url) == 0, command
+    with store.hold_lock(pg_url, 202407):  # refused: the month held (by this very session)
+        held = runner.invoke(app, ["subsidy", *july, *data, *out, "--commit", "--db", pg_url])
+        assert held.exit_code == 4 and _connections_of_this_process(pg_url) == 1
+    backends.owner_sql(pg_url, "ALTER TABLE payments DISABLE TRIGGER payments_append_only")
+    refused = runner.invoke(app, ["subsidy", *july, *data, *out, "--commit", "--db", pg_url])
+    assert refused.exit_code == 3 and _connections_of_this_process(pg_url) == 0
