@@ -286,6 +286,39 @@ def test_a_month_computed_while_another_clerk_committed_is_refused_then_paid_rig
     _sound(pg_url)
 
 
+def test_an_import_while_another_clerk_committed_is_refused_then_records_the_rest(
+    world, tmp_path, pg_url, monkeypatch
+):
+    """A list of past payments is settled against the ledger as it was; June is committed
+    meanwhile (paying one of the list's people her travel for the year): the import could
+    record her a second time, so it records nothing (exit 4); run again, it records the
+    others and says she is recorded already."""
+    from tests.test_history import plain_list
+
+    root, ids = world
+    store.create(pg_url)
+    past = plain_list(tmp_path / "交通补助.csv", [
+        ["虎威镇", "测试11", ids["guangdong"], "交通补助", "2024-03", 200],
+        ["虎威镇", "测试9", ids["age16"], "交通补助", "2023-03", 50],
+    ])  # fmt: skip
+    original, meanwhile = ledger.commit_import, []
+
+    def june_meanwhile(*args, **kwargs):  # after the import settled against the ledger
+        meanwhile.append(compute_subsidies(root, M, pg_url, commit=True, no_history=True))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(ledger, "commit_import", june_meanwhile)
+    args = ["ledger", "import", str(past), "--db", pg_url, "--commit"]
+    refused = CliRunner().invoke(app, args)
+    assert refused.exit_code == 4 and "另一位操作员已向台账写入" in refused.output
+    assert ids["guangdong"] in payees(meanwhile[0], "travel")
+    assert backends.scalar(pg_url, "SELECT COUNT(*) FROM batches WHERE kind = 'import'") == 0
+    monkeypatch.undo()
+    again = CliRunner().invoke(app, [*args, "--json"])
+    assert again.exit_code == 1 and json.loads(again.output)["entries"] == 1
+    _sound(pg_url)
+
+
 # ------------------------------------------------------------ what the clerk is told
 
 

@@ -245,6 +245,7 @@ MESSAGES: dict[str, str] = {
     "bad_month": "Bad month {value}; use YYYY-MM, e.g. 2024-06",
     "locked": "Another fengdu run holds the database (lock file {path}); try again when it ends",
     "locked_by": "Another fengdu run is working on the same part ({scope}) of database {path}, held by {who}; try again when it ends",
+    "ledger_moved_import": "While the lists were settled against the ledger, another clerk wrote to it (a commit, an import or a void): nothing was imported. Run fengdu ledger import again (it settles them against the ledger as it is now, and records nothing twice)",
     "ledger_moved": "While the subsidies of {month} were computed, another clerk wrote to the ledger (a commit, an import or a void): nothing was recorded and no file was put in place. Run the month again (it is computed on the ledger as it is now, and pays no one twice)",
     "db_url_unknown": "Unknown database address {url}: --db takes a path, sqlite:///path or postgresql://user@host:port/database",
     "db_needs_migrate": "Database {path} has tables of version {have}; this program needs version {want}: the database's administrator runs fengdu db migrate --db … (a shared database is never upgraded by a clerk's run)",

@@ -245,6 +245,7 @@ MESSAGES: dict[str, str] = {
     "bad_month": "月份格式不对：{value}，应为 YYYY-MM，例如 2024-06",
     "locked": "另一个 fengdu 正在运行并占用了数据库（锁文件 {path}），请等它结束后再运行",
     "locked_by": "另一个 fengdu 正在处理数据库 {path} 的同一范围（{scope}），占用者：{who}。请等它结束后再运行",
+    "ledger_moved_import": "核对导入名单期间，另一位操作员已向台账写入（入账、导入或冲销）：本次导入一笔也未记录。请重新运行 fengdu ledger import（将按最新台账核对，已记录的不会重复记录）",
     "ledger_moved": "计算 {month} 补贴期间，另一位操作员已向台账写入（入账、导入或冲销）：本批一笔也未入账、文件未放出。请重新运行本月（将按最新台账计算，不会重复发放）",
     "db_url_unknown": "无法识别的数据库地址 {url}：--db 应为文件路径、sqlite:///路径 或 postgresql://用户@服务器:端口/库名",
     "db_needs_migrate": "数据库 {path} 的表结构为第 {have} 版，本程序需要第 {want} 版：请由数据库管理员运行 fengdu db migrate --db …（共用数据库不会被自动升级）",

@@ -92,12 +92,19 @@ def imported_files(db: Db) -> dict[str, str]:
     return found
 
 
-def commit_import(db: Db, run_id: int, entries: pd.DataFrame, inputs: dict[str, str]) -> str:
+def commit_import(
+    db: Db,
+    run_id: int,
+    entries: pd.DataFrame,
+    inputs: dict[str, str],
+    read_at: int | None = None,
+) -> str:
     """Record payments made before the tool as one batch of kind 'import', in one
-    transaction; each entry keeps its month, period and source."""
+    transaction; each entry keeps its month, period and source.  ``read_at`` as for
+    :func:`commit_batch`: the entries were settled against the ledger as it was then."""
     batch_id = f"IMPORT-R{run_id}"
     first = int(entries["month"].min()) if len(entries) else 0
-    _record_batch(db, batch_id, first, run_id, entries, "", inputs, "import")
+    _record_batch(db, batch_id, first, run_id, entries, "", inputs, "import", read_at=read_at)
     return batch_id
 
 
@@ -267,7 +274,8 @@ def _record_batch(
     created = now()
     with transaction(db):
         if read_at is not None and last_seq(db) != read_at:
-            raise LockError("ledger_moved", month=dates.month_text(month))
+            moved = "ledger_moved" if kind == "month" else "ledger_moved_import"
+            raise LockError(moved, month=dates.month_text(month))
         clash = _live_clash(db, lines)
         if clash:  # the computation upstream missed it: a bug, and nothing is written
             raise InternalError("ledger_refused_twice", batch=batch_id, who=clash)
