@@ -251,6 +251,51 @@ def _free(db: str, month: int) -> bool:
         return False
 
 
+def test_a_commit_waits_for_another_clerks_write_a_bounded_time_then_names_the_holder(
+    world, tmp_path, pg_url, monkeypatch
+):
+    """Another clerk's write that never ends (a machine gone silent inside its transaction)
+    holds every other commit back a bounded time only: then exit 4, naming who holds it."""
+    from fengdu_cli.store import sql
+
+    root, _ = world
+    compute_subsidies(root, M, pg_url, commit=True, **FRESH)
+    conn = store.connect(pg_url)
+    key = conn.lock_key
+    conn.close()
+    monkeypatch.setattr(sql, "WRITE_WAIT_SECONDS", 1)
+    stalled = subprocess.Popen([sys.executable, "-c", _STALLED, pg_url, str(key)],
+                               stdout=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        assert stalled.stdout is not None and stalled.stdout.readline().strip() == "held"
+        started = time.monotonic()
+        result = CliRunner().invoke(app, ["subsidy", "--month", "2024-07", "--data", str(root),
+                                          "--db", pg_url, "--out", str(tmp_path / "out"),
+                                          "--commit"])  # fmt: skip
+        assert time.monotonic() - started < 30
+        assert result.exit_code == 4 and f"pid {stalled.pid}" in result.output
+    finally:
+        stalled.kill()
+        stalled.wait()
+    assert backends.scalar(pg_url, "SELECT COUNT(*) FROM batches WHERE month = 202407") == 0
+    _wait_for(lambda: _connections_of(pg_url, stalled.pid) == 0)  # its transaction rolled back
+    assert compute_subsidies(root, 202407, pg_url, commit=True).newly_committed
+
+
+# a write transaction begun, the ledger's write lock taken, and never ended
+_STALLED = """
+import sys, time
+from fengdu_cli.store.database import application_name
+import sqlalchemy
+url = sqlalchemy.engine.make_url(sys.argv[1]).set(drivername="postgresql+psycopg")
+engine = sqlalchemy.create_engine(url, connect_args={"application_name": application_name()})
+with engine.connect() as conn:
+    conn.execute(sqlalchemy.text("SELECT pg_advisory_xact_lock(:key)"), {"key": int(sys.argv[2])})
+    print("held", flush=True)
+    time.sleep(120)
+"""
+
+
 # ------------------------------------------------------------ the ledger moved meanwhile
 
 
@@ -349,9 +394,14 @@ def _with_password(server: str, database: str | None) -> str:
     return (url.set(database=database) if database else url).render_as_string(hide_password=False)
 
 
-def _connections_of_this_process(db: str) -> int:
+def _connections_of(db: str, pid: int) -> int:
+    """How many connections process ``pid`` has open on the server."""
     return int(backends.scalar(db, "SELECT COUNT(*) FROM pg_stat_activity "
-                               "WHERE application_name LIKE :me", {"me": f"% pid {os.getpid()}"}))  # fmt: skip
+                               "WHERE application_name LIKE :me", {"me": f"% pid {pid}"}))  # fmt: skip
+
+
+def _connections_of_this_process(db: str) -> int:
+    return _connections_of(db, os.getpid())
 
 
 def test_every_command_lets_go_of_its_connections(world, tmp_path, pg_url):

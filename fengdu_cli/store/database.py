@@ -27,7 +27,7 @@ from fengdu_cli.messages import said
 from fengdu_cli.store.chain import check_head, missing_heads, record_head
 from fengdu_cli.store.location import Target, target
 from fengdu_cli.store.schema import SCHEMA_VERSION, check_schema, migrate, version_of
-from fengdu_cli.store.sql import Db, open_engine
+from fengdu_cli.store.sql import Db, lock_holder, open_engine
 
 
 def connect(
@@ -239,29 +239,14 @@ def _server_lock(where: Target, scope: str) -> Iterator[str]:
     try:
         key = _lock_key(holder, scope)
         if not holder.scalar("SELECT pg_try_advisory_lock(:key)", {"key": key}):
-            raise LockError("locked_by", path=where.shown, scope=scope, who=_holder(holder, key))
+            raise LockError(
+                "locked_by", path=where.shown, scope=scope, who=lock_holder(holder, key)
+            )
         yield f"{where.shown} ({scope})"
     except SQLAlchemyError as exc:
         raise InputError("db_unusable", path=where.shown, detail=server_said(exc)) from exc
     finally:
         holder.close()  # the lock ends with its connection
-
-
-def _holder(db: Db, key: int) -> str:
-    """Who holds advisory lock ``key``: the run's name, its database user and since when."""
-    row = db.execute(
-        "SELECT a.application_name, a.usename, a.client_addr, a.backend_start "
-        "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-        "WHERE l.locktype = 'advisory' AND l.granted "
-        "AND l.classid = ((:key >> 32) & 4294967295) AND l.objid = (:key & 4294967295) "
-        "LIMIT 1",
-        {"key": key},
-    ).first()
-    if row is None:
-        return "?"
-    name, user, address, since = row
-    started = since.strftime("%Y-%m-%d %H:%M") if since is not None else "?"
-    return f"{name or '?'} ({user or '?'}{f', {address}' if address else ''}, {started})"
 
 
 def describe(db: str | Path | Target) -> dict:
