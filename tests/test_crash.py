@@ -19,10 +19,14 @@ import sqlalchemy
 
 from fengdu_cli import store
 from fengdu_cli.store import ledger
+from fengdu_cli.subsidy import compute_subsidies
 from tests import backends
 from tests.conftest import pg_schema
 
 RUNS = int(os.environ.get("FENGDU_CRASH_RUNS", "8"))  # `make fuzz` runs more
+# random kills on PostgreSQL at length only (`make fuzz`); the suite kills a commit there
+# inside its transaction, where it matters (below)
+BACKENDS = ["sqlite", *(["postgresql"] if RUNS > 8 else [])]
 POSIX = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL is POSIX")
 
 
@@ -71,11 +75,11 @@ def _sound(db: str) -> bool:
 
 
 @POSIX
-@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_a_killed_commit_is_all_or_nothing(world, tmp_path, backend):
     root, _ = world
     server = backend == "postgresql"
-    runs = RUNS if not server else max(1, RUNS // 8)  # the server's own case follows
+    runs = RUNS if not server else RUNS // 4
     with _database(tmp_path, "whole", server) as db:
         start = time.monotonic()
         whole = _commit(root, db, tmp_path / "whole")
@@ -126,9 +130,8 @@ def test_a_commit_killed_inside_its_transaction_leaves_nothing_on_the_server(
     for table in ("batches", "payments", "chain", "claims", "bank_lines", "bank_parts"):
         assert backends.scalar(pg_url, f"SELECT COUNT(*) FROM {table}") == 0, table
     assert _sound(pg_url)
-    again = _commit(root, pg_url, tmp_path / "out")
-    assert again.wait(timeout=120) == 0
-    assert len(_batches(pg_url)) == 1 and _sound(pg_url)
+    again = compute_subsidies(root, 202406, pg_url, commit=True, no_history=True)
+    assert again.newly_committed and len(_batches(pg_url)) == 1 and _sound(pg_url)
 
 
 def _wait_until_blocked(db: str, process: subprocess.Popen) -> None:

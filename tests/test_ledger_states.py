@@ -136,7 +136,7 @@ class LedgerStatesOnPostgreSQL(LedgerStates):
 
 
 LedgerStatesOnPostgreSQL.TestCase.settings = settings(
-    max_examples=max(1, int(os.environ.get("FENGDU_STATE_EXAMPLES", "6")) // 2),
+    max_examples=max(1, int(os.environ.get("FENGDU_STATE_EXAMPLES", "6")) // 3),
     stateful_step_count=8,
     deadline=None,
 )
