@@ -53,6 +53,21 @@ def test_a_run_holding_the_ledger_lock_can_write_to_the_ledger(pg_url):
             conn.close()
 
 
+def test_a_new_shared_ledger_is_made_at_once_never_seen_half_made(pg_url):
+    """While one clerk's run makes the tables of a new database, another clerk looking at
+    it finds none of them or all: a half-made one would be refused as needing `db migrate`."""
+    seen: set[int] = set()
+    making = threading.Thread(target=store.create, args=(pg_url,))
+    with backends.as_owner(pg_url) as looking:
+        making.start()
+        while making.is_alive() or not seen or max(seen) < store.SCHEMA_VERSION:
+            made = looking.exec_driver_sql("SELECT to_regclass('fengdu_schema')").scalar()
+            version = "SELECT COALESCE(MAX(version), 0) FROM fengdu_schema"
+            seen.add(int(looking.exec_driver_sql(version).scalar()) if made else 0)
+    making.join()
+    assert seen <= {0, store.SCHEMA_VERSION}
+
+
 # ------------------------------------------------------------ clerks committing at once
 
 # a clerk's run: its program loaded first, then started with the others at one moment

@@ -364,17 +364,25 @@ def _set_version(db: Db, version: int) -> None:
 
 
 def migrate(db: Db) -> int:
-    """Apply the versions the database lacks, each in one transaction; return the version.
+    """Apply the versions the database lacks; return the version.
 
-    Each step takes the write lock first and looks at the version again, so two processes
-    opening a new database at once never apply a step twice.
+    SQLite: each version in one transaction.  PostgreSQL: every version lacking in one
+    transaction, so that a clerk opening a shared database meanwhile finds it wholly before
+    or wholly after, never half made (a half-made one is refused as needing ``db
+    migrate``).  Each transaction takes the write lock first and looks at the version
+    again, so two processes opening a new database at once never apply a version twice.
     """
     version = version_of(db)
+    if db.dialect != "sqlite" and version < SCHEMA_VERSION:
+        with transaction(db):
+            db.execute("CREATE TABLE IF NOT EXISTS fengdu_schema "
+                       "(version INTEGER PRIMARY KEY, applied TIMESTAMPTZ NOT NULL)")  # fmt: skip
+            for target in range(version_of(db) + 1, SCHEMA_VERSION + 1):
+                _apply(db, target)
+                _set_version(db, target)
+        return version_of(db)
     for target in range(version + 1, SCHEMA_VERSION + 1):
         with transaction(db):
-            if db.dialect != "sqlite":
-                db.execute("CREATE TABLE IF NOT EXISTS fengdu_schema "
-                           "(version INTEGER PRIMARY KEY, applied TIMESTAMPTZ NOT NULL)")  # fmt: skip
             if version_of(db) >= target:
                 continue
             _apply(db, target)
