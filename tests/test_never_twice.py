@@ -393,6 +393,21 @@ def test_a_ledger_cut_short_with_its_guards_put_back_is_refused(world, db_url):
     assert refused.value.key == "db_behind"  # the head recorded at July's commit tells
 
 
+def test_an_edited_head_record_in_the_clerks_state_folder_refuses_the_ledger(world, db_url):
+    """The chain's head is kept in the clerk's own state folder too (a server's ledger has
+    no file beside it): edited, the ledger is refused, as for a head beside a file."""
+    root, _ = world
+    db = db_url
+    compute_subsidies(root, M, db, commit=True, **FRESH)
+    conn = store.connect(db)
+    head = store.chain.state_head_path(conn)
+    conn.close()
+    head.write_text("1 " + "0" * 64 + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as refused:
+        compute_subsidies(root, 202407, db, commit=True)
+    assert refused.value.key == "db_behind"
+
+
 def test_ledger_check_masks_ids(world, db_url):
     root, ids = world
     db = db_url
