@@ -319,9 +319,9 @@ _LEDGER_TABLES = ("runs", "batches", "payments", "voids", "chain", "bank_lines",
 
 
 def _pg_backup(db: str) -> None:
-    """A copy of the ledger's tables, as a dump taken by the county's backup would hold."""
-    backends.owner_sql(db, "CREATE SCHEMA IF NOT EXISTS pgt_backup",
-                       *(f"CREATE TABLE pgt_backup.{t} AS TABLE {t}" for t in _LEDGER_TABLES))  # fmt: skip
+    """A copy of the ledger's tables, as a dump taken by the county's backup would hold
+    (kept beside them, in the database's own schema)."""
+    backends.owner_sql(db, *(f"CREATE TABLE backup_{t} AS TABLE {t}" for t in _LEDGER_TABLES))
 
 
 def _pg_restore(db: str) -> None:
@@ -331,9 +331,9 @@ def _pg_restore(db: str) -> None:
         db,
         *(f"ALTER TABLE {t} DISABLE TRIGGER USER" for t in _LEDGER_TABLES),
         f"TRUNCATE {', '.join(_LEDGER_TABLES)}, month_summary",
-        *(f"INSERT INTO {t} SELECT * FROM pgt_backup.{t}" for t in _LEDGER_TABLES),
+        *(f"INSERT INTO {t} SELECT * FROM backup_{t}" for t in _LEDGER_TABLES),
         *(f"ALTER TABLE {t} ENABLE TRIGGER USER" for t in _LEDGER_TABLES),
-        "DROP SCHEMA pgt_backup CASCADE",
+        *(f"DROP TABLE backup_{t}" for t in _LEDGER_TABLES),
     )
 
 
