@@ -655,14 +655,17 @@ def commit_import(plan: ImportPlan, db: str | Path, *, new_db: bool = False) -> 
     """Record what ``plan`` can place, as one import batch (exit 2 for a missing database
     unless ``new_db``); returns the plan with its batch id.  What the ledger came to hold
     since the plan was made (another import) is settled again under the lock: never
-    recorded twice, said as a problem."""
+    recorded twice, said as a problem; what another clerk writes while it is settled (a
+    month committed under that month's lock) refuses it (LockError, exit 4: run again)."""
     with store.hold_lock(db):
         # a ledger put back from a backup is opened: recording what was paid since is how
         # it is made whole again (its head then moves to the new end)
         conn = store.connect(db, create=new_db, allow_behind=True)
         try:
             run_id = store.start_run(conn, "ledger import", None)
-            read_at = store.chain.last_seq(conn)  # another clerk's commit after it: refused
+            # a month committed by another clerk meanwhile (its own lock, not this one):
+            # the import is refused rather than settled against a ledger gone by
+            read_at = store.chain.last_seq(conn)
             rows, late = _settle(
                 plan.to_record, ledger.imported_files(conn), ledger.live_payments(conn)
             )

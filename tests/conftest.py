@@ -7,6 +7,7 @@ Without that variable the PostgreSQL runs are skipped, saying why — unless
 ``FENGDU_REQUIRE_PG`` is set (CI sets it), when they fail instead: CI never skips them.
 """
 
+import contextlib
 import datetime as dt
 import os
 import tempfile
@@ -43,9 +44,9 @@ def pg_server() -> str:
                 "(.ci/run starts one)")  # fmt: skip
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A URL of an empty PostgreSQL schema of this test's own, dropped after it."""
+@contextlib.contextmanager
+def pg_schema() -> Iterator[str]:
+    """A URL of a new, empty PostgreSQL schema on the test server, dropped after."""
     import sqlalchemy
 
     server = pg_server()
@@ -63,6 +64,13 @@ def pg_url() -> Iterator[str]:
         with engine.begin() as conn:
             conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
         engine.dispose()
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A URL of an empty PostgreSQL schema of this test's own, dropped after it."""
+    with pg_schema() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -8,6 +8,7 @@ them (a trailing tab), and our own reader and ``ledger import`` read them back u
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from fengdu_cli.errors import UsageError
 from fengdu_cli.io.read import read_grids
 from fengdu_cli.io.write import TEXT_MARK, write_csv
 from fengdu_cli.validate import check_paths
+from tests.conftest import pg_schema
 from tests.makers import HEADER, person, valid_id, xlsx
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
@@ -117,22 +119,25 @@ def test_our_csv_keeps_ids_as_text_and_reads_back(tmp_path):
     assert cells[2][0] == "50023019800101123X"
 
 
-@pytest.fixture(scope="module")
-def committed(tmp_path_factory):
-    """The sample month committed through the CLI (JSON summary, exit code, the files)."""
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def committed(request, tmp_path_factory):
+    """The sample month committed through the CLI (JSON summary, exit code, the files, the
+    ledger), on a SQLite file and on a PostgreSQL schema."""
     tmp = tmp_path_factory.mktemp("bank")
     out = tmp / "out"
-    result = CliRunner().invoke(
-        app,
-        ["subsidy", "--month", "2024-06", "--data", str(SAMPLE), "--policy",
-         str(SAMPLE / "policy-demo.toml"), "--db", str(tmp / "f.db"), "--new-db",
-         "--no-history", "--commit", "--out", str(out), "--json"],
-    )  # fmt: skip
-    return result, out, tmp
+    with contextlib.ExitStack() as stack:
+        db = str(tmp / "f.db") if request.param == "sqlite" else stack.enter_context(pg_schema())
+        result = CliRunner().invoke(
+            app,
+            ["subsidy", "--month", "2024-06", "--data", str(SAMPLE), "--policy",
+             str(SAMPLE / "policy-demo.toml"), "--db", db, "--new-db",
+             "--no-history", "--commit", "--out", str(out), "--json"],
+        )  # fmt: skip
+        yield result, out, tmp, db
 
 
 def test_the_sample_month_commit_writes_the_bank_files(committed):
-    result, out, _ = committed
+    result, out, _, _ = committed
     assert result.exit_code == 1, result.output  # payees without an account: data problem
     summary = json.loads(result.stdout)
     assert sum(summary["counts"].values()) == 174 and summary["grand_total"] == 192031.11
@@ -169,7 +174,7 @@ def test_the_payments_csv_carries_accounts_and_imports_back_with_its_keys(commit
     from fengdu_cli.history import plan_import
     from fengdu_cli.policy import load_policy
 
-    _, out, tmp = committed
+    _, out, tmp, _ = committed
     path = out / "payments-2024-06.csv"
     csv = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     columns = csv.columns.tolist()
@@ -190,10 +195,10 @@ def test_the_payments_csv_carries_accounts_and_imports_back_with_its_keys(commit
 def test_gbk_writes_chinese_and_stops_on_a_character_it_cannot_write(committed, tmp_path):
     from fengdu_cli.io.subsidy_files import rewrite_batch_files
 
-    _, _, tmp = committed
+    _, _, _, db = committed
     policy = SAMPLE / "policy-demo.toml"
     result, _written = rewrite_batch_files(
-        202406, tmp / "f.db", tmp_path / "gbk", policy, data=SAMPLE, encoding="gbk"
+        202406, db, tmp_path / "gbk", policy, data=SAMPLE, encoding="gbk"
     )
     text = (tmp_path / "gbk" / "bank-2024-06.csv").read_bytes().decode("gbk")
     assert text.startswith("序号,户名,银行账号")
@@ -210,8 +215,8 @@ def test_the_commit_records_each_bank_line_as_sent(committed):
     from fengdu_cli import store
     from fengdu_cli.store import ledger
 
-    _, out, tmp = committed
-    conn = store.connect(tmp / "f.db", create=False)
+    _, out, _, db = committed
+    conn = store.connect(db, create=False)
     try:
         recorded = ledger.bank_lines(conn, "2024-06-B1")
     finally:
@@ -229,13 +234,15 @@ def _bank_lines(rows):
     )  # fmt: skip
 
 
-def test_files_written_again_pay_the_recorded_accounts_and_supplements_only_the_new(tmp_path):
+def test_files_written_again_pay_the_recorded_accounts_and_supplements_only_the_new(
+    tmp_path, db_url
+):
     """The list sent is never rewritten with more payees or other accounts: a payee given
     an account after the commit goes on a supplement (补1) of its own, recorded, never
     repeated; an account changed since is shown, not used."""
     from tests.test_bank_accounts import AP1, AP3, P1, _commit, _roster, _write
 
-    db, out = tmp_path / "x.db", tmp_path / "out"
+    db, out = db_url, tmp_path / "out"
     _commit(db)
     roster = _roster(p3_account=AP3)  # 人3 (no account at commit) has one; 人1's changed
     roster.loc[roster["id_number"].eq(P1), "bank_account"] = A3
@@ -249,11 +256,11 @@ def test_files_written_again_pay_the_recorded_accounts_and_supplements_only_the_
     assert again.added is None and sorted(again.parts) == [0, 1]
 
 
-def test_a_voided_batch_leaves_no_list_to_pay_beside_the_others(tmp_path):
+def test_a_voided_batch_leaves_no_list_to_pay_beside_the_others(tmp_path, db_url):
     from fengdu_cli import store
     from fengdu_cli.store import ledger
 
-    db, out = tmp_path / "x.db", tmp_path / "out"
+    db, out = db_url, tmp_path / "out"
     conn = store.connect(db, create=True)
     run = store.start_run(conn, "subsidy", 202406)
     line = _line("travel", "person", valid_id(1), "人1", valid_id(1), "人1", 10000)

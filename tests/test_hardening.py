@@ -60,8 +60,8 @@ def _open_new(path: str, results) -> None:
         results.put(repr(error))
 
 
-def test_two_runs_creating_one_ledger_at_once(tmp_path):
-    db = str(tmp_path / "f.db")
+def test_two_runs_creating_one_ledger_at_once(db_url):
+    db = db_url
     results = multiprocessing.get_context("spawn").Queue()
     workers = [
         multiprocessing.get_context("spawn").Process(target=_open_new, args=(db, results))
@@ -73,8 +73,9 @@ def test_two_runs_creating_one_ledger_at_once(tmp_path):
         w.join(60)
     assert [results.get() for _ in workers] == ["ok"] * 4
     conn = store.connect(db)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
+    assert store.schema.version_of(conn) == store.SCHEMA_VERSION
     assert ledger.check_ledger(conn) == []
+    conn.close()
 
 
 def test_return_lists_of_an_earlier_run_are_moved_aside(tmp_path):

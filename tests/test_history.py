@@ -110,9 +110,9 @@ def history(world, tmp_path):
     return root, ids, folder
 
 
-def test_a_dry_run_says_what_it_would_record_and_what_it_cannot_place(history, tmp_path):
+def test_a_dry_run_says_what_it_would_record_and_what_it_cannot_place(history, db_url):
     _root, ids, folder = history
-    plan = plan_import([folder], load_policy(None), tmp_path / "none.db")
+    plan = plan_import([folder], load_policy(None), db_url)
     recorded = plan.by_rule_and_month()
     counts = recorded.groupby("rule")["lines"].sum().to_dict()
     assert counts == {
@@ -132,12 +132,12 @@ def test_a_dry_run_says_what_it_would_record_and_what_it_cannot_place(history, t
     )
     assert keys["travel" + ids["guangdong"]] == f"{ids['guangdong']}|2024"
     assert keys["startup_household" + ids["owner_ok"]] == "H15"
-    assert not (tmp_path / "none.db").exists()  # a dry run creates nothing
+    assert not store.exists(db_url)  # a dry run creates nothing
 
 
-def test_the_first_month_pays_nothing_imported_and_the_cap_counts_both(history, tmp_path):
+def test_the_first_month_pays_nothing_imported_and_the_cap_counts_both(history, tmp_path, db_url):
     root, ids, folder = history
-    db = tmp_path / "f.db"
+    db = db_url
     policy = load_policy(None)
     plan = commit_import(plan_import([folder], policy, db), db, new_db=True)
     assert plan.batch_id.startswith("IMPORT-")
@@ -161,9 +161,9 @@ def test_the_first_month_pays_nothing_imported_and_the_cap_counts_both(history, 
     assert "已于2024年3月发放（导入：2024年3月跨区域交通补助发放花名册.xlsx" in travel["reason"]
 
 
-def test_the_same_file_is_not_imported_twice_and_an_import_can_be_voided(history, tmp_path):
+def test_the_same_file_is_not_imported_twice_and_an_import_can_be_voided(history, tmp_path, db_url):
     root, ids, folder = history
-    db = tmp_path / "f.db"
+    db = db_url
     policy = load_policy(None)
     first = commit_import(plan_import([folder], policy, db), db, new_db=True)
     again = plan_import([folder], policy, db)
@@ -177,25 +177,25 @@ def test_the_same_file_is_not_imported_twice_and_an_import_can_be_voided(history
     assert trial.history_missing
 
 
-def test_a_commit_without_history_is_refused_unless_said_on_purpose(world, tmp_path):
+def test_a_commit_without_history_is_refused_unless_said_on_purpose(world, tmp_path, db_url):
     root, _ = world
-    db = tmp_path / "f.db"
+    db = db_url
     with pytest.raises(UsageError) as refused:
         compute_subsidies(root, M, db, commit=True)
-    assert refused.value.key == "db_missing" and not db.exists()
+    assert refused.value.key == "db_missing" and not store.exists(db)
     with pytest.raises(UsageError) as refused:
         compute_subsidies(root, M, db, commit=True, new_db=True)
     assert refused.value.exit_code == 2 and refused.value.key == "no_history"
-    assert not db.exists()  # refused before the ledger was made
+    assert not store.exists(db)  # refused before the ledger was made
     assert compute_subsidies(root, M, db, commit=True, new_db=True, no_history=True).newly_committed
 
 
-def test_the_cli_imports_with_accept_amounts_and_says_what_it_did(history, tmp_path):
+def test_the_cli_imports_with_accept_amounts_and_says_what_it_did(history, tmp_path, db_url):
     _root, _ids, folder = history
-    db = tmp_path / "f.db"
+    db = db_url
     runner = CliRunner()
     dry = runner.invoke(app, ["ledger", "import", str(folder), "--db", str(db), "--json"])
-    assert dry.exit_code == 1 and not db.exists()
+    assert dry.exit_code == 1 and not store.exists(db)
     assert json.loads(dry.output)["entries"] == 41
     refused = runner.invoke(app, ["ledger", "import", str(folder), "--db", str(db), "--commit"])
     assert refused.exit_code == 2 and "--new-db" in refused.output
@@ -272,9 +272,9 @@ def test_a_month_that_cannot_be_read_is_a_problem_never_the_titles(world, tmp_pa
     )
 
 
-def test_an_import_of_the_month_being_run_is_paid_already(world, tmp_path):
+def test_an_import_of_the_month_being_run_is_paid_already(world, tmp_path, db_url):
     root, ids = world
-    db = tmp_path / "f.db"
+    db = db_url
     plain_list(
         tmp_path / "六月.csv",
         [
@@ -293,11 +293,11 @@ def test_an_import_of_the_month_being_run_is_paid_already(world, tmp_path):
     conn.close()
 
 
-def test_the_ledger_refuses_a_line_for_someone_it_pays_already(world, tmp_path):
+def test_the_ledger_refuses_a_line_for_someone_it_pays_already(world, tmp_path, db_url):
     from fengdu_cli.errors import InternalError
 
     root, ids = world
-    db = tmp_path / "f.db"
+    db = db_url
     june = compute_subsidies(root, M, db, commit=True, new_db=True, no_history=True)
     line = june.lines[june.lines["rule"].eq("startup_household")].drop(columns="batch_id")
     again = line.assign(key="H15", payee_id="H15")  # the same household, keyed otherwise
@@ -309,9 +309,9 @@ def test_the_ledger_refuses_a_line_for_someone_it_pays_already(world, tmp_path):
     conn.close()
 
 
-def test_repeated_rows_resaved_copies_and_households_are_recorded_once(world, tmp_path):
+def test_repeated_rows_resaved_copies_and_households_are_recorded_once(world, tmp_path, db_url):
     _root, ids = world
-    db = tmp_path / "f.db"
+    db = db_url
     policy = load_policy(None)
     rows = [
         ["虎威镇", "测试11", ids["guangdong"], "交通补助", "2023-03", 200],
@@ -353,9 +353,9 @@ def test_repeated_rows_resaved_copies_and_households_are_recorded_once(world, tm
     assert set(later.problems["code"]) == {"already_recorded"}
 
 
-def test_two_imports_planned_together_record_each_payment_once(world, tmp_path):
+def test_two_imports_planned_together_record_each_payment_once(world, tmp_path, db_url):
     _root, ids = world
-    db = tmp_path / "f.db"
+    db = db_url
     policy = load_policy(None)
     rows = [["虎威镇", "测试11", ids["guangdong"], "交通补助", "2023-03", 200]]
     plain_list(tmp_path / "one.csv", rows)
@@ -485,9 +485,9 @@ def test_two_columns_that_may_name_the_person_stop_the_import(world, tmp_path):
     assert refused.value.key == "import_ambiguous_column" and refused.value.exit_code == 3
 
 
-def test_ids_in_file_names_and_void_reasons_are_never_shown_in_full(world, tmp_path):
+def test_ids_in_file_names_and_void_reasons_are_never_shown_in_full(world, tmp_path, db_url):
     _root, ids = world
-    db = tmp_path / "f.db"
+    db = db_url
     (tmp_path / "h").mkdir()
     name = f"补发_{ids['hire11']}.csv"
     plain_list(
@@ -559,11 +559,9 @@ def test_a_ledger_rebuilt_from_our_own_csv_pays_nothing_again(tmp_path):
     assert july[rebuilt].totals_fen() == july[paid_db].totals_fen()
 
 
-def test_ledger_show_says_when_the_ledger_is_empty(tmp_path):
+def test_ledger_show_says_when_the_ledger_is_empty(db_url):
     """A ledger with no batch and no import says so in a sentence, not an empty table."""
-    from fengdu_cli import store
-
-    db = tmp_path / "empty.db"
+    db = db_url
     store.connect(db, create=True).close()
     shown = CliRunner().invoke(app, ["ledger", "show", "--db", str(db)])
     assert shown.exit_code == 0 and "台账中还没有入账批次" in shown.output

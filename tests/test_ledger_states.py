@@ -4,6 +4,7 @@ anyone twice, never pass a cap, and leave `ledger check` clean after every step
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -19,6 +20,7 @@ from fengdu_cli import store
 from fengdu_cli.errors import UsageError
 from fengdu_cli.store import ledger
 from fengdu_cli.subsidy import compute_subsidies
+from tests.conftest import pg_schema, pg_server
 from tests.test_subsidy import World, months
 
 MONTHS = (202404, 202405, 202406, 202407)
@@ -47,15 +49,20 @@ def _policies(folder: Path) -> dict[str, Path]:
 
 
 class LedgerStates(RuleBasedStateMachine):
+    server = False  # the ledger on a SQLite file; on a PostgreSQL schema of its own if True
+
     @initialize()
     def start(self):
         self.folder = Path(tempfile.mkdtemp(prefix="fengdu-states-"))
         self.data = _month_data(self.folder / "data")
         self.policies = _policies(self.folder)
         self.policy = "a"
-        self.db = self.folder / "f.db"
+        self.schemas = contextlib.ExitStack()
+        self.db = self.schemas.enter_context(pg_schema()) if self.server else self.folder / "f.db"
 
     def teardown(self):
+        if hasattr(self, "schemas"):
+            self.schemas.close()
         shutil.rmtree(self.folder, ignore_errors=True)
 
     @rule(month=st.sampled_from(MONTHS))
@@ -68,8 +75,10 @@ class LedgerStates(RuleBasedStateMachine):
 
     @rule(month=st.sampled_from(MONTHS))
     def void(self, month):
-        if self.db.exists():
-            ledger.void_month(store.connect(self.db), month, "测试冲销")
+        if store.exists(self.db):
+            conn = store.connect(self.db)
+            ledger.void_month(conn, month, "测试冲销")
+            conn.close()
 
     @rule(month=st.sampled_from(MONTHS))
     def trial(self, month):
@@ -82,13 +91,17 @@ class LedgerStates(RuleBasedStateMachine):
         self.policy = "b" if self.policy == "a" else "a"
 
     def _entries(self) -> int:
-        if not self.db.exists():
+        if not store.exists(self.db):
             return 0
-        return store.connect(self.db).execute("SELECT COUNT(*) FROM payments").fetchone()[0]
+        conn = store.connect(self.db)
+        try:
+            return int(conn.scalar("SELECT COUNT(*) FROM payments"))
+        finally:
+            conn.close()
 
     @invariant()
     def nobody_twice_and_the_chain_holds(self):
-        if getattr(self, "db", None) is None or not self.db.exists():
+        if getattr(self, "db", None) is None or not store.exists(self.db):
             return
         conn = store.connect(self.db)
         assert ledger.check_ledger(conn) == []
@@ -109,3 +122,26 @@ LedgerStates.TestCase.settings = settings(
     deadline=None,
 )
 TestLedgerStates = LedgerStates.TestCase
+
+
+class LedgerStatesOnPostgreSQL(LedgerStates):
+    """The same on PostgreSQL, in fewer examples, each from a month committed already."""
+
+    server = True
+
+    @initialize()
+    def start(self):
+        super().start()
+        self.commit(202406)
+
+
+LedgerStatesOnPostgreSQL.TestCase.settings = settings(
+    max_examples=max(1, int(os.environ.get("FENGDU_STATE_EXAMPLES", "6")) // 3),
+    stateful_step_count=8,
+    deadline=None,
+)
+
+
+class TestLedgerStatesOnPostgreSQL(LedgerStatesOnPostgreSQL.TestCase):
+    def setUp(self):
+        pg_server()  # skipped without a server (failed where one is required)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import csv
 import json
-import sqlite3
 
 import openpyxl
 from typer.testing import CliRunner
 
 from fengdu_cli.cli import app
 from fengdu_cli.store import hold_lock
+from tests import backends
 from tests.test_reconcile import EXPECTED, build
 
 runner = CliRunner()
@@ -69,36 +69,36 @@ def test_reconcile_writes_files_and_json(tmp_path):
     ]
 
 
-def test_same_month_twice_is_identical_and_stored_once(tmp_path):
+def test_same_month_twice_is_identical_and_stored_once(tmp_path, db_url):
     data, _ = build(tmp_path)
-    db = tmp_path / "f.db"
+    db = db_url
     _run(data, tmp_path / "a", db)
     _run(data, tmp_path / "b", db)
     for name in ("reconcile-2024-06.xlsx", "warnings-2024-06.csv"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
-    conn = sqlite3.connect(db)
-    assert conn.execute("SELECT COUNT(*) FROM month_summary").fetchone()[0] == 1
-    assert conn.execute("SELECT COUNT(*) FROM month_warnings").fetchone()[0] == len(EXPECTED)
-    assert conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 2
+    assert backends.scalar(db, "SELECT COUNT(*) FROM month_summary") == 1
+    assert backends.scalar(db, "SELECT COUNT(*) FROM month_warnings") == len(EXPECTED)
+    assert backends.scalar(db, "SELECT COUNT(*) FROM runs") == 2
 
 
-def test_next_month_marks_new_and_continuing(tmp_path):
+def test_next_month_marks_new_and_continuing(tmp_path, db_url):
     data, _ = build(tmp_path)
-    db = tmp_path / "f.db"
+    db = db_url
     _run(data, tmp_path / "a", db, "2024-06")
     result = _run(data, tmp_path / "b", db, "2024-07", "--json")
     summary = json.loads(result.output)
     assert summary["previous_month"] == "2024-06"
-    conn = sqlite3.connect(db)
     july = {
         (i, c): s
-        for i, c, s in conn.execute(
-            "SELECT id_number, code, status FROM month_warnings WHERE month = 202407"
+        for i, c, s in backends.rows(
+            db, "SELECT id_number, code, status FROM month_warnings WHERE month = 202407"
         )
     }
     june = {
         (i, c)
-        for i, c in conn.execute("SELECT id_number, code FROM month_warnings WHERE month = 202406")
+        for i, c in backends.rows(
+            db, "SELECT id_number, code FROM month_warnings WHERE month = 202406"
+        )
     }
     assert july, "July has warnings"
     for key, status in july.items():
@@ -110,13 +110,13 @@ def test_next_month_marks_new_and_continuing(tmp_path):
     assert sum(t["matched_employment"] for t in towns) == summary["matched"]["employment"]
 
 
-def test_lock_held_exits_4(tmp_path):
+def test_lock_held_exits_4(tmp_path, db_url):
     data, _ = build(tmp_path)
-    db = tmp_path / "f.db"
-    with hold_lock(db):
+    db = db_url
+    with hold_lock(db, 202406):  # a file's one lock; a server's lock of the month
         result = _run(data, tmp_path / "out", db)
     assert result.exit_code == 4
-    assert "另一个 fengdu 正在运行" in result.output
+    assert "另一个 fengdu 正在" in result.output
 
 
 def test_bad_month_and_missing_folder(tmp_path):
@@ -124,3 +124,14 @@ def test_bad_month_and_missing_folder(tmp_path):
     assert _run(data, tmp_path / "o", tmp_path / "f.db", "2024-13").exit_code == 2
     result = _run(tmp_path / "nope", tmp_path / "o", tmp_path / "f.db")
     assert result.exit_code == 3 and "rosters" in result.output
+
+
+def test_the_files_are_the_same_on_either_database(tmp_path, pg_url):
+    """Month over month (statuses read back from the stored month), a PostgreSQL database
+    gives the very files a SQLite file gives."""
+    data, _ = build(tmp_path)
+    for db, out in ((tmp_path / "f.db", tmp_path / "a"), (pg_url, tmp_path / "b")):
+        for month in ("2024-06", "2024-07"):
+            assert _run(data, out, db, month).exit_code == 1
+    for name in ("reconcile-2024-07.xlsx", "warnings-2024-07.csv"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name

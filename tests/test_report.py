@@ -4,9 +4,11 @@ figures behind them, the screen, the JSON and the English screen."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +24,7 @@ from fengdu_cli.policy import check_policy, load_policy
 from fengdu_cli.policy.load import BUNDLED
 from fengdu_cli.report import year_report
 from fengdu_cli.store import ledger
+from tests.conftest import pg_schema
 from tests.makers import valid_id
 
 KEY = "91500230MA5U1234XY"
@@ -50,11 +53,8 @@ def _warnings(rows: list[tuple]) -> pd.DataFrame:
     )
 
 
-@pytest.fixture(scope="module")
-def folder(tmp_path_factory) -> Path:
-    """A store of 2023-06, 2024-05, 2024-06; a policy whose recruitment target counts KEY."""
-    root = tmp_path_factory.mktemp("report")
-    db = root / "fengdu.db"
+def _fill(db: str) -> None:
+    """Store 2023-06, 2024-05 and 2024-06 in ``db``, and June's batch (May's voided)."""
     conn = store.connect(db)
     months = {
         202306: ([(1, "虎威镇", "county", True, "", None), (2, "虎威镇", "", False, "", None),
@@ -83,17 +83,36 @@ def folder(tmp_path_factory) -> Path:
     ledger.void_batch(conn, "2024-05-B1", "录错")
     ledger.commit_batch(conn, "2024-06-B1", 202406, 1, lines, "sha", {})
     conn.close()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def folder(request, tmp_path_factory) -> Iterator[Path]:
+    """A policy whose recruitment target counts KEY, and the store :func:`_fill` makes: a
+    SQLite file in the folder, or a PostgreSQL schema (``db`` of the folder)."""
+    root = tmp_path_factory.mktemp("report")
     text = (Path(__file__).parents[1] / "fengdu_cli" / BUNDLED).read_text(encoding="utf-8")
     policy = root / "policy.toml"
     policy.write_text(
         text.replace("target = 6100", f'target = 6100\nemployers = ["{KEY} 测试电子"]'),
         encoding="utf-8",
     )
-    return root
+    with contextlib.ExitStack() as stack:
+        if request.param == "sqlite":
+            db = str(root / "fengdu.db")
+        else:
+            db = stack.enter_context(pg_schema())
+        _fill(db)
+        (root / "db").write_text(db, encoding="utf-8")
+        yield root
+
+
+def _db(folder: Path) -> str:
+    """The store of the :func:`folder` fixture."""
+    return (folder / "db").read_text(encoding="utf-8")
 
 
 def test_the_year_per_township_and_month_and_against_a_year_earlier(folder):
-    result = year_report(folder / "fengdu.db", 2024, policy_path=folder / "policy.toml")
+    result = year_report(_db(folder), 2024, policy_path=folder / "policy.toml")
     assert result.months == tuple(range(202401, 202407))
     assert result.stored == (202405, 202406) and result.earlier == (202306,)
     county = result.county.set_index("month")
@@ -120,14 +139,12 @@ def test_the_year_per_township_and_month_and_against_a_year_earlier(folder):
     assert result.target is not None and result.target.target == 6100
     assert result.target.employers_from == "target"
     # up to May only
-    may = year_report(
-        folder / "fengdu.db", 2024, through=202405, policy_path=folder / "policy.toml"
-    )
+    may = year_report(_db(folder), 2024, through=202405, policy_path=folder / "policy.toml")
     assert may.months[-1] == 202405 and may.county["hires_cumulative"].iloc[-1] == 1
 
 
 def test_workbook_holds_native_charts_over_the_data_cells(folder, tmp_path):
-    result = year_report(folder / "fengdu.db", 2024, policy_path=folder / "policy.toml")
+    result = year_report(_db(folder), 2024, policy_path=folder / "policy.toml")
     path = write_year_report(result, load_policy(folder / "policy.toml"), tmp_path)
     assert path.name == "report-2024.xlsx"
     with zipfile.ZipFile(path) as z:
@@ -152,7 +169,7 @@ def test_workbook_holds_native_charts_over_the_data_cells(folder, tmp_path):
 
 
 def test_report_screen_json_and_english(folder, tmp_path):
-    args = ["report", "--year", "2024", "--db", str(folder / "fengdu.db"), "--out",
+    args = ["report", "--year", "2024", "--db", str(_db(folder)), "--out",
             str(tmp_path), "--policy", str(folder / "policy.toml")]  # fmt: skip
     screen = runner.invoke(app, args)
     assert screen.exit_code == 0, screen.output
@@ -174,12 +191,11 @@ def test_report_screen_json_and_english(folder, tmp_path):
 
 
 def test_workbook_prints_two_charts_a_page_names_the_lines_without_a_township_and_the_rules(
-    folder, tmp_path
+    folder, tmp_path, request
 ):
-    import shutil
-
-    db = tmp_path / "fengdu.db"
-    shutil.copy(folder / "fengdu.db", db)
+    server = "://" in _db(folder)  # a store of its own, on the folder's kind of database
+    db = request.getfixturevalue("pg_url") if server else str(tmp_path / "fengdu.db")
+    _fill(db)
     conn = store.connect(db)
     # a second June batch: an employer's line without a township, rules the policy orders
     # hire_once, workshop_monthly, travel (their codes sort hire_once, travel, workshop_...)
@@ -293,13 +309,13 @@ def test_report_screen_at_80_columns_shows_every_figure_whole(folder, tmp_path):
     from fengdu_cli.cli.report import render_year
     from fengdu_cli.messages import text
 
-    args = ["report", "--year", "2024", "--db", str(folder / "fengdu.db"), "--out",
+    args = ["report", "--year", "2024", "--db", str(_db(folder)), "--out",
             str(tmp_path), "--policy", str(folder / "policy.toml")]  # fmt: skip
     screen = runner.invoke(app, args, env={"COLUMNS": "80"})
     summary = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
     _assert_whole(screen.output, _screen_figures(summary, "2024-06"), 80)
     # a county's year: millions of yuan, and lines without a township
-    result = year_report(folder / "fengdu.db", 2024, policy_path=folder / "policy.toml")
+    result = year_report(_db(folder), 2024, policy_path=folder / "policy.toml")
     county = result.county.assign(
         paid_fen=result.county["paid_fen"] * 77_777,
         paid_fen_change=result.county["paid_fen_change"] * 77_777,
@@ -327,11 +343,11 @@ def test_report_screen_at_80_columns_shows_every_figure_whole(folder, tmp_path):
 
 
 def test_a_year_without_stored_months_is_a_clear_usage_error(folder, tmp_path):
-    result = runner.invoke(app, ["report", "--year", "2022", "--db", str(folder / "fengdu.db"),
+    result = runner.invoke(app, ["report", "--year", "2022", "--db", str(_db(folder)),
                                  "--out", str(tmp_path)])  # fmt: skip
     assert result.exit_code == 2 and "2022" in result.output and "Traceback" not in result.output
     wrong = runner.invoke(app, ["report", "--year", "2024", "--month", "2023-05", "--db",
-                                str(folder / "fengdu.db"), "--out", str(tmp_path)])  # fmt: skip
+                                str(_db(folder)), "--out", str(tmp_path)])  # fmt: skip
     assert wrong.exit_code == 2
     missing = runner.invoke(app, ["report", "--year", "2024", "--db", str(tmp_path / "no.db")])
     assert missing.exit_code == 2 and not (tmp_path / "no.db").exists()

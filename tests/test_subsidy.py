@@ -209,16 +209,17 @@ def test_2026_month_with_bundled_policy_pays_nothing(world, tmp_path):
     assert {skip.code for skip in result.skipped.values()} == {"expired"}
 
 
-def test_commit_rerun_next_month_never_twice(world, tmp_path):
+def test_commit_rerun_next_month_never_twice(world, db_url):
     root, ids = world
-    db = tmp_path / "f.db"
+    db = db_url
     june = compute_subsidies(root, M, db, commit=True, new_db=True, no_history=True)
     again = compute_subsidies(root, M, db, commit=True)
     assert again.batch_id == june.batch_id and not again.newly_committed
     columns = [c for c in june.lines.columns if c != "batch_id"]
     assert again.lines[columns].to_dict("records") == june.lines[columns].to_dict("records")
     conn = store.connect(db)
-    assert conn.execute("SELECT COUNT(*) FROM batches").fetchone()[0] == 1
+    assert conn.scalar("SELECT COUNT(*) FROM batches") == 1
+    conn.close()
     july = compute_subsidies(root, 202407, db, commit=True)
     assert payees(july, "hire_once") == {}  # once ever
     # once per calendar year; the person who turns 16 on 2024-07-01 qualifies now
@@ -231,14 +232,16 @@ def test_commit_rerun_next_month_never_twice(world, tmp_path):
     assert travel_july.loc[ids["age16"], "paid_before"] == june.batch_id
     january = compute_subsidies(root, 202501, db)
     assert ids["age16"] in payees(january, "travel")  # a new calendar year
+    conn = store.connect(db)
     assert ledger.check_ledger(conn) == []
+    conn.close()
 
 
-def test_batch_ids_count_the_months_batches_only(world, tmp_path):
+def test_batch_ids_count_the_months_batches_only(world, db_url):
     """The id on the signed list counts the month's batches: the first is B1 whatever ran
     before (reconcile, trials, other months); a batch after a void is B2, never a reused id."""
     root, _ = world
-    db = tmp_path / "f.db"
+    db = db_url
     reconcile_month(root, M, db)  # a run of its own, before any batch
     trial = compute_subsidies(root, M, db)
     assert trial.batch_id == "2024-06-B1" and not trial.committed
@@ -252,9 +255,9 @@ def test_batch_ids_count_the_months_batches_only(world, tmp_path):
     assert again.batch_id == "2024-06-B2"
 
 
-def test_workshop_cap_counts_committed_months(world, tmp_path):
+def test_workshop_cap_counts_committed_months(world, db_url):
     root, ids = world
-    db = tmp_path / "f.db"
+    db = db_url
     conn = store.connect(db)
     run = store.start_run(conn, "test", None)
     import pandas as pd
@@ -274,6 +277,7 @@ def test_workshop_cap_counts_committed_months(world, tmp_path):
 
     for month in dates.months_range(202107, 202405):  # 35 committed months: one more is paid
         commit_month(month)
+    conn.close()
     assert payees(compute_subsidies(root, M, db), "workshop_monthly") == {ids["shop_ok"]: 50000}
     conn = store.connect(db)
     commit_month(202106)  # the 36th committed month: the cap is reached

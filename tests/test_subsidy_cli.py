@@ -7,11 +7,14 @@ import json
 from decimal import Decimal
 
 import openpyxl
+import pytest
+from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
 from fengdu_cli.cli import app
 from fengdu_cli.explain import explain
 from fengdu_cli.policy import RULE_CODES
+from tests import backends
 from tests.test_subsidy import world  # noqa: F401  (fixture)
 
 runner = CliRunner()
@@ -76,9 +79,9 @@ def test_csv_json_and_workbook_totals_agree(world, tmp_path):  # noqa: F811
     assert "试算（未入账）" in publicity.active.oddHeader.center.text
 
 
-def test_commit_rerun_next_month_through_cli(world, tmp_path):  # noqa: F811
+def test_commit_rerun_next_month_through_cli(world, tmp_path, db_url):  # noqa: F811
     root, ids = world
-    db = tmp_path / "f.db"
+    db = db_url
     first = subsidy(root, db, tmp_path / "a", "2024-06", "--commit", *FRESH)
     assert first.exit_code == 0 and "已入账" in first.output
     again = subsidy(root, db, tmp_path / "b", "2024-06", "--commit")
@@ -132,9 +135,9 @@ def test_commit_moves_the_months_trial_files_aside(world, tmp_path):  # noqa: F8
     assert (out / "payments-2024-07-试算.xlsx").is_file()  # another month's trial stays
 
 
-def test_void_then_pay_again(world, tmp_path):  # noqa: F811
+def test_void_then_pay_again(world, tmp_path, db_url):  # noqa: F811
     root, _ = world
-    db = tmp_path / "f.db"
+    db = db_url
     subsidy(root, db, tmp_path / "a", "2024-06", "--commit", *FRESH)
     assert run("ledger", "void", "--month", "2024-06", "--db", db).exit_code == 2  # no reason
     voided = run(
@@ -142,18 +145,9 @@ def test_void_then_pay_again(world, tmp_path):  # noqa: F811
     )
     assert voided.exit_code == 0
     assert json.loads(voided.output)["amount"] == -19850.0
-    import sqlite3
-
-    conn = sqlite3.connect(db)
-    assert (
-        conn.execute("SELECT COUNT(*) FROM payments WHERE entry = 'reversal'").fetchone()[0] == 12
-    )
-    try:
-        conn.execute("DELETE FROM payments")
-        raise AssertionError("the ledger must refuse deletes")
-    except sqlite3.IntegrityError:
-        conn.rollback()
-    conn.close()
+    assert backends.scalar(db, "SELECT COUNT(*) FROM payments WHERE entry = 'reversal'") == 12
+    with pytest.raises(DBAPIError, match="append-only"):  # the ledger refuses deletes
+        backends.owner_sql(db, "DELETE FROM payments")
     # after the void the month can be committed again, as a new batch
     redo = subsidy(root, db, tmp_path / "b", "2024-06", "--commit", "--json")
     assert redo.exit_code == 2 and "ledger import" in redo.output  # nothing live before June
@@ -218,9 +212,9 @@ def test_policy_check_reports_problems(tmp_path):
     assert result.exit_code == 1 and "bogus" in result.output
 
 
-def test_explain_outcomes(world, tmp_path):  # noqa: F811
+def test_explain_outcomes(world, tmp_path, db_url):  # noqa: F811
     root, ids = world
-    db = tmp_path / "f.db"
+    db = db_url
     subsidy(root, db, tmp_path / "a", "2024-06", "--commit", *FRESH)
     paid = explain(ids["hire12"], 202406, root, db).to_dict()
     hire = next(r for r in paid["rules"] if r["code"] == "hire_once")
@@ -267,9 +261,9 @@ def test_explain_cli_by_credit_code(world, tmp_path):  # noqa: F811
     assert "跨区域交通补助（travel）：符合条件" in text.output and ids["age16"] not in text.output
 
 
-def test_run_does_the_whole_month(world, tmp_path):  # noqa: F811
+def test_run_does_the_whole_month(world, tmp_path, db_url):  # noqa: F811
     root, _ = world
-    db = tmp_path / "f.db"
+    db = db_url
     result = run(
         "run",
         "--month",

@@ -27,7 +27,7 @@ from fengdu_cli.messages import said
 from fengdu_cli.store.chain import check_head, missing_heads, record_head
 from fengdu_cli.store.location import Target, target
 from fengdu_cli.store.schema import SCHEMA_VERSION, check_schema, migrate, version_of
-from fengdu_cli.store.sql import Db, open_engine
+from fengdu_cli.store.sql import Db, lock_holder, open_engine
 
 
 def connect(
@@ -160,7 +160,8 @@ def application_name() -> str:
 
 
 def _lock_key(db: Db, scope: str) -> int:
-    """The advisory lock number of ``scope`` in this database (server, database, schema)."""
+    """The advisory lock number of the run lock of ``scope`` in this database (server,
+    database, schema)."""
     where = db.scalar("SELECT current_database() || '.' || current_schema()")
     digest = hashlib.sha256(f"fengdu|{where}|{scope}".encode()).digest()
     return int.from_bytes(digest[:8], "big", signed=True)
@@ -288,33 +289,14 @@ def _server_lock(where: Target, scope: str) -> Iterator[str]:
     try:
         key = _lock_key(holder, scope)
         if not holder.scalar("SELECT pg_try_advisory_lock(:key)", {"key": key}):
-            raise LockError("locked_by", path=where.shown, scope=scope, who=_holder(holder, key))
+            raise LockError(
+                "locked_by", path=where.shown, scope=scope, who=lock_holder(holder, key)
+            )
         yield f"{where.shown} ({scope})"
     except SQLAlchemyError as exc:
         raise InputError("db_server_unusable", path=where.shown, detail=server_said(exc)) from exc
     finally:
         holder.close()  # the lock ends with its connection
-
-
-def _holder(db: Db, key: int) -> str:
-    """Who holds advisory lock ``key``: the run's name (user, machine, process), its database
-    user, and where from and since when where the server shows them."""
-    row = db.execute(
-        "SELECT a.application_name, a.usename, a.client_addr, a.backend_start "
-        "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-        "WHERE l.locktype = 'advisory' AND l.granted "
-        "AND l.classid = ((:key >> 32) & 4294967295) AND l.objid = (:key & 4294967295) "
-        "LIMIT 1",
-        {"key": key},
-    ).first()
-    if row is None:
-        return "?"
-    name, user, address, since = row
-    # another database user's session shows its name and user only, unless the asking role
-    # may read all statistics (pg_read_all_stats): its address and start are then left out
-    started = since.strftime("%Y-%m-%d %H:%M") if since is not None else None
-    details = ", ".join(str(d) for d in (user or "?", address, started) if d)
-    return f"{name or '?'} ({details})"
 
 
 def describe(db: str | Path | Target) -> dict:

@@ -100,8 +100,8 @@ def commit_import(
     read_at: int | None = None,
 ) -> str:
     """Record payments made before the tool as one batch of kind 'import', in one
-    transaction; each entry keeps its month, period and source (``read_at``: as for
-    :func:`commit_batch`)."""
+    transaction; each entry keeps its month, period and source.  ``read_at`` as for
+    :func:`commit_batch`: the entries were settled against the ledger as it was then."""
     batch_id = f"IMPORT-R{run_id}"
     first = int(entries["month"].min()) if len(entries) else 0
     _record_batch(db, batch_id, first, run_id, entries, "", inputs, "import", read_at=read_at)

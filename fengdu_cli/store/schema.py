@@ -364,17 +364,25 @@ def _set_version(db: Db, version: int) -> None:
 
 
 def migrate(db: Db) -> int:
-    """Apply the versions the database lacks, each in one transaction; return the version.
+    """Apply the versions the database lacks; return the version.
 
-    Each step takes the write lock first and looks at the version again, so two processes
-    opening a new database at once never apply a step twice.
+    SQLite: each version in one transaction.  PostgreSQL: every version lacking in one
+    transaction, so that a clerk opening a shared database meanwhile finds it wholly before
+    or wholly after, never half made (a half-made one is refused as needing ``db
+    migrate``).  Each transaction takes the write lock first and looks at the version
+    again, so two processes opening a new database at once never apply a version twice.
     """
     version = version_of(db)
+    if db.dialect != "sqlite" and version < SCHEMA_VERSION:
+        with transaction(db):
+            db.execute("CREATE TABLE IF NOT EXISTS fengdu_schema "
+                       "(version INTEGER PRIMARY KEY, applied TIMESTAMPTZ NOT NULL)")  # fmt: skip
+            for target in range(version_of(db) + 1, SCHEMA_VERSION + 1):
+                _apply(db, target)
+                _set_version(db, target)
+        return version_of(db)
     for target in range(version + 1, SCHEMA_VERSION + 1):
         with transaction(db):
-            if db.dialect != "sqlite":
-                db.execute("CREATE TABLE IF NOT EXISTS fengdu_schema "
-                           "(version INTEGER PRIMARY KEY, applied TIMESTAMPTZ NOT NULL)")  # fmt: skip
             if version_of(db) >= target:
                 continue
             _apply(db, target)
@@ -470,6 +478,7 @@ def _pg_findings(db: Db) -> tuple[set, set, set]:
         or found[key][3] != PG_GUARD_FUNCTION
         or found[key][4] != PG_GUARD_BODY
     }
+    added |= _pg_hiders(db)
     view = ("view", "live_payments")
     actual = db.scalar("SELECT pg_get_viewdef(to_regclass('live_payments'))")
     if actual is None:
@@ -477,6 +486,22 @@ def _pg_findings(db: Db) -> tuple[set, set, set]:
     elif actual != _pg_expected_view(db):
         changed.add(view)
     return missing, changed, added
+
+
+def _pg_hiders(db: Db) -> set[tuple[str, str]]:
+    """What PostgreSQL could hide or swallow a payment with, as a rewritten view does, and
+    the tool never makes: rewrite rules on its tables, row security and its policies."""
+    return {
+        (str(kind), str(name))
+        for kind, name in db.execute(
+            "SELECT 'rule', rulename FROM pg_rules WHERE schemaname = current_schema() "
+            "UNION ALL SELECT 'policy', policyname FROM pg_policies "
+            "WHERE schemaname = current_schema() "
+            "UNION ALL SELECT 'row_security', relname FROM pg_class "
+            "WHERE relnamespace = current_schema()::regnamespace "
+            "AND (relrowsecurity OR relforcerowsecurity)"
+        )
+    }
 
 
 def _pg_expected_view(db: Db) -> str:
@@ -495,7 +520,9 @@ def _pg_expected_view(db: Db) -> str:
 
 def check_schema(db: Db) -> list[Said]:
     """The guards that keep the ledger append-only and the view that says what is live,
-    compared with what this version makes: one finding per one missing, changed or added."""
+    compared with what this version makes: one finding per one missing, changed or added
+    (on PostgreSQL also a rule or row security on the tool's tables: they could hide a
+    payment as a rewritten view could)."""
     if db.dialect == "sqlite":
         expected, actual = _expected_sqlite_guards(), _sqlite_guards_in(db)
         missing = expected.keys() - actual.keys()

@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, Result, Table, create_engine, event, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
+from fengdu_cli.errors import LockError
 from fengdu_cli.store.location import Target
 
 Params = Mapping[str, Any] | None
@@ -26,6 +28,9 @@ if TYPE_CHECKING:  # SQLAlchemy 2.1 types a result by its row's columns
 else:
     Rows = Result
 IN_MEMORY = Target(path=Path(":memory:"))
+# how long a write waits for another clerk's to end (as SQLite waits for a busy file)
+WRITE_WAIT_SECONDS = 30
+_LOCK_NOT_AVAILABLE = "55P03"
 
 
 def open_engine(
@@ -146,10 +151,51 @@ def transaction(db: Db) -> Iterator[Db]:
         with db.conn.begin():
             info["immediate"] = False
             if db.server:
-                db.conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": db.lock_key})
+                _take_write_lock(db)
             yield db
     finally:
         info["immediate"] = False
+
+
+def _take_write_lock(db: Db) -> None:
+    """PostgreSQL: the database's write lock, waited for :data:`WRITE_WAIT_SECONDS` at
+    most — another clerk's write that never ends (a machine gone silent inside its
+    transaction) refuses this one naming its holder (LockError, exit 4), never holds it
+    back for ever."""
+    wait = f"{max(1, int(WRITE_WAIT_SECONDS * 1000))}ms"
+    db.conn.execute(text(f"SET LOCAL lock_timeout = '{wait}'"))
+    attempt = db.conn.begin_nested()
+    try:
+        db.conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": db.lock_key})
+    except OperationalError as exc:
+        attempt.rollback()
+        if getattr(exc.orig, "sqlstate", None) != _LOCK_NOT_AVAILABLE:
+            raise
+        who = lock_holder(db, db.lock_key)
+        raise LockError("locked_by", path=db.target.shown, scope="ledger", who=who) from None
+    attempt.commit()
+    db.conn.execute(text("SET LOCAL lock_timeout = DEFAULT"))
+
+
+def lock_holder(db: Db, key: int) -> str:
+    """Who holds advisory lock ``key``: the run's name (user, machine, process), its database
+    user, and where from and since when where the server shows them."""
+    row = db.execute(
+        "SELECT a.application_name, a.usename, a.client_addr, a.backend_start "
+        "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+        "WHERE l.locktype = 'advisory' AND l.granted "
+        "AND l.classid = ((:key >> 32) & 4294967295) AND l.objid = (:key & 4294967295) "
+        "LIMIT 1",
+        {"key": key},
+    ).first()
+    if row is None:
+        return "?"
+    name, user, address, since = row
+    # another database user's session shows its name and user only, unless the asking role
+    # may read all statistics (pg_read_all_stats): its address and start are then left out
+    started = since.strftime("%Y-%m-%d %H:%M") if since is not None else None
+    details = ", ".join(str(d) for d in (user or "?", address, started) if d)
+    return f"{name or '?'} ({details})"
 
 
 def select_rows(db: Db, sql: str, params: Params = None) -> list[dict]:
