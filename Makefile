@@ -44,9 +44,9 @@ smoke:  # the wheel in a fresh venv, as a clerk's PC gets it: no dev extras, no 
 	cd build/smoke && venv/bin/fengdu demo --data data --out out --quiet
 	test -f build/smoke/out/payments-2024-06-试算.xlsx
 
-fuzz: $(STAMP)  # the reader, the ledger's states and killed commits, at length
+fuzz: $(STAMP)  # the reader, matching, the ledger's states and killed commits, at length
 	FENGDU_FUZZ_EXAMPLES=3000 FENGDU_STATE_EXAMPLES=200 FENGDU_CRASH_RUNS=60 \
-		$(BIN)/python -m pytest -p no:cacheprovider tests/test_bad_inputs.py tests/test_ledger_states.py tests/test_crash.py
+		$(BIN)/python -m pytest -p no:cacheprovider tests/test_bad_inputs.py tests/test_match_fast.py tests/test_ledger_states.py tests/test_crash.py
 
 bench: $(STAMP)  # floor, validate, reconcile, subsidy, run side by side on a county month (100k persons)
 	$(BIN)/python benchmarks/commands.py

@@ -23,7 +23,7 @@ from fengdu_cli.subsidy import compute_subsidies
 from tests import backends
 from tests.conftest import pg_schema
 
-RUNS = int(os.environ.get("FENGDU_CRASH_RUNS", "8"))  # `make fuzz` runs more
+RUNS = int(os.environ.get("FENGDU_CRASH_RUNS", "4"))  # `make fuzz` runs more
 # random kills on PostgreSQL at length only (`make fuzz`); the suite kills a commit there
 # inside its transaction, where it matters (below)
 BACKENDS = ["sqlite", *(["postgresql"] if RUNS > 8 else [])]

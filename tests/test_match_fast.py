@@ -5,6 +5,8 @@ implementations, kept here only to pin the behaviour."""
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -208,7 +210,12 @@ def months(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     return roster, employment, insurance
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# `make fuzz` runs more (FENGDU_FUZZ_EXAMPLES)
+@settings(
+    max_examples=int(os.environ.get("FENGDU_FUZZ_EXAMPLES", "120")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(months())
 def test_match_and_state_are_those_of_the_key_based_ones(
     inputs: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame],
