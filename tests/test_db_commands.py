@@ -170,6 +170,27 @@ def test_a_sqlite_history_copied_to_another_file_goes_on(county, tmp_path):
     pay_another_month(to, root, tmp_path / "out")
 
 
+def test_a_target_made_again_empty_takes_the_same_history_but_not_another(county, tmp_path):
+    """The database at an address this machine knew (its head in the state folder) dropped
+    and made again empty: the same history copies in (it reaches the recorded head); another
+    (here an empty ledger) is rolled back, the target left empty, never taken for the one
+    known there."""
+    db, _ = county
+    to = tmp_path / "copy.db"
+    assert fengdu("db", "copy", "--from", db, "--to", to)[0] == 0
+    to.unlink()
+    (tmp_path / "copy.db.head").unlink()  # the state folder's head stays
+    again = copied(db, to)
+    assert again["copied"] and again["chain_ok"]
+    to.unlink()
+    (tmp_path / "copy.db.head").unlink()
+    other = tmp_path / "other.db"
+    store.create(other)
+    code, said = fengdu("db", "copy", "--from", other, "--to", to)
+    assert code == 5 and "第" in said, said
+    assert _counts(to) == EMPTY
+
+
 def _counts(db: object) -> dict[str, int]:
     return {name: len(frame) for name, frame in tables_of(db).items()}
 

@@ -97,7 +97,9 @@ def copy_database(
             _refuse_unsound(reader)
             counts = {name: _count(reader, name) for name in _in_key_order()}
             head = _last(reader)
-            writer = connect(dst, create=True, migrate_server=True)
+            # a target this machine knew with a longer chain (dropped, made again empty) is
+            # opened: the copy must then reach its recorded head, or it is rolled back
+            writer = connect(dst, create=True, migrate_server=True, allow_behind=True)
             try:
                 problems = _copy_into(reader, writer, counts, head, progress, batch_rows)
             finally:
