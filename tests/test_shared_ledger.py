@@ -442,3 +442,18 @@ def test_every_command_lets_go_of_its_connections(world, tmp_path, pg_url):
     backends.owner_sql(pg_url, "ALTER TABLE payments DISABLE TRIGGER payments_append_only")
     refused = runner.invoke(app, ["subsidy", *july, *data, *out, "--commit", "--db", pg_url])
     assert refused.exit_code == 3 and _connections_of_this_process(pg_url) == 0
+
+
+def test_a_clerk_machine_gone_silent_is_noticed_in_about_a_minute(pg_url):
+    """Keepalives on both sides of every connection: a machine that died or slept holding a
+    month's lock lets go of it in about a minute, not after the system's two hours."""
+    from fengdu_cli.store.location import target
+    from fengdu_cli.store.sql import Db, open_engine
+
+    db = Db(open_engine(target(pg_url)), target(pg_url))
+    try:
+        shown = {n: db.scalar(f"SHOW tcp_keepalives_{n}") for n in ("idle", "interval", "count")}
+        assert shown == {"idle": "30", "interval": "10", "count": "3"}
+        assert db.scalar("SELECT 1") == 1  # the connection works on, outside a transaction
+    finally:
+        db.close()

@@ -43,7 +43,8 @@ def open_engine(
     lock at once), with foreign keys on and up to 30 s of waiting for a busy file;
     ``read_only`` opens the file so that nothing can change it (nor create it).
     PostgreSQL: psycopg 3, the connection named ``application`` (who holds a lock is told by
-    it), 10 s to connect.  No pool: a command opens its database once.
+    it), 10 s to connect, keepalives both ways (a dead peer noticed in about a minute).  No
+    pool: a command opens its database once.
     """
     if where is None or not where.server:
         if read_only and where is not None and where.path is not None:
@@ -71,12 +72,31 @@ def open_engine(
             conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
-    return create_engine(
+    engine = create_engine(
         where.sqlalchemy_url(),
         poolclass=NullPool,
-        connect_args={"application_name": application[:63], "connect_timeout": 10},
+        connect_args={"application_name": application[:63], "connect_timeout": 10, **ALIVE},
         hide_parameters=True,  # an error quotes no ID
     )
+    event.listen(engine, "connect", _server_notices_a_dead_client)
+    return engine
+
+
+# TCP keepalives, client side (libpq): a server gone silent is noticed in about a minute
+ALIVE = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3}
+
+
+def _server_notices_a_dead_client(dbapi_connection: Any, _record: Any) -> None:
+    """The same on the server's side, for this session: a clerk's machine that died or went to
+    sleep holding a month's run lock or the write lock lets go of it in about a minute, not
+    after the system's two hours."""
+    dbapi_connection.autocommit = True  # a SET in a transaction would be rolled back
+    try:
+        with dbapi_connection.cursor() as cursor:
+            for name, value in (("idle", 30), ("interval", 10), ("count", 3)):
+                cursor.execute(f"SET tcp_keepalives_{name} = {value}")
+    finally:
+        dbapi_connection.autocommit = False
 
 
 class Db:
