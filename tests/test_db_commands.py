@@ -26,6 +26,7 @@ from fengdu_cli.errors import InputError, UsageError
 from fengdu_cli.store import ledger
 from fengdu_cli.store.copy import copy_database
 from fengdu_cli.store.schema import TABLES
+from tests import backends
 from tests.test_history import roster_list
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -474,3 +475,14 @@ def test_a_lock_held_by_another_user_names_its_run(pg_url, clerk):
         who = refused.value.params["who"]
         user = sqlalchemy.engine.make_url(holder).username
         assert f"pid {os.getpid()}" in who and user in who and "?" not in who, who
+
+
+def test_a_database_holding_tables_of_the_same_names_is_refused_as_such(county, pg_url):
+    """Leftover tables of another program (no fengdu_schema) are named, not blamed on the
+    server's address or password; nothing is built on them."""
+    db, _ = county
+    backends.owner_sql(pg_url, "CREATE TABLE payments (x integer)")
+    code, said = fengdu("db", "copy", "--from", db, "--to", pg_url)
+    assert code == 2 and "payments" in said and "同名的表" in said and "密码" not in said, said
+    code, said = fengdu("ledger", "check", "--db", pg_url)
+    assert code in (2, 3) and "fengdu_schema" not in said

@@ -3,6 +3,7 @@ read the same way everywhere, a server's password never shown."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,17 @@ CASES = [
     ("postgres://clerk@localhost/fengdu", None, "postgresql://clerk@localhost/fengdu"),
     ("postgresql+psycopg://clerk@h/fengdu", None, "postgresql://clerk@h/fengdu"),
     ("postgresql://clerk:s3cret@h/fengdu", None, "postgresql://clerk:***@h/fengdu"),
+    ("postgresql://clerk:s3cr%40t@h/fengdu", None, "postgresql://clerk:***@h/fengdu"),
+    (
+        "postgresql://clerk@h/fengdu?password=s3cret",
+        None,
+        "postgresql://clerk@h/fengdu?password=***",
+    ),
+    (
+        "postgresql://h/fengdu?user=clerk&password=s3cret&sslmode=require",
+        None,
+        "postgresql://h/fengdu?password=***&sslmode=require&user=clerk",
+    ),
 ]
 
 
@@ -40,19 +52,30 @@ def test_what_db_names(written: str, path: Path | None, shown: str | None) -> No
 
 @pytest.mark.parametrize(
     "written",
-    ["mysql://u@h/db", "sqlite://", "sqlite:///", "postgresql://u@h", "oracle://u:pw@h/x"],
+    [
+        "mysql://u@h/db",
+        "sqlite://",
+        "sqlite:///",
+        "postgresql://u@h",
+        "oracle://u:pw@h/x",
+        "postgresql://u:p@w@h/db",
+        "postgresql://u@h/db?password=pw"[:0] + "mysql://h/x?password=pw",
+    ],
 )
 def test_a_database_the_tool_cannot_use_is_a_usage_error(written: str) -> None:
     with pytest.raises(UsageError) as refused:
         target(written)
     assert refused.value.exit_code == 2
-    assert "pw@" not in refused.value.message("zh")
+    said = refused.value.message("zh")
+    assert "pw" not in said and "p@w" not in said and "w@h" not in said
 
 
 def test_the_same_server_is_one_database_however_written() -> None:
     a = target("postgresql://clerk:one@h:5432/fengdu")
     b = target("postgres://clerk:two@h:5432/fengdu")
-    assert a.key == b.key and a.digest == b.digest
+    c = target("postgresql://clerk@h:5432/fengdu?password=three")
+    assert a.key == b.key == c.key and a.digest == b.digest == c.digest
+    assert not {"one", "two", "three"} & set(re.split(r"[^a-z]+", a.key + c.key))
     assert target("postgresql://clerk@h:5432/other").digest != a.digest
 
 

@@ -9,6 +9,7 @@ what the clerk wrote into a :class:`Target`, which every part of the store works
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,7 +38,10 @@ class Target:
         """What a person is told: the file's path, or the URL as the clerk writes it
         (``postgresql://``, not the driver the tool picks) without its password."""
         if self.url is not None:
-            return self.url.set(drivername="postgresql").render_as_string(hide_password=True)
+            url = self.url.set(drivername="postgresql")
+            if "password" in url.query:  # ?password=…, which libpq also takes
+                url = url.update_query_dict({"password": "***"})
+            return url.render_as_string(hide_password=True).replace("%2A%2A%2A", "***")
         return str(self.path)
 
     @property
@@ -45,8 +49,8 @@ class Target:
         """The same text for the same database, whoever wrote it how (a file's full path; a
         server's user, host, port and database, never the password): names its state files."""
         if self.url is not None:
-            url = self.url.set(password=None, drivername="postgresql")
-            return url.render_as_string(hide_password=True)
+            url = self.url._replace(password=None).set(drivername="postgresql")  # set: None keeps
+            return url.difference_update_query(["password"]).render_as_string(hide_password=True)
         assert self.path is not None
         return str(self.path.resolve())
 
@@ -92,11 +96,16 @@ def target(db: str | Path | Target) -> Target:
         raise UsageError("db_url_unknown", url=_no_password(text)) from None
     if not url.database:
         raise UsageError("db_url_unknown", url=_no_password(text))
+    if "@" in (url.host or "") or "@" in (url.database or ""):
+        # a password holding '@' must be written %40: else part of it is taken for the host
+        raise UsageError("db_url_at", url=_no_password(text))
     return Target(url=url.set(drivername="postgresql+psycopg"))
 
 
 def _no_password(text: str) -> str:
-    """A URL as said back to the clerk: whatever stood between ':' and '@' is hidden."""
+    """A URL as said back to the clerk: whatever stood between the user's ':' and the last
+    '@' is hidden, and so is a ``password=`` option."""
+    text = re.sub(r"(?i)(password=)[^&]*", r"\1***", text)
     head, sep, tail = text.rpartition("@")
     if not sep or "://" not in head:
         return text

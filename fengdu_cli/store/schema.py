@@ -33,6 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.schema import CreateColumn, CreateIndex, CreateTable, SchemaItem
 from sqlalchemy.types import TypeEngine
 
+from fengdu_cli.errors import UsageError
 from fengdu_cli.messages import Said, said
 from fengdu_cli.store.sql import Db, transaction
 
@@ -377,7 +378,10 @@ def migrate(db: Db) -> int:
         with transaction(db):
             db.execute("CREATE TABLE IF NOT EXISTS fengdu_schema "
                        "(version INTEGER PRIMARY KEY, applied TIMESTAMPTZ NOT NULL)")  # fmt: skip
-            for target in range(version_of(db) + 1, SCHEMA_VERSION + 1):
+            start = version_of(db)
+            if start == 0:
+                _refuse_foreign_tables(db)
+            for target in range(start + 1, SCHEMA_VERSION + 1):
                 _apply(db, target)
                 _set_version(db, target)
         return version_of(db)
@@ -388,6 +392,14 @@ def migrate(db: Db) -> int:
             _apply(db, target)
             _set_version(db, target)
     return version_of(db)
+
+
+def _refuse_foreign_tables(db: Db) -> None:
+    """A database (schema) without the tool's version that holds tables of the tool's names
+    was not made by it: refused (UsageError, exit 2), never built on."""
+    found = [name for name in SPECS if db.scalar("SELECT to_regclass(:name)", {"name": name})]
+    if found:
+        raise UsageError("db_foreign_tables", path=db.target.shown, tables=", ".join(found[:4]))
 
 
 def _apply(db: Db, version: int) -> None:
