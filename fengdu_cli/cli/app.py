@@ -33,7 +33,7 @@ from fengdu_cli import __version__, idcard
 from fengdu_cli.cli import logs
 from fengdu_cli.cli.console import screen
 from fengdu_cli.config import PATH_KEYS, Settings, read_settings, settings_file
-from fengdu_cli.errors import FengduError, InputError, LockError, UsageError
+from fengdu_cli.errors import FengduError, LockError, UsageError
 from fengdu_cli.messages import text
 from fengdu_cli.progress import Progress
 
@@ -331,22 +331,16 @@ def run_guarded(
             if common.debug:
                 raise
             from fengdu_cli.store import target
-            from fengdu_cli.store.database import server_said
+            from fengdu_cli.store.database import server_said, unusable
 
             database = target(str(options.get("db", "fengdu.db")))
-            db = database.shown
             # busy past the wait: another run holds it (4); a full disk, a read-only or damaged
             # file, a server gone: the database cannot be used (3) — a message naming it, never
             # a trace, nor the statement and its values (they may hold IDs)
-            said_ = server_said(exc)
             error: FengduError = (
-                LockError("locked", path=db)
-                if "locked" in said_
-                else InputError(
-                    "db_server_unusable" if database.server else "db_unusable",
-                    path=db,
-                    detail=said_,
-                )
+                LockError("locked", path=database.shown)
+                if "locked" in server_said(exc)
+                else unusable(database, exc)
             )
             screen(stderr=True).print(escape(error.message(lang)))
             _ended(error.exit_code, error.message(lang))

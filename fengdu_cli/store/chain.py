@@ -52,7 +52,7 @@ def _head_files(db: Db) -> list[Path]:
     return [*([beside] if beside is not None else []), state_head_path(db)]
 
 
-def _last(db: Db) -> tuple[int, str]:
+def last_link(db: Db) -> tuple[int, str]:
     """The chain's last link: (seq, digest), (0, 'genesis') for an empty chain."""
     row = db.execute("SELECT seq, digest FROM chain ORDER BY seq DESC LIMIT 1").first()
     return (int(row[0]), str(row[1])) if row else (0, "genesis")
@@ -60,14 +60,14 @@ def _last(db: Db) -> tuple[int, str]:
 
 def last_seq(db: Db) -> int:
     """The number of the chain's last link (0: empty): what the ledger was when it was read."""
-    return _last(db)[0]
+    return last_link(db)[0]
 
 
 def record_head(db: Db) -> None:
     """Write the chain's last link (seq, digest) beside the database and in the user's state
     folder, atomically, privately.  A head that could not be written stays at an earlier
     link, which is still true."""
-    seq, digest = _last(db)
+    seq, digest = last_link(db)
     for target in _head_files(db):
         temp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
         try:
@@ -136,7 +136,7 @@ def _digest(prev: str, tbl: str, key: object, row: dict) -> str:
 def append(db: Db, tbl: str, rows: list[dict]) -> None:
     """Append ``rows`` of ``tbl`` (as stored) to the chain, inside the caller's transaction;
     each link numbered one after the last, so two writers never both extend one link."""
-    seq, prev = _last(db)
+    seq, prev = last_link(db)
     links = []
     for row in rows:
         key = row[CHAINED[tbl]]

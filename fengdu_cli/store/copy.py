@@ -25,7 +25,7 @@ from fengdu_cli.errors import InputError, UsageError
 from fengdu_cli.messages import Said, said
 from fengdu_cli.progress import Progress, report
 from fengdu_cli.store.admin import serial_columns
-from fengdu_cli.store.chain import record_head
+from fengdu_cli.store.chain import last_link, record_head
 from fengdu_cli.store.database import connect, open_to_read
 from fengdu_cli.store.ledger import check_ledger
 from fengdu_cli.store.location import Target, target
@@ -96,7 +96,7 @@ def copy_database(
         with _snapshot(reader):
             _refuse_unsound(reader)
             counts = {name: _count(reader, name) for name in _in_key_order()}
-            head = _last(reader)
+            head = last_link(reader)
             # a target this machine knew with a longer chain (dropped, made again empty) is
             # opened: the copy must then reach its recorded head, or it is rolled back
             writer = connect(dst, create=True, migrate_server=True, allow_behind=True)
@@ -175,12 +175,6 @@ def _count(db: Db, name: str) -> int:
     return int(db.scalar(f"SELECT COUNT(*) FROM {name}"))
 
 
-def _last(db: Db) -> tuple[int, str]:
-    """The chain's last link: (seq, digest); (0, 'genesis') for an empty chain."""
-    row = db.execute("SELECT seq, digest FROM chain ORDER BY seq DESC LIMIT 1").first()
-    return (int(row[0]), str(row[1])) if row else (0, "genesis")
-
-
 def _refuse_filled(db: Db) -> None:
     """A target holding any row of the tool's tables is refused: a copy never mixes two
     histories (UsageError, exit 2)."""
@@ -257,6 +251,6 @@ def _verify(db: Db, counts: dict[str, int], head: tuple[int, str]) -> list[Said]
         if _count(db, name) != n
     ]
     found += [p for p in check_ledger(db) if p.key not in _NOT_OF_THE_COPY]
-    if _last(db) != head:
+    if last_link(db) != head:
         found.append(said("db_copy_head_differs", seq=head[0]))
     return found

@@ -125,7 +125,7 @@ def _open_server(where: Target, create: bool, migrate_server: bool) -> Db:
     except SQLAlchemyError as exc:
         if opened is not None:
             opened.close()
-        raise InputError("db_server_unusable", path=where.shown, detail=server_said(exc)) from exc
+        raise unusable(where, exc) from exc
     except BaseException:
         if opened is not None:
             opened.close()
@@ -133,6 +133,13 @@ def _open_server(where: Target, create: bool, migrate_server: bool) -> Db:
 
 
 WRITE_SCOPE = "transaction"  # a scope no run lock takes (a month, or "ledger")
+
+
+def unusable(where: Target, exc: BaseException) -> InputError:
+    """A database that cannot be used (exit 3), said as a file's trouble or a server's, with
+    what the database said: never the statement, its values or a password."""
+    key = "db_server_unusable" if where.server else "db_unusable"
+    return InputError(key, path=where.shown, detail=server_said(exc))
 
 
 def server_said(exc: BaseException) -> str:
@@ -192,7 +199,7 @@ def open_to_read(db: str | Path | Target) -> Db:
     try:
         opened = Db(_read_only_engine(where), where)
     except SQLAlchemyError as exc:
-        raise InputError("db_unusable", path=where.shown, detail=server_said(exc)) from exc
+        raise unusable(where, exc) from exc
     try:
         version = version_of(opened)
         _refuse_newer(opened, version)
@@ -206,7 +213,7 @@ def open_to_read(db: str | Path | Target) -> Db:
             raise refusal
     except SQLAlchemyError as exc:
         opened.close()
-        raise InputError("db_unusable", path=where.shown, detail=server_said(exc)) from exc
+        raise unusable(where, exc) from exc
     except BaseException:
         opened.close()
         raise
@@ -222,11 +229,11 @@ def version_at(db: str | Path | Target) -> int:
     try:
         opened = Db(_read_only_engine(where), where)
     except SQLAlchemyError as exc:
-        raise InputError("db_unusable", path=where.shown, detail=server_said(exc)) from exc
+        raise unusable(where, exc) from exc
     try:
         return version_of(opened)
     except SQLAlchemyError as exc:
-        raise InputError("db_unusable", path=where.shown, detail=server_said(exc)) from exc
+        raise unusable(where, exc) from exc
     finally:
         opened.close()
 
@@ -285,7 +292,7 @@ def _server_lock(where: Target, scope: str) -> Iterator[str]:
     try:
         holder = Db(open_engine(where, application_name()), where)
     except SQLAlchemyError as exc:
-        raise InputError("db_server_unusable", path=where.shown, detail=server_said(exc)) from exc
+        raise unusable(where, exc) from exc
     try:
         key = _lock_key(holder, scope)
         if not holder.scalar("SELECT pg_try_advisory_lock(:key)", {"key": key}):
@@ -294,7 +301,7 @@ def _server_lock(where: Target, scope: str) -> Iterator[str]:
             )
         yield f"{where.shown} ({scope})"
     except SQLAlchemyError as exc:
-        raise InputError("db_server_unusable", path=where.shown, detail=server_said(exc)) from exc
+        raise unusable(where, exc) from exc
     finally:
         holder.close()  # the lock ends with its connection
 
@@ -355,10 +362,10 @@ def exists(db: str | Path | Target) -> bool:
     try:
         opened = Db(open_engine(where, application_name()), where)
     except SQLAlchemyError as exc:
-        raise InputError("db_server_unusable", path=where.shown, detail=server_said(exc)) from exc
+        raise unusable(where, exc) from exc
     try:
         return version_of(opened) > 0
     except SQLAlchemyError as exc:
-        raise InputError("db_server_unusable", path=where.shown, detail=server_said(exc)) from exc
+        raise unusable(where, exc) from exc
     finally:
         opened.close()
